@@ -1,0 +1,78 @@
+import type { Position, SourceRange } from "../types.js";
+
+const BOM = "\uFEFF";
+
+/**
+ * Decoded text of a file with the maps every location needs:
+ * string offset -> 1-based line/column, and UTF-8 byte offset -> string offset
+ * (libpg-query reports byte offsets into the UTF-8 encoding of what it was given).
+ */
+export class SourceText {
+  readonly text: string;
+  /** True when the file started with a UTF-8 byte order mark (removed from `text`). */
+  readonly hadBom: boolean;
+  private lineStarts: number[] | undefined;
+
+  constructor(raw: string) {
+    this.hadBom = raw.startsWith(BOM);
+    this.text = this.hadBom ? raw.slice(1) : raw;
+  }
+
+  /** 1-based line and column of a string offset. `\n`, `\r\n` and a lone `\r` all end a line. */
+  positionAt(offset: number): Position {
+    const starts = (this.lineStarts ??= computeLineStarts(this.text));
+    const clamped = Math.max(0, Math.min(offset, this.text.length));
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= clamped) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: clamped - starts[lo]! + 1 };
+  }
+
+  rangeOf(start: number, end: number): SourceRange {
+    return { start, end, loc: { start: this.positionAt(start), end: this.positionAt(end) } };
+  }
+
+  /** The text of a 1-based line, without its line break. */
+  lineText(line: number): string {
+    const starts = (this.lineStarts ??= computeLineStarts(this.text));
+    const start = starts[line - 1];
+    if (start === undefined) return "";
+    const next = starts[line] ?? this.text.length;
+    return this.text.slice(start, next).replace(/\r?\n$|\r$/, "");
+  }
+}
+
+function computeLineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) starts.push(i + 1);
+    else if (c === 13) {
+      if (text.charCodeAt(i + 1) === 10) i++;
+      starts.push(i + 1);
+    }
+  }
+  return starts;
+}
+
+/**
+ * Maps UTF-8 byte offsets of `text` to string offsets. ASCII text (the common
+ * case) maps to itself without building a table.
+ */
+export function byteOffsetMapper(text: string): (byteOffset: number) => number {
+  // eslint-disable-next-line no-control-regex
+  if (!/[^\x00-\x7f]/.test(text)) return (b) => Math.min(b, text.length);
+  const byteToIndex: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const code = text.codePointAt(i)!;
+    const bytes = code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+    for (let b = 0; b < bytes; b++) byteToIndex.push(i);
+    if (code >= 0x10000) i++; // surrogate pair: two string units, one code point
+  }
+  const total = byteToIndex.length;
+  return (b) => (b >= total ? text.length : b < 0 ? 0 : byteToIndex[b]!);
+}

@@ -1,0 +1,121 @@
+import { defineRule, formatName } from "../src/engine/rule.js";
+import { statementReads } from "../src/model/queries.js";
+import type { QualifiedName, Statement } from "../src/types.js";
+
+interface Options {
+  /** Accept a drop when the same migration first copied the data (CREATE TABLE ... AS SELECT or INSERT ... SELECT). */
+  allowPreserved: boolean;
+}
+
+/** Prisma recreates an enum to remove values: CREATE TYPE "X_new", ... RENAME "X" TO "X_old", ... DROP TYPE "X_old". */
+const PRISMA_OLD_ENUM = /^(.*)_old$/;
+
+export default defineRule<Options>({
+  meta: {
+    id: "destructive-change",
+    type: "problem",
+    docs: { description: "Statements that destroy data: dropped tables, columns, schemas, enum types and values, TRUNCATE, DELETE without WHERE.", preset: "recommended" },
+    defaultSeverity: "error",
+    schema: {
+      type: "object",
+      properties: { allowPreserved: { type: "boolean" } },
+      additionalProperties: false,
+    },
+    defaultOptions: { allowPreserved: false },
+    messages: {
+      dropTable: 'Drops table "{{table}}" and every row in it{{cascade}}. The data is gone for good, and app instances still running the previous release fail on every query that touches it.',
+      dropColumn: 'Drops column "{{column}}" of "{{table}}"{{type}}: its data is lost, and app instances still running the previous release fail on queries that select it.',
+      dropSchema: 'Drops schema "{{schema}}"{{cascade}}: every table in it and their data are lost.',
+      dropDatabase: 'Drops database "{{database}}": everything in it is lost.',
+      truncate: "Empties {{tables}}{{cascade}}: every row is deleted and the command cannot be undone after commit.",
+      deleteAll: 'DELETE without WHERE removes every row of "{{table}}".',
+      dropEnum: 'Drops enum type "{{type}}"{{cascade}}: columns of this type must be gone or converted, and its values can no longer be stored.',
+      removeEnumValues: 'Removes {{values}} from enum "{{type}}": the USING cast fails (and the migration with it) if any row still holds {{them}}, and app instances still running the previous release fail when they write {{them}}.',
+    },
+    help: {
+      dropTable: "If the model was renamed, rename the table instead (ALTER TABLE ... RENAME TO, or keep the old name with @@map(\"{{name}}\") in schema.prisma). Otherwise ship it in two releases: first stop using the model, then drop the table after backing it up (CREATE TABLE ... AS SELECT, or pg_dump -t).",
+      dropColumn: "If the field was renamed, edit the SQL to ALTER TABLE \"{{table}}\" RENAME COLUMN, or keep the column name with @map(\"{{column}}\") on the field{{modelHint}}. Otherwise release the code that stops reading \"{{column}}\" first, back the data up, and drop the column in a later migration.",
+      dropSchema: "Drop the tables one by one in migrations of their own after backing them up, so every loss is visible in review.",
+      dropDatabase: "Never drop a database from a migration; do it by hand after a verified backup.",
+      truncate: "Delete the rows in a data job you can audit (DELETE ... WHERE, in batches) or back the table up first.",
+      deleteAll: "Add a WHERE clause, or run the cleanup as a batched job outside the migration after backing the rows up.",
+      dropEnum: "Make sure no column uses the type and no released code writes its values before dropping it.",
+      removeEnumValues: "Migrate the rows first (UPDATE ... SET col = 'replacement' WHERE col IN (...)) in an earlier migration, and release code that no longer writes {{values}} before removing them from the enum in schema.prisma.",
+    },
+  },
+  create(context) {
+    const preserved = (table: QualifiedName, column?: string) =>
+      context.options.allowPreserved && copiedEarlier(context.migration.file.statements, table, column);
+    const cascadeText = (cascade: boolean) => (cascade ? " and, with CASCADE, everything that depends on it" : "");
+    const modelHint = (table: QualifiedName) => {
+      const model = context.prismaModel(table);
+      return model ? ` (model ${model.name}, ${shortPath(model.location.file)}:${model.location.range.loc.start.line})` : "";
+    };
+
+    return {
+      "drop-table"(op) {
+        if (!context.existedBefore(op.table) || preserved(op.table)) return;
+        context.report({ node: op, messageId: "dropTable", data: { table: formatName(op.table), name: op.table.name, cascade: cascadeText(op.cascade) } });
+      },
+      "drop-column"(op) {
+        if (!context.existedBefore(op.table) || preserved(op.table, op.column)) return;
+        const column = context.catalog.getColumn(op.table, op.column);
+        if (column && column.addedIn === context.migration.index) return;
+        context.report({
+          node: op,
+          messageId: "dropColumn",
+          data: { table: formatName(op.table), column: op.column, type: column?.type ? ` (${column.type.text}, added in ${migrationName(context, column.addedIn)})` : "", modelHint: modelHint(op.table) },
+        });
+      },
+      "drop-schema"(op) {
+        context.report({ node: op, messageId: "dropSchema", data: { schema: op.schema, cascade: cascadeText(op.cascade) } });
+      },
+      "drop-database"(op) {
+        context.report({ node: op, messageId: "dropDatabase", data: { database: op.database } });
+      },
+      truncate(op) {
+        const existing = op.tables.filter((t) => context.existedBefore(t));
+        if (!existing.length) return;
+        context.report({ node: op, messageId: "truncate", data: { tables: existing.map((t) => `"${formatName(t)}"`).join(", "), cascade: cascadeText(op.cascade) } });
+      },
+      "data-change"(op) {
+        if (op.action !== "delete" || op.hasWhere || !context.existedBefore(op.table) || preserved(op.table)) return;
+        context.report({ node: op, messageId: "deleteAll", data: { table: formatName(op.table) } });
+      },
+      "drop-type"(op) {
+        const dropped = context.catalog.getEnum(op.type);
+        if (dropped && dropped.createdIn === context.migration.index) return;
+        const base = PRISMA_OLD_ENUM.exec(op.type.name)?.[1];
+        const replacement = base ? context.catalog.getEnum({ schema: op.type.schema, name: base }) : undefined;
+        if (dropped && replacement) {
+          const removed = dropped.values.filter((v) => !replacement.values.includes(v));
+          if (!removed.length) return;
+          const values = `${removed.length === 1 ? "value" : "values"} ${removed.map((v) => `'${v}'`).join(", ")}`;
+          context.report({ node: op, messageId: "removeEnumValues", data: { values, type: replacement.name, them: removed.length === 1 ? "it" : "them" } });
+          return;
+        }
+        context.report({ node: op, messageId: "dropEnum", data: { type: formatName(op.type), cascade: cascadeText(op.cascade) } });
+      },
+    };
+  },
+});
+
+/** Did an earlier statement of the migration copy this table's (or column's) data with CREATE TABLE AS / INSERT ... SELECT? */
+function copiedEarlier(statements: Statement[], table: QualifiedName, column?: string): boolean {
+  return statements.some((s) =>
+    s.operations.some(
+      (op) =>
+        ((op.kind === "create-table" && op.asSelect) || (op.kind === "data-change" && op.action === "insert" && op.fromSelect)) &&
+        statementReads(s, table, column),
+    ),
+  );
+}
+
+function migrationName(context: { migrationName(index: number): string | undefined }, index: number): string {
+  return context.migrationName(index) ?? "before the first migration";
+}
+
+function shortPath(file: string): string {
+  const parts = file.split(/[\\/]/);
+  return parts.slice(-2).join("/");
+}

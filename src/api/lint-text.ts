@@ -1,0 +1,49 @@
+/**
+ * Lint migrations given as text, without a project on disk: for tests, the
+ * rule tester, editors and other tools. The history is every migration
+ * given, in order; rules run on those `lint` selects (default: the last).
+ */
+import path from "node:path";
+import { builtinRules } from "../../rules/index.js";
+import { resolveConfig } from "../config/resolve.js";
+import type { MigrationLintConfig } from "../config/types.js";
+import { lintProject, type LoadedMigration } from "../engine/linter.js";
+import { toResults, type LintResult } from "../engine/results.js";
+import { runnerModelFor } from "../engine/runner.js";
+import { buildOperations } from "../model/build.js";
+import { parseSqlFile } from "../parse/sql.js";
+import { parsePrismaSchema } from "../schema/parse-schema.js";
+
+export interface LintTextOptions {
+  /** The history in apply order: folder name and migration.sql text. */
+  migrations: Array<{ name: string; sql: string }>;
+  /** Names of the migrations to lint (default: the last one). */
+  lint?: string[];
+  /** Configuration (default: `recommended`). */
+  config?: MigrationLintConfig;
+  /** schema.prisma text, for rules that point at models and fields. */
+  schema?: string;
+  /** Prisma version for the runner model (default: unknown, i.e. whole-file transaction). */
+  prismaVersion?: string;
+  /** Folder the virtual project lives in (default: process.cwd()); file paths are `<root>/migrations/<name>/migration.sql`. */
+  root?: string;
+}
+
+export async function lintText(options: LintTextOptions): Promise<LintResult[]> {
+  const root = path.resolve(options.root ?? process.cwd());
+  const config = await resolveConfig({ config: options.config ?? null, filepath: null, builtinRules, cwd: root });
+  const migrations: LoadedMigration[] = [];
+  for (const [index, m] of options.migrations.entries()) {
+    const dir = path.join(root, "migrations", m.name);
+    const file = await parseSqlFile(path.join(dir, "migration.sql"), m.sql);
+    buildOperations(file);
+    migrations.push({ entry: { name: m.name, dir, upPath: file.path, downPath: null, extraFiles: [] }, index, file, error: null });
+  }
+  const selected = new Set(options.lint ?? (options.migrations.length ? [options.migrations.at(-1)!.name] : []));
+  const schema = options.schema !== undefined ? parsePrismaSchema([{ path: path.join(root, "schema.prisma"), text: options.schema }]) : null;
+  const version = options.prismaVersion ?? config.prismaVersion ?? null;
+  const runner = { model: runnerModelFor(version), prismaVersion: version, source: version ? "config" : "unknown" };
+  const messages = lintProject({ root, schema, migrations, runner, postgresVersion: config.postgresVersion }, config.rules, (m) => selected.has(m.entry.name));
+  for (const m of migrations) if (selected.has(m.entry.name) && !messages.has(m.entry.upPath!)) messages.set(m.entry.upPath!, []);
+  return toResults(messages);
+}

@@ -1,0 +1,28 @@
+export const HELP = `migration-lint [options] [paths...]
+
+Lint Prisma migrations (PostgreSQL) before they reach production.
+
+Paths (optional) may be migration folders, migration.sql / down.sql files,
+.prisma files or project roots; without paths the Prisma project in the
+working directory is linted. Every migration still builds the history.
+
+Options:
+  --schema <path>          Prisma schema file or multi-file schema folder
+  --migrations <dir>       Migrations folder (default: migrations/ beside the schema)
+  -c, --config <file>      Use this config file instead of searching for one
+  --cwd <dir>              Working directory (default: the current one)
+  -f, --format <name>      Output format: stylish (default), json
+  -o, --output-file <file> Write the report to a file
+  --max-warnings <n>       Exit 1 when there are more than n warnings
+  --quiet                  Report errors only
+  --color, --no-color      Force or disable colours (NO_COLOR / FORCE_COLOR work too)
+  --print-config           Print the resolved configuration and exit
+  --list-rules             List the rules and exit
+  -h, --help               Show this help
+  -v, --version            Show the version
+
+Exit codes: 0 no errors, 1 lint errors (or too many warnings),
+            2 usage, configuration or internal failure.
+
+Docs: https://github.com/migration-lint/migration-lint#readme
+`;

@@ -1,0 +1,151 @@
+/**
+ * The command line. Kept light: `--help` and `--version` load nothing but
+ * this file; the linter, the SQL parser and the formatters load on demand.
+ * Returns the exit code: 0 clean, 1 lint errors (or too many warnings),
+ * 2 usage, configuration or internal failure.
+ */
+import { parseArgs } from "node:util";
+import { readFileSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { HELP } from "./help.js";
+
+export interface CliIO {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** Whether stdout is a terminal that takes colour. */
+  colorDefault: boolean;
+}
+
+const OPTIONS = {
+  schema: { type: "string" },
+  migrations: { type: "string" },
+  format: { type: "string", short: "f" },
+  config: { type: "string", short: "c" },
+  cwd: { type: "string" },
+  "max-warnings": { type: "string" },
+  quiet: { type: "boolean" },
+  "output-file": { type: "string", short: "o" },
+  color: { type: "boolean" },
+  "no-color": { type: "boolean" },
+  "print-config": { type: "boolean" },
+  "list-rules": { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+  version: { type: "boolean", short: "v" },
+} as const;
+
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (err) {
+    io.stderr(`migration-lint: ${(err as Error).message.replace(/\. To specify a positional.*$/s, ".")}\nRun \`migration-lint --help\` for usage.\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+
+  if (values.help) {
+    io.stdout(HELP);
+    return 0;
+  }
+  if (values.version) {
+    io.stdout(`${packageVersion()}\n`);
+    return 0;
+  }
+
+  let maxWarnings: number | undefined;
+  if (values["max-warnings"] !== undefined) {
+    maxWarnings = Number(values["max-warnings"]);
+    if (!Number.isInteger(maxWarnings) || maxWarnings < -1) {
+      io.stderr(`migration-lint: --max-warnings must be a whole number, got "${values["max-warnings"]}".\n`);
+      return 2;
+    }
+  }
+  const color = values["no-color"] ? false : values.color ? true : io.colorDefault;
+  const cwd = path.resolve(values.cwd ?? process.cwd());
+
+  try {
+    if (values["list-rules"]) {
+      const { listRules } = await import("./list-rules.js");
+      io.stdout(listRules(color));
+      return 0;
+    }
+    if (values["print-config"]) {
+      const { loadConfig } = await import("../api/lint.js");
+      const config = await loadConfig({ cwd, ...(values.config ? { configFile: values.config } : {}) });
+      const printable = {
+        configFile: config.filepath,
+        extends: config.extends,
+        rules: Object.fromEntries(config.rules.map((r) => [r.id, Object.keys(r.options).length ? [r.severity === 2 ? "error" : "warn", r.options] : r.severity === 2 ? "error" : "warn"])),
+        plugins: config.plugins,
+        schema: config.schema,
+        migrations: config.migrations,
+        postgresVersion: config.postgresVersion,
+        prismaVersion: config.prismaVersion,
+        ignore: config.ignore,
+        startAfter: config.startAfter,
+      };
+      io.stdout(`${JSON.stringify(printable, null, 2)}\n`);
+      return 0;
+    }
+
+    const { loadFormatter } = await import("../formatters/index.js");
+    const formatter = await loadFormatter(values.format ?? "stylish");
+    const { runLint } = await import("../api/lint.js");
+    const run = await runLint({
+      cwd,
+      paths: positionals,
+      ...(values.config ? { configFile: values.config } : {}),
+      ...(values.schema ? { schema: values.schema } : {}),
+      ...(values.migrations ? { migrations: values.migrations } : {}),
+    });
+
+    let results = run.results;
+    if (values.quiet) {
+      results = results.map((r) => {
+        const messages = r.messages.filter((m) => m.severity === 2);
+        return { ...r, messages, warningCount: 0 };
+      });
+    }
+    const output = formatter(results, { cwd, color: color && !values["output-file"], sourceOf: (file) => run.sources.get(file) });
+    if (values["output-file"]) {
+      const target = path.resolve(cwd, values["output-file"]);
+      await mkdir(path.dirname(target), { recursive: true });
+      await writeFile(target, output);
+    } else if (output) {
+      io.stdout(output.endsWith("\n") ? output : `${output}\n`);
+    }
+    for (const project of run.projects) for (const note of project.notes) io.stderr(`migration-lint: note: ${note}\n`);
+
+    const errorCount = results.reduce((n, r) => n + r.errorCount, 0);
+    const warningCount = results.reduce((n, r) => n + r.warningCount, 0);
+    if (errorCount > 0) return 1;
+    if (maxWarnings !== undefined && maxWarnings >= 0 && warningCount > maxWarnings) {
+      io.stderr(`migration-lint found too many warnings (maximum: ${maxWarnings}).\n`);
+      return 1;
+    }
+    return 0;
+  } catch (err) {
+    const { MigrationLintError } = await import("../errors.js");
+    if (err instanceof MigrationLintError) {
+      io.stderr(`migration-lint: ${err.format()}\n`);
+      return 2;
+    }
+    const detail = err instanceof Error ? (process.env.MIGRATION_LINT_DEBUG ? err.stack : err.message) : String(err);
+    io.stderr(`migration-lint: internal error: ${detail}\nThis is a bug in migration-lint; please report it with the command you ran. Set MIGRATION_LINT_DEBUG=1 for a stack trace.\n`);
+    return 2;
+  }
+}
+
+/** Reads our own package.json: two levels up from src/cli, three from dist/src/cli. */
+function packageVersion(): string {
+  for (const candidate of ["../../package.json", "../../../package.json"]) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(candidate, import.meta.url), "utf8")) as { name?: string; version: string };
+      if (pkg.name === "migration-lint") return pkg.version;
+    } catch {
+      // try the next location
+    }
+  }
+  return "unknown";
+}

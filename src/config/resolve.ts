@@ -1,0 +1,188 @@
+/**
+ * Turns a configuration object into the rules to run: validates its keys,
+ * expands presets (`extends`), loads plugins, resolves severities and
+ * validates and defaults each rule's options. Any problem is a
+ * MigrationLintError("config") naming the file and the key.
+ */
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { createRequire } from "node:module";
+import { MigrationLintError, errorMessage } from "../errors.js";
+import type { PresetName, RuleModule } from "../engine/rule.js";
+import type { SeverityInput } from "../types.js";
+import type { MigrationLintConfig, MigrationLintPlugin, ResolvedConfig, ResolvedRule, RuleSetting } from "./types.js";
+
+export const DEFAULT_POSTGRES_VERSION = 14;
+export const PRESETS: PresetName[] = ["recommended", "strict", "all"];
+
+type AnyRule = RuleModule<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const CONFIG_KEYS: Record<keyof MigrationLintConfig, (value: unknown) => string | null> = {
+  extends: (v) => (typeof v === "string" || (Array.isArray(v) && v.every((x) => typeof x === "string")) ? null : "must be a string or an array of strings"),
+  rules: (v) => (v && typeof v === "object" && !Array.isArray(v) ? null : "must be an object of rule settings"),
+  plugins: (v) => (Array.isArray(v) && v.every((x) => typeof x === "string") ? null : "must be an array of package names or paths"),
+  schema: (v) => (typeof v === "string" ? null : "must be a path"),
+  migrations: (v) => (typeof v === "string" ? null : "must be a path"),
+  postgresVersion: (v) => (typeof v === "number" && Number.isInteger(v) && v >= 9 && v <= 30 ? null : "must be a Postgres major version such as 14"),
+  prismaVersion: (v) => (typeof v === "string" && /^\d+\.\d+\.\d+/.test(v) ? null : 'must be a version such as "6.19.0"'),
+  ignore: (v) => (Array.isArray(v) && v.every((x) => typeof x === "string") ? null : "must be an array of migration names or globs"),
+  startAfter: (v) => (typeof v === "string" ? null : "must be a migration folder name"),
+};
+
+const SEVERITIES: Record<string, 0 | 1 | 2> = { off: 0, warn: 1, error: 2, "0": 0, "1": 1, "2": 2 };
+
+function severityOf(value: unknown): 0 | 1 | 2 | undefined {
+  return typeof value === "string" || typeof value === "number" ? SEVERITIES[String(value)] : undefined;
+}
+
+export interface ResolveOptions {
+  config: MigrationLintConfig | null;
+  filepath: string | null;
+  builtinRules: Record<string, AnyRule>;
+  /** Folder plugins are resolved from (defaults to the config file's folder). */
+  cwd: string;
+}
+
+export async function resolveConfig(options: ResolveOptions): Promise<ResolvedConfig> {
+  const { filepath } = options;
+  const where = filepath ? { file: filepath } : undefined;
+  const fail = (message: string): never => {
+    throw new MigrationLintError("config", message, where);
+  };
+  const config: MigrationLintConfig = options.config ?? { extends: "recommended" };
+
+  for (const [key, value] of Object.entries(config)) {
+    const check = CONFIG_KEYS[key as keyof MigrationLintConfig];
+    if (!check) fail(`Unknown configuration key "${key}". Allowed keys: ${Object.keys(CONFIG_KEYS).join(", ")}.`);
+    const problem = check!(value);
+    if (problem) fail(`Configuration key "${key}" ${problem}.`);
+  }
+
+  const baseDir = filepath ? path.dirname(filepath) : options.cwd;
+  const rules: Record<string, AnyRule> = { ...options.builtinRules };
+  const pluginConfigs = new Map<string, Record<string, MigrationLintConfig>>();
+  for (const spec of config.plugins ?? []) {
+    const { name, plugin } = await loadPlugin(spec, baseDir, fail);
+    for (const [ruleName, rule] of Object.entries(plugin.rules ?? {})) rules[`${name}/${ruleName}`] = rule;
+    pluginConfigs.set(name, plugin.configs ?? {});
+  }
+
+  // severities and options by rule id, presets first, then the config's own rules
+  const settings = new Map<string, { severity: 0 | 1 | 2; options?: Record<string, unknown> }>();
+  const extendsList = config.extends === undefined ? [] : Array.isArray(config.extends) ? config.extends : [config.extends];
+  const apply = (ruleSettings: Record<string, RuleSetting>, origin: string) => {
+    for (const [id, setting] of Object.entries(ruleSettings)) {
+      if (!rules[id]) fail(`Unknown rule "${id}" in ${origin}. Run \`migration-lint --list-rules\` to see the rules.`);
+      const [rawSeverity, ruleOptions] = Array.isArray(setting) ? setting : [setting];
+      const severity = severityOf(rawSeverity);
+      if (severity === undefined) fail(`Rule "${id}" in ${origin}: severity must be "off", "warn", "error" (or 0, 1, 2), got ${JSON.stringify(rawSeverity)}.`);
+      if (ruleOptions !== undefined && (typeof ruleOptions !== "object" || ruleOptions === null || Array.isArray(ruleOptions))) {
+        fail(`Rule "${id}" in ${origin}: options must be an object, got ${JSON.stringify(ruleOptions)}.`);
+      }
+      const previous = settings.get(id);
+      settings.set(id, { severity: severity!, options: (ruleOptions as Record<string, unknown> | undefined) ?? previous?.options });
+    }
+  };
+  for (const name of extendsList) {
+    if ((PRESETS as string[]).includes(name)) {
+      apply(presetRules(name as PresetName, options.builtinRules), `preset "${name}"`);
+      continue;
+    }
+    const m = /^plugin:(.+)\/([^/]+)$/.exec(name);
+    const pluginConfig = m ? pluginConfigs.get(m[1]!)?.[m[2]!] : undefined;
+    if (!pluginConfig) fail(`Unknown preset "${name}" in "extends". Use ${PRESETS.map((p) => `"${p}"`).join(", ")} or "plugin:<name>/<config>" of a plugin listed in "plugins".`);
+    apply(pluginConfig!.rules ?? {}, `preset "${name}"`);
+  }
+  apply(config.rules ?? {}, "rules");
+
+  const resolved: ResolvedRule[] = [];
+  for (const [id, setting] of settings) {
+    if (setting.severity === 0) continue;
+    const rule = rules[id]!;
+    const ruleOptions = await validateOptions(id, rule, setting.options, fail);
+    resolved.push({ id, rule, severity: setting.severity, options: ruleOptions });
+  }
+  resolved.sort((a, b) => a.id.localeCompare(b.id));
+
+  return {
+    filepath,
+    extends: extendsList,
+    rules: resolved,
+    plugins: config.plugins ?? [],
+    schema: config.schema !== undefined ? path.resolve(baseDir, config.schema) : undefined,
+    migrations: config.migrations !== undefined ? path.resolve(baseDir, config.migrations) : undefined,
+    postgresVersion: config.postgresVersion ?? DEFAULT_POSTGRES_VERSION,
+    prismaVersion: config.prismaVersion,
+    ignore: config.ignore ?? [],
+    startAfter: config.startAfter,
+  };
+}
+
+/** The rules a built-in preset enables, at their default severities. */
+export function presetRules(preset: PresetName, builtinRules: Record<string, AnyRule>): Record<string, SeverityInput> {
+  const level = PRESETS.indexOf(preset);
+  const out: Record<string, SeverityInput> = {};
+  for (const [id, rule] of Object.entries(builtinRules)) {
+    if (PRESETS.indexOf(rule.meta.docs.preset) <= level) out[id] = rule.meta.defaultSeverity;
+  }
+  return out;
+}
+
+async function validateOptions(id: string, rule: AnyRule, given: Record<string, unknown> | undefined, fail: (m: string) => never): Promise<Record<string, unknown>> {
+  const options = { ...(rule.meta.defaultOptions ?? {}), ...(given ?? {}) };
+  if (!rule.meta.schema) {
+    if (given && Object.keys(given).length) fail(`Rule "${id}" takes no options, got ${JSON.stringify(given)}.`);
+    return options;
+  }
+  const validate = await compileSchema(rule.meta.schema);
+  if (!validate(options)) {
+    const error = validate.errors?.[0];
+    const at = error?.instancePath ? `option "${error.instancePath.slice(1).replace(/\//g, ".")}"` : "options";
+    const detail = error?.keyword === "additionalProperties" ? `has unknown property "${(error.params as { additionalProperty: string }).additionalProperty}"` : error?.message ?? "are invalid";
+    fail(`Rule "${id}": ${at} ${detail}.`);
+  }
+  return options;
+}
+
+type Validator = ((data: unknown) => boolean) & { errors?: Array<{ instancePath: string; keyword: string; message?: string; params: unknown }> | null };
+const compiled = new WeakMap<object, Validator>();
+let ajvInstance: Promise<{ compile(schema: object): Validator }> | undefined;
+
+async function compileSchema(schema: Record<string, unknown>): Promise<Validator> {
+  const cached = compiled.get(schema);
+  if (cached) return cached;
+  ajvInstance ??= import("ajv").then((mod) => {
+    const Ajv = (mod.default ?? mod) as unknown as new (opts: object) => { compile(schema: object): Validator };
+    return new Ajv({ useDefaults: true, allErrors: false, strict: false });
+  });
+  const validate = (await ajvInstance).compile(schema);
+  compiled.set(schema, validate);
+  return validate;
+}
+
+async function loadPlugin(spec: string, baseDir: string, fail: (m: string) => never): Promise<{ name: string; plugin: MigrationLintPlugin }> {
+  const isPath = spec.startsWith(".") || path.isAbsolute(spec);
+  let url: string;
+  try {
+    url = isPath ? pathToFileURL(path.resolve(baseDir, spec)).href : pathToFileURL(createRequire(path.join(baseDir, "noop.js")).resolve(spec)).href;
+  } catch {
+    return fail(`Plugin "${spec}" not found (looked from ${baseDir}). Install it or fix the path.`);
+  }
+  let mod: { default?: MigrationLintPlugin } & MigrationLintPlugin;
+  try {
+    mod = await import(url);
+  } catch (err) {
+    return fail(`Plugin "${spec}" failed to load: ${errorMessage(err)}`);
+  }
+  const plugin = mod.default ?? mod;
+  if (!plugin || typeof plugin !== "object" || (!plugin.rules && !plugin.configs)) fail(`Plugin "${spec}" must export { rules, configs }.`);
+  return { name: pluginName(spec), plugin };
+}
+
+/** `migration-lint-plugin-foo` -> `foo`, `@acme/migration-lint-plugin` -> `@acme`, `./x/my-plugin.js` -> `my-plugin`. */
+export function pluginName(spec: string): string {
+  if (spec.startsWith(".") || path.isAbsolute(spec)) return path.basename(spec).replace(/\.[cm]?[jt]s$/, "").replace(/^migration-lint-plugin-/, "");
+  const scoped = /^(@[^/]+)\/migration-lint-plugin(?:-(.+))?$/.exec(spec);
+  if (scoped) return scoped[2] ? `${scoped[1]}/${scoped[2]}` : scoped[1]!;
+  return spec.replace(/^migration-lint-plugin-/, "");
+}

@@ -1,0 +1,189 @@
+/**
+ * Runs rules over a migration history. Every migration is replayed into the
+ * catalog in order; rules run only on the migrations in scope, each rule
+ * isolated so that one that throws becomes an `internal-error` finding and
+ * the run goes on.
+ */
+import { createHash } from "node:crypto";
+import { Catalog } from "../history/catalog.js";
+import type { PrismaSchemaModel } from "../schema/types.js";
+import type { MigrationEntry, Operation, ParsedSqlFile, QualifiedName, RunnerInfo, SourceRange, Statement } from "../types.js";
+import type { ResolvedRule } from "../config/types.js";
+import { interpolate, type MigrationContext, type ReportDescriptor, type RuleContext, type RuleVisitors } from "./rule.js";
+import type { LintMessage } from "./results.js";
+
+export interface LoadedMigration {
+  entry: MigrationEntry;
+  index: number;
+  /** The parsed migration.sql, or null when there is none or it could not be read. */
+  file: ParsedSqlFile | null;
+  /** Why `file` is null (missing, unreadable), as a sentence. */
+  error: string | null;
+}
+
+export interface ProjectModel {
+  root: string;
+  schema: PrismaSchemaModel | null;
+  migrations: LoadedMigration[];
+  runner: RunnerInfo;
+  postgresVersion: number;
+}
+
+export const DOCS_BASE = "https://github.com/migration-lint/migration-lint/blob/main/docs/rules/";
+
+/** Messages by absolute file path. */
+export type MessagesByFile = Map<string, LintMessage[]>;
+
+export function lintProject(model: ProjectModel, rules: ResolvedRule[], inScope: (m: LoadedMigration) => boolean): MessagesByFile {
+  const out: MessagesByFile = new Map();
+  const push = (file: string, message: LintMessage) => {
+    let list = out.get(file);
+    if (!list) out.set(file, (list = []));
+    list.push(message);
+  };
+  const catalog = new Catalog();
+
+  for (const migration of model.migrations) {
+    const linted = inScope(migration);
+    const file = migration.file;
+    if (!file) {
+      if (linted) {
+        const target = migration.entry.upPath ?? migration.entry.dir;
+        push(target, {
+          ruleId: "file-error",
+          severity: 2,
+          fatal: true,
+          message: migration.error ?? "Migration could not be read.",
+          line: 1,
+          column: 1,
+          endLine: 1,
+          endColumn: 1,
+          fingerprint: fingerprint([migration.entry.name, "file-error"]),
+          migration: migration.entry.name,
+        });
+      }
+      continue;
+    }
+    if (!linted) {
+      for (const statement of file.statements) for (const op of statement.operations) catalog.apply(op, migration.index);
+      continue;
+    }
+
+    for (const error of file.parseErrors) {
+      push(file.path, {
+        ruleId: "parse-error",
+        severity: 2,
+        fatal: true,
+        message: `Cannot parse this statement: ${error.message}. Postgres will reject it too, so \`prisma migrate deploy\` fails here.`,
+        ...lineColumns(error.range),
+        fingerprint: fingerprint([migration.entry.name, "parse-error", normalize(file.text.slice(error.range.start, error.range.end))]),
+        migration: migration.entry.name,
+      });
+    }
+
+    const context: MigrationContext = { name: migration.entry.name, index: migration.index, entry: migration.entry, file };
+    const occurrences = new Map<string, number>();
+    const instances: Array<{ rule: ResolvedRule; visitors: RuleVisitors; failed: boolean }> = [];
+    let current: Statement | null = null;
+
+    for (const rule of rules) {
+      const instance = { rule, visitors: {} as RuleVisitors, failed: false };
+      const report = (descriptor: ReportDescriptor) => {
+        const template = rule.rule.meta.messages[descriptor.messageId];
+        if (template === undefined) throw new Error(`unknown messageId "${descriptor.messageId}"`);
+        const range = descriptor.range ?? descriptor.node?.range ?? file.rangeOf(0, 0);
+        const statement = descriptor.node ? ("statement" in descriptor.node ? descriptor.node.statement : descriptor.node) : current;
+        const statementKey = [migration.entry.name, rule.id, descriptor.messageId, normalize(statement?.text ?? "")].join("\0");
+        const seen = occurrences.get(statementKey) ?? 0;
+        occurrences.set(statementKey, seen + 1);
+        const helpTemplate = descriptor.help ?? rule.rule.meta.help?.[descriptor.messageId];
+        push(file.path, {
+          ruleId: rule.id,
+          severity: rule.severity,
+          message: interpolate(template, descriptor.data),
+          ...lineColumns(range),
+          messageId: descriptor.messageId,
+          ...(helpTemplate ? { help: interpolate(helpTemplate, descriptor.data) } : {}),
+          docsUrl: rule.rule.meta.docs.url ?? `${DOCS_BASE}${rule.id}.md`,
+          fingerprint: fingerprint([statementKey, String(seen)]),
+          migration: migration.entry.name,
+        });
+      };
+      const ruleContext: RuleContext = {
+        id: rule.id,
+        options: rule.options,
+        migration: context,
+        project: { root: model.root, schema: model.schema, postgresVersion: model.postgresVersion, runner: model.runner },
+        catalog,
+        existedBefore: (table: QualifiedName) => {
+          const state = catalog.getTable(table);
+          return !state || state.createdIn < migration.index;
+        },
+        migrationName: (index) => model.migrations[index]?.entry.name,
+        table: (table) => catalog.getTable(table),
+        prismaModel: (table) => model.schema?.modelForTable(table.name, table.schema),
+        prismaField: (table, column) => model.schema?.modelForTable(table.name, table.schema)?.fields.find((f) => f.columnName === column && !f.relation),
+        report,
+      };
+      try {
+        instance.visitors = rule.rule.create(ruleContext) ?? {};
+      } catch (err) {
+        instance.failed = true;
+        push(file.path, internalError(rule.id, migration, err, file.rangeOf(0, 0)));
+      }
+      instances.push(instance);
+    }
+
+    const call = (name: string, arg: unknown, at: SourceRange) => {
+      for (const instance of instances) {
+        if (instance.failed) continue;
+        const visitor = (instance.visitors as Record<string, ((a: unknown) => void) | undefined>)[name];
+        if (!visitor) continue;
+        try {
+          visitor(arg);
+        } catch (err) {
+          // one crash per rule and file is enough: skip the rule for the rest of this migration
+          instance.failed = true;
+          push(file.path, internalError(instance.rule.id, migration, err, at));
+        }
+      }
+    };
+
+    const start = file.rangeOf(0, 0);
+    call("Migration", context, start);
+    for (const statement of file.statements) {
+      current = statement;
+      call("Statement", statement, statement.range);
+      for (const op of statement.operations) {
+        call(op.kind, op, op.range);
+        catalog.apply(op as Operation, migration.index);
+      }
+    }
+    current = null;
+    call("Migration:exit", context, start);
+  }
+  return out;
+}
+
+function internalError(ruleId: string, migration: LoadedMigration, err: unknown, range: SourceRange): LintMessage {
+  const detail = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  return {
+    ruleId: "internal-error",
+    severity: 2,
+    fatal: true,
+    message: `Rule "${ruleId}" crashed on ${migration.entry.name}: ${detail}. The rule was skipped for the rest of this migration; everything else was linted.`,
+    ...lineColumns(range),
+    fingerprint: fingerprint([migration.entry.name, "internal-error", ruleId]),
+    migration: migration.entry.name,
+  };
+}
+
+export function lineColumns(range: SourceRange): Pick<LintMessage, "line" | "column" | "endLine" | "endColumn"> {
+  return { line: range.loc.start.line, column: range.loc.start.column, endLine: range.loc.end.line, endColumn: range.loc.end.column };
+}
+
+const normalize = (sql: string) => sql.replace(/\s+/g, " ").trim();
+
+export function fingerprint(parts: string[]): string {
+  return createHash("sha1").update(parts.join("\0")).digest("hex").slice(0, 16);
+}

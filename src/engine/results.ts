@@ -1,0 +1,82 @@
+/**
+ * The result shape: ESLint's JSON result, so that every tool that reads
+ * `eslint -f json` reads ours. Extra fields (help, docsUrl, fingerprint,
+ * migration) are additions ESLint consumers ignore.
+ */
+
+export interface LintMessage {
+  /** Rule id; engine findings use `parse-error`, `file-error` and `internal-error`. */
+  ruleId: string | null;
+  severity: 1 | 2;
+  /** What is wrong and why it is dangerous. */
+  message: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  messageId?: string;
+  /** The safe way to do it. */
+  help?: string;
+  docsUrl?: string;
+  /** Stable id of the finding: migration, rule and statement text, never line numbers. */
+  fingerprint: string;
+  /** Migration folder name, when the finding belongs to a migration. */
+  migration?: string;
+  /** Set on findings that stopped a file (or statement) from being understood, like ESLint's parse errors. */
+  fatal?: boolean;
+}
+
+export interface LintResult {
+  /** Absolute path. */
+  filePath: string;
+  messages: LintMessage[];
+  suppressedMessages: LintMessage[];
+  errorCount: number;
+  fatalErrorCount: number;
+  warningCount: number;
+  fixableErrorCount: number;
+  fixableWarningCount: number;
+  usedDeprecatedRules: Array<{ ruleId: string; replacedBy: string[] }>;
+}
+
+export function compareMessages(a: LintMessage, b: LintMessage): number {
+  return a.line - b.line || a.column - b.column || (a.ruleId ?? "").localeCompare(b.ruleId ?? "") || a.message.localeCompare(b.message);
+}
+
+/** Builds sorted ESLint-shaped results from messages grouped by file. */
+export function toResults(byFile: Map<string, LintMessage[]>): LintResult[] {
+  const results: LintResult[] = [];
+  for (const [filePath, messages] of byFile) {
+    messages.sort(compareMessages);
+    results.push({
+      filePath,
+      messages,
+      suppressedMessages: [],
+      errorCount: messages.filter((m) => m.severity === 2).length,
+      fatalErrorCount: messages.filter((m) => m.fatal).length,
+      warningCount: messages.filter((m) => m.severity === 1).length,
+      fixableErrorCount: 0,
+      fixableWarningCount: 0,
+      usedDeprecatedRules: [],
+    });
+  }
+  return results.sort((a, b) => (a.filePath < b.filePath ? -1 : a.filePath > b.filePath ? 1 : 0));
+}
+
+export interface ResultTotals {
+  errorCount: number;
+  warningCount: number;
+  fatalErrorCount: number;
+}
+
+export function totals(results: LintResult[]): ResultTotals {
+  let errorCount = 0;
+  let warningCount = 0;
+  let fatalErrorCount = 0;
+  for (const r of results) {
+    errorCount += r.errorCount;
+    warningCount += r.warningCount;
+    fatalErrorCount += r.fatalErrorCount;
+  }
+  return { errorCount, warningCount, fatalErrorCount };
+}

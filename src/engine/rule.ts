@@ -1,0 +1,110 @@
+/**
+ * The rule contract (stable, public). A rule is data (`meta`) plus `create`,
+ * which returns visitors keyed by operation kind, like ESLint's node visitors.
+ */
+import type { CatalogView, TableState } from "../history/catalog.js";
+import type { PrismaSchemaModel, PrismaField, PrismaModel } from "../schema/types.js";
+import type { MigrationEntry, Operation, OperationKind, OperationOf, ParsedSqlFile, QualifiedName, RunnerInfo, SeverityName, SourceRange, Statement } from "../types.js";
+
+export type PresetName = "recommended" | "strict" | "all";
+
+export interface RuleMeta {
+  /** kebab-case id; plugin rules are namespaced `<plugin>/<rule>` by the engine. */
+  id: string;
+  type: "problem" | "suggestion" | "layout";
+  docs: {
+    description: string;
+    /** Link shown with every finding; built-in rules point at docs/rules/<id>.md. */
+    url?: string;
+    /** The smallest built-in preset that enables the rule (`all` = only in `all`). */
+    preset: PresetName;
+  };
+  /** Severity used when a preset enables the rule. */
+  defaultSeverity: Exclude<SeverityName, "off">;
+  /** JSON Schema of the options object (validated with ajv; defaults applied). */
+  schema?: Record<string, unknown>;
+  /** Option values used when the config gives none. */
+  defaultOptions?: Record<string, unknown>;
+  /** Message templates by id, with `{{placeholders}}` filled from `data`. */
+  messages: Record<string, string>;
+  /** Safe-alternative templates by message id, shown as `help:` under the finding. */
+  help?: Record<string, string>;
+  /** What the rule needs from the engine. */
+  requires?: { history?: boolean; git?: boolean };
+}
+
+export interface MigrationContext {
+  /** Folder name, e.g. `20240101120000_add_user`. */
+  name: string;
+  /** Position in the history, 0-based. */
+  index: number;
+  entry: MigrationEntry;
+  /** The parsed `migration.sql`. */
+  file: ParsedSqlFile;
+}
+
+export interface ReportDescriptor {
+  /** Id of a template in `meta.messages`. */
+  messageId: string;
+  data?: Record<string, string | number>;
+  /** Where to point: an operation, a statement, or an explicit range. Defaults to the migration's first line. */
+  node?: Operation | Statement;
+  range?: SourceRange;
+  /** Overrides the help text for this finding. */
+  help?: string;
+}
+
+export interface RuleContext<Options = Record<string, unknown>> {
+  readonly id: string;
+  readonly options: Options;
+  readonly migration: MigrationContext;
+  readonly project: {
+    root: string;
+    schema: PrismaSchemaModel | null;
+    postgresVersion: number;
+    runner: RunnerInfo;
+  };
+  /** The schema just before the operation being visited (includes what this migration did so far). */
+  readonly catalog: CatalogView;
+  /** True when the table existed before this migration started (so it may hold data and serve traffic). */
+  existedBefore(table: QualifiedName): boolean;
+  /** Folder name of the migration at a history index (as stored in catalog `createdIn` / `addedIn`); undefined for -1 (before the history). */
+  migrationName(index: number): string | undefined;
+  /** The table's catalog state, if the history knows it. */
+  table(table: QualifiedName): TableState | undefined;
+  /** The Prisma model (and field) for a table (and column), to point the fix at schema.prisma. */
+  prismaModel(table: QualifiedName): PrismaModel | undefined;
+  prismaField(table: QualifiedName, column: string): PrismaField | undefined;
+  report(descriptor: ReportDescriptor): void;
+}
+
+type OperationVisitors = { [K in OperationKind]?: (op: OperationOf<K>) => void };
+
+export interface RuleVisitors extends OperationVisitors {
+  /** Before any operation of the migration. */
+  Migration?: (migration: MigrationContext) => void;
+  /** After all operations of the migration (the catalog then includes all of them). */
+  "Migration:exit"?: (migration: MigrationContext) => void;
+  /** Every statement, before its operations. */
+  Statement?: (statement: Statement) => void;
+}
+
+export interface RuleModule<Options = Record<string, unknown>> {
+  meta: RuleMeta;
+  create(context: RuleContext<Options>): RuleVisitors;
+}
+
+/** Identity helper that types a rule module. */
+export function defineRule<Options = Record<string, unknown>>(rule: RuleModule<Options>): RuleModule<Options> {
+  return rule;
+}
+
+/** Fills `{{name}}` placeholders. */
+export function interpolate(template: string, data: Record<string, string | number> | undefined): string {
+  if (!data) return template;
+  return template.replace(/\{\{\s*([\w.-]+)\s*\}\}/g, (whole, key: string) => (key in data ? String(data[key]) : whole));
+}
+
+export function formatName(ref: QualifiedName): string {
+  return ref.schema ? `${ref.schema}.${ref.name}` : ref.name;
+}

@@ -1,0 +1,263 @@
+/**
+ * The schema as the migration history builds it: every migration's operations
+ * replayed in order into tables, columns, indexes, constraints and enums. A
+ * rule linting migration N sees the catalog as it was just before the
+ * operation it is visiting, and knows in which migration each object was made.
+ */
+import type { ColumnSpec, ConstraintKind, DefaultSpec, Operation, QualifiedName, TypeSpec } from "../types.js";
+
+/** Postgres resolves unqualified names through search_path; Prisma's default is `public`. */
+export const DEFAULT_SCHEMA = "public";
+
+export interface ColumnState {
+  name: string;
+  type: TypeSpec | null;
+  notNull: boolean;
+  default: DefaultSpec | null;
+  /** Index (0-based, in history order) of the migration that added the column. */
+  addedIn: number;
+}
+
+export interface ConstraintState {
+  name: string;
+  kind: ConstraintKind;
+  columns: string[];
+  /** Still NOT VALID (added NOT VALID and not validated since). */
+  notValid: boolean;
+  addedIn: number;
+}
+
+export interface TableState {
+  schema: string;
+  name: string;
+  columns: Map<string, ColumnState>;
+  constraints: Map<string, ConstraintState>;
+  /** Index of the migration that created (or last re-created) the table. */
+  createdIn: number;
+}
+
+export interface IndexState {
+  schema: string;
+  name: string;
+  table: string;
+  columns: string[];
+  unique: boolean;
+  createdIn: number;
+}
+
+export interface EnumState {
+  schema: string;
+  name: string;
+  values: string[];
+  createdIn: number;
+}
+
+const keyOf = (ref: QualifiedName) => `${ref.schema ?? DEFAULT_SCHEMA}.${ref.name}`;
+
+/** Read-only view of the catalog that rules receive. */
+export interface CatalogView {
+  getTable(ref: QualifiedName): TableState | undefined;
+  getColumn(ref: QualifiedName, column: string): ColumnState | undefined;
+  getIndex(ref: QualifiedName): IndexState | undefined;
+  getEnum(ref: QualifiedName): EnumState | undefined;
+  tables(): Iterable<TableState>;
+  enums(): Iterable<EnumState>;
+}
+
+export class Catalog implements CatalogView {
+  private readonly tableMap = new Map<string, TableState>();
+  private readonly indexMap = new Map<string, IndexState>();
+  private readonly enumMap = new Map<string, EnumState>();
+
+  getTable(ref: QualifiedName) {
+    return this.tableMap.get(keyOf(ref));
+  }
+  getColumn(ref: QualifiedName, column: string) {
+    return this.getTable(ref)?.columns.get(column);
+  }
+  getIndex(ref: QualifiedName) {
+    return this.indexMap.get(keyOf(ref));
+  }
+  getEnum(ref: QualifiedName) {
+    return this.enumMap.get(keyOf(ref));
+  }
+  tables() {
+    return this.tableMap.values();
+  }
+  enums() {
+    return this.enumMap.values();
+  }
+
+  /** Applies one operation of migration `migrationIndex`. Unknown objects are created on the fly, never an error. */
+  apply(op: Operation, migrationIndex: number): void {
+    switch (op.kind) {
+      case "create-table": {
+        if (op.ifNotExists && this.getTable(op.table)) return;
+        const table = this.newTable(op.table, migrationIndex);
+        for (const column of op.columns) table.columns.set(column.name, columnState(column, migrationIndex));
+        for (const constraint of op.constraints) this.addConstraint(table, constraint.name, constraint.kind, constraint.columns, constraint.notValid, migrationIndex);
+        for (const column of op.columns) {
+          if (column.primaryKey) this.addConstraint(table, `${table.name}_pkey`, "primary-key", [column.name], false, migrationIndex);
+        }
+        return;
+      }
+      case "drop-table": {
+        const table = this.getTable(op.table);
+        this.tableMap.delete(keyOf(op.table));
+        if (table) for (const [key, index] of this.indexMap) if (index.table === table.name && index.schema === table.schema) this.indexMap.delete(key);
+        return;
+      }
+      case "rename-table": {
+        const table = this.getTable(op.table);
+        if (!table) return;
+        this.tableMap.delete(keyOf(op.table));
+        for (const index of this.indexMap.values()) if (index.table === table.name && index.schema === table.schema) index.table = op.newName;
+        table.name = op.newName;
+        this.tableMap.set(keyOf({ schema: table.schema, name: table.name }), table);
+        return;
+      }
+      case "add-column": {
+        const table = this.tableFor(op.table);
+        if (op.ifNotExists && table.columns.has(op.column.name)) return;
+        table.columns.set(op.column.name, columnState(op.column, migrationIndex));
+        if (op.column.primaryKey) this.addConstraint(table, `${table.name}_pkey`, "primary-key", [op.column.name], false, migrationIndex);
+        return;
+      }
+      case "drop-column": {
+        const table = this.getTable(op.table);
+        table?.columns.delete(op.column);
+        if (table) for (const [name, c] of table.constraints) if (c.columns.includes(op.column)) table.constraints.delete(name);
+        return;
+      }
+      case "rename-column": {
+        const table = this.getTable(op.table);
+        const column = table?.columns.get(op.column);
+        if (!table || !column) return;
+        table.columns.delete(op.column);
+        column.name = op.newName;
+        table.columns.set(op.newName, column);
+        for (const c of table.constraints.values()) c.columns = c.columns.map((n) => (n === op.column ? op.newName : n));
+        return;
+      }
+      case "alter-column": {
+        const table = this.tableFor(op.table);
+        let column = table.columns.get(op.column);
+        if (!column) {
+          column = { name: op.column, type: null, notNull: false, default: null, addedIn: migrationIndex };
+          table.columns.set(op.column, column);
+        }
+        const change = op.change;
+        if (change.kind === "set-type") column.type = change.type;
+        else if (change.kind === "set-not-null") column.notNull = true;
+        else if (change.kind === "drop-not-null") column.notNull = false;
+        else if (change.kind === "set-default") column.default = change.default;
+        else if (change.kind === "drop-default") column.default = null;
+        return;
+      }
+      case "create-index": {
+        if (!op.name) return;
+        const schema = op.table.schema ?? DEFAULT_SCHEMA;
+        if (op.ifNotExists && this.indexMap.has(`${schema}.${op.name}`)) return;
+        this.indexMap.set(`${schema}.${op.name}`, { schema, name: op.name, table: op.table.name, columns: op.columns, unique: op.unique, createdIn: migrationIndex });
+        return;
+      }
+      case "drop-index":
+        this.indexMap.delete(keyOf(op.index));
+        return;
+      case "rename-index": {
+        const index = this.getIndex(op.index);
+        if (!index) return;
+        this.indexMap.delete(keyOf(op.index));
+        index.name = op.newName;
+        this.indexMap.set(`${index.schema}.${index.name}`, index);
+        return;
+      }
+      case "add-constraint": {
+        const table = this.tableFor(op.table);
+        const c = op.constraint;
+        this.addConstraint(table, c.name ?? `${table.name}_${c.columns.join("_")}_${c.kind}`, c.kind, c.columns, c.notValid, migrationIndex);
+        if (c.kind === "primary-key") for (const name of c.columns) { const col = table.columns.get(name); if (col) col.notNull = true; }
+        return;
+      }
+      case "drop-constraint":
+        this.getTable(op.table)?.constraints.delete(op.name);
+        return;
+      case "validate-constraint": {
+        const constraint = this.getTable(op.table)?.constraints.get(op.name);
+        if (constraint) constraint.notValid = false;
+        return;
+      }
+      case "rename-constraint": {
+        const table = this.getTable(op.table);
+        const constraint = table?.constraints.get(op.name);
+        if (!table || !constraint) return;
+        table.constraints.delete(op.name);
+        constraint.name = op.newName;
+        table.constraints.set(op.newName, constraint);
+        return;
+      }
+      case "create-enum":
+        this.enumMap.set(keyOf(op.type), { schema: op.type.schema ?? DEFAULT_SCHEMA, name: op.type.name, values: [...op.values], createdIn: migrationIndex });
+        return;
+      case "add-enum-value": {
+        const existing = this.getEnum(op.type);
+        const enumState = existing ?? { schema: op.type.schema ?? DEFAULT_SCHEMA, name: op.type.name, values: [], createdIn: migrationIndex };
+        if (!existing) this.enumMap.set(keyOf(op.type), enumState);
+        if (enumState.values.includes(op.value)) return;
+        const neighbor = op.before ?? op.after;
+        const at = neighbor ? enumState.values.indexOf(neighbor) : -1;
+        if (at < 0) enumState.values.push(op.value);
+        else enumState.values.splice(op.after ? at + 1 : at, 0, op.value);
+        return;
+      }
+      case "rename-enum-value": {
+        const enumState = this.getEnum(op.type);
+        if (enumState) enumState.values = enumState.values.map((v) => (v === op.value ? op.newValue : v));
+        return;
+      }
+      case "rename-type": {
+        const enumState = this.getEnum(op.type);
+        if (!enumState) return;
+        this.enumMap.delete(keyOf(op.type));
+        enumState.name = op.newName;
+        this.enumMap.set(keyOf({ schema: enumState.schema, name: enumState.name }), enumState);
+        return;
+      }
+      case "drop-type":
+        this.enumMap.delete(keyOf(op.type));
+        return;
+      case "drop-schema":
+        for (const map of [this.tableMap, this.indexMap, this.enumMap] as Array<Map<string, { schema: string }>>) {
+          for (const [key, value] of map) if (value.schema === op.schema) map.delete(key);
+        }
+        return;
+      default:
+        return;
+    }
+  }
+
+  private newTable(ref: QualifiedName, migrationIndex: number): TableState {
+    const table: TableState = { schema: ref.schema ?? DEFAULT_SCHEMA, name: ref.name, columns: new Map(), constraints: new Map(), createdIn: migrationIndex };
+    this.tableMap.set(keyOf(ref), table);
+    return table;
+  }
+
+  /**
+   * The table an ALTER refers to. A table the history never created (made
+   * by hand, by an extension, or before a baseline) is recorded as existing
+   * since before the first migration, which is the safe assumption for lock
+   * and data-loss rules.
+   */
+  private tableFor(ref: QualifiedName): TableState {
+    return this.getTable(ref) ?? this.newTable(ref, -1);
+  }
+
+  private addConstraint(table: TableState, name: string | null, kind: ConstraintKind, columns: string[], notValid: boolean, migrationIndex: number) {
+    const key = name ?? `${table.name}_${columns.join("_")}_${kind}`;
+    table.constraints.set(key, { name: key, kind, columns, notValid, addedIn: migrationIndex });
+  }
+}
+
+function columnState(column: ColumnSpec, migrationIndex: number): ColumnState {
+  return { name: column.name, type: column.type, notNull: column.notNull || column.primaryKey, default: column.default, addedIn: migrationIndex };
+}

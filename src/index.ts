@@ -1,0 +1,16 @@
+/**
+ * migration-lint's public API. `import { lint } from "migration-lint"`:
+ * no side effects on import, no console output, no process.exit.
+ */
+export { lint, runLint, loadConfig } from "./api/lint.js";
+export type { LintOptions, LintRun, ProjectReport } from "./api/lint.js";
+export { defineConfig } from "./config/types.js";
+export type { MigrationLintConfig, MigrationLintPlugin, ResolvedConfig, ResolvedRule, RuleSetting } from "./config/types.js";
+export { defineRule } from "./engine/rule.js";
+export type { RuleModule, RuleMeta, RuleContext, RuleVisitors, ReportDescriptor, MigrationContext, PresetName } from "./engine/rule.js";
+export type { LintMessage, LintResult } from "./engine/results.js";
+export type { CatalogView, TableState, ColumnState, IndexState, EnumState, ConstraintState } from "./history/catalog.js";
+export { MigrationLintError } from "./errors.js";
+export { builtinRules } from "../rules/index.js";
+export type * from "./types.js";
+export type * from "./schema/types.js";

@@ -1,0 +1,128 @@
+/**
+ * Small readers over libpg-query's JSON AST. Every node is `{ NodeType: body }`;
+ * these helpers keep that shape out of the operation builder.
+ */
+import type { DefaultSpec, QualifiedName, TypeSpec } from "../types.js";
+
+export type AstNode = Record<string, unknown>;
+export type Body = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** `{ T: body }` -> [T, body]. */
+export function unwrap(node: unknown): [string, Body] | [null, null] {
+  if (!node || typeof node !== "object") return [null, null];
+  const key = Object.keys(node)[0];
+  return key ? [key, (node as AstNode)[key] as Body] : [null, null];
+}
+
+export function bodyOf(node: unknown, type: string): Body | undefined {
+  const [t, body] = unwrap(node);
+  return t === type ? body! : undefined;
+}
+
+/** `[{ String: { sval } }, ...]` -> ["a", "b"]. */
+export function strings(list: unknown): string[] {
+  if (!Array.isArray(list)) return [];
+  return list.map((item) => bodyOf(item, "String")?.sval).filter((s): s is string => typeof s === "string");
+}
+
+export function rangeVarName(rv: Body | undefined): QualifiedName {
+  return { schema: rv?.schemaname ?? null, name: rv?.relname ?? "" };
+}
+
+/** A dotted name list (`["public", "Role"]`) as a qualified name. */
+export function qualifiedFromList(names: string[]): QualifiedName {
+  if (names.length >= 2) return { schema: names[names.length - 2]!, name: names[names.length - 1]! };
+  return { schema: null, name: names[0] ?? "" };
+}
+
+const SERIAL_TYPES = new Set(["serial", "serial4", "bigserial", "serial8", "smallserial", "serial2"]);
+
+export function typeSpec(typeName: Body | undefined): TypeSpec | null {
+  if (!typeName) return null;
+  const names = strings(typeName.names);
+  const isCatalog = names[0] === "pg_catalog";
+  const name = names[names.length - 1] ?? "";
+  const schema = !isCatalog && names.length >= 2 ? names[names.length - 2]! : null;
+  const modifiers: number[] = [];
+  for (const mod of (typeName.typmods as unknown[]) ?? []) {
+    const constant = bodyOf(mod, "A_Const");
+    const value = constant?.ival?.ival ?? (constant?.ival ? 0 : undefined);
+    if (typeof value === "number") modifiers.push(value);
+  }
+  const arrayDims = Array.isArray(typeName.arrayBounds) ? typeName.arrayBounds.length : 0;
+  const text =
+    (schema ? `${schema}.` : "") +
+    name +
+    (modifiers.length ? `(${modifiers.join(",")})` : "") +
+    "[]".repeat(arrayDims);
+  return { name, schema, modifiers, arrayDims, text };
+}
+
+export function isSerialType(type: TypeSpec | null): boolean {
+  return !!type && SERIAL_TYPES.has(type.name);
+}
+
+/**
+ * Functions whose result does not change within a statement. A default that
+ * calls anything else (gen_random_uuid(), clock_timestamp(), random(), a user
+ * function: Postgres's default volatility is VOLATILE) is evaluated per row,
+ * so ADD COLUMN with it rewrites the table even on Postgres 11+.
+ */
+const NON_VOLATILE_FUNCTIONS = new Set([
+  "now", "current_timestamp", "current_date", "current_time", "localtimestamp", "localtime",
+  "transaction_timestamp", "statement_timestamp", "current_user", "current_schema", "session_user",
+  "lower", "upper", "length", "coalesce", "concat", "jsonb_build_object", "json_build_object",
+  "jsonb_build_array", "json_build_array", "array", "to_jsonb", "to_json", "make_interval",
+  "date_trunc", "abs", "round", "nullif", "greatest", "least", "md5", "btrim", "trim",
+]);
+
+/** Walks an expression and reports whether it calls a volatile function. */
+export function isVolatileExpression(expr: unknown): boolean {
+  let volatile = false;
+  walk(expr, (type, body) => {
+    if (type === "FuncCall") {
+      const name = strings(body.funcname).at(-1)?.toLowerCase() ?? "";
+      if (!NON_VOLATILE_FUNCTIONS.has(name)) volatile = true;
+    } else if (type === "NextValueExpr") volatile = true;
+  });
+  return volatile;
+}
+
+export function defaultSpec(expr: unknown, text: string): DefaultSpec {
+  return { text, volatile: isVolatileExpression(expr) };
+}
+
+/** Depth-first visit of every `{ Type: body }` node below `node`. */
+export function walk(node: unknown, visit: (type: string, body: Body) => void): void {
+  const stack: unknown[] = [node];
+  while (stack.length) {
+    const current = stack.pop();
+    if (Array.isArray(current)) {
+      for (const item of current) stack.push(item);
+    } else if (current && typeof current === "object") {
+      for (const [key, value] of Object.entries(current)) {
+        if (value && typeof value === "object") {
+          if (!Array.isArray(value) && /^[A-Z]/.test(key)) visit(key, value as Body);
+          stack.push(value);
+        }
+      }
+    }
+  }
+}
+
+/** Smallest `location` (byte offset) found in a subtree, or undefined. */
+export function firstLocation(node: unknown): number | undefined {
+  let min: number | undefined;
+  const stack: unknown[] = [node];
+  while (stack.length) {
+    const current = stack.pop();
+    if (Array.isArray(current)) for (const item of current) stack.push(item);
+    else if (current && typeof current === "object") {
+      for (const [key, value] of Object.entries(current)) {
+        if (key === "location" && typeof value === "number" && value >= 0) min = min === undefined ? value : Math.min(min, value);
+        else if (value && typeof value === "object") stack.push(value);
+      }
+    }
+  }
+  return min;
+}

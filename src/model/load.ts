@@ -1,0 +1,50 @@
+/**
+ * Reads and parses every migration of a history once, concurrently, and
+ * builds its operations.
+ */
+import { readFile } from "node:fs/promises";
+import type { MigrationEntry } from "../types.js";
+import type { LoadedMigration } from "../engine/linter.js";
+import { parseSqlFile } from "../parse/sql.js";
+import { buildOperations } from "./build.js";
+import { errorMessage } from "../errors.js";
+
+/** Decodes a file: UTF-8 (BOM kept for SourceText to strip), or UTF-16 when it starts with a UTF-16 BOM. */
+export function decodeText(buffer: Buffer): string {
+  if (buffer.length >= 2 && buffer[0] === 0xff && buffer[1] === 0xfe) return new TextDecoder("utf-16le").decode(buffer.subarray(2));
+  if (buffer.length >= 2 && buffer[0] === 0xfe && buffer[1] === 0xff) return new TextDecoder("utf-16be").decode(buffer.subarray(2));
+  return buffer.toString("utf8");
+}
+
+const READ_CONCURRENCY = 32;
+
+/** Runs `task` over `items` with at most `limit` in flight, keeping order. */
+export async function mapConcurrent<T, R>(items: T[], limit: number, task: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await task(items[i]!, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+export async function loadMigrations(entries: MigrationEntry[]): Promise<LoadedMigration[]> {
+  return mapConcurrent(entries, READ_CONCURRENCY, async (entry, index): Promise<LoadedMigration> => {
+    if (!entry.upPath) {
+      return { entry, index, file: null, error: `Migration folder "${entry.name}" has no migration.sql: \`prisma migrate deploy\` fails on it. Add the script or remove the folder.` };
+    }
+    let text: string;
+    try {
+      text = decodeText(await readFile(entry.upPath));
+    } catch (err) {
+      return { entry, index, file: null, error: `Cannot read ${entry.upPath}: ${errorMessage(err)}` };
+    }
+    const file = await parseSqlFile(entry.upPath, text);
+    buildOperations(file);
+    return { entry, index, file, error: null };
+  });
+}

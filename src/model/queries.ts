@@ -1,0 +1,23 @@
+/** Questions about statements that more than one rule asks. */
+import type { QualifiedName, Statement } from "../types.js";
+import { strings, walk } from "./ast.js";
+
+/**
+ * Does the statement read from `table` (and, when given, `column`, or all
+ * columns with `*`)? Used to recognise a copy of data made before it is dropped.
+ */
+export function statementReads(statement: Statement, table: QualifiedName, column?: string): boolean {
+  let readsTable = false;
+  let readsColumn = column === undefined;
+  walk(statement.node, (type, body) => {
+    if (type === "RangeVar" && body.relname === table.name && (!table.schema || !body.schemaname || body.schemaname === table.schema)) {
+      // the INSERT target is a RangeVar too; only a FROM item counts as a read, which walk() reaches under fromClause
+      readsTable = true;
+    } else if (type === "ColumnRef" && !readsColumn) {
+      const fields = (body.fields as unknown[]) ?? [];
+      if (fields.some((f) => f && typeof f === "object" && "A_Star" in f)) readsColumn = true;
+      else if (strings(fields).at(-1) === column) readsColumn = true;
+    }
+  });
+  return readsTable && readsColumn;
+}

@@ -1,0 +1,80 @@
+import { describe, expect, it } from "vitest";
+import { lintText } from "../../src/api/lint-text.js";
+import { resolveConfig } from "../../src/config/resolve.js";
+import { builtinRules } from "../../rules/index.js";
+import { defineRule } from "../../src/engine/rule.js";
+import { MigrationLintError } from "../../src/errors.js";
+
+const create = 'CREATE TABLE "T" ("a" INT, "b" INT);';
+const drops = 'ALTER TABLE "T" DROP COLUMN "b";\nDROP TABLE "T";';
+const history = [{ name: "1_create", sql: create }, { name: "2_drop", sql: drops }];
+
+describe("severity resolution", () => {
+  it("uses recommended when there is no config, at the rule's default severity", async () => {
+    const [result] = await lintText({ migrations: history });
+    expect(result!.messages.map((m) => [m.ruleId, m.severity])).toEqual([["destructive-change", 2], ["destructive-change", 2]]);
+    expect(result!.errorCount).toBe(2);
+  });
+
+  it.each([
+    ["warn", 1], [1, 1], ["error", 2], [2, 2],
+  ] as const)("rule set to %s -> severity %d", async (setting, severity) => {
+    const [result] = await lintText({ migrations: history, config: { rules: { "destructive-change": setting } } });
+    expect(result!.messages.every((m) => m.severity === severity)).toBe(true);
+  });
+
+  it.each(["off", 0] as const)("rule set to %s reports nothing", async (setting) => {
+    const [result] = await lintText({ migrations: history, config: { extends: "recommended", rules: { "destructive-change": setting } } });
+    expect(result!.messages).toEqual([]);
+  });
+
+  it("lets rules override a preset and keeps the preset's options otherwise", async () => {
+    const config = await resolveConfig({ config: { extends: ["all"], rules: { "destructive-change": ["warn", { allowPreserved: true }] } }, filepath: null, builtinRules, cwd: "." });
+    expect(config.rules.find((r) => r.id === "destructive-change")).toMatchObject({ severity: 1, options: { allowPreserved: true } });
+  });
+
+  it("rejects bad options with the rule and option named", async () => {
+    const error = await resolveConfig({ config: { rules: { "destructive-change": ["error", { allowPreserved: "yes" }] } }, filepath: "/x/.migration-lintrc.json", builtinRules, cwd: "." }).catch((e) => e);
+    expect(error).toBeInstanceOf(MigrationLintError);
+    expect(error.message).toBe('Rule "destructive-change": option "allowPreserved" must be boolean.');
+    expect(error.format()).toMatch(/^\/x\/\.migration-lintrc\.json: /);
+  });
+});
+
+describe("rule isolation", () => {
+  it("turns a throwing rule into an internal-error finding and keeps linting with the other rules", async () => {
+    const broken = defineRule({
+      meta: { id: "broken", type: "problem", docs: { description: "throws", preset: "all" }, defaultSeverity: "error", messages: {} },
+      create: () => ({ "drop-table": () => { throw new TypeError("boom"); } }),
+    });
+    (builtinRules as Record<string, unknown>).broken = broken;
+    try {
+      const [result] = await lintText({ migrations: history, config: { rules: { broken: "error", "destructive-change": "error" } } });
+      const ids = result!.messages.map((m) => m.ruleId);
+      expect(ids).toContain("internal-error");
+      expect(ids.filter((id) => id === "destructive-change")).toHaveLength(2);
+      const internal = result!.messages.find((m) => m.ruleId === "internal-error")!;
+      expect(internal.message).toContain('Rule "broken" crashed on 2_drop: TypeError: boom');
+      expect(internal.line).toBe(2); // at the statement it crashed on
+    } finally {
+      delete (builtinRules as Record<string, unknown>).broken;
+    }
+  });
+});
+
+describe("findings", () => {
+  it("are sorted by line and column and carry stable fingerprints", async () => {
+    const [a] = await lintText({ migrations: history });
+    expect(a!.messages.map((m) => [m.line, m.column])).toEqual([[1, 17], [2, 1]]);
+    // fingerprints do not depend on line numbers: shift the statements down
+    const [b] = await lintText({ migrations: [history[0]!, { name: "2_drop", sql: `-- moved\n\n${drops}` }] });
+    expect(b!.messages.map((m) => m.fingerprint)).toEqual(a!.messages.map((m) => m.fingerprint));
+    expect(new Set(a!.messages.map((m) => m.fingerprint)).size).toBe(2);
+  });
+
+  it("reports a statement that does not parse as parse-error and lints the rest of the file", async () => {
+    const [result] = await lintText({ migrations: [history[0]!, { name: "2_drop", sql: `ALTER TABLE "T" ADD COLUM "x" INT;\n${drops}` }] });
+    expect(result!.messages.map((m) => [m.ruleId, m.line])).toEqual([["parse-error", 1], ["destructive-change", 2], ["destructive-change", 3]]);
+    expect(result!.fatalErrorCount).toBe(1);
+  });
+});

@@ -1,0 +1,123 @@
+import { RuleTester } from "../../src/testing/rule-tester.js";
+import rule from "../../rules/destructive-change.js";
+
+const USERS = `-- CreateTable
+CREATE TABLE "User" (
+    "id" SERIAL NOT NULL,
+    "email" TEXT NOT NULL,
+    "name" TEXT,
+    CONSTRAINT "User_pkey" PRIMARY KEY ("id")
+);`;
+const ROLE = `-- CreateEnum
+CREATE TYPE "Role" AS ENUM ('USER', 'ADMIN', 'GUEST');
+ALTER TABLE "User" ADD COLUMN "role" "Role" NOT NULL DEFAULT 'USER';`;
+
+new RuleTester().run(rule, {
+  valid: [
+    { name: "dropping a table created in the same migration", sql: `${USERS}\nDROP TABLE "User";` },
+    { name: "dropping a column added in the same migration", history: [USERS], sql: `ALTER TABLE "User" ADD COLUMN "tmp" TEXT;\nALTER TABLE "User" DROP COLUMN "tmp";` },
+    { name: "renaming a column keeps its data", history: [USERS], sql: `ALTER TABLE "User" RENAME COLUMN "name" TO "fullName";` },
+    { name: "DELETE with WHERE", history: [USERS], sql: `DELETE FROM "User" WHERE "email" LIKE '%@test.invalid';` },
+    { name: "Prisma enum recreation that only adds values", history: [USERS, ROLE], sql: `BEGIN;
+CREATE TYPE "Role_new" AS ENUM ('USER', 'ADMIN', 'GUEST', 'OWNER');
+ALTER TABLE "User" ALTER COLUMN "role" TYPE "Role_new" USING ("role"::text::"Role_new");
+ALTER TYPE "Role" RENAME TO "Role_old";
+ALTER TYPE "Role_new" RENAME TO "Role";
+DROP TYPE "Role_old";
+COMMIT;` },
+    {
+      name: "a drop preceded by a copy, with allowPreserved",
+      history: [USERS],
+      options: { allowPreserved: true },
+      sql: `CREATE TABLE "User_backup" AS SELECT * FROM "User";\nDROP TABLE "User";`,
+    },
+    {
+      name: "a dropped column copied with INSERT ... SELECT, with allowPreserved",
+      history: [USERS, `CREATE TABLE "UserName" ("userId" INTEGER, "name" TEXT);`],
+      options: { allowPreserved: true },
+      sql: `INSERT INTO "UserName" ("userId", "name") SELECT "id", "name" FROM "User";\nALTER TABLE "User" DROP COLUMN "name";`,
+    },
+  ],
+  invalid: [
+    {
+      name: "Prisma's DROP COLUMN under its Warnings block (a renamed field)",
+      history: [USERS],
+      sql: `/*
+  Warnings:
+
+  - You are about to drop the column \`name\` on the \`User\` table. All the data in the column will be lost.
+
+*/
+-- AlterTable
+ALTER TABLE "User" DROP COLUMN "name",
+ADD COLUMN     "fullName" TEXT;`,
+      errors: [{ messageId: "dropColumn", line: 8, column: 20, message: 'Drops column "name" of "User" (text, added in 20240101000000_m0)' }],
+    },
+    {
+      name: "Prisma's DROP TABLE for a removed model",
+      history: [USERS],
+      sql: `-- DropTable\nDROP TABLE "User";`,
+      errors: [{ messageId: "dropTable", line: 2, column: 1 }],
+    },
+    {
+      name: "a column the history added in an earlier migration is known by type",
+      history: [USERS, `ALTER TABLE "User" ADD COLUMN "age" INTEGER;`, `ALTER TABLE "User" ADD COLUMN "x" TEXT;`],
+      sql: `ALTER TABLE "User" DROP COLUMN "age";`,
+      errors: [{ messageId: "dropColumn", message: "(int4, added in 20240101000001_m1)" }],
+    },
+    {
+      name: "Prisma's enum recreation that removes a value reports the value by name",
+      history: [USERS, ROLE],
+      sql: `/*
+  Warnings:
+
+  - The values [GUEST] on the enum \`Role\` will be removed. If these variants are still used in the database, this will fail.
+
+*/
+-- AlterEnum
+BEGIN;
+CREATE TYPE "Role_new" AS ENUM ('USER', 'ADMIN');
+ALTER TABLE "User" ALTER COLUMN "role" DROP DEFAULT;
+ALTER TABLE "User" ALTER COLUMN "role" TYPE "Role_new" USING ("role"::text::"Role_new");
+ALTER TYPE "Role" RENAME TO "Role_old";
+ALTER TYPE "Role_new" RENAME TO "Role";
+DROP TYPE "Role_old";
+ALTER TABLE "User" ALTER COLUMN "role" SET DEFAULT 'USER';
+COMMIT;`,
+      errors: [{ messageId: "removeEnumValues", line: 14, message: "Removes value 'GUEST' from enum \"Role\"" }],
+    },
+    {
+      name: "hand-written drops of every kind",
+      history: [USERS, ROLE, `CREATE TABLE "Log" ("id" INT);`],
+      sql: `TRUNCATE "Log" CASCADE;
+DELETE FROM "User";
+DROP SCHEMA "archive" CASCADE;
+ALTER TABLE "User" DROP COLUMN "role";
+DROP TYPE "Role";`,
+      errors: [
+        { messageId: "truncate", line: 1, message: "with CASCADE" },
+        { messageId: "deleteAll", line: 2 },
+        { messageId: "dropSchema", line: 3 },
+        { messageId: "dropColumn", line: 4 },
+        { messageId: "dropEnum", line: 5 },
+      ],
+    },
+    {
+      name: "schema-qualified names (multiSchema)",
+      history: [`CREATE TABLE "auth"."Session" ("id" TEXT NOT NULL, "token" TEXT);`],
+      sql: `ALTER TABLE "auth"."Session" DROP COLUMN "token";`,
+      errors: [{ messageId: "dropColumn", message: 'of "auth.Session"' }],
+    },
+    {
+      name: "a drop preceded by a copy is still reported without allowPreserved",
+      history: [USERS],
+      sql: `CREATE TABLE "User_backup" AS SELECT * FROM "User";\nDROP TABLE "User";`,
+      errors: [{ messageId: "dropTable", line: 2 }],
+    },
+    {
+      name: "a table the history does not know is assumed to hold data",
+      sql: `DROP TABLE "legacy_orders";`,
+      errors: [{ messageId: "dropTable" }],
+    },
+  ],
+});

@@ -2,6 +2,7 @@
  * Turn positional CLI paths (what pre-commit / lint-staged pass) into lint
  * targets: which project, and which of its migrations.
  */
+import { stat } from "node:fs/promises";
 import path from "node:path";
 import { MigrationLintError } from "../errors.js";
 import { compareByteOrder } from "../sources/prisma-migrate.js";

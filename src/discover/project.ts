@@ -91,30 +91,16 @@ function rel(from: string, to: string): string {
 /**
  * Every `*.prisma` file under `dir`, recursively, absolute and sorted.
  * Skips dot-folders and `node_modules`; symlinked folders are not followed
- * (no loops), symlinked files are.
+ * (no loops), symlinked files are. globby is loaded only for a folder schema.
  */
 export async function listPrismaFiles(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  const walk = async (d: string, depth: number): Promise<void> => {
-    if (depth > 32) return;
-    let entries: Dirent[];
-    try {
-      entries = await readdir(d, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const entry of entries) {
-      const full = path.join(d, entry.name);
-      if (entry.isDirectory()) {
-        if (entry.name.startsWith(".") || entry.name === "node_modules") continue;
-        await walk(full, depth + 1);
-      } else if (entry.name.endsWith(".prisma")) {
-        if (entry.isFile() || (entry.isSymbolicLink() && (await kindOf(full)) === "file")) out.push(full);
-      }
-    }
-  };
-  await walk(dir, 0);
-  return out.sort(compareByteOrder);
+  const { globby } = await import("globby");
+  try {
+    const files = await globby("**/*.prisma", { cwd: dir, absolute: true, followSymbolicLinks: false, dot: false, ignore: ["**/node_modules/**"], suppressErrors: true, deep: 32 });
+    return files.map((f) => path.resolve(f)).sort(compareByteOrder);
+  } catch {
+    return [];
+  }
 }
 
 const DATASOURCE_RE = /^[ \t]*datasource[ \t]+[A-Za-z_][A-Za-z0-9_]*[ \t]*\{/m;

@@ -2,7 +2,7 @@
  * Reads and parses every migration of a history once, concurrently, and
  * builds its operations.
  */
-import { readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import type { MigrationEntry } from "../types.js";
 import type { LoadedMigration } from "../engine/linter.js";
 import { parseSqlFile } from "../parse/sql.js";
@@ -16,35 +16,28 @@ export function decodeText(buffer: Buffer): string {
   return buffer.toString("utf8");
 }
 
-const READ_CONCURRENCY = 32;
-
-/** Runs `task` over `items` with at most `limit` in flight, keeping order. */
-export async function mapConcurrent<T, R>(items: T[], limit: number, task: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await task(items[i]!, i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+/**
+ * Migration files are small and many: synchronous reads measured faster
+ * than promise-based ones here (no per-file handle and event-loop round trip),
+ * and parsing is synchronous anyway.
+ */
+export async function loadMigrations(entries: MigrationEntry[]): Promise<LoadedMigration[]> {
+  const out: LoadedMigration[] = [];
+  for (const [index, entry] of entries.entries()) out.push(await loadMigration(entry, index));
   return out;
 }
 
-export async function loadMigrations(entries: MigrationEntry[]): Promise<LoadedMigration[]> {
-  return mapConcurrent(entries, READ_CONCURRENCY, async (entry, index): Promise<LoadedMigration> => {
-    if (!entry.upPath) {
-      return { entry, index, file: null, error: `Migration folder "${entry.name}" has no migration.sql: \`prisma migrate deploy\` fails on it. Add the script or remove the folder.` };
-    }
-    let text: string;
-    try {
-      text = decodeText(await readFile(entry.upPath));
-    } catch (err) {
-      return { entry, index, file: null, error: `Cannot read ${entry.upPath}: ${errorMessage(err)}` };
-    }
-    const file = await parseSqlFile(entry.upPath, text);
-    buildOperations(file);
-    return { entry, index, file, error: null };
-  });
+async function loadMigration(entry: MigrationEntry, index: number): Promise<LoadedMigration> {
+  if (!entry.upPath) {
+    return { entry, index, file: null, error: `Migration folder "${entry.name}" has no migration.sql: \`prisma migrate deploy\` fails on it. Add the script or remove the folder.` };
+  }
+  let text: string;
+  try {
+    text = decodeText(readFileSync(entry.upPath));
+  } catch (err) {
+    return { entry, index, file: null, error: `Cannot read ${entry.upPath}: ${errorMessage(err)}` };
+  }
+  const file = await parseSqlFile(entry.upPath, text);
+  buildOperations(file);
+  return { entry, index, file, error: null };
 }

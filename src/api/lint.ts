@@ -16,9 +16,8 @@ import { fingerprint, lintProject, type LoadedMigration, type MessagesByFile } f
 import { toResults, type LintMessage, type LintResult } from "../engine/results.js";
 import { resolveRunner } from "../engine/runner.js";
 import { MigrationLintError } from "../errors.js";
-import { loadMigrations, decodeText } from "../model/load.js";
-import { parsePrismaSchema } from "../schema/parse-schema.js";
-import type { PrismaSchemaModel } from "../schema/types.js";
+import { loadMigrations } from "../model/load.js";
+import { parseSchemaInBackground, readSchemaFiles } from "../schema/load.js";
 import { prismaMigrateSource } from "../sources/prisma-migrate.js";
 import type { RunnerInfo } from "../types.js";
 
@@ -90,19 +89,25 @@ async function lintTarget(target: LintTarget, config: ResolvedConfig, messages: 
     messages.set(file, list);
   };
 
-  const [schema, entries, detected, prismaConfigText] = await Promise.all([
-    readSchema(project.schemaFiles, sources),
+  const schemaFiles = readSchemaFiles(project.schemaFiles);
+  for (const file of schemaFiles.files) sources.set(file.path, file.text);
+  const schemaPromise = parseSchemaInBackground(schemaFiles.files);
+  const [entries, detected, prismaConfigText] = await Promise.all([
     project.migrationsDirExists ? prismaMigrateSource.list(project.migrationsDir) : Promise.resolve([]),
     config.prismaVersion ? Promise.resolve(null) : detectPrismaVersion(project.root),
     project.prismaConfigFile ? readFile(project.prismaConfigFile, "utf8").catch(() => null) : Promise.resolve(null),
   ]);
 
-  const provider = project.lockProvider ?? schema.provider;
-  if (provider && !SUPPORTED_PROVIDERS.has(provider)) {
-    throw new MigrationLintError("project", `Provider "${provider}" is not supported yet: migration-lint lints PostgreSQL migrations. (MySQL, SQLite and SQL Server are planned.)`, {
-      file: project.lockProvider ? path.join(project.migrationsDir, "migration_lock.toml") : schema.datasourceFile ?? project.schemaPath,
-    });
-  }
+  const unsupported = (provider: string | null, file: string) => {
+    if (provider && !SUPPORTED_PROVIDERS.has(provider)) {
+      throw new MigrationLintError("project", `Provider "${provider}" is not supported yet: migration-lint lints PostgreSQL migrations. (MySQL, SQLite and SQL Server are planned.)`, { file });
+    }
+  };
+  unsupported(project.lockProvider, path.join(project.migrationsDir, "migration_lock.toml"));
+  const loaded = await loadMigrations(entries);
+  const schema = await schemaPromise;
+  if (!project.lockProvider) unsupported(schema.provider, schema.datasourceFile ?? project.schemaPath);
+  for (const unreadable of schemaFiles.unreadable) schema.errors.push({ file: unreadable.file, message: `cannot read the file (${unreadable.message})`, line: 1, column: 1 });
 
   for (const error of schema.errors) {
     addMessage(error.file, {
@@ -131,7 +136,6 @@ async function lintTarget(target: LintTarget, config: ResolvedConfig, messages: 
     });
   }
 
-  const loaded = await loadMigrations(entries);
   for (const m of loaded) if (m.file) sources.set(m.file.path, m.file.text);
   const runner = resolveRunner({ configuredVersion: config.prismaVersion, detected, prismaConfigText });
   const inScope = scopeFilter(target, config);
@@ -168,19 +172,4 @@ function scopeFilter(target: LintTarget, config: ResolvedConfig): (m: LoadedMigr
     if (config.startAfter !== undefined && !(name > config.startAfter)) return false;
     return true;
   };
-}
-
-async function readSchema(files: string[], sources: Map<string, string>): Promise<PrismaSchemaModel> {
-  const texts = await Promise.all(
-    files.map(async (file) => {
-      try {
-        const text = decodeText(await readFile(file));
-        sources.set(file, text);
-        return { path: file, text };
-      } catch {
-        return { path: file, text: "" };
-      }
-    }),
-  );
-  return parsePrismaSchema(texts);
 }

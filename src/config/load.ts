@@ -5,6 +5,7 @@
  */
 import path from "node:path";
 import fs from "node:fs";
+import { pathToFileURL } from "node:url";
 import { MigrationLintError, errorMessage } from "../errors.js";
 import type { MigrationLintConfig } from "./types.js";
 
@@ -28,17 +29,47 @@ async function loadTypeScript(filepath: string): Promise<unknown> {
   return jiti.import(filepath, { default: true });
 }
 
+/** ESM/CJS configs through import() alone: cosmiconfig's require() fallback hides the real SyntaxError. */
+async function loadJavaScript(filepath: string): Promise<unknown> {
+  const mod = (await import(pathToFileURL(filepath).href)) as { default?: unknown };
+  return mod.default;
+}
+
+/** A config file that failed to load, with the file it was. */
+class ConfigLoadError extends Error {
+  constructor(readonly filepath: string, readonly original: unknown) {
+    super(errorMessage(original));
+  }
+}
+
+type Loader = (filepath: string, content: string) => unknown;
+const withFile = (loader: Loader): Loader => async (filepath, content) => {
+  try {
+    return await loader(filepath, content);
+  } catch (err) {
+    throw new ConfigLoadError(filepath, err);
+  }
+};
+
 /**
  * Searches from `cwd` up to the repository root (the nearest folder with
  * `.git`, else the filesystem root), or loads `configFile` when given.
  */
 export async function findConfig(options: { cwd: string; configFile?: string }): Promise<{ config: MigrationLintConfig; filepath: string } | null> {
-  const { cosmiconfig } = await import("cosmiconfig");
+  const { cosmiconfig, defaultLoaders } = await import("cosmiconfig");
+  const loaders: Record<string, Loader> = {
+    ".json": withFile(defaultLoaders[".json"]),
+    ".yaml": withFile(defaultLoaders[".yaml"]),
+    ".yml": withFile(defaultLoaders[".yml"]),
+    noExt: withFile(defaultLoaders.noExt),
+  };
+  for (const ext of [".js", ".mjs", ".cjs"]) loaders[ext] = withFile(loadJavaScript);
+  for (const ext of [".ts", ".mts", ".cts"]) loaders[ext] = withFile(loadTypeScript);
   const explorer = cosmiconfig("migration-lint", {
     searchPlaces: CONFIG_FILES,
     searchStrategy: "global",
     stopDir: repositoryRoot(options.cwd),
-    loaders: { ".ts": loadTypeScript, ".mts": loadTypeScript, ".cts": loadTypeScript },
+    loaders,
     cache: false,
   });
   let found: { config: unknown; filepath: string; isEmpty?: boolean } | null;
@@ -52,8 +83,9 @@ export async function findConfig(options: { cwd: string; configFile?: string }):
     }
   } catch (err) {
     if (err instanceof MigrationLintError) throw err;
-    const { file, line } = errorLocation(err);
-    throw new MigrationLintError("config", `Cannot read configuration: ${firstLine(errorMessage(err))}`, { file: file ?? options.configFile, line });
+    const file = err instanceof ConfigLoadError ? err.filepath : options.configFile && path.resolve(options.cwd, options.configFile);
+    const { reason, line } = describeLoadError(err instanceof ConfigLoadError ? err.original : err);
+    throw new MigrationLintError("config", `Cannot read configuration: ${reason}`, { ...(file ? { file } : {}), ...(line ? { line } : {}) });
   }
   if (!found) return null;
   let config: unknown = found.config ?? {};
@@ -74,14 +106,15 @@ function repositoryRoot(start: string): string {
   }
 }
 
-function firstLine(message: string): string {
-  return message.split("\n").find((l) => l.trim())?.trim() ?? message;
-}
-
-/** cosmiconfig wraps JSON/YAML errors; pull out the file and line where it says them. */
-function errorLocation(err: unknown): { file?: string; line?: number } {
-  const message = errorMessage(err);
-  const file = /(?:JSON Error in|YAML Error in|Error in) ([^:\n]+):/.exec(message)?.[1];
-  const line = /line (\d+)/i.exec(message)?.[1] ?? /\((\d+):\d+\)/.exec(message)?.[1];
-  return { ...(file ? { file } : {}), ...(line ? { line: Number(line) } : {}) };
+/**
+ * The parser's own reason and line. cosmiconfig's JSON/YAML errors start with
+ * "JSON Error in <file>:" and carry a code frame (`> 4 | ...`); YAML ones say `(4:7)`.
+ */
+function describeLoadError(err: unknown): { reason: string; line?: number } {
+  const lines = errorMessage(err).split("\n").map((l) => l.trim());
+  const body = lines.filter((l) => l && !/^(JSON|YAML) Error in /.test(l) && !/^>?\s*\d+\s*\|/.test(l) && !/^\|/.test(l));
+  const text = lines.join("\n");
+  const line = /^>\s*(\d+)\s*\|/m.exec(text)?.[1] ?? /\((\d+):\d+\)/.exec(text)?.[1] ?? (err as { mark?: { line?: number } }).mark?.line;
+  const reason = body[0] ?? "the file could not be loaded";
+  return { reason, ...(line !== undefined ? { line: Number(line) } : {}) };
 }

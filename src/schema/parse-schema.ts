@@ -74,21 +74,22 @@ export function parsePrismaSchema(files: PrismaSchemaFile[]): PrismaSchemaModel 
     }
   }
 
+  return withTableLookup({ files: files.map((file) => file.path), provider, datasourceFile, schemas, models, enums, errors });
+}
+
+/** The schema data as plain values (what a worker thread can send back). */
+export type PrismaSchemaData = Omit<PrismaSchemaModel, "modelForTable">;
+
+/** Adds `modelForTable` to plain schema data. */
+export function withTableLookup(data: PrismaSchemaData): PrismaSchemaModel {
   const modelsByTable = new Map<string, PrismaModel[]>();
-  for (const model of models) {
+  for (const model of data.models) {
     const sameTable = modelsByTable.get(model.tableName);
     if (sameTable) sameTable.push(model);
     else modelsByTable.set(model.tableName, [model]);
   }
-
   return {
-    files: files.map((file) => file.path),
-    provider,
-    datasourceFile,
-    schemas,
-    models,
-    enums,
-    errors,
+    ...data,
     modelForTable(table, schema) {
       const candidates = modelsByTable.get(table);
       if (!candidates) return undefined;

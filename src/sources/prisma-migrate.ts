@@ -1,5 +1,4 @@
-import { readdir, stat } from "node:fs/promises";
-import type { Dirent } from "node:fs";
+import { readdirSync, statSync, type Dirent } from "node:fs";
 import path from "node:path";
 import type { MigrationEntry } from "../types.js";
 import type { MigrationSource } from "./types.js";
@@ -17,21 +16,23 @@ export function compareByteOrder(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
 }
 
-async function readDirSafe(dir: string): Promise<Dirent[] | null> {
+// Synchronous on purpose: a history is hundreds of tiny folders, and one
+// promise round trip per folder cost ~100 ms on an 820-migration history.
+function readDirSafe(dir: string): Dirent[] | null {
   try {
-    return await readdir(dir, { withFileTypes: true });
+    return readdirSync(dir, { withFileTypes: true });
   } catch {
     return null;
   }
 }
 
 /** Resolve what a directory entry is, following a symlink one level (never recursively). */
-async function entryKind(dir: string, entry: Dirent): Promise<"file" | "dir" | null> {
+function entryKind(dir: string, entry: Dirent): "file" | "dir" | null {
   if (entry.isFile()) return "file";
   if (entry.isDirectory()) return "dir";
   if (entry.isSymbolicLink()) {
     try {
-      const s = await stat(path.join(dir, entry.name));
+      const s = statSync(path.join(dir, entry.name));
       if (s.isFile()) return "file";
       if (s.isDirectory()) return "dir";
     } catch {
@@ -41,15 +42,15 @@ async function entryKind(dir: string, entry: Dirent): Promise<"file" | "dir" | n
   return null;
 }
 
-async function readMigration(migrationsDir: string, name: string): Promise<MigrationEntry | null> {
+function readMigration(migrationsDir: string, name: string): MigrationEntry | null {
   const dir = path.join(migrationsDir, name);
-  const entries = await readDirSafe(dir);
+  const entries = readDirSafe(dir);
   if (!entries) return null;
   let upPath: string | null = null;
   let downPath: string | null = null;
   const extraFiles: string[] = [];
   for (const entry of entries) {
-    if ((await entryKind(dir, entry)) !== "file") continue;
+    if (entryKind(dir, entry) !== "file") continue;
     const file = path.join(dir, entry.name);
     if (entry.name === "migration.sql") upPath = file;
     else if (entry.name === "down.sql") downPath = file;
@@ -71,17 +72,17 @@ export const prismaMigrateSource: MigrationSource = {
   id: "prisma-migrate",
   async list(migrationsDir: string): Promise<MigrationEntry[]> {
     const root = path.resolve(migrationsDir);
-    const entries = await readDirSafe(root);
+    const entries = readDirSafe(root);
     if (!entries) return [];
     const names: string[] = [];
     for (const entry of entries) {
       if (entry.name.startsWith(".")) continue;
-      if ((await entryKind(root, entry)) === "dir") names.push(entry.name);
+      if (entryKind(root, entry) === "dir") names.push(entry.name);
     }
     names.sort(compareByteOrder);
     const result: MigrationEntry[] = [];
     for (const name of names) {
-      const migration = await readMigration(root, name);
+      const migration = readMigration(root, name);
       if (migration) result.push(migration);
     }
     return result;

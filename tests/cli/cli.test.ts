@@ -1,0 +1,431 @@
+/**
+ * The built CLI (bin/migration-lint.js -> dist/), run as a subprocess.
+ * `npm test` compiles dist/ before vitest runs.
+ */
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const BIN = path.join(ROOT, "bin", "migration-lint.js");
+const TRACE_LOADER = fileURLToPath(new URL("./trace-loader.mjs", import.meta.url));
+const EXAMPLE = path.join(ROOT, "fixtures", "example");
+const MIGRATIONS = path.join(EXAMPLE, "prisma", "migrations");
+const PACKAGE_VERSION = (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { version: string }).version;
+const ANSI = /\u001b\[/;
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** The environment without colour overrides, so output does not depend on the caller's terminal. */
+function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.FORCE_COLOR;
+  delete env.NO_COLOR;
+  delete env.MIGRATION_LINT_DEBUG;
+  return { ...env, ...extra };
+}
+
+function cli(args: string[], options: { nodeArgs?: string[]; env?: Record<string, string>; cwd?: string } = {}): Run {
+  const result = spawnSync(process.execPath, [...(options.nodeArgs ?? []), BIN, ...args], {
+    cwd: options.cwd ?? ROOT,
+    encoding: "utf8",
+    env: cleanEnv(options.env),
+  });
+  if (result.error) throw result.error;
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Lints the example project with the given extra arguments. */
+function example(...args: string[]): Run {
+  return cli(["--cwd", EXAMPLE, ...args]);
+}
+
+interface JsonMessage {
+  ruleId: string | null;
+  severity: number;
+  message: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+interface JsonResult {
+  filePath: string;
+  messages: JsonMessage[];
+  errorCount: number;
+  warningCount: number;
+  [key: string]: unknown;
+}
+
+function parseJson(run: Run): JsonResult[] {
+  return JSON.parse(run.stdout) as JsonResult[];
+}
+
+const made: string[] = [];
+function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "migration-lint-cli-"));
+  made.push(dir);
+  fs.mkdirSync(path.join(dir, ".git"));
+  return dir;
+}
+function write(dir: string, files: Record<string, string>): void {
+  for (const [rel, content] of Object.entries(files)) {
+    const file = path.join(dir, rel);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, content);
+  }
+}
+
+/** A Prisma project with one migration that only creates a table: nothing to report. */
+function cleanProject(): string {
+  const dir = tempDir();
+  write(dir, {
+    "package.json": JSON.stringify({ name: "clean", private: true }),
+    "prisma/schema.prisma": 'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n\nmodel User {\n  id Int @id\n}\n',
+    "prisma/migrations/migration_lock.toml": 'provider = "postgresql"\n',
+    "prisma/migrations/20240101000000_init/migration.sql": 'CREATE TABLE "User" (\n    "id" INTEGER NOT NULL,\n\n    CONSTRAINT "User_pkey" PRIMARY KEY ("id")\n);\n',
+  });
+  return dir;
+}
+
+/** A config file (outside the example project) that sets destructive-change to warn. */
+function warnConfig(): string {
+  const file = path.join(tempDir(), "warn.json");
+  fs.writeFileSync(file, JSON.stringify({ rules: { "destructive-change": "warn" } }));
+  return file;
+}
+
+function expectNoStackTrace(text: string): void {
+  expect(text).not.toMatch(/^\s+at /m);
+}
+
+afterAll(() => {
+  for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe("help and version", () => {
+  it("--help prints usage and exits 0", () => {
+    const run = cli(["--help"]);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^migration-lint \[options\] \[paths\.\.\.\]/);
+    expect(run.stdout).toContain("--max-warnings");
+    expect(run.stderr).toBe("");
+  });
+
+  it("-h is --help", () => {
+    expect(cli(["-h"]).stdout).toBe(cli(["--help"]).stdout);
+  });
+
+  it("--version prints package.json's version and exits 0", () => {
+    const run = cli(["--version"]);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe(`${PACKAGE_VERSION}\n`);
+  });
+
+  describe("loads nothing heavy", () => {
+    const HEAVY = ["libpg-query", "@mrleebo/prisma-ast", "cosmiconfig"];
+
+    /** Runs the CLI with the trace loader and returns every module it loaded. */
+    function loadedModules(args: string[]): string[] {
+      const trace = path.join(tempDir(), "trace.txt");
+      fs.writeFileSync(trace, "");
+      const run = cli(args, { nodeArgs: ["--import", TRACE_LOADER], env: { MIGRATION_LINT_TRACE_FILE: trace } });
+      expect(run.stderr).toBe("");
+      return fs.readFileSync(trace, "utf8").split("\n").filter(Boolean);
+    }
+
+    it("the trace loader sees the heavy modules of a real run", () => {
+      const modules = loadedModules(["--cwd", EXAMPLE, "-f", "json"]);
+      for (const name of HEAVY) expect(modules.some((m) => m.includes(name))).toBe(true);
+    });
+
+    it.each([["--help"], ["--version"]])("%s does not load the SQL parser, the schema parser or cosmiconfig", (flag) => {
+      const modules = loadedModules([flag]);
+      expect(modules.some((m) => m.includes("dist/src/cli/main.js") || m.includes("dist\\src\\cli\\main.js"))).toBe(true);
+      for (const name of HEAVY) expect(modules.filter((m) => m.includes(name))).toEqual([]);
+    });
+  });
+});
+
+describe("exit codes", () => {
+  it("exits 1 with destructive-change findings on the example project", () => {
+    const run = example("--no-color");
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain("destructive-change");
+    expect(run.stdout).toContain("20240601090000_drop_coupons/migration.sql");
+    expect(run.stdout).toMatch(/✖ 3 problems \(3 errors, 0 warnings\)/);
+  });
+
+  it("exits 0 with empty stdout on a clean project", () => {
+    const run = cli(["--cwd", cleanProject()]);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toBe("");
+  });
+
+  it("exits 2 on an unknown flag with a one-line message and no stack trace", () => {
+    const run = cli(["--no-such-flag"]);
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr.split("\n")[0]).toMatch(/^migration-lint: .*'--no-such-flag'/);
+    expectNoStackTrace(run.stderr);
+  });
+
+  it("exits 2 on a bad configuration, naming the config file", () => {
+    const dir = cleanProject();
+    write(dir, { ".migration-lintrc.json": JSON.stringify({ rulez: {} }) });
+    const run = cli(["--cwd", dir]);
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toContain(path.join(dir, ".migration-lintrc.json"));
+    expect(run.stderr).toContain('"rulez"');
+    expectNoStackTrace(run.stderr);
+  });
+
+  it("exits 2 on a --config file that does not exist", () => {
+    const run = example("-c", "no-such-config.json");
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("no-such-config.json");
+  });
+
+  it("exits 2 when there is no Prisma project", () => {
+    const run = cli(["--cwd", tempDir()]);
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toMatch(/^migration-lint: .*schema/);
+    expectNoStackTrace(run.stderr);
+  });
+
+  it("exits 2 on a path that does not exist", () => {
+    const run = example("prisma/migrations/20991231000000_nope");
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("20991231000000_nope");
+  });
+
+  it("exits 2 on an unknown format", () => {
+    const run = example("-f", "no-such-format");
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toContain('"no-such-format"');
+  });
+
+  it("exits 2 on a --max-warnings that is not a number", () => {
+    const run = example("--max-warnings", "many");
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("--max-warnings");
+  });
+});
+
+describe("warnings", () => {
+  it("exits 0 when warnings are within --max-warnings", () => {
+    const run = example("-c", warnConfig(), "--max-warnings", "5", "--no-color");
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/✖ 3 problems \(0 errors, 3 warnings\)/);
+  });
+
+  it("exits 1 when warnings exceed --max-warnings", () => {
+    const run = example("-c", warnConfig(), "--max-warnings", "0");
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain("too many warnings (maximum: 0)");
+  });
+
+  it("exits 0 when warnings equal --max-warnings", () => {
+    expect(example("-c", warnConfig(), "--max-warnings", "3").status).toBe(0);
+  });
+
+  it("exits 0 on warnings without --max-warnings", () => {
+    expect(example("-c", warnConfig()).status).toBe(0);
+  });
+
+  it("--quiet hides warnings", () => {
+    const run = example("-c", warnConfig(), "--quiet");
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe("");
+  });
+
+  it("--quiet drops warnings from the JSON results", () => {
+    const results = parseJson(example("-c", warnConfig(), "--quiet", "-f", "json"));
+    expect(results.flatMap((r) => r.messages)).toEqual([]);
+    expect(results.every((r) => r.warningCount === 0)).toBe(true);
+  });
+
+  it("--quiet keeps errors", () => {
+    const run = example("--quiet", "--no-color");
+    expect(run.status).toBe(1);
+    expect(run.stdout).toMatch(/3 errors/);
+  });
+});
+
+describe("--format json", () => {
+  const RESULT_KEYS = [
+    "errorCount",
+    "filePath",
+    "fatalErrorCount",
+    "fixableErrorCount",
+    "fixableWarningCount",
+    "messages",
+    "suppressedMessages",
+    "usedDeprecatedRules",
+    "warningCount",
+  ].sort();
+
+  it("prints ESLint-shaped results", () => {
+    const run = example("-f", "json");
+    expect(run.status).toBe(1);
+    const results = parseJson(run);
+    expect(Array.isArray(results)).toBe(true);
+    expect(results.length).toBeGreaterThan(0);
+    for (const result of results) {
+      expect(Object.keys(result).sort()).toEqual(RESULT_KEYS);
+      expect(path.isAbsolute(result.filePath)).toBe(true);
+      expect(result.suppressedMessages).toEqual([]);
+      expect(result.usedDeprecatedRules).toEqual([]);
+      expect(result.fixableErrorCount).toBe(0);
+      expect(result.fixableWarningCount).toBe(0);
+      expect(result.errorCount).toBe(result.messages.filter((m) => m.severity === 2).length);
+      expect(result.warningCount).toBe(result.messages.filter((m) => m.severity === 1).length);
+      expect(result.fatalErrorCount).toBe(0);
+      for (const m of result.messages) {
+        expect(m).toMatchObject({
+          ruleId: expect.any(String),
+          message: expect.any(String),
+          line: expect.any(Number),
+          column: expect.any(Number),
+          endLine: expect.any(Number),
+          endColumn: expect.any(Number),
+        });
+        expect([1, 2]).toContain(m.severity);
+        expect(m.line).toBeGreaterThanOrEqual(1);
+        expect(m.column).toBeGreaterThanOrEqual(1);
+      }
+    }
+  });
+
+  it("reports each destructive migration with its position", () => {
+    const results = parseJson(example("-f", "json"));
+    const findings = results
+      .filter((r) => r.messages.length)
+      .map((r) => ({ file: path.relative(MIGRATIONS, r.filePath), at: r.messages.map((m) => [m.ruleId, m.severity, m.line, m.column]) }));
+    expect(findings).toEqual([
+      { file: path.join("20240402101000_rename_name", "migration.sql"), at: [["destructive-change", 2, 8, 20]] },
+      { file: path.join("20240515143000_remove_guest_role", "migration.sql"), at: [["destructive-change", 2, 14, 1]] },
+      { file: path.join("20240601090000_drop_coupons", "migration.sql"), at: [["destructive-change", 2, 8, 1]] },
+    ]);
+  });
+
+  it("has a result for every linted migration, even without findings", () => {
+    const results = parseJson(example("-f", "json"));
+    expect(results.map((r) => path.basename(path.dirname(r.filePath)))).toEqual(
+      fs.readdirSync(MIGRATIONS).filter((name) => fs.statSync(path.join(MIGRATIONS, name)).isDirectory()).sort(),
+    );
+  });
+
+  it("prints results without messages for a clean project", () => {
+    const results = parseJson(cli(["--cwd", cleanProject(), "-f", "json"]));
+    expect(results.flatMap((r) => r.messages)).toEqual([]);
+  });
+});
+
+describe("--output-file", () => {
+  it("writes the report to the file and prints nothing", () => {
+    const out = path.join(tempDir(), "reports", "out.json");
+    const run = example("-f", "json", "-o", out);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toBe("");
+    const written = JSON.parse(fs.readFileSync(out, "utf8")) as JsonResult[];
+    expect(written).toEqual(parseJson(example("-f", "json")));
+  });
+
+  it("writes stylish output without colours", () => {
+    const out = path.join(tempDir(), "out.txt");
+    example("--color", "-o", out);
+    const text = fs.readFileSync(out, "utf8");
+    expect(text).toContain("destructive-change");
+    expect(text).not.toMatch(ANSI);
+  });
+});
+
+describe("colour", () => {
+  it("--no-color prints no ANSI escapes", () => {
+    const run = example("--no-color");
+    expect(run.stdout).toContain("destructive-change");
+    expect(run.stdout).not.toMatch(ANSI);
+  });
+
+  it("--color prints ANSI escapes", () => {
+    expect(example("--color").stdout).toMatch(ANSI);
+  });
+
+  it("prints no colours by default when stdout is not a terminal", () => {
+    expect(example().stdout).not.toMatch(ANSI);
+  });
+
+  it("FORCE_COLOR turns colours on, --no-color wins over it", () => {
+    expect(cli(["--cwd", EXAMPLE], { env: { FORCE_COLOR: "1" } }).stdout).toMatch(ANSI);
+    expect(cli(["--cwd", EXAMPLE, "--no-color"], { env: { FORCE_COLOR: "1" } }).stdout).not.toMatch(ANSI);
+  });
+});
+
+describe("informational commands", () => {
+  it("--print-config prints the resolved configuration as JSON", () => {
+    const run = example("--print-config");
+    expect(run.status).toBe(0);
+    const config = JSON.parse(run.stdout) as { configFile: unknown; extends: string[]; rules: Record<string, unknown>; postgresVersion: number };
+    expect(config.configFile).toBeNull();
+    expect(config.extends).toEqual(["recommended"]);
+    expect(config.rules).toEqual({ "destructive-change": ["error", { allowPreserved: false }] });
+    expect(config.postgresVersion).toBe(14);
+  });
+
+  it("--print-config reflects --config", () => {
+    const file = warnConfig();
+    const config = JSON.parse(example("--print-config", "-c", file).stdout) as { configFile: string; rules: Record<string, unknown> };
+    expect(config.configFile).toBe(file);
+    expect(config.rules).toEqual({ "destructive-change": ["warn", { allowPreserved: false }] });
+  });
+
+  it("--list-rules lists destructive-change", () => {
+    const run = cli(["--list-rules", "--no-color"]);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^destructive-change\s+error\s+recommended\s+\S/m);
+  });
+});
+
+describe("positional paths", () => {
+  const DROP_COUPONS = path.join(MIGRATIONS, "20240601090000_drop_coupons");
+  const RENAME_NAME = path.join(MIGRATIONS, "20240402101000_rename_name");
+
+  it("a migration.sql lints only that migration", () => {
+    const run = example("-f", "json", path.relative(EXAMPLE, path.join(DROP_COUPONS, "migration.sql")));
+    expect(run.status).toBe(1);
+    const results = parseJson(run);
+    expect(results.map((r) => r.filePath)).toEqual([path.join(DROP_COUPONS, "migration.sql")]);
+    expect(results[0]!.messages.map((m) => m.ruleId)).toEqual(["destructive-change"]);
+  });
+
+  it("a migration folder lints only that migration, with the full history", () => {
+    const run = example("-f", "json", path.relative(EXAMPLE, RENAME_NAME));
+    expect(run.status).toBe(1);
+    const results = parseJson(run);
+    expect(results.map((r) => r.filePath)).toEqual([path.join(RENAME_NAME, "migration.sql")]);
+    // the column was created by an earlier migration, which still built the history
+    expect(results[0]!.messages[0]!.message).toContain("added in 20240105093000_init");
+  });
+
+  it("a migration without findings exits 0", () => {
+    const run = example("-f", "json", "prisma/migrations/20240212120000_add_profile/migration.sql");
+    expect(run.status).toBe(0);
+    expect(parseJson(run).flatMap((r) => r.messages)).toEqual([]);
+  });
+
+  it("several paths lint the union of their migrations", () => {
+    const results = parseJson(example("-f", "json", path.join(DROP_COUPONS, "migration.sql"), RENAME_NAME));
+    expect(results.map((r) => r.filePath)).toEqual([path.join(RENAME_NAME, "migration.sql"), path.join(DROP_COUPONS, "migration.sql")]);
+  });
+});

@@ -18,13 +18,33 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const corpus = path.resolve(process.env.CORPUS ?? path.join(root, "..", "shared", "corpus"));
 const runs = Number(process.env.BENCH_RUNS ?? 5);
 const cli = path.join(root, "bin", "migration-lint.js");
-const squawk = path.join(root, "node_modules", ".bin", "squawk");
 const gnuTime = existsSync("/usr/bin/time") ? "/usr/bin/time" : null;
+
+/**
+ * squawk-cli is installed into bench/.tools on first use rather than being a
+ * devDependency: its package lists optional binaries for every platform, and
+ * `npm ci` rejects the lockfile on a registry mirror that lacks the ones for
+ * other platforms.
+ */
+function ensureSquawk() {
+  const tools = path.join(root, "bench", ".tools");
+  const bin = path.join(tools, "node_modules", ".bin", "squawk");
+  if (!existsSync(bin)) {
+    console.error("Installing squawk-cli@2.66.0 into bench/.tools for the side-by-side run...");
+    const install = spawnSync("npm", ["install", "--prefix", tools, "--no-save", "--no-audit", "--no-fund", "squawk-cli@2.66.0"], { stdio: ["ignore", "ignore", "inherit"] });
+    if (install.status !== 0 || !existsSync(bin)) {
+      console.error("Could not install squawk-cli; the comparison columns need it.");
+      process.exit(1);
+    }
+  }
+  return bin;
+}
 
 if (!existsSync(corpus)) {
   console.log(`No corpus at ${corpus}: nothing to benchmark.`);
   process.exit(0);
 }
+const squawk = ensureSquawk();
 
 /** Every folder holding a migration_lock.toml is a migrations folder; its parent holds the schema. */
 function findMigrationDirs(dir, out = []) {

@@ -6,6 +6,7 @@
 import path from "node:path";
 import fs from "node:fs";
 import { pathToFileURL } from "node:url";
+import { stripVTControlCharacters } from "node:util";
 import { MigrationLintError, errorMessage } from "../errors.js";
 import type { MigrationLintConfig } from "./types.js";
 
@@ -111,7 +112,8 @@ function repositoryRoot(start: string): string {
  * "JSON Error in <file>:" and carry a code frame (`> 4 | ...`); YAML ones say `(4:7)`.
  */
 function describeLoadError(err: unknown): { reason: string; line?: number } {
-  const lines = errorMessage(err).split("\n").map((l) => l.trim());
+  // parse-json colours its code frame when it thinks the terminal can (CI=true does that)
+  const lines = stripVTControlCharacters(errorMessage(err)).split("\n").map((l) => l.trim());
   const body = lines.filter((l) => l && !/^(JSON|YAML) Error in /.test(l) && !/^>?\s*\d+\s*\|/.test(l) && !/^\|/.test(l));
   const text = lines.join("\n");
   const line = /^>\s*(\d+)\s*\|/m.exec(text)?.[1] ?? /\((\d+):\d+\)/.exec(text)?.[1] ?? (err as { mark?: { line?: number } }).mark?.line;

@@ -55,6 +55,8 @@ export default defineRule<Options>({
     return {
       "drop-table"(op) {
         if (!context.existedBefore(op.table) || preserved(op.table)) return;
+        // a defensive DROP TABLE IF EXISTS of a table no migration ever created has nothing known to lose
+        if (op.ifExists && !context.table(op.table)) return;
         context.report({ node: op, messageId: "dropTable", data: { table: formatName(op.table), name: op.table.name, cascade: cascadeText(op.cascade) } });
       },
       "drop-column"(op) {

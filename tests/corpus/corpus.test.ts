@@ -57,7 +57,7 @@ describe.skipIf(!fs.existsSync(corpus))("real Prisma histories in ../shared/corp
       let expected = 0;
       for (const result of run.results) {
         const sql = fs.readFileSync(result.filePath, "utf8");
-        const created = new Set([...sql.matchAll(/CREATE TABLE (?:IF NOT EXISTS )?(?:"?\w+"?\.)?"?(\w+)"?/gi)].map((m) => m[1]));
+        const created = new Set([...sql.matchAll(/CREATE (?:TEMP |TEMPORARY |UNLOGGED )?TABLE (?:IF NOT EXISTS )?(?:"?\w+"?\.)?"?(\w+)"?/gi)].map((m) => m[1]));
         for (const m of sql.matchAll(/^\s*DROP TABLE (?:IF EXISTS )?(?:"?\w+"?\.)?"?(\w+)"?/gim)) if (!created.has(m[1])) expected++;
       }
       const reported = messages.filter((m) => m.ruleId === "destructive-change" && m.messageId === "dropTable").length;

@@ -37,6 +37,7 @@ COMMIT;` },
       options: { allowPreserved: true },
       sql: `INSERT INTO "UserName" ("userId", "name") SELECT "id", "name" FROM "User";\nALTER TABLE "User" DROP COLUMN "name";`,
     },
+    { name: "a defensive DROP TABLE IF EXISTS of a table the history never created", sql: `DROP TABLE IF EXISTS "events"."run_executions";\nCREATE TABLE "events"."run_executions" ("id" TEXT);` },
   ],
   invalid: [
     {
@@ -117,6 +118,12 @@ DROP TYPE "Role";`,
     {
       name: "a table the history does not know is assumed to hold data",
       sql: `DROP TABLE "legacy_orders";`,
+      errors: [{ messageId: "dropTable" }],
+    },
+    {
+      name: "DROP TABLE IF EXISTS of a table the history knows",
+      history: [USERS],
+      sql: `DROP TABLE IF EXISTS "User";`,
       errors: [{ messageId: "dropTable" }],
     },
   ],

@@ -158,7 +158,25 @@ export type Operation =
   | (OperationBase & { kind: "data-change"; action: "insert" | "update" | "delete"; table: QualifiedName; hasWhere: boolean; fromSelect: boolean })
   | (OperationBase & { kind: "transaction"; action: TransactionAction })
   | (OperationBase & { kind: "set"; name: string; value: string | null; local: boolean })
+  | (OperationBase & { kind: "reindex"; target: "index" | "table" | "schema" | "database" | "system"; name: QualifiedName; concurrently: boolean })
+  | (OperationBase & { kind: "refresh-materialized-view"; view: QualifiedName; concurrently: boolean })
+  | (OperationBase & { kind: "attach-partition"; table: QualifiedName; partition: QualifiedName })
+  | (OperationBase & { kind: "detach-partition"; table: QualifiedName; partition: QualifiedName; concurrently: boolean })
+  | (OperationBase & { kind: "vacuum"; tables: QualifiedName[]; full: boolean })
+  | (OperationBase & { kind: "cluster"; table: QualifiedName | null })
+  | (OperationBase & { kind: "lock-table"; tables: QualifiedName[]; mode: LockMode })
   | (OperationBase & { kind: "other"; nodeType: string });
+
+/** Postgres table-level lock modes, weakest first. */
+export type LockMode =
+  | "ACCESS SHARE"
+  | "ROW SHARE"
+  | "ROW EXCLUSIVE"
+  | "SHARE UPDATE EXCLUSIVE"
+  | "SHARE"
+  | "SHARE ROW EXCLUSIVE"
+  | "EXCLUSIVE"
+  | "ACCESS EXCLUSIVE";
 
 export type OperationKind = Operation["kind"];
 export type OperationOf<K extends OperationKind> = Extract<Operation, { kind: K }>;

@@ -11,6 +11,8 @@ import type { MigrationEntry, Operation, ParsedSqlFile, QualifiedName, RunnerInf
 import type { ResolvedRule } from "../config/types.js";
 import { interpolate, type MigrationContext, type ReportDescriptor, type RuleContext, type RuleVisitors } from "./rule.js";
 import type { LintMessage } from "./results.js";
+import { locksOf } from "../model/locks.js";
+import { statementsInTransactionBlock } from "../model/queries.js";
 
 export interface LoadedMigration {
   entry: MigrationEntry;
@@ -82,6 +84,7 @@ export function lintProject(model: ProjectModel, rules: ResolvedRule[], inScope:
     }
 
     const context: MigrationContext = { name: migration.entry.name, index: migration.index, entry: migration.entry, file };
+    let transactionBlock: Set<number> | undefined;
     const occurrences = new Map<string, number>();
     const instances: Array<{ rule: ResolvedRule; visitors: RuleVisitors; failed: boolean }> = [];
     let current: Statement | null = null;
@@ -123,6 +126,12 @@ export function lintProject(model: ProjectModel, rules: ResolvedRule[], inScope:
         table: (table) => catalog.getTable(table),
         prismaModel: (table) => model.schema?.modelForTable(table.name, table.schema),
         prismaField: (table, column) => model.schema?.modelForTable(table.name, table.schema)?.fields.find((f) => f.columnName === column && !f.relation),
+        locks: (op) =>
+          locksOf(op, {
+            postgresVersion: model.postgresVersion,
+            previousType: op.kind === "alter-column" ? catalog.getColumn(op.table, op.column)?.type ?? null : null,
+          }),
+        inTransactionBlock: (statement) => (transactionBlock ??= statementsInTransactionBlock(file.statements)).has(statement.index),
         report,
       };
       try {

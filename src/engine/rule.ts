@@ -3,6 +3,7 @@
  * which returns visitors keyed by operation kind, like ESLint's node visitors.
  */
 import type { CatalogView, TableState } from "../history/catalog.js";
+import type { TableLock } from "../model/locks.js";
 import type { PrismaSchemaModel, PrismaField, PrismaModel } from "../schema/types.js";
 import type { MigrationEntry, Operation, OperationKind, OperationOf, ParsedSqlFile, QualifiedName, RunnerInfo, SeverityName, SourceRange, Statement } from "../types.js";
 
@@ -75,6 +76,10 @@ export interface RuleContext<Options = Record<string, unknown>> {
   /** The Prisma model (and field) for a table (and column), to point the fix at schema.prisma. */
   prismaModel(table: QualifiedName): PrismaModel | undefined;
   prismaField(table: QualifiedName, column: string): PrismaField | undefined;
+  /** The table locks the operation takes, with the history's knowledge of the column's previous type. */
+  locks(op: Operation): TableLock[];
+  /** True when the statement sits inside an explicit BEGIN ... COMMIT block of its file. */
+  inTransactionBlock(statement: Statement): boolean;
   report(descriptor: ReportDescriptor): void;
 }
 

@@ -7,6 +7,7 @@ import type {
   ColumnSpec,
   ConstraintKind,
   ConstraintSpec,
+  LockMode,
   Operation,
   ParsedSqlFile,
   QualifiedName,
@@ -226,6 +227,30 @@ function operationsOf(ctx: StatementContext): Op[] {
     }
     case "DropdbStmt":
       return [make({ kind: "drop-database", database: body.dbname })];
+    case "ReindexStmt": {
+      const target = String(body.kind ?? "").replace("REINDEX_OBJECT_", "").toLowerCase();
+      const concurrently = ((body.params as unknown[]) ?? []).some((p) => bodyOf(p, "DefElem")?.defname === "concurrently");
+      const name = body.relation ? rangeVarName(body.relation) : { schema: null, name: body.name ?? "" };
+      return [make({ kind: "reindex", target: (["index", "table", "schema", "database", "system"].includes(target) ? target : "table") as "table", name, concurrently })];
+    }
+    case "RefreshMatViewStmt":
+      return [make({ kind: "refresh-materialized-view", view: rangeVarName(body.relation), concurrently: !!body.concurrent })];
+    case "VacuumStmt": {
+      if (!body.is_vacuumcmd) break; // ANALYZE
+      const full = ((body.options as unknown[]) ?? []).some((o) => bodyOf(o, "DefElem")?.defname === "full");
+      const tables = ((body.rels as unknown[]) ?? []).map((r) => rangeVarName(bodyOf(r, "VacuumRelation")?.relation));
+      return [make({ kind: "vacuum", tables, full })];
+    }
+    case "ClusterStmt":
+      return [make({ kind: "cluster", table: body.relation ? rangeVarName(body.relation) : null })];
+    case "LockStmt":
+      return [
+        make({
+          kind: "lock-table",
+          tables: ((body.relations as unknown[]) ?? []).map((r) => rangeVarName(bodyOf(r, "RangeVar"))),
+          mode: LOCK_MODES[Number(body.mode)] ?? "ACCESS EXCLUSIVE",
+        }),
+      ];
   }
   return [make({ kind: "other", nodeType: type })];
 }
@@ -310,6 +335,18 @@ const CONSTRAINT_KINDS: Record<string, ConstraintKind> = {
   CONSTR_NOTNULL: "not-null",
 };
 
+/** LockStmt's numeric mode (Postgres's lockdefs.h, 1 = AccessShareLock). */
+const LOCK_MODES: Record<number, LockMode> = {
+  1: "ACCESS SHARE",
+  2: "ROW SHARE",
+  3: "ROW EXCLUSIVE",
+  4: "SHARE UPDATE EXCLUSIVE",
+  5: "SHARE",
+  6: "SHARE ROW EXCLUSIVE",
+  7: "EXCLUSIVE",
+  8: "ACCESS EXCLUSIVE",
+};
+
 const REFERENTIAL_ACTIONS: Record<string, string> = { a: "NO ACTION", r: "RESTRICT", c: "CASCADE", n: "SET NULL", d: "SET DEFAULT" };
 
 function constraintSpec(c: Body): ConstraintSpec {
@@ -367,6 +404,12 @@ function alterTable(ctx: StatementContext, body: Body, make: (input: OpInput) =>
         return withClause({ kind: "drop-constraint", table, name: column, ifExists: !!cmd.missing_ok, cascade: cmd.behavior === "DROP_CASCADE" });
       case "AT_ValidateConstraint":
         return withClause({ kind: "validate-constraint", table, name: column });
+      case "AT_AttachPartition":
+        return withClause({ kind: "attach-partition", table, partition: rangeVarName(bodyOf(cmd.def, "PartitionCmd")?.name) });
+      case "AT_DetachPartition": {
+        const partition = bodyOf(cmd.def, "PartitionCmd");
+        return withClause({ kind: "detach-partition", table, partition: rangeVarName(partition?.name), concurrently: !!partition?.concurrent });
+      }
       default:
         if (column) return alter({ kind: "other", subtype: String(cmd.subtype) });
         return withClause({ kind: "other", nodeType: `AlterTableCmd:${cmd.subtype}` });

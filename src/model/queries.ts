@@ -21,3 +21,23 @@ export function statementReads(statement: Statement, table: QualifiedName, colum
   });
   return readsTable && readsColumn;
 }
+
+/**
+ * Indexes of the statements that sit inside an explicit transaction block
+ * (after BEGIN / START TRANSACTION, up to its COMMIT or ROLLBACK), the
+ * transaction statements themselves excluded.
+ */
+export function statementsInTransactionBlock(statements: Statement[]): Set<number> {
+  const inside = new Set<number>();
+  let open = false;
+  for (const statement of statements) {
+    const tx = statement.operations.find((op) => op.kind === "transaction");
+    if (tx?.kind === "transaction") {
+      if (tx.action === "begin") open = true;
+      else if (tx.action === "commit" || tx.action === "rollback") open = false;
+      continue;
+    }
+    if (open) inside.add(statement.index);
+  }
+  return inside;
+}

@@ -1,0 +1,158 @@
+/**
+ * What each operation does to a table that serves traffic: the lock it takes,
+ * what that lock blocks, and how long it is held. One place for the table in
+ * Postgres's docs ("Explicit Locking", ALTER TABLE's notes) so rules agree.
+ */
+import type { ColumnChange, LockMode, Operation, QualifiedName, TypeSpec } from "../types.js";
+
+/** How long the lock is held: catalog-only change, full scan, full rewrite, or an index build. */
+export type LockDuration = "instant" | "scan" | "rewrite" | "index-build" | "data";
+
+export interface TableLock {
+  table: QualifiedName;
+  mode: LockMode;
+  duration: LockDuration;
+}
+
+/** What a lock mode blocks for application traffic. */
+export function blockedBy(mode: LockMode): "reads and writes" | "writes" | "nothing" {
+  if (mode === "ACCESS EXCLUSIVE") return "reads and writes";
+  if (mode === "SHARE" || mode === "SHARE ROW EXCLUSIVE" || mode === "EXCLUSIVE") return "writes";
+  return "nothing"; // ROW EXCLUSIVE and weaker, and SHARE UPDATE EXCLUSIVE, let reads and writes through
+}
+
+/** Locks at least as strong as SHARE block writes; these are the ones a lock_timeout must guard. */
+export function isStrongLock(mode: LockMode): boolean {
+  return blockedBy(mode) !== "nothing";
+}
+
+export interface LockOptions {
+  postgresVersion: number;
+  /** Type of the column before a set-type change, when the history knows it. */
+  previousType?: TypeSpec | null;
+}
+
+/** The table locks an operation takes (empty for operations that touch no existing table). */
+export function locksOf(op: Operation, options: LockOptions): TableLock[] {
+  const on = (table: QualifiedName, mode: LockMode, duration: LockDuration): TableLock[] => [{ table, mode, duration }];
+  switch (op.kind) {
+    case "create-table": {
+      // a foreign key to an existing table takes SHARE ROW EXCLUSIVE on it
+      const referenced = [...op.columns.map((c) => c.references?.table), ...op.constraints.map((c) => c.references?.table)].filter((t): t is QualifiedName => !!t);
+      return referenced.map((table) => ({ table, mode: "SHARE ROW EXCLUSIVE", duration: "instant" }));
+    }
+    case "drop-table":
+    case "rename-table":
+    case "drop-column":
+    case "rename-column":
+    case "drop-constraint":
+    case "rename-constraint":
+      return on(op.table, "ACCESS EXCLUSIVE", "instant");
+    case "truncate":
+      return op.tables.flatMap((t) => on(t, "ACCESS EXCLUSIVE", "instant"));
+    case "add-column": {
+      const c = op.column;
+      const rewrites = c.generated || c.identity || (c.default !== null && (options.postgresVersion < 11 || c.default.volatile));
+      const locks = on(op.table, "ACCESS EXCLUSIVE", rewrites ? "rewrite" : c.primaryKey || c.unique ? "index-build" : "instant");
+      if (c.references) locks.push({ table: c.references.table, mode: "SHARE ROW EXCLUSIVE", duration: "scan" });
+      return locks;
+    }
+    case "alter-column":
+      return on(op.table, "ACCESS EXCLUSIVE", columnChangeDuration(op.change, options));
+    case "create-index":
+      return on(op.table, op.concurrently ? "SHARE UPDATE EXCLUSIVE" : "SHARE", "index-build");
+    case "drop-index":
+      // the table is known only through the catalog; the rule resolves it
+      return [];
+    case "add-constraint": {
+      const c = op.constraint;
+      if (c.kind === "foreign-key") {
+        const duration: LockDuration = c.notValid ? "instant" : "scan";
+        const locks = on(op.table, "SHARE ROW EXCLUSIVE", duration);
+        if (c.references) locks.push({ table: c.references.table, mode: "SHARE ROW EXCLUSIVE", duration });
+        return locks;
+      }
+      if (c.kind === "check" || c.kind === "not-null") return on(op.table, "ACCESS EXCLUSIVE", c.notValid ? "instant" : "scan");
+      if (c.kind === "unique" || c.kind === "primary-key" || c.kind === "exclusion") return on(op.table, "ACCESS EXCLUSIVE", c.usingIndex ? "instant" : "index-build");
+      return on(op.table, "ACCESS EXCLUSIVE", "instant");
+    }
+    case "validate-constraint":
+      return on(op.table, "SHARE UPDATE EXCLUSIVE", "scan");
+    case "data-change":
+      return on(op.table, "ROW EXCLUSIVE", "data");
+    case "vacuum":
+      return op.full ? op.tables.flatMap((t) => on(t, "ACCESS EXCLUSIVE", "rewrite")) : op.tables.flatMap((t) => on(t, "SHARE UPDATE EXCLUSIVE", "scan"));
+    case "cluster":
+      return op.table ? on(op.table, "ACCESS EXCLUSIVE", "rewrite") : [];
+    case "refresh-materialized-view":
+      return on(op.view, op.concurrently ? "EXCLUSIVE" : "ACCESS EXCLUSIVE", "rewrite");
+    case "reindex":
+      return op.target === "table" ? on(op.name, op.concurrently ? "SHARE UPDATE EXCLUSIVE" : "SHARE", "index-build") : [];
+    case "attach-partition":
+      return [...on(op.table, "SHARE UPDATE EXCLUSIVE", "instant"), ...on(op.partition, "ACCESS EXCLUSIVE", "scan")];
+    case "detach-partition":
+      return on(op.table, op.concurrently ? "SHARE UPDATE EXCLUSIVE" : "ACCESS EXCLUSIVE", "instant");
+    case "lock-table":
+      return op.tables.flatMap((t) => on(t, op.mode, "instant"));
+    default:
+      return [];
+  }
+}
+
+function columnChangeDuration(change: ColumnChange, options: LockOptions): LockDuration {
+  switch (change.kind) {
+    case "set-type":
+      return change.using === null && options.previousType && isBinaryCoercible(options.previousType, change.type) ? "instant" : "rewrite";
+    case "set-not-null":
+      return "scan";
+    default:
+      return "instant";
+  }
+}
+
+const VARCHAR = new Set(["varchar", "text", "bpchar"]);
+
+/**
+ * Type changes Postgres makes without rewriting the table or rechecking the
+ * data (binary-coercible, or a relaxed length/precision): varchar(n) to a
+ * longer varchar or text, text to unbounded varchar, numeric(p,s) to a larger
+ * precision with the same scale or unconstrained numeric, varbit(n) to a
+ * longer varbit, cidr to inet, and the same type.
+ */
+export function isBinaryCoercible(from: TypeSpec, to: TypeSpec): boolean {
+  if (from.arrayDims !== to.arrayDims) return false;
+  if (from.name === to.name && from.schema === to.schema && sameModifiers(from, to)) return true;
+  const [fromLength] = from.modifiers;
+  const [toLength] = to.modifiers;
+  if (from.name === "varchar" && to.name === "text") return true;
+  if (from.name === "varchar" && to.name === "varchar") return toLength === undefined || (fromLength !== undefined && toLength >= fromLength);
+  if (from.name === "text" && to.name === "varchar") return toLength === undefined;
+  if (from.name === "numeric" && to.name === "numeric") {
+    if (!to.modifiers.length) return true;
+    const [fp, fs = 0] = from.modifiers;
+    const [tp, ts = 0] = to.modifiers;
+    return fp !== undefined && tp !== undefined && tp >= fp && ts === fs;
+  }
+  if (from.name === "varbit" && to.name === "varbit") return toLength === undefined || (fromLength !== undefined && toLength >= fromLength);
+  if (from.name === "cidr" && to.name === "inet") return true;
+  return false;
+}
+
+/** Can the change lose or reject existing values (a narrower type, or an arbitrary USING cast)? */
+export function isNarrowing(from: TypeSpec | null, to: TypeSpec, using: string | null): boolean {
+  if (using !== null) return true;
+  if (!from) return false;
+  if (isBinaryCoercible(from, to)) return false;
+  const [fromLength] = from.modifiers;
+  const [toLength] = to.modifiers;
+  if (VARCHAR.has(to.name) && toLength !== undefined) return fromLength === undefined || toLength < fromLength || !VARCHAR.has(from.name);
+  if (from.name === "numeric" && to.name === "numeric") return true;
+  const INTS = ["int2", "int4", "int8"];
+  if (INTS.includes(to.name)) return !INTS.includes(from.name) || INTS.indexOf(to.name) < INTS.indexOf(from.name);
+  if (from.name === "float8" && to.name === "float4") return true;
+  return false;
+}
+
+function sameModifiers(a: TypeSpec, b: TypeSpec): boolean {
+  return a.modifiers.length === b.modifiers.length && a.modifiers.every((m, i) => m === b.modifiers[i]);
+}

@@ -1,0 +1,78 @@
+/**
+ * The docs cannot drift from the code: every rule has a page, every page's
+ * Bad examples are reported by its rule and its Good examples are not, and
+ * the README's rules table is the one the code generates.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { builtinRules } from "../../rules/index.js";
+import { runRuleCase } from "../../src/testing/rule-tester.js";
+import { renderRulesTable, RULES_TABLE_END, RULES_TABLE_START } from "../../scripts/rules-table.mjs";
+
+const root = path.resolve(__dirname, "../..");
+
+interface Example {
+  section: "bad" | "good";
+  sql: string;
+  history: string[];
+  config: Record<string, unknown>;
+}
+
+/** Pulls the ```sql examples of a page with the history and config in force above each. */
+export function examplesOf(page: string): Example[] {
+  const examples: Example[] = [];
+  let section: Example["section"] | null = null;
+  let history: string[] = [];
+  let config: Record<string, unknown> = {};
+  const pattern = /^## (.+)$|<!-- history\n([\s\S]*?)-->|<!-- config (\{[\s\S]*?\}) -->|```sql\n([\s\S]*?)```/gm;
+  for (const m of page.matchAll(pattern)) {
+    if (m[1] !== undefined) section = /^bad\b/i.test(m[1]) ? "bad" : /^good\b/i.test(m[1]) ? "good" : null;
+    else if (m[2] !== undefined) history = m[2].trim() ? [m[2]] : [];
+    else if (m[3] !== undefined) config = JSON.parse(m[3]) as Record<string, unknown>;
+    else if (m[4] !== undefined && section) examples.push({ section, sql: m[4], history, config });
+  }
+  return examples;
+}
+
+describe("rule docs", () => {
+  for (const [id, rule] of Object.entries(builtinRules)) {
+    describe(id, () => {
+      const file = path.join(root, "docs/rules", `${id}.md`);
+      const page = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
+
+      it("has a page with every section", () => {
+        expect(page, `docs/rules/${id}.md is missing`).not.toBe("");
+        for (const heading of ["## What it reports", "## Why it is dangerous", "## Bad", "## Good", "## How to fix", "## How to disable"]) {
+          expect(page, `docs/rules/${id}.md lacks "${heading}"`).toContain(heading);
+        }
+      });
+
+      it("has at least one Bad and one Good SQL example", () => {
+        const examples = examplesOf(page);
+        expect(examples.some((e) => e.section === "bad")).toBe(true);
+        expect(examples.some((e) => e.section === "good")).toBe(true);
+      });
+
+      it("reports every Bad example and no Good example", async () => {
+        for (const example of examplesOf(page)) {
+          const { options, ...config } = example.config as { options?: Record<string, unknown> };
+          const found = await runRuleCase(rule.meta.id, { sql: example.sql, history: example.history, config, ...(options ? { options } : {}) });
+          const label = `${example.section} example of ${id}:\n${example.sql}`;
+          if (example.section === "bad") expect(found.length, label).toBeGreaterThan(0);
+          else expect(found.map((m) => m.message), label).toEqual([]);
+        }
+      });
+    });
+  }
+});
+
+describe("README rules table", () => {
+  it("matches the code (regenerate with `npm run docs:rules`)", () => {
+    const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
+    const start = readme.indexOf(RULES_TABLE_START);
+    const end = readme.indexOf(RULES_TABLE_END);
+    expect(start).toBeGreaterThan(-1);
+    expect(readme.slice(start + RULES_TABLE_START.length, end).trim()).toBe(renderRulesTable(builtinRules).trim());
+  });
+});

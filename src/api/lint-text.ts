@@ -25,6 +25,8 @@ export interface LintTextOptions {
   schema?: string;
   /** Prisma version for the runner model (default: unknown, i.e. whole-file transaction). */
   prismaVersion?: string;
+  /** `provider` of migration_lock.toml (default: none). */
+  lockProvider?: string;
   /** Folder the virtual project lives in (default: process.cwd()); file paths are `<root>/migrations/<name>/migration.sql`. */
   root?: string;
 }
@@ -43,7 +45,7 @@ export async function lintText(options: LintTextOptions): Promise<LintResult[]> 
   const schema = options.schema !== undefined ? parsePrismaSchema([{ path: path.join(root, "schema.prisma"), text: options.schema }]) : null;
   const version = options.prismaVersion ?? config.prismaVersion ?? null;
   const runner = { model: runnerModelFor(version), prismaVersion: version, source: version ? "config" : "unknown" };
-  const messages = lintProject({ root, schema, migrations, runner, postgresVersion: config.postgresVersion }, config.rules, (m) => selected.has(m.entry.name));
+  const messages = lintProject({ root, schema, migrations, runner, postgresVersion: config.postgresVersion, lockProvider: options.lockProvider ?? null }, config.rules, (m) => selected.has(m.entry.name));
   for (const m of migrations) if (selected.has(m.entry.name) && !messages.has(m.entry.upPath!)) messages.set(m.entry.upPath!, []);
   return toResults(messages);
 }

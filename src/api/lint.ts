@@ -140,7 +140,7 @@ async function lintTarget(target: LintTarget, config: ResolvedConfig, messages: 
   const runner = resolveRunner({ configuredVersion: config.prismaVersion, detected, prismaConfigText });
   const inScope = scopeFilter(target, config);
 
-  const byFile = lintProject({ root: project.root, schema, migrations: loaded, runner, postgresVersion: config.postgresVersion }, config.rules, inScope);
+  const byFile = lintProject({ root: project.root, schema, migrations: loaded, runner, postgresVersion: config.postgresVersion, lockProvider: project.lockProvider }, config.rules, inScope);
   let lintedCount = 0;
   for (const m of loaded) {
     if (!inScope(m)) continue;

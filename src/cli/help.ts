@@ -1,4 +1,5 @@
 export const HELP = `migration-lint [options] [paths...]
+migration-lint explain <rule>
 
 Lint Prisma migrations (PostgreSQL) before they reach production.
 
@@ -20,6 +21,10 @@ Options:
   --list-rules             List the rules and exit
   -h, --help               Show this help
   -v, --version            Show the version
+
+Commands:
+  explain <rule>           Print a rule's documentation: what, why, bad and good
+                           examples, how to fix, how to disable
 
 Exit codes: 0 no errors, 1 lint errors (or too many warnings),
             2 usage, configuration or internal failure.

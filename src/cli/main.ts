@@ -53,6 +53,11 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     return 0;
   }
 
+  if (positionals[0] === "explain") {
+    const { explain } = await import("./explain.js");
+    return explain(positionals.slice(1), io);
+  }
+
   let maxWarnings: number | undefined;
   if (values["max-warnings"] !== undefined) {
     maxWarnings = Number(values["max-warnings"]);

@@ -29,6 +29,8 @@ export interface ProjectModel {
   migrations: LoadedMigration[];
   runner: RunnerInfo;
   postgresVersion: number;
+  /** `provider` of migration_lock.toml, or null. */
+  lockProvider: string | null;
 }
 
 export const DOCS_BASE = "https://github.com/migration-lint/migration-lint/blob/main/docs/rules/";
@@ -44,6 +46,9 @@ export function lintProject(model: ProjectModel, rules: ResolvedRule[], inScope:
     list.push(message);
   };
   const catalog = new Catalog();
+  /** Visitors of the last migration in scope: their `Project:exit` runs once after the whole history. */
+  let lastCall: ((name: string, arg: unknown, at: SourceRange) => void) | null = null;
+  let lastContext: MigrationContext | null = null;
 
   for (const migration of model.migrations) {
     const linted = inScope(migration);
@@ -95,12 +100,13 @@ export function lintProject(model: ProjectModel, rules: ResolvedRule[], inScope:
         const template = rule.rule.meta.messages[descriptor.messageId];
         if (template === undefined) throw new Error(`unknown messageId "${descriptor.messageId}"`);
         const range = descriptor.range ?? descriptor.node?.range ?? file.rangeOf(0, 0);
+        const target = descriptor.file ?? file.path;
         const statement = descriptor.node ? ("statement" in descriptor.node ? descriptor.node.statement : descriptor.node) : current;
         const statementKey = [migration.entry.name, rule.id, descriptor.messageId, normalize(statement?.text ?? "")].join("\0");
         const seen = occurrences.get(statementKey) ?? 0;
         occurrences.set(statementKey, seen + 1);
         const helpTemplate = descriptor.help ?? rule.rule.meta.help?.[descriptor.messageId];
-        push(file.path, {
+        push(target, {
           ruleId: rule.id,
           severity: rule.severity,
           message: interpolate(template, descriptor.data),
@@ -116,7 +122,7 @@ export function lintProject(model: ProjectModel, rules: ResolvedRule[], inScope:
         id: rule.id,
         options: rule.options,
         migration: context,
-        project: { root: model.root, schema: model.schema, postgresVersion: model.postgresVersion, runner: model.runner },
+        project: { root: model.root, schema: model.schema, lockProvider: model.lockProvider, postgresVersion: model.postgresVersion, runner: model.runner },
         catalog,
         existedBefore: (table: QualifiedName) => {
           const state = catalog.getTable(table);
@@ -170,7 +176,10 @@ export function lintProject(model: ProjectModel, rules: ResolvedRule[], inScope:
     }
     current = null;
     call("Migration:exit", context, start);
+    lastCall = call;
+    lastContext = context;
   }
+  if (lastCall && lastContext) lastCall("Project:exit", lastContext, lastContext.file.rangeOf(0, 0));
   return out;
 }
 

@@ -53,6 +53,8 @@ export interface ReportDescriptor {
   range?: SourceRange;
   /** Overrides the help text for this finding. */
   help?: string;
+  /** Report in another file (absolute path), e.g. migration_lock.toml for a project-level finding; `range` then defaults to 1:1. */
+  file?: string;
 }
 
 export interface RuleContext<Options = Record<string, unknown>> {
@@ -62,6 +64,8 @@ export interface RuleContext<Options = Record<string, unknown>> {
   readonly project: {
     root: string;
     schema: PrismaSchemaModel | null;
+    /** `provider` of migrations/migration_lock.toml, or null when there is none. */
+    lockProvider: string | null;
     postgresVersion: number;
     runner: RunnerInfo;
   };
@@ -92,6 +96,8 @@ export interface RuleVisitors extends OperationVisitors {
   "Migration:exit"?: (migration: MigrationContext) => void;
   /** Every statement, before its operations. */
   Statement?: (statement: Statement) => void;
+  /** Once per run, after the whole history, on the instance of the last migration in scope (project-level checks). */
+  "Project:exit"?: (migration: MigrationContext) => void;
 }
 
 export interface RuleModule<Options = Record<string, unknown>> {

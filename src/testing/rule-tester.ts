@@ -21,6 +21,8 @@ export interface RuleTestCase {
   config?: Omit<MigrationLintConfig, "rules" | "extends">;
   schema?: string;
   prismaVersion?: string;
+  /** `provider` of migration_lock.toml. */
+  lockProvider?: string;
 }
 
 export interface InvalidRuleTestCase extends RuleTestCase {
@@ -46,6 +48,7 @@ export async function runRuleCase(ruleId: string, testCase: RuleTestCase): Promi
     config,
     ...(testCase.schema !== undefined ? { schema: testCase.schema } : {}),
     ...(testCase.prismaVersion ? { prismaVersion: testCase.prismaVersion } : {}),
+    ...(testCase.lockProvider ? { lockProvider: testCase.lockProvider } : {}),
   });
   return results.flatMap((r) => r.messages);
 }

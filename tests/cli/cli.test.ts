@@ -379,7 +379,8 @@ describe("informational commands", () => {
     const config = JSON.parse(run.stdout) as { configFile: unknown; extends: string[]; rules: Record<string, unknown>; postgresVersion: number };
     expect(config.configFile).toBeNull();
     expect(config.extends).toEqual(["recommended"]);
-    expect(config.rules).toEqual({ "destructive-change": ["error", { allowPreserved: false }] });
+    expect(config.rules["destructive-change"]).toEqual(["error", { allowPreserved: false }]);
+    expect(config.rules["provider-mismatch"]).toBe("error");
     expect(config.postgresVersion).toBe(14);
   });
 
@@ -427,5 +428,20 @@ describe("positional paths", () => {
   it("several paths lint the union of their migrations", () => {
     const results = parseJson(example("-f", "json", path.join(DROP_COUPONS, "migration.sql"), RENAME_NAME));
     expect(results.map((r) => r.filePath)).toEqual([path.join(RENAME_NAME, "migration.sql"), path.join(DROP_COUPONS, "migration.sql")]);
+  });
+});
+
+describe("explain", () => {
+  it("prints the rule's doc page", () => {
+    const run = cli(["explain", "destructive-change"]);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^# destructive-change/);
+    expect(run.stdout).toContain("## How to fix");
+  });
+
+  it("exits 2 for an unknown rule, suggesting close ids", () => {
+    const run = cli(["explain", "destructive"]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('unknown rule "destructive". Did you mean "destructive-change"?');
   });
 });

@@ -132,7 +132,8 @@ describe("resolution", () => {
 
   it('"off" removes a rule a preset enabled', async () => {
     const config = await loadConfig({ cwd: repo({ ".migration-lintrc.json": JSON.stringify({ extends: "recommended", rules: { "destructive-change": "off" } }) }) });
-    expect(config.rules).toEqual([]);
+    expect(config.rules.map((r) => r.id)).not.toContain("destructive-change");
+    expect(config.rules.length).toBeGreaterThan(0); // the rest of the preset stays
   });
 
   it("keeps rule options given as [severity, options]", async () => {
@@ -319,10 +320,9 @@ describe("plugins", () => {
       "plugins/migration-lint-plugin-acme.mjs": plugin("acme"),
     });
     const config = await loadConfig({ cwd: dir });
-    expect(config.rules.map((r) => ({ id: r.id, severity: r.severity }))).toEqual([
-      { id: "acme/no-foo", severity: 1 },
-      { id: "destructive-change", severity: 2 },
-    ]);
+    const severities = Object.fromEntries(config.rules.map((r) => [r.id, r.severity]));
+    expect(severities["acme/no-foo"]).toBe(1);
+    expect(severities["destructive-change"]).toBe(2);
   });
 
   it("rejects a plugin preset that the plugin does not have", async () => {

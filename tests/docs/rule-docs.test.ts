@@ -56,8 +56,17 @@ describe("rule docs", () => {
 
       it("reports every Bad example and no Good example", async () => {
         for (const example of examplesOf(page)) {
-          const { options, ...config } = example.config as { options?: Record<string, unknown> };
-          const found = await runRuleCase(rule.meta.id, { sql: example.sql, history: example.history, config, ...(options ? { options } : {}) });
+          // test-case fields ride along in the config comment; the rest are config keys
+          const { options, schema, lockProvider, prismaVersion, ...config } = example.config as { options?: Record<string, unknown>; schema?: string; lockProvider?: string; prismaVersion?: string };
+          const found = await runRuleCase(rule.meta.id, {
+            sql: example.sql,
+            history: example.history,
+            config,
+            ...(options ? { options } : {}),
+            ...(schema !== undefined ? { schema } : {}),
+            ...(lockProvider ? { lockProvider } : {}),
+            ...(prismaVersion ? { prismaVersion } : {}),
+          });
           const label = `${example.section} example of ${id}:\n${example.sql}`;
           if (example.section === "bad") expect(found.length, label).toBeGreaterThan(0);
           else expect(found.map((m) => m.message), label).toEqual([]);

@@ -8,7 +8,8 @@ import { builtinRules } from "../../rules/index.js";
 import { resolveConfig } from "../config/resolve.js";
 import type { MigrationLintConfig } from "../config/types.js";
 import { lintProject, type LoadedMigration } from "../engine/linter.js";
-import { toResults, type LintResult } from "../engine/results.js";
+import { toResults, type LintMessage, type LintResult } from "../engine/results.js";
+import { applyAllDirectives } from "../engine/directives.js";
 import { runnerModelFor } from "../engine/runner.js";
 import { buildOperations } from "../model/build.js";
 import { parseSqlFile } from "../parse/sql.js";
@@ -47,5 +48,8 @@ export async function lintText(options: LintTextOptions): Promise<LintResult[]> 
   const runner = { model: runnerModelFor(version), prismaVersion: version, source: version ? "config" : "unknown" };
   const messages = lintProject({ root, schema, migrations, runner, postgresVersion: config.postgresVersion, lockProvider: options.lockProvider ?? null }, config.rules, (m) => selected.has(m.entry.name));
   for (const m of migrations) if (selected.has(m.entry.name) && !messages.has(m.entry.upPath!)) messages.set(m.entry.upPath!, []);
-  return toResults(messages);
+  const suppressed = new Map<string, LintMessage[]>();
+  const knownRules = new Set(config.rules.map((r) => r.id).concat(Object.keys(builtinRules)));
+  applyAllDirectives(migrations.filter((m) => selected.has(m.entry.name)), messages, suppressed, { requireReason: config.requireDisableReason, knownRules, reportUnused: 0 });
+  return toResults(messages, suppressed);
 }

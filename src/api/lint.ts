@@ -15,6 +15,9 @@ import { detectPrismaVersion } from "../discover/prisma-version.js";
 import { fingerprint, lintProject, type LoadedMigration, type MessagesByFile } from "../engine/linter.js";
 import { toResults, type LintMessage, type LintResult } from "../engine/results.js";
 import { resolveRunner } from "../engine/runner.js";
+import { applyAllDirectives } from "../engine/directives.js";
+import { applyBaseline, BASELINE_FILE, readBaseline, type Baseline } from "../engine/baseline.js";
+import { migrationChanges, type MigrationChanges } from "../git/changes.js";
 import { MigrationLintError } from "../errors.js";
 import { loadMigrations } from "../model/load.js";
 import { parseSchemaInBackground, readSchemaFiles } from "../schema/load.js";
@@ -34,10 +37,21 @@ export interface LintOptions {
   schema?: string;
   /** Migrations folder (overrides config and discovery). */
   migrations?: string;
+  /** Lint only migrations added or changed since the merge base with this git ref (the whole history still builds the catalog). */
+  base?: string;
+  /** Lint only migrations with staged changes (compared with HEAD), for pre-commit hooks. */
+  staged?: boolean;
+  /** Report inline disable directives that suppressed nothing (`true` = error, or a severity). */
+  reportUnusedDisableDirectives?: boolean | "warn" | "error";
+  /** Baseline file; `false` ignores any baseline. Default: config `baseline`, else `.migration-lint-baseline.json` in the project root when it exists. */
+  baseline?: string | false;
 }
 
 export interface ProjectReport {
   root: string;
+  /** The baseline file in use (or the default path where `--write-baseline` writes it). */
+  baselinePath: string;
+  baseline: Baseline | null;
   schemaFiles: string[];
   migrationsDir: string;
   migrationCount: number;
@@ -75,14 +89,23 @@ export async function runLint(options: LintOptions = {}): Promise<LintRun> {
   const targets = await resolveTargets(options.paths ?? [], { cwd, ...(schema ? { schema } : {}), ...(migrations ? { migrations } : {}) });
 
   const messages: MessagesByFile = new Map();
+  const suppressed: MessagesByFile = new Map();
   const sources = new Map<string, string>();
   const projects: ProjectReport[] = [];
-  for (const target of targets) projects.push(await lintTarget(target, config, messages, sources));
-  return { results: toResults(messages), config, projects, sources };
+  for (const target of targets) projects.push(await lintTarget(target, config, options, { messages, suppressed, sources }));
+  return { results: toResults(messages, suppressed), config, projects, sources };
 }
 
-async function lintTarget(target: LintTarget, config: ResolvedConfig, messages: MessagesByFile, sources: Map<string, string>): Promise<ProjectReport> {
+interface Sinks {
+  messages: MessagesByFile;
+  suppressed: MessagesByFile;
+  sources: Map<string, string>;
+}
+
+async function lintTarget(target: LintTarget, config: ResolvedConfig, options: LintOptions, sinks: Sinks): Promise<ProjectReport> {
   const { project } = target;
+  const { messages, sources } = sinks;
+  const notes = [...project.notes];
   const addMessage = (file: string, message: LintMessage) => {
     const list = messages.get(file) ?? [];
     list.push(message);
@@ -138,36 +161,76 @@ async function lintTarget(target: LintTarget, config: ResolvedConfig, messages: 
 
   for (const m of loaded) if (m.file) sources.set(m.file.path, m.file.text);
   const runner = resolveRunner({ configuredVersion: config.prismaVersion, detected, prismaConfigText });
-  const inScope = scopeFilter(target, config);
 
-  const byFile = lintProject({ root: project.root, schema, migrations: loaded, runner, postgresVersion: config.postgresVersion, lockProvider: project.lockProvider }, config.rules, inScope);
-  let lintedCount = 0;
-  for (const m of loaded) {
-    if (!inScope(m)) continue;
-    lintedCount++;
+  const git = options.base || options.staged ? readGitChanges(project.migrationsDir, options, notes) : null;
+  // without --base / --staged the git rules simply have nothing to compare; only a failed git lookup gets a note
+  const inScope = scopeFilter(target, config, git);
+
+  const byFile = lintProject(
+    { root: project.root, schema, migrations: loaded, runner, postgresVersion: config.postgresVersion, lockProvider: project.lockProvider, git },
+    config.rules,
+    inScope,
+  );
+  const linted = loaded.filter(inScope);
+  for (const m of linted) {
     const file = m.entry.upPath ?? m.entry.dir;
-    if (!messages.has(file)) messages.set(file, []);
+    if (!byFile.has(file)) byFile.set(file, []);
   }
-  for (const [file, list] of byFile) for (const message of list) addMessage(file, message);
+
+  // suppressions: inline directives first, then the baseline
+  const knownRules = new Set(config.rules.map((r) => r.id).concat(Object.keys(builtinRules)));
+  const unused = options.reportUnusedDisableDirectives;
+  applyAllDirectives(linted, byFile, sinks.suppressed, { requireReason: config.requireDisableReason, knownRules, reportUnused: unused === "warn" ? 1 : unused ? 2 : 0 });
+  const baselinePath = typeof options.baseline === "string" ? path.resolve(options.baseline) : config.baseline ?? path.join(project.root, BASELINE_FILE);
+  const baseline = options.baseline === false ? null : readBaseline(baselinePath);
+  if (baseline) {
+    const problems = applyBaseline(byFile, sinks.suppressed, baseline, new Set(linted.map((m) => m.entry.name)), new Date().toISOString().slice(0, 10));
+    if (problems.length) {
+      sources.set(baseline.path, baseline.text);
+      byFile.set(baseline.path, [...(byFile.get(baseline.path) ?? []), ...problems]);
+    }
+  }
+  for (const [file, list] of byFile) {
+    if (!messages.has(file)) messages.set(file, []);
+    for (const message of list) addMessage(file, message);
+  }
 
   return {
     root: project.root,
+    baselinePath,
+    baseline,
     schemaFiles: project.schemaFiles,
     migrationsDir: project.migrationsDir,
     migrationCount: loaded.length,
-    lintedCount,
+    lintedCount: linted.length,
     runner,
-    notes: project.notes,
+    notes,
   };
 }
 
-/** Which migrations the rules run on: the targeted ones, minus `ignore`, after `startAfter`. All still build the history. */
-function scopeFilter(target: LintTarget, config: ResolvedConfig): (m: LoadedMigration) => boolean {
+function readGitChanges(migrationsDir: string, options: LintOptions, notes: string[]): MigrationChanges | null {
+  const changes = migrationChanges({ migrationsDir, ...(options.base ? { base: options.base } : {}), ...(options.staged ? { staged: true } : {}) });
+  if ("error" in changes) {
+    if (options.base && !/not inside a git repository/.test(changes.error)) throw new MigrationLintError("usage", changes.error);
+    notes.push(`${changes.error}: linting every migration; immutable-migration and migration-order are skipped.`);
+    return null;
+  }
+  return changes;
+}
+
+/**
+ * Which migrations the rules run on: the targeted ones (and, against a git
+ * base, only those added or changed since), minus `ignore`, after
+ * `startAfter`. All of them still build the history.
+ */
+function scopeFilter(target: LintTarget, config: ResolvedConfig, git: MigrationChanges | null): (m: LoadedMigration) => boolean {
   const wanted = target.migrations ? new Set(target.migrations) : null;
+  const changed = git ? new Set([...git.changes].filter(([, kind]) => kind !== "deleted").map(([name]) => name)) : null;
   const ignored = config.ignore.length ? picomatch(config.ignore) : null;
   return (m) => {
     const name = m.entry.name;
     if (wanted && !wanted.has(name)) return false;
+    if (changed && !changed.has(name)) return false;
     if (ignored?.(name)) return false;
     if (config.startAfter !== undefined && !(name > config.startAfter)) return false;
     return true;

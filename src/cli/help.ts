@@ -17,6 +17,15 @@ Options:
   --max-warnings <n>       Exit 1 when there are more than n warnings
   --quiet                  Report errors only
   --color, --no-color      Force or disable colours (NO_COLOR / FORCE_COLOR work too)
+  --base <ref>             Lint only migrations added or changed since the merge
+                           base with <ref> (e.g. origin/main); history still counts
+  --staged                 Lint only migrations with staged changes (pre-commit)
+  --report-unused-disable-directives
+                           Report disable directives that suppress nothing
+  --baseline <file>        Baseline of accepted findings
+                           (default: .migration-lint-baseline.json in the project)
+  --no-baseline            Ignore the baseline
+  --write-baseline         Record today's findings in the baseline and exit 0
   --print-config           Print the resolved configuration and exit
   --list-rules             List the rules and exit
   -h, --help               Show this help

@@ -29,6 +29,12 @@ const OPTIONS = {
   color: { type: "boolean" },
   "no-color": { type: "boolean" },
   "print-config": { type: "boolean" },
+  base: { type: "string" },
+  staged: { type: "boolean" },
+  "report-unused-disable-directives": { type: "boolean" },
+  baseline: { type: "string" },
+  "no-baseline": { type: "boolean" },
+  "write-baseline": { type: "boolean" },
   "list-rules": { type: "boolean" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean", short: "v" },
@@ -97,13 +103,31 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     const { loadFormatter } = await import("../formatters/index.js");
     const formatter = await loadFormatter(values.format ?? "stylish");
     const { runLint } = await import("../api/lint.js");
+    if (values.base !== undefined && values.staged) {
+      io.stderr("migration-lint: --base and --staged cannot be used together.\n");
+      return 2;
+    }
     const run = await runLint({
       cwd,
       paths: positionals,
+      ...(values.base !== undefined ? { base: values.base } : {}),
+      ...(values.staged ? { staged: true } : {}),
+      ...(values["report-unused-disable-directives"] ? { reportUnusedDisableDirectives: true } : {}),
+      ...(values["no-baseline"] ? { baseline: false as const } : values.baseline ? { baseline: path.resolve(cwd, values.baseline) } : {}),
       ...(values.config ? { configFile: values.config } : {}),
       ...(values.schema ? { schema: values.schema } : {}),
       ...(values.migrations ? { migrations: values.migrations } : {}),
     });
+
+    if (values["write-baseline"]) {
+      const { writeBaseline } = await import("../engine/baseline.js");
+      for (const project of run.projects) {
+        const inProject = run.results.filter((r) => r.filePath.startsWith(project.root + path.sep));
+        const count = await writeBaseline(project.baselinePath, inProject, project.baseline);
+        io.stderr(`migration-lint: wrote ${count} finding${count === 1 ? "" : "s"} to ${path.relative(cwd, project.baselinePath) || project.baselinePath}\n`);
+      }
+      return 0;
+    }
 
     let results = run.results;
     if (values.quiet) {

@@ -27,6 +27,8 @@ const CONFIG_KEYS: Record<keyof MigrationLintConfig, (value: unknown) => string 
   prismaVersion: (v) => (typeof v === "string" && /^\d+\.\d+\.\d+/.test(v) ? null : 'must be a version such as "6.19.0"'),
   ignore: (v) => (Array.isArray(v) && v.every((x) => typeof x === "string") ? null : "must be an array of migration names or globs"),
   startAfter: (v) => (typeof v === "string" ? null : "must be a migration folder name"),
+  requireDisableReason: (v) => (typeof v === "boolean" ? null : "must be true or false"),
+  baseline: (v) => (typeof v === "string" ? null : "must be a path"),
 };
 
 const SEVERITIES: Record<string, 0 | 1 | 2> = { off: 0, warn: 1, error: 2, "0": 0, "1": 1, "2": 2 };
@@ -115,6 +117,8 @@ export async function resolveConfig(options: ResolveOptions): Promise<ResolvedCo
     prismaVersion: config.prismaVersion,
     ignore: config.ignore ?? [],
     startAfter: config.startAfter,
+    requireDisableReason: config.requireDisableReason ?? true,
+    baseline: config.baseline !== undefined ? path.resolve(baseDir, config.baseline) : undefined,
   };
 }
 

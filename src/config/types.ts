@@ -24,6 +24,10 @@ export interface MigrationLintConfig {
   ignore?: string[];
   /** Lint only migrations whose folder name sorts after this one (they all still build the history). */
   startAfter?: string;
+  /** Inline `migration-lint-disable` directives must give a reason after ` -- ` (default true). */
+  requireDisableReason?: boolean;
+  /** Baseline file of accepted findings (relative to the config file; default `.migration-lint-baseline.json` in the project root). */
+  baseline?: string;
 }
 
 /** A plugin module's default export. */
@@ -52,6 +56,8 @@ export interface ResolvedConfig {
   prismaVersion: string | undefined;
   ignore: string[];
   startAfter: string | undefined;
+  requireDisableReason: boolean;
+  baseline: string | undefined;
 }
 
 /** Identity helper for typed config files: `export default defineConfig({ ... })`. */

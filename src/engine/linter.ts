@@ -11,6 +11,7 @@ import type { MigrationEntry, Operation, ParsedSqlFile, QualifiedName, RunnerInf
 import type { ResolvedRule } from "../config/types.js";
 import { interpolate, type MigrationContext, type ReportDescriptor, type RuleContext, type RuleVisitors } from "./rule.js";
 import type { LintMessage } from "./results.js";
+import type { MigrationChanges } from "../git/changes.js";
 import { locksOf } from "../model/locks.js";
 import { statementsInTransactionBlock } from "../model/queries.js";
 
@@ -31,6 +32,8 @@ export interface ProjectModel {
   postgresVersion: number;
   /** `provider` of migration_lock.toml, or null. */
   lockProvider: string | null;
+  /** Git changes when linting against a base; null otherwise. */
+  git?: MigrationChanges | null;
 }
 
 export const DOCS_BASE = "https://github.com/migration-lint/migration-lint/blob/main/docs/rules/";
@@ -38,7 +41,9 @@ export const DOCS_BASE = "https://github.com/migration-lint/migration-lint/blob/
 /** Messages by absolute file path. */
 export type MessagesByFile = Map<string, LintMessage[]>;
 
-export function lintProject(model: ProjectModel, rules: ResolvedRule[], inScope: (m: LoadedMigration) => boolean): MessagesByFile {
+export function lintProject(model: ProjectModel, allRules: ResolvedRule[], inScope: (m: LoadedMigration) => boolean): MessagesByFile {
+  // rules that need git information cannot run without it (the caller notes why)
+  const rules = model.git ? allRules : allRules.filter((r) => !r.rule.meta.requires?.git);
   const out: MessagesByFile = new Map();
   const push = (file: string, message: LintMessage) => {
     let list = out.get(file);
@@ -50,8 +55,13 @@ export function lintProject(model: ProjectModel, rules: ResolvedRule[], inScope:
   let lastCall: ((name: string, arg: unknown, at: SourceRange) => void) | null = null;
   let lastContext: MigrationContext | null = null;
 
+  // Project:exit needs rule instances even when no migration is in scope (e.g. only deletions since the base)
+  const anyInScope = model.migrations.some((m) => m.file && inScope(m));
+  const projectOnly = anyInScope ? null : [...model.migrations].reverse().find((m) => m.file) ?? null;
+
   for (const migration of model.migrations) {
-    const linted = inScope(migration);
+    const onlyProjectExit = migration === projectOnly;
+    const linted = inScope(migration) || onlyProjectExit;
     const file = migration.file;
     if (!file) {
       if (linted) {
@@ -76,7 +86,7 @@ export function lintProject(model: ProjectModel, rules: ResolvedRule[], inScope:
       continue;
     }
 
-    for (const error of file.parseErrors) {
+    for (const error of onlyProjectExit ? [] : file.parseErrors) {
       push(file.path, {
         ruleId: "parse-error",
         severity: 2,
@@ -124,6 +134,7 @@ export function lintProject(model: ProjectModel, rules: ResolvedRule[], inScope:
         migration: context,
         project: { root: model.root, schema: model.schema, lockProvider: model.lockProvider, postgresVersion: model.postgresVersion, runner: model.runner },
         catalog,
+        git: model.git ?? null,
         existedBefore: (table: QualifiedName) => {
           const state = catalog.getTable(table);
           return !state || state.createdIn < migration.index;
@@ -165,17 +176,17 @@ export function lintProject(model: ProjectModel, rules: ResolvedRule[], inScope:
     };
 
     const start = file.rangeOf(0, 0);
-    call("Migration", context, start);
+    if (!onlyProjectExit) call("Migration", context, start);
     for (const statement of file.statements) {
       current = statement;
-      call("Statement", statement, statement.range);
+      if (!onlyProjectExit) call("Statement", statement, statement.range);
       for (const op of statement.operations) {
-        call(op.kind, op, op.range);
+        if (!onlyProjectExit) call(op.kind, op, op.range);
         catalog.apply(op as Operation, migration.index);
       }
     }
     current = null;
-    call("Migration:exit", context, start);
+    if (!onlyProjectExit) call("Migration:exit", context, start);
     lastCall = call;
     lastContext = context;
   }

@@ -24,6 +24,8 @@ export interface LintMessage {
   migration?: string;
   /** Set on findings that stopped a file (or statement) from being understood, like ESLint's parse errors. */
   fatal?: boolean;
+  /** On suppressed messages only (ESLint's shape): why and by what the finding is suppressed. */
+  suppressions?: Array<{ kind: "directive" | "baseline"; justification: string }>;
 }
 
 export interface LintResult {
@@ -44,14 +46,15 @@ export function compareMessages(a: LintMessage, b: LintMessage): number {
 }
 
 /** Builds sorted ESLint-shaped results from messages grouped by file. */
-export function toResults(byFile: Map<string, LintMessage[]>): LintResult[] {
+export function toResults(byFile: Map<string, LintMessage[]>, suppressedByFile: Map<string, LintMessage[]> = new Map()): LintResult[] {
   const results: LintResult[] = [];
+  for (const file of suppressedByFile.keys()) if (!byFile.has(file)) byFile.set(file, []);
   for (const [filePath, messages] of byFile) {
     messages.sort(compareMessages);
     results.push({
       filePath,
       messages,
-      suppressedMessages: [],
+      suppressedMessages: (suppressedByFile.get(filePath) ?? []).sort(compareMessages),
       errorCount: messages.filter((m) => m.severity === 2).length,
       fatalErrorCount: messages.filter((m) => m.fatal).length,
       warningCount: messages.filter((m) => m.severity === 1).length,

@@ -4,6 +4,7 @@
  */
 import type { CatalogView, TableState } from "../history/catalog.js";
 import type { TableLock } from "../model/locks.js";
+import type { MigrationChanges } from "../git/changes.js";
 import type { PrismaSchemaModel, PrismaField, PrismaModel } from "../schema/types.js";
 import type { MigrationEntry, Operation, OperationKind, OperationOf, ParsedSqlFile, QualifiedName, RunnerInfo, SeverityName, SourceRange, Statement } from "../types.js";
 
@@ -69,6 +70,8 @@ export interface RuleContext<Options = Record<string, unknown>> {
     postgresVersion: number;
     runner: RunnerInfo;
   };
+  /** What git says changed since the base (`--base` / `--staged`); null without them or outside git. Rules with `requires.git` only run when it is set. */
+  readonly git: MigrationChanges | null;
   /** The schema just before the operation being visited (includes what this migration did so far). */
   readonly catalog: CatalogView;
   /** True when the table existed before this migration started (so it may hold data and serve traffic). */

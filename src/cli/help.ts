@@ -12,7 +12,9 @@ Options:
   --migrations <dir>       Migrations folder (default: migrations/ beside the schema)
   -c, --config <file>      Use this config file instead of searching for one
   --cwd <dir>              Working directory (default: the current one)
-  -f, --format <name>      Output format: stylish (default), json
+  -f, --format <name>      Output format: stylish (default), compact, json, sarif,
+                           github, gitlab, junit, markdown, or a formatter
+                           module (path or migration-lint-formatter-<name>)
   -o, --output-file <file> Write the report to a file
   --max-warnings <n>       Exit 1 when there are more than n warnings
   --quiet                  Report errors only

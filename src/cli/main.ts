@@ -101,7 +101,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     }
 
     const { loadFormatter } = await import("../formatters/index.js");
-    const formatter = await loadFormatter(values.format ?? "stylish");
+    const formatter = await loadFormatter(values.format ?? "stylish", cwd);
     const { runLint } = await import("../api/lint.js");
     if (values.base !== undefined && values.staged) {
       io.stderr("migration-lint: --base and --staged cannot be used together.\n");

@@ -1,0 +1,53 @@
+/**
+ * GitHub Actions workflow commands: each finding becomes an annotation on the
+ * pull request's diff.
+ *
+ *   ::error file=prisma/migrations/x/migration.sql,line=3,col=1,endLine=3,endColumn=20,title=destructive-change::Drops table ...
+ *
+ * Paths are relative to `cwd`: run from the repository root. GitHub shows at
+ * most 10 errors and 10 warnings per step (50 per job) as annotations; the
+ * rest stay in the log.
+ */
+import type { LintMessage } from "../engine/results.js";
+import type { Formatter } from "./types.js";
+import { relativePath, ruleIdOf, spanOf } from "./util.js";
+
+/** Escapes the message part, as @actions/core's `escapeData`. */
+export function escapeData(value: string): string {
+  return value.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+}
+
+/** Escapes a property value, as @actions/core's `escapeProperty`. */
+export function escapeProperty(value: string): string {
+  return escapeData(value).replace(/:/g, "%3A").replace(/,/g, "%2C");
+}
+
+function command(file: string, m: LintMessage): string {
+  const span = spanOf(m);
+  const props: Array<[string, string | number]> = [
+    ["file", file],
+    ["line", span.line],
+  ];
+  // GitHub takes columns only for single-line annotations
+  const singleLine = !span.end || span.end.line === span.line;
+  if (singleLine) props.push(["col", span.column]);
+  if (span.end) {
+    props.push(["endLine", span.end.line]);
+    if (singleLine) props.push(["endColumn", span.end.column]);
+  }
+  props.push(["title", ruleIdOf(m)]);
+  const level = m.fatal || m.severity === 2 ? "error" : "warning";
+  const text = m.help ? `${m.message}\n${m.help}` : m.message;
+  return `::${level} ${props.map(([key, value]) => `${key}=${escapeProperty(String(value))}`).join(",")}::${escapeData(text)}`;
+}
+
+const github: Formatter = (results, context) => {
+  const lines: string[] = [];
+  for (const result of results) {
+    const file = relativePath(context.cwd, result.filePath);
+    for (const m of result.messages) lines.push(command(file, m));
+  }
+  return lines.length ? `${lines.join("\n")}\n` : "";
+};
+
+export default github;

@@ -1,0 +1,81 @@
+/**
+ * A Markdown report for a pull request comment or `$GITHUB_STEP_SUMMARY`:
+ * totals, a table of findings linked to the rule docs, and counts per rule.
+ */
+import type { LintMessage } from "../engine/results.js";
+import type { Formatter } from "./types.js";
+import { plural, relativePath, ruleIdOf, spanOf } from "./util.js";
+
+/**
+ * Makes text safe inside a table cell: pipes and line breaks would end the
+ * cell or row, HTML would be rendered, and Markdown punctuation would format.
+ */
+export function escapeCell(text: string): string {
+  return text
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/[\\`*_[\]|~]/g, (c) => `\\${c}`)
+    .replace(/\r\n|\r|\n/g, "<br>");
+}
+
+/** A file position as inline code (no Markdown or HTML inside it to escape, only the table's pipes). */
+const codeCell = (text: string) => (text.includes("`") || /[\r\n]/.test(text) ? escapeCell(text) : `\`${text.replace(/\|/g, "\\|")}\``);
+
+/** A URL inside `(...)` of a link: only characters that would end it are encoded. */
+const linkTarget = (url: string) => url.replace(/[\s()<>]/g, (c) => encodeURIComponent(c));
+
+function ruleCell(m: LintMessage): string {
+  const id = escapeCell(ruleIdOf(m));
+  return m.docsUrl ? `[${id}](${linkTarget(m.docsUrl)})` : id;
+}
+
+const severityText = (m: LintMessage) => (m.fatal ? "Fatal error" : m.severity === 2 ? "Error" : "Warning");
+
+const markdown: Formatter = (results, context) => {
+  let errors = 0;
+  let warnings = 0;
+  let suppressed = 0;
+  const rows: string[] = [];
+  const perRule = new Map<string, { errors: number; warnings: number; docsUrl?: string }>();
+
+  for (const result of results) {
+    const file = relativePath(context.cwd, result.filePath);
+    suppressed += result.suppressedMessages?.length ?? 0;
+    for (const m of result.messages) {
+      const isError = m.fatal || m.severity === 2;
+      if (isError) errors++;
+      else warnings++;
+      const id = ruleIdOf(m);
+      const counts = perRule.get(id) ?? { errors: 0, warnings: 0 };
+      if (isError) counts.errors++;
+      else counts.warnings++;
+      counts.docsUrl ??= m.docsUrl;
+      perRule.set(id, counts);
+      rows.push(`| ${codeCell(`${file}:${spanOf(m).line}`)} | ${severityText(m)} | ${ruleCell(m)} | ${escapeCell(m.message)} |`);
+    }
+  }
+
+  const total = errors + warnings;
+  const suppressedNote = suppressed ? `${plural(suppressed, "suppressed finding")} not shown.` : "";
+  if (!total) return ["## migration-lint", "", "No problems found.", ...(suppressedNote ? ["", suppressedNote] : []), ""].join("\n");
+
+  const byRule = [...perRule].sort(([a, x], [b, y]) => y.errors + y.warnings - (x.errors + x.warnings) || (a < b ? -1 : a > b ? 1 : 0));
+  return [
+    `## migration-lint: ${plural(total, "problem")} (${plural(errors, "error")}, ${plural(warnings, "warning")})`,
+    "",
+    "| Location | Severity | Rule | Message |",
+    "| --- | --- | --- | --- |",
+    ...rows,
+    "",
+    "### Findings per rule",
+    "",
+    "| Rule | Errors | Warnings |",
+    "| --- | ---: | ---: |",
+    ...byRule.map(([id, c]) => `| ${c.docsUrl ? `[${escapeCell(id)}](${linkTarget(c.docsUrl)})` : escapeCell(id)} | ${c.errors} | ${c.warnings} |`),
+    ...(suppressedNote ? ["", suppressedNote] : []),
+    "",
+  ].join("\n");
+};
+
+export default markdown;

@@ -19,7 +19,11 @@ import { applyAllDirectives } from "../engine/directives.js";
 import { applyBaseline, BASELINE_FILE, readBaseline, type Baseline } from "../engine/baseline.js";
 import { migrationChanges, type MigrationChanges } from "../git/changes.js";
 import { MigrationLintError } from "../errors.js";
-import { loadMigrations } from "../model/load.js";
+import { parseMigrations, readMigrationSources, type MigrationSourceText } from "../model/load.js";
+import { Catalog } from "../history/catalog.js";
+import { hashKey, LintCache, resolveCacheLocation, type CachedFindings } from "../cache/cache.js";
+import { withTableLookup } from "../schema/parse-schema.js";
+import { TOOL_VERSION } from "../version.js";
 import { parseSchemaInBackground, readSchemaFiles } from "../schema/load.js";
 import { prismaMigrateSource } from "../sources/prisma-migrate.js";
 import type { RunnerInfo } from "../types.js";
@@ -43,6 +47,10 @@ export interface LintOptions {
   staged?: boolean;
   /** Report inline disable directives that suppressed nothing (`true` = error, or a severity). */
   reportUnusedDisableDirectives?: boolean | "warn" | "error";
+  /** Reuse the findings and catalog of unchanged migrations between runs (`--cache`). */
+  cache?: boolean;
+  /** Cache file or folder (default `.migration-lint-cache` in `cwd`). */
+  cacheLocation?: string;
   /** Baseline file; `false` ignores any baseline. Default: config `baseline`, else `.migration-lint-baseline.json` in the project root when it exists. */
   baseline?: string | false;
 }
@@ -56,6 +64,8 @@ export interface ProjectReport {
   migrationsDir: string;
   migrationCount: number;
   lintedCount: number;
+  /** Migrations parsed in this run (fewer than migrationCount when the cache supplied the rest). */
+  parsedCount: number;
   runner: RunnerInfo;
   notes: string[];
 }
@@ -112,9 +122,12 @@ async function lintTarget(target: LintTarget, config: ResolvedConfig, options: L
     messages.set(file, list);
   };
 
+  const cache = options.cache ? LintCache.open(resolveCacheLocation(options.cwd ? path.resolve(options.cwd) : process.cwd(), options.cacheLocation), TOOL_VERSION) : null;
   const schemaFiles = readSchemaFiles(project.schemaFiles);
   for (const file of schemaFiles.files) sources.set(file.path, file.text);
-  const schemaPromise = parseSchemaInBackground(schemaFiles.files);
+  const schemaHash = hashKey(schemaFiles.files.map((f) => [f.path, f.text]));
+  const cachedSchema = cache?.schema(project.root, schemaHash);
+  const schemaPromise = cachedSchema ? Promise.resolve(withTableLookup(cachedSchema)) : parseSchemaInBackground(schemaFiles.files);
   const [entries, detected, prismaConfigText] = await Promise.all([
     project.migrationsDirExists ? prismaMigrateSource.list(project.migrationsDir) : Promise.resolve([]),
     config.prismaVersion ? Promise.resolve(null) : detectPrismaVersion(project.root),
@@ -127,7 +140,29 @@ async function lintTarget(target: LintTarget, config: ResolvedConfig, options: L
     }
   };
   unsupported(project.lockProvider, path.join(project.migrationsDir, "migration_lock.toml"));
-  const loaded = await loadMigrations(entries);
+
+  const texts = readMigrationSources(entries);
+  for (const t of texts) if (t.text !== null) sources.set(t.entry.upPath!, t.text);
+  const runner = resolveRunner({ configuredVersion: config.prismaVersion, detected, prismaConfigText });
+  const git = options.base || options.staged ? readGitChanges(project.migrationsDir, options, notes) : null;
+  const inScope = scopeFilter(target, config, git);
+  const unused = options.reportUnusedDisableDirectives;
+  const reportUnused: 0 | 1 | 2 = unused === "warn" ? 1 : unused ? 2 : 0;
+
+  // with the cache: reuse the findings of unchanged migrations and parse only from the last cached catalog on
+  const configKey = hashKey([
+    TOOL_VERSION,
+    config.rules.map((r) => [r.id, r.severity, r.options]),
+    config.postgresVersion,
+    config.requireDisableReason,
+    reportUnused,
+    runner.model,
+    schemaHash,
+    project.lockProvider,
+  ]);
+  const plan = cache ? planFromCache(cache, project.root, configKey, texts, (i) => inScope({ entry: texts[i]!.entry } as LoadedMigration)) : null;
+  const loaded = await parseMigrations(texts, plan?.startIndex ?? 0);
+
   const schema = await schemaPromise;
   if (!project.lockProvider) unsupported(schema.provider, schema.datasourceFile ?? project.schemaPath);
   for (const unreadable of schemaFiles.unreadable) schema.errors.push({ file: unreadable.file, message: `cannot read the file (${unreadable.message})`, line: 1, column: 1 });
@@ -159,17 +194,12 @@ async function lintTarget(target: LintTarget, config: ResolvedConfig, options: L
     });
   }
 
-  for (const m of loaded) if (m.file) sources.set(m.file.path, m.file.text);
-  const runner = resolveRunner({ configuredVersion: config.prismaVersion, detected, prismaConfigText });
-
-  const git = options.base || options.staged ? readGitChanges(project.migrationsDir, options, notes) : null;
-  // without --base / --staged the git rules simply have nothing to compare; only a failed git lookup gets a note
-  const inScope = scopeFilter(target, config, git);
-
+  const catalog = plan?.catalog ?? new Catalog();
   const byFile = lintProject(
     { root: project.root, schema, migrations: loaded, runner, postgresVersion: config.postgresVersion, lockProvider: project.lockProvider, git },
     config.rules,
     inScope,
+    { catalog, startIndex: plan?.startIndex ?? 0, cached: plan?.cached ?? new Set() },
   );
   const linted = loaded.filter(inScope);
   for (const m of linted) {
@@ -177,10 +207,40 @@ async function lintTarget(target: LintTarget, config: ResolvedConfig, options: L
     if (!byFile.has(file)) byFile.set(file, []);
   }
 
-  // suppressions: inline directives first, then the baseline
+  // inline directives apply to freshly linted migrations; cached ones come with theirs applied
   const knownRules = new Set(config.rules.map((r) => r.id).concat(Object.keys(builtinRules)));
-  const unused = options.reportUnusedDisableDirectives;
-  applyAllDirectives(linted, byFile, sinks.suppressed, { requireReason: config.requireDisableReason, knownRules, reportUnused: unused === "warn" ? 1 : unused ? 2 : 0 });
+  const fresh = linted.filter((m) => !plan?.cached.has(m.index));
+  applyAllDirectives(fresh, byFile, sinks.suppressed, { requireReason: config.requireDisableReason, knownRules, reportUnused });
+  if (cache && plan) {
+    const gitRuleIds = new Set(config.rules.filter((r) => r.rule.meta.requires?.git).map((r) => r.id));
+    const store: Record<string, CachedFindings> = {};
+    for (const m of linted) {
+      const file = m.entry.upPath;
+      const chain = texts[m.index]!.chain;
+      if (!file || !m.file) continue;
+      const hit = plan.cached.has(m.index) ? plan.hits.get(m.index) : undefined;
+      if (hit) {
+        byFile.set(file, [...hit.kept, ...(byFile.get(file) ?? [])]);
+        if (hit.suppressed.length) sinks.suppressed.set(file, [...hit.suppressed, ...(sinks.suppressed.get(file) ?? [])]);
+        continue;
+      }
+      store[chain] = {
+        kept: (byFile.get(file) ?? []).filter((msg) => !gitRuleIds.has(msg.ruleId ?? "")),
+        suppressed: (sinks.suppressed.get(file) ?? []).filter((msg) => !gitRuleIds.has(msg.ruleId ?? "")),
+      };
+    }
+    const last = texts.at(-1);
+    const complete = loaded.every((m) => m.file !== null || m.index < plan.startIndex);
+    cache.store(project.root, configKey, store, last && complete ? { chain: last.chain, catalog: catalog.snapshot() } : null);
+    cache.prune(project.root, configKey, new Set(texts.map((t) => t.chain)));
+    if (!cachedSchema) {
+      const { modelForTable: _lookup, ...data } = schema;
+      cache.storeSchema(project.root, schemaHash, data);
+    }
+    cache.save();
+  }
+
+  // then the baseline
   const baselinePath = typeof options.baseline === "string" ? path.resolve(options.baseline) : config.baseline ?? path.join(project.root, BASELINE_FILE);
   const baseline = options.baseline === false ? null : readBaseline(baselinePath);
   if (baseline) {
@@ -203,9 +263,51 @@ async function lintTarget(target: LintTarget, config: ResolvedConfig, options: L
     migrationsDir: project.migrationsDir,
     migrationCount: loaded.length,
     lintedCount: linted.length,
+    parsedCount: loaded.filter((m) => m.index >= (plan?.startIndex ?? 0) && m.file).length,
     runner,
     notes,
   };
+}
+
+interface CachePlan {
+  /** Parse and replay from this migration on; the catalog before it comes from the cache. */
+  startIndex: number;
+  catalog: Catalog | undefined;
+  /** In-scope migrations before `startIndex`, whose findings are cached. */
+  cached: Set<number>;
+  hits: Map<number, CachedFindings>;
+}
+
+/**
+ * Finds the first in-scope migration without cached findings; everything
+ * before it can come from the cache if the cached catalog sits just before it
+ * (or later). Otherwise the whole history is parsed and replayed.
+ */
+function planFromCache(cache: LintCache, root: string, configKey: string, texts: MigrationSourceText[], inScope: (index: number) => boolean): CachePlan {
+  const hits = new Map<number, CachedFindings>();
+  let firstMiss = texts.length;
+  for (const t of texts) {
+    if (!inScope(t.index)) continue;
+    const hit = t.text !== null ? cache.findings(root, configKey, t.chain) : undefined;
+    if (!hit) {
+      firstMiss = t.index;
+      break;
+    }
+    hits.set(t.index, hit);
+  }
+  const snapshot = cache.snapshot(root, configKey);
+  const snapshotAt = snapshot ? texts.findIndex((t) => t.chain === snapshot.chain) : -1;
+  // the cached catalog is usable when it ends before the first miss; cached in-scope migrations after it are linted again
+  if (snapshot && snapshotAt >= 0 && snapshotAt < firstMiss) {
+    let catalog: Catalog | undefined;
+    try {
+      catalog = Catalog.fromSnapshot(snapshot.catalog);
+    } catch {
+      catalog = undefined;
+    }
+    if (catalog) return { startIndex: snapshotAt + 1, catalog, cached: new Set([...hits.keys()].filter((i) => i <= snapshotAt)), hits };
+  }
+  return { startIndex: 0, catalog: undefined, cached: new Set(), hits: new Map() };
 }
 
 function readGitChanges(migrationsDir: string, options: LintOptions, notes: string[]): MigrationChanges | null {

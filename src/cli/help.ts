@@ -22,6 +22,8 @@ Options:
   --base <ref>             Lint only migrations added or changed since the merge
                            base with <ref> (e.g. origin/main); history still counts
   --staged                 Lint only migrations with staged changes (pre-commit)
+  --cache                  Reuse results of unchanged migrations between runs
+  --cache-location <path>  Cache file or folder (default: .migration-lint-cache)
   --report-unused-disable-directives
                            Report disable directives that suppress nothing
   --baseline <file>        Baseline of accepted findings

@@ -41,32 +41,38 @@ export const DOCS_BASE = "https://github.com/migration-lint/migration-lint/blob/
 /** Messages by absolute file path. */
 export type MessagesByFile = Map<string, LintMessage[]>;
 
-export function lintProject(model: ProjectModel, allRules: ResolvedRule[], inScope: (m: LoadedMigration) => boolean): MessagesByFile {
+export interface LintProjectOptions {
+  /** The catalog as it stands before `model.migrations[startIndex]` (restored from the cache). */
+  catalog?: Catalog;
+  /** Migrations before this index are already in `catalog` and are not replayed. */
+  startIndex?: number;
+  /**
+   * In-scope migrations whose findings come from the cache: only the rules
+   * that need git (whose answers change between runs) run on them.
+   */
+  cached?: Set<number>;
+}
+
+export function lintProject(model: ProjectModel, allRules: ResolvedRule[], inScope: (m: LoadedMigration) => boolean, options: LintProjectOptions = {}): MessagesByFile {
   // rules that need git information cannot run without it (the caller notes why)
   const rules = model.git ? allRules : allRules.filter((r) => !r.rule.meta.requires?.git);
+  const gitRules = rules.filter((r) => r.rule.meta.requires?.git);
   const out: MessagesByFile = new Map();
   const push = (file: string, message: LintMessage) => {
     let list = out.get(file);
     if (!list) out.set(file, (list = []));
     list.push(message);
   };
-  const catalog = new Catalog();
-  /** Visitors of the last migration in scope: their `Project:exit` runs once after the whole history. */
-  let lastCall: ((name: string, arg: unknown, at: SourceRange) => void) | null = null;
-  let lastContext: MigrationContext | null = null;
-
-  // Project:exit needs rule instances even when no migration is in scope (e.g. only deletions since the base)
-  const anyInScope = model.migrations.some((m) => m.file && inScope(m));
-  const projectOnly = anyInScope ? null : [...model.migrations].reverse().find((m) => m.file) ?? null;
+  const catalog = options.catalog ?? new Catalog();
+  const startIndex = options.startIndex ?? 0;
 
   for (const migration of model.migrations) {
-    const onlyProjectExit = migration === projectOnly;
-    const linted = inScope(migration) || onlyProjectExit;
+    if (migration.index < startIndex && !options.cached?.has(migration.index)) continue;
+    const linted = inScope(migration);
     const file = migration.file;
     if (!file) {
       if (linted) {
-        const target = migration.entry.upPath ?? migration.entry.dir;
-        push(target, {
+        push(migration.entry.upPath ?? migration.entry.dir, {
           ruleId: "file-error",
           severity: 2,
           fatal: true,
@@ -85,8 +91,9 @@ export function lintProject(model: ProjectModel, allRules: ResolvedRule[], inSco
       for (const statement of file.statements) for (const op of statement.operations) catalog.apply(op, migration.index);
       continue;
     }
+    const fromCache = options.cached?.has(migration.index) ?? false;
 
-    for (const error of onlyProjectExit ? [] : file.parseErrors) {
+    for (const error of fromCache ? [] : file.parseErrors) {
       push(file.path, {
         ruleId: "parse-error",
         severity: 2,
@@ -98,69 +105,101 @@ export function lintProject(model: ProjectModel, allRules: ResolvedRule[], inSco
       });
     }
 
-    const context: MigrationContext = { name: migration.entry.name, index: migration.index, entry: migration.entry, file };
-    let transactionBlock: Set<number> | undefined;
-    const occurrences = new Map<string, number>();
-    const instances: Array<{ rule: ResolvedRule; visitors: RuleVisitors; failed: boolean }> = [];
-    let current: Statement | null = null;
-
-    for (const rule of rules) {
-      const instance = { rule, visitors: {} as RuleVisitors, failed: false };
-      const report = (descriptor: ReportDescriptor) => {
-        const template = rule.rule.meta.messages[descriptor.messageId];
-        if (template === undefined) throw new Error(`unknown messageId "${descriptor.messageId}"`);
-        const range = descriptor.range ?? descriptor.node?.range ?? file.rangeOf(0, 0);
-        const target = descriptor.file ?? file.path;
-        const statement = descriptor.node ? ("statement" in descriptor.node ? descriptor.node.statement : descriptor.node) : current;
-        const statementKey = [migration.entry.name, rule.id, descriptor.messageId, normalize(statement?.text ?? "")].join("\0");
-        const seen = occurrences.get(statementKey) ?? 0;
-        occurrences.set(statementKey, seen + 1);
-        const helpTemplate = descriptor.help ?? rule.rule.meta.help?.[descriptor.messageId];
-        push(target, {
-          ruleId: rule.id,
-          severity: rule.severity,
-          message: interpolate(template, descriptor.data),
-          ...lineColumns(range),
-          messageId: descriptor.messageId,
-          ...(helpTemplate ? { help: interpolate(helpTemplate, descriptor.data) } : {}),
-          docsUrl: rule.rule.meta.docs.url ?? `${DOCS_BASE}${rule.id}.md`,
-          fingerprint: fingerprint([statementKey, String(seen)]),
-          migration: migration.entry.name,
-        });
-      };
-      const ruleContext: RuleContext = {
-        id: rule.id,
-        options: rule.options,
-        migration: context,
-        project: { root: model.root, schema: model.schema, lockProvider: model.lockProvider, postgresVersion: model.postgresVersion, runner: model.runner },
-        catalog,
-        git: model.git ?? null,
-        existedBefore: (table: QualifiedName) => {
-          const state = catalog.getTable(table);
-          return !state || state.createdIn < migration.index;
-        },
-        migrationName: (index) => model.migrations[index]?.entry.name,
-        table: (table) => catalog.getTable(table),
-        prismaModel: (table) => model.schema?.modelForTable(table.name, table.schema),
-        prismaField: (table, column) => model.schema?.modelForTable(table.name, table.schema)?.fields.find((f) => f.columnName === column && !f.relation),
-        locks: (op) =>
-          locksOf(op, {
-            postgresVersion: model.postgresVersion,
-            previousType: op.kind === "alter-column" ? catalog.getColumn(op.table, op.column)?.type ?? null : null,
-          }),
-        inTransactionBlock: (statement) => (transactionBlock ??= statementsInTransactionBlock(file.statements)).has(statement.index),
-        report,
-      };
-      try {
-        instance.visitors = rule.rule.create(ruleContext) ?? {};
-      } catch (err) {
-        instance.failed = true;
-        push(file.path, internalError(rule.id, migration, err, file.rangeOf(0, 0)));
+    const run = instantiate(fromCache ? gitRules : rules, model, migration, file, catalog, push);
+    const start = file.rangeOf(0, 0);
+    run.call("Migration", run.context, start);
+    for (const statement of file.statements) {
+      run.setStatement(statement);
+      run.call("Statement", statement, statement.range);
+      for (const op of statement.operations) {
+        run.call(op.kind, op, op.range);
+        catalog.apply(op as Operation, migration.index);
       }
-      instances.push(instance);
     }
+    run.setStatement(null);
+    run.call("Migration:exit", run.context, start);
+  }
 
-    const call = (name: string, arg: unknown, at: SourceRange) => {
+  // project-level checks run once, on the last migration in scope (or the newest one when none is)
+  const withFile = model.migrations.filter((m) => m.file);
+  const last = [...withFile].reverse().find(inScope) ?? withFile.at(-1);
+  if (last?.file) {
+    const run = instantiate(rules, model, last, last.file, catalog, push);
+    run.call("Project:exit", run.context, last.file.rangeOf(0, 0));
+  }
+  return out;
+}
+
+/** Creates the rule instances for one migration; `call` runs a visitor on each, isolating failures. */
+function instantiate(rules: ResolvedRule[], model: ProjectModel, migration: LoadedMigration, file: ParsedSqlFile, catalog: Catalog, push: (file: string, message: LintMessage) => void) {
+  const context: MigrationContext = { name: migration.entry.name, index: migration.index, entry: migration.entry, file };
+  const occurrences = new Map<string, number>();
+  const instances: Array<{ rule: ResolvedRule; visitors: RuleVisitors; failed: boolean }> = [];
+  let current: Statement | null = null;
+  let transactionBlock: Set<number> | undefined;
+
+  for (const rule of rules) {
+    const instance = { rule, visitors: {} as RuleVisitors, failed: false };
+    const report = (descriptor: ReportDescriptor) => {
+      const template = rule.rule.meta.messages[descriptor.messageId];
+      if (template === undefined) throw new Error(`unknown messageId "${descriptor.messageId}"`);
+      const range = descriptor.range ?? descriptor.node?.range ?? file.rangeOf(0, 0);
+      const target = descriptor.file ?? file.path;
+      const statement = descriptor.node ? ("statement" in descriptor.node ? descriptor.node.statement : descriptor.node) : current;
+      const statementKey = [migration.entry.name, rule.id, descriptor.messageId, normalize(statement?.text ?? "")].join("\0");
+      const seen = occurrences.get(statementKey) ?? 0;
+      occurrences.set(statementKey, seen + 1);
+      const helpTemplate = descriptor.help ?? rule.rule.meta.help?.[descriptor.messageId];
+      push(target, {
+        ruleId: rule.id,
+        severity: rule.severity,
+        message: interpolate(template, descriptor.data),
+        ...lineColumns(range),
+        messageId: descriptor.messageId,
+        ...(helpTemplate ? { help: interpolate(helpTemplate, descriptor.data) } : {}),
+        docsUrl: rule.rule.meta.docs.url ?? `${DOCS_BASE}${rule.id}.md`,
+        fingerprint: fingerprint([statementKey, String(seen)]),
+        migration: migration.entry.name,
+      });
+    };
+    const ruleContext: RuleContext = {
+      id: rule.id,
+      options: rule.options,
+      migration: context,
+      project: { root: model.root, schema: model.schema, lockProvider: model.lockProvider, postgresVersion: model.postgresVersion, runner: model.runner },
+      catalog,
+      git: model.git ?? null,
+      existedBefore: (table: QualifiedName) => {
+        const state = catalog.getTable(table);
+        return !state || state.createdIn < migration.index;
+      },
+      migrationName: (index) => model.migrations[index]?.entry.name,
+      table: (table) => catalog.getTable(table),
+      prismaModel: (table) => model.schema?.modelForTable(table.name, table.schema),
+      prismaField: (table, column) => model.schema?.modelForTable(table.name, table.schema)?.fields.find((f) => f.columnName === column && !f.relation),
+      locks: (op) =>
+        locksOf(op, {
+          postgresVersion: model.postgresVersion,
+          previousType: op.kind === "alter-column" ? catalog.getColumn(op.table, op.column)?.type ?? null : null,
+        }),
+      inTransactionBlock: (statement) => (transactionBlock ??= statementsInTransactionBlock(file.statements)).has(statement.index),
+      report,
+    };
+    try {
+      instance.visitors = rule.rule.create(ruleContext) ?? {};
+    } catch (err) {
+      instance.failed = true;
+      push(file.path, internalError(rule.id, migration, err, file.rangeOf(0, 0)));
+    }
+    instances.push(instance);
+  }
+
+  return {
+    context,
+    setStatement(statement: Statement | null) {
+      current = statement;
+    },
+    call(name: string, arg: unknown, at: SourceRange) {
       for (const instance of instances) {
         if (instance.failed) continue;
         const visitor = (instance.visitors as Record<string, ((a: unknown) => void) | undefined>)[name];
@@ -168,30 +207,13 @@ export function lintProject(model: ProjectModel, allRules: ResolvedRule[], inSco
         try {
           visitor(arg);
         } catch (err) {
-          // one crash per rule and file is enough: skip the rule for the rest of this migration
+          // one crash per rule and migration is enough: skip the rule for the rest of it
           instance.failed = true;
           push(file.path, internalError(instance.rule.id, migration, err, at));
         }
       }
-    };
-
-    const start = file.rangeOf(0, 0);
-    if (!onlyProjectExit) call("Migration", context, start);
-    for (const statement of file.statements) {
-      current = statement;
-      if (!onlyProjectExit) call("Statement", statement, statement.range);
-      for (const op of statement.operations) {
-        if (!onlyProjectExit) call(op.kind, op, op.range);
-        catalog.apply(op as Operation, migration.index);
-      }
-    }
-    current = null;
-    if (!onlyProjectExit) call("Migration:exit", context, start);
-    lastCall = call;
-    lastContext = context;
-  }
-  if (lastCall && lastContext) lastCall("Project:exit", lastContext, lastContext.file.rangeOf(0, 0));
-  return out;
+    },
+  };
 }
 
 function internalError(ruleId: string, migration: LoadedMigration, err: unknown, range: SourceRange): LintMessage {

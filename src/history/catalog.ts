@@ -52,6 +52,12 @@ export interface EnumState {
   createdIn: number;
 }
 
+export interface CatalogSnapshot {
+  tables: Array<Omit<TableState, "columns" | "constraints"> & { columns: ColumnState[]; constraints: ConstraintState[] }>;
+  indexes: IndexState[];
+  enums: EnumState[];
+}
+
 const keyOf = (ref: QualifiedName) => `${ref.schema ?? DEFAULT_SCHEMA}.${ref.name}`;
 
 /** Read-only view of the catalog that rules receive. */
@@ -86,6 +92,26 @@ export class Catalog implements CatalogView {
   }
   enums() {
     return this.enumMap.values();
+  }
+
+  /** A JSON-safe copy of the whole catalog (for the cache). */
+  snapshot(): CatalogSnapshot {
+    const table = (t: TableState) => ({ ...t, columns: [...t.columns.values()], constraints: [...t.constraints.values()] });
+    return { tables: [...this.tableMap.values()].map(table), indexes: [...this.indexMap.values()], enums: [...this.enumMap.values()] };
+  }
+
+  static fromSnapshot(data: CatalogSnapshot): Catalog {
+    const catalog = new Catalog();
+    for (const t of data.tables) {
+      catalog.tableMap.set(`${t.schema}.${t.name}`, {
+        ...t,
+        columns: new Map(t.columns.map((c) => [c.name, { ...c }])),
+        constraints: new Map(t.constraints.map((c) => [c.name, { ...c, columns: [...c.columns] }])),
+      });
+    }
+    for (const i of data.indexes) catalog.indexMap.set(`${i.schema}.${i.name}`, { ...i, columns: [...i.columns] });
+    for (const e of data.enums) catalog.enumMap.set(`${e.schema}.${e.name}`, { ...e, values: [...e.values] });
+    return catalog;
   }
 
   /** Applies one operation of migration `migrationIndex`. Unknown objects are created on the fly, never an error. */

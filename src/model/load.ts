@@ -1,11 +1,12 @@
 /**
- * Reads and parses every migration of a history once, concurrently, and
- * builds its operations.
+ * Reads every migration of a history once, hashes it, and parses the ones a
+ * run needs (with the cache, only those after the last cached catalog).
  */
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { MigrationEntry } from "../types.js";
 import type { LoadedMigration } from "../engine/linter.js";
-import { parseSqlFile } from "../parse/sql.js";
+import { liteSqlFile, parseSqlFile } from "../parse/sql.js";
 import { buildOperations } from "./build.js";
 import { errorMessage } from "../errors.js";
 
@@ -16,28 +17,64 @@ export function decodeText(buffer: Buffer): string {
   return buffer.toString("utf8");
 }
 
+export interface MigrationSourceText {
+  entry: MigrationEntry;
+  index: number;
+  text: string | null;
+  error: string | null;
+  /** sha1 of the file's bytes ("" when unreadable). */
+  hash: string;
+  /** sha1 over this migration and every one before it: the identity of the history up to here. */
+  chain: string;
+}
+
 /**
- * Migration files are small and many: synchronous reads measured faster
- * than promise-based ones here (no per-file handle and event-loop round trip),
- * and parsing is synchronous anyway.
+ * Reads the migration files. Synchronous on purpose: they are small and
+ * many, and synchronous reads measured faster than promise-based ones (no
+ * per-file handle and event-loop round trip).
  */
-export async function loadMigrations(entries: MigrationEntry[]): Promise<LoadedMigration[]> {
+export function readMigrationSources(entries: MigrationEntry[]): MigrationSourceText[] {
+  let chain = "";
+  return entries.map((entry, index) => {
+    let text: string | null = null;
+    let error: string | null = null;
+    let hash = "";
+    if (!entry.upPath) {
+      error = `Migration folder "${entry.name}" has no migration.sql: \`prisma migrate deploy\` fails on it. Add the script or remove the folder.`;
+    } else {
+      try {
+        const bytes = readFileSync(entry.upPath);
+        hash = createHash("sha1").update(bytes).digest("hex");
+        text = decodeText(bytes);
+      } catch (err) {
+        error = `Cannot read ${entry.upPath}: ${errorMessage(err)}`;
+      }
+    }
+    chain = createHash("sha1").update(chain).update("\0").update(entry.name).update("\0").update(hash).digest("hex");
+    return { entry, index, text, error, hash, chain };
+  });
+}
+
+/** Parses migrations from `fromIndex` on; earlier ones get a statement-less file (text only). */
+export async function parseMigrations(sources: MigrationSourceText[], fromIndex = 0): Promise<LoadedMigration[]> {
   const out: LoadedMigration[] = [];
-  for (const [index, entry] of entries.entries()) out.push(await loadMigration(entry, index));
+  for (const source of sources) {
+    const { entry, index, text, error } = source;
+    if (text === null) {
+      out.push({ entry, index, file: null, error });
+      continue;
+    }
+    if (index < fromIndex) {
+      out.push({ entry, index, file: liteSqlFile(entry.upPath!, text), error: null });
+      continue;
+    }
+    const file = await parseSqlFile(entry.upPath!, text);
+    buildOperations(file);
+    out.push({ entry, index, file, error: null });
+  }
   return out;
 }
 
-async function loadMigration(entry: MigrationEntry, index: number): Promise<LoadedMigration> {
-  if (!entry.upPath) {
-    return { entry, index, file: null, error: `Migration folder "${entry.name}" has no migration.sql: \`prisma migrate deploy\` fails on it. Add the script or remove the folder.` };
-  }
-  let text: string;
-  try {
-    text = decodeText(readFileSync(entry.upPath));
-  } catch (err) {
-    return { entry, index, file: null, error: `Cannot read ${entry.upPath}: ${errorMessage(err)}` };
-  }
-  const file = await parseSqlFile(entry.upPath, text);
-  buildOperations(file);
-  return { entry, index, file, error: null };
+export async function loadMigrations(entries: MigrationEntry[]): Promise<LoadedMigration[]> {
+  return parseMigrations(readMigrationSources(entries));
 }

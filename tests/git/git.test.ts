@@ -97,7 +97,7 @@ describe("--base <ref>", () => {
     git(dir, "commit", "-qm", "old timestamp");
     const run = lint(dir, "--base", "main");
     expect(run.messages.map((m) => m.ruleId)).toEqual(["migration-order"]);
-    expect(run.messages[0]!.message).toContain("sorts before 20240601090000_drop_coupons");
+    expect(run.messages[0]!.message).toContain("sorts before 20240620100000_index_orders_created");
   });
 
   it("exits 2 with a clear message for a ref git does not know", () => {
@@ -147,7 +147,7 @@ describe("--staged (pre-commit)", () => {
     const run = lint(dir, "--staged");
     expect(run.status).toBe(1);
     expect(run.stderr).toContain("not inside a git repository");
-    expect(run.results.length).toBe(6);
+    expect(run.results.length).toBe(7);
   });
 });
 

@@ -1,0 +1,68 @@
+import path from "node:path";
+import { defineRule, formatName } from "../src/engine/rule.js";
+import type { QualifiedName } from "../src/types.js";
+
+export default defineRule({
+  meta: {
+    id: "breaking-rename",
+    type: "problem",
+    docs: { description: "Renames of tables, columns, types and enum values that existed before the migration: app instances still running the previous release query the old name.", preset: "recommended" },
+    defaultSeverity: "warn",
+    messages: {
+      column: 'Renames column "{{from}}" of "{{table}}" to "{{to}}": while the deploy rolls out, app instances still running the previous release select and write "{{from}}" and fail.',
+      table: 'Renames table "{{from}}" to "{{to}}": while the deploy rolls out, app instances still running the previous release query "{{from}}" and fail.',
+      type: 'Renames type "{{from}}" to "{{to}}": queries and casts of the previous release that name "{{from}}" fail while the deploy rolls out.',
+      value: "Renames value '{{from}}' of enum \"{{type}}\" to '{{to}}': app instances still running the previous release write '{{from}}' and fail with \"invalid input value for enum\".",
+    },
+    help: {
+      column: 'Keep the database name and rename only the field: `{{to}} ... @map("{{from}}")`{{where}}. Or expand and contract: add "{{to}}", write both, backfill, switch reads, and drop "{{from}}" in a later release.',
+      table: 'Keep the table name and rename only the model: `@@map("{{from}}")`{{where}}. Or expand and contract: create the new table, write both, backfill, switch reads, and drop the old one in a later release.',
+      type: 'Keep the database name with `@@map("{{from}}")` on the enum in schema.prisma, or ship the rename after no released code names the type.',
+      value: "Add the new value first (ALTER TYPE ... ADD VALUE '{{to}}'), release code that writes it, migrate the rows (UPDATE ... SET col = '{{to}}' WHERE col = '{{from}}'), then remove '{{from}}' in a later release; or keep the database value with @map(\"{{from}}\") on the enum value.",
+    },
+  },
+  create(context) {
+    const index = context.migration.index;
+    const ops = context.migration.file.statements.flatMap((s) => s.operations);
+    const where = (table: QualifiedName, column?: string) => {
+      const target = column ? context.prismaField(table, column) : context.prismaModel(table);
+      return target ? ` (${path.relative(context.project.root, target.location.file)}:${target.location.range.loc.start.line})` : "";
+    };
+    const enumExisted = (type: QualifiedName) => {
+      const state = context.catalog.getEnum(type);
+      return !state || state.createdIn < index;
+    };
+    /**
+     * A swap, not a rename: the old name exists again when the migration ends (Prisma's enum recreation
+     * RENAME "X" TO "X_old" + RENAME "X_new" TO "X", or a hand-written rename + CREATE under the old name).
+     */
+    const recreated = (kind: "type" | "table", name: QualifiedName) =>
+      ops.some((op) =>
+        kind === "type"
+          ? (op.kind === "create-enum" && op.type.name === name.name) || (op.kind === "rename-type" && op.newName === name.name)
+          : (op.kind === "create-table" && op.table.name === name.name) || (op.kind === "rename-table" && op.newName === name.name),
+      );
+
+    return {
+      "rename-column"(op) {
+        const column = context.catalog.getColumn(op.table, op.column);
+        if (!context.existedBefore(op.table) || (column && column.addedIn === index)) return;
+        const data = { from: op.column, to: op.newName, table: formatName(op.table), where: where(op.table, op.newName) || where(op.table, op.column) };
+        context.report({ node: op, messageId: "column", data });
+      },
+      "rename-table"(op) {
+        if (!context.existedBefore(op.table) || recreated("table", op.table)) return;
+        const renamed = { schema: op.table.schema, name: op.newName };
+        context.report({ node: op, messageId: "table", data: { from: formatName(op.table), to: op.newName, where: where(renamed) || where(op.table) } });
+      },
+      "rename-type"(op) {
+        if (!enumExisted(op.type) || recreated("type", op.type)) return;
+        context.report({ node: op, messageId: "type", data: { from: formatName(op.type), to: op.newName } });
+      },
+      "rename-enum-value"(op) {
+        if (!enumExisted(op.type)) return;
+        context.report({ node: op, messageId: "value", data: { from: op.value, to: op.newValue, type: formatName(op.type) } });
+      },
+    };
+  },
+});

@@ -1,0 +1,69 @@
+import path from "node:path";
+import { defineRule, formatName } from "../src/engine/rule.js";
+import { blockedBy, isBinaryCoercible, isNarrowing } from "../src/model/locks.js";
+import type { TypeSpec } from "../src/types.js";
+
+/** Conversions that keep every value (the cast cannot fail or round). */
+const WIDENING: Record<string, string[]> = {
+  int2: ["int4", "int8", "numeric", "float8"],
+  int4: ["int8", "numeric", "float8"],
+  int8: ["numeric"],
+  float4: ["float8"],
+  timestamp: ["timestamptz"],
+  date: ["timestamp", "timestamptz"],
+  bpchar: ["text", "varchar"],
+  json: ["jsonb"],
+  jsonb: ["json"],
+};
+const widens = (from: TypeSpec, to: TypeSpec) =>
+  from.arrayDims === to.arrayDims && (to.name === "text" || (WIDENING[from.name]?.includes(to.name) ?? false) || (to.name === "varchar" && !to.modifiers.length));
+
+export default defineRule({
+  meta: {
+    id: "column-type-change",
+    type: "problem",
+    docs: { description: "ALTER COLUMN TYPE on an existing table: a full rewrite under ACCESS EXCLUSIVE, and data loss or a failed migration when the new type is narrower.", preset: "recommended" },
+    defaultSeverity: "error",
+    messages: {
+      narrowing: 'Changes "{{table}}"."{{column}}" from {{from}} to {{to}}{{using}}: rows whose values do not fit the new type make the migration fail (too long, out of range, not castable) or lose data (rounded, truncated), and the table is rewritten under an {{mode}} lock on "{{table}}" that blocks {{blocked}} until it finishes. App instances still running the previous release may write values the new type rejects.',
+      rewrite: 'Changes "{{table}}"."{{column}}" from {{from}} to {{to}}{{using}}: Postgres rewrites the whole table and rebuilds its indexes under an {{mode}} lock on "{{table}}", which blocks {{blocked}} until it finishes.',
+    },
+    help: {
+      narrowing: 'Expand and contract: add a new column ALTER TABLE "{{table}}" ADD COLUMN "{{column}}_new" {{to}};, backfill it in batches outside the migration (fixing the values that do not fit), switch the code to it, then drop "{{column}}" in a later migration; in schema.prisma{{field}} the new field is added beside the old one and can take its name back with @map. Check first: SELECT count(*) FROM "{{table}}" WHERE <value does not fit {{to}}>;',
+      rewrite: 'On a large table, use expand and contract: add "{{column}}_new" {{to}}, backfill in batches, switch the code, drop the old column later (schema.prisma{{field}}: a second field, renamed back with @map). Changes that need no rewrite: varchar(n) to a longer varchar or to text, numeric(p,s) to a larger precision with the same scale.',
+    },
+  },
+  create(context) {
+    return {
+      "alter-column"(op) {
+        if (op.change.kind !== "set-type" || !context.existedBefore(op.table)) return;
+        const { type: to, using } = op.change;
+        // Prisma's enum recreation (ALTER COLUMN TYPE "Role_new" USING ...) belongs to destructive-change
+        if (context.catalog.getEnum({ schema: to.schema, name: to.name })?.createdIn === context.migration.index) return;
+        const from = context.catalog.getColumn(op.table, op.column)?.type ?? null;
+        if (from && using === null && isBinaryCoercible(from, to)) return;
+        // a USING that only casts the column (or shifts a time zone) loses nothing on a widening conversion
+        const plainUsing = using !== null && new RegExp(`^\\(?\\s*"?${op.column.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}"?\\s*(\\)|::\\s*[\\w". ()\\[\\],]+|\\s+AT\\s+TIME\\s+ZONE\\s+'[^']*')*\\s*\\)?$`, "i").test(using.trim());
+        // unknown previous type: a bounded target (varchar(n), numeric(p,s)) may cut values
+        const narrowing = !from ? using !== null || to.modifiers.length > 0 : plainUsing ? isNarrowing(from, to, null) || !widens(from, to) : isNarrowing(from, to, using);
+        const lock = context.locks(op)[0] ?? { mode: "ACCESS EXCLUSIVE" as const };
+        const model = context.prismaModel(op.table);
+        const field = context.prismaField(op.table, op.column);
+        context.report({
+          node: op,
+          messageId: narrowing ? "narrowing" : "rewrite",
+          data: {
+            table: formatName(op.table),
+            column: op.column,
+            from: from?.text ?? "its previous type (unknown to the history)",
+            to: to.text,
+            using: using ? ` USING ${using}` : "",
+            mode: lock.mode,
+            blocked: blockedBy(lock.mode),
+            field: field && model ? ` (field ${model.name}.${field.name}, ${path.relative(context.project.root, field.location.file)}:${field.location.range.loc.start.line})` : "",
+          },
+        });
+      },
+    };
+  },
+});

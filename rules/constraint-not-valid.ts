@@ -1,0 +1,88 @@
+import { defineRule, formatName, type RuleContext } from "../src/engine/rule.js";
+import { blockedBy } from "../src/model/locks.js";
+import type { LockMode, Operation, Statement } from "../src/types.js";
+
+export default defineRule({
+  meta: {
+    id: "constraint-not-valid",
+    type: "problem",
+    docs: { description: "FOREIGN KEY or CHECK added to an existing table without NOT VALID (a validation scan under lock), or validated in the same transaction that added it.", preset: "recommended" },
+    defaultSeverity: "warn",
+    messages: {
+      validates: 'Adds {{what}} "{{name}}" to "{{table}}" without NOT VALID: Postgres checks every existing row of "{{table}}" while holding {{locks}}, which blocks {{blocked}} until the scan finishes, and the migration fails if any row violates it.',
+      sameTransaction: 'VALIDATE CONSTRAINT "{{name}}" runs in the same transaction as the ADD CONSTRAINT ... NOT VALID on line {{line}} ({{why}}): the lock the ADD took ({{locks}}) is held while the validation scans every row, so it blocks {{blocked}} just as if NOT VALID had not been used.',
+    },
+    help: {
+      validates: 'Edit migration.sql: add it as NOT VALID, which only checks new writes (ALTER TABLE "{{table}}" {{clause}} NOT VALID;), then validate it in a migration file of its own: ALTER TABLE "{{table}}" VALIDATE CONSTRAINT "{{name}}"; takes SHARE UPDATE EXCLUSIVE, which lets reads and writes through. schema.prisma does not change.',
+      sameTransaction: 'Move ALTER TABLE "{{table}}" VALIDATE CONSTRAINT "{{name}}"; into a later migration file (on its own it takes only SHARE UPDATE EXCLUSIVE, which lets reads and writes through).',
+    },
+  },
+  create(context) {
+    const notValidAdds = new Map<string, Statement>();
+    let ids: number[] | undefined;
+    const tx = () => (ids ??= transactionIds(context));
+    const lockText = (op: Operation) => {
+      const byMode = new Map<LockMode, string[]>();
+      for (const l of context.locks(op)) if (context.existedBefore(l.table)) byMode.set(l.mode, [...new Set([...(byMode.get(l.mode) ?? []), `"${formatName(l.table)}"`])]);
+      const list = [...byMode].map(([mode, tables]) => ({ mode, tables: tables.join(" and ") }));
+      return {
+        mode: list[0]?.mode ?? "ACCESS EXCLUSIVE",
+        locks: list.map((l) => `${l.mode} on ${l.tables}`).join(" and "),
+        blocked: list.map((l) => `${blockedBy(l.mode)} on ${l.tables}`).join(" and "),
+      };
+    };
+    const clauseOf = (op: Operation) => context.migration.file.text.slice(op.range.start, op.range.end).replace(/\s+NOT\s+VALID\s*$/i, "");
+    return {
+      "add-constraint"(op) {
+        const c = op.constraint;
+        if (c.kind !== "foreign-key" && c.kind !== "check") return;
+        const name = c.name ?? `${op.table.name}_${c.columns.join("_")}_${c.kind === "check" ? "check" : "fkey"}`;
+        if (c.notValid) notValidAdds.set(`${formatName(op.table)}.${name}`, op.statement);
+        if (c.notValid || !context.existedBefore(op.table)) return;
+        const what = c.kind === "check" ? "CHECK constraint" : "foreign key";
+        context.report({ node: op, messageId: "validates", data: { what, name, table: formatName(op.table), clause: clauseOf(op), ...lockText(op) } });
+      },
+      "add-column"(op) {
+        const ref = op.column.references;
+        if (!ref || !context.existedBefore(op.table)) return;
+        const name = `${op.table.name}_${op.column.name}_fkey`;
+        const clause = `ADD COLUMN "${op.column.name}" ${op.column.type?.text ?? ""}, ADD CONSTRAINT "${name}" FOREIGN KEY ("${op.column.name}") REFERENCES "${formatName(ref.table)}"(${ref.columns.map((c) => `"${c}"`).join(", ")})`;
+        context.report({ node: op, messageId: "validates", data: { what: "foreign key", name, table: formatName(op.table), clause, ...lockText(op) } });
+      },
+      "validate-constraint"(op) {
+        const added = notValidAdds.get(`${formatName(op.table)}.${op.name}`);
+        if (!added) return;
+        if (tx()[added.index] !== tx()[op.statement.index]) return;
+        const why = context.inTransactionBlock(op.statement) ? "inside the same BEGIN ... COMMIT block" : "the same migration file, which Prisma runs as one transaction";
+        const constraint = added.operations.find((o) => o.kind === "add-constraint" && (o.constraint.name === op.name || o.constraint.name === null));
+        const { locks, blocked } = constraint ? lockText(constraint) : { locks: `ACCESS EXCLUSIVE on "${formatName(op.table)}"`, blocked: `reads and writes on "${formatName(op.table)}"` };
+        context.report({ node: op, messageId: "sameTransaction", data: { name: op.name, table: formatName(op.table), line: added.range.loc.start.line, why, locks, blocked } });
+      },
+    };
+  },
+});
+
+/**
+ * The transaction each statement of the file runs in (by statement index): under the script-transaction runner the
+ * whole file is one transaction until a COMMIT/ROLLBACK; under per-statement each statement is its own, except inside BEGIN ... COMMIT.
+ */
+function transactionIds(context: RuleContext): number[] {
+  const perStatement = context.project.runner.model === "per-statement";
+  const ids: number[] = [];
+  let id = 0;
+  let open = false;
+  for (const s of context.migration.file.statements) {
+    const t = s.operations.find((o) => o.kind === "transaction");
+    const action = t?.kind === "transaction" ? t.action : null;
+    if (action === "begin") {
+      if (perStatement && !open) id++;
+      open = true;
+    } else if (perStatement && !open) id++;
+    ids[s.index] = id;
+    if (action === "commit" || action === "rollback") {
+      open = false;
+      id++;
+    }
+  }
+  return ids;
+}

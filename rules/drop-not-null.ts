@@ -1,0 +1,41 @@
+import path from "node:path";
+import { defineRule, formatName } from "../src/engine/rule.js";
+
+export default defineRule({
+  meta: {
+    id: "drop-not-null",
+    type: "problem",
+    docs: { description: "DROP NOT NULL on an existing column: app instances still running the previous release assume a value and break on the NULLs the new release writes.", preset: "strict" },
+    defaultSeverity: "warn",
+    messages: {
+      dropNotNull:
+        'Makes column "{{column}}" of "{{table}}" nullable{{field}}. App instances still running the previous release treat it as required: as soon as the new release writes NULL there, their Prisma Client fails reading those rows (P2032, "expected non-nullable type") and code that assumes a value breaks.',
+    },
+    help: {
+      dropNotNull:
+        "Ship it in two releases: first release code that copes with a missing value (the field read as optional) but still writes one, and let every instance run it; then make the field optional{{fix}} and start writing NULL. Until then keep the column NOT NULL, with a DEFAULT if the new code stops providing it.",
+    },
+  },
+  create(context) {
+    return {
+      "alter-column"(op) {
+        if (op.change.kind !== "drop-not-null" || !context.existedBefore(op.table)) return;
+        const column = context.catalog.getColumn(op.table, op.column);
+        if (column && (column.addedIn === context.migration.index || !column.notNull)) return; // new, or already nullable
+        const field = context.prismaField(op.table, op.column);
+        const model = context.prismaModel(op.table);
+        const at = field ? `${path.relative(context.project.root, field.location.file)}:${field.location.range.loc.start.line}` : "";
+        context.report({
+          node: op,
+          messageId: "dropNotNull",
+          data: {
+            column: op.column,
+            table: formatName(op.table),
+            field: field && model ? ` (field ${model.name}.${field.name}, ${at})` : "",
+            fix: field ? ` (\`${field.name} ${field.type}?\` at ${at})` : "",
+          },
+        });
+      },
+    };
+  },
+});

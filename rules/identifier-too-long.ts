@@ -1,0 +1,128 @@
+import { defineRule } from "../src/engine/rule.js";
+import { tokenize } from "../src/parse/lexer.js";
+import { DEFAULT_SCHEMA } from "../src/history/catalog.js";
+import type { Operation, QualifiedName, SourceRange } from "../src/types.js";
+
+const MAX = 63; // NAMEDATALEN - 1
+
+const bytes = (s: string) => Buffer.byteLength(s, "utf8");
+/** What Postgres keeps of a name: at most 63 bytes, never splitting a character. */
+function truncate(name: string): string {
+  let out = "";
+  for (const ch of name) {
+    if (bytes(out + ch) > MAX) break;
+    out += ch;
+  }
+  return out;
+}
+
+export default defineRule({
+  meta: {
+    id: "identifier-too-long",
+    type: "problem",
+    docs: { description: "Names longer than Postgres's 63 bytes in CREATE TABLE, ADD COLUMN, CREATE INDEX, ADD CONSTRAINT, CREATE TYPE and RENAME: silently truncated, and truncated names can collide.", preset: "recommended" },
+    defaultSeverity: "error",
+    messages: {
+      tooLong: 'The {{what}} name "{{name}}" is {{bytes}} bytes: Postgres keeps only the first 63 and silently names it "{{truncated}}", so the database no longer matches the SQL and schema.prisma, and the next `prisma migrate dev` sees drift.',
+      collision: 'The {{what}} name "{{name}}" and "{{other}}"{{where}} are the same to Postgres after truncation to 63 bytes ("{{truncated}}"): this statement fails with "already exists"{{ifNotExists}}.',
+    },
+    help: {
+      tooLong: "Use a name of at most 63 bytes. In schema.prisma set it explicitly: `map: \"short_name\"` on @@index / @@unique / @@id / @relation, or @map / @@map for a column or table.",
+      collision: "Give one of them a shorter, distinct name: in schema.prisma `map: \"distinct_name\"` on its @@index / @@unique / @relation.",
+    },
+  },
+  create(context) {
+    const file = context.migration.file;
+    /** Original spelling of every name defined in this migration, by namespace key of its truncated form. */
+    const originals = new Map<string, string>();
+    /** Tokens already matched to a definition (two long columns of one CREATE TABLE truncate to the same name). */
+    const used = new Set<number>();
+
+    /** The source token of a defined name: its full (untruncated) spelling and where it is. libpg-query hands us the truncated name. */
+    const spelled = (op: Operation, name: string): { original: string; range: SourceRange } => {
+      const base = op.range.start;
+      for (const t of tokenize(file.text.slice(base, op.range.end))) {
+        const raw = file.text.slice(base + t.start, base + t.end);
+        const value = t.kind === "quoted-ident" ? raw.slice(1, -1).replace(/""/g, '"') : t.kind === "word" ? raw.toLowerCase() : null;
+        if (value === null || bytes(value) <= MAX || truncate(value) !== name || used.has(base + t.start)) continue;
+        used.add(base + t.start);
+        return { original: value, range: file.rangeOf(base + t.start, base + t.end) };
+      }
+      return { original: name, range: op.range };
+    };
+
+    const check = (op: Operation, what: string, name: string | null, key: string | null, exists: boolean, ifNotExists = false) => {
+      if (!name) return;
+      const { original, range } = spelled(op, name);
+      if (bytes(original) > MAX) context.report({ range, messageId: "tooLong", data: { what, name: original, bytes: bytes(original), truncated: name } });
+      if (!key) return;
+      const previous = originals.get(key);
+      // a collision caused by truncation: here (a long name), or earlier (Prisma cuts its default names to 63 bytes itself)
+      const truncated = previous !== undefined ? previous !== original || bytes(original) > MAX : bytes(original) > MAX || (bytes(name) >= MAX - 3 && !ifNotExists);
+      if (exists && truncated && !(previous === original && ifNotExists)) {
+        const where = previous === undefined ? " (defined by an earlier migration)" : "";
+        const skip = ifNotExists ? ", or with IF NOT EXISTS is silently skipped, leaving the object you meant to create missing" : "";
+        context.report({ range, messageId: "collision", data: { what, name: original, other: previous ?? name, where, truncated: name, ifNotExists: skip } });
+      }
+      originals.set(key, original);
+    };
+
+    const schemaOf = (ref: QualifiedName) => ref.schema ?? DEFAULT_SCHEMA;
+    /** Tables, indexes and the indexes behind UNIQUE / PRIMARY KEY constraints share one namespace per schema. */
+    const relationKey = (schema: string, name: string) => `rel:${schema}.${name}`;
+    const relationExists = (schema: string, name: string) =>
+      !!context.catalog.getTable({ schema, name }) ||
+      !!context.catalog.getIndex({ schema, name }) ||
+      [...context.catalog.tables()].some((t) => t.schema === schema && [...t.constraints.values()].some((c) => c.name === name && (c.kind === "unique" || c.kind === "primary-key" || c.kind === "exclusion")));
+    const constraintExists = (table: QualifiedName, name: string) => !!context.table(table)?.constraints.has(name);
+    const constraint = (op: Operation, table: QualifiedName, name: string | null, kind: string) => {
+      if (!name) return;
+      const indexBacked = kind === "unique" || kind === "primary-key" || kind === "exclusion";
+      const key = indexBacked ? relationKey(schemaOf(table), name) : `con:${schemaOf(table)}.${table.name}.${name}`;
+      check(op, "constraint", name, key, indexBacked ? relationExists(schemaOf(table), name) : constraintExists(table, name));
+    };
+
+    return {
+      "create-table"(op) {
+        const schema = schemaOf(op.table);
+        check(op, "table", op.table.name, relationKey(schema, op.table.name), relationExists(schema, op.table.name), op.ifNotExists);
+        const seen = new Set<string>();
+        for (const c of op.columns) {
+          check(op, "column", c.name, `col:${schema}.${op.table.name}.${c.name}`, seen.has(c.name));
+          seen.add(c.name);
+        }
+        for (const c of op.constraints) constraint(op, op.table, c.name, c.kind);
+      },
+      "add-column"(op) {
+        const name = op.column.name;
+        check(op, "column", name, `col:${schemaOf(op.table)}.${op.table.name}.${name}`, !!context.catalog.getColumn(op.table, name), op.ifNotExists);
+      },
+      "create-index"(op) {
+        const schema = schemaOf(op.table);
+        if (op.name) check(op, "index", op.name, relationKey(schema, op.name), relationExists(schema, op.name), op.ifNotExists);
+      },
+      "add-constraint"(op) {
+        constraint(op, op.table, op.constraint.name, op.constraint.kind);
+      },
+      "create-enum"(op) {
+        check(op, "type", op.type.name, null, false);
+      },
+      "rename-table"(op) {
+        check(op, "table", op.newName, relationKey(schemaOf(op.table), op.newName), relationExists(schemaOf(op.table), op.newName));
+      },
+      "rename-column"(op) {
+        check(op, "column", op.newName, null, false);
+      },
+      "rename-index"(op) {
+        check(op, "index", op.newName, relationKey(schemaOf(op.index), op.newName), relationExists(schemaOf(op.index), op.newName));
+      },
+      "rename-constraint"(op) {
+        check(op, "constraint", op.newName, `con:${schemaOf(op.table)}.${op.table.name}.${op.newName}`, constraintExists(op.table, op.newName));
+      },
+      "rename-type"(op) {
+        check(op, "type", op.newName, null, false);
+      },
+    };
+  },
+});
+

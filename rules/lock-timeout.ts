@@ -1,0 +1,75 @@
+import { defineRule, formatName, type RuleContext } from "../src/engine/rule.js";
+import { blockedBy, isStrongLock, type TableLock } from "../src/model/locks.js";
+import type { Operation } from "../src/types.js";
+
+/** `0`, `'0'`, `'0ms'`: a lock_timeout of zero waits for ever. */
+const DISABLED = /^\s*0+(\.0*)?\s*(us|ms|s|min|h|d)?\s*$/i;
+
+export default defineRule({
+  meta: {
+    id: "lock-timeout",
+    type: "problem",
+    docs: { description: "Statements that take a lock blocking writes (or reads) on an existing table with no `SET lock_timeout` before them in the migration.", preset: "strict" },
+    defaultSeverity: "warn",
+    messages: {
+      missing:
+        'Takes {{mode}} lock on "{{table}}" with no lock_timeout set ({{count}} in this migration, this is the first). If a long query or an open transaction holds a conflicting lock, the statement waits in the lock queue, and every query on "{{table}}" queues behind it ({{blocked}} stop) for as long as it waits.',
+    },
+    help: {
+      missing:
+        "Put `SET lock_timeout = '5s';` at the top of migration.sql (inside a BEGIN ... COMMIT block, `SET LOCAL lock_timeout = '5s';`) and retry the deploy when it times out. `statement_timeout` is no substitute: it must cover the statement's whole work (an index build, a rewrite), so the queue can stay blocked that long; set it too, to bound the work itself.",
+    },
+  },
+  create(context) {
+    let session = false; // SET lock_timeout (session-wide, survives COMMIT)
+    let local = false; // SET LOCAL lock_timeout (ends with the transaction)
+    let inBlock = false;
+    const unguarded: Array<{ op: Operation; lock: TableLock }> = [];
+    const wholeFileTransaction = context.project.runner.model === "script-transaction";
+
+    return {
+      Statement(statement) {
+        for (const op of statement.operations) {
+          if (op.kind === "transaction") {
+            if (op.action === "begin") inBlock = true;
+            else if (op.action === "commit" || op.action === "rollback") {
+              inBlock = false;
+              local = false;
+            }
+          } else if (op.kind === "set" && op.name === "lock_timeout") {
+            const on = op.value !== null && !DISABLED.test(op.value);
+            if (!op.local) session = on;
+            else if (inBlock || wholeFileTransaction) local = on; // outside any transaction SET LOCAL has no effect
+          } else if (op.kind === "other" && op.nodeType === "VariableSetStmt") {
+            const body = (op.node as { VariableSetStmt?: { kind?: string; name?: string } }).VariableSetStmt;
+            if (body?.kind === "VAR_RESET_ALL" || (body?.kind === "VAR_RESET" && body.name === "lock_timeout")) session = local = false;
+          } else if (!session && !local) {
+            const lock = strongLocks(context, op)[0];
+            if (lock) unguarded.push({ op, lock });
+          }
+        }
+      },
+      "Migration:exit"() {
+        const first = unguarded[0];
+        if (!first) return;
+        const count = new Set(unguarded.map((u) => u.op.statement.index)).size;
+        context.report({
+          node: first.op,
+          messageId: "missing",
+          data: { mode: `${/^[AE]/.test(first.lock.mode) ? "an" : "a"} ${first.lock.mode}`, table: formatName(first.lock.table), blocked: blockedBy(first.lock.mode), count: `${count} unguarded ${count === 1 ? "statement" : "statements"}` },
+        });
+      },
+    };
+  },
+});
+
+/** Locks that block writes on tables that existed before the migration; DROP INDEX locks its table, found through the catalog. */
+function strongLocks(context: RuleContext, op: Operation): TableLock[] {
+  if (op.kind === "drop-table" && op.ifExists && !context.table(op.table)) return []; // a defensive drop of a table no migration created
+  let locks = context.locks(op);
+  if (op.kind === "drop-index" && !op.concurrently) {
+    const index = context.catalog.getIndex(op.index);
+    if (index) locks = [{ table: { schema: index.schema, name: index.table }, mode: "ACCESS EXCLUSIVE", duration: "instant" }];
+  }
+  return locks.filter((l) => isStrongLock(l.mode) && context.existedBefore(l.table));
+}

@@ -1,0 +1,103 @@
+import { defineRule, formatName } from "../src/engine/rule.js";
+import type { Operation, SourceRange } from "../src/types.js";
+
+/** One line of Prisma's `Warnings:` block: its kind, the operations it is about, and whether another built-in rule already reports them. */
+interface WarningKind {
+  id: string;
+  pattern: RegExp;
+  /** Reported by another built-in rule (destructive-change, add-required-column, unique-constraint, set-not-null, column-type-change): only its absence is news. */
+  covered: boolean;
+  matches(op: Operation, a: string, b: string): boolean;
+}
+
+const col = (op: Operation, column: string, table: string) =>
+  (op.kind === "drop-column" || op.kind === "add-column" || op.kind === "alter-column") && op.table.name === table && (op.kind === "add-column" ? op.column.name : op.column) === column;
+const setType = (op: Operation, column: string, table: string) => op.kind === "alter-column" && op.change.kind === "set-type" && op.table.name === table && op.column === column;
+const sameColumns = (a: string[], b: string[]) => a.length === b.length && a.every((c) => b.includes(c));
+
+const KINDS: WarningKind[] = [
+  { id: "drop-column", covered: true, pattern: /^You are about to drop the column `([^`]+)` on the `([^`]+)` table/, matches: (op, c, t) => op.kind === "drop-column" && col(op, c, t) },
+  { id: "drop-table", covered: true, pattern: /^You are about to drop the `([^`]+)` table/, matches: (op, t) => op.kind === "drop-table" && op.table.name === t },
+  { id: "required-column", covered: true, pattern: /^(?:Added the required column|The required column) `([^`]+)` (?:to|was added to) the `([^`]+)` table/, matches: (op, c, t) => op.kind === "add-column" && col(op, c, t) },
+  { id: "recreated-column", covered: true, pattern: /^(?:Changed the type of `([^`]+)` on the `([^`]+)` table\. No cast|The `([^`]+)` column on the `([^`]+)` table would be dropped and recreated)/, matches: (op, c, t) => col(op, c, t) },
+  {
+    id: "unique", covered: true, pattern: /^A unique constraint covering the columns `\[([^\]]*)\]` on the table `([^`]+)`/,
+    matches: (op, cols, t) => {
+      const columns = cols.split(",").map((c) => c.trim());
+      if (op.kind === "create-index") return op.unique && op.table.name === t && sameColumns(op.columns, columns);
+      return op.kind === "add-constraint" && op.table.name === t && op.constraint.kind === "unique" && sameColumns(op.constraint.columns, columns);
+    },
+  },
+  {
+    id: "enum-values", covered: true, pattern: /^The values? \[[^\]]*\] on the enum `([^`]+)` will be removed/,
+    matches: (op, e) => (op.kind === "create-enum" || op.kind === "rename-type" || op.kind === "drop-type") && [e, `${e}_new`, `${e}_old`].includes(op.type.name),
+  },
+  { id: "made-required", covered: true, pattern: /^Made the column `([^`]+)` on table `([^`]+)` required/, matches: (op, c, t) => op.kind === "alter-column" && op.change.kind === "set-not-null" && col(op, c, t) },
+  { id: "cast", covered: true, pattern: /^You are about to alter the column `([^`]+)` on the `([^`]+)` table/, matches: setType },
+  { id: "list", covered: true, pattern: /^Changed the column `([^`]+)` on the `([^`]+)` table from a scalar field to a list field/, matches: (op, c, t) => setType(op, c, t) || col(op, c, t) },
+  {
+    id: "primary-key", covered: false, pattern: /^The primary key for the `([^`]+)` table will be changed/,
+    matches: (op, t) => (op.kind === "drop-constraint" && op.table.name === t && op.name.endsWith("_pkey")) || (op.kind === "add-constraint" && op.table.name === t && op.constraint.kind === "primary-key"),
+  },
+];
+
+export default defineRule({
+  meta: {
+    id: "prisma-warning",
+    type: "problem",
+    docs: { description: "Prisma's own `Warnings:` block: warnings whose statement was edited away, hand-added drops it does not mention, and and a primary key change Prisma 7.4+ would run outside a transaction.", preset: "recommended" },
+    defaultSeverity: "warn",
+    messages: {
+      stale: "Prisma warned \"{{warning}}\" but no statement of this migration does that any more: the SQL was edited after it was generated, so the warning (and the review it got) no longer describes what runs.",
+      unmentioned: "{{what}} is not among the warnings Prisma wrote above: it was added by hand after generation (or Prisma saw an empty table in the development database), so a reviewer reading the warnings does not see this loss.",
+      primaryKey: "Prisma warned: \"{{warning}}\" With Prisma {{version}} the statements of this file run one by one, not in one transaction: if adding the new key fails (duplicates, NULLs), the old key is already gone and the table is left without a primary key.",
+    },
+    help: {
+      stale: "Remove the warning line if the edit was intended (and say in a comment what the SQL does instead), or regenerate the migration with `prisma migrate dev --create-only`.",
+      unmentioned: "Add a comment that says why the data may go, or move the drop to its own migration so it is reviewed as such.",
+      primaryKey: 'Wrap the key change in BEGIN; ... COMMIT; so that it applies completely or not at all, and check for duplicates and NULLs first. On a large table build the index first (CREATE UNIQUE INDEX CONCURRENTLY, its own migration) and swap with ADD CONSTRAINT ... PRIMARY KEY USING INDEX.',
+    },
+  },
+  create(context) {
+    const file = context.migration.file;
+    const ops = file.statements.flatMap((s) => s.operations);
+    const warnings: Array<{ kind: WarningKind; args: string[]; text: string; range: SourceRange }> = [];
+    for (const comment of file.comments) {
+      if (comment.kind !== "block" || !/^\s*Warnings:/.test(comment.text)) continue;
+      const textStart = comment.range.start + 2;
+      for (const m of comment.text.matchAll(/^[ \t]*- (.+)$/gm)) {
+        const text = m[1]!.trim();
+        const kind = KINDS.find((k) => k.pattern.test(text));
+        if (!kind) continue;
+        const args = kind.pattern.exec(text)!.slice(1).filter((a): a is string => a !== undefined);
+        const start = textStart + m.index! + m[0].indexOf("- ");
+        warnings.push({ kind, args, text, range: file.rangeOf(start, start + m[0].trimEnd().length - m[0].indexOf("- ")) });
+      }
+    }
+    const mentioned = (op: Operation) => warnings.some((w) => w.kind.matches(op, w.args[0]!, w.args[1] ?? ""));
+    const perStatement = context.project.runner.model === "per-statement";
+    const hasBlock = file.comments.some((c) => c.kind === "block" && /^\s*Warnings:/.test(c.text));
+
+    return {
+      Migration() {
+        for (const w of warnings) {
+          const op = ops.find((o) => w.kind.matches(o, w.args[0]!, w.args[1] ?? ""));
+          if (!op) context.report({ range: w.range, messageId: "stale", data: { warning: w.text } });
+          else if (!w.kind.covered && perStatement && !context.inTransactionBlock(op.statement)) {
+            context.report({ node: op, messageId: "primaryKey", data: { warning: w.text, version: context.project.runner.prismaVersion ?? "" } });
+          }
+        }
+      },
+      "drop-table"(op) {
+        if (hasBlock && context.existedBefore(op.table) && !(op.ifExists && !context.table(op.table)) && !mentioned(op)) {
+          context.report({ node: op, messageId: "unmentioned", data: { what: `Dropping table "${formatName(op.table)}"` } });
+        }
+      },
+      "drop-column"(op) {
+        const column = context.catalog.getColumn(op.table, op.column);
+        if (!hasBlock || !context.existedBefore(op.table) || column?.addedIn === context.migration.index || mentioned(op)) return;
+        context.report({ node: op, messageId: "unmentioned", data: { what: `Dropping column "${op.column}" of "${formatName(op.table)}"` } });
+      },
+    };
+  },
+});

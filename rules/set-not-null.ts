@@ -1,0 +1,71 @@
+import fs from "node:fs";
+import path from "node:path";
+import { defineRule, formatName, type RuleContext } from "../src/engine/rule.js";
+import type { ConstraintState } from "../src/history/catalog.js";
+import type { QualifiedName } from "../src/types.js";
+
+/** Help before Postgres 12, where SET NOT NULL cannot use a validated check. */
+const BEFORE_12 =
+  'Postgres {{version}} always scans for SET NOT NULL (the validated-check shortcut needs 12+). Keep the constraint as CHECK ("{{column}}" IS NOT NULL) added NOT VALID and validated in a later migration instead of NOT NULL, or run SET NOT NULL in a quiet window with SET lock_timeout; backfill the NULLs first. The field{{field}} can stay optional in schema.prisma meanwhile.';
+
+export default defineRule({
+  meta: {
+    id: "set-not-null",
+    type: "problem",
+    docs: { description: "SET NOT NULL on an existing column: a full scan under ACCESS EXCLUSIVE, and a failed migration if any row holds NULL.", preset: "recommended" },
+    defaultSeverity: "warn",
+    messages: {
+      setNotNull: 'SET NOT NULL on "{{table}}"."{{column}}" scans every row of "{{table}}" under an ACCESS EXCLUSIVE lock, which blocks reads and writes until the scan finishes, and the migration fails if any row holds NULL (app instances still running the previous release may keep writing NULLs until the deploy).',
+    },
+    help: {
+      setNotNull: 'Validate first, lock briefly: (1) ALTER TABLE "{{table}}" ADD CONSTRAINT "{{table}}_{{column}}_not_null" CHECK ("{{column}}" IS NOT NULL) NOT VALID; (2) in a later migration: ALTER TABLE "{{table}}" VALIDATE CONSTRAINT "{{table}}_{{column}}_not_null"; (3) then ALTER TABLE "{{table}}" ALTER COLUMN "{{column}}" SET NOT NULL; (Postgres 12+ uses the validated check and skips the scan) and ALTER TABLE "{{table}}" DROP CONSTRAINT "{{table}}_{{column}}_not_null"; backfill the NULLs before (2), and make the field required in schema.prisma{{field}} when step (3) is generated.',
+    },
+  },
+  create(context) {
+    return {
+      "alter-column"(op) {
+        if (op.change.kind !== "set-not-null" || !context.existedBefore(op.table)) return;
+        if (context.catalog.getColumn(op.table, op.column)?.notNull) return; // already NOT NULL: a no-op
+        const version = context.project.postgresVersion;
+        if (version >= 12 && hasValidatedNotNullCheck(context, op.table, op.column)) return;
+        const model = context.prismaModel(op.table);
+        const field = context.prismaField(op.table, op.column);
+        const data = {
+          table: formatName(op.table),
+          column: op.column,
+          version,
+          field: field && model ? ` (field ${model.name}.${field.name}, ${path.relative(context.project.root, field.location.file)}:${field.location.range.loc.start.line})` : "",
+        };
+        context.report({ node: op, messageId: "setNotNull", data, ...(version < 12 ? { help: BEFORE_12 } : {}) });
+      },
+    };
+  },
+});
+
+/**
+ * Is there a validated CHECK ("col" IS NOT NULL) on the table? The catalog keeps no check expressions, so the
+ * text of the statement that added each validated check is read: from this migration, or from the earlier
+ * migration.sql on disk; when neither is at hand, a name like "User_name_not_null" is taken as the sign.
+ */
+function hasValidatedNotNullCheck(context: RuleContext, table: QualifiedName, column: string): boolean {
+  const quoted = column.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const isNotNull = new RegExp(`"?${quoted}"?\\s+IS\\s+NOT\\s+NULL`, "i");
+  const checks = [...(context.table(table)?.constraints.values() ?? [])].filter((c) => c.kind === "check" && !c.notValid);
+  return checks.some((c) => {
+    const text = checkText(context, c);
+    return text !== null ? isNotNull.test(text) : c.name.toLowerCase().includes(column.toLowerCase()) && /not_?null|nn\b/i.test(c.name);
+  });
+}
+
+function checkText(context: RuleContext, c: ConstraintState): string | null {
+  let source: string | null = null;
+  if (c.addedIn === context.migration.index) source = context.migration.file.text;
+  else {
+    const name = context.migrationName(c.addedIn);
+    const file = name ? path.join(path.dirname(context.migration.entry.dir), name, "migration.sql") : null;
+    source = file && fs.existsSync(file) ? fs.readFileSync(file, "utf8") : null;
+  }
+  if (source === null) return null;
+  const quotedName = c.name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`CONSTRAINT\\s+"?${quotedName}"?\\s+CHECK\\s*\\(([^;]*)`, "i").exec(source)?.[1] ?? null;
+}

@@ -1,0 +1,60 @@
+import { defineRule, formatName } from "../src/engine/rule.js";
+import type { TableState } from "../src/history/catalog.js";
+import { isStrongLock } from "../src/model/locks.js";
+
+export default defineRule({
+  meta: {
+    id: "unbatched-backfill",
+    type: "problem",
+    docs: { description: "UPDATE, DELETE ... WHERE or INSERT ... SELECT on an existing table inside a migration: one long transaction that holds its row locks (and the migration's other locks) until commit.", preset: "recommended" },
+    defaultSeverity: "warn",
+    messages: {
+      backfill: '{{action}} on "{{table}}" runs inside the migration as one statement: every row it changes stays locked until the migration commits, so app writes to those rows wait (and may time out), and on a large table it runs for minutes, bloats the table and its WAL, and cannot be resumed if it fails{{held}}.',
+    },
+    help: {
+      backfill: "Run it as a batched job after the deploy, outside the migration, each batch in its own transaction, until it changes 0 rows, e.g.\n  {{batch}}\npausing between batches. Keep the migration to the schema change (and make the code tolerate rows not yet backfilled).",
+    },
+  },
+  create(context) {
+    const statements = context.migration.file.statements;
+    const oneTransaction = context.project.runner.model === "script-transaction";
+    return {
+      "data-change"(op) {
+        if (op.action === "delete" && !op.hasWhere) return; // destructive-change's
+        if (op.action === "insert" && !op.fromSelect) return; // seed rows
+        if (!context.existedBefore(op.table) || pinsKeys(op.node, keyColumns(context.table(op.table)))) return;
+        const table = formatName(op.table);
+        // DDL earlier in the same file (one transaction under the script runner, or the same BEGIN block) keeps its locks meanwhile
+        const sameTx = (i: number) => oneTransaction || (context.inTransactionBlock(op.statement) && context.inTransactionBlock(statements[i]!));
+        const strong = statements.flatMap((s) => (s.index >= op.statement.index || !sameTx(s.index) ? [] : s.operations.flatMap((o) => context.locks(o)))).filter((l) => isStrongLock(l.mode) && context.existedBefore(l.table));
+        const tables = [...new Set(strong.map((l) => `"${formatName(l.table)}"`))];
+        const held = tables.length ? `; the same transaction also holds the locks this file's DDL took on ${tables.join(", ")}, blocking their traffic for as long as it runs` : "";
+        const where = "/* rows not yet done */";
+        const batch =
+          op.action === "update"
+            ? `UPDATE "${table}" SET ... WHERE "id" IN (SELECT "id" FROM "${table}" WHERE ${where} LIMIT 1000);`
+            : op.action === "delete"
+              ? `DELETE FROM "${table}" WHERE "id" IN (SELECT "id" FROM "${table}" WHERE ${where} LIMIT 1000);`
+              : `INSERT INTO "${table}" (...) SELECT ... FROM ... WHERE ${where} ORDER BY "id" LIMIT 1000 ON CONFLICT DO NOTHING;`;
+        context.report({ node: op, messageId: "backfill", data: { action: op.action === "insert" ? "INSERT ... SELECT" : op.action.toUpperCase(), table, held, batch } });
+      },
+    };
+  },
+});
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Node = any;
+const keyColumns = (table: TableState | undefined) => new Set(["id", ...[...(table?.constraints.values() ?? [])].filter((c) => c.kind === "primary-key").flatMap((c) => c.columns)]);
+const isConst = (n: Node): boolean => !!n?.A_Const || (!!n?.TypeCast && isConst(n.TypeCast.arg));
+const keyRef = (n: Node, keys: Set<string>) => keys.has(n?.ColumnRef?.fields?.at(-1)?.String?.sval);
+
+/** Does the WHERE clause pin the rows by key (`"id" = 'x'`, `"id" IN ('a', 'b')`, possibly AND-ed with more)? A few rows, not a backfill. */
+function pinsKeys(statement: Node, keys: Set<string>): boolean {
+  const where: Node = (statement?.UpdateStmt ?? statement?.DeleteStmt)?.whereClause;
+  const conjuncts: Node[] = where?.BoolExpr?.boolop === "AND_EXPR" ? where.BoolExpr.args : [where];
+  return conjuncts.some((c) => {
+    const e = c?.A_Expr;
+    if (!e || e.name?.[0]?.String?.sval !== "=" || !keyRef(e.lexpr, keys)) return false;
+    return e.kind === "AEXPR_OP" ? isConst(e.rexpr) : e.kind === "AEXPR_IN" && (e.rexpr?.List?.items ?? []).every(isConst);
+  });
+}

@@ -1,0 +1,90 @@
+import { RuleTester } from "../../src/testing/rule-tester.js";
+import rule from "../../rules/add-required-column.js";
+
+const USERS = `-- CreateTable
+CREATE TABLE "User" (
+    "id" SERIAL NOT NULL,
+    "email" TEXT NOT NULL,
+    CONSTRAINT "User_pkey" PRIMARY KEY ("id")
+);`;
+const SCHEMA = `datasource db {
+  provider = "postgresql"
+  url      = env("DATABASE_URL")
+}
+
+model User {
+  id    Int    @id @default(autoincrement())
+  email String
+  x     String
+}
+`;
+
+new RuleTester().run(rule, {
+  valid: [
+    { name: "nullable column", history: [USERS], sql: `-- AlterTable\nALTER TABLE "User" ADD COLUMN     "nickname" TEXT;` },
+    { name: "NOT NULL with a constant default (Postgres 11+: no rewrite)", history: [USERS], sql: `-- AlterTable\nALTER TABLE "User" ADD COLUMN     "active" BOOLEAN NOT NULL DEFAULT true;` },
+    { name: "NOT NULL DEFAULT CURRENT_TIMESTAMP (now() is stable)", history: [USERS], sql: `ALTER TABLE "User" ADD COLUMN     "updatedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP;` },
+    { name: "required column on a table created in the same migration", sql: `${USERS}\nALTER TABLE "User" ADD COLUMN     "x" TEXT NOT NULL;` },
+    { name: "a serial primary key column is unique-constraint's finding", history: [`CREATE TABLE "Tag" ("name" TEXT NOT NULL);`], sql: `-- AlterTable\nALTER TABLE "Tag" ADD COLUMN     "id" SERIAL NOT NULL,\nADD CONSTRAINT "Tag_pkey" PRIMARY KEY ("id");` },
+    { name: "a volatile default on a new table", sql: `CREATE TABLE "Token" ("id" UUID NOT NULL DEFAULT gen_random_uuid());` },
+  ],
+  invalid: [
+    {
+      name: "Prisma's required column under its Warnings block",
+      history: [USERS],
+      schema: SCHEMA,
+      sql: `/*
+  Warnings:
+
+  - Added the required column \`x\` to the \`User\` table without a default value. This is not possible if the table is not empty.
+
+*/
+-- AlterTable
+ALTER TABLE "User" ADD COLUMN     "x" TEXT NOT NULL;`,
+      errors: [
+        {
+          messageId: "required",
+          line: 8,
+          column: 20,
+          message: 'Adds required column "x" (text) to "User" without a default: the migration fails if "User" has any row',
+        },
+      ],
+    },
+    {
+      name: "hand-written, with a foreign key type",
+      history: [USERS],
+      sql: `ALTER TABLE "User" ADD COLUMN "teamId" INTEGER NOT NULL REFERENCES "Team"("id");`,
+      errors: [{ messageId: "required", message: "INSERTs from app instances still running the previous release" }],
+    },
+    {
+      name: "a volatile default rewrites the table on any version",
+      history: [USERS],
+      sql: `-- AlterTable\nALTER TABLE "User" ADD COLUMN     "token" UUID NOT NULL DEFAULT gen_random_uuid();`,
+      errors: [{ messageId: "rewrite", line: 2, message: 'Adds "token" to "User" with the volatile default gen_random_uuid(), evaluated and stored for every existing row: Postgres rewrites every row of "User" under an ACCESS EXCLUSIVE lock' }],
+    },
+    {
+      name: "any default before Postgres 11",
+      history: [USERS],
+      config: { postgresVersion: 10 },
+      sql: `ALTER TABLE "User" ADD COLUMN     "active" BOOLEAN NOT NULL DEFAULT true;`,
+      errors: [{ messageId: "rewrite", message: "before Postgres 11 (production is 10)" }],
+    },
+    {
+      name: "a stored generated column",
+      history: [USERS],
+      sql: `ALTER TABLE "User" ADD COLUMN "domain" TEXT GENERATED ALWAYS AS (split_part("email", '@', 2)) STORED;`,
+      errors: [{ messageId: "rewrite", message: "a stored generated value" }],
+    },
+    {
+      name: "a serial column that is not a key",
+      history: [USERS],
+      sql: `ALTER TABLE "User" ADD COLUMN "seq" BIGSERIAL;`,
+      errors: [{ messageId: "rewrite", message: "an identity/serial sequence" }],
+    },
+    {
+      name: "a table the history does not know is assumed to hold rows",
+      sql: `ALTER TABLE "legacy_orders" ADD COLUMN "status" TEXT NOT NULL;`,
+      errors: [{ messageId: "required" }],
+    },
+  ],
+});

@@ -1,0 +1,112 @@
+import { RuleTester } from "../../src/testing/rule-tester.js";
+import rule from "../../rules/column-type-change.js";
+
+const USERS = `-- CreateTable
+CREATE TABLE "User" (
+    "id" SERIAL NOT NULL,
+    "name" VARCHAR(255),
+    "bio" TEXT,
+    "age" INTEGER,
+    "balance" DECIMAL(10,2) NOT NULL DEFAULT 0,
+    "loggedIn" TIMESTAMP(3),
+    "views" BIGINT NOT NULL DEFAULT 0,
+    CONSTRAINT "User_pkey" PRIMARY KEY ("id")
+);`;
+const ROLE = `-- CreateEnum
+CREATE TYPE "Role" AS ENUM ('USER', 'ADMIN', 'GUEST');
+ALTER TABLE "User" ADD COLUMN "role" "Role" NOT NULL DEFAULT 'USER';`;
+
+new RuleTester().run(rule, {
+  valid: [
+    { name: "widening varchar(255) to varchar(500): no rewrite", history: [USERS], sql: `-- AlterTable\nALTER TABLE "User" ALTER COLUMN "name" SET DATA TYPE VARCHAR(500);` },
+    { name: "varchar to text: binary-coercible", history: [USERS], sql: `ALTER TABLE "User" ALTER COLUMN "name" TYPE TEXT;` },
+    { name: "numeric precision up, same scale", history: [USERS], sql: `ALTER TABLE "User" ALTER COLUMN "balance" SET DATA TYPE DECIMAL(12,2);` },
+    { name: "a table created in the same migration", sql: `${USERS}\nALTER TABLE "User" ALTER COLUMN "age" SET DATA TYPE BIGINT;` },
+    {
+      name: "Prisma's enum recreation (destructive-change's business)",
+      history: [USERS, ROLE],
+      sql: `-- AlterEnum
+BEGIN;
+CREATE TYPE "Role_new" AS ENUM ('USER', 'ADMIN');
+ALTER TABLE "User" ALTER COLUMN "role" DROP DEFAULT;
+ALTER TABLE "User" ALTER COLUMN "role" TYPE "Role_new" USING ("role"::text::"Role_new");
+ALTER TYPE "Role" RENAME TO "Role_old";
+ALTER TYPE "Role_new" RENAME TO "Role";
+DROP TYPE "Role_old";
+ALTER TABLE "User" ALTER COLUMN "role" SET DEFAULT 'USER';
+COMMIT;`,
+    },
+  ],
+  invalid: [
+    {
+      name: "Prisma's narrowing change under its Warnings block",
+      history: [USERS],
+      sql: `/*
+  Warnings:
+
+  - You are about to alter the column \`name\` on the \`User\` table. The data in that column could be lost. The data in that column will be cast from \`VarChar(255)\` to \`VarChar(100)\`.
+
+*/
+-- AlterTable
+ALTER TABLE "User" ALTER COLUMN "name" SET DATA TYPE VARCHAR(100);`,
+      errors: [
+        {
+          messageId: "narrowing",
+          line: 8,
+          column: 20,
+          message: 'Changes "User"."name" from varchar(255) to varchar(100): rows whose values do not fit the new type make the migration fail',
+        },
+      ],
+    },
+    {
+      name: "int to bigint: no loss, but a rewrite under ACCESS EXCLUSIVE",
+      history: [USERS],
+      sql: `-- AlterTable\nALTER TABLE "User" ALTER COLUMN "age" SET DATA TYPE BIGINT;`,
+      errors: [{ messageId: "rewrite", line: 2, message: 'from int4 to int8: Postgres rewrites the whole table and rebuilds its indexes under an ACCESS EXCLUSIVE lock on "User", which blocks reads and writes' }],
+    },
+    {
+      name: "bigint to int narrows",
+      history: [USERS],
+      sql: `ALTER TABLE "User" ALTER COLUMN "views" SET DATA TYPE INTEGER;`,
+      errors: [{ messageId: "narrowing", message: "from int8 to int4" }],
+    },
+    {
+      name: "numeric scale down rounds",
+      history: [USERS],
+      sql: `ALTER TABLE "User" ALTER COLUMN "balance" SET DATA TYPE DECIMAL(10,1);`,
+      errors: [{ messageId: "narrowing", message: "from numeric(10,2) to numeric(10,1)" }],
+    },
+    {
+      name: "text to int with a USING cast can fail on any row",
+      history: [USERS],
+      sql: `ALTER TABLE "User" ALTER COLUMN "bio" SET DATA TYPE INTEGER USING ("bio"::integer);`,
+      errors: [{ messageId: "narrowing", message: 'from text to int4 USING ("bio"::integer)' }],
+    },
+    {
+      name: "an arbitrary USING expression",
+      history: [USERS],
+      sql: `ALTER TABLE "User" ALTER COLUMN "balance" TYPE INTEGER USING ("balance" * 100)::integer;`,
+      errors: [{ messageId: "narrowing" }],
+    },
+    {
+      name: "timestamp to timestamptz AT TIME ZONE (as hoppscotch does): lossless, still a rewrite",
+      history: [USERS],
+      sql: `-- AlterTable\nALTER TABLE "User" ALTER COLUMN "loggedIn" SET DATA TYPE TIMESTAMPTZ(3) USING "loggedIn" AT TIME ZONE 'UTC';`,
+      errors: [{ messageId: "rewrite", message: "from timestamp(3) to timestamptz(3) USING \"loggedIn\" AT TIME ZONE 'UTC'" }],
+    },
+    {
+      name: "two clauses, two findings",
+      history: [USERS],
+      sql: `ALTER TABLE "User" ALTER COLUMN "age" SET DATA TYPE BIGINT,\nALTER COLUMN "name" SET DATA TYPE VARCHAR(50);`,
+      errors: [
+        { messageId: "rewrite", line: 1 },
+        { messageId: "narrowing", line: 2 },
+      ],
+    },
+    {
+      name: "a column of a table the history does not know",
+      sql: `ALTER TABLE "legacy" ALTER COLUMN "code" TYPE VARCHAR(10);`,
+      errors: [{ messageId: "narrowing", message: "from its previous type (unknown to the history) to varchar(10)" }],
+    },
+  ],
+});

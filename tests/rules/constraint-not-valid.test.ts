@@ -1,0 +1,83 @@
+import { RuleTester } from "../../src/testing/rule-tester.js";
+import rule from "../../rules/constraint-not-valid.js";
+
+const USERS = `-- CreateTable
+CREATE TABLE "User" (
+    "id" SERIAL NOT NULL,
+    "email" TEXT NOT NULL,
+    "age" INTEGER,
+    CONSTRAINT "User_pkey" PRIMARY KEY ("id")
+);`;
+const POSTS = `-- CreateTable
+CREATE TABLE "Post" (
+    "id" SERIAL NOT NULL,
+    "title" TEXT NOT NULL,
+    "authorId" INTEGER NOT NULL,
+    CONSTRAINT "Post_pkey" PRIMARY KEY ("id")
+);`;
+const FK = `ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE`;
+
+new RuleTester().run(rule, {
+  valid: [
+    { name: "Prisma's foreign key on a table created in the same migration", history: [USERS], sql: `${POSTS}\n\n-- AddForeignKey\n${FK};` },
+    { name: "NOT VALID on an existing table", history: [USERS, POSTS], sql: `${FK} NOT VALID;` },
+    { name: "VALIDATE in a later migration", history: [USERS, POSTS, `${FK} NOT VALID;`], sql: `ALTER TABLE "Post" VALIDATE CONSTRAINT "Post_authorId_fkey";` },
+    { name: "a CHECK added NOT VALID", history: [USERS], sql: `ALTER TABLE "User" ADD CONSTRAINT "User_age_check" CHECK ("age" >= 0) NOT VALID;` },
+    {
+      name: "VALIDATE after COMMIT under Prisma 7.4+ (statements run one by one)",
+      history: [USERS, POSTS],
+      prismaVersion: "7.4.0",
+      sql: `${FK} NOT VALID;\nALTER TABLE "Post" VALIDATE CONSTRAINT "Post_authorId_fkey";`,
+    },
+    { name: "a UNIQUE constraint is unique-constraint's business", history: [USERS], sql: `ALTER TABLE "User" ADD CONSTRAINT "User_email_key" UNIQUE ("email");` },
+  ],
+  invalid: [
+    {
+      name: "Prisma's foreign key for a new relation on an existing table",
+      history: [USERS, POSTS.replace(`"authorId" INTEGER NOT NULL,\n`, "")],
+      sql: `-- AlterTable
+ALTER TABLE "Post" ADD COLUMN     "authorId" INTEGER;
+
+-- AddForeignKey
+${FK};`,
+      errors: [
+        {
+          messageId: "validates",
+          line: 5,
+          column: 20,
+          message: 'Adds foreign key "Post_authorId_fkey" to "Post" without NOT VALID: Postgres checks every existing row of "Post" while holding SHARE ROW EXCLUSIVE on "Post" and "User", which blocks writes on "Post" and "User" until the scan finishes',
+        },
+      ],
+    },
+    {
+      name: "a CHECK constraint on an existing table",
+      history: [USERS],
+      sql: `ALTER TABLE "User" ADD CONSTRAINT "User_age_check" CHECK ("age" >= 0);`,
+      errors: [{ messageId: "validates", message: 'Adds CHECK constraint "User_age_check" to "User" without NOT VALID: Postgres checks every existing row of "User" while holding ACCESS EXCLUSIVE on "User", which blocks reads and writes on "User"' }],
+    },
+    {
+      name: "a column added with an inline REFERENCES",
+      history: [USERS, `CREATE TABLE "Comment" ("id" SERIAL NOT NULL, "body" TEXT);`],
+      sql: `ALTER TABLE "Comment" ADD COLUMN "authorId" INTEGER REFERENCES "User"("id");`,
+      errors: [{ messageId: "validates", message: 'ACCESS EXCLUSIVE on "Comment" and SHARE ROW EXCLUSIVE on "User"' }],
+    },
+    {
+      name: "VALIDATE in the same file as the NOT VALID add (script-transaction runner)",
+      history: [USERS, POSTS],
+      sql: `${FK} NOT VALID;\nALTER TABLE "Post" VALIDATE CONSTRAINT "Post_authorId_fkey";`,
+      errors: [{ messageId: "sameTransaction", line: 2, message: "the same migration file, which Prisma runs as one transaction" }],
+    },
+    {
+      name: "VALIDATE inside the same BEGIN block under Prisma 7.4+",
+      history: [USERS],
+      prismaVersion: "7.4.0",
+      sql: `BEGIN;\nALTER TABLE "User" ADD CONSTRAINT "User_age_check" CHECK ("age" >= 0) NOT VALID;\nALTER TABLE "User" VALIDATE CONSTRAINT "User_age_check";\nCOMMIT;`,
+      errors: [{ messageId: "sameTransaction", line: 3, message: 'inside the same BEGIN ... COMMIT block): the lock the ADD took (ACCESS EXCLUSIVE on "User") is held' }],
+    },
+    {
+      name: "a table the history does not know",
+      sql: `ALTER TABLE "orders" ADD CONSTRAINT "orders_customer_fkey" FOREIGN KEY ("customer_id") REFERENCES "customers"("id");`,
+      errors: [{ messageId: "validates" }],
+    },
+  ],
+});

@@ -1,0 +1,95 @@
+import { RuleTester } from "../../src/testing/rule-tester.js";
+import rule from "../../rules/lock-timeout.js";
+
+const USERS = `-- CreateTable
+CREATE TABLE "User" (
+    "id" SERIAL NOT NULL,
+    "email" TEXT NOT NULL,
+    "name" TEXT,
+    CONSTRAINT "User_pkey" PRIMARY KEY ("id")
+);
+-- CreateIndex
+CREATE INDEX "User_name_idx" ON "User"("name");`;
+
+const POSTS = `-- CreateTable
+CREATE TABLE "Post" (
+    "id" SERIAL NOT NULL,
+    "title" TEXT NOT NULL,
+    "authorId" INTEGER NOT NULL,
+    CONSTRAINT "Post_pkey" PRIMARY KEY ("id")
+);`;
+
+new RuleTester().run(rule, {
+  valid: [
+    { name: "Prisma's first migration: only new tables", sql: `${USERS}\n${POSTS}\n-- AddForeignKey\nALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE;` },
+    { name: "SET lock_timeout at the top", history: [USERS], sql: `SET lock_timeout = '5s';\n-- AlterTable\nALTER TABLE "User" ADD COLUMN "age" INTEGER;` },
+    { name: "SET LOCAL inside the block", history: [USERS], sql: `BEGIN;\nSET LOCAL lock_timeout = '3s';\nSET LOCAL statement_timeout = '30s';\nALTER TABLE "User" DROP COLUMN "name";\nCOMMIT;` },
+    { name: "SET LOCAL outside a block holds for the whole file when Prisma runs it as one script", history: [USERS], sql: `SET LOCAL lock_timeout = '5s';\nALTER TABLE "User" ADD COLUMN "age" INTEGER;` },
+    { name: "locks that do not block writes: CREATE INDEX CONCURRENTLY, UPDATE", history: [USERS], sql: `CREATE INDEX CONCURRENTLY "User_email_idx" ON "User"("email");\nUPDATE "User" SET "name" = 'x' WHERE "name" IS NULL;` },
+    { name: "a defensive DROP TABLE IF EXISTS of a table no migration created", sql: `DROP TABLE IF EXISTS "events"."run_executions";\nCREATE TABLE "events"."run_executions" ("id" TEXT);` },
+    { name: "an enum value: no table lock", history: [`CREATE TYPE "Role" AS ENUM ('USER');`], sql: `-- AlterEnum\nALTER TYPE "Role" ADD VALUE 'ADMIN';` },
+  ],
+  invalid: [
+    {
+      name: "Prisma's ALTER TABLE on an existing table",
+      history: [USERS],
+      sql: `-- AlterTable\nALTER TABLE "User" ADD COLUMN     "age" INTEGER;`,
+      errors: [{ messageId: "missing", line: 2, column: 20, message: 'Takes an ACCESS EXCLUSIVE lock on "User" with no lock_timeout set (1 unguarded statement' }],
+    },
+    {
+      name: "reported once, at the first statement, with the count",
+      history: [USERS, POSTS],
+      sql: `-- DropIndex\nDROP INDEX "User_name_idx";\n\n-- AlterTable\nALTER TABLE "User" ALTER COLUMN "name" SET NOT NULL;\n\n-- AddForeignKey\nALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE;`,
+      errors: [{ messageId: "missing", line: 2, message: "(3 unguarded statements in this migration" }],
+    },
+    {
+      name: "a new table's foreign key locks the existing table it references",
+      history: [USERS],
+      sql: `${POSTS}\n-- AddForeignKey\nALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE;`,
+      errors: [{ messageId: "missing", line: 9, message: 'a SHARE ROW EXCLUSIVE lock on "User"' }],
+    },
+    {
+      name: "lock_timeout = 0 disables the timeout",
+      history: [USERS],
+      sql: `SET lock_timeout = 0;\nALTER TABLE "User" DROP COLUMN "name";`,
+      errors: [{ messageId: "missing", line: 2 }],
+    },
+    {
+      name: "lock_timeout = '0' disables it too",
+      history: [USERS],
+      sql: `SET lock_timeout TO '0';\nCREATE INDEX "User_email_idx" ON "User"("email");`,
+      errors: [{ messageId: "missing", line: 2, message: "a SHARE lock" }],
+    },
+    {
+      name: "a SET after the statement is too late",
+      history: [USERS],
+      sql: `ALTER TABLE "User" DROP COLUMN "name";\nSET lock_timeout = '5s';`,
+      errors: [{ messageId: "missing", line: 1 }],
+    },
+    {
+      name: "SET LOCAL ends with the block's COMMIT",
+      history: [USERS],
+      sql: `BEGIN;\nSET LOCAL lock_timeout = '5s';\nALTER TABLE "User" ADD COLUMN "age" INTEGER;\nCOMMIT;\nALTER TABLE "User" DROP COLUMN "name";`,
+      errors: [{ messageId: "missing", line: 5 }],
+    },
+    {
+      name: "RESET lock_timeout",
+      history: [USERS],
+      sql: `SET lock_timeout = '5s';\nRESET lock_timeout;\nALTER TABLE "User" DROP COLUMN "name";`,
+      errors: [{ messageId: "missing", line: 3 }],
+    },
+    {
+      name: "SET LOCAL outside a block does nothing when Prisma sends statements one by one (7.4+)",
+      history: [USERS],
+      prismaVersion: "7.4.0",
+      sql: `SET LOCAL lock_timeout = '5s';\nALTER TABLE "User" ADD COLUMN "age" INTEGER;`,
+      errors: [{ messageId: "missing", line: 2 }],
+    },
+    {
+      name: "statement_timeout alone does not count",
+      history: [USERS],
+      sql: `SET statement_timeout = '30s';\nLOCK TABLE "User" IN SHARE MODE;`,
+      errors: [{ messageId: "missing", line: 2, message: "(writes stop)" }],
+    },
+  ],
+});

@@ -1,0 +1,102 @@
+import { RuleTester } from "../../src/testing/rule-tester.js";
+import rule from "../../rules/prisma-warning.js";
+
+const USERS = `-- CreateTable
+CREATE TABLE "User" (
+    "id" SERIAL NOT NULL,
+    "email" TEXT NOT NULL,
+    "name" TEXT,
+    "legacyId" TEXT,
+    CONSTRAINT "User_pkey" PRIMARY KEY ("id")
+);
+CREATE TABLE "Coupon" ("id" SERIAL NOT NULL, CONSTRAINT "Coupon_pkey" PRIMARY KEY ("id"));
+CREATE TYPE "Role" AS ENUM ('USER', 'ADMIN', 'GUEST');
+ALTER TABLE "User" ADD COLUMN "role" "Role" NOT NULL DEFAULT 'USER';`;
+
+const warnings = (...lines: string[]) => `/*\n  Warnings:\n\n${lines.map((l) => `  - ${l}`).join("\n")}\n\n*/`;
+const DROP_NAME = "You are about to drop the column `name` on the `User` table. All the data in the column will be lost.";
+const UNIQUE_EMAIL = "A unique constraint covering the columns `[email]` on the table `User` will be added. If there are existing duplicate values, this will fail.";
+const PK = "The primary key for the `User` table will be changed. If it partially fails, the table could be left without primary key constraint.";
+const PK_SQL = `-- AlterTable
+ALTER TABLE "User" DROP CONSTRAINT "User_pkey",
+ADD CONSTRAINT "User_pkey" PRIMARY KEY ("email");`;
+
+new RuleTester().run(rule, {
+  valid: [
+    { name: "Prisma's drop-column warning with its statement (destructive-change reports it)", history: [USERS], sql: `${warnings(DROP_NAME)}\n-- AlterTable\nALTER TABLE "User" DROP COLUMN "name";` },
+    {
+      name: "every covered kind with its statement",
+      history: [USERS],
+      sql: `${warnings(
+        "You are about to drop the `Coupon` table. If the table is not empty, all the data it contains will be lost.",
+        "Added the required column `age` to the `User` table without a default value. This is not possible if the table is not empty.",
+        UNIQUE_EMAIL,
+        "Made the column `name` on table `User` required. This step will fail if there are existing NULL values in that column.",
+        "You are about to alter the column `legacyId` on the `User` table. The data in that column could be lost. The data in that column will be cast from `Text` to `Integer`.",
+      )}
+-- AlterTable
+ALTER TABLE "User" ADD COLUMN     "age" INTEGER NOT NULL,
+ALTER COLUMN "name" SET NOT NULL,
+ALTER COLUMN "legacyId" SET DATA TYPE INTEGER USING "legacyId"::integer;
+
+-- DropTable
+DROP TABLE "Coupon";
+
+-- CreateIndex
+CREATE UNIQUE INDEX "User_email_key" ON "User"("email");`,
+    },
+    {
+      name: "Prisma's enum value removal",
+      history: [USERS],
+      sql: `${warnings("The values [GUEST] on the enum `Role` will be removed. If these variants are still used in the database, this will fail.")}
+-- AlterEnum
+BEGIN;
+CREATE TYPE "Role_new" AS ENUM ('USER', 'ADMIN');
+ALTER TABLE "User" ALTER COLUMN "role" DROP DEFAULT;
+ALTER TABLE "User" ALTER COLUMN "role" TYPE "Role_new" USING ("role"::text::"Role_new");
+ALTER TYPE "Role" RENAME TO "Role_old";
+ALTER TYPE "Role_new" RENAME TO "Role";
+DROP TYPE "Role_old";
+ALTER TABLE "User" ALTER COLUMN "role" SET DEFAULT 'USER';
+COMMIT;`,
+    },
+    { name: "a unique constraint added with ADD CONSTRAINT instead of the index", history: [USERS], sql: `${warnings(UNIQUE_EMAIL)}\nALTER TABLE "User" ADD CONSTRAINT "User_email_key" UNIQUE ("email");` },
+    { name: "a drop without a Warnings block is destructive-change's alone", history: [USERS], sql: `ALTER TABLE "User" DROP COLUMN "name";` },
+    { name: "a primary key change when the whole file is one transaction (Prisma up to 7.3)", history: [USERS], sql: `${warnings(PK)}\n${PK_SQL}` },
+    { name: "a primary key change inside BEGIN ... COMMIT with Prisma 7.4", history: [USERS], prismaVersion: "7.4.0", sql: `${warnings(PK)}\nBEGIN;\n${PK_SQL}\nCOMMIT;` },
+    { name: "hand-written lines Prisma never writes are left alone", history: [USERS], sql: `${warnings("THIS IS BREAKING")}\nALTER TABLE "User" ADD COLUMN "age" INTEGER;` },
+  ],
+  invalid: [
+    {
+      name: "a warning whose statement was edited away",
+      history: [USERS],
+      sql: `${warnings(UNIQUE_EMAIL)}\n-- DropIndex\nDROP INDEX IF EXISTS "User_email_idx";`,
+      errors: [{ messageId: "stale", line: 4, column: 3, message: "Prisma warned \"A unique constraint covering the columns `[email]` on the table `User` will be added." }],
+    },
+    {
+      name: "a drop added by hand under Prisma's block",
+      history: [USERS],
+      sql: `${warnings(DROP_NAME)}\n-- AlterTable\nALTER TABLE "User" DROP COLUMN "name",\nDROP COLUMN "legacyId";`,
+      errors: [{ messageId: "unmentioned", line: 9, column: 1, message: 'Dropping column "legacyId" of "User" is not among the warnings' }],
+    },
+    {
+      name: "a table dropped by hand under the block",
+      history: [USERS],
+      sql: `${warnings(DROP_NAME)}\nALTER TABLE "User" DROP COLUMN "name";\nDROP TABLE "Coupon";`,
+      errors: [{ messageId: "unmentioned", line: 8, message: 'Dropping table "Coupon"' }],
+    },
+    {
+      name: "a primary key change run statement by statement (Prisma 7.4+)",
+      history: [USERS],
+      prismaVersion: "7.4.0",
+      sql: `${warnings(PK)}\n${PK_SQL}`,
+      errors: [{ messageId: "primaryKey", line: 8, column: 20, message: "left without a primary key" }],
+    },
+    {
+      name: "one stale and one matching warning",
+      history: [USERS],
+      sql: `${warnings(DROP_NAME, "You are about to drop the column `legacyId` on the `User` table. All the data in the column will be lost.")}\nALTER TABLE "User" DROP COLUMN "name";`,
+      errors: [{ messageId: "stale", line: 5, message: "`legacyId`" }],
+    },
+  ],
+});

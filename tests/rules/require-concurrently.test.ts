@@ -1,0 +1,73 @@
+import { RuleTester } from "../../src/testing/rule-tester.js";
+import rule from "../../rules/require-concurrently.js";
+
+const POSTS = `-- CreateTable
+CREATE TABLE "Post" (
+    "id" SERIAL NOT NULL,
+    "title" TEXT NOT NULL,
+    "authorId" INTEGER NOT NULL,
+    CONSTRAINT "Post_pkey" PRIMARY KEY ("id")
+);`;
+const INDEX = `-- CreateIndex\nCREATE INDEX "Post_authorId_idx" ON "Post"("authorId");`;
+
+new RuleTester().run(rule, {
+  valid: [
+    { name: "Prisma's index on a table created in the same migration", sql: `${POSTS}\n\n${INDEX}` },
+    { name: "CREATE INDEX CONCURRENTLY, alone in its file", history: [POSTS], sql: `CREATE INDEX CONCURRENTLY "Post_authorId_idx" ON "Post"("authorId");` },
+    { name: "DROP INDEX CONCURRENTLY", history: [POSTS, INDEX], sql: `DROP INDEX CONCURRENTLY "Post_authorId_idx";` },
+    { name: "dropping an index created in the same migration", history: [POSTS], sql: `CREATE INDEX CONCURRENTLY "Post_authorId_idx" ON "Post"("authorId");\nDROP INDEX "Post_authorId_idx";` },
+    { name: "DROP INDEX IF EXISTS of an index the history never created", history: [POSTS], sql: `DROP INDEX IF EXISTS "legacy_idx";` },
+    { name: "a unique index is unique-constraint's", history: [POSTS], sql: `CREATE UNIQUE INDEX "Post_title_key" ON "Post"("title");` },
+    { name: "REINDEX ... CONCURRENTLY", history: [POSTS, INDEX], sql: `REINDEX INDEX CONCURRENTLY "Post_authorId_idx";` },
+    { name: "a materialized view created in the same migration", sql: `CREATE MATERIALIZED VIEW "PostStats" AS SELECT 1 AS n WITH NO DATA;\nREFRESH MATERIALIZED VIEW "PostStats";` },
+    { name: "DETACH PARTITION CONCURRENTLY", sql: `ALTER TABLE "events" DETACH PARTITION "events_2023" CONCURRENTLY;` },
+  ],
+  invalid: [
+    {
+      name: "Prisma's @@index on an existing table",
+      history: [POSTS],
+      sql: INDEX,
+      errors: [
+        {
+          messageId: "createIndex",
+          line: 2,
+          column: 1,
+          message: 'CREATE INDEX "Post_authorId_idx" without CONCURRENTLY holds a SHARE lock on "Post" for the whole index build, which blocks writes (INSERT, UPDATE, DELETE) until it finishes; reads continue.',
+        },
+      ],
+    },
+    {
+      name: "Prisma's DROP INDEX of an index made earlier",
+      history: [POSTS, INDEX],
+      sql: `-- DropIndex\nDROP INDEX "Post_authorId_idx";`,
+      errors: [{ messageId: "dropIndex", line: 2, message: 'DROP INDEX "Post_authorId_idx" without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on "Post"' }],
+    },
+    {
+      name: "DROP INDEX of an index the history does not know",
+      sql: `DROP INDEX "legacy_idx";`,
+      errors: [{ messageId: "dropIndex", message: "lock on its table" }],
+    },
+    {
+      name: "hand-written multi-column index with a method and a partial predicate",
+      history: [POSTS],
+      sql: `CREATE INDEX "Post_title_trgm" ON "Post" USING gin ("title" gin_trgm_ops) WHERE "authorId" > 0;`,
+      errors: [{ messageId: "createIndex" }],
+    },
+    {
+      name: "REINDEX TABLE",
+      history: [POSTS],
+      sql: `REINDEX TABLE "Post";`,
+      errors: [{ messageId: "reindex", message: 'REINDEX TABLE "Post" without CONCURRENTLY rebuilds under a SHARE lock on "Post"' }],
+    },
+    {
+      name: "REFRESH MATERIALIZED VIEW of an existing view",
+      sql: `REFRESH MATERIALIZED VIEW "PostStats";`,
+      errors: [{ messageId: "refresh", message: 'every read of "PostStats" is blocked' }],
+    },
+    {
+      name: "DETACH PARTITION",
+      sql: `ALTER TABLE "events" DETACH PARTITION "events_2023";`,
+      errors: [{ messageId: "detach", message: 'ACCESS EXCLUSIVE lock on "events"' }],
+    },
+  ],
+});

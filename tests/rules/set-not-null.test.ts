@@ -1,0 +1,85 @@
+import { RuleTester } from "../../src/testing/rule-tester.js";
+import rule from "../../rules/set-not-null.js";
+
+const USERS = `-- CreateTable
+CREATE TABLE "User" (
+    "id" SERIAL NOT NULL,
+    "email" TEXT NOT NULL,
+    "name" TEXT,
+    CONSTRAINT "User_pkey" PRIMARY KEY ("id")
+);`;
+const CHECK_ADDED = `ALTER TABLE "User" ADD CONSTRAINT "User_name_not_null" CHECK ("name" IS NOT NULL) NOT VALID;`;
+const CHECK_VALIDATED = `ALTER TABLE "User" VALIDATE CONSTRAINT "User_name_not_null";`;
+
+new RuleTester().run(rule, {
+  valid: [
+    { name: "a table created in the same migration", sql: `${USERS}\nALTER TABLE "User" ALTER COLUMN "name" SET NOT NULL;` },
+    { name: "already NOT NULL: a no-op", history: [USERS], sql: `ALTER TABLE "User" ALTER COLUMN "email" SET NOT NULL;` },
+    {
+      name: "the safe path: a CHECK added NOT VALID and validated in earlier migrations (Postgres 12+)",
+      history: [USERS, CHECK_ADDED, CHECK_VALIDATED],
+      sql: `-- AlterTable\nALTER TABLE "User" ALTER COLUMN "name" SET NOT NULL;\nALTER TABLE "User" DROP CONSTRAINT "User_name_not_null";`,
+    },
+    {
+      name: "a validated check added in the same migration, hand-named",
+      history: [USERS],
+      sql: `ALTER TABLE "User" ADD CONSTRAINT "name_present" CHECK ("name" IS NOT NULL);\nALTER TABLE "User" ALTER COLUMN "name" SET NOT NULL;`,
+    },
+  ],
+  invalid: [
+    {
+      name: "Prisma's SET NOT NULL under its Warnings block",
+      history: [USERS],
+      sql: `/*
+  Warnings:
+
+  - Made the column \`name\` on table \`User\` required, but there are existing NULL values.
+
+*/
+-- AlterTable
+ALTER TABLE "User" ALTER COLUMN "name" SET NOT NULL;`,
+      errors: [
+        {
+          messageId: "setNotNull",
+          line: 8,
+          column: 20,
+          message: 'SET NOT NULL on "User"."name" scans every row of "User" under an ACCESS EXCLUSIVE lock, which blocks reads and writes until the scan finishes, and the migration fails if any row holds NULL',
+        },
+      ],
+    },
+    {
+      name: "the check is still NOT VALID",
+      history: [USERS, CHECK_ADDED],
+      sql: `ALTER TABLE "User" ALTER COLUMN "name" SET NOT NULL;`,
+      errors: [{ messageId: "setNotNull" }],
+    },
+    {
+      name: "a validated check on another column does not count",
+      history: [USERS, `ALTER TABLE "User" ADD CONSTRAINT "User_email_not_null" CHECK ("email" IS NOT NULL);`],
+      sql: `ALTER TABLE "User" ALTER COLUMN "name" SET NOT NULL;`,
+      errors: [{ messageId: "setNotNull" }],
+    },
+    {
+      name: "a validated check of another kind does not count",
+      history: [USERS],
+      sql: `ALTER TABLE "User" ADD CONSTRAINT "User_name_len" CHECK (length("name") > 0);\nALTER TABLE "User" ALTER COLUMN "name" SET NOT NULL;`,
+      errors: [{ messageId: "setNotNull", line: 2 }],
+    },
+    {
+      name: "before Postgres 12 the validated check does not help",
+      history: [USERS, CHECK_ADDED, CHECK_VALIDATED],
+      config: { postgresVersion: 11 },
+      sql: `ALTER TABLE "User" ALTER COLUMN "name" SET NOT NULL;`,
+      errors: [{ messageId: "setNotNull" }],
+    },
+    {
+      name: "several columns in one Prisma statement",
+      history: [USERS],
+      sql: `-- AlterTable\nALTER TABLE "User" ALTER COLUMN "name" SET NOT NULL,\nALTER COLUMN "id" DROP DEFAULT;\nALTER TABLE "Team" ALTER COLUMN "slug" SET NOT NULL;`,
+      errors: [
+        { messageId: "setNotNull", line: 2 },
+        { messageId: "setNotNull", line: 4, message: '"Team"."slug"' },
+      ],
+    },
+  ],
+});

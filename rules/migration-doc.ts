@@ -1,6 +1,6 @@
 import { defineRule } from "../src/engine/rule.js";
 import type { SqlComment, Statement } from "../src/types.js";
-import { riskOf } from "./missing-rollback.js";
+import { riskOf } from "../src/engine/risk.js";
 
 /** Comments Prisma writes itself: `-- CreateTable` headers, the empty-migration line and the enum note. */
 const PRISMA_HEADER = /^\s*[A-Z][A-Za-z]+\s*$/;

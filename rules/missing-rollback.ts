@@ -1,7 +1,6 @@
-import { readFileSync } from "node:fs";
 import path from "node:path";
-import { defineRule, formatName, type RuleContext } from "../src/engine/rule.js";
-import { isStrongLock } from "../src/model/locks.js";
+import { defineRule } from "../src/engine/rule.js";
+import { riskOf } from "../src/engine/risk.js";
 import type { Statement } from "../src/types.js";
 
 interface Options {
@@ -41,35 +40,9 @@ export default defineRule<Options>({
       "Migration:exit"({ entry, file }) {
         if (context.options.only !== "all" && !risk) return;
         if (entry.downPath || file.comments.some((c) => ROLLBACK_COMMENT.test(c.text))) return;
-        if (entry.extraFiles.some((f) => ROLLBACK_FILE.test(path.basename(f)) || (README.test(path.basename(f)) && mentionsRollback(f)))) return;
+        if (entry.extraFiles.some((f) => ROLLBACK_FILE.test(path.basename(f)) || (README.test(path.basename(f)) && MENTIONS_ROLLBACK.test(entry.extraTexts?.[f] ?? "")))) return;
         context.report({ range: file.rangeOf(0, 0), messageId: risk ? "risky" : "any", data: { risk: risk ?? "", folder: `prisma/migrations/${entry.name}` } });
       },
     };
   },
 });
-
-function mentionsRollback(file: string): boolean {
-  try {
-    return MENTIONS_ROLLBACK.test(readFileSync(file, "utf8"));
-  } catch {
-    return false;
-  }
-}
-
-const HELD_FOR = { scan: "a full scan", rewrite: "a full rewrite", "index-build": "an index build", data: "the data change", instant: "" } as const;
-
-/** Why a statement is risky: it destroys data, or holds a write-blocking lock on an existing table for longer than an instant. */
-export function riskOf(context: RuleContext<any>, statement: Statement): string | null { // eslint-disable-line @typescript-eslint/no-explicit-any
-  for (const op of statement.operations) {
-    if (op.kind === "drop-table" && context.existedBefore(op.table) && !(op.ifExists && !context.table(op.table))) return `drops table "${formatName(op.table)}"`;
-    if (op.kind === "drop-column" && context.existedBefore(op.table) && context.catalog.getColumn(op.table, op.column)?.addedIn !== context.migration.index) return `drops column "${op.column}" of "${formatName(op.table)}"`;
-    if (op.kind === "truncate" && op.tables.some((t) => context.existedBefore(t))) return `truncates ${op.tables.map((t) => `"${formatName(t)}"`).join(", ")}`;
-    if (op.kind === "data-change" && op.action === "delete" && context.existedBefore(op.table)) return `deletes rows of "${formatName(op.table)}"`;
-    if (op.kind === "drop-schema") return `drops schema "${op.schema}"`;
-    // a constraint or index on a table created in this migration scans nothing that holds data
-    if ("table" in op && op.table && !context.existedBefore(op.table)) continue;
-    const lock = context.locks(op).find((l) => isStrongLock(l.mode) && l.duration !== "instant" && context.existedBefore(l.table));
-    if (lock) return `holds ${/^[AE]/.test(lock.mode) ? "an" : "a"} ${lock.mode} lock on "${formatName(lock.table)}" for ${HELD_FOR[lock.duration]}`;
-  }
-  return null;
-}

@@ -1,5 +1,5 @@
 import { defineRule } from "../src/engine/rule.js";
-import { columnVisitors } from "./prefer-timestamptz.js";
+import { columnVisitors } from "../src/engine/columns.js";
 
 const SMALL = new Set(["int4", "int2", "serial", "serial4", "smallserial", "serial2"]);
 const SERIAL = new Set(["serial", "serial4", "smallserial", "serial2"]);

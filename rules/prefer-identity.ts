@@ -1,5 +1,5 @@
 import { defineRule } from "../src/engine/rule.js";
-import { columnVisitors } from "./prefer-timestamptz.js";
+import { columnVisitors } from "../src/engine/columns.js";
 
 const SERIAL: Record<string, string> = { serial: "integer", serial4: "integer", bigserial: "bigint", serial8: "bigint", smallserial: "smallint", serial2: "smallint" };
 

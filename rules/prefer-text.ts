@@ -1,5 +1,5 @@
 import { defineRule } from "../src/engine/rule.js";
-import { columnVisitors } from "./prefer-timestamptz.js";
+import { columnVisitors } from "../src/engine/columns.js";
 
 export default defineRule({
   meta: {

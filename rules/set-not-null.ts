@@ -1,7 +1,5 @@
-import fs from "node:fs";
 import path from "node:path";
 import { defineRule, formatName, type RuleContext } from "../src/engine/rule.js";
-import type { ConstraintState } from "../src/history/catalog.js";
 import type { QualifiedName } from "../src/types.js";
 
 /** Help before Postgres 12, where SET NOT NULL cannot use a validated check. */
@@ -42,30 +40,9 @@ export default defineRule({
   },
 });
 
-/**
- * Is there a validated CHECK ("col" IS NOT NULL) on the table? The catalog keeps no check expressions, so the
- * text of the statement that added each validated check is read: from this migration, or from the earlier
- * migration.sql on disk; when neither is at hand, a name like "User_name_not_null" is taken as the sign.
- */
+/** Is there a validated CHECK ("col" IS NOT NULL) on the table (the history keeps each check's expression)? */
 function hasValidatedNotNullCheck(context: RuleContext, table: QualifiedName, column: string): boolean {
   const quoted = column.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  const isNotNull = new RegExp(`"?${quoted}"?\\s+IS\\s+NOT\\s+NULL`, "i");
-  const checks = [...(context.table(table)?.constraints.values() ?? [])].filter((c) => c.kind === "check" && !c.notValid);
-  return checks.some((c) => {
-    const text = checkText(context, c);
-    return text !== null ? isNotNull.test(text) : c.name.toLowerCase().includes(column.toLowerCase()) && /not_?null|nn\b/i.test(c.name);
-  });
-}
-
-function checkText(context: RuleContext, c: ConstraintState): string | null {
-  let source: string | null = null;
-  if (c.addedIn === context.migration.index) source = context.migration.file.text;
-  else {
-    const name = context.migrationName(c.addedIn);
-    const file = name ? path.join(path.dirname(context.migration.entry.dir), name, "migration.sql") : null;
-    source = file && fs.existsSync(file) ? fs.readFileSync(file, "utf8") : null;
-  }
-  if (source === null) return null;
-  const quotedName = c.name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  return new RegExp(`CONSTRAINT\\s+"?${quotedName}"?\\s+CHECK\\s*\\(([^;]*)`, "i").exec(source)?.[1] ?? null;
+  const isNotNull = new RegExp(`^\\(*\\s*"?${quoted}"?\\s+IS\\s+NOT\\s+NULL\\s*\\)*$`, "i");
+  return [...(context.table(table)?.constraints.values() ?? [])].some((c) => c.kind === "check" && !c.notValid && c.expression !== null && isNotNull.test(c.expression.trim()));
 }

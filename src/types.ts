@@ -108,6 +108,8 @@ export interface ConstraintSpec {
   notValid: boolean;
   /** `ADD CONSTRAINT ... UNIQUE/PRIMARY KEY USING INDEX "idx"`. */
   usingIndex: string | null;
+  /** CHECK constraints: the expression as written, e.g. `("email" IS NOT NULL)`; null for other kinds. */
+  expression: string | null;
   references: { table: QualifiedName; columns: string[]; onDelete: string | null; onUpdate: string | null } | null;
 }
 
@@ -207,6 +209,8 @@ export interface MigrationEntry {
   downPath: string | null;
   /** Other files in the folder (README.md and the like), absolute. */
   extraFiles: string[];
+  /** Text of the small text files among `extraFiles` (`.md`, `.txt`, `.sql`, up to 256 KiB), read by the engine so rules never do I/O. */
+  extraTexts?: Record<string, string>;
 }
 
 /** How `prisma migrate deploy` executes a migration file; see docs/runner-model.md. */

@@ -24,6 +24,8 @@ export interface ConstraintState {
   columns: string[];
   /** Still NOT VALID (added NOT VALID and not validated since). */
   notValid: boolean;
+  /** CHECK constraints: the expression as written; null otherwise. */
+  expression: string | null;
   addedIn: number;
 }
 
@@ -121,7 +123,7 @@ export class Catalog implements CatalogView {
         if (op.ifNotExists && this.getTable(op.table)) return;
         const table = this.newTable(op.table, migrationIndex);
         for (const column of op.columns) table.columns.set(column.name, columnState(column, migrationIndex));
-        for (const constraint of op.constraints) this.addConstraint(table, constraint.name, constraint.kind, constraint.columns, constraint.notValid, migrationIndex);
+        for (const constraint of op.constraints) this.addConstraint(table, constraint.name, constraint.kind, constraint.columns, constraint.notValid, migrationIndex, constraint.expression);
         for (const column of op.columns) {
           if (column.primaryKey) this.addConstraint(table, `${table.name}_pkey`, "primary-key", [column.name], false, migrationIndex);
         }
@@ -201,7 +203,7 @@ export class Catalog implements CatalogView {
       case "add-constraint": {
         const table = this.tableFor(op.table);
         const c = op.constraint;
-        this.addConstraint(table, c.name ?? `${table.name}_${c.columns.join("_")}_${c.kind}`, c.kind, c.columns, c.notValid, migrationIndex);
+        this.addConstraint(table, c.name ?? `${table.name}_${c.columns.join("_")}_${c.kind}`, c.kind, c.columns, c.notValid, migrationIndex, c.expression);
         if (c.kind === "primary-key") for (const name of c.columns) { const col = table.columns.get(name); if (col) col.notNull = true; }
         return;
       }
@@ -278,9 +280,9 @@ export class Catalog implements CatalogView {
     return this.getTable(ref) ?? this.newTable(ref, -1);
   }
 
-  private addConstraint(table: TableState, name: string | null, kind: ConstraintKind, columns: string[], notValid: boolean, migrationIndex: number) {
+  private addConstraint(table: TableState, name: string | null, kind: ConstraintKind, columns: string[], notValid: boolean, migrationIndex: number, expression: string | null = null) {
     const key = name ?? `${table.name}_${columns.join("_")}_${kind}`;
-    table.constraints.set(key, { name: key, kind, columns, notValid, addedIn: migrationIndex });
+    table.constraints.set(key, { name: key, kind, columns, notValid, expression, addedIn: migrationIndex });
   }
 }
 

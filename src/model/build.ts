@@ -261,7 +261,7 @@ function createTable(ctx: StatementContext, body: Body): OpInput {
   for (const element of (body.tableElts as unknown[]) ?? []) {
     const [t, b] = unwrap(element);
     if (t === "ColumnDef") columns.push(columnSpec(ctx, b!, ctx.whole));
-    else if (t === "Constraint") constraints.push(constraintSpec(b!));
+    else if (t === "Constraint") constraints.push(constraintSpec(b!, ctx, ctx.whole));
   }
   // table-level PRIMARY KEY makes its columns NOT NULL
   for (const c of constraints) {
@@ -349,14 +349,16 @@ const LOCK_MODES: Record<number, LockMode> = {
 
 const REFERENTIAL_ACTIONS: Record<string, string> = { a: "NO ACTION", r: "RESTRICT", c: "CASCADE", n: "SET NULL", d: "SET DEFAULT" };
 
-function constraintSpec(c: Body): ConstraintSpec {
+function constraintSpec(c: Body, ctx: StatementContext, within: SourceRange): ConstraintSpec {
   const kind = CONSTRAINT_KINDS[c.contype] ?? "other";
+  const at = typeof c.location === "number" && c.location >= 0 ? ctx.toOffset(c.location) : within.start;
   return {
     name: c.conname ?? null,
     kind,
     columns: kind === "foreign-key" ? strings(c.fk_attrs) : strings(c.keys),
     notValid: !!c.skip_validation,
     usingIndex: c.indexname ?? null,
+    expression: kind === "check" ? ctx.expressionAfterKeyword("CHECK", at, within) || null : null,
     references:
       kind === "foreign-key"
         ? {
@@ -399,7 +401,7 @@ function alterTable(ctx: StatementContext, body: Body, make: (input: OpInput) =>
         return alter({ kind: "set-default", default: defaultSpec(cmd.def, ctx.expressionAfterKeyword("DEFAULT", range.start, range)) });
       }
       case "AT_AddConstraint":
-        return withClause({ kind: "add-constraint", table, constraint: constraintSpec(bodyOf(cmd.def, "Constraint") ?? {}) });
+        return withClause({ kind: "add-constraint", table, constraint: constraintSpec(bodyOf(cmd.def, "Constraint") ?? {}, ctx, range) });
       case "AT_DropConstraint":
         return withClause({ kind: "drop-constraint", table, name: column, ifExists: !!cmd.missing_ok, cascade: cmd.behavior === "DROP_CASCADE" });
       case "AT_ValidateConstraint":

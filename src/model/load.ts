@@ -50,9 +50,29 @@ export function readMigrationSources(entries: MigrationEntry[]): MigrationSource
         error = `Cannot read ${entry.upPath}: ${errorMessage(err)}`;
       }
     }
-    chain = createHash("sha1").update(chain).update("\0").update(entry.name).update("\0").update(hash).digest("hex");
+    entry.extraTexts = readExtraTexts(entry.extraFiles);
+    // the folder's other files count too: a down.sql or README changes what rules say about it
+    const extras = JSON.stringify([entry.downPath !== null, entry.extraFiles.map((f) => [f, entry.extraTexts?.[f] ?? null])]);
+    chain = createHash("sha1").update(chain).update("\0").update(entry.name).update("\0").update(hash).update("\0").update(extras).digest("hex");
     return { entry, index, text, error, hash, chain };
   });
+}
+
+const EXTRA_TEXT = /\.(md|markdown|txt|sql)$/i;
+const EXTRA_TEXT_LIMIT = 256 * 1024;
+
+function readExtraTexts(files: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const file of files) {
+    if (!EXTRA_TEXT.test(file)) continue;
+    try {
+      const bytes = readFileSync(file);
+      if (bytes.length <= EXTRA_TEXT_LIMIT) out[file] = decodeText(bytes);
+    } catch {
+      // an unreadable README is not a finding; the rule sees the file without text
+    }
+  }
+  return out;
 }
 
 /** Parses migrations from `fromIndex` on; earlier ones get a statement-less file (text only). */

@@ -1,0 +1,64 @@
+/** Every column definition of a migration (CREATE TABLE, ADD COLUMN, ALTER COLUMN TYPE), for the type-choice rules. */
+import path from "node:path";
+import { formatName, type RuleContext, type RuleVisitors } from "./rule.js";
+import type { ColumnSpec, Operation, QualifiedName, SourceRange, TypeSpec } from "../types.js";
+
+/** A column whose type is being chosen: in CREATE TABLE, ADD COLUMN or ALTER COLUMN TYPE. */
+export interface ColumnSite {
+  op: Operation;
+  table: QualifiedName;
+  column: string;
+  type: TypeSpec;
+  /** The column definition (null for ALTER COLUMN TYPE). */
+  spec: ColumnSpec | null;
+  /** The column is the table's primary key on its own (not part of a composite key). */
+  soleKey: boolean;
+  /** The column's definition in the SQL. */
+  range: SourceRange;
+  /** Data for messages: `table`, `column`, `type`, `field` (" (field User.createdAt, schema.prisma:12)" or ""), `fieldName`. */
+  data: Record<string, string>;
+}
+
+/** Visitors that call `check` for every column definition of the migration (shared by the type-choice rules). */
+export function columnVisitors(context: RuleContext<any>, check: (site: ColumnSite) => void): RuleVisitors { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const visit = (op: Operation, table: QualifiedName, column: string, type: TypeSpec | null, spec: ColumnSpec | null, soleKey: boolean) => {
+    if (!type) return;
+    const field = context.prismaField(table, column);
+    const model = context.prismaModel(table);
+    const where = field && model ? ` (field ${model.name}.${field.name}, ${path.relative(context.project.root, field.location.file)}:${field.location.range.loc.start.line})` : "";
+    const data = { table: formatName(table), column, type: type.text, field: where, fieldName: field?.name ?? column };
+    check({ op, table, column, type, spec, soleKey, range: columnRange(context, op, column), data });
+  };
+  return {
+    "create-table"(op) {
+      const key = op.constraints.find((c) => c.kind === "primary-key")?.columns;
+      for (const c of op.columns) visit(op, op.table, c.name, c.type, c, c.primaryKey || (key?.length === 1 && key[0] === c.name));
+    },
+    "add-column"(op) {
+      visit(op, op.table, op.column.name, op.column.type, op.column, op.column.primaryKey);
+    },
+    "alter-column"(op) {
+      if (op.change.kind !== "set-type") return;
+      const pk = [...(context.table(op.table)?.constraints.values() ?? [])].some((c) => c.kind === "primary-key" && c.columns.length === 1 && c.columns[0] === op.column);
+      visit(op, op.table, op.column, op.change.type, null, pk);
+    },
+  };
+}
+
+/** The line that defines `column` inside a CREATE TABLE (the clause itself for ALTER TABLE). */
+function columnRange(context: RuleContext<any>, op: Operation, column: string): SourceRange { // eslint-disable-line @typescript-eslint/no-explicit-any
+  if (op.kind !== "create-table") return op.range;
+  const { text, range } = op.statement;
+  const open = text.indexOf("(");
+  let at = text.indexOf(`"${column.replace(/"/g, '""')}"`, open);
+  if (at < 0) {
+    const word = new RegExp(`\\b${column.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\b`, "gi");
+    word.lastIndex = open;
+    at = word.exec(text)?.index ?? -1;
+  }
+  if (at < 0) return op.range;
+  const lineEnd = text.indexOf("\n", at);
+  const end = (lineEnd < 0 ? text : text.slice(0, lineEnd)).replace(/[,\s]+$/, "").length;
+  return context.migration.file.rangeOf(range.start + at, range.start + Math.max(end, at + column.length));
+}
+

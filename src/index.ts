@@ -3,6 +3,10 @@
  * no side effects on import, no console output, no process.exit.
  */
 export { lint, runLint, loadConfig } from "./api/lint.js";
+export { lintText } from "./api/lint-text.js";
+export type { LintTextOptions } from "./api/lint-text.js";
+export { loadFormatter, formatterNames } from "./formatters/index.js";
+export type { Formatter, FormatterContext } from "./formatters/index.js";
 export type { LintOptions, LintRun, ProjectReport } from "./api/lint.js";
 export { defineConfig } from "./config/types.js";
 export type { MigrationLintConfig, MigrationLintPlugin, ResolvedConfig, ResolvedRule, RuleSetting } from "./config/types.js";

@@ -6,6 +6,7 @@
 import path from "node:path";
 import { builtinRules } from "../../rules/index.js";
 import { resolveConfig } from "../config/resolve.js";
+import type { RuleModule } from "../engine/rule.js";
 import type { MigrationLintConfig } from "../config/types.js";
 import { lintProject, type LoadedMigration } from "../engine/linter.js";
 import { toResults, type LintMessage, type LintResult } from "../engine/results.js";
@@ -26,6 +27,8 @@ export interface LintTextOptions {
   schema?: string;
   /** Prisma version for the runner model (default: unknown, i.e. whole-file transaction). */
   prismaVersion?: string;
+  /** Extra rules (e.g. a plugin's rule under test), enabled through `config.rules`. */
+  rules?: Record<string, RuleModule<any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
   /** `provider` of migration_lock.toml (default: none). */
   lockProvider?: string;
   /** Folder the virtual project lives in (default: process.cwd()); file paths are `<root>/migrations/<name>/migration.sql`. */
@@ -34,7 +37,7 @@ export interface LintTextOptions {
 
 export async function lintText(options: LintTextOptions): Promise<LintResult[]> {
   const root = path.resolve(options.root ?? process.cwd());
-  const config = await resolveConfig({ config: options.config ?? null, filepath: null, builtinRules, cwd: root });
+  const config = await resolveConfig({ config: options.config ?? null, filepath: null, builtinRules, cwd: root, ...(options.rules ? { extraRules: options.rules } : {}) });
   const migrations: LoadedMigration[] = [];
   for (const [index, m] of options.migrations.entries()) {
     const dir = path.join(root, "migrations", m.name);

@@ -8,7 +8,7 @@ import path from "node:path";
 import picomatch from "picomatch";
 import { builtinRules } from "../../rules/index.js";
 import { findConfig } from "../config/load.js";
-import { resolveConfig } from "../config/resolve.js";
+import { loadRulesDirs, resolveConfig } from "../config/resolve.js";
 import type { MigrationLintConfig, ResolvedConfig } from "../config/types.js";
 import { resolveTargets, type LintTarget } from "../discover/targets.js";
 import { detectPrismaVersion } from "../discover/prisma-version.js";
@@ -47,6 +47,8 @@ export interface LintOptions {
   staged?: boolean;
   /** Report inline disable directives that suppressed nothing (`true` = error, or a severity). */
   reportUnusedDisableDirectives?: boolean | "warn" | "error";
+  /** Folders of extra rule files (`--rulesdir`), enabled through `rules` in the config. */
+  rulesDirs?: string[];
   /** Reuse the findings and catalog of unchanged migrations between runs (`--cache`). */
   cache?: boolean;
   /** Cache file or folder (default `.migration-lint-cache` in `cwd`). */
@@ -85,15 +87,21 @@ export async function lint(options: LintOptions = {}): Promise<LintResult[]> {
   return (await runLint(options)).results;
 }
 
-export async function loadConfig(options: { cwd?: string; configFile?: string; config?: MigrationLintConfig } = {}): Promise<ResolvedConfig> {
+export async function loadConfig(options: { cwd?: string; configFile?: string; config?: MigrationLintConfig; rulesDirs?: string[] } = {}): Promise<ResolvedConfig> {
   const cwd = path.resolve(options.cwd ?? process.cwd());
   const found = options.config ? { config: options.config, filepath: null } : await findConfig({ cwd, ...(options.configFile ? { configFile: options.configFile } : {}) });
-  return resolveConfig({ config: found?.config ?? null, filepath: found?.filepath ?? null, builtinRules, cwd });
+  const extraRules = options.rulesDirs?.length ? await loadRulesDirs(options.rulesDirs, cwd) : undefined;
+  return resolveConfig({ config: found?.config ?? null, filepath: found?.filepath ?? null, builtinRules, cwd, ...(extraRules ? { extraRules } : {}) });
 }
 
 export async function runLint(options: LintOptions = {}): Promise<LintRun> {
   const cwd = path.resolve(options.cwd ?? process.cwd());
-  const config = await loadConfig({ cwd, ...(options.configFile ? { configFile: options.configFile } : {}), ...(options.config ? { config: options.config } : {}) });
+  const config = await loadConfig({
+    cwd,
+    ...(options.configFile ? { configFile: options.configFile } : {}),
+    ...(options.config ? { config: options.config } : {}),
+    ...(options.rulesDirs ? { rulesDirs: options.rulesDirs } : {}),
+  });
   const schema = options.schema ?? config.schema;
   const migrations = options.migrations ?? config.migrations;
   const targets = await resolveTargets(options.paths ?? [], { cwd, ...(schema ? { schema } : {}), ...(migrations ? { migrations } : {}) });

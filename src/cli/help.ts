@@ -12,6 +12,7 @@ Options:
   --migrations <dir>       Migrations folder (default: migrations/ beside the schema)
   -c, --config <file>      Use this config file instead of searching for one
   --cwd <dir>              Working directory (default: the current one)
+  --rulesdir <dir>         Load extra rules from a folder (repeatable); enable them in "rules"
   -f, --format <name>      Output format: stylish (default), compact, json, sarif,
                            github, gitlab, junit, markdown, or a formatter
                            module (path or migration-lint-formatter-<name>)

@@ -41,6 +41,8 @@ export interface ResolveOptions {
   config: MigrationLintConfig | null;
   filepath: string | null;
   builtinRules: Record<string, AnyRule>;
+  /** Rules from outside the config: `--rulesdir` folders, or a rule under test. Enabled only by `rules` settings. */
+  extraRules?: Record<string, AnyRule>;
   /** Folder plugins are resolved from (defaults to the config file's folder). */
   cwd: string;
 }
@@ -61,7 +63,7 @@ export async function resolveConfig(options: ResolveOptions): Promise<ResolvedCo
   }
 
   const baseDir = filepath ? path.dirname(filepath) : options.cwd;
-  const rules: Record<string, AnyRule> = { ...options.builtinRules };
+  const rules: Record<string, AnyRule> = { ...options.builtinRules, ...(options.extraRules ?? {}) };
   const pluginConfigs = new Map<string, Record<string, MigrationLintConfig>>();
   for (const spec of config.plugins ?? []) {
     const { name, plugin } = await loadPlugin(spec, baseDir, fail);
@@ -166,6 +168,37 @@ async function compileSchema(schema: Record<string, unknown>): Promise<Validator
   return validate;
 }
 
+/**
+ * `--rulesdir`: every .js/.mjs/.cjs file of the folder whose default export
+ * is a rule module becomes a rule, under its `meta.id` (else the file name).
+ */
+export async function loadRulesDirs(dirs: string[], cwd: string): Promise<Record<string, AnyRule>> {
+  const { readdirSync } = await import("node:fs");
+  const rules: Record<string, AnyRule> = {};
+  for (const dir of dirs) {
+    const folder = path.resolve(cwd, dir);
+    let files: string[];
+    try {
+      files = readdirSync(folder).filter((f) => /\.(c|m)?js$/.test(f)).sort();
+    } catch (err) {
+      throw new MigrationLintError("usage", `--rulesdir ${dir}: ${errorMessage(err)}`);
+    }
+    for (const file of files) {
+      const full = path.join(folder, file);
+      let mod: { default?: AnyRule };
+      try {
+        mod = (await import(pathToFileURL(full).href)) as { default?: AnyRule };
+      } catch (err) {
+        throw new MigrationLintError("config", `Rule file failed to load: ${errorMessage(err)}`, { file: full });
+      }
+      const rule = mod.default;
+      if (!rule || typeof rule.create !== "function" || !rule.meta) throw new MigrationLintError("config", "A rules folder file must export a rule ({ meta, create }) as its default export.", { file: full });
+      rules[rule.meta.id || file.replace(/\.(c|m)?js$/, "")] = rule;
+    }
+  }
+  return rules;
+}
+
 async function loadPlugin(spec: string, baseDir: string, fail: (m: string) => never): Promise<{ name: string; plugin: MigrationLintPlugin }> {
   const isPath = spec.startsWith(".") || path.isAbsolute(spec);
   let url: string;
@@ -185,9 +218,16 @@ async function loadPlugin(spec: string, baseDir: string, fail: (m: string) => ne
   return { name: pluginName(spec), plugin };
 }
 
-/** `migration-lint-plugin-foo` -> `foo`, `@acme/migration-lint-plugin` -> `@acme`, `./x/my-plugin.js` -> `my-plugin`. */
+/**
+ * `migration-lint-plugin-foo` -> `foo`, `@acme/migration-lint-plugin` -> `@acme`,
+ * `./x/my-plugin.js` -> `my-plugin`, `./migration-lint-plugin-acme/index.js` -> `acme`.
+ */
 export function pluginName(spec: string): string {
-  if (spec.startsWith(".") || path.isAbsolute(spec)) return path.basename(spec).replace(/\.[cm]?[jt]s$/, "").replace(/^migration-lint-plugin-/, "");
+  if (spec.startsWith(".") || path.isAbsolute(spec)) {
+    const base = path.basename(spec).replace(/\.[cm]?[jt]s$/, "");
+    const name = base === "index" ? path.basename(path.dirname(spec)) : base;
+    return name.replace(/^migration-lint-plugin-/, "");
+  }
   const scoped = /^(@[^/]+)\/migration-lint-plugin(?:-(.+))?$/.exec(spec);
   if (scoped) return scoped[2] ? `${scoped[1]}/${scoped[2]}` : scoped[1]!;
   return spec.replace(/^migration-lint-plugin-/, "");

@@ -35,8 +35,9 @@ export interface RuleCases {
   invalid: InvalidRuleTestCase[];
 }
 
-/** Runs one case and returns the rule's findings (other rules are off). */
-export async function runRuleCase(ruleId: string, testCase: RuleTestCase): Promise<LintMessage[]> {
+/** Runs one case and returns the rule's findings (other rules are off). Pass the rule module itself for a rule that is not built in. */
+export async function runRuleCase(ruleOrId: string | RuleModule<any>, testCase: RuleTestCase): Promise<LintMessage[]> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const ruleId = typeof ruleOrId === "string" ? ruleOrId : ruleOrId.meta.id;
   const history = testCase.history ?? [];
   const migrations = [...history, testCase.sql].map((sql, i) => ({ name: `${String(20240101000000 + i)}_m${i}`, sql }));
   const config: MigrationLintConfig = {
@@ -46,6 +47,7 @@ export async function runRuleCase(ruleId: string, testCase: RuleTestCase): Promi
   const results = await lintText({
     migrations,
     config,
+    ...(typeof ruleOrId === "string" ? {} : { rules: { [ruleId]: ruleOrId } }),
     ...(testCase.schema !== undefined ? { schema: testCase.schema } : {}),
     ...(testCase.prismaVersion ? { prismaVersion: testCase.prismaVersion } : {}),
     ...(testCase.lockProvider ? { lockProvider: testCase.lockProvider } : {}),
@@ -58,11 +60,11 @@ export async function runRuleCases(rule: RuleModule<any>, cases: RuleCases): Pro
   const failures: string[] = [];
   for (const raw of cases.valid) {
     const testCase = typeof raw === "string" ? { sql: raw } : raw;
-    const found = await runRuleCase(rule.meta.id, testCase);
+    const found = await runRuleCase(rule, testCase);
     if (found.length) failures.push(`valid case ${testCase.name ?? JSON.stringify(testCase.sql.slice(0, 60))} reported: ${found.map((m) => `${m.ruleId}@${m.line}: ${m.message}`).join("; ")}`);
   }
   for (const testCase of cases.invalid) {
-    failures.push(...checkInvalid(testCase, await runRuleCase(rule.meta.id, testCase)));
+    failures.push(...checkInvalid(testCase, await runRuleCase(rule, testCase)));
   }
   return failures;
 }
@@ -103,7 +105,7 @@ export class RuleTester {
         for (const raw of cases.valid) {
           const testCase = typeof raw === "string" ? { sql: raw } : raw;
           it(testCase.name ?? testCase.sql.slice(0, 80), async () => {
-            const found = await runRuleCase(rule.meta.id, testCase);
+            const found = await runRuleCase(rule, testCase);
             if (found.length) throw new Error(`expected no findings, got: ${found.map((m) => `${m.line}:${m.column} ${m.message}`).join("\n")}`);
           });
         }
@@ -111,7 +113,7 @@ export class RuleTester {
       describe("invalid", () => {
         for (const testCase of cases.invalid) {
           it(testCase.name ?? testCase.sql.slice(0, 80), async () => {
-            const failures = checkInvalid(testCase, await runRuleCase(rule.meta.id, testCase));
+            const failures = checkInvalid(testCase, await runRuleCase(rule, testCase));
             if (failures.length) throw new Error(failures.join("\n"));
           });
         }

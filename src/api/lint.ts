@@ -24,6 +24,7 @@ import { Catalog } from "../history/catalog.js";
 import { hashKey, LintCache, resolveCacheLocation, type CachedFindings } from "../cache/cache.js";
 import { withTableLookup } from "../schema/parse-schema.js";
 import { TOOL_VERSION } from "../version.js";
+import type { LockTraceEntry } from "../replay/index.js";
 import { parseSchemaInBackground, readSchemaFiles } from "../schema/load.js";
 import { prismaMigrateSource } from "../sources/prisma-migrate.js";
 import type { RunnerInfo } from "../types.js";
@@ -47,6 +48,14 @@ export interface LintOptions {
   staged?: boolean;
   /** Report inline disable directives that suppressed nothing (`true` = error, or a severity). */
   reportUnusedDisableDirectives?: boolean | "warn" | "error";
+  /** Also apply the migrations to a throwaway Postgres (PGlite, or `databaseUrl`) and report what really happens (`--replay`). */
+  replay?: boolean;
+  /** Real Postgres for replay (a scratch database is created and dropped); default: PGlite in-process. */
+  databaseUrl?: string;
+  /** Only compare the database (or the replayed history) with schema.prisma, read-only (`--drift-only`). */
+  driftOnly?: boolean;
+  /** SQL file applied before the first migration in scope, so data-dependent failures happen for real (`--seed`). */
+  seed?: string;
   /** Folders of extra rule files (`--rulesdir`), enabled through `rules` in the config. */
   rulesDirs?: string[];
   /** Reuse the findings and catalog of unchanged migrations between runs (`--cache`). */
@@ -59,6 +68,8 @@ export interface LintOptions {
 
 export interface ProjectReport {
   root: string;
+  /** With `replay`: where it ran (password redacted), how long it took, and the per-statement lock trace. */
+  replay?: { database: string; totalMs: number; applied: number; lockTrace: LockTraceEntry[] };
   /** The baseline file in use (or the default path where `--write-baseline` writes it). */
   baselinePath: string;
   baseline: Baseline | null;
@@ -168,7 +179,8 @@ async function lintTarget(target: LintTarget, config: ResolvedConfig, options: L
     schemaHash,
     project.lockProvider,
   ]);
-  const plan = cache ? planFromCache(cache, project.root, configKey, texts, (i) => inScope({ entry: texts[i]!.entry } as LoadedMigration)) : null;
+  // replay needs every statement, so it takes the uncached path
+  const plan = cache && !options.replay && !options.driftOnly ? planFromCache(cache, project.root, configKey, texts, (i) => inScope({ entry: texts[i]!.entry } as LoadedMigration)) : null;
   const loaded = await parseMigrations(texts, plan?.startIndex ?? 0);
 
   const schema = await schemaPromise;
@@ -213,6 +225,35 @@ async function lintTarget(target: LintTarget, config: ResolvedConfig, options: L
   for (const m of linted) {
     const file = m.entry.upPath ?? m.entry.dir;
     if (!byFile.has(file)) byFile.set(file, []);
+  }
+
+  let replayReport: ProjectReport["replay"];
+  if (options.replay || options.driftOnly) {
+    const { replay } = await import("../replay/index.js");
+    let seedSql: string | undefined;
+    if (options.seed) {
+      try {
+        seedSql = await readFile(path.resolve(options.seed), "utf8");
+      } catch (err) {
+        throw new MigrationLintError("usage", `Cannot read the seed file: ${(err as Error).message}`, { file: options.seed });
+      }
+    }
+    const report = await replay({
+      migrations: loaded,
+      inScope,
+      schema,
+      ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
+      ...(seedSql !== undefined ? { seedSql } : {}),
+      ...(options.driftOnly ? { driftOnly: true } : {}),
+    });
+    for (const [file, list] of report.messages) byFile.set(file, [...(byFile.get(file) ?? []), ...list]);
+    for (const m of loaded) {
+      if (m.entry.downPath && report.messages.has(m.entry.downPath)) {
+        const text = await readFile(m.entry.downPath, "utf8").catch(() => null);
+        if (text !== null) sources.set(m.entry.downPath, text);
+      }
+    }
+    replayReport = { database: report.database, totalMs: report.timings.totalMs, applied: report.timings.migrations, lockTrace: report.lockTrace };
   }
 
   // inline directives apply to freshly linted migrations; cached ones come with theirs applied
@@ -267,6 +308,7 @@ async function lintTarget(target: LintTarget, config: ResolvedConfig, options: L
     root: project.root,
     baselinePath,
     baseline,
+    ...(replayReport ? { replay: replayReport } : {}),
     schemaFiles: project.schemaFiles,
     migrationsDir: project.migrationsDir,
     migrationCount: loaded.length,

@@ -31,6 +31,15 @@ Options:
                            (default: .migration-lint-baseline.json in the project)
   --no-baseline            Ignore the baseline
   --write-baseline         Record today's findings in the baseline and exit 0
+  --replay                 Also apply the migrations to a throwaway Postgres (PGlite
+                           in-process, or --database-url): failures, rollback
+                           round trips (down.sql), schema drift
+  --database-url <url>     Real Postgres for --replay: a scratch database is created
+                           there and dropped afterwards (env MIGRATION_LINT_DATABASE_URL)
+  --drift-only             Only compare the database with schema.prisma, read-only
+                           (with --database-url: e.g. a production replica)
+  --seed <file.sql>        Sample data applied before the first linted migration
+  --lock-trace             With --replay: print the locks each statement took
   --print-config           Print the resolved configuration and exit
   --list-rules             List the rules and exit
   -h, --help               Show this help

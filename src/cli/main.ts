@@ -31,6 +31,11 @@ const OPTIONS = {
   "print-config": { type: "boolean" },
   base: { type: "string" },
   cache: { type: "boolean" },
+  replay: { type: "boolean" },
+  "database-url": { type: "string" },
+  "drift-only": { type: "boolean" },
+  seed: { type: "string" },
+  "lock-trace": { type: "boolean" },
   rulesdir: { type: "string", multiple: true },
   "cache-location": { type: "string" },
   staged: { type: "boolean" },
@@ -116,6 +121,10 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       ...(values.base !== undefined ? { base: values.base } : {}),
       ...(values.staged ? { staged: true } : {}),
       ...(values.cache ? { cache: true } : {}),
+      ...(values.replay || values["lock-trace"] ? { replay: true } : {}),
+      ...(values["database-url"] ?? process.env.MIGRATION_LINT_DATABASE_URL ? { databaseUrl: values["database-url"] ?? process.env.MIGRATION_LINT_DATABASE_URL } : {}),
+      ...(values["drift-only"] ? { driftOnly: true } : {}),
+      ...(values.seed ? { seed: path.resolve(cwd, values.seed) } : {}),
       ...(values.rulesdir?.length ? { rulesDirs: values.rulesdir } : {}),
       ...(values["cache-location"] ? { cacheLocation: values["cache-location"] } : {}),
       ...(values["report-unused-disable-directives"] ? { reportUnusedDisableDirectives: true } : {}),
@@ -151,6 +160,13 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       io.stdout(output.endsWith("\n") ? output : `${output}\n`);
     }
     for (const project of run.projects) for (const note of project.notes) io.stderr(`migration-lint: note: ${note}\n`);
+    if (values["lock-trace"]) {
+      const { formatLockTrace } = await import("./lock-trace.js");
+      const trace = formatLockTrace(run.projects, cwd);
+      // beside a machine-readable report the trace goes to stderr, so stdout stays parseable
+      if ((values.format ?? "stylish") === "stylish" && !values["output-file"]) io.stdout(trace);
+      else io.stderr(trace);
+    }
 
     const errorCount = results.reduce((n, r) => n + r.errorCount, 0);
     const warningCount = results.reduce((n, r) => n + r.warningCount, 0);

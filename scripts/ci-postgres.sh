@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Starts a throwaway PostgreSQL on 127.0.0.1 for the real-Postgres replay tests
+# (tests/replay/postgres.test.ts) and prints its connection URL. Installs
+# Debian's postgresql package when no server is installed. Prints nothing and
+# exits non-zero when it cannot; the tests then skip.
+set -euo pipefail
+port="${1:-54329}"
+pgbin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
+bin="$(pgbin)"
+if [ -z "$bin" ]; then
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; } >&2 || exit 1
+  bin="$(pgbin)"
+  [ -n "$bin" ] || exit 1
+fi
+data="$(mktemp -d /tmp/migration-lint-pg.XXXXXX)"
+run=()
+if [ "$(id -u)" = 0 ]; then
+  id postgres >/dev/null 2>&1 || useradd --system --no-create-home postgres
+  chown postgres "$data"
+  run=(runuser -u postgres --)
+fi
+"${run[@]}" "$bin/initdb" -D "$data/db" -U postgres --auth=trust >/dev/null
+"${run[@]}" "$bin/pg_ctl" -D "$data/db" -l "$data/db/server.log" -w \
+  -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$data -c fsync=off" start >/dev/null
+echo "postgresql://postgres@127.0.0.1:$port/postgres"

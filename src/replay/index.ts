@@ -1,0 +1,472 @@
+/**
+ * Replay: apply the migration history to a real Postgres (PGlite in-process by
+ * default, or a scratch database next to `databaseUrl`) exactly the way
+ * `prisma migrate deploy` does, and report what only a database can tell:
+ *
+ * - `replay-failed`     a migration Postgres rejects, at the statement and position Postgres names;
+ * - `lock-trace`        the table locks each statement of an in-scope migration takes (data, plus
+ *                       warnings for write-blocking locks held across a rewrite or scan);
+ * - `rollback-mismatch` a down.sql that does not bring the schema back to what it was;
+ * - `schema-drift`      differences between the migrated database and schema.prisma.
+ *
+ * See docs/replay.md for what each check does and the safety guarantees.
+ */
+import { readFileSync } from "node:fs";
+import { performance } from "node:perf_hooks";
+import type { LoadedMigration } from "../engine/linter.js";
+import type { LintMessage } from "../engine/results.js";
+import { errorMessage } from "../errors.js";
+import { buildOperations } from "../model/build.js";
+import { decodeText } from "../model/load.js";
+import { parseSqlFile } from "../parse/sql.js";
+import type { PrismaSchemaModel } from "../schema/types.js";
+import type { ParsedSqlFile, SourceRange, Statement } from "../types.js";
+import { dbError, type DbError, type ReplayDb } from "./driver.js";
+import { checkDrift } from "./drift.js";
+import { extensionNames, loadPgliteExtensions } from "./extensions.js";
+import { snapshot, type DbSnapshot } from "./introspect.js";
+import { existingTables, traceMigration, type LockTraceEntry } from "./locks.js";
+import { LINE_ONE, indexOfCharPosition, rangePosition, replayMessage, statementAt, type MessageInput } from "./messages.js";
+import { diffSnapshots } from "./rollback.js";
+import { openPglite, openReadOnly, openScratchDatabase, redactUrl, scrub, type ReplayTarget } from "./target.js";
+
+export type { LockTraceEntry, TracedLock } from "./locks.js";
+export { redactUrl } from "./target.js";
+
+export interface ReplayOptions {
+  /** The whole history, in order. */
+  migrations: LoadedMigration[];
+  /** Which migrations get lock traces, rollback checks and findings. All are applied. */
+  inScope: (m: LoadedMigration) => boolean;
+  /** For schema-drift; null skips it. */
+  schema: PrismaSchemaModel | null;
+  /** A real Postgres through `pg`. Replay creates a scratch database there and drops it afterwards. Default: PGlite in-process. */
+  databaseUrl?: string;
+  /** SQL applied once, just before the first in-scope migration (test data for the new migrations to run against). */
+  seedSql?: string;
+  /**
+   * Only schema-drift. With `databaseUrl`: compare that database itself with
+   * schema.prisma, read-only, no migration applied. Without: replay the
+   * history on PGlite and compare (no lock traces, no rollback checks).
+   */
+  driftOnly?: boolean;
+  /** Collect per-statement table locks (pg_locks) for in-scope migrations. Default true. */
+  lockTrace?: boolean;
+}
+
+export interface ReplayReport {
+  /** Findings by absolute file path (migration.sql, down.sql or a .prisma file), ESLint-shaped like the engine's. */
+  messages: Map<string, LintMessage[]>;
+  lockTrace: LockTraceEntry[];
+  timings: { totalMs: number; migrations: number };
+  /** Where replay ran, password redacted: `PGlite (Postgres 17)`, `postgresql://u:***@host/migration_lint_ab12... (scratch database, Postgres 16)`. */
+  database: string;
+}
+
+export const replayRuleIds = ["replay-failed", "lock-trace", "rollback-mismatch", "schema-drift"] as const;
+export type ReplayRuleId = (typeof replayRuleIds)[number];
+
+export async function replay(options: ReplayOptions): Promise<ReplayReport> {
+  const started = performance.now();
+  const run = new ReplayRun(options);
+  let target: ReplayTarget;
+  if (options.driftOnly && options.databaseUrl) {
+    target = await openReadOnly(options.databaseUrl);
+    try {
+      await run.drift(target, true);
+    } catch (err) {
+      throw scrubbed(err, options.databaseUrl);
+    } finally {
+      await target.cleanup();
+    }
+  } else {
+    if (options.databaseUrl) {
+      target = await openScratchDatabase(options.databaseUrl);
+    } else {
+      const names = new Set<string>();
+      for (const m of options.migrations) {
+        if (m.file) for (const name of extensionNames(m.file.text)) names.add(name);
+        if (m.entry.downPath && !options.driftOnly && options.inScope(m)) for (const name of extensionNames(readText(m.entry.downPath) ?? "")) names.add(name);
+      }
+      if (options.seedSql) for (const name of extensionNames(options.seedSql)) names.add(name);
+      const { extensions } = await loadPgliteExtensions(names);
+      target = await openPglite(extensions);
+    }
+    try {
+      await run.history(target);
+    } catch (err) {
+      throw scrubbed(err, options.databaseUrl);
+    } finally {
+      await target.cleanup();
+    }
+  }
+  return { messages: run.messages, lockTrace: run.lockTrace, timings: { totalMs: Math.round(performance.now() - started), migrations: run.applied }, database: target.description };
+}
+
+function readText(file: string): string | null {
+  try {
+    return decodeText(readFileSync(file));
+  } catch {
+    return null;
+  }
+}
+
+function scrubbed(err: unknown, url: string | undefined): unknown {
+  if (!url || !(err instanceof Error)) return err;
+  err.message = scrub(err.message, url);
+  return err;
+}
+
+class ReplayRun {
+  readonly messages = new Map<string, LintMessage[]>();
+  readonly lockTrace: LockTraceEntry[] = [];
+  applied = 0;
+  private target!: ReplayTarget;
+
+  constructor(private readonly options: ReplayOptions) {}
+
+  private get db(): ReplayDb {
+    return this.target.db;
+  }
+
+  private push(file: string, input: MessageInput): void {
+    const message = replayMessage({ ...input, message: scrub(input.message, this.options.databaseUrl) });
+    let list = this.messages.get(file);
+    if (!list) this.messages.set(file, (list = []));
+    list.push(message);
+  }
+
+  async history(target: ReplayTarget): Promise<void> {
+    this.target = target;
+    const { migrations, inScope } = this.options;
+    const checks = !this.options.driftOnly;
+    const trace = checks && this.options.lockTrace !== false;
+    const firstInScope = migrations.findIndex((m) => inScope(m));
+
+    for (const [position, migration] of migrations.entries()) {
+      const linted = inScope(migration);
+      const file = migration.file;
+      if (!file) {
+        this.stopped(position + 1, `${migration.entry.name} has no readable migration.sql, which \`prisma migrate deploy\` fails on`, migration);
+        return;
+      }
+      if (position === firstInScope && this.options.seedSql) await this.seed(migration, file);
+
+      let before: DbSnapshot | null = null;
+      if (linted && checks) {
+        if (migration.entry.downPath) before = await snapshot(this.db);
+        if (trace) {
+          const tables = await existingTables(this.db);
+          const result = await traceMigration(this.db, migration.entry.name, file, tables, this.target.serverVersion);
+          this.lockTrace.push(...result.entries);
+          for (const warning of result.warnings) this.pushMessage(file.path, warning);
+        }
+      }
+
+      try {
+        await this.db.exec(file.text);
+      } catch (err) {
+        const error = dbError(err);
+        if (!error) throw err;
+        await this.reportFailure(migration, file, error, linted);
+        const cause = linted ? `${migration.entry.name} fails (see the replay-failed finding there)` : `${migration.entry.name}, outside the migrations being linted, fails: ${describeError(error)}`;
+        this.stopped(position + 1, cause, migration);
+        return;
+      }
+      this.applied++;
+
+      if (before && migration.entry.downPath) {
+        const ok = await this.checkRollback(migration, file, migration.entry.downPath, before);
+        if (!ok) {
+          this.stopped(position + 1, `${migration.entry.name}'s migration.sql no longer applies after its down.sql`, migration);
+          return;
+        }
+      }
+    }
+    await this.drift(target, false);
+  }
+
+  private pushMessage(file: string, message: LintMessage): void {
+    let list = this.messages.get(file);
+    if (!list) this.messages.set(file, (list = []));
+    list.push(message);
+  }
+
+  private async seed(migration: LoadedMigration, file: ParsedSqlFile): Promise<void> {
+    try {
+      await this.db.exec(this.options.seedSql!);
+    } catch (err) {
+      const error = dbError(err);
+      if (!error) throw err;
+      this.push(file.path, {
+        ruleId: "replay-failed",
+        severity: 2,
+        message: `The seed SQL fails on the schema just before this migration: ${describeError(error)} Replay went on without seed data.`,
+        help: "The seed runs once, right before the first migration being linted, against the schema the earlier migrations built: write it for that schema.",
+        position: LINE_ONE,
+        key: [migration.entry.name, "replay-failed", "seed", error.message],
+        migration: migration.entry.name,
+      });
+    }
+  }
+
+  private async reportFailure(migration: LoadedMigration, file: ParsedSqlFile, error: DbError, linted: boolean): Promise<void> {
+    if (!linted) return;
+    const where = await locateFailure(this.db, file, error);
+    const extension = missingExtension(error);
+    if (extension) {
+      const onPglite = this.target.db.kind === "pglite";
+      this.push(file.path, {
+        ruleId: "replay-failed",
+        severity: 1,
+        message: onPglite
+          ? `PGlite does not bundle the extension "${extension}", so replay cannot apply this migration (Postgres: ${error.message}). Replay stopped here; this is not a fault of the migration.`
+          : `The Postgres server replay runs on does not have the extension "${extension}" installed (Postgres: ${error.message}). Replay stopped here; this is not a fault of the migration.`,
+        help: onPglite
+          ? "Replay against a Postgres server that has the extension with --database-url (replay creates and drops its own scratch database there)."
+          : "Install the extension on that server, or point --database-url at one that has it.",
+        position: rangePosition(where.range),
+        key: [migration.entry.name, "replay-failed", "extension", extension],
+        migration: migration.entry.name,
+      });
+      return;
+    }
+    this.push(file.path, {
+      ruleId: "replay-failed",
+      severity: 2,
+      message: `Postgres rejects this migration: ${describeError(error)} \`prisma migrate deploy\` fails here and rolls the whole file back.`,
+      ...helpFor(error),
+      position: rangePosition(where.range),
+      key: [migration.entry.name, "replay-failed", error.code ?? "", error.message],
+      migration: migration.entry.name,
+    });
+  }
+
+  /**
+   * Replay stops at the first migration that cannot be applied: later ones
+   * depend on it. One info finding says so, on the first in-scope migration
+   * left out (else on the one that stopped it).
+   */
+  private stopped(restFrom: number, cause: string, stoppedAt: LoadedMigration): void {
+    const { migrations, inScope } = this.options;
+    const notApplied = migrations.slice(restFrom);
+    if (notApplied.length === 0 && !this.options.schema) return;
+    const left =
+      notApplied.length === 0
+        ? "No later migration was left out."
+        : `${notApplied.length} later migration${notApplied.length === 1 ? " was" : "s were"} not applied (${notApplied[0]!.entry.name}${notApplied.length > 1 ? ` ... ${notApplied.at(-1)!.entry.name}` : ""}).`;
+    const drift = this.options.schema ? " Schema drift was not checked." : "";
+    const anchor = notApplied.find((m) => inScope(m)) ?? stoppedAt;
+    this.push(anchor.entry.upPath ?? anchor.entry.dir, {
+      ruleId: "replay-failed",
+      severity: 1,
+      message: `Replay stopped: ${cause.replace(/\.?$/, ".")} ${left}${drift}`,
+      position: LINE_ONE,
+      key: [anchor.entry.name, "replay-failed", "stopped", stoppedAt.entry.name],
+      migration: anchor.entry.name,
+    });
+  }
+
+  /** Returns false when the history cannot go on (up no longer applies after down). */
+  private async checkRollback(migration: LoadedMigration, upFile: ParsedSqlFile, downPath: string, before: DbSnapshot): Promise<boolean> {
+    const name = migration.entry.name;
+    let down: ParsedSqlFile;
+    try {
+      down = await parseSqlFile(downPath, decodeText(readFileSync(downPath)));
+      buildOperations(down);
+    } catch (err) {
+      this.push(downPath, {
+        ruleId: "rollback-mismatch",
+        severity: 2,
+        message: `Cannot read down.sql: ${errorMessage(err)}`,
+        position: LINE_ONE,
+        key: [name, "rollback-mismatch", "unreadable"],
+        migration: name,
+      });
+      return true;
+    }
+
+    let after: DbSnapshot | null = null;
+    let failure: DbError | null = null;
+    const ownTransactionControl = down.statements.some((s) => s.nodeType === "TransactionStmt");
+    if (!ownTransactionControl) {
+      // Run down.sql inside a transaction we roll back: the history goes on from exactly the state migration.sql left.
+      await this.db.exec("BEGIN");
+      try {
+        await this.db.exec(down.text);
+        after = await snapshot(this.db);
+      } catch (err) {
+        failure = dbError(err);
+        if (!failure) throw err;
+      } finally {
+        await this.db.exec("ROLLBACK");
+      }
+    }
+    if (ownTransactionControl || failure?.code === "25001") {
+      // down.sql has its own BEGIN/COMMIT, or a statement that refuses a transaction block:
+      // run it for real as one script, then migration.sql again.
+      failure = null;
+      try {
+        await this.db.exec(down.text);
+        after = await snapshot(this.db);
+      } catch (err) {
+        failure = dbError(err);
+        if (!failure) throw err;
+      }
+      if (!failure) {
+        try {
+          await this.db.exec(upFile.text);
+        } catch (err) {
+          const error = dbError(err);
+          if (!error) throw err;
+          this.push(downPath, {
+            ruleId: "rollback-mismatch",
+            severity: 2,
+            message: `After down.sql, migration.sql no longer applies: ${describeError(error)} down.sql does not restore the schema migration.sql expects.`,
+            position: LINE_ONE,
+            key: [name, "rollback-mismatch", "reapply", error.message],
+            migration: name,
+          });
+          return false;
+        }
+      }
+    }
+
+    if (failure) {
+      const where = await locateFailure(this.db, down, failure);
+      this.push(downPath, {
+        ruleId: "rollback-mismatch",
+        severity: 2,
+        message: `down.sql fails on the schema this migration leaves: ${describeError(failure)} Rolling back with it would fail the same way.`,
+        ...helpFor(failure),
+        position: rangePosition(where.range),
+        key: [name, "rollback-mismatch", "fails", failure.message],
+        migration: name,
+      });
+      return true;
+    }
+
+    for (const difference of diffSnapshots(before, after!)) {
+      const statement = difference.table ? statementOnTable(down, difference.table.name) : null;
+      this.push(downPath, {
+        ruleId: "rollback-mismatch",
+        severity: 2,
+        message: `down.sql does not restore the schema from before this migration: ${difference.message}.`,
+        help: "Make down.sql undo exactly what migration.sql does (`prisma migrate diff --from-migrations ... --to-migrations ...` can generate it), then check it with replay.",
+        position: statement ? rangePosition(statement.range) : LINE_ONE,
+        key: [name, "rollback-mismatch", difference.key],
+        migration: name,
+      });
+    }
+    return true;
+  }
+
+  async drift(target: ReplayTarget, live: boolean): Promise<void> {
+    this.target = target;
+    const schema = this.options.schema;
+    if (!schema || schema.errors.length > 0) return;
+    if (schema.provider && !/^postgres(ql)?$/.test(schema.provider)) return;
+    // The comparison only reads, inside a transaction (literal defaults are evaluated under savepoints).
+    if (!live) await this.db.exec("BEGIN TRANSACTION READ ONLY");
+    try {
+      const current = await snapshot(this.db);
+      const findings = await checkDrift(current, schema, { defaultSchema: target.defaultSchema, live, db: this.db });
+      for (const finding of findings) {
+        this.push(finding.file, {
+          ruleId: "schema-drift",
+          severity: 2,
+          message: finding.message,
+          ...(finding.help ? { help: finding.help } : {}),
+          position: { line: finding.line, column: finding.column, endLine: finding.endLine, endColumn: finding.endColumn },
+          key: finding.key,
+        });
+      }
+    } finally {
+      if (!live) await this.db.exec("ROLLBACK");
+    }
+  }
+}
+
+/**
+ * Where in `file` a failure happened: Postgres's `position` when it names one
+ * (a character offset into the script); otherwise the statement that fails
+ * when the statements run one by one in a transaction that is rolled back.
+ */
+async function locateFailure(db: ReplayDb, file: ParsedSqlFile, error: DbError): Promise<{ range: SourceRange; statement: Statement | null }> {
+  if (error.position !== null) {
+    const offset = indexOfCharPosition(file.text, error.position);
+    const statement = statementAt(file, offset);
+    return { range: file.rangeOf(offset, Math.max(offset, statement?.range.end ?? offset)), statement };
+  }
+  const found = await findFailingStatement(db, file);
+  if (!found) return { range: file.rangeOf(0, 0), statement: null };
+  const { statement, error: alone } = found;
+  if (alone.position !== null && alone.code === error.code) {
+    const offset = statement.range.start + indexOfCharPosition(statement.text, alone.position);
+    return { range: file.rangeOf(offset, Math.max(offset, statement.range.end)), statement };
+  }
+  return { range: statement.range, statement };
+}
+
+async function findFailingStatement(db: ReplayDb, file: ParsedSqlFile): Promise<{ statement: Statement; error: DbError } | null> {
+  await db.exec("BEGIN");
+  try {
+    for (const statement of file.statements) {
+      if (statement.nodeType === "TransactionStmt") continue;
+      try {
+        await db.exec(statement.text);
+      } catch (err) {
+        const error = dbError(err);
+        if (!error) throw err;
+        return { statement, error };
+      }
+    }
+    return null;
+  } finally {
+    await db.exec("ROLLBACK").catch(() => undefined);
+  }
+}
+
+function describeError(error: DbError): string {
+  let text = `${error.message}${error.code ? ` (SQLSTATE ${error.code})` : ""}.`;
+  if (error.detail) text += ` Detail: ${error.detail}`;
+  if (error.hint) text += ` Hint: ${error.hint}`;
+  if (error.where && !error.detail && /PL\/pgSQL|SQL function|SQL statement/.test(error.where)) text += ` Context: ${error.where.split("\n")[0]}`;
+  return text.replace(/([^.])$/, "$1.");
+}
+
+function helpFor(error: DbError): { help?: string } {
+  switch (error.code) {
+    case "25001":
+      return {
+        help: "Prisma sends migration.sql as one script, which Postgres runs as one transaction. Put the statement that refuses a transaction block (CREATE INDEX CONCURRENTLY, ...) alone in its own migration.",
+      };
+    case "55P04":
+      return { help: "New enum values must be committed before they are used: add the value in one migration and use it in a later one." };
+    default:
+      return {};
+  }
+}
+
+function missingExtension(error: DbError): string | null {
+  const notAvailable = /extension "([^"]+)" is not available/.exec(error.message);
+  if (notAvailable) return notAvailable[1]!;
+  const noControlFile = /could not open extension control file ".*\/([^/"]+)\.control"/.exec(error.message);
+  return noControlFile ? noControlFile[1]! : null;
+}
+
+/** The first statement of `file` that operates on table `name`. */
+function statementOnTable(file: ParsedSqlFile, name: string): Statement | null {
+  for (const statement of file.statements) {
+    for (const op of statement.operations) {
+      const o = op as unknown as { table?: { name: string }; tables?: Array<{ name: string }> };
+      if (o.table?.name === name || o.tables?.some((t) => t.name === name)) return statement;
+    }
+  }
+  return null;
+}
+
+/** For the CLI: the target `--database-url` names, password redacted. */
+export function describeDatabaseUrl(url: string): string {
+  return redactUrl(url);
+}

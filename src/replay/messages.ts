@@ -1,0 +1,55 @@
+/** Builds replay findings in the engine's ESLint shape. */
+import { fingerprint, lineColumns } from "../engine/linter.js";
+import type { LintMessage } from "../engine/results.js";
+import type { ParsedSqlFile, SourceRange } from "../types.js";
+
+export const REPLAY_DOCS_URL = "https://github.com/migration-lint/migration-lint/blob/main/docs/replay.md";
+
+export interface MessageInput {
+  ruleId: "replay-failed" | "lock-trace" | "rollback-mismatch" | "schema-drift";
+  severity: 1 | 2;
+  message: string;
+  help?: string;
+  position: Pick<LintMessage, "line" | "column" | "endLine" | "endColumn">;
+  /** Parts of the stable fingerprint (never line numbers). */
+  key: string[];
+  migration?: string;
+}
+
+export function replayMessage(input: MessageInput): LintMessage {
+  return {
+    ruleId: input.ruleId,
+    severity: input.severity,
+    message: input.message,
+    ...input.position,
+    ...(input.help ? { help: input.help } : {}),
+    docsUrl: `${REPLAY_DOCS_URL}#${input.ruleId}`,
+    fingerprint: fingerprint(["replay", ...input.key.map((part) => part.replace(/\s+/g, " ").trim())]),
+    ...(input.migration ? { migration: input.migration } : {}),
+  };
+}
+
+export const LINE_ONE: MessageInput["position"] = { line: 1, column: 1, endLine: 1, endColumn: 1 };
+
+export function rangePosition(range: SourceRange): MessageInput["position"] {
+  return lineColumns(range);
+}
+
+/**
+ * Postgres's error `position` is a 1-based count of characters (code points)
+ * into the query text; JavaScript strings count UTF-16 units. Returns the
+ * string index, clamped to the text.
+ */
+export function indexOfCharPosition(text: string, position: number): number {
+  let index = 0;
+  for (let chars = 1; chars < position && index < text.length; chars++) {
+    const code = text.charCodeAt(index);
+    index += code >= 0xd800 && code <= 0xdbff && index + 1 < text.length ? 2 : 1;
+  }
+  return Math.min(index, text.length);
+}
+
+/** The statement of `file` that contains string index `offset` (or the next one after it). */
+export function statementAt(file: ParsedSqlFile, offset: number) {
+  return file.statements.find((s) => offset >= s.range.start && offset <= s.range.end) ?? file.statements.find((s) => s.range.start >= offset) ?? null;
+}

@@ -1,0 +1,186 @@
+/**
+ * Where replay runs, and the safety rules around it:
+ *
+ * - PGlite (default): an in-memory Postgres in this process, gone when closed.
+ * - `databaseUrl`: replay never touches an existing database. It connects,
+ *   creates `migration_lint_<random>`, runs there, and drops it in a `finally`,
+ *   also when the process gets SIGINT/SIGTERM while replay runs (a handler is
+ *   registered for the run and removed after; the signal is then re-raised).
+ * - `databaseUrl` + drift-only: one session whose transactions are all
+ *   READ ONLY; replay only reads the catalogs, never writes.
+ *
+ * The URL's password never appears in a message or error: `redactUrl` and
+ * `scrub` remove it.
+ */
+import { randomBytes } from "node:crypto";
+import type { Extension } from "@electric-sql/pglite";
+import type pg from "pg";
+import { MigrationLintError, errorMessage } from "../errors.js";
+import { pgDb, pgliteDb, quoteIdent, type ReplayDb } from "./driver.js";
+
+export interface ReplayTarget {
+  db: ReplayDb;
+  /** The schema unqualified names resolve to (Prisma's `?schema=`, else `public`). */
+  defaultSchema: string;
+  /** e.g. `PGlite (Postgres 17.x)` or `postgresql://user:***@host/db`. */
+  description: string;
+  /** Major Postgres version, e.g. 17. */
+  serverVersion: number;
+  /** Closes connections and drops the scratch database. Idempotent; never throws. */
+  cleanup(): Promise<void>;
+}
+
+/** Query parameters of Prisma's connection strings that node-postgres must not see. */
+const PRISMA_ONLY_PARAMS = ["schema", "connection_limit", "pool_timeout", "pgbouncer", "statement_cache_size", "socket_timeout", "connect_timeout", "sslaccept", "single_use_connections"];
+
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    return url.replace(/\/\/([^:/@]+):[^@]*@/, "//$1:***@");
+  }
+}
+
+/** Removes the URL and its password from a text (error messages can quote either). */
+export function scrub(text: string, url: string | undefined): string {
+  if (!url) return text;
+  let out = text.split(url).join(redactUrl(url));
+  try {
+    const password = new URL(url).password;
+    if (password) {
+      for (const form of new Set([password, safeDecode(password)])) if (form.length >= 3) out = out.split(form).join("***");
+    }
+  } catch {
+    // not a URL: nothing more to remove
+  }
+  return out;
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+function connectionFor(url: string, database?: string): { connectionString: string; defaultSchema: string } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new MigrationLintError("usage", `--database-url is not a valid URL: ${redactUrl(url)}`);
+  }
+  if (!/^postgres(ql)?:$/.test(parsed.protocol)) {
+    throw new MigrationLintError("usage", `--database-url must be a postgresql:// URL, got ${redactUrl(url)}`);
+  }
+  const defaultSchema = parsed.searchParams.get("schema") || "public";
+  for (const param of PRISMA_ONLY_PARAMS) parsed.searchParams.delete(param);
+  if (database !== undefined) parsed.pathname = `/${encodeURIComponent(database)}`;
+  return { connectionString: parsed.toString(), defaultSchema };
+}
+
+async function connect(connectionString: string, url: string): Promise<pg.Client> {
+  const { default: pgModule } = await import("pg");
+  const client = new pgModule.Client({ connectionString, application_name: "migration-lint replay" });
+  // A dropped connection emits 'error' on the client; without a listener Node would crash.
+  client.on("error", () => undefined);
+  try {
+    await client.connect();
+  } catch (err) {
+    await client.end().catch(() => undefined);
+    throw new MigrationLintError("usage", `Cannot connect to ${redactUrl(url)}: ${scrub(errorMessage(err), url)}`);
+  }
+  return client;
+}
+
+async function serverVersionOf(db: ReplayDb): Promise<number> {
+  const rows = await db.query<{ v: string }>("SELECT current_setting('server_version_num') AS v");
+  return Math.floor(Number(rows[0]?.v ?? 0) / 10000);
+}
+
+export async function openPglite(extensions: Record<string, Extension>): Promise<ReplayTarget> {
+  const { PGlite } = await import("@electric-sql/pglite");
+  const instance = await PGlite.create({ extensions });
+  const db = pgliteDb(instance);
+  const version = await serverVersionOf(db);
+  return { db, defaultSchema: "public", description: `PGlite (Postgres ${version})`, serverVersion: version, cleanup: () => db.close().catch(() => undefined) };
+}
+
+/** Creates a scratch database next to the one `url` names, connects to it, and arranges for it to be dropped. */
+export async function openScratchDatabase(url: string): Promise<ReplayTarget> {
+  const admin = connectionFor(url);
+  const adminClient = await connect(admin.connectionString, url);
+  const name = `migration_lint_${randomBytes(6).toString("hex")}`;
+  try {
+    await adminClient.query(`CREATE DATABASE ${quoteIdent(name)}`);
+  } catch (err) {
+    await adminClient.end().catch(() => undefined);
+    throw new MigrationLintError("usage", `Cannot create a scratch database on ${redactUrl(url)} (replay never runs in an existing database): ${scrub(errorMessage(err), url)}`);
+  }
+
+  let db: ReplayDb | null = null;
+  let cleaning: Promise<void> | null = null;
+  const signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM"];
+  const onSignal = (signal: NodeJS.Signals) => {
+    void cleanup().finally(() => {
+      removeHandlers();
+      // Let the signal do what it would have done without us.
+      process.kill(process.pid, signal);
+    });
+  };
+  const removeHandlers = () => {
+    for (const signal of signals) process.removeListener(signal, onSignal);
+  };
+  const cleanup = (): Promise<void> =>
+    (cleaning ??= (async () => {
+      removeHandlers();
+      await db?.close().catch(() => undefined);
+      try {
+        await adminClient.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
+      } catch {
+        // Postgres < 13 has no WITH (FORCE): end the sessions, then drop.
+        await adminClient.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", [name]).catch(() => undefined);
+        await adminClient.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)}`).catch(() => undefined);
+      }
+      await adminClient.end().catch(() => undefined);
+    })());
+  for (const signal of signals) process.on(signal, onSignal);
+
+  try {
+    const scratch = connectionFor(url, name);
+    db = pgDb(await connect(scratch.connectionString, url));
+    const version = await serverVersionOf(db);
+    return { db, defaultSchema: "public", description: `${redactUrl(scratch.connectionString)} (scratch database, Postgres ${version})`, serverVersion: version, cleanup };
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+}
+
+/** A read-only session on the database `url` names (drift-only). */
+export async function openReadOnly(url: string): Promise<ReplayTarget> {
+  const target = connectionFor(url);
+  const client = await connect(target.connectionString, url);
+  const db = pgDb(client);
+  try {
+    await db.exec("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY");
+    await db.exec("BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  } catch (err) {
+    await db.close();
+    throw new MigrationLintError("usage", `Cannot open a read-only transaction on ${redactUrl(url)}: ${scrub(errorMessage(err), url)}`);
+  }
+  const version = await serverVersionOf(db);
+  return {
+    db,
+    defaultSchema: target.defaultSchema,
+    description: `${redactUrl(url)} (read only, Postgres ${version})`,
+    serverVersion: version,
+    cleanup: async () => {
+      await db.exec("ROLLBACK").catch(() => undefined);
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,138 @@
+/**
+ * The replay scenarios on a real Postgres, plus the safety guarantees of
+ * --database-url. Runs only when MIGRATION_LINT_TEST_DATABASE_URL is set, e.g.
+ *   MIGRATION_LINT_TEST_DATABASE_URL=postgresql://postgres:secret@127.0.0.1:5432/postgres npx vitest run tests/replay
+ * The role needs CREATEDB.
+ */
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { replay } from "../../src/replay/index.js";
+import { BLOG, REPLAY_TIMEOUT, ROOT, allMessages, byRule, loadHistory, loadSchema, parseSchemaText, removeDir, writeHistory } from "./helpers.js";
+import { defineReplayScenarios } from "./scenarios.js";
+
+const url = process.env.MIGRATION_LINT_TEST_DATABASE_URL;
+
+async function scratchDatabases(connectionString: string): Promise<string[]> {
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'migration\\_lint\\_%'");
+    return rows.map((r) => r.datname);
+  } finally {
+    await client.end();
+  }
+}
+
+function withDatabase(connectionString: string, database: string): string {
+  const parsed = new URL(connectionString);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
+
+describe.skipIf(!url)("replay on a real Postgres (MIGRATION_LINT_TEST_DATABASE_URL)", () => {
+  let before: string[] = [];
+  beforeAll(async () => {
+    before = await scratchDatabases(url!);
+  });
+
+  defineReplayScenarios(url);
+
+  describe("safety", () => {
+    it("drops every scratch database it created", async () => {
+      // Runs after the scenarios above (vitest runs a file's tests in order).
+      expect(await scratchDatabases(url!)).toEqual(before);
+    });
+
+    it("never shows the password, in findings or in errors", async () => {
+      const parsed = new URL(url!);
+      if (!parsed.password) return;
+      const { dir, migrations } = await writeHistory([{ name: "1_bad", up: `SELECT '${parsed.password}' FROM "missing_${parsed.password}";` }]);
+      try {
+        const report = await replay({ migrations, inScope: () => true, schema: null, databaseUrl: url! });
+        const text = JSON.stringify(allMessages(report)) + report.database;
+        expect(text).toContain("replay-failed");
+        expect(text).not.toContain(parsed.password);
+        const wrong = new URL(url!);
+        wrong.password = `${parsed.password}-wrong`;
+        const error = await replay({ migrations, inScope: () => true, schema: null, databaseUrl: wrong.toString() }).catch((e: Error) => e);
+        expect(error).toBeInstanceOf(Error);
+        expect((error as Error).message).toMatch(/^Cannot connect to /);
+        expect((error as Error).message).not.toContain(parsed.password);
+      } finally {
+        removeDir(dir);
+      }
+    }, REPLAY_TIMEOUT);
+
+    it("drift-only reads the database in a READ ONLY transaction and writes nothing", async () => {
+      const name = `mlint_test_${process.pid}`;
+      const admin = new pg.Client({ connectionString: url! });
+      await admin.connect();
+      await admin.query(`DROP DATABASE IF EXISTS "${name}"`);
+      await admin.query(`CREATE DATABASE "${name}"`);
+      const target = withDatabase(url!, name);
+      try {
+        const db = new pg.Client({ connectionString: target });
+        await db.connect();
+        for (const m of await loadHistory(path.join(BLOG, "migrations"))) await db.query(m.file!.text);
+        // a hand-made change no migration knows about
+        await db.query(`ALTER TABLE "User" ADD COLUMN "legacy" TEXT`);
+        const schemaPath = path.join(BLOG, "schema.prisma");
+        const report = await replay({ migrations: [], inScope: () => false, schema: loadSchema(schemaPath), databaseUrl: target, driftOnly: true });
+        const drift = byRule(report, "schema-drift");
+        expect(drift.map((m) => m.message)).toEqual([`Column "User"."legacy" (text) exists in the database, but model "User" has no field mapped to it.`]);
+        expect(report.database).toMatch(/\(read only, Postgres \d+\)$/);
+        expect(report.timings.migrations).toBe(0);
+        // nothing was written: the hand-made column is still there, no table was added
+        const columns = await db.query(`SELECT count(*)::int AS n FROM information_schema.columns WHERE table_name = 'User'`);
+        expect(columns.rows[0].n).toBe(9);
+        const tables = await db.query(`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'`);
+        expect(tables.rows[0].n).toBe(4);
+        await db.end();
+      } finally {
+        await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => admin.query(`DROP DATABASE IF EXISTS "${name}"`));
+        await admin.end();
+      }
+    }, REPLAY_TIMEOUT);
+
+    it("drops the scratch database when the process is interrupted (SIGINT)", async () => {
+      const dist = path.join(ROOT, "dist", "src", "replay", "index.js");
+      if (!fs.existsSync(dist)) return; // `npm test` builds dist first; a bare `vitest run` may not have it
+      // A history long enough to still be running when the signal arrives.
+      const specs = Array.from({ length: 400 }, (_, i) => ({ name: `${String(i).padStart(4, "0")}_t`, up: `CREATE TABLE "t${i}" ("id" SERIAL PRIMARY KEY, "v" TEXT);\nCREATE INDEX ON "t${i}"("v");\n` }));
+      const { dir } = await writeHistory(specs);
+      const script = `
+        import { replay } from ${JSON.stringify(dist)};
+        import { loadMigrations } from ${JSON.stringify(path.join(ROOT, "dist", "src", "model", "load.js"))};
+        import { prismaMigrateSource } from ${JSON.stringify(path.join(ROOT, "dist", "src", "sources", "prisma-migrate.js"))};
+        const migrations = await loadMigrations(await prismaMigrateSource.list(${JSON.stringify(dir)}));
+        setTimeout(() => console.log("running"), 300);
+        await replay({ migrations, inScope: () => true, schema: null, databaseUrl: process.env.URL });
+        console.log("finished");
+      `;
+      try {
+        const child = spawn(process.execPath, ["--input-type=module", "-e", script], { env: { ...process.env, URL: url! }, stdio: ["ignore", "pipe", "pipe"] });
+        let output = "";
+        child.stdout.on("data", (d: Buffer) => (output += d.toString()));
+        await new Promise<void>((resolve) => child.stdout.on("data", () => output.includes("running") && resolve()));
+        const during = await scratchDatabases(url!);
+        expect(during.length).toBe(before.length + 1);
+        child.kill("SIGINT");
+        const code = await new Promise<number | null>((resolve) => child.on("exit", (c, signal) => resolve(signal ? 130 : c)));
+        expect(output).not.toContain("finished");
+        expect(code).not.toBe(0);
+        expect(await scratchDatabases(url!)).toEqual(before);
+      } finally {
+        removeDir(dir);
+      }
+    }, REPLAY_TIMEOUT);
+  });
+});
+
+describe("parseSchemaText", () => {
+  it("is usable without a database (keeps this file non-empty when Postgres is not configured)", () => {
+    expect(parseSchemaText("/x/schema.prisma", "model A {\n  id Int @id\n}\n").models.map((m) => m.name)).toEqual(["A"]);
+  });
+});

@@ -29,6 +29,8 @@ export interface LintTextOptions {
   prismaVersion?: string;
   /** Extra rules (e.g. a plugin's rule under test), enabled through `config.rules`. */
   rules?: Record<string, RuleModule<any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** Time a rule may spend in its visitors before it is switched off (ms, default 10 000). */
+  ruleTimeBudgetMs?: number;
   /** `provider` of migration_lock.toml (default: none). */
   lockProvider?: string;
   /** Folder the virtual project lives in (default: process.cwd()); file paths are `<root>/migrations/<name>/migration.sql`. */
@@ -49,7 +51,7 @@ export async function lintText(options: LintTextOptions): Promise<LintResult[]> 
   const schema = options.schema !== undefined ? parsePrismaSchema([{ path: path.join(root, "schema.prisma"), text: options.schema }]) : null;
   const version = options.prismaVersion ?? config.prismaVersion ?? null;
   const runner = { model: runnerModelFor(version), prismaVersion: version, source: version ? "config" : "unknown" };
-  const messages = lintProject({ root, schema, migrations, runner, postgresVersion: config.postgresVersion, lockProvider: options.lockProvider ?? null }, config.rules, (m) => selected.has(m.entry.name));
+  const messages = lintProject({ root, schema, migrations, runner, postgresVersion: config.postgresVersion, lockProvider: options.lockProvider ?? null }, config.rules, (m) => selected.has(m.entry.name), options.ruleTimeBudgetMs ? { ruleTimeBudgetMs: options.ruleTimeBudgetMs } : {});
   for (const m of migrations) if (selected.has(m.entry.name) && !messages.has(m.entry.upPath!)) messages.set(m.entry.upPath!, []);
   const suppressed = new Map<string, LintMessage[]>();
   const knownRules = new Set(config.rules.map((r) => r.id).concat(Object.keys(builtinRules)));

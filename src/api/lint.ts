@@ -56,6 +56,8 @@ export interface LintOptions {
   driftOnly?: boolean;
   /** SQL file applied before the first migration in scope, so data-dependent failures happen for real (`--seed`). */
   seed?: string;
+  /** Time a rule may spend in its visitors over a run before it is switched off (ms, default 10 000). */
+  ruleTimeBudgetMs?: number;
   /** Folders of extra rule files (`--rulesdir`), enabled through `rules` in the config. */
   rulesDirs?: string[];
   /** Reuse the findings and catalog of unchanged migrations between runs (`--cache`). */
@@ -219,7 +221,7 @@ async function lintTarget(target: LintTarget, config: ResolvedConfig, options: L
     { root: project.root, schema, migrations: loaded, runner, postgresVersion: config.postgresVersion, lockProvider: project.lockProvider, git },
     config.rules,
     inScope,
-    { catalog, startIndex: plan?.startIndex ?? 0, cached: plan?.cached ?? new Set() },
+    { catalog, startIndex: plan?.startIndex ?? 0, cached: plan?.cached ?? new Set(), ...(options.ruleTimeBudgetMs ? { ruleTimeBudgetMs: options.ruleTimeBudgetMs } : {}) },
   );
   const linted = loaded.filter(inScope);
   for (const m of linted) {

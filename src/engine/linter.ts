@@ -51,7 +51,18 @@ export interface LintProjectOptions {
    * that need git (whose answers change between runs) run on them.
    */
   cached?: Set<number>;
+  /** Time a rule may spend in its visitors over the whole run before it is switched off (ms, default 10 000). */
+  ruleTimeBudgetMs?: number;
 }
+
+/** Per-run bookkeeping shared by every migration's rule instances. */
+interface RunState {
+  spentMs: Map<string, number>;
+  overBudget: Set<string>;
+  budgetMs: number;
+}
+
+export const DEFAULT_RULE_TIME_BUDGET_MS = 10_000;
 
 export function lintProject(model: ProjectModel, allRules: ResolvedRule[], inScope: (m: LoadedMigration) => boolean, options: LintProjectOptions = {}): MessagesByFile {
   // rules that need git information cannot run without it (the caller notes why)
@@ -65,6 +76,7 @@ export function lintProject(model: ProjectModel, allRules: ResolvedRule[], inSco
   };
   const catalog = options.catalog ?? new Catalog();
   const startIndex = options.startIndex ?? 0;
+  const state: RunState = { spentMs: new Map(), overBudget: new Set(), budgetMs: options.ruleTimeBudgetMs ?? DEFAULT_RULE_TIME_BUDGET_MS };
 
   for (const migration of model.migrations) {
     if (migration.index < startIndex && !options.cached?.has(migration.index)) continue;
@@ -105,7 +117,7 @@ export function lintProject(model: ProjectModel, allRules: ResolvedRule[], inSco
       });
     }
 
-    const run = instantiate(fromCache ? gitRules : rules, model, migration, file, catalog, push);
+    const run = instantiate(fromCache ? gitRules : rules, model, migration, file, catalog, push, state);
     const start = file.rangeOf(0, 0);
     run.call("Migration", run.context, start);
     for (const statement of file.statements) {
@@ -124,14 +136,14 @@ export function lintProject(model: ProjectModel, allRules: ResolvedRule[], inSco
   const withFile = model.migrations.filter((m) => m.file);
   const last = [...withFile].reverse().find(inScope) ?? withFile.at(-1);
   if (last?.file) {
-    const run = instantiate(rules, model, last, last.file, catalog, push);
+    const run = instantiate(rules, model, last, last.file, catalog, push, state);
     run.call("Project:exit", run.context, last.file.rangeOf(0, 0));
   }
   return out;
 }
 
 /** Creates the rule instances for one migration; `call` runs a visitor on each, isolating failures. */
-function instantiate(rules: ResolvedRule[], model: ProjectModel, migration: LoadedMigration, file: ParsedSqlFile, catalog: Catalog, push: (file: string, message: LintMessage) => void) {
+function instantiate(rules: ResolvedRule[], model: ProjectModel, migration: LoadedMigration, file: ParsedSqlFile, catalog: Catalog, push: (file: string, message: LintMessage) => void, state: RunState) {
   const context: MigrationContext = { name: migration.entry.name, index: migration.index, entry: migration.entry, file };
   const occurrences = new Map<string, number>();
   const instances: Array<{ rule: ResolvedRule; visitors: RuleVisitors; failed: boolean }> = [];
@@ -201,15 +213,32 @@ function instantiate(rules: ResolvedRule[], model: ProjectModel, migration: Load
     },
     call(name: string, arg: unknown, at: SourceRange) {
       for (const instance of instances) {
-        if (instance.failed) continue;
+        const id = instance.rule.id;
+        if (instance.failed || state.overBudget.has(id)) continue;
         const visitor = (instance.visitors as Record<string, ((a: unknown) => void) | undefined>)[name];
         if (!visitor) continue;
+        const started = performance.now();
         try {
           visitor(arg);
         } catch (err) {
           // one crash per rule and migration is enough: skip the rule for the rest of it
           instance.failed = true;
-          push(file.path, internalError(instance.rule.id, migration, err, at));
+          push(file.path, internalError(id, migration, err, at));
+        }
+        // a rule that is far too slow (a runaway loop that ends, quadratic work on a big history) is switched off for the run
+        const spent = (state.spentMs.get(id) ?? 0) + performance.now() - started;
+        state.spentMs.set(id, spent);
+        if (spent > state.budgetMs) {
+          state.overBudget.add(id);
+          push(file.path, {
+            ruleId: "internal-error",
+            severity: 2,
+            fatal: true,
+            message: `Rule "${id}" used more than its time budget (${Math.round(spent)} ms, budget ${state.budgetMs} ms) and was switched off from ${migration.entry.name} on; everything else was linted.`,
+            ...lineColumns(at),
+            fingerprint: fingerprint([migration.entry.name, "internal-error", id, "budget"]),
+            migration: migration.entry.name,
+          });
         }
       }
     },

@@ -78,3 +78,25 @@ describe("findings", () => {
     expect(result!.fatalErrorCount).toBe(1);
   });
 });
+
+describe("rule time budget", () => {
+  it("switches off a rule that runs past its budget and keeps linting with the others", async () => {
+    const slow = defineRule({
+      meta: { id: "slow", type: "problem", docs: { description: "burns time", preset: "all" }, defaultSeverity: "error", messages: { x: "x" } },
+      create: () => ({
+        Statement: () => {
+          const until = performance.now() + 30;
+          while (performance.now() < until) {
+            // busy: a runaway rule
+          }
+        },
+      }),
+    });
+    const migrations = [{ name: "1_create", sql: create }, { name: "2_drop", sql: `${drops}\nDROP TABLE "U";\nDROP TABLE "V";` }];
+    const [result] = await lintText({ migrations, rules: { slow }, config: { rules: { slow: "error", "destructive-change": "error" } }, ruleTimeBudgetMs: 50 });
+    const internal = result!.messages.filter((m) => m.ruleId === "internal-error");
+    expect(internal).toHaveLength(1);
+    expect(internal[0]!.message).toMatch(/^Rule "slow" used more than its time budget \(\d+ ms, budget 50 ms\)/);
+    expect(result!.messages.filter((m) => m.ruleId === "destructive-change")).toHaveLength(4);
+  });
+});

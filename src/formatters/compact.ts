@@ -20,6 +20,7 @@ const compact: Formatter = (results) => {
     for (const m of result.messages) {
       output += `${result.filePath}: line ${m.line || 0}, col ${m.column || 0}, ${severityLabel(m)} - ${oneLine(m.message)}`;
       output += m.ruleId ? ` (${m.ruleId})` : "";
+      output += m.fingerprint ? ` [${m.fingerprint}]` : "";
       output += "\n";
     }
   }

@@ -37,7 +37,7 @@ function command(file: string, m: LintMessage): string {
   }
   props.push(["title", ruleIdOf(m)]);
   const level = m.fatal || m.severity === 2 ? "error" : "warning";
-  const text = m.help ? `${m.message}\n${m.help}` : m.message;
+  const text = [m.message, m.help, m.fingerprint ? `id: ${m.fingerprint}` : ""].filter(Boolean).join("\n");
   return `::${level} ${props.map(([key, value]) => `${key}=${escapeProperty(String(value))}`).join(",")}::${escapeData(text)}`;
 }
 

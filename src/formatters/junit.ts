@@ -29,6 +29,7 @@ function details(m: LintMessage): string {
   const lines = [`line ${m.line}, col ${m.column}, ${severityLabel(m)} - ${m.message} (${ruleIdOf(m)})`];
   if (m.help) lines.push(`help: ${m.help}`);
   if (m.docsUrl) lines.push(`docs: ${m.docsUrl}`);
+  if (m.fingerprint) lines.push(`id: ${m.fingerprint}`);
   return lines.join("\n");
 }
 

@@ -52,7 +52,7 @@ const markdown: Formatter = (results, context) => {
       else counts.warnings++;
       counts.docsUrl ??= m.docsUrl;
       perRule.set(id, counts);
-      rows.push(`| ${codeCell(`${file}:${spanOf(m).line}`)} | ${severityText(m)} | ${ruleCell(m)} | ${escapeCell(m.message)} |`);
+      rows.push(`| ${codeCell(`${file}:${spanOf(m).line}`)} | ${severityText(m)} | ${ruleCell(m)} | ${escapeCell(m.message)} | ${m.fingerprint ? codeCell(m.fingerprint) : ""} |`);
     }
   }
 
@@ -64,8 +64,8 @@ const markdown: Formatter = (results, context) => {
   return [
     `## migration-lint: ${plural(total, "problem")} (${plural(errors, "error")}, ${plural(warnings, "warning")})`,
     "",
-    "| Location | Severity | Rule | Message |",
-    "| --- | --- | --- | --- |",
+    "| Location | Severity | Rule | Message | Id |",
+    "| --- | --- | --- | --- | --- |",
     ...rows,
     "",
     "### Findings per rule",

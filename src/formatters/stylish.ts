@@ -30,7 +30,8 @@ const stylish: Formatter = (results, context) => {
       const indent = " ".repeat(width + 4);
       out.push(...sourceExcerpt(m, lines, indent, c));
       if (m.help) out.push(`${indent}${c.cyan("help:")} ${m.help}`);
-      if (m.docsUrl) out.push(`${indent}${c.dim(`docs: ${m.docsUrl}`)}`);
+      // the stable id (also in every other format) is what the baseline and suppression reviews refer to
+      out.push(`${indent}${c.dim([m.docsUrl ? `docs: ${m.docsUrl}` : "", `id: ${m.fingerprint}`].filter(Boolean).join("  "))}`);
     }
   }
 

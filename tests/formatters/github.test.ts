@@ -27,7 +27,8 @@ describe("github", () => {
     const warning = parseCommand(lines[1]!);
     expect(warning.command).toBe("warning");
     expect(warning.props).toEqual({ file: "prisma/migrations/20240301120000_drop_legacy/migration.sql", line: "6", col: "1", endLine: "6", endColumn: "58", title: "acme/batched-backfill" });
-    expect(warning.message).toBe(`${TRICKY_MESSAGE}\n${fixtureResults()[1]!.messages[1]!.help}`);
+    const finding = fixtureResults()[1]!.messages[1]!;
+    expect(warning.message).toBe(`${TRICKY_MESSAGE}\n${finding.help}\nid: ${finding.fingerprint}`);
     expect(lines.map((l) => parseCommand(l).command)).toEqual(["error", "warning", "error", "error"]);
   });
 
@@ -35,7 +36,7 @@ describe("github", () => {
     const base = fixtureResults()[1]!;
     const results: LintResult[] = [{ ...base, filePath: `${context.cwd}/odd,dir:1/100%/migration.sql`, messages: [{ ...base.messages[0]!, ruleId: "acme:rule,x", message: "a::b\r\nc", help: undefined }], suppressedMessages: [] }];
     const line = github(results, context).trimEnd();
-    expect(line).toBe("::error file=odd%2Cdir%3A1/100%25/migration.sql,line=3,col=1,endLine=3,endColumn=29,title=acme%3Arule%2Cx::a::b%0D%0Ac");
+    expect(line).toBe(`::error file=odd%2Cdir%3A1/100%25/migration.sql,line=3,col=1,endLine=3,endColumn=29,title=acme%3Arule%2Cx::a::b%0D%0Ac%0Aid: ${base.messages[0]!.fingerprint}`);
     expect(parseCommand(line).props.file).toBe("odd,dir:1/100%/migration.sql");
   });
 

@@ -6,8 +6,8 @@ import { CWD, DROP_FILE, fixtureContext, fixtureResults } from "./fixtures/resul
 describe("compact", () => {
   it("is ESLint's compact format: absolute paths, one line per finding, a total", () => {
     const lines = compact(fixtureResults(), fixtureContext()).split("\n");
-    expect(lines[0]).toMatch(new RegExp(`^${DROP_FILE.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: line 3, col 1, Error - Drops table "LegacyInvoice" .* \\(destructive-change\\)$`));
-    expect(lines[1]).toMatch(/: line 6, col 1, Warning - Backfills 100% .* It holds the lock until done\. \(acme\/batched-backfill\)$/);
+    expect(lines[0]).toMatch(new RegExp(`^${DROP_FILE.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: line 3, col 1, Error - Drops table "LegacyInvoice" .* \\(destructive-change\\) \\[[0-9a-f]{16}\\]$`));
+    expect(lines[1]).toMatch(/: line 6, col 1, Warning - Backfills 100% .* It holds the lock until done\. \(acme\/batched-backfill\) \[[0-9a-f]{16}\]$/);
     expect(lines.slice(-2)).toEqual(["", "4 problems"]);
     expect(lines).toHaveLength(6);
   });
@@ -28,8 +28,8 @@ describe("markdown", () => {
     const text = markdown(fixtureResults(), fixtureContext());
     const rows = text.split("\n").filter((l) => l.startsWith("| `"));
     expect(rows).toHaveLength(4);
-    // every row has exactly the 4 cells: unescaped pipes only as separators
-    for (const row of rows) expect(row.split(/(?<!\\)\|/).length - 2).toBe(4);
+    // every row has exactly the 5 cells (the last one the finding's stable id): unescaped pipes only as separators
+    for (const row of rows) expect(row.split(/(?<!\\)\|/).length - 2).toBe(5);
     expect(text).toContain("## migration-lint: 4 problems (3 errors, 1 warning)");
     expect(text).toContain("| [destructive-change](https://github.com/migration-lint/migration-lint/blob/main/docs/rules/destructive-change.md) | 2 | 0 |");
     expect(text).toContain("2 suppressed findings not shown.");

@@ -56,6 +56,8 @@ export interface LintOptions {
   driftOnly?: boolean;
   /** SQL file applied before the first migration in scope, so data-dependent failures happen for real (`--seed`). */
   seed?: string;
+  /** Rules to leave out of this run (the supervisor uses it to rerun without a rule that hung). */
+  disabledRules?: string[];
   /** Time a rule may spend in its visitors over a run before it is switched off (ms, default 10 000). */
   ruleTimeBudgetMs?: number;
   /** Folders of extra rule files (`--rulesdir`), enabled through `rules` in the config. */
@@ -115,6 +117,7 @@ export async function runLint(options: LintOptions = {}): Promise<LintRun> {
     ...(options.config ? { config: options.config } : {}),
     ...(options.rulesDirs ? { rulesDirs: options.rulesDirs } : {}),
   });
+  if (options.disabledRules?.length) config.rules = config.rules.filter((r) => !options.disabledRules!.includes(r.id));
   const schema = options.schema ?? config.schema;
   const migrations = options.migrations ?? config.migrations;
   const targets = await resolveTargets(options.paths ?? [], { cwd, ...(schema ? { schema } : {}), ...(migrations ? { migrations } : {}) });

@@ -23,6 +23,8 @@ Options:
   --base <ref>             Lint only migrations added or changed since the merge
                            base with <ref> (e.g. origin/main); history still counts
   --staged                 Lint only migrations with staged changes (pre-commit)
+  --rule-time-budget <ms>  Time a rule may take before it is stopped and reported
+                           (default 10000)
   --cache                  Reuse results of unchanged migrations between runs
   --cache-location <path>  Cache file or folder (default: .migration-lint-cache)
   --report-unused-disable-directives

@@ -9,6 +9,10 @@ import { readFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { HELP } from "./help.js";
+import type { LintOptions } from "../api/lint.js";
+
+/** Same default as the engine's (src/engine/linter.ts); kept here so --help and --version load nothing else. */
+const DEFAULT_RULE_TIME_BUDGET_MS = 10_000;
 
 export interface CliIO {
   stdout: (text: string) => void;
@@ -36,6 +40,7 @@ const OPTIONS = {
   "drift-only": { type: "boolean" },
   seed: { type: "string" },
   "lock-trace": { type: "boolean" },
+  "rule-time-budget": { type: "string" },
   rulesdir: { type: "string", multiple: true },
   "cache-location": { type: "string" },
   staged: { type: "boolean" },
@@ -110,12 +115,19 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
 
     const { loadFormatter } = await import("../formatters/index.js");
     const formatter = await loadFormatter(values.format ?? "stylish", cwd);
-    const { runLint } = await import("../api/lint.js");
     if (values.base !== undefined && values.staged) {
       io.stderr("migration-lint: --base and --staged cannot be used together.\n");
       return 2;
     }
-    const run = await runLint({
+    let budget: number | undefined;
+    if (values["rule-time-budget"] !== undefined) {
+      budget = Number(values["rule-time-budget"]);
+      if (!Number.isInteger(budget) || budget <= 0) {
+        io.stderr(`migration-lint: --rule-time-budget must be a positive number of milliseconds, got "${values["rule-time-budget"]}".\n`);
+        return 2;
+      }
+    }
+    const lintOptions: LintOptions = {
       cwd,
       paths: positionals,
       ...(values.base !== undefined ? { base: values.base } : {}),
@@ -132,7 +144,14 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       ...(values.config ? { configFile: values.config } : {}),
       ...(values.schema ? { schema: values.schema } : {}),
       ...(values.migrations ? { migrations: values.migrations } : {}),
-    });
+      ...(budget ? { ruleTimeBudgetMs: budget } : {}),
+    };
+    // Lint in a supervised worker so that a rule stuck in an endless loop is stopped and reported.
+    // Replay stays on this thread: its Ctrl-C cleanup of a scratch database needs signals, which workers do not get.
+    const supervised = !lintOptions.replay && !lintOptions.driftOnly && import.meta.url.endsWith(".js") && process.env.MIGRATION_LINT_NO_WORKER !== "1";
+    const run = supervised
+      ? await (await import("./supervise.js")).runLintSupervised(lintOptions, budget ?? DEFAULT_RULE_TIME_BUDGET_MS)
+      : await (await import("../api/lint.js")).runLint(lintOptions);
 
     if (values["write-baseline"]) {
       const { writeBaseline } = await import("../engine/baseline.js");

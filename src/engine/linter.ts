@@ -64,6 +64,32 @@ interface RunState {
 
 export const DEFAULT_RULE_TIME_BUDGET_MS = 10_000;
 
+/**
+ * Heartbeat for a supervisor on another thread (src/cli/supervise.ts): a rule
+ * stuck in an endless loop never returns, so only another thread can see it.
+ * Slot 0 counts visitor calls, slot 1 is 1 while a visitor runs, slot 2 the
+ * byte length of "<rule>\0<migration>" stored after the first 16 bytes.
+ */
+let heartbeat: { slots: Int32Array; label: Uint8Array } | null = null;
+const labelEncoder = new TextEncoder();
+
+export function setHeartbeat(buffer: SharedArrayBuffer | null): void {
+  heartbeat = buffer ? { slots: new Int32Array(buffer, 0, 4), label: new Uint8Array(buffer, 16) } : null;
+}
+
+function beat(label: Uint8Array): void {
+  if (!heartbeat) return;
+  const n = Math.min(label.length, heartbeat.label.length);
+  heartbeat.label.set(label.subarray(0, n));
+  Atomics.store(heartbeat.slots, 2, n);
+  Atomics.store(heartbeat.slots, 1, 1);
+  Atomics.add(heartbeat.slots, 0, 1);
+}
+
+function rest(): void {
+  if (heartbeat) Atomics.store(heartbeat.slots, 1, 0);
+}
+
 export function lintProject(model: ProjectModel, allRules: ResolvedRule[], inScope: (m: LoadedMigration) => boolean, options: LintProjectOptions = {}): MessagesByFile {
   // rules that need git information cannot run without it (the caller notes why)
   const rules = model.git ? allRules : allRules.filter((r) => !r.rule.meta.requires?.git);
@@ -146,12 +172,12 @@ export function lintProject(model: ProjectModel, allRules: ResolvedRule[], inSco
 function instantiate(rules: ResolvedRule[], model: ProjectModel, migration: LoadedMigration, file: ParsedSqlFile, catalog: Catalog, push: (file: string, message: LintMessage) => void, state: RunState) {
   const context: MigrationContext = { name: migration.entry.name, index: migration.index, entry: migration.entry, file };
   const occurrences = new Map<string, number>();
-  const instances: Array<{ rule: ResolvedRule; visitors: RuleVisitors; failed: boolean }> = [];
+  const instances: Array<{ rule: ResolvedRule; visitors: RuleVisitors; failed: boolean; label: Uint8Array }> = [];
   let current: Statement | null = null;
   let transactionBlock: Set<number> | undefined;
 
   for (const rule of rules) {
-    const instance = { rule, visitors: {} as RuleVisitors, failed: false };
+    const instance = { rule, visitors: {} as RuleVisitors, failed: false, label: heartbeat ? labelEncoder.encode(`${rule.id}\0${migration.entry.name}`) : new Uint8Array() };
     const report = (descriptor: ReportDescriptor) => {
       const template = rule.rule.meta.messages[descriptor.messageId];
       if (template === undefined) throw new Error(`unknown messageId "${descriptor.messageId}"`);
@@ -197,12 +223,14 @@ function instantiate(rules: ResolvedRule[], model: ProjectModel, migration: Load
       inTransactionBlock: (statement) => (transactionBlock ??= statementsInTransactionBlock(file.statements)).has(statement.index),
       report,
     };
+    beat(instance.label);
     try {
       instance.visitors = rule.rule.create(ruleContext) ?? {};
     } catch (err) {
       instance.failed = true;
       push(file.path, internalError(rule.id, migration, err, file.rangeOf(0, 0)));
     }
+    rest();
     instances.push(instance);
   }
 
@@ -218,6 +246,7 @@ function instantiate(rules: ResolvedRule[], model: ProjectModel, migration: Load
         const visitor = (instance.visitors as Record<string, ((a: unknown) => void) | undefined>)[name];
         if (!visitor) continue;
         const started = performance.now();
+        beat(instance.label);
         try {
           visitor(arg);
         } catch (err) {
@@ -225,6 +254,7 @@ function instantiate(rules: ResolvedRule[], model: ProjectModel, migration: Load
           instance.failed = true;
           push(file.path, internalError(id, migration, err, at));
         }
+        rest();
         // a rule that is far too slow (a runaway loop that ends, quadratic work on a big history) is switched off for the run
         const spent = (state.spentMs.get(id) ?? 0) + performance.now() - started;
         state.spentMs.set(id, spent);

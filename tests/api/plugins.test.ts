@@ -77,3 +77,27 @@ lint({ cwd: "fixtures/example" }).then((r) => console.log(typeof RuleTester, r.l
     expect(out.stdout.trim()).toBe("function 7");
   });
 });
+
+describe("a rule that never returns", () => {
+  it("is stopped by the CLI's supervisor, reported, and the run repeated without it", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ml-hang-"));
+    fs.cpSync(path.join(ROOT, "fixtures/example"), path.join(dir, "project"), { recursive: true });
+    fs.mkdirSync(path.join(dir, "rules"));
+    fs.writeFileSync(
+      path.join(dir, "rules", "hang.js"),
+      `export default { meta: { id: "hang", type: "problem", docs: { description: "loops", preset: "all" }, defaultSeverity: "error", messages: { x: "x" } },
+        create: () => ({ "drop-table": () => { for (;;) {} } }) };\n`,
+    );
+    fs.writeFileSync(path.join(dir, "project", ".migration-lintrc.json"), JSON.stringify({ extends: "recommended", rules: { hang: "error" } }));
+    const started = Date.now();
+    const run = spawnSync(process.execPath, [path.join(ROOT, "bin/migration-lint.js"), "--rulesdir", path.join(dir, "rules"), "--rule-time-budget", "400", "-f", "json"], { cwd: path.join(dir, "project"), encoding: "utf8", timeout: 60_000 });
+    fs.rmSync(dir, { recursive: true, force: true });
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(run.status).toBe(1);
+    const messages = (JSON.parse(run.stdout) as Array<{ filePath: string; messages: Array<{ ruleId: string; message: string }> }>).flatMap((r) => r.messages.map((m) => ({ ...m, migration: path.basename(path.dirname(r.filePath)) })));
+    const hung = messages.filter((m) => m.ruleId === "internal-error");
+    expect(hung).toEqual([expect.objectContaining({ migration: "20240601090000_drop_coupons", message: expect.stringContaining('Rule "hang" did not finish within 400 ms on 20240601090000_drop_coupons') })]);
+    // nothing else is lost: the other rules' findings are all there
+    expect(messages.filter((m) => m.ruleId === "destructive-change")).toHaveLength(3);
+  }, 60_000);
+});

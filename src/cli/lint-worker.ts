@@ -1,0 +1,19 @@
+/** Worker thread entry for the supervised CLI run: lints and posts the run back (see supervise.ts). */
+import { parentPort, workerData } from "node:worker_threads";
+import { runLint, type LintOptions } from "../api/lint.js";
+import { setHeartbeat } from "../engine/linter.js";
+import { MigrationLintError } from "../errors.js";
+
+const { options, heartbeat } = workerData as { options: LintOptions; heartbeat: SharedArrayBuffer };
+setHeartbeat(heartbeat);
+try {
+  const run = await runLint(options);
+  parentPort!.postMessage({ ok: true, results: run.results, projects: run.projects, sources: [...run.sources] });
+} catch (err) {
+  const known = err instanceof MigrationLintError;
+  parentPort!.postMessage({
+    ok: false,
+    error: known ? { kind: err.kind, message: err.message, file: err.file, line: err.line } : { kind: "internal", message: err instanceof Error ? err.message : String(err), stack: err instanceof Error ? err.stack : undefined },
+    known,
+  });
+}

@@ -1,0 +1,100 @@
+/**
+ * The CLI lints in a worker thread and watches it from the main thread. A
+ * rule stuck in an endless loop never returns control, so nothing on its own
+ * thread can stop it; from here the stuck rule is visible through a shared
+ * heartbeat (src/engine/linter.ts), the worker is terminated, and the run is
+ * repeated without that rule, with an internal-error finding that names it.
+ * Nothing else is lost.
+ */
+import { Worker } from "node:worker_threads";
+import path from "node:path";
+import type { LintOptions, LintRun, ProjectReport } from "../api/lint.js";
+import { fingerprint } from "../engine/linter.js";
+import type { LintResult } from "../engine/results.js";
+import { MigrationLintError } from "../errors.js";
+
+export type SupervisedRun = Pick<LintRun, "results" | "projects" | "sources">;
+
+const MAX_RESTARTS = 5;
+
+export async function runLintSupervised(options: LintOptions, stallMs: number): Promise<SupervisedRun> {
+  const disabled: string[] = [...(options.disabledRules ?? [])];
+  const hung: Array<{ rule: string; migration: string }> = [];
+  for (let attempt = 0; ; attempt++) {
+    const outcome = await attemptRun({ ...options, disabledRules: disabled }, stallMs);
+    if (outcome.kind === "done") {
+      addHungFindings(outcome.run, hung, stallMs);
+      return outcome.run;
+    }
+    hung.push(outcome.stuck);
+    disabled.push(outcome.stuck.rule);
+    if (attempt >= MAX_RESTARTS) throw new MigrationLintError("internal", `Rules kept hanging (${hung.map((h) => h.rule).join(", ")}); giving up.`);
+  }
+}
+
+type Outcome = { kind: "done"; run: SupervisedRun } | { kind: "stuck"; stuck: { rule: string; migration: string } };
+
+function attemptRun(options: LintOptions, stallMs: number): Promise<Outcome> {
+  const buffer = new SharedArrayBuffer(16 + 1024);
+  const slots = new Int32Array(buffer, 0, 4);
+  const worker = new Worker(new URL("./lint-worker.js", import.meta.url), { workerData: { options, heartbeat: buffer } });
+  return new Promise<Outcome>((resolve, reject) => {
+    let lastCount = -1;
+    let since = Date.now();
+    const watch = setInterval(() => {
+      const count = Atomics.load(slots, 0);
+      if (count !== lastCount || Atomics.load(slots, 1) === 0) {
+        lastCount = count;
+        since = Date.now();
+        return;
+      }
+      if (Date.now() - since < stallMs) return;
+      const length = Atomics.load(slots, 2);
+      const [rule = "unknown", migration = "unknown"] = new TextDecoder().decode(new Uint8Array(buffer, 16, length).slice()).split("\0");
+      clearInterval(watch);
+      void worker.terminate();
+      resolve({ kind: "stuck", stuck: { rule, migration } });
+    }, Math.min(200, Math.max(20, stallMs / 5)));
+    watch.unref();
+    worker.once("message", (message: { ok: boolean; results?: LintResult[]; projects?: ProjectReport[]; sources?: Array<[string, string]>; error?: { kind: MigrationLintError["kind"]; message: string; file?: string; line?: number; stack?: string }; known?: boolean }) => {
+      clearInterval(watch);
+      void worker.terminate();
+      if (message.ok) {
+        resolve({ kind: "done", run: { results: message.results!, projects: message.projects!, sources: new Map(message.sources!) } });
+      } else if (message.known) {
+        const e = message.error!;
+        reject(new MigrationLintError(e.kind, e.message, { ...(e.file ? { file: e.file } : {}), ...(e.line ? { line: e.line } : {}) }));
+      } else {
+        const error = new Error(message.error!.message);
+        if (message.error!.stack) error.stack = message.error!.stack;
+        reject(error);
+      }
+    });
+    worker.once("error", (err) => {
+      clearInterval(watch);
+      reject(err);
+    });
+  });
+}
+
+/** One internal-error finding per hung rule, on the migration it hung on. */
+function addHungFindings(run: SupervisedRun, hung: Array<{ rule: string; migration: string }>, stallMs: number): void {
+  for (const { rule, migration } of hung) {
+    const result = run.results.find((r) => path.basename(path.dirname(r.filePath)) === migration) ?? run.results[0];
+    if (!result) continue;
+    result.messages.unshift({
+      ruleId: "internal-error",
+      severity: 2,
+      fatal: true,
+      message: `Rule "${rule}" did not finish within ${stallMs} ms on ${migration} (an endless loop?) and was stopped; the run was repeated without it, so every other rule's findings are here.`,
+      line: 1,
+      column: 1,
+      endLine: 1,
+      endColumn: 1,
+      fingerprint: fingerprint([migration, "internal-error", rule, "hung"]),
+      migration,
+    });
+    result.errorCount++;
+    result.fatalErrorCount++;
+  }
+}

@@ -40,7 +40,7 @@ export default defineRule<Options>({
       truncate: "Delete the rows in a data job you can audit (DELETE ... WHERE, in batches) or back the table up first.",
       deleteAll: "Add a WHERE clause, or run the cleanup as a batched job outside the migration after backing the rows up.",
       dropEnum: "Make sure no column uses the type and no released code writes its values before dropping it.",
-      removeEnumValues: "Migrate the rows first (UPDATE ... SET col = 'replacement' WHERE col IN (...)) in an earlier migration, and release code that no longer writes {{values}} before removing them from the enum in schema.prisma.",
+      removeEnumValues: "Migrate the rows first (UPDATE ... SET col = 'replacement' WHERE col IN ({{list}})) in an earlier migration, and release code that no longer writes {{list}} before removing {{them}} from enum {{type}} in schema.prisma.",
     },
   },
   create(context) {
@@ -93,7 +93,7 @@ export default defineRule<Options>({
           const removed = dropped.values.filter((v) => !replacement.values.includes(v));
           if (!removed.length) return;
           const values = `${removed.length === 1 ? "value" : "values"} ${removed.map((v) => `'${v}'`).join(", ")}`;
-          context.report({ node: op, messageId: "removeEnumValues", data: { values, type: replacement.name, them: removed.length === 1 ? "it" : "them" } });
+          context.report({ node: op, messageId: "removeEnumValues", data: { values, list: removed.map((v) => `'${v}'`).join(", "), type: replacement.name, them: removed.length === 1 ? "it" : "them" } });
           return;
         }
         context.report({ node: op, messageId: "dropEnum", data: { type: formatName(op.type), cascade: cascadeText(op.cascade) } });

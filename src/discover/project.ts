@@ -815,7 +815,12 @@ export async function discoverProject(options: DiscoverOptions): Promise<PrismaP
   } else {
     migrationsDir = await defaultMigrationsDir(found, schemaFiles);
   }
-  const migrationsDirExists = (await kindOf(migrationsDir)) === "dir";
+  const migrationsKind = await kindOf(migrationsDir);
+  const migrationsDirExists = migrationsKind === "dir";
+  // say so: a mistyped --migrations or migrations.path otherwise passed as a clean run with nothing linted
+  if (!migrationsDirExists) {
+    notes.push(`No migrations folder at ${rel(root, migrationsDir)}${migrationsKind === "file" ? " (a file is there, not a folder)" : ""}: there are no migrations to lint.`);
+  }
   const lock = migrationsDirExists ? await readLock(migrationsDir) : { lockProvider: null, lockError: null };
 
   return {

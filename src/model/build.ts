@@ -97,6 +97,14 @@ class StatementContext {
     return ranges.length === expected ? ranges : null;
   }
 
+  /** The keywords (upper case) of `ALTER TYPE <name> ADD | RENAME ...` after the possibly qualified type name. */
+  wordsAfterTypeName(): string[] {
+    const tokens = this.codeTokens();
+    let i = 3; // ALTER TYPE <name>
+    while (i + 1 < tokens.length && this.file.text[tokens[i]!.start] === "." && tokens[i]!.end - tokens[i]!.start === 1) i += 2;
+    return tokens.slice(i).filter((t) => t.kind === "word").map((t) => this.file.text.slice(t.start, t.end).toUpperCase());
+  }
+
   /**
    * Text of the expression that follows the keyword token at or after
    * `from` (e.g. DEFAULT or USING), up to the end of the clause: a comma or
@@ -176,16 +184,21 @@ function operationsOf(ctx: StatementContext): Op[] {
     case "CreateEnumStmt":
       return [make({ kind: "create-enum", type: qualifiedFromList(strings(body.typeName)), values: strings(body.vals) })];
     case "AlterEnumStmt": {
+      // libpg-query's JSON leaves out string fields that are empty, and '' is a valid enum label:
+      // `ADD VALUE ''` came out with value undefined (a rule crashed on it), `RENAME VALUE '' TO 'b'`
+      // as ADD VALUE 'b', and `BEFORE ''` as no neighbour. The keywords tell them apart.
       const enumType = qualifiedFromList(strings(body.typeName));
-      if (body.oldVal) return [make({ kind: "rename-enum-value", type: enumType, value: body.oldVal, newValue: body.newVal })];
+      const [action, ...words] = ctx.wordsAfterTypeName();
+      if (action === "RENAME") return [make({ kind: "rename-enum-value", type: enumType, value: body.oldVal ?? "", newValue: body.newVal ?? "" })];
+      const neighbor = body.newValNeighbor ?? (words.includes("BEFORE") || words.includes("AFTER") ? "" : null);
       return [
         make({
           kind: "add-enum-value",
           type: enumType,
-          value: body.newVal,
+          value: body.newVal ?? "",
           ifNotExists: !!body.skipIfNewValExists,
-          before: body.newValNeighbor && !body.newValIsAfter ? body.newValNeighbor : null,
-          after: body.newValNeighbor && body.newValIsAfter ? body.newValNeighbor : null,
+          before: neighbor !== null && !body.newValIsAfter ? neighbor : null,
+          after: neighbor !== null && body.newValIsAfter ? neighbor : null,
         }),
       ];
     }

@@ -3,7 +3,9 @@
  * run needs (with the cache, only those after the last cached catalog).
  */
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { isUtf8 } from "node:buffer";
+import { lstatSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
 import type { MigrationEntry } from "../types.js";
 import type { LoadedMigration } from "../engine/linter.js";
 import { liteSqlFile, parseSqlFile } from "../parse/sql.js";
@@ -12,9 +14,60 @@ import { errorMessage } from "../errors.js";
 
 /** Decodes a file: UTF-8 (BOM kept for SourceText to strip), or UTF-16 when it starts with a UTF-16 BOM. */
 export function decodeText(buffer: Buffer): string {
-  if (buffer.length >= 2 && buffer[0] === 0xff && buffer[1] === 0xfe) return new TextDecoder("utf-16le").decode(buffer.subarray(2));
-  if (buffer.length >= 2 && buffer[0] === 0xfe && buffer[1] === 0xff) return new TextDecoder("utf-16be").decode(buffer.subarray(2));
-  return buffer.toString("utf8");
+  return decodeSource(buffer).text;
+}
+
+/** Where the bytes of a file are something Prisma cannot read as UTF-8: a sentence, and the offset in the text (BOM removed) it points at. */
+export interface EncodingProblem {
+  message: string;
+  offset: number;
+}
+
+const FIX = "Prisma reads migration.sql as UTF-8 and fails on it; save the file as UTF-8";
+
+/**
+ * Decodes like `decodeText`, and says when the bytes are not UTF-8: Prisma
+ * reads migration.sql as UTF-8 (Rust's `read_to_string`), so a UTF-16 file or
+ * invalid UTF-8 fails there, while we would decode and lint it in silence.
+ */
+export function decodeSource(buffer: Buffer): { text: string; problem: EncodingProblem | null } {
+  for (const [b0, b1, encoding, name] of [[0xff, 0xfe, "utf-16le", "little"], [0xfe, 0xff, "utf-16be", "big"]] as const) {
+    if (buffer.length >= 2 && buffer[0] === b0 && buffer[1] === b1) {
+      return {
+        text: new TextDecoder(encoding).decode(buffer.subarray(2)),
+        problem: { message: `the file is UTF-16 (${name}-endian, with a byte order mark), linted as such here: ${FIX}`, offset: 0 },
+      };
+    }
+  }
+  const text = buffer.toString("utf8");
+  if (isUtf8(buffer)) return { text, problem: null };
+  const at = firstInvalidUtf8(buffer);
+  const bom = buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf ? 1 : 0;
+  const offset = Math.max(0, buffer.toString("utf8", 0, at).length - bom);
+  const hex = `0x${buffer[at]!.toString(16).toUpperCase().padStart(2, "0")}`;
+  return { text, problem: { message: `the file is not valid UTF-8 (byte ${hex} here, shown as U+FFFD): ${FIX}`, offset } };
+}
+
+/** Byte offset of the first byte that does not belong to a well-formed UTF-8 sequence (no overlongs, surrogates or code points above U+10FFFF). */
+export function firstInvalidUtf8(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i]!;
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    const size = b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+    if (size === 0 || i + size > bytes.length) return i;
+    // the second byte's range depends on the first (Unicode Table 3-7)
+    const second = bytes[i + 1]!;
+    const lo = b === 0xe0 ? 0xa0 : b === 0xf0 ? 0x90 : 0x80;
+    const hi = b === 0xed ? 0x9f : b === 0xf4 ? 0x8f : 0xbf;
+    if (second < lo || second > hi) return i;
+    for (let k = 2; k < size; k++) if ((bytes[i + k]! & 0xc0) !== 0x80) return i;
+    i += size;
+  }
+  return bytes.length;
 }
 
 export interface MigrationSourceText {
@@ -26,6 +79,8 @@ export interface MigrationSourceText {
   hash: string;
   /** sha1 over this migration and every one before it: the identity of the history up to here. */
   chain: string;
+  /** Set when the file is not UTF-8 (UTF-16, invalid bytes): reported as a parse error when the migration is parsed. */
+  encoding?: EncodingProblem | null;
 }
 
 /**
@@ -38,23 +93,24 @@ export function readMigrationSources(entries: MigrationEntry[]): MigrationSource
   return entries.map((entry, index) => {
     let text: string | null = null;
     let error: string | null = null;
+    let encoding: EncodingProblem | null = null;
     let hash = "";
     if (!entry.upPath) {
-      error = `Migration folder "${entry.name}" has no migration.sql: \`prisma migrate deploy\` fails on it. Add the script or remove the folder.`;
+      error = missingScript(entry);
     } else {
       try {
         const bytes = readFileSync(entry.upPath);
         hash = createHash("sha1").update(bytes).digest("hex");
-        text = decodeText(bytes);
+        ({ text, problem: encoding } = decodeSource(bytes));
       } catch (err) {
-        error = `Cannot read ${entry.upPath}: ${errorMessage(err)}`;
+        error = `Cannot read ${entry.upPath}: ${errorMessage(err)}. \`prisma migrate deploy\` fails on it too.`;
       }
     }
     entry.extraTexts = readExtraTexts(entry.extraFiles);
     // the folder's other files count too: a down.sql or README changes what rules say about it
     const extras = JSON.stringify([entry.downPath !== null, entry.extraFiles.map((f) => [f, entry.extraTexts?.[f] ?? null])]);
     chain = createHash("sha1").update(chain).update("\0").update(entry.name).update("\0").update(hash).update("\0").update(extras).digest("hex");
-    return { entry, index, text, error, hash, chain };
+    return { entry, index, text, error, hash, chain, encoding };
   });
 }
 
@@ -75,6 +131,35 @@ function readExtraTexts(files: string[]): Record<string, string> {
   return out;
 }
 
+/**
+ * Why a migration folder has no usable migration.sql. The source adapter
+ * lists only regular files (following a symlink one level), so a
+ * `migration.sql` that is a folder, a broken or looping symlink or a special
+ * file was reported as missing, which sent users looking for a file they can see.
+ */
+function missingScript(entry: MigrationEntry): string {
+  const fails = "`prisma migrate deploy` fails on it.";
+  const script = path.join(entry.dir, "migration.sql");
+  let what: string | null = null;
+  try {
+    const link = lstatSync(script);
+    if (link.isSymbolicLink()) {
+      try {
+        what = statSync(script).isDirectory() ? "is a symbolic link to a folder" : "is a symbolic link to something that is not a file";
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        what = code === "ELOOP" ? "is a symbolic link that loops" : code === "ENOENT" ? "is a broken symbolic link" : `is a symbolic link that cannot be followed (${code ?? errorMessage(err)})`;
+      }
+    } else if (link.isDirectory()) what = "is a folder, not a file";
+    else if (!link.isFile()) what = "is not a regular file";
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== "ENOENT") what = `cannot be read (${code ?? errorMessage(err)})`;
+  }
+  if (what) return `"migration.sql" in migration folder "${entry.name}" ${what}: ${fails} Replace it with the SQL file or remove the folder.`;
+  return `Migration folder "${entry.name}" has no migration.sql: ${fails} Add the script or remove the folder.`;
+}
+
 /** Parses migrations from `fromIndex` on; earlier ones get a statement-less file (text only). */
 export async function parseMigrations(sources: MigrationSourceText[], fromIndex = 0): Promise<LoadedMigration[]> {
   const out: LoadedMigration[] = [];
@@ -90,6 +175,10 @@ export async function parseMigrations(sources: MigrationSourceText[], fromIndex 
     }
     const file = await parseSqlFile(entry.upPath!, text);
     buildOperations(file);
+    if (source.encoding) {
+      const at = Math.min(source.encoding.offset, file.text.length);
+      file.parseErrors.unshift({ message: source.encoding.message, range: file.rangeOf(at, Math.min(at + 1, file.text.length)) });
+    }
     out.push({ entry, index, file, error: null });
   }
   return out;

@@ -151,26 +151,71 @@ function pushQuoted(tokens: Token[], text: string, start: number, quoteAt: numbe
 export const isComment = (t: Token) => t.kind === "line-comment" || t.kind === "block-comment";
 
 /**
- * Splits tokens into statements at top-level semicolons. Returns the token
- * index ranges [from, to) of each statement's non-comment content; empty
+ * Splits tokens into statements the way psql does, returning the token index
+ * ranges [from, to) of each statement's non-comment content; empty
  * statements (only comments or `;;`) are skipped.
+ *
+ * A semicolon ends a statement only outside parentheses (`CREATE RULE ... DO
+ * (INSERT ...; UPDATE ...)` is one statement) and outside the `BEGIN ATOMIC
+ * ... END` body of a `CREATE [OR REPLACE] FUNCTION | PROCEDURE` (psql's
+ * heuristic, psqlscan.l: BEGIN and, inside it, CASE open a block, END closes
+ * one). Splitting at every semicolon cut such statements into pieces that do
+ * not parse, and made the body's END look like a COMMIT.
+ *
+ * With `inParentheses`, semicolons inside parentheses split too (each piece
+ * starting afresh): for a statement that failed to parse, so that an unclosed
+ * parenthesis does not swallow every statement after it. BEGIN ATOMIC bodies
+ * are still never split. `start`/`end` limit the scan to a token index range.
  */
-export function splitStatements(tokens: Token[]): Array<{ from: number; to: number }> {
+export function splitStatements(
+  text: string,
+  tokens: Token[],
+  options: { start?: number; end?: number; inParentheses?: boolean } = {},
+): Array<{ from: number; to: number }> {
+  const { inParentheses = false } = options;
   const out: Array<{ from: number; to: number }> = [];
   let from = -1;
   let last = -1;
-  for (let k = 0; k < tokens.length; k++) {
+  // psql's state: parenthesis depth, BEGIN ... END depth, and the keyword shape of the first four words
+  let parens = 0;
+  let begins = 0;
+  let words = 0;
+  let shape = "";
+  const reset = () => {
+    from = -1;
+    last = -1;
+    parens = 0;
+    begins = 0;
+    words = 0;
+    shape = "";
+  };
+  const end = Math.min(options.end ?? tokens.length, tokens.length);
+  for (let k = options.start ?? 0; k < end; k++) {
     const t = tokens[k]!;
     if (isComment(t)) continue;
-    if (t.kind === "semicolon") {
+    if (t.kind === "semicolon" && begins === 0 && (parens === 0 || inParentheses)) {
       if (from >= 0) out.push({ from, to: last + 1 });
-      from = -1;
-      last = -1;
+      reset();
       continue;
     }
     if (from < 0) from = k;
     last = k;
+    if (t.kind === "lparen") parens++;
+    else if (t.kind === "rparen") parens = Math.max(0, parens - 1);
+    else if (t.kind === "word" && isWordStart(text.charCodeAt(t.start))) {
+      const word = text.slice(t.start, t.end).toLowerCase();
+      if (words < 4) shape += WORD_SHAPE[word] ?? "-";
+      words++;
+      if (parens === 0 && /^c(?:[fp]|or[fp])/.test(shape)) {
+        if (word === "begin") begins++;
+        else if (word === "case" && begins > 0) begins++;
+        else if (word === "end" && begins > 0) begins--;
+      }
+    }
   }
   if (from >= 0) out.push({ from, to: last + 1 });
   return out;
 }
+
+/** First letters psql records for the words that start CREATE [OR REPLACE] FUNCTION | PROCEDURE. */
+const WORD_SHAPE: Record<string, string> = { create: "c", or: "o", replace: "r", function: "f", procedure: "p" };

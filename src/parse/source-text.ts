@@ -61,18 +61,52 @@ function computeLineStarts(text: string): number[] {
 
 /**
  * Maps UTF-8 byte offsets of `text` to string offsets. ASCII text (the common
- * case) maps to itself without building a table.
+ * case) maps to itself without building a table. Otherwise only the non-ASCII
+ * characters are recorded (where each starts and ends, in bytes and in string
+ * units) and a lookup is a binary search: a per-byte table cost 8 bytes of
+ * memory per byte of SQL, which a large seed file with a few accented
+ * characters turned into hundreds of megabytes. A byte offset inside a
+ * multi-byte character maps to the start of that character.
  */
 export function byteOffsetMapper(text: string): (byteOffset: number) => number {
   // eslint-disable-next-line no-control-regex
-  if (!/[^\x00-\x7f]/.test(text)) return (b) => Math.min(b, text.length);
-  const byteToIndex: number[] = [];
+  if (!/[^\x00-\x7f]/.test(text)) return (b) => (b <= 0 ? 0 : Math.min(b, text.length));
+  const startByte: number[] = [];
+  const endByte: number[] = [];
+  const startIndex: number[] = [];
+  let bytes = 0;
   for (let i = 0; i < text.length; i++) {
     const code = text.codePointAt(i)!;
-    const bytes = code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
-    for (let b = 0; b < bytes; b++) byteToIndex.push(i);
+    if (code < 0x80) {
+      bytes++;
+      continue;
+    }
+    // the encoder libpg-query uses (Emscripten's stringToUTF8) encodes a lone surrogate as 3 bytes too
+    const size = code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+    startByte.push(bytes);
+    startIndex.push(i);
+    bytes += size;
+    endByte.push(bytes);
     if (code >= 0x10000) i++; // surrogate pair: two string units, one code point
   }
-  const total = byteToIndex.length;
-  return (b) => (b >= total ? text.length : b < 0 ? 0 : byteToIndex[b]!);
+  const starts = Float64Array.from(startByte);
+  const ends = Float64Array.from(endByte);
+  const indexes = Float64Array.from(startIndex);
+  const total = bytes;
+  return (b) => {
+    if (b >= total) return text.length;
+    if (b <= 0) return 0;
+    // the last non-ASCII character starting at or before b
+    let lo = 0;
+    let hi = starts.length - 1;
+    if (starts[0]! > b) return b;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= b) lo = mid;
+      else hi = mid - 1;
+    }
+    if (b < ends[lo]!) return indexes[lo]!;
+    const after = indexes[lo]! + (ends[lo]! - starts[lo]! === 4 ? 2 : 1);
+    return after + (b - ends[lo]!);
+  };
 }

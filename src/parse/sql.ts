@@ -1,21 +1,65 @@
+import { createRequire } from "node:module";
 import type { ParsedSqlFile, SqlComment, Statement } from "../types.js";
 import { byteOffsetMapper, SourceText } from "./source-text.js";
 import { isComment, splitStatements, tokenize, type Token } from "./lexer.js";
 
 /** The subset of libpg-query this module uses; loaded lazily so `--help` never pays for the WASM parser. */
 interface PgParser {
-  parseSync(sql: string): { stmts?: Array<{ stmt?: Record<string, unknown>; stmt_location?: number; stmt_len?: number }> };
+  parseSync(sql: string): PgParseResult;
+}
+interface PgParseResult {
+  stmts?: Array<{ stmt?: Record<string, unknown>; stmt_location?: number; stmt_len?: number }>;
 }
 
 let parserPromise: Promise<PgParser> | undefined;
+let loadedParser: PgParser | undefined;
 
-/** Loads the PostgreSQL parser (WASM) once per process. */
+/** Loads the PostgreSQL parser (WASM) once per process (again after `discardParser`). */
 export function loadPostgresParser(): Promise<PgParser> {
-  parserPromise ??= import("libpg-query").then(async (mod) => {
-    await mod.loadModule();
-    return mod as unknown as PgParser;
-  });
+  parserPromise ??= instantiateParser();
   return parserPromise;
+}
+
+/**
+ * A new instance of libpg-query's WASM module. The package keeps one
+ * instance per evaluation of its entry file, so a fresh one comes from
+ * evaluating that file again (dropped from the require cache first).
+ */
+async function instantiateParser(): Promise<PgParser> {
+  const require = createRequire(import.meta.url);
+  const id = require.resolve("libpg-query");
+  delete require.cache[id];
+  const mod = require(id) as PgParser & { loadModule(): Promise<void> };
+  await mod.loadModule();
+  loadedParser = mod;
+  return mod;
+}
+
+/**
+ * Forgets a parser instance that failed with something other than a SQL
+ * error. A WASM trap (the parser's recursion overflowing the stack on a
+ * deeply nested statement, "memory access out of bounds") unwinds without
+ * restoring the module's own stack pointer and memory contexts: measured on
+ * libpg-query 18, after about 25 such traps every later parse, even
+ * `SELECT 1`, failed with "memory access out of bounds", and the ones before
+ * ran on a shrinking stack. So one hostile migration poisoned the parsing of
+ * every migration after it; a fresh instance costs ~30-100 ms.
+ */
+function discardParser(parser: PgParser): void {
+  if (loadedParser !== parser) return;
+  loadedParser = undefined;
+  parserPromise = undefined;
+}
+
+/** Parses one SQL script; a failure is returned, never thrown. */
+async function parseScript(sql: string): Promise<{ result: PgParseResult } | { error: unknown }> {
+  const parser = await loadPostgresParser();
+  try {
+    return { result: parser.parseSync(sql) };
+  } catch (error) {
+    if ((error as { sqlDetails?: unknown } | null)?.sqlDetails === undefined) discardParser(parser);
+    return { error };
+  }
 }
 
 /** Extra per-file data the model builder needs (tokens for clause ranges). */
@@ -30,27 +74,49 @@ const internals = new WeakMap<ParsedSqlFile, SqlFileInternals>();
 export const fileInternals = (file: ParsedSqlFile): SqlFileInternals => internals.get(file)!;
 
 /**
- * Parses a Postgres migration file. Never throws on bad SQL: the whole file is
- * parsed in one go when it can be; when that fails it is split into
- * statements and each is parsed alone, so one bad statement becomes a
- * `parseErrors` entry at its own line and the rest of the file is still linted.
+ * Text above this many characters is parsed in segments of about this size,
+ * cut between statements. One libpg-query call on a 50 MB seed file took
+ * 9 s and grew the WASM heap (which never shrinks) and the JSON of the parse
+ * tree to over 1 GB; in 1 MB segments the same file parses in about half the
+ * time with a bounded heap. Smaller files are parsed whole, in one call.
+ */
+const SEGMENT_CHARS = 1 << 20;
+
+/**
+ * Parses a Postgres migration file. Never throws on bad SQL: each segment
+ * (the whole file, unless it is large) is parsed in one go when it can be;
+ * when that fails it is split into statements and each is parsed alone, so
+ * one bad statement becomes a `parseErrors` entry at its own line and the
+ * rest of the file is still linted.
  */
 export async function parseSqlFile(path: string, raw: string): Promise<ParsedSqlFile> {
-  const parser = await loadPostgresParser();
   const source = new SourceText(raw);
   const text = source.text;
-  const tokens = tokenize(text);
+  // libpg-query reads its input as a C string, so it silently stopped at a NUL
+  // byte and every statement after it went unlinted. Postgres rejects a query
+  // holding one, and Prisma fails on it: report it, and parse the rest with the
+  // NULs read as spaces (same offsets).
+  const firstNul = text.indexOf("\0");
+  const sql = firstNul < 0 ? text : text.replaceAll("\0", " ");
+  const tokens = tokenize(sql);
   const rangeOf = (start: number, end: number) => source.rangeOf(start, end);
 
   const comments: SqlComment[] = tokens.filter(isComment).map((t) => ({
     kind: t.kind === "line-comment" ? "line" : "block",
-    text: t.kind === "line-comment" ? text.slice(t.start + 2, t.end) : text.slice(t.start + 2, t.unterminated ? t.end : t.end - 2),
+    text: text.slice(t.start + 2, t.kind === "line-comment" || t.unterminated ? t.end : t.end - 2),
     range: rangeOf(t.start, t.end),
   }));
 
   const statements: Statement[] = [];
   const locationMappers: SqlFileInternals["locationMappers"] = [];
   const parseErrors: ParsedSqlFile["parseErrors"] = [];
+  if (firstNul >= 0) {
+    const count = text.split("\0").length - 1;
+    parseErrors.push({
+      message: `the file contains ${count === 1 ? "a NUL byte (0x00)" : `${count} NUL bytes (0x00), the first`} here, which Postgres does not accept in SQL text; the file may not be text, or be saved as UTF-16 without a byte order mark`,
+      range: rangeOf(firstNul, firstNul + 1),
+    });
+  }
   const addStatement = (start: number, end: number, node: Record<string, unknown> | null, mapLocation: (b: number) => number) => {
     locationMappers.push(mapLocation);
     const nodeType = node ? Object.keys(node)[0] ?? null : null;
@@ -64,47 +130,70 @@ export async function parseSqlFile(path: string, raw: string): Promise<ParsedSql
       operations: [],
     });
   };
-
-  let whole: ReturnType<PgParser["parseSync"]> | undefined;
-  let wholeError: unknown;
-  try {
-    whole = parser.parseSync(text);
-  } catch (err) {
-    wholeError = err;
-  }
-
-  if (whole) {
-    const toIndex = byteOffsetMapper(text);
-    for (const raw of whole.stmts ?? []) {
-      if (!raw.stmt) continue;
-      const from = toIndex(raw.stmt_location ?? 0);
-      const to = raw.stmt_len ? toIndex((raw.stmt_location ?? 0) + raw.stmt_len) : text.length;
-      const [start, end] = trimToCode(tokens, from, to);
-      addStatement(start, end, raw.stmt, toIndex);
+  /** Adds the statements libpg-query found in `sql[start, end)`; its locations are byte offsets into that slice. */
+  const addParsed = (result: PgParseResult, chunk: string, start: number, end: number) => {
+    const toIndex = byteOffsetMapper(chunk);
+    const toFileIndex = (b: number) => start + toIndex(b);
+    for (const parsed of result.stmts ?? []) {
+      if (!parsed.stmt) continue;
+      const location = parsed.stmt_location ?? 0;
+      const from = toFileIndex(location);
+      const to = parsed.stmt_len ? toFileIndex(location + parsed.stmt_len) : end;
+      const [s, e] = trimToCode(tokens, from, to);
+      addStatement(s, e, parsed.stmt, toFileIndex);
     }
-  } else {
-    for (const { from, to } of splitStatements(tokens)) {
-      const start = tokens[from]!.start;
-      const end = tokens[to - 1]!.end;
-      const chunk = text.slice(start, end);
-      try {
-        const result = parser.parseSync(chunk);
-        const chunkToIndex = byteOffsetMapper(chunk);
-        const toFileIndex = (b: number) => start + chunkToIndex(b);
-        for (const raw of result.stmts ?? []) if (raw.stmt) addStatement(start, end, raw.stmt, toFileIndex);
-      } catch (err) {
-        parseErrors.push(errorAt(err, chunk, start, end, rangeOf));
-        addStatement(start, end, null, () => start);
-      }
+  };
+
+  /** One statement (token range) alone; if it fails and holds `;` inside parentheses, its pieces one by one. */
+  const parseStatement = async (span: { from: number; to: number }, pieces: boolean): Promise<void> => {
+    const start = tokens[span.from]!.start;
+    const end = tokens[span.to - 1]!.end;
+    const chunk = sql.slice(start, end);
+    const attempt = await parseScript(chunk);
+    if ("result" in attempt) return addParsed(attempt.result, chunk, start, end);
+    const split = pieces ? splitStatements(sql, tokens, { start: span.from, end: span.to, inParentheses: true }) : [];
+    if (split.length > 1) {
+      for (const piece of split) await parseStatement(piece, false);
+      return;
     }
+    parseErrors.push(errorAt(attempt.error, chunk, start, end, rangeOf));
+    addStatement(start, end, null, () => start);
+  };
+
+  for (const [start, end] of segments(sql, tokens)) {
+    const chunk = sql.slice(start, end);
+    if (chunk.length === 0) continue; // an empty file: nothing to run (libpg-query throws "Query cannot be empty")
+    const attempt = await parseScript(chunk);
+    if ("result" in attempt) {
+      addParsed(attempt.result, chunk, start, end);
+      continue;
+    }
+    const before = parseErrors.length;
+    for (const span of splitStatements(sql, tokens, { start: lowerBound(tokens, start), end: lowerBound(tokens, end) })) await parseStatement(span, true);
     // e.g. an unterminated block comment: no statement to blame, so report where Postgres stopped
-    if (!parseErrors.length) parseErrors.push(errorAt(wholeError, text, 0, text.length, rangeOf));
+    if (parseErrors.length === before) parseErrors.push(errorAt(attempt.error, chunk, start, end, rangeOf));
   }
 
   attachLeadingComments(statements, comments);
   const file: ParsedSqlFile = { path, text, statements, comments, parseErrors, rangeOf };
   internals.set(file, { source, tokens, locationMappers });
   return file;
+}
+
+/** `[start, end)` ranges covering `sql`: one, or for a large file several of about SEGMENT_CHARS, each cut just before a statement. */
+function segments(sql: string, tokens: Token[]): Array<[number, number]> {
+  if (sql.length <= SEGMENT_CHARS) return [[0, sql.length]];
+  const out: Array<[number, number]> = [];
+  let segmentStart = 0;
+  for (const span of splitStatements(sql, tokens)) {
+    const statementStart = tokens[span.from]!.start;
+    if (statementStart > segmentStart && tokens[span.to - 1]!.end - segmentStart > SEGMENT_CHARS) {
+      out.push([segmentStart, statementStart]);
+      segmentStart = statementStart;
+    }
+  }
+  out.push([segmentStart, sql.length]);
+  return out;
 }
 
 /**
@@ -123,7 +212,10 @@ export function liteSqlFile(path: string, raw: string): ParsedSqlFile {
 function errorAt(err: unknown, parsed: string, start: number, end: number, rangeOf: ParsedSqlFile["rangeOf"]): ParsedSqlFile["parseErrors"][number] {
   const cursor = (err as { sqlDetails?: { cursorPosition?: number } } | undefined)?.sqlDetails?.cursorPosition;
   const at = cursor !== undefined && cursor >= 0 ? start + byteOffsetMapper(parsed)(cursor) : start;
-  const message = err instanceof Error ? err.message : String(err);
+  let message = err instanceof Error ? err.message : String(err);
+  // not a SQL error but the parser giving up: say so instead of passing on a JavaScript/WASM message
+  if (err instanceof RangeError || /call stack|stack depth|memory exhausted/i.test(message)) message = `the statement is nested too deeply to parse (${message})`;
+  else if (err instanceof Error && (err as { sqlDetails?: unknown }).sqlDetails === undefined) message = `the parser failed on this statement (${err.name}: ${message})`;
   return { message, range: rangeOf(Math.min(at, end), end) };
 }
 

@@ -1,0 +1,203 @@
+/**
+ * Hostile configurations and plugins: a bad config stops the run with exit 2
+ * and one line naming the file (and line when there is one); a rule that
+ * crashes becomes an internal-error finding and everything else is linted.
+ */
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { lintText } from "../../src/api/lint-text.js";
+import { DROP_SQL, HOSTILE_FIXTURES, INIT_SQL, cleanupTemp, cli, expectFailure, expectInside, expectNoCrash, json, messagesOf, migrationFile, project, ruleIds, write } from "./helpers.js";
+
+afterAll(cleanupTemp);
+
+const DROP = "20240301000000_drop_email";
+const plugin = (name: string) => path.join(HOSTILE_FIXTURES, "plugins", name);
+
+/** A project with one DROP COLUMN migration and the given config files. */
+function withConfig(files: Record<string, string>): string {
+  const dir = project({ [DROP]: DROP_SQL });
+  write(dir, files);
+  return dir;
+}
+
+describe("config files that cannot be used: exit 2, one line naming the file", () => {
+  it("invalid JSON, with its line", () => {
+    const dir = withConfig({ ".migration-lintrc.json": '{\n  "rules": {\n    "destructive-change": "warn",\n  }\n}\n' });
+    expectFailure(cli(["--cwd", dir]), `${path.join(dir, ".migration-lintrc.json")}:4`, /Cannot read configuration/);
+  });
+
+  it("invalid YAML, with its line", () => {
+    const dir = withConfig({ ".migration-lintrc.yaml": "rules:\n  destructive-change: [warn\n  prefer-text: : error\n" });
+    expectFailure(cli(["--cwd", dir]), `${path.join(dir, ".migration-lintrc.yaml")}:3`, /Cannot read configuration/);
+  });
+
+  it("a JavaScript config that throws", () => {
+    const dir = withConfig({ "migration-lint.config.mjs": 'throw new Error("config exploded");\n' });
+    expectFailure(cli(["--cwd", dir]), path.join(dir, "migration-lint.config.mjs"), /Cannot read configuration: config exploded/);
+  });
+
+  it("a config that is not an object", () => {
+    const dir = withConfig({ ".migration-lintrc.json": "[1, 2]\n" });
+    expectFailure(cli(["--cwd", dir]), path.join(dir, ".migration-lintrc.json"), /must be an object/);
+  });
+
+  it("an unknown rule", () => {
+    const dir = withConfig({ ".migration-lintrc.json": '{ "rules": { "no-such-rule": "error" } }' });
+    expectFailure(cli(["--cwd", dir]), path.join(dir, ".migration-lintrc.json"), /Unknown rule "no-such-rule"/);
+  });
+
+  it("an unknown key", () => {
+    const dir = withConfig({ ".migration-lintrc.json": '{ "rulez": {} }' });
+    expectFailure(cli(["--cwd", dir]), path.join(dir, ".migration-lintrc.json"), /Unknown configuration key "rulez"/);
+  });
+
+  it.each([
+    ['["error", { "allowPreserved": "yes" }]', /option "allowPreserved" must be boolean/],
+    ['["error", "yes"]', /options must be an object/],
+    ['"loud"', /severity must be "off", "warn", "error"/],
+  ])("a bad rule setting %s", (setting, message) => {
+    const dir = withConfig({ ".migration-lintrc.json": `{ "extends": "recommended", "rules": { "destructive-change": ${setting} } }` });
+    expectFailure(cli(["--cwd", dir]), path.join(dir, ".migration-lintrc.json"), message);
+  });
+
+  it("-c naming a file that does not exist", () => {
+    const dir = withConfig({});
+    expectFailure(cli(["--cwd", dir, "-c", "missing.json"]), null, /Config file not found: .*missing\.json/);
+  });
+});
+
+describe("plugins", () => {
+  it("a plugin package that does not exist", () => {
+    const dir = withConfig({ ".migration-lintrc.json": '{ "plugins": ["migration-lint-plugin-does-not-exist"] }' });
+    expectFailure(cli(["--cwd", dir]), path.join(dir, ".migration-lintrc.json"), /Plugin "migration-lint-plugin-does-not-exist" not found/);
+  });
+
+  it("a plugin path that does not exist", () => {
+    const dir = withConfig({ ".migration-lintrc.json": '{ "plugins": ["./plugins/nope.mjs"] }' });
+    expectFailure(cli(["--cwd", dir]), path.join(dir, ".migration-lintrc.json"), /Plugin "\.\/plugins\/nope\.mjs" failed to load/);
+  });
+
+  it("a plugin that throws while loading", () => {
+    const dir = withConfig({ ".migration-lintrc.json": JSON.stringify({ plugins: [plugin("throws-on-load.mjs")] }) });
+    expectFailure(cli(["--cwd", dir]), path.join(dir, ".migration-lintrc.json"), /failed to load: plugin exploded while loading/);
+  });
+
+  it("a plugin with a syntax error", () => {
+    const dir = withConfig({ ".migration-lintrc.json": '{ "plugins": ["./broken.mjs"] }', "broken.mjs": "export default { rules: {\n" });
+    expectFailure(cli(["--cwd", dir]), path.join(dir, ".migration-lintrc.json"), /Plugin "\.\/broken\.mjs" failed to load/);
+  });
+
+  it("a rule whose visitor throws: an internal-error finding at the statement, every other finding still reported (CLI)", () => {
+    const dir = withConfig({
+      ".migration-lintrc.json": JSON.stringify({ extends: "recommended", plugins: [plugin("crashing-rule.mjs")], rules: { "crashing-rule/crash": "error", "crashing-rule/broken-create": "warn" } }),
+    });
+    write(dir, { "prisma/migrations/20240401000000_add_nickname/migration.sql": 'ALTER TABLE "User" ADD COLUMN "nickname" TEXT;\n' });
+    const run = cli(["--cwd", dir, "--format", "json"]);
+    expectNoCrash(run);
+    expect(run.status).toBe(1);
+    const results = json(run);
+    const drop = messagesOf(results, migrationFile(dir, DROP));
+    expectInside(drop, DROP_SQL);
+    expect(drop.map((m) => [m.ruleId, m.line])).toEqual([
+      ["internal-error", 1], // broken-create: create() threw, reported at the top of each linted migration
+      ["destructive-change", 2],
+      ["internal-error", 2], // crash: its drop-column visitor threw on line 2
+    ]);
+    expect(drop.map((m) => m.message).filter((m) => m.includes("crashed"))).toEqual([
+      expect.stringMatching(/Rule "crashing-rule\/broken-create" crashed on 20240301000000_drop_email: Error: create exploded/),
+      expect.stringMatching(/Rule "crashing-rule\/crash" crashed on 20240301000000_drop_email: TypeError: visitor exploded/),
+    ]);
+    // the crashing rule still works on the migration after it
+    const after = messagesOf(results, migrationFile(dir, "20240401000000_add_nickname"));
+    expect(ruleIds(after)).toContain("crashing-rule/crash");
+    expect(ruleIds(after)).toContain("internal-error");
+  });
+
+  // Engine bug (src/engine/linter.ts, lintProject's "Project:exit" pass): the last migration's rules are
+  // created a second time, so a rule whose create() throws is reported twice there, with the same fingerprint.
+  it.skip("a rule whose create() throws is reported once per migration", () => {
+    const dir = withConfig({ ".migration-lintrc.json": JSON.stringify({ plugins: [plugin("crashing-rule.mjs")], rules: { "crashing-rule/broken-create": "error" } }) });
+    const messages = messagesOf(json(cli(["--cwd", dir, "--format", "json"])), migrationFile(dir, DROP));
+    expect(messages.map((m) => m.ruleId)).toEqual(["internal-error"]);
+  });
+
+  it("a rule whose visitor throws (API)", async () => {
+    const results = await lintText({
+      migrations: [{ name: "20240101000000_init", sql: INIT_SQL }, { name: DROP, sql: DROP_SQL }],
+      config: { extends: "recommended", plugins: [plugin("crashing-rule.mjs")], rules: { "crashing-rule/crash": "error" } },
+    });
+    expect(results[0]!.messages.map((m) => [m.ruleId, m.line, m.severity])).toEqual([
+      ["destructive-change", 2, 2],
+      ["internal-error", 2, 2],
+    ]);
+  });
+
+  it("a slow rule is switched off by the time budget, every other finding still reported (API)", async () => {
+    const sql = `${DROP_SQL}${Array.from({ length: 8 }, (_, i) => `SELECT ${i};`).join("\n")}\n`;
+    const results = await lintText({
+      migrations: [{ name: "20240101000000_init", sql: INIT_SQL }, { name: DROP, sql }],
+      config: { extends: "recommended", plugins: [plugin("slow-rule.mjs")], rules: { "slow-rule/sluggish": "warn" } },
+      ruleTimeBudgetMs: 100,
+    });
+    const messages = results[0]!.messages;
+    expectInside(messages, sql);
+    expect(ruleIds(messages)).toContain("destructive-change");
+    const budget = messages.filter((m) => m.ruleId === "internal-error");
+    expect(budget).toHaveLength(1);
+    expect(budget[0]!.message).toMatch(/Rule "slow-rule\/sluggish" used more than its time budget/);
+  });
+
+  // Engine bugs found by this suite (outside the files this suite may fix; see the report). Each test
+  // states the expected behaviour; unskip it with the fix.
+  describe("rules that break the contract (engine bugs, skipped until fixed)", () => {
+    const misbehaving = (rule: string) =>
+      withConfig({ ".migration-lintrc.json": JSON.stringify({ extends: "recommended", plugins: [plugin("misbehaving-rules.mjs")], rules: { [`misbehaving-rules/${rule}`]: "error" } }) });
+
+    // src/engine/linter.ts call(): the visitor's returned promise is dropped, so its rejection is unhandled:
+    // Node prints the stack trace and exits with 1 after the report.
+    it.skip("an async visitor that rejects: an internal-error finding, no unhandled rejection", () => {
+      const dir = misbehaving("async");
+      const run = cli(["--cwd", dir, "--format", "json"]);
+      expectNoCrash(run);
+      expect(run.status).toBe(1);
+      expect(ruleIds(messagesOf(json(run), migrationFile(dir, DROP)))).toEqual(["destructive-change", "internal-error"]);
+    });
+
+    // src/engine/linter.ts report(): a rule's range is used as given: line 0, column -3.
+    it.skip("a report with a range outside the file is clamped into it", () => {
+      const dir = misbehaving("bad-range");
+      const drop = messagesOf(json(cli(["--cwd", dir, "--format", "json"])), migrationFile(dir, DROP));
+      expectInside(drop, DROP_SQL);
+    });
+
+    // src/engine/linter.ts internalError(): String(err) throws, and the whole run ends with "internal error" (exit 2).
+    it.skip("a rule that throws an object whose toString throws: still an internal-error finding", () => {
+      const dir = misbehaving("evil-throw");
+      const run = cli(["--cwd", dir, "--format", "json"]);
+      expectNoCrash(run);
+      expect(run.status).toBe(1);
+    });
+
+    // src/config/resolve.ts validateOptions(): reads rule.meta.defaultOptions of a rule without meta:
+    // "internal error: Cannot read properties of undefined (reading 'defaultOptions')", exit 2 without the file.
+    it.skip("a plugin rule without meta: a config error naming the plugin and the rule", () => {
+      const dir = withConfig({ ".migration-lintrc.json": JSON.stringify({ plugins: [plugin("no-meta-rule.mjs")], rules: { "no-meta-rule/bare": "error" } }) });
+      expectFailure(cli(["--cwd", dir]), path.join(dir, ".migration-lintrc.json"), /no-meta-rule\/bare.*meta/);
+    });
+  });
+
+  // The brief for this suite predates the per-rule time budget and asked for this case as it.skip. The engine's
+  // budget (src/engine/linter.ts) is checked between visitor calls, so alone it cannot stop a visitor that never
+  // returns; since commit 9c66df8 the CLI lints in a worker watched from the main thread (src/cli/supervise.ts),
+  // which stops it. Expected: an internal-error finding naming the stuck rule, every other rule and migration still
+  // reported, exit 1. (lintText/runLint run on the caller's thread and have no such guard.)
+  it("a rule that loops forever is stopped by the time budget (CLI)", () => {
+    const dir = withConfig({ ".migration-lintrc.json": JSON.stringify({ extends: "recommended", plugins: [plugin("looping-rule.mjs")], rules: { "looping-rule/spin": "error" } }) });
+    const run = cli(["--cwd", dir, "--format", "json", "--rule-time-budget", "1000"], { timeout: 20_000 });
+    expectNoCrash(run);
+    expect(run.status).toBe(1);
+    const drop = messagesOf(json(run), migrationFile(dir, DROP));
+    expect(drop.map((m) => m.ruleId).sort()).toEqual(["destructive-change", "internal-error"]);
+    expect(drop.find((m) => m.ruleId === "internal-error")!.message).toMatch(/looping-rule\/spin/);
+  });
+});

@@ -183,6 +183,9 @@ export type LockMode =
 export type OperationKind = Operation["kind"];
 export type OperationOf<K extends OperationKind> = Extract<Operation, { kind: K }>;
 
+/** Why a file or statement could not be read: bad SQL, a bad encoding, or a limit of the parser. */
+export type ParseErrorKind = "syntax" | "encoding" | "limit";
+
 /** A migration file parsed into statements and comments. */
 export interface ParsedSqlFile {
   /** Absolute path. */
@@ -192,7 +195,7 @@ export interface ParsedSqlFile {
   statements: Statement[];
   comments: SqlComment[];
   /** Statements that did not parse: message and range, reported as `parse-error`. */
-  parseErrors: Array<{ message: string; range: SourceRange }>;
+  parseErrors: Array<{ message: string; range: SourceRange; kind?: ParseErrorKind }>;
   /** Convert an offset in `text` to a source range. */
   rangeOf(start: number, end: number): SourceRange;
 }

@@ -191,12 +191,24 @@ export async function loadRulesDirs(dirs: string[], cwd: string): Promise<Record
       } catch (err) {
         throw new MigrationLintError("config", `Rule file failed to load: ${errorMessage(err)}`, { file: full });
       }
-      const rule = mod.default;
-      if (!rule || typeof rule.create !== "function" || !rule.meta) throw new MigrationLintError("config", "A rules folder file must export a rule ({ meta, create }) as its default export.", { file: full });
+      const problem = ruleShapeProblem(mod.default);
+      if (problem) throw new MigrationLintError("config", `A rules folder file must export a rule as its default export: ${problem}.`, { file: full });
+      const rule = mod.default!;
       rules[rule.meta.id || file.replace(/\.(c|m)?js$/, "")] = rule;
     }
   }
   return rules;
+}
+
+/** What is wrong with a value that should be a rule module, or null. */
+function ruleShapeProblem(rule: unknown): string | null {
+  if (!rule || typeof rule !== "object") return "it is not a rule module ({ meta, create })";
+  const { meta, create } = rule as Partial<AnyRule>;
+  if (typeof create !== "function") return "create must be a function";
+  if (!meta || typeof meta !== "object") return "meta is missing";
+  if (!meta.messages || typeof meta.messages !== "object") return "meta.messages must be an object of message templates";
+  if (!meta.docs || typeof meta.docs !== "object") return "meta.docs is missing";
+  return null;
 }
 
 async function loadPlugin(spec: string, baseDir: string, fail: (m: string) => never): Promise<{ name: string; plugin: MigrationLintPlugin }> {
@@ -215,6 +227,11 @@ async function loadPlugin(spec: string, baseDir: string, fail: (m: string) => ne
   }
   const plugin = mod.default ?? mod;
   if (!plugin || typeof plugin !== "object" || (!plugin.rules && !plugin.configs)) fail(`Plugin "${spec}" must export { rules, configs }.`);
+  if (plugin.rules !== undefined && (typeof plugin.rules !== "object" || plugin.rules === null)) fail(`Plugin "${spec}": "rules" must be an object of rule modules.`);
+  for (const [name, rule] of Object.entries(plugin.rules ?? {})) {
+    const problem = ruleShapeProblem(rule);
+    if (problem) fail(`Plugin "${spec}", rule "${pluginName(spec)}/${name}": ${problem}.`);
+  }
   return { name: pluginName(spec), plugin };
 }
 

@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import { Catalog } from "../history/catalog.js";
 import type { PrismaSchemaModel } from "../schema/types.js";
-import type { MigrationEntry, Operation, ParsedSqlFile, QualifiedName, RunnerInfo, SourceRange, Statement } from "../types.js";
+import type { MigrationEntry, Operation, ParseErrorKind, ParsedSqlFile, QualifiedName, RunnerInfo, SourceRange, Statement } from "../types.js";
 import type { ResolvedRule } from "../config/types.js";
 import { interpolate, type MigrationContext, type ReportDescriptor, type RuleContext, type RuleVisitors } from "./rule.js";
 import type { LintMessage } from "./results.js";
@@ -95,7 +95,13 @@ export function lintProject(model: ProjectModel, allRules: ResolvedRule[], inSco
   const rules = model.git ? allRules : allRules.filter((r) => !r.rule.meta.requires?.git);
   const gitRules = rules.filter((r) => r.rule.meta.requires?.git);
   const out: MessagesByFile = new Map();
+  const seenInternal = new Set<string>();
   const push = (file: string, message: LintMessage) => {
+    // the Project:exit pass creates the rules once more: a create() that throws is reported once
+    if (message.ruleId === "internal-error") {
+      if (seenInternal.has(message.fingerprint)) return;
+      seenInternal.add(message.fingerprint);
+    }
     let list = out.get(file);
     if (!list) out.set(file, (list = []));
     list.push(message);
@@ -136,7 +142,7 @@ export function lintProject(model: ProjectModel, allRules: ResolvedRule[], inSco
         ruleId: "parse-error",
         severity: 2,
         fatal: true,
-        message: `Cannot parse this statement: ${error.message}. Postgres will reject it too, so \`prisma migrate deploy\` fails here.`,
+        message: parseErrorMessage(error),
         ...lineColumns(error.range),
         fingerprint: fingerprint([migration.entry.name, "parse-error", normalize(file.text.slice(error.range.start, error.range.end))]),
         migration: migration.entry.name,
@@ -168,6 +174,14 @@ export function lintProject(model: ProjectModel, allRules: ResolvedRule[], inSco
   return out;
 }
 
+/** A range from a rule, recomputed from its offsets and kept inside the file (a rule's arithmetic can be off). */
+function clampRange(file: ParsedSqlFile, range: SourceRange): SourceRange {
+  const n = file.text.length;
+  const fix = (v: number) => (Number.isFinite(v) ? Math.max(0, Math.min(n, Math.floor(v))) : 0);
+  const start = fix(range.start);
+  return file.rangeOf(start, Math.max(start, fix(range.end)));
+}
+
 /** Creates the rule instances for one migration; `call` runs a visitor on each, isolating failures. */
 function instantiate(rules: ResolvedRule[], model: ProjectModel, migration: LoadedMigration, file: ParsedSqlFile, catalog: Catalog, push: (file: string, message: LintMessage) => void, state: RunState) {
   const context: MigrationContext = { name: migration.entry.name, index: migration.index, entry: migration.entry, file };
@@ -181,7 +195,7 @@ function instantiate(rules: ResolvedRule[], model: ProjectModel, migration: Load
     const report = (descriptor: ReportDescriptor) => {
       const template = rule.rule.meta.messages[descriptor.messageId];
       if (template === undefined) throw new Error(`unknown messageId "${descriptor.messageId}"`);
-      const range = descriptor.range ?? descriptor.node?.range ?? file.rangeOf(0, 0);
+      const range = descriptor.range ? clampRange(file, descriptor.range) : descriptor.node?.range ?? file.rangeOf(0, 0);
       const target = descriptor.file ?? file.path;
       const statement = descriptor.node ? ("statement" in descriptor.node ? descriptor.node.statement : descriptor.node) : current;
       const statementKey = [migration.entry.name, rule.id, descriptor.messageId, normalize(statement?.text ?? "")].join("\0");
@@ -225,7 +239,12 @@ function instantiate(rules: ResolvedRule[], model: ProjectModel, migration: Load
     };
     beat(instance.label);
     try {
-      instance.visitors = rule.rule.create(ruleContext) ?? {};
+      const visitors = rule.rule.create(ruleContext) as unknown;
+      if (visitors && typeof (visitors as PromiseLike<unknown>).then === "function") {
+        (visitors as Promise<unknown>).then(undefined, () => undefined);
+        throw new TypeError("create() returned a promise; it must return the visitors synchronously");
+      }
+      instance.visitors = (visitors as RuleVisitors | undefined) ?? {};
     } catch (err) {
       instance.failed = true;
       push(file.path, internalError(rule.id, migration, err, file.rangeOf(0, 0)));
@@ -248,7 +267,12 @@ function instantiate(rules: ResolvedRule[], model: ProjectModel, migration: Load
         const started = performance.now();
         beat(instance.label);
         try {
-          visitor(arg);
+          const returned = visitor(arg) as unknown;
+          if (returned && typeof (returned as PromiseLike<unknown>).then === "function") {
+            // a visitor must finish before the next operation changes the catalog: async work cannot be awaited here
+            (returned as Promise<unknown>).then(undefined, () => undefined);
+            throw new TypeError("the visitor returned a promise; rule visitors must be synchronous");
+          }
         } catch (err) {
           // one crash per rule and migration is enough: skip the rule for the rest of it
           instance.failed = true;
@@ -275,8 +299,28 @@ function instantiate(rules: ResolvedRule[], model: ProjectModel, migration: Load
   };
 }
 
+const PARSE_ERROR_TEXT: Record<ParseErrorKind, (message: string) => string> = {
+  syntax: (m) => `Cannot parse this statement: ${m}. Postgres will reject it too, so \`prisma migrate deploy\` fails here.`,
+  encoding: (m) => `Cannot read this file as SQL: ${m}.`,
+  limit: (m) => `migration-lint's parser cannot read this statement: ${m}. Postgres may still accept it; the statement is not linted.`,
+};
+
+function parseErrorMessage(error: ParsedSqlFile["parseErrors"][number]): string {
+  return PARSE_ERROR_TEXT[error.kind ?? "syntax"](error.message);
+}
+
+/** Describes a thrown value without throwing again (a value without a prototype, a throwing toString...). */
+function describeError(err: unknown): string {
+  try {
+    if (err instanceof Error) return `${err.name}: ${err.message}`;
+    return String(err);
+  } catch {
+    return "a value that cannot be printed";
+  }
+}
+
 function internalError(ruleId: string, migration: LoadedMigration, err: unknown, range: SourceRange): LintMessage {
-  const detail = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  const detail = describeError(err);
   return {
     ruleId: "internal-error",
     severity: 2,

@@ -177,7 +177,7 @@ export async function parseMigrations(sources: MigrationSourceText[], fromIndex 
     buildOperations(file);
     if (source.encoding) {
       const at = Math.min(source.encoding.offset, file.text.length);
-      file.parseErrors.unshift({ message: source.encoding.message, range: file.rangeOf(at, Math.min(at + 1, file.text.length)) });
+      file.parseErrors.unshift({ kind: "encoding", message: source.encoding.message, range: file.rangeOf(at, Math.min(at + 1, file.text.length)) });
     }
     out.push({ entry, index, file, error: null });
   }

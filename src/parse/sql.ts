@@ -113,6 +113,7 @@ export async function parseSqlFile(path: string, raw: string): Promise<ParsedSql
   if (firstNul >= 0) {
     const count = text.split("\0").length - 1;
     parseErrors.push({
+      kind: "encoding",
       message: `the file contains ${count === 1 ? "a NUL byte (0x00)" : `${count} NUL bytes (0x00), the first`} here, which Postgres does not accept in SQL text; the file may not be text, or be saved as UTF-16 without a byte order mark`,
       range: rangeOf(firstNul, firstNul + 1),
     });
@@ -213,10 +214,16 @@ function errorAt(err: unknown, parsed: string, start: number, end: number, range
   const cursor = (err as { sqlDetails?: { cursorPosition?: number } } | undefined)?.sqlDetails?.cursorPosition;
   const at = cursor !== undefined && cursor >= 0 ? start + byteOffsetMapper(parsed)(cursor) : start;
   let message = err instanceof Error ? err.message : String(err);
+  let kind: "syntax" | "limit" = "syntax";
   // not a SQL error but the parser giving up: say so instead of passing on a JavaScript/WASM message
-  if (err instanceof RangeError || /call stack|stack depth|memory exhausted/i.test(message)) message = `the statement is nested too deeply to parse (${message})`;
-  else if (err instanceof Error && (err as { sqlDetails?: unknown }).sqlDetails === undefined) message = `the parser failed on this statement (${err.name}: ${message})`;
-  return { message, range: rangeOf(Math.min(at, end), end) };
+  if (err instanceof RangeError || /call stack|stack depth|memory exhausted/i.test(message)) {
+    message = `the statement is nested too deeply to parse (${message})`;
+    kind = "limit";
+  } else if (err instanceof Error && (err as { sqlDetails?: unknown }).sqlDetails === undefined) {
+    message = `the parser failed on this statement (${err.name}: ${message})`;
+    kind = "limit";
+  }
+  return { message, range: rangeOf(Math.min(at, end), end), kind };
 }
 
 /** Narrows [from, to) to the first and last non-comment token inside it. */

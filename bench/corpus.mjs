@@ -1,120 +1,287 @@
 #!/usr/bin/env node
 /**
- * Cold-start benchmark on the real corpus (../shared/corpus): for each Prisma
- * project, lint the full history with the built CLI, and run squawk 2.x on the
- * same migration.sql files, side by side, in the same run. Prints wall time
- * (median of N runs), peak memory (GNU time's max RSS) and the ratio.
+ * Benchmark on the real corpus (../shared/corpus) and on a synthetic history,
+ * side by side with squawk 2.66 (installed into bench/.tools on first use) in
+ * the same run. Every measured run is a new process; time is the median of N
+ * runs after one warm-up run (OS file cache), memory is the largest peak RSS
+ * (GNU time's %M) of those runs. The commands compared with each other run
+ * interleaved (one round runs each once), so a change in machine load hits
+ * both tools and all sizes alike. The CLI runs from a private copy of the
+ * build (see snapshotBuild in lib.mjs). Tables are markdown.
  *
- *   npm run bench            # N=5
+ * Per corpus project (each folder with a migration_lock.toml):
+ *
+ * - cold: the whole history, no cache (`migration-lint --cwd <project> -f json`);
+ *   squawk on the same migration.sql files.
+ * - warm: `--cache --cache-location <tmp file>`, filled by one run first, then
+ *   measured: every migration's findings come from the cache and nothing is
+ *   parsed. squawk has no cache, so its column is its cold run.
+ * - pre-commit: the project's prisma folder is copied to a temp dir and linted
+ *   once with --cache (the history cached), then a new migration
+ *   `99999999999999_bench_new/migration.sql` (a Prisma ALTER TABLE ADD COLUMN +
+ *   CREATE INDEX on the table the history alters most) is added and linted
+ *   with --cache and its folder as the positional path, as lint-staged /
+ *   pre-commit run it. Before every measured run the cache file is restored to
+ *   its filled state (history only) and the new migration is rewritten with a
+ *   run-specific column name, so each run does the real pre-commit work:
+ *   cached history, uncached new file. squawk lints just the new file.
+ *   Also shown: the same pre-commit call without --cache (what it costs when
+ *   the hook does not pass --cache).
+ *   The "linted / parsed" column comes from the API (ProjectReport's
+ *   lintedCount, parsedCount, migrationCount) on one extra run of each
+ *   scenario, so the table shows that the cache did what it should.
+ *
+ * Then a synthetic Prisma history (bench/synthetic.mjs, generated in
+ * os.tmpdir(): CREATE TABLE, ADD COLUMN, CREATE INDEX, ADD FOREIGN KEY, enum
+ * ADD VALUE, occasional DROP COLUMN, ...; every migration applies on Postgres)
+ * linted cold at 500, 1,000, 2,000 and 5,000 migrations: time, time per
+ * migration, the marginal time per migration between sizes (startup removed),
+ * and peak memory (target at 5,000: < 200 MB).
+ *
+ *   npm run bench                         # builds first; N=5
  *   BENCH_RUNS=10 npm run bench
+ *   BENCH_SYNTH_SIZES=500,5000 npm run bench
+ *   BENCH_SKIP_CORPUS=1 / BENCH_SKIP_SYNTH=1 npm run bench
+ *   BENCH_KEEP=1 npm run bench            # keep the temp dirs (printed)
  *   CORPUS=/path/to/corpus npm run bench
  */
-import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { pathToFileURL } from "node:url";
+import { benchAll, corpus, corpusProjects, ensureSquawk, fmt, hasGnuTime, machineLine, markdownTable, measure, migrationFiles, root, snapshotBuild, SQUAWK_VERSION } from "./lib.mjs";
+import { writeSyntheticProjects } from "./synthetic.mjs";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const corpus = path.resolve(process.env.CORPUS ?? path.join(root, "..", "shared", "corpus"));
 const runs = Number(process.env.BENCH_RUNS ?? 5);
-const cli = path.join(root, "bin", "migration-lint.js");
-const gnuTime = existsSync("/usr/bin/time") ? "/usr/bin/time" : null;
+const synthSizes = (process.env.BENCH_SYNTH_SIZES ?? "500,1000,2000,5000").split(",").map(Number).filter((n) => n > 0);
+const keep = process.env.BENCH_KEEP === "1";
+const node = process.execPath;
+const squawk = ensureSquawk();
+const tmp = mkdtempSync(path.join(os.tmpdir(), "migration-lint-bench-"));
+const { cli, dist } = snapshotBuild(tmp);
+const { runLint } = await import(pathToFileURL(path.join(dist, "src", "api", "lint.js")).href);
+// squawk runs from the temp dir so that no .squawk.toml changes its defaults
+const squawkOptions = { cwd: tmp };
 
-/**
- * squawk-cli is installed into bench/.tools on first use rather than being a
- * devDependency: its package lists optional binaries for every platform, and
- * `npm ci` rejects the lockfile on a registry mirror that lacks the ones for
- * other platforms.
- */
-function ensureSquawk() {
-  const tools = path.join(root, "bench", ".tools");
-  const bin = path.join(tools, "node_modules", ".bin", "squawk");
-  if (!existsSync(bin)) {
-    console.error("Installing squawk-cli@2.66.0 into bench/.tools for the side-by-side run...");
-    const install = spawnSync("npm", ["install", "--prefix", tools, "--no-save", "--no-audit", "--no-fund", "squawk-cli@2.66.0"], { stdio: ["ignore", "ignore", "inherit"] });
-    if (install.status !== 0 || !existsSync(bin)) {
-      console.error("Could not install squawk-cli; the comparison columns need it.");
-      process.exit(1);
+console.log(`# migration-lint benchmark\n`);
+console.log(`${machineLine()}; migration-lint ${JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")).version}, squawk ${SQUAWK_VERSION}; median of ${runs} runs (one warm-up run each), one process per run${hasGnuTime ? "; peak MB = GNU time max RSS" : "; no /usr/bin/time: no memory figures"}`);
+
+const ratio = (ours, theirs) => (ours && theirs ? `${fmt(ours / theirs, 2)}x` : "n/a");
+const mlFindings = (stdout) => {
+  try {
+    return JSON.parse(stdout).reduce((n, r) => n + r.messages.length, 0);
+  } catch {
+    return null;
+  }
+};
+const squawkFindings = (stdout) => stdout.split("\n").filter((l) => /: (warning|error)\b/.test(l)).length;
+function checkRun(label, result) {
+  if (result.status !== 0 && result.status !== 1) {
+    console.error(`${label} failed (exit ${result.status}): ${result.stderr || result.error}`);
+    process.exitCode = 1;
+    return false;
+  }
+  return true;
+}
+/** One in-process API run: what was linted and parsed. */
+async function report(options) {
+  const run = await runLint({ baseline: false, ...options });
+  const p = run.projects[0];
+  return { migrationCount: p.migrationCount, lintedCount: p.lintedCount, parsedCount: p.parsedCount, findings: run.results.reduce((n, r) => n + r.messages.length, 0) };
+}
+const scope = (r) => (r ? `${r.lintedCount} of ${r.migrationCount} / ${r.parsedCount}` : "n/a");
+
+/** The table the history creates, does not drop, and alters most: where a realistic next migration goes. */
+function busiestTable(files) {
+  const created = new Set();
+  const altered = new Map();
+  const name = String.raw`(?:"?\w+"?\.)?"?(\w+)"?`;
+  for (const file of files) {
+    const sql = readFileSync(file, "utf8");
+    for (const m of sql.matchAll(new RegExp(String.raw`CREATE TABLE (?:IF NOT EXISTS )?${name}`, "gi"))) created.add(m[1]);
+    for (const m of sql.matchAll(new RegExp(String.raw`DROP TABLE (?:IF EXISTS )?${name}`, "gi"))) created.delete(m[1]);
+    for (const m of sql.matchAll(new RegExp(String.raw`ALTER TABLE (?:ONLY )?${name} RENAME TO "?(\w+)"?`, "gi"))) if (created.delete(m[1])) created.add(m[2]);
+    for (const m of sql.matchAll(new RegExp(String.raw`ALTER TABLE (?:ONLY )?${name}`, "gi"))) altered.set(m[1], (altered.get(m[1]) ?? 0) + 1);
+  }
+  return [...created].sort((a, b) => (altered.get(b) ?? 0) - (altered.get(a) ?? 0))[0] ?? "User";
+}
+
+/** What `prisma migrate dev` writes for two new optional/defaulted fields and an @@index. */
+function newMigrationSql(table, tag) {
+  const note = `benchNote${tag}`;
+  return `-- AlterTable
+ALTER TABLE "${table}" ADD COLUMN     "${note}" TEXT,
+ADD COLUMN     "benchCount${tag}" INTEGER NOT NULL DEFAULT 0;
+
+-- CreateIndex
+CREATE INDEX "${table}_${note}_idx" ON "${table}"("${note}");
+`;
+}
+
+async function benchProject(project, index) {
+  const { label, projectDir, migrationsDir, files } = project;
+  const notes = [];
+
+  // warm: a cache file filled by one run
+  const warmCache = path.join(tmp, `warm-${index}.cache`);
+  const warmArgs = [cli, "--cwd", projectDir, "--cache", "--cache-location", warmCache, "-f", "json"];
+  if (!checkRun(`migration-lint on ${label}`, measure(node, warmArgs))) return null;
+
+  // pre-commit: a copy of the project, its history cached, one new migration
+  const copy = path.join(tmp, `precommit-${index}`);
+  cpSync(path.dirname(migrationsDir), path.join(copy, "prisma"), { recursive: true });
+  writeFileSync(path.join(copy, "package.json"), `${JSON.stringify({ name: `bench-precommit-${index}`, private: true }, null, 2)}\n`);
+  const cache = path.join(copy, ".migration-lint-cache");
+  const pristine = path.join(tmp, `precommit-${index}.cache`);
+  checkRun(`filling the cache of the copy of ${label}`, measure(node, [cli, "--cwd", copy, "--cache", "--cache-location", cache, "-f", "json"]));
+  cpSync(cache, pristine);
+  const table = busiestTable(files);
+  const newDir = path.join(copy, "prisma", "migrations", "99999999999999_bench_new");
+  const newFile = path.join(newDir, "migration.sql");
+  const prepare = (i) => {
+    cpSync(pristine, cache); // the history cached, the new migration not
+    mkdirSync(newDir, { recursive: true });
+    writeFileSync(newFile, newMigrationSql(table, i < 0 ? "Warmup" : String(i + 1)));
+  };
+
+  const [cold, sqCold, warm, pre, sqPre, preCold] = benchAll(
+    [
+      { command: node, args: [cli, "--cwd", projectDir, "-f", "json"] },
+      { command: squawk, args: ["--reporter", "gcc", ...files], ...squawkOptions },
+      { command: node, args: warmArgs },
+      { command: node, args: [cli, "--cwd", copy, "--cache", "--cache-location", cache, "-f", "json", newDir], prepare },
+      { command: squawk, args: ["--reporter", "gcc", newFile], prepare, ...squawkOptions },
+      { command: node, args: [cli, "--cwd", copy, "-f", "json", newDir], prepare },
+    ],
+    runs,
+  );
+  for (const r of [cold, warm, pre, preCold]) if (!checkRun(`migration-lint on ${label}`, r.last)) return null;
+
+  // what each scenario linted and parsed, from the API (one more run each)
+  const coldScope = await report({ cwd: projectDir });
+  const warmScope = await report({ cwd: projectDir, cache: true, cacheLocation: warmCache });
+  prepare(runs);
+  const preScope = await report({ cwd: copy, cache: true, cacheLocation: cache, paths: [newDir] });
+  const preColdScope = await report({ cwd: copy, paths: [newDir] });
+
+  const findings = (ours, theirs) => `${mlFindings(ours.last.stdout)} / ${squawkFindings(theirs.last.stdout)}`;
+  const rows = [
+    ["cold: full history, no cache", scope(coldScope), fmt(cold.ms), fmt(cold.rssMb), fmt(sqCold.ms), fmt(sqCold.rssMb), ratio(cold.ms, sqCold.ms), findings(cold, sqCold)],
+    ["warm: full history, cache filled", scope(warmScope), fmt(warm.ms), fmt(warm.rssMb), `${fmt(sqCold.ms)} (no cache)`, fmt(sqCold.rssMb), ratio(warm.ms, sqCold.ms), findings(warm, sqCold)],
+    ["pre-commit: 1 new migration, history cached", scope(preScope), fmt(pre.ms), fmt(pre.rssMb), fmt(sqPre.ms), fmt(sqPre.rssMb), ratio(pre.ms, sqPre.ms), findings(pre, sqPre)],
+    ["pre-commit without --cache", scope(preColdScope), fmt(preCold.ms), fmt(preCold.rssMb), fmt(sqPre.ms), fmt(sqPre.rssMb), ratio(preCold.ms, sqPre.ms), findings(preCold, sqPre)],
+  ];
+  notes.push(`cache file ${fmt(statSync(warmCache).size / 1024 / 1024, 1)} MB`);
+  notes.push(`new migration: ALTER TABLE "${table}" ADD COLUMN x2 + CREATE INDEX`);
+  if (mlFindings(pre.last.stdout) !== mlFindings(preCold.last.stdout)) notes.push("WARNING: the cached and uncached pre-commit runs report different findings");
+  if (preScope.parsedCount !== 1) notes.push(`WARNING: the cached pre-commit run parsed ${preScope.parsedCount} migrations, not 1`);
+  if (warmScope.parsedCount !== 0) notes.push(`WARNING: the warm run parsed ${warmScope.parsedCount} migrations, not 0`);
+
+  const sqlBytes = files.reduce((n, f) => n + statSync(f).size, 0);
+  console.log(`\n## ${label}: ${files.length} migrations, ${fmt(sqlBytes / 1024)} KB of SQL\n`);
+  console.log(
+    markdownTable(
+      ["scenario", "linted of total / parsed", "migration-lint ms", "peak MB", "squawk ms", "squawk MB", "time ratio (ml/squawk)", "findings ml / squawk"],
+      rows,
+      ["l", "r", "r", "r", "r", "r", "r", "r"],
+    ),
+  );
+  console.log(`\n${notes.join("; ")}.`);
+  return { label, migrations: files.length, cold: cold.ms, warm: warm.ms, pre: pre.ms, squawk: sqCold.ms, squawkPre: sqPre.ms, rss: cold.rssMb };
+}
+
+/** Least-squares line through (size, value): intercept, slope, and the largest relative deviation of a point from it. */
+function linearFit(points, key) {
+  const n = points.length;
+  const mx = points.reduce((s, p) => s + p.size, 0) / n;
+  const my = points.reduce((s, p) => s + p[key], 0) / n;
+  const slope = points.reduce((s, p) => s + (p.size - mx) * (p[key] - my), 0) / points.reduce((s, p) => s + (p.size - mx) ** 2, 0);
+  const intercept = my - slope * mx;
+  const worst = Math.max(...points.map((p) => Math.abs(p[key] - (intercept + slope * p.size)) / p[key]));
+  return { intercept, slope, worst };
+}
+
+async function benchSynthetic() {
+  const dir = path.join(tmp, "synthetic");
+  const started = Date.now();
+  const projects = writeSyntheticProjects(dir, synthSizes);
+  const generatedIn = (Date.now() - started) / 1000;
+  // all sizes interleaved, so that a change in machine load does not bend the curve
+  const jobs = projects.flatMap((p) => [
+    { command: node, args: [cli, "--cwd", p.projectDir, "-f", "json"] },
+    { command: squawk, args: ["--reporter", "gcc", ...migrationFiles(p.migrationsDir)], ...squawkOptions },
+  ]);
+  const measured = benchAll(jobs, runs);
+  const rows = [];
+  const points = [];
+  for (const [i, p] of projects.entries()) {
+    const ours = measured[2 * i];
+    const theirs = measured[2 * i + 1];
+    if (!checkRun(`migration-lint on the synthetic history of ${p.size}`, ours.last)) continue;
+    const prev = points.at(-1);
+    const marginal = prev ? (ours.ms - prev.ms) / (p.size - prev.size) : null;
+    points.push({ size: p.size, ms: ours.ms, cpuMs: ours.cpuMs, rssMb: ours.rssMb });
+    rows.push([
+      String(p.size),
+      fmt(p.bytes / 1024),
+      fmt(ours.ms),
+      fmt(ours.ms / p.size, 2),
+      marginal === null ? "" : fmt(marginal, 2),
+      fmt(ours.cpuMs),
+      fmt(ours.cpuMs / p.size, 2),
+      fmt(ours.rssMb),
+      String(mlFindings(ours.last.stdout)),
+      fmt(theirs.ms),
+      fmt(theirs.ms / p.size, 2),
+      fmt(theirs.rssMb),
+      ratio(ours.ms, theirs.ms),
+    ]);
+  }
+  console.log(`\n## Synthetic Prisma history, cold full-history lint (generated in ${fmt(generatedIn, 1)} s under ${os.tmpdir()})\n`);
+  console.log(
+    markdownTable(
+      ["migrations", "SQL KB", "migration-lint ms", "ms / migration", "marginal ms / migration", "CPU ms (user+sys)", "CPU ms / migration", "peak MB", "findings", "squawk ms", "squawk ms / migration", "squawk MB", "time ratio (ml/squawk)"],
+      rows,
+      Array(13).fill("r"),
+    ),
+  );
+  if (points.length >= 3) {
+    const wall = linearFit(points, "ms");
+    console.log(`\nLinear fit (wall): ${fmt(wall.intercept)} ms + ${fmt(wall.slope, 3)} ms × migrations; largest deviation of a size from the line: ${fmt(wall.worst * 100, 1)}%.`);
+    if (points.every((p) => p.cpuMs !== null)) {
+      const cpu = linearFit(points, "cpuMs");
+      console.log(`Linear fit (CPU): ${fmt(cpu.intercept)} ms + ${fmt(cpu.slope, 3)} ms × migrations; largest deviation of a size from the line: ${fmt(cpu.worst * 100, 1)}%.`);
+    }
+    const mem = linearFit(points.filter((p) => p.rssMb !== null), "rssMb");
+    if (Number.isFinite(mem.slope)) console.log(`Linear fit (peak memory): ${fmt(mem.intercept)} MB + ${fmt(mem.slope * 1000, 1)} MB per 1,000 migrations.`);
+  }
+  const last = points.find((p) => p.size === 5000) ?? points.at(-1);
+  if (last?.rssMb != null) console.log(`Peak memory at ${last.size} migrations: ${fmt(last.rssMb)} MB (target < 200 MB): ${last.rssMb < 200 ? "met" : "NOT met"}.`);
+}
+
+try {
+  if (process.env.BENCH_SKIP_CORPUS !== "1") {
+    if (!existsSync(corpus)) console.log(`\nNo corpus at ${corpus}: skipping the corpus tables.`);
+    else {
+      const summary = [];
+      const projects = corpusProjects();
+      for (const [i, project] of projects.entries()) {
+        const r = await benchProject(project, i);
+        if (r) summary.push(r);
+      }
+      console.log(`\n## Summary (median ms)\n`);
+      console.log(
+        markdownTable(
+          ["project", "migrations", "cold", "warm", "pre-commit", "squawk full", "squawk 1 file", "cold ratio", "warm ratio", "pre-commit ratio"],
+          summary.map((r) => [r.label, String(r.migrations), fmt(r.cold), fmt(r.warm), fmt(r.pre), fmt(r.squawk), fmt(r.squawkPre), ratio(r.cold, r.squawk), ratio(r.warm, r.squawk), ratio(r.pre, r.squawkPre)]),
+          ["l", "r", "r", "r", "r", "r", "r", "r", "r", "r"],
+        ),
+      );
     }
   }
-  return bin;
+  if (process.env.BENCH_SKIP_SYNTH !== "1" && synthSizes.length) await benchSynthetic();
+  console.log(`\nLoad average at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(", ")}.`);
+} finally {
+  if (keep) console.log(`\nKept ${tmp}`);
+  else rmSync(tmp, { recursive: true, force: true });
 }
-
-if (!existsSync(corpus)) {
-  console.log(`No corpus at ${corpus}: nothing to benchmark.`);
-  process.exit(0);
-}
-const squawk = ensureSquawk();
-
-/** Every folder holding a migration_lock.toml is a migrations folder; its parent holds the schema. */
-function findMigrationDirs(dir, out = []) {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (!entry.isDirectory() || entry.name === "node_modules") continue;
-    const full = path.join(dir, entry.name);
-    if (existsSync(path.join(full, "migration_lock.toml"))) out.push(full);
-    else findMigrationDirs(full, out);
-  }
-  return out;
-}
-
-/** Runs a command once; returns wall milliseconds, peak RSS in MB (or null) and the exit code. */
-function measure(command, args) {
-  const start = process.hrtime.bigint();
-  const result = gnuTime
-    ? spawnSync(gnuTime, ["-f", "%M", command, ...args], { encoding: "utf8", maxBuffer: 1 << 28 })
-    : spawnSync(command, args, { encoding: "utf8", maxBuffer: 1 << 28 });
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  const rssKb = gnuTime ? Number(result.stderr.trim().split("\n").at(-1)) : NaN;
-  return { ms, rssMb: Number.isFinite(rssKb) ? rssKb / 1024 : null, status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
-function bench(command, args) {
-  measure(command, args); // warm the OS file cache; the process itself still starts cold every run
-  const samples = Array.from({ length: runs }, () => measure(command, args));
-  return { ms: median(samples.map((s) => s.ms)), rssMb: samples[0].rssMb === null ? null : Math.max(...samples.map((s) => s.rssMb)), last: samples.at(-1) };
-}
-
-const rows = [];
-for (const migrationsDir of findMigrationDirs(corpus)) {
-  const projectDir = path.dirname(path.dirname(migrationsDir));
-  const files = readdirSync(migrationsDir)
-    .map((name) => path.join(migrationsDir, name, "migration.sql"))
-    .filter((file) => existsSync(file) && statSync(file).isFile());
-  const ours = bench(process.execPath, [cli, "--cwd", projectDir, "-f", "json"]);
-  if (ours.last.status !== 0 && ours.last.status !== 1) {
-    console.error(`migration-lint failed on ${migrationsDir} (exit ${ours.last.status}):\n${ours.last.stderr}`);
-    process.exitCode = 1;
-    continue;
-  }
-  const results = JSON.parse(ours.last.stdout);
-  const findings = results.reduce((n, r) => n + r.messages.length, 0);
-  const parseErrors = results.reduce((n, r) => n + r.messages.filter((m) => m.ruleId === "parse-error").length, 0);
-  const theirs = bench(squawk, ["--reporter", "gcc", ...files]);
-  const squawkFindings = theirs.last.stdout.split("\n").filter((l) => /: (warning|error)/.test(l)).length;
-  rows.push({
-    project: path.relative(corpus, migrationsDir).replace(/\/prisma\/migrations$|\/migrations$/, ""),
-    migrations: files.length,
-    ms: ours.ms,
-    rssMb: ours.rssMb,
-    findings,
-    parseErrors,
-    squawkMs: theirs.ms,
-    squawkRssMb: theirs.rssMb,
-    squawkFindings,
-  });
-}
-
-const fmt = (n, digits = 0) => (n === null || n === undefined ? "n/a" : n.toFixed(digits));
-const header = ["project", "migrations", "migration-lint ms", "peak MB", "findings", "parse-errors", "squawk ms", "squawk MB", "squawk findings", "time ratio"];
-const table = rows.map((r) => [r.project, String(r.migrations), fmt(r.ms), fmt(r.rssMb), String(r.findings), String(r.parseErrors), fmt(r.squawkMs), fmt(r.squawkRssMb), String(r.squawkFindings), `${fmt(r.ms / r.squawkMs, 2)}x`]);
-const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)));
-const line = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`;
-console.log(`Cold full-history lint (one process per run), median of ${runs} runs; node ${process.version}, ${(await import("node:os")).cpus().length} cores`);
-console.log(line(header));
-console.log(`|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
-for (const row of table) console.log(line(row));

@@ -51,7 +51,7 @@ export async function lintText(options: LintTextOptions): Promise<LintResult[]> 
   const schema = options.schema !== undefined ? parsePrismaSchema([{ path: path.join(root, "schema.prisma"), text: options.schema }]) : null;
   const version = options.prismaVersion ?? config.prismaVersion ?? null;
   const runner = { model: runnerModelFor(version), prismaVersion: version, source: version ? "config" : "unknown" };
-  const messages = lintProject({ root, schema, migrations, runner, postgresVersion: config.postgresVersion, lockProvider: options.lockProvider ?? null }, config.rules, (m) => selected.has(m.entry.name), options.ruleTimeBudgetMs ? { ruleTimeBudgetMs: options.ruleTimeBudgetMs } : {});
+  const messages = await lintProject({ root, schema, migrations, runner, postgresVersion: config.postgresVersion, lockProvider: options.lockProvider ?? null }, config.rules, (m) => selected.has(m.entry.name), options.ruleTimeBudgetMs ? { ruleTimeBudgetMs: options.ruleTimeBudgetMs } : {});
   for (const m of migrations) if (selected.has(m.entry.name) && !messages.has(m.entry.upPath!)) messages.set(m.entry.upPath!, []);
   const suppressed = new Map<string, LintMessage[]>();
   const knownRules = new Set(config.rules.map((r) => r.id).concat(Object.keys(builtinRules)));

@@ -19,7 +19,7 @@ import { applyAllDirectives } from "../engine/directives.js";
 import { applyBaseline, BASELINE_FILE, readBaseline, type Baseline } from "../engine/baseline.js";
 import { migrationChanges, type MigrationChanges } from "../git/changes.js";
 import { MigrationLintError } from "../errors.js";
-import { parseMigrations, readMigrationSources, type MigrationSourceText } from "../model/load.js";
+import { parsePending, pendingMigrations, readMigrationSources, releaseSyntaxTrees, type MigrationSourceText } from "../model/load.js";
 import { Catalog } from "../history/catalog.js";
 import { hashKey, LintCache, resolveCacheLocation, type CachedFindings } from "../cache/cache.js";
 import { withTableLookup } from "../schema/parse-schema.js";
@@ -56,6 +56,8 @@ export interface LintOptions {
   driftOnly?: boolean;
   /** SQL file applied before the first migration in scope, so data-dependent failures happen for real (`--seed`). */
   seed?: string;
+  /** A configuration already resolved with `loadConfig()` (then `config`, `configFile` and `rulesDirs` are not read again). */
+  resolvedConfig?: ResolvedConfig;
   /** Rules to leave out of this run (the supervisor uses it to rerun without a rule that hung). */
   disabledRules?: string[];
   /** Time a rule may spend in its visitors over a run before it is switched off (ms, default 10 000). */
@@ -111,7 +113,7 @@ export async function loadConfig(options: { cwd?: string; configFile?: string; c
 
 export async function runLint(options: LintOptions = {}): Promise<LintRun> {
   const cwd = path.resolve(options.cwd ?? process.cwd());
-  const config = await loadConfig({
+  const config = options.resolvedConfig ? { ...options.resolvedConfig } : await loadConfig({
     cwd,
     ...(options.configFile ? { configFile: options.configFile } : {}),
     ...(options.config ? { config: options.config } : {}),
@@ -186,7 +188,8 @@ async function lintTarget(target: LintTarget, config: ResolvedConfig, options: L
   ]);
   // replay needs every statement, so it takes the uncached path
   const plan = cache && !options.replay && !options.driftOnly ? planFromCache(cache, project.root, configKey, texts, (i) => inScope({ entry: texts[i]!.entry } as LoadedMigration)) : null;
-  const loaded = await parseMigrations(texts, plan?.startIndex ?? 0);
+  // parsed one by one as the linter reaches them, and their syntax trees dropped after (memory stays flat on long histories)
+  const loaded = pendingMigrations(texts, plan?.startIndex ?? 0);
 
   const schema = await schemaPromise;
   if (!project.lockProvider) unsupported(schema.provider, schema.datasourceFile ?? project.schemaPath);
@@ -220,11 +223,21 @@ async function lintTarget(target: LintTarget, config: ResolvedConfig, options: L
   }
 
   const catalog = plan?.catalog ?? new Catalog();
-  const byFile = lintProject(
+  const byFile = await lintProject(
     { root: project.root, schema, migrations: loaded, runner, postgresVersion: config.postgresVersion, lockProvider: project.lockProvider, git },
     config.rules,
     inScope,
-    { catalog, startIndex: plan?.startIndex ?? 0, cached: plan?.cached ?? new Set(), ...(options.ruleTimeBudgetMs ? { ruleTimeBudgetMs: options.ruleTimeBudgetMs } : {}) },
+    {
+      catalog,
+      startIndex: plan?.startIndex ?? 0,
+      cached: plan?.cached ?? new Set(),
+      ...(options.ruleTimeBudgetMs ? { ruleTimeBudgetMs: options.ruleTimeBudgetMs } : {}),
+      prepare: (m) => parsePending(m, texts[m.index]!),
+      // replay needs only statements and operations, which stay
+      release: (m) => {
+        if (m.file) releaseSyntaxTrees(m.file);
+      },
+    },
   );
   const linted = loaded.filter(inScope);
   for (const m of linted) {

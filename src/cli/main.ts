@@ -146,12 +146,21 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       ...(values.migrations ? { migrations: values.migrations } : {}),
       ...(budget ? { ruleTimeBudgetMs: budget } : {}),
     };
-    // Lint in a supervised worker so that a rule stuck in an endless loop is stopped and reported.
-    // Replay stays on this thread: its Ctrl-C cleanup of a scratch database needs signals, which workers do not get.
-    const supervised = !lintOptions.replay && !lintOptions.driftOnly && import.meta.url.endsWith(".js") && process.env.MIGRATION_LINT_NO_WORKER !== "1";
+    // Rules from plugins and --rulesdir are other people's code: lint in a supervised worker then, so that
+    // one stuck in an endless loop is stopped and reported. Built-in rules (fuzzed, and under the
+    // cumulative time budget) run on this thread, which saves the worker's start-up.
+    // Replay stays on this thread too: its Ctrl-C cleanup of a scratch database needs signals, which workers do not get.
+    const api = await import("../api/lint.js");
+    const config = await api.loadConfig({
+      cwd,
+      ...(lintOptions.configFile ? { configFile: lintOptions.configFile } : {}),
+      ...(lintOptions.rulesDirs ? { rulesDirs: lintOptions.rulesDirs } : {}),
+    });
+    const untrusted = config.plugins.length > 0 || (lintOptions.rulesDirs?.length ?? 0) > 0 || process.env.MIGRATION_LINT_SUPERVISE === "1";
+    const supervised = untrusted && !lintOptions.replay && !lintOptions.driftOnly && import.meta.url.endsWith(".js") && process.env.MIGRATION_LINT_NO_WORKER !== "1";
     const run = supervised
       ? await (await import("./supervise.js")).runLintSupervised(lintOptions, budget ?? DEFAULT_RULE_TIME_BUDGET_MS)
-      : await (await import("../api/lint.js")).runLint(lintOptions);
+      : await api.runLint({ ...lintOptions, resolvedConfig: config });
 
     if (values["write-baseline"]) {
       const { writeBaseline } = await import("../engine/baseline.js");

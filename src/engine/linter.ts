@@ -18,10 +18,12 @@ import { statementsInTransactionBlock } from "../model/queries.js";
 export interface LoadedMigration {
   entry: MigrationEntry;
   index: number;
-  /** The parsed migration.sql, or null when there is none or it could not be read. */
+  /** The parsed migration.sql, or null when there is none or it could not be read (or is not parsed yet: `pending`). */
   file: ParsedSqlFile | null;
   /** Why `file` is null (missing, unreadable), as a sentence. */
   error: string | null;
+  /** Set while the file still has to be parsed (see LintProjectOptions.prepare). */
+  pending?: true;
 }
 
 export interface ProjectModel {
@@ -53,6 +55,10 @@ export interface LintProjectOptions {
   cached?: Set<number>;
   /** Time a rule may spend in its visitors over the whole run before it is switched off (ms, default 10 000). */
   ruleTimeBudgetMs?: number;
+  /** Parses a pending migration just before it is linted. */
+  prepare?: (migration: LoadedMigration) => Promise<void>;
+  /** Called after a migration is linted (e.g. to drop its syntax trees). */
+  release?: (migration: LoadedMigration) => void;
 }
 
 /** Per-run bookkeeping shared by every migration's rule instances. */
@@ -90,7 +96,7 @@ function rest(): void {
   if (heartbeat) Atomics.store(heartbeat.slots, 1, 0);
 }
 
-export function lintProject(model: ProjectModel, allRules: ResolvedRule[], inScope: (m: LoadedMigration) => boolean, options: LintProjectOptions = {}): MessagesByFile {
+export async function lintProject(model: ProjectModel, allRules: ResolvedRule[], inScope: (m: LoadedMigration) => boolean, options: LintProjectOptions = {}): Promise<MessagesByFile> {
   // rules that need git information cannot run without it (the caller notes why)
   const rules = model.git ? allRules : allRules.filter((r) => !r.rule.meta.requires?.git);
   const gitRules = rules.filter((r) => r.rule.meta.requires?.git);
@@ -112,6 +118,7 @@ export function lintProject(model: ProjectModel, allRules: ResolvedRule[], inSco
 
   for (const migration of model.migrations) {
     if (migration.index < startIndex && !options.cached?.has(migration.index)) continue;
+    if (migration.pending) await options.prepare?.(migration);
     const linted = inScope(migration);
     const file = migration.file;
     if (!file) {
@@ -133,6 +140,7 @@ export function lintProject(model: ProjectModel, allRules: ResolvedRule[], inSco
     }
     if (!linted) {
       for (const statement of file.statements) for (const op of statement.operations) catalog.apply(op, migration.index);
+      options.release?.(migration);
       continue;
     }
     const fromCache = options.cached?.has(migration.index) ?? false;
@@ -162,6 +170,7 @@ export function lintProject(model: ProjectModel, allRules: ResolvedRule[], inSco
     }
     run.setStatement(null);
     run.call("Migration:exit", run.context, start);
+    options.release?.(migration);
   }
 
   // project-level checks run once, on the last migration in scope (or the newest one when none is)

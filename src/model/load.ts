@@ -8,7 +8,7 @@ import { lstatSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import type { MigrationEntry } from "../types.js";
 import type { LoadedMigration } from "../engine/linter.js";
-import { liteSqlFile, parseSqlFile } from "../parse/sql.js";
+import { liteSqlFile, parseSqlFile, releaseSyntaxTrees } from "../parse/sql.js";
 import { buildOperations } from "./build.js";
 import { errorMessage } from "../errors.js";
 
@@ -162,26 +162,38 @@ function missingScript(entry: MigrationEntry): string {
 
 /** Parses migrations from `fromIndex` on; earlier ones get a statement-less file (text only). */
 export async function parseMigrations(sources: MigrationSourceText[], fromIndex = 0): Promise<LoadedMigration[]> {
-  const out: LoadedMigration[] = [];
-  for (const source of sources) {
-    const { entry, index, text, error } = source;
-    if (text === null) {
-      out.push({ entry, index, file: null, error });
-      continue;
-    }
-    if (index < fromIndex) {
-      out.push({ entry, index, file: liteSqlFile(entry.upPath!, text), error: null });
-      continue;
-    }
-    const file = await parseSqlFile(entry.upPath!, text);
-    buildOperations(file);
-    if (source.encoding) {
-      const at = Math.min(source.encoding.offset, file.text.length);
-      file.parseErrors.unshift({ kind: "encoding", message: source.encoding.message, range: file.rangeOf(at, Math.min(at + 1, file.text.length)) });
-    }
-    out.push({ entry, index, file, error: null });
-  }
+  const out = pendingMigrations(sources, fromIndex);
+  for (const m of out) await parsePending(m, sources[m.index]!);
   return out;
+}
+
+/**
+ * The migrations with their files still to parse (lite files before
+ * `fromIndex`, unreadable ones with their error): the linter parses each
+ * just before it lints it and drops its syntax trees after, so a long history
+ * never holds every tree at once.
+ */
+export function pendingMigrations(sources: MigrationSourceText[], fromIndex = 0): LoadedMigration[] {
+  return sources.map(({ entry, index, text, error }) => {
+    if (text === null) return { entry, index, file: null, error };
+    if (index < fromIndex) return { entry, index, file: liteSqlFile(entry.upPath!, text), error: null };
+    return { entry, index, file: null, error: null, pending: true };
+  });
+}
+
+export { releaseSyntaxTrees };
+
+/** Parses a pending migration in place. */
+export async function parsePending(m: LoadedMigration, source: MigrationSourceText): Promise<void> {
+  if (!m.pending || source.text === null) return;
+  const file = await parseSqlFile(m.entry.upPath!, source.text);
+  buildOperations(file);
+  if (source.encoding) {
+    const at = Math.min(source.encoding.offset, file.text.length);
+    file.parseErrors.unshift({ kind: "encoding", message: source.encoding.message, range: file.rangeOf(at, Math.min(at + 1, file.text.length)) });
+  }
+  m.file = file;
+  delete m.pending;
 }
 
 export async function loadMigrations(entries: MigrationEntry[]): Promise<LoadedMigration[]> {

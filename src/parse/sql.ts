@@ -198,6 +198,18 @@ function segments(sql: string, tokens: Token[]): Array<[number, number]> {
 }
 
 /**
+ * Drops what only parsing and linting need (raw libpg-query nodes, tokens)
+ * once a migration is linted; statements, operations, ranges and comments stay.
+ */
+export function releaseSyntaxTrees(file: ParsedSqlFile): void {
+  for (const statement of file.statements) {
+    statement.node = null;
+    for (const op of statement.operations) (op as { node: unknown }).node = null;
+  }
+  internals.delete(file);
+}
+
+/**
  * A file known only by its text: no statements, no comments. For migrations
  * whose findings come from the cache and whose catalog effect is in a cached
  * snapshot; rules that run on it (the git rules) look at the migration, not its SQL.

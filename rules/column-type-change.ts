@@ -1,7 +1,7 @@
 import path from "node:path";
-import { defineRule, formatName } from "../src/engine/rule.js";
+import { defineRule, formatName, type RuleContext } from "../src/engine/rule.js";
 import { blockedBy, isBinaryCoercible, isNarrowing } from "../src/model/locks.js";
-import type { TypeSpec } from "../src/types.js";
+import type { OperationOf, TypeSpec } from "../src/types.js";
 
 /** Conversions that keep every value (the cast cannot fail or round). */
 const WIDENING: Record<string, string[]> = {
@@ -27,9 +27,11 @@ export default defineRule({
     messages: {
       narrowing: 'Changes "{{table}}"."{{column}}" from {{from}} to {{to}}{{using}}: rows whose values do not fit the new type make the migration fail (too long, out of range, not castable) or lose data (rounded, truncated), and the table is rewritten under an {{mode}} lock on "{{table}}" that blocks {{blocked}} until it finishes. App instances still running the previous release may write values the new type rejects.',
       rewrite: 'Changes "{{table}}"."{{column}}" from {{from}} to {{to}}{{using}}: Postgres rewrites the whole table and rebuilds its indexes under an {{mode}} lock on "{{table}}", which blocks {{blocked}} until it finishes.',
+      enumRecreation: 'Moves "{{table}}"."{{column}}" from {{from}} to {{to}}{{using}}, an enum recreated in this migration{{removed}}: Postgres rewrites the whole table and rebuilds its indexes under an {{mode}} lock on "{{table}}", which blocks {{blocked}} until it finishes.',
     },
     help: {
       narrowing: 'Expand and contract: add a new column ALTER TABLE "{{table}}" ADD COLUMN "{{column}}_new" {{to}};, backfill it in batches outside the migration (fixing the values that do not fit), switch the code to it, then drop "{{column}}" in a later migration; in schema.prisma{{field}} the new field is added beside the old one and can take its name back with @map. Check first: SELECT count(*) FROM "{{table}}" WHERE <value does not fit {{to}}>;',
+      enumRecreation: "To add values, prefer ALTER TYPE ... ADD VALUE (no rewrite; use the value in a later migration) over recreating the enum; a new sort order can often be had without a rewrite (ORDER BY array_position(...) or CASE). If the recreation is needed on a large table, run it with a lock_timeout at a quiet time.",
       rewrite: 'On a large table, use expand and contract: add "{{column}}_new" {{to}}, backfill in batches, switch the code, drop the old column later (schema.prisma{{field}}: a second field, renamed back with @map). Changes that need no rewrite: varchar(n) to a longer varchar or to text, numeric(p,s) to a larger precision with the same scale.',
     },
   },
@@ -38,32 +40,60 @@ export default defineRule({
       "alter-column"(op) {
         if (op.change.kind !== "set-type" || !context.existedBefore(op.table)) return;
         const { type: to, using } = op.change;
-        // Prisma's enum recreation (ALTER COLUMN TYPE "Role_new" USING ...) belongs to destructive-change
-        if (context.catalog.getEnum({ schema: to.schema, name: to.name })?.createdIn === context.migration.index) return;
         const from = context.catalog.getColumn(op.table, op.column)?.type ?? null;
+        const recreated = recreation(context, from, to);
+        if (recreated) {
+          // Prisma's recreation to remove values: destructive-change reports it (failed cast, lost values), once is enough;
+          // a recreation that only reorders or adds values is a rewrite nothing else reports
+          if (!recreated.removed?.length) reportRewrite(context, op, from, "enumRecreation", { removed: recreated.removed ? ", keeping every old value" : "" });
+          return;
+        }
         if (from && using === null && isBinaryCoercible(from, to)) return;
         // a USING that only casts the column (or shifts a time zone) loses nothing on a widening conversion
         const plainUsing = using !== null && new RegExp(`^\\(?\\s*"?${op.column.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}"?\\s*(\\)|::\\s*[\\w". ()\\[\\],]+|\\s+AT\\s+TIME\\s+ZONE\\s+'[^']*')*\\s*\\)?$`, "i").test(using.trim());
         // unknown previous type: a bounded target (varchar(n), numeric(p,s)) may cut values
         const narrowing = !from ? using !== null || to.modifiers.length > 0 : plainUsing ? isNarrowing(from, to, null) || !widens(from, to) : isNarrowing(from, to, using);
-        const lock = context.locks(op)[0] ?? { mode: "ACCESS EXCLUSIVE" as const };
-        const model = context.prismaModel(op.table);
-        const field = context.prismaField(op.table, op.column);
-        context.report({
-          node: op,
-          messageId: narrowing ? "narrowing" : "rewrite",
-          data: {
-            table: formatName(op.table),
-            column: op.column,
-            from: from?.text ?? "its previous type (unknown to the history)",
-            to: to.text,
-            using: using ? ` USING ${using}` : "",
-            mode: lock.mode,
-            blocked: blockedBy(lock.mode),
-            field: field && model ? ` (field ${model.name}.${field.name}, ${path.relative(context.project.root, field.location.file)}:${field.location.range.loc.start.line})` : "",
-          },
-        });
+        reportRewrite(context, op, from, narrowing ? "narrowing" : "rewrite", {});
       },
     };
   },
 });
+
+/**
+ * Prisma's enum recreation: the column moves from enum "X" to "X_new" (renamed to "X" afterwards), or to a new "X"
+ * after the old one was renamed away (to "X_old"); the target type is created in this migration. Returns the old
+ * values the new type drops (null when the history does not know them), or null when the change is no recreation.
+ */
+function recreation(context: RuleContext, from: TypeSpec | null, to: TypeSpec): { removed: string[] | null } | null {
+  const target = context.catalog.getEnum({ schema: to.schema, name: to.name });
+  if (target?.createdIn !== context.migration.index) return null;
+  if (!from) return /_new$/.test(to.name) ? { removed: null } : null;
+  if (from.arrayDims !== to.arrayDims || (to.name !== `${from.name}_new` && to.name !== from.name)) return null;
+  const current = context.catalog.getEnum({ schema: from.schema, name: from.name });
+  const old = current && current.createdIn !== context.migration.index ? current : context.catalog.getEnum({ schema: from.schema, name: `${from.name}_old` });
+  if (!old && to.name === from.name) return null;
+  return { removed: old ? old.values.filter((v) => !target.values.includes(v)) : null };
+}
+
+function reportRewrite(context: RuleContext, op: OperationOf<"alter-column">, from: TypeSpec | null, messageId: string, extra: Record<string, string>): void {
+  if (op.change.kind !== "set-type") return;
+  const { type: to, using } = op.change;
+  const lock = context.locks(op)[0] ?? { mode: "ACCESS EXCLUSIVE" as const };
+  const model = context.prismaModel(op.table);
+  const field = context.prismaField(op.table, op.column);
+  context.report({
+    node: op,
+    messageId,
+    data: {
+      table: formatName(op.table),
+      column: op.column,
+      from: from?.text ?? "its previous type (unknown to the history)",
+      to: to.text,
+      using: using ? ` USING ${using}` : "",
+      mode: lock.mode,
+      blocked: blockedBy(lock.mode),
+      field: field && model ? ` (field ${model.name}.${field.name}, ${path.relative(context.project.root, field.location.file)}:${field.location.range.loc.start.line})` : "",
+      ...extra,
+    },
+  });
+}

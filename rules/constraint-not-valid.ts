@@ -1,4 +1,5 @@
 import { defineRule, formatName, type RuleContext } from "../src/engine/rule.js";
+import { transactionIds as transactionIdsOf } from "../src/model/queries.js";
 import { blockedBy } from "../src/model/locks.js";
 import type { LockMode, Operation, Statement } from "../src/types.js";
 
@@ -62,27 +63,6 @@ export default defineRule({
   },
 });
 
-/**
- * The transaction each statement of the file runs in (by statement index): under the script-transaction runner the
- * whole file is one transaction until a COMMIT/ROLLBACK; under per-statement each statement is its own, except inside BEGIN ... COMMIT.
- */
 function transactionIds(context: RuleContext): number[] {
-  const perStatement = context.project.runner.model === "per-statement";
-  const ids: number[] = [];
-  let id = 0;
-  let open = false;
-  for (const s of context.migration.file.statements) {
-    const t = s.operations.find((o) => o.kind === "transaction");
-    const action = t?.kind === "transaction" ? t.action : null;
-    if (action === "begin") {
-      if (perStatement && !open) id++;
-      open = true;
-    } else if (perStatement && !open) id++;
-    ids[s.index] = id;
-    if (action === "commit" || action === "rollback") {
-      open = false;
-      id++;
-    }
-  }
-  return ids;
+  return transactionIdsOf(context.migration.file.statements, context.project.runner.model);
 }

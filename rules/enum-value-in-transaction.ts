@@ -1,5 +1,7 @@
 import { defineRule, formatName, type RuleContext } from "../src/engine/rule.js";
-import type { OperationOf } from "../src/types.js";
+import { transactionIds as transactionIdsOf } from "../src/model/queries.js";
+import { DEFAULT_SCHEMA } from "../src/history/catalog.js";
+import type { OperationOf, QualifiedName, Statement, TypeSpec } from "../src/types.js";
 
 const ENUM_DDL = new Set(["add-enum-value", "create-enum", "rename-enum-value", "transaction"]);
 
@@ -40,7 +42,7 @@ export default defineRule({
         ids ??= transactionIds(context);
         const text = statement.text.replace(/--[^\n]*/g, "");
         for (const add of added) {
-          if (ids[add.statement.index] !== ids[statement.index] || !text.includes(`'${add.value.replace(/'/g, "''")}'`)) continue;
+          if (ids[add.statement.index] !== ids[statement.index] || !usesValue(context, statement, text, add)) continue;
           const why = context.inTransactionBlock(statement) ? "inside the same BEGIN ... COMMIT block" : "the same migration file, which Prisma runs as one transaction";
           context.report({ node: statement, messageId: "unsafeUse", data: { value: add.value, line: add.statement.range.loc.start.line, type: formatName(add.type), why } });
           return;
@@ -50,27 +52,52 @@ export default defineRule({
   },
 });
 
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const isEnum = (type: TypeSpec | null | undefined, enumType: QualifiedName) =>
+  !!type && type.name === enumType.name && (type.schema ?? DEFAULT_SCHEMA) === (enumType.schema ?? DEFAULT_SCHEMA);
+
 /**
- * The transaction each statement of the file runs in (by statement index): under the script-transaction runner the
- * whole file is one transaction until a COMMIT/ROLLBACK; under per-statement each statement is its own, except inside BEGIN ... COMMIT.
+ * Does the statement use the new value *of this enum type*? A label is shared by many enums (PAUSED,
+ * ACTIVE...), so the quoted value alone is not enough: the use must be tied to the type by a cast to it,
+ * a DEFAULT on a column of that type, or (an approximation) a data change, constraint or other clause on
+ * a table that has a column of that type.
  */
-function transactionIds(context: RuleContext): number[] {
-  const perStatement = context.project.runner.model === "per-statement";
-  const ids: number[] = [];
-  let id = 0;
-  let open = false;
-  for (const s of context.migration.file.statements) {
-    const t = s.operations.find((o) => o.kind === "transaction");
-    const action = t?.kind === "transaction" ? t.action : null;
-    if (action === "begin") {
-      if (perStatement && !open) id++;
-      open = true;
-    } else if (perStatement && !open) id++;
-    ids[s.index] = id;
-    if (action === "commit" || action === "rollback") {
-      open = false;
-      id++;
+function usesValue(context: RuleContext, statement: Statement, text: string, add: OperationOf<"add-enum-value">): boolean {
+  const literal = `'${add.value.replace(/'/g, "''")}'`;
+  if (!text.includes(literal)) return false;
+  const value = escapeRegExp(literal);
+  const typeName = `(?:"?${escapeRegExp(add.type.schema ?? DEFAULT_SCHEMA)}"?\\s*\\.\\s*)?"?${escapeRegExp(add.type.name)}"?(?![\\w$"])`;
+  // an unquoted type name is folded to lower case, so a lower-case name matches in any case
+  const flags = add.type.name === add.type.name.toLowerCase() ? "i" : "";
+  // 'VALUE'::"Type" and CAST('VALUE' AS "Type")
+  const cast = new RegExp(`${value}\\s*::\\s*${typeName}|CAST\\s*\\(\\s*${value}\\s+AS\\s+${typeName}`, flags);
+  if (cast.test(text)) return true;
+  for (const op of statement.operations) {
+    if (op.kind === "add-column") {
+      if (isEnum(op.column.type, add.type) && op.column.default?.text.includes(literal)) return true;
+      continue;
+    }
+    if (op.kind === "create-table") {
+      if (op.columns.some((c) => isEnum(c.type, add.type) && c.default?.text.includes(literal))) return true;
+      continue;
+    }
+    if (op.kind === "alter-column" && op.change.kind === "set-default") {
+      // the same ALTER TABLE may change the column's type before setting the default
+      const setType = statement.operations.find((o): o is OperationOf<"alter-column"> => o.kind === "alter-column" && o.column === op.column && o.change.kind === "set-type");
+      const type = setType?.change.kind === "set-type" ? setType.change.type : context.catalog.getColumn(op.table, op.column)?.type;
+      if (isEnum(type, add.type) && op.change.default.text.includes(literal)) return true;
+      continue;
+    }
+    // UPDATE / INSERT / DELETE, CHECK constraints...: the table has a column of this enum type (or the history does not know the table)
+    const tables: QualifiedName[] = "table" in op && op.table ? [op.table] : "tables" in op ? op.tables : [];
+    for (const table of tables) {
+      const state = context.catalog.getTable(table);
+      if (!state || [...state.columns.values()].some((c) => isEnum(c.type, add.type))) return true;
     }
   }
-  return ids;
+  return false;
+}
+
+function transactionIds(context: RuleContext): number[] {
+  return transactionIdsOf(context.migration.file.statements, context.project.runner.model);
 }

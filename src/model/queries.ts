@@ -1,5 +1,5 @@
 /** Questions about statements that more than one rule asks. */
-import type { QualifiedName, Statement } from "../types.js";
+import type { QualifiedName, RunnerModel, Statement } from "../types.js";
 import { strings, walk } from "./ast.js";
 
 /**
@@ -40,4 +40,31 @@ export function statementsInTransactionBlock(statements: Statement[]): Set<numbe
     if (open) inside.add(statement.index);
   }
   return inside;
+}
+
+/**
+ * The transaction each statement of a file runs in (by statement index):
+ * under the script-transaction runner the whole file is one transaction
+ * until a COMMIT/ROLLBACK; under per-statement each statement is its own,
+ * except inside BEGIN ... COMMIT.
+ */
+export function transactionIds(statements: Statement[], runner: RunnerModel): number[] {
+  const perStatement = runner === "per-statement";
+  const ids: number[] = [];
+  let id = 0;
+  let open = false;
+  for (const s of statements) {
+    const t = s.operations.find((o) => o.kind === "transaction");
+    const action = t?.kind === "transaction" ? t.action : null;
+    if (action === "begin") {
+      if (perStatement && !open) id++;
+      open = true;
+    } else if (perStatement && !open) id++;
+    ids[s.index] = id;
+    if (action === "commit" || action === "rollback") {
+      open = false;
+      id++;
+    }
+  }
+  return ids;
 }

@@ -23,7 +23,7 @@ new RuleTester().run(rule, {
     { name: "numeric precision up, same scale", history: [USERS], sql: `ALTER TABLE "User" ALTER COLUMN "balance" SET DATA TYPE DECIMAL(12,2);` },
     { name: "a table created in the same migration", sql: `${USERS}\nALTER TABLE "User" ALTER COLUMN "age" SET DATA TYPE BIGINT;` },
     {
-      name: "Prisma's enum recreation (destructive-change's business)",
+      name: "Prisma's enum recreation that removes a value: destructive-change's business",
       history: [USERS, ROLE],
       sql: `-- AlterEnum
 BEGIN;
@@ -36,8 +36,93 @@ DROP TYPE "Role_old";
 ALTER TABLE "User" ALTER COLUMN "role" SET DEFAULT 'USER';
 COMMIT;`,
     },
+    {
+      name: "an enum recreation that reorders values, on a table created in the same migration",
+      history: [`CREATE TYPE "Role" AS ENUM ('USER', 'ADMIN', 'GUEST');`],
+      sql: `CREATE TABLE "Member" ("id" SERIAL NOT NULL, "role" "Role" NOT NULL DEFAULT 'USER', CONSTRAINT "Member_pkey" PRIMARY KEY ("id"));
+
+-- AlterEnum
+BEGIN;
+CREATE TYPE "Role_new" AS ENUM ('ADMIN', 'USER', 'GUEST');
+ALTER TABLE "Member" ALTER COLUMN "role" DROP DEFAULT;
+ALTER TABLE "Member" ALTER COLUMN "role" TYPE "Role_new" USING ("role"::text::"Role_new");
+ALTER TYPE "Role" RENAME TO "Role_old";
+ALTER TYPE "Role_new" RENAME TO "Role";
+DROP TYPE "Role_old";
+ALTER TABLE "Member" ALTER COLUMN "role" SET DEFAULT 'USER';
+COMMIT;`,
+    },
   ],
   invalid: [
+    {
+      name: "Prisma's enum recreation that only reorders values (langfuse monitor_severity_status_reorder)",
+      history: [
+        `CREATE TYPE "MonitorSeverity" AS ENUM ('OK', 'WARNING', 'ALERT', 'NO_DATA', 'UNKNOWN');
+CREATE TYPE "MonitorStatus" AS ENUM ('ACTIVE', 'PAUSED', 'ERROR_BAD_QUERY');
+CREATE TABLE "monitors" ("id" TEXT NOT NULL, "severity" "MonitorSeverity" NOT NULL DEFAULT 'UNKNOWN', "status" "MonitorStatus" NOT NULL DEFAULT 'ACTIVE', CONSTRAINT "monitors_pkey" PRIMARY KEY ("id"));`,
+      ],
+      sql: `-- AlterEnum: reorder MonitorSeverity so DESC sorts most-critical first
+BEGIN;
+CREATE TYPE "MonitorSeverity_new" AS ENUM ('UNKNOWN', 'NO_DATA', 'OK', 'WARNING', 'ALERT');
+ALTER TABLE "monitors" ALTER COLUMN "severity" DROP DEFAULT;
+ALTER TABLE "monitors" ALTER COLUMN "severity" TYPE "MonitorSeverity_new" USING ("severity"::text::"MonitorSeverity_new");
+ALTER TYPE "MonitorSeverity" RENAME TO "MonitorSeverity_old";
+ALTER TYPE "MonitorSeverity_new" RENAME TO "MonitorSeverity";
+DROP TYPE "MonitorSeverity_old";
+ALTER TABLE "monitors" ALTER COLUMN "severity" SET DEFAULT 'UNKNOWN';
+COMMIT;
+
+-- AlterEnum: reorder MonitorStatus
+BEGIN;
+CREATE TYPE "MonitorStatus_new" AS ENUM ('PAUSED', 'ACTIVE', 'ERROR_BAD_QUERY');
+ALTER TABLE "monitors" ALTER COLUMN "status" DROP DEFAULT;
+ALTER TABLE "monitors" ALTER COLUMN "status" TYPE "MonitorStatus_new" USING ("status"::text::"MonitorStatus_new");
+ALTER TYPE "MonitorStatus" RENAME TO "MonitorStatus_old";
+ALTER TYPE "MonitorStatus_new" RENAME TO "MonitorStatus";
+DROP TYPE "MonitorStatus_old";
+ALTER TABLE "monitors" ALTER COLUMN "status" SET DEFAULT 'ACTIVE';
+COMMIT;`,
+      errors: [
+        { messageId: "enumRecreation", line: 5, message: `an enum recreated in this migration, keeping every old value: Postgres rewrites the whole table and rebuilds its indexes under an ACCESS EXCLUSIVE lock on "monitors"` },
+        { messageId: "enumRecreation", line: 16 },
+      ],
+    },
+    {
+      name: "an enum recreated under its own name after renaming the old one away (langfuse add_paused_monitor_severity)",
+      history: [
+        `CREATE TYPE "MonitorSeverity" AS ENUM ('UNKNOWN', 'NO_DATA', 'OK', 'WARNING', 'ALERT');
+CREATE TABLE "monitors" ("id" TEXT NOT NULL, "severity" "MonitorSeverity" NOT NULL DEFAULT 'UNKNOWN', CONSTRAINT "monitors_pkey" PRIMARY KEY ("id"));`,
+      ],
+      sql: `ALTER TYPE "MonitorSeverity" RENAME TO "MonitorSeverity_old";
+
+CREATE TYPE "MonitorSeverity" AS ENUM (
+  'PAUSED',
+  'UNKNOWN',
+  'NO_DATA',
+  'OK',
+  'WARNING',
+  'ALERT'
+);
+
+ALTER TABLE monitors
+  ALTER COLUMN severity DROP DEFAULT,
+  ALTER COLUMN severity TYPE "MonitorSeverity"
+    USING severity::text::"MonitorSeverity",
+  ALTER COLUMN severity SET DEFAULT 'UNKNOWN'::"MonitorSeverity";
+
+DROP TYPE "MonitorSeverity_old";`,
+      errors: [{ messageId: "enumRecreation", line: 14, message: "keeping every old value" }],
+    },
+    {
+      name: "a text column converted to an enum created in the same migration (langfuse rename_enum_membership_role_to_project_role)",
+      history: [`CREATE TABLE "memberships" ("id" TEXT NOT NULL, "role" TEXT NOT NULL, CONSTRAINT "memberships_pkey" PRIMARY KEY ("id"));`],
+      sql: `-- CreateEnum
+CREATE TYPE "ProjectRole" AS ENUM ('OWNER', 'ADMIN', 'MEMBER', 'VIEWER');
+
+-- AlterTable
+ALTER TABLE "memberships" ALTER COLUMN "role" TYPE "ProjectRole" USING ("role"::text::"ProjectRole");`,
+      errors: [{ messageId: "narrowing", line: 5, message: `Changes "memberships"."role" from text to ProjectRole USING ("role"::text::"ProjectRole"): rows whose values do not fit the new type make the migration fail` }],
+    },
     {
       name: "Prisma's narrowing change under its Warnings block",
       history: [USERS],

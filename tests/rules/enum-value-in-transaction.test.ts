@@ -35,6 +35,37 @@ new RuleTester().run(rule, {
     },
     { name: "values of an enum created in the same migration", sql: `CREATE TYPE "Plan" AS ENUM ('FREE');\nALTER TYPE "Plan" ADD VALUE 'PRO';\nCREATE TABLE "Team" ("plan" "Plan" NOT NULL DEFAULT 'PRO');` },
     { name: "another enum adding the same label is no use of it", history: [USERS, `CREATE TYPE "Status" AS ENUM ('ACTIVE');`], sql: `ALTER TYPE "Role" ADD VALUE 'OWNER';\nALTER TYPE "Status" ADD VALUE 'OWNER';` },
+    {
+      name: "the same label as the DEFAULT of a column of another enum",
+      history: [
+        `CREATE TYPE "EventInviteLevel" AS ENUM ('PUBLIC', 'PRIVATE');
+CREATE TYPE "EventStatus" AS ENUM ('ACTIVE', 'PAUSED');
+CREATE TABLE "Event" ("id" TEXT NOT NULL, "inviteLevel" "EventInviteLevel" NOT NULL DEFAULT 'PUBLIC', "status" "EventStatus" NOT NULL DEFAULT 'ACTIVE', CONSTRAINT "Event_pkey" PRIMARY KEY ("id"));`,
+      ],
+      sql: `-- AlterEnum
+ALTER TYPE "EventInviteLevel" ADD VALUE 'PAUSED';
+
+-- AlterTable
+ALTER TABLE "Event" ALTER COLUMN "status" SET DEFAULT 'PAUSED';`,
+    },
+    {
+      name: "the same label in a new column of another enum, and in a table without a column of the enum",
+      history: [
+        `CREATE TYPE "EventInviteLevel" AS ENUM ('PUBLIC', 'PRIVATE');
+CREATE TABLE "Event" ("id" TEXT NOT NULL, "inviteLevel" "EventInviteLevel" NOT NULL DEFAULT 'PUBLIC', CONSTRAINT "Event_pkey" PRIMARY KEY ("id"));
+CREATE TABLE "Job" ("id" TEXT NOT NULL, "state" TEXT NOT NULL, CONSTRAINT "Job_pkey" PRIMARY KEY ("id"));`,
+      ],
+      sql: `-- AlterEnum
+ALTER TYPE "EventInviteLevel" ADD VALUE 'PAUSED';
+
+-- CreateEnum
+CREATE TYPE "EventStatus" AS ENUM ('ACTIVE', 'PAUSED');
+
+-- AlterTable
+ALTER TABLE "Event" ADD COLUMN "status" "EventStatus" NOT NULL DEFAULT 'PAUSED';
+
+UPDATE "Job" SET "state" = 'PAUSED' WHERE "state" = 'STOPPED';`,
+    },
     { name: "Postgres 11, Prisma 7.4+ without BEGIN: each ADD VALUE commits alone", history: [USERS], prismaVersion: "7.4.0", config: { postgresVersion: 11 }, sql: PRISMA_ADD_VALUES },
   ],
   invalid: [
@@ -70,6 +101,27 @@ ALTER TABLE "User" ALTER COLUMN "role" SET DEFAULT 'GUEST';`,
       prismaVersion: "7.4.0",
       sql: `BEGIN;\nALTER TYPE "Role" ADD VALUE 'OWNER';\nINSERT INTO "User" ("role") VALUES ('OWNER');\nCOMMIT;`,
       errors: [{ messageId: "unsafeUse", line: 3, message: "inside the same BEGIN ... COMMIT block" }],
+    },
+    {
+      name: "a new column of the enum defaulting to the new value",
+      history: [USERS],
+      sql: `-- AlterEnum
+ALTER TYPE "Role" ADD VALUE 'OWNER';
+
+-- AlterTable
+ALTER TABLE "User" ADD COLUMN "previousRole" "Role" NOT NULL DEFAULT 'OWNER';`,
+      errors: [{ messageId: "unsafeUse", line: 5 }],
+    },
+    {
+      name: "a cast to the enum in a statement on another table, and a CHECK on the enum's table",
+      history: [USERS, `CREATE TABLE "Invite" ("id" SERIAL NOT NULL, "role" TEXT NOT NULL, CONSTRAINT "Invite_pkey" PRIMARY KEY ("id"));`],
+      sql: `ALTER TYPE "Role" ADD VALUE 'OWNER';
+UPDATE "Invite" SET "role" = 'OWNER'::"Role"::text;
+ALTER TABLE "User" ADD CONSTRAINT "User_role_check" CHECK ("role" <> 'OWNER');`,
+      errors: [
+        { messageId: "unsafeUse", line: 2 },
+        { messageId: "unsafeUse", line: 3 },
+      ],
     },
     {
       name: "Prisma's multi-value block on Postgres 11",

@@ -3,9 +3,21 @@
 # (tests/replay/postgres.test.ts) and prints its connection URL. Installs
 # Debian's postgresql package when no server is installed. Prints nothing and
 # exits non-zero when it cannot; the tests then skip.
+# `scripts/ci-postgres.sh stop <port>` stops the server started for that port.
 set -euo pipefail
-port="${1:-54329}"
 pgbin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
+if [ "${1:-}" = "stop" ]; then
+  port="${2:-54329}"
+  state="/tmp/migration-lint-pg.$port"
+  [ -f "$state" ] || exit 0
+  data="$(cat "$state")"
+  run=()
+  [ "$(id -u)" = 0 ] && run=(runuser -u postgres --)
+  "${run[@]}" "$(pgbin)/pg_ctl" -D "$data/db" -m fast stop >/dev/null 2>&1 || true
+  rm -rf "$data" "$state"
+  exit 0
+fi
+port="${1:-54329}"
 bin="$(pgbin)"
 if [ -z "$bin" ]; then
   { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; } >&2 || exit 1
@@ -22,4 +34,5 @@ fi
 "${run[@]}" "$bin/initdb" -D "$data/db" -U postgres --auth=trust >/dev/null
 "${run[@]}" "$bin/pg_ctl" -D "$data/db" -l "$data/db/server.log" -w \
   -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$data -c fsync=off" start >/dev/null
+echo "$data" > "/tmp/migration-lint-pg.$port"
 echo "postgresql://postgres@127.0.0.1:$port/postgres"

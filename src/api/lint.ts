@@ -264,6 +264,9 @@ async function lintTarget(target: LintTarget, config: ResolvedConfig, options: L
       ...(seedSql !== undefined ? { seedSql } : {}),
       ...(options.driftOnly ? { driftOnly: true } : {}),
     });
+    // where the trace measured what a static rule predicted, the trace wins
+    const { reconcileWithTrace } = await import("../replay/reconcile.js");
+    reconcileWithTrace(byFile, sinks.suppressed, report.lockTrace, loaded);
     for (const [file, list] of report.messages) byFile.set(file, [...(byFile.get(file) ?? []), ...list]);
     for (const m of loaded) {
       if (m.entry.downPath && report.messages.has(m.entry.downPath)) {

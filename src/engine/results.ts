@@ -25,7 +25,7 @@ export interface LintMessage {
   /** Set on findings that stopped a file (or statement) from being understood, like ESLint's parse errors. */
   fatal?: boolean;
   /** On suppressed messages only (ESLint's shape): why and by what the finding is suppressed. */
-  suppressions?: Array<{ kind: "directive" | "baseline"; justification: string }>;
+  suppressions?: Array<{ kind: "directive" | "baseline" | "replay"; justification: string }>;
 }
 
 export interface LintResult {

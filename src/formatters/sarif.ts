@@ -148,7 +148,7 @@ function artifactLocation(cwd: string, filePath: string): { uri: string; uriBase
 function suppressionsOf(m: SuppressedMessage) {
   const list: MessageSuppression[] = m.suppressions?.length ? m.suppressions : [{ kind: "directive" }];
   return list.map((s) => ({
-    kind: s.kind === "baseline" ? "external" : "inSource",
+    kind: s.kind === "directive" ? "inSource" : "external",
     ...(s.justification ? { justification: s.justification } : {}),
   }));
 }

@@ -52,3 +52,29 @@ describe("--replay", () => {
     expect(run.status).toBe(1);
   }, 120_000);
 });
+
+describe("--replay: the trace wins over a static prediction", () => {
+  it("a DEFAULT calling a STABLE user function is not reported as a rewrite once replay saw none", () => {
+    const dir = example();
+    const file = path.join(dir, "prisma/migrations/20240701000000_add_region/migration.sql");
+    fs.mkdirSync(path.dirname(file));
+    fs.writeFileSync(
+      file,
+      `CREATE FUNCTION default_region() RETURNS text LANGUAGE sql STABLE AS $$ SELECT 'eu' $$;
+-- AlterTable
+ALTER TABLE "orders" ADD COLUMN "region" TEXT NOT NULL DEFAULT default_region();
+`,
+    );
+    const json = (args: string[]) =>
+      (JSON.parse(cli(dir, "-f", "json", ...args, "prisma/migrations/20240701000000_add_region").stdout) as Array<{ messages: Array<{ ruleId: string; messageId?: string }>; suppressedMessages: Array<{ ruleId: string; suppressions?: Array<{ kind: string; justification: string }> }> }>)[0]!;
+    // statically, an unknown function must be assumed volatile: a rewrite of "orders"
+    const plain = json([]);
+    expect(plain.messages.map((m) => `${m.ruleId}/${m.messageId}`)).toContain("add-required-column/rewrite");
+    // replay ran it: ACCESS EXCLUSIVE, but no rewrite, so the static finding moves to the suppressed ones
+    const replayed = json(["--replay"]);
+    expect(replayed.messages.map((m) => `${m.ruleId}/${m.messageId}`)).not.toContain("add-required-column/rewrite");
+    expect(replayed.suppressedMessages).toEqual([
+      expect.objectContaining({ ruleId: "add-required-column", suppressions: [{ kind: "replay", justification: expect.stringMatching(/ACCESS EXCLUSIVE on .*orders.* and rewrote no table/) }] }),
+    ]);
+  }, 120_000);
+});

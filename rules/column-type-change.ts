@@ -43,9 +43,10 @@ export default defineRule({
         const from = context.catalog.getColumn(op.table, op.column)?.type ?? null;
         const recreated = recreation(context, from, to);
         if (recreated) {
-          // Prisma's recreation to remove values: destructive-change reports it (failed cast, lost values), once is enough;
-          // a recreation that only reorders or adds values is a rewrite nothing else reports
-          if (!recreated.removed?.length) reportRewrite(context, op, from, "enumRecreation", { removed: recreated.removed ? ", keeping every old value" : "" });
+          // every recreation rewrites the table; the removed values themselves (failed cast, lost values) are
+          // destructive-change's finding on the DROP TYPE, so this one speaks of the rewrite only
+          const removed = recreated.removed?.length ? `, removing ${recreated.removed.map((v) => `'${v}'`).join(", ")}` : recreated.removed ? ", keeping every old value" : "";
+          reportRewrite(context, op, from, "enumRecreation", { removed });
           return;
         }
         if (from && using === null && isBinaryCoercible(from, to)) return;

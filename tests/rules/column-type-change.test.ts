@@ -23,20 +23,6 @@ new RuleTester().run(rule, {
     { name: "numeric precision up, same scale", history: [USERS], sql: `ALTER TABLE "User" ALTER COLUMN "balance" SET DATA TYPE DECIMAL(12,2);` },
     { name: "a table created in the same migration", sql: `${USERS}\nALTER TABLE "User" ALTER COLUMN "age" SET DATA TYPE BIGINT;` },
     {
-      name: "Prisma's enum recreation that removes a value: destructive-change's business",
-      history: [USERS, ROLE],
-      sql: `-- AlterEnum
-BEGIN;
-CREATE TYPE "Role_new" AS ENUM ('USER', 'ADMIN');
-ALTER TABLE "User" ALTER COLUMN "role" DROP DEFAULT;
-ALTER TABLE "User" ALTER COLUMN "role" TYPE "Role_new" USING ("role"::text::"Role_new");
-ALTER TYPE "Role" RENAME TO "Role_old";
-ALTER TYPE "Role_new" RENAME TO "Role";
-DROP TYPE "Role_old";
-ALTER TABLE "User" ALTER COLUMN "role" SET DEFAULT 'USER';
-COMMIT;`,
-    },
-    {
       name: "an enum recreation that reorders values, on a table created in the same migration",
       history: [`CREATE TYPE "Role" AS ENUM ('USER', 'ADMIN', 'GUEST');`],
       sql: `CREATE TABLE "Member" ("id" SERIAL NOT NULL, "role" "Role" NOT NULL DEFAULT 'USER', CONSTRAINT "Member_pkey" PRIMARY KEY ("id"));
@@ -54,6 +40,21 @@ COMMIT;`,
     },
   ],
   invalid: [
+    {
+      name: "Prisma's enum recreation that removes a value: the rewrite here (destructive-change reports the lost value on DROP TYPE)",
+      history: [USERS, ROLE],
+      sql: `-- AlterEnum
+BEGIN;
+CREATE TYPE "Role_new" AS ENUM ('USER', 'ADMIN');
+ALTER TABLE "User" ALTER COLUMN "role" DROP DEFAULT;
+ALTER TABLE "User" ALTER COLUMN "role" TYPE "Role_new" USING ("role"::text::"Role_new");
+ALTER TYPE "Role" RENAME TO "Role_old";
+ALTER TYPE "Role_new" RENAME TO "Role";
+DROP TYPE "Role_old";
+ALTER TABLE "User" ALTER COLUMN "role" SET DEFAULT 'USER';
+COMMIT;`,
+      errors: [{ messageId: "enumRecreation", line: 5, message: "removing 'GUEST'" }],
+    },
     {
       name: "Prisma's enum recreation that only reorders values (langfuse monitor_severity_status_reorder)",
       history: [

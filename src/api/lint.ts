@@ -75,7 +75,7 @@ export interface LintOptions {
 export interface ProjectReport {
   root: string;
   /** With `replay`: where it ran (password redacted), how long it took, and the per-statement lock trace. */
-  replay?: { database: string; totalMs: number; applied: number; lockTrace: LockTraceEntry[] };
+  replay?: { database: string; totalMs: number; applied: number; restored: number; lockTrace: LockTraceEntry[] };
   /** The baseline file in use (or the default path where `--write-baseline` writes it). */
   baselinePath: string;
   baseline: Baseline | null;
@@ -263,6 +263,8 @@ async function lintTarget(target: LintTarget, config: ResolvedConfig, options: L
       ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
       ...(seedSql !== undefined ? { seedSql } : {}),
       ...(options.driftOnly ? { driftOnly: true } : {}),
+      // with the cache, PGlite starts from the stored data directory of the history's out-of-scope prefix
+      ...(cache && !options.databaseUrl ? { snapshot: { base: cache.file, chains: loaded.map((m) => texts[m.index]!.chain) } } : {}),
     });
     // where the trace measured what a static rule predicted, the trace wins
     const { reconcileWithTrace } = await import("../replay/reconcile.js");
@@ -274,7 +276,7 @@ async function lintTarget(target: LintTarget, config: ResolvedConfig, options: L
         if (text !== null) sources.set(m.entry.downPath, text);
       }
     }
-    replayReport = { database: report.database, totalMs: report.timings.totalMs, applied: report.timings.migrations, lockTrace: report.lockTrace };
+    replayReport = { database: report.database, totalMs: report.timings.totalMs, applied: report.timings.migrations, restored: report.timings.restored, lockTrace: report.lockTrace };
   }
 
   // inline directives apply to freshly linted migrations; cached ones come with theirs applied

@@ -28,6 +28,7 @@ import { snapshot, type DbSnapshot } from "./introspect.js";
 import { existingTables, traceMigration, type LockTraceEntry } from "./locks.js";
 import { LINE_ONE, indexOfCharPosition, rangePosition, replayMessage, statementAt, type MessageInput } from "./messages.js";
 import { diffSnapshots } from "./rollback.js";
+import { findSnapshot, openPgliteInstance, pruneSnapshots, writeSnapshot, type PgliteTarget, type ReplaySnapshotOptions } from "./snapshot.js";
 import { openPglite, openReadOnly, openScratchDatabase, redactUrl, scrub, type ReplayTarget } from "./target.js";
 
 export type { LockTraceEntry, TracedLock } from "./locks.js";
@@ -52,13 +53,21 @@ export interface ReplayOptions {
   driftOnly?: boolean;
   /** Collect per-statement table locks (pg_locks) for in-scope migrations. Default true. */
   lockTrace?: boolean;
+  /**
+   * PGlite only (ignored with `databaseUrl`): restore the stored snapshot of the
+   * longest prefix of the history that is out of scope, apply only the rest,
+   * store a snapshot just before the first in-scope migration, and one of the
+   * whole history after a run that applied it all.
+   */
+  snapshot?: ReplaySnapshotOptions;
 }
 
 export interface ReplayReport {
   /** Findings by absolute file path (migration.sql, down.sql or a .prisma file), ESLint-shaped like the engine's. */
   messages: Map<string, LintMessage[]>;
   lockTrace: LockTraceEntry[];
-  timings: { totalMs: number; migrations: number };
+  /** `migrations`: applied in total, `restored` of them from a snapshot (`--cache`). */
+  timings: { totalMs: number; migrations: number; restored: number };
   /** Where replay ran, password redacted: `PGlite (Postgres 17)`, `postgresql://u:***@host/migration_lint_ab12... (scratch database, Postgres 16)`. */
   database: string;
 }
@@ -90,7 +99,12 @@ export async function replay(options: ReplayOptions): Promise<ReplayReport> {
       }
       if (options.seedSql) for (const name of extensionNames(options.seedSql)) names.add(name);
       const { extensions } = await loadPgliteExtensions(names);
-      target = await openPglite(extensions);
+      const snap = options.snapshot && options.snapshot.chains.length === options.migrations.length ? options.snapshot : undefined;
+      if (snap) {
+        target = await run.openFromSnapshot(extensions, snap);
+      } else {
+        target = await openPglite(extensions);
+      }
     }
     try {
       await run.history(target);
@@ -100,7 +114,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayReport> {
       await target.cleanup();
     }
   }
-  return { messages: run.messages, lockTrace: run.lockTrace, timings: { totalMs: Math.round(performance.now() - started), migrations: run.applied }, database: target.description };
+  return { messages: run.messages, lockTrace: run.lockTrace, timings: { totalMs: Math.round(performance.now() - started), migrations: run.applied, restored: run.restored }, database: target.description };
 }
 
 function readText(file: string): string | null {
@@ -121,6 +135,10 @@ class ReplayRun {
   readonly messages = new Map<string, LintMessage[]>();
   readonly lockTrace: LockTraceEntry[] = [];
   applied = 0;
+  /** Migrations at the start of the history restored from a snapshot instead of applied. */
+  restored = 0;
+  /** Snapshots this run restored or wrote: the ones kept. */
+  private readonly snapshotFiles = new Set<string>();
   private target!: ReplayTarget;
 
   constructor(private readonly options: ReplayOptions) {}
@@ -136,6 +154,30 @@ class ReplayRun {
     list.push(message);
   }
 
+  /**
+   * PGlite from the snapshot of the longest out-of-scope prefix of the history
+   * (in-scope migrations need lock traces and rollback checks, so they are
+   * always applied here); a fresh one when there is none or it does not load.
+   */
+  async openFromSnapshot(extensions: Parameters<typeof openPglite>[0], snap: ReplaySnapshotOptions): Promise<ReplayTarget> {
+    const { migrations, inScope } = this.options;
+    let limit = migrations.findIndex((m) => inScope(m) || !m.file);
+    if (limit < 0) limit = migrations.length;
+    const found = findSnapshot(snap, limit);
+    if (found) {
+      try {
+        const target = await openPgliteInstance(extensions, found.file);
+        this.restored = found.index + 1;
+        this.applied = this.restored;
+        this.snapshotFiles.add(found.file);
+        return target;
+      } catch {
+        // unreadable or incompatible snapshot: replay the whole history
+      }
+    }
+    return openPgliteInstance(extensions);
+  }
+
   async history(target: ReplayTarget): Promise<void> {
     this.target = target;
     const { migrations, inScope } = this.options;
@@ -144,6 +186,8 @@ class ReplayRun {
     const firstInScope = migrations.findIndex((m) => inScope(m));
 
     for (const [position, migration] of migrations.entries()) {
+      if (position < this.restored) continue;
+      if (position === firstInScope && position > this.restored) await this.storeSnapshot(target, position - 1);
       const linted = inScope(migration);
       const file = migration.file;
       if (!file) {
@@ -183,7 +227,18 @@ class ReplayRun {
         }
       }
     }
+    if (this.options.migrations.length > 0 && !this.options.seedSql) await this.storeSnapshot(target, this.options.migrations.length - 1);
+    if (this.options.snapshot) pruneSnapshots(this.options.snapshot.base, this.snapshotFiles);
     await this.drift(target, false);
+  }
+
+  /** The snapshot after migration `last` for the next run (only of migrations alone: never with seed data in the database). */
+  private async storeSnapshot(target: ReplayTarget, last: number): Promise<void> {
+    const snap = this.options.snapshot;
+    const instance = (target as Partial<PgliteTarget>).instance;
+    if (!snap || !instance || this.applied !== last + 1) return;
+    const file = await writeSnapshot(instance, snap.base, snap.chains[last]!);
+    if (file) this.snapshotFiles.add(file);
   }
 
   private pushMessage(file: string, message: LintMessage): void {

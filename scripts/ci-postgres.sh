@@ -32,7 +32,14 @@ if [ "$(id -u)" = 0 ]; then
   run=(runuser -u postgres --)
 fi
 "${run[@]}" "$bin/initdb" -D "$data/db" -U postgres --auth=trust >/dev/null
-"${run[@]}" "$bin/pg_ctl" -D "$data/db" -l "$data/db/server.log" -w \
-  -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$data -c fsync=off" start >/dev/null
-echo "$data" > "/tmp/migration-lint-pg.$port"
-echo "postgresql://postgres@127.0.0.1:$port/postgres"
+# the requested port, or the next free one (a server left over from an earlier run may hold it)
+for try_port in $(seq "$port" $((port + 9))); do
+  if "${run[@]}" "$bin/pg_ctl" -D "$data/db" -l "$data/db/server.log" -w \
+    -o "-c listen_addresses=127.0.0.1 -c port=$try_port -c unix_socket_directories=$data -c fsync=off" start >/dev/null 2>&1; then
+    echo "$data" > "/tmp/migration-lint-pg.$port"
+    echo "postgresql://postgres@127.0.0.1:$try_port/postgres"
+    exit 0
+  fi
+done
+rm -rf "$data"
+exit 1

@@ -1,5 +1,15 @@
 #!/usr/bin/env node
-import { main } from "../dist/src/cli/main.js";
+import v8 from "node:v8";
+
+// A lint run calls the WASM SQL parser many times for a short while: V8's baseline compiler is
+// enough, and skipping the optimizing tier saves its compile time (measured: a cold run of a
+// 19-migration project 0.44 -> 0.36 s, of 820 migrations 0.87 -> 0.80 s, on 2 cores). Replay runs
+// a whole Postgres in WASM for seconds, where the optimizing tier pays off, so it keeps it.
+if (!process.argv.some((a) => a === "--replay" || a === "--drift-only" || a === "--lock-trace")) {
+  v8.setFlagsFromString("--liftoff-only");
+}
+
+const { main } = await import("../dist/src/cli/main.js");
 
 const code = await main(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),

@@ -40,6 +40,8 @@ export default defineRule({
 
     /** The source token of a defined name: its full (untruncated) spelling and where it is. libpg-query hands us the truncated name. */
     const spelled = (op: Operation, name: string): { original: string; range: SourceRange } => {
+      // a name Postgres did not truncate is spelled as it is (a truncated one is at least 60 bytes: 63 less a split character)
+      if (bytes(name) < MAX - 3) return { original: name, range: op.range };
       const base = op.range.start;
       for (const t of tokenize(file.text.slice(base, op.range.end))) {
         const raw = file.text.slice(base + t.start, base + t.end);
@@ -51,7 +53,8 @@ export default defineRule({
       return { original: name, range: op.range };
     };
 
-    const check = (op: Operation, what: string, name: string | null, key: string | null, exists: boolean, ifNotExists = false) => {
+    /** `exists` (whether the name is taken before this statement) is a function: it is asked only about truncated names. */
+    const check = (op: Operation, what: string, name: string | null, key: string | null, exists: () => boolean, ifNotExists = false) => {
       if (!name) return;
       const { original, range } = spelled(op, name);
       if (bytes(original) > MAX) context.report({ range, messageId: "tooLong", data: { what, name: original, bytes: bytes(original), truncated: name } });
@@ -59,7 +62,7 @@ export default defineRule({
       const previous = originals.get(key);
       // a collision caused by truncation: here (a long name), or earlier (Prisma cuts its default names to 63 bytes itself)
       const truncated = previous !== undefined ? previous !== original || bytes(original) > MAX : bytes(original) > MAX || (bytes(name) >= MAX - 3 && !ifNotExists);
-      if (exists && truncated && !(previous === original && ifNotExists)) {
+      if (truncated && !(previous === original && ifNotExists) && exists()) {
         const where = previous === undefined ? " (defined by an earlier migration)" : "";
         const skip = ifNotExists ? ", or with IF NOT EXISTS is silently skipped, leaving the object you meant to create missing" : "";
         context.report({ range, messageId: "collision", data: { what, name: original, other: previous ?? name, where, truncated: name, ifNotExists: skip } });
@@ -79,48 +82,49 @@ export default defineRule({
       if (!name) return;
       const indexBacked = kind === "unique" || kind === "primary-key" || kind === "exclusion";
       const key = indexBacked ? relationKey(schemaOf(table), name) : `con:${schemaOf(table)}.${table.name}.${name}`;
-      check(op, "constraint", name, key, indexBacked ? relationExists(schemaOf(table), name) : constraintExists(table, name));
+      check(op, "constraint", name, key, () => (indexBacked ? relationExists(schemaOf(table), name) : constraintExists(table, name)));
     };
 
     return {
       "create-table"(op) {
         const schema = schemaOf(op.table);
-        check(op, "table", op.table.name, relationKey(schema, op.table.name), relationExists(schema, op.table.name), op.ifNotExists);
+        check(op, "table", op.table.name, relationKey(schema, op.table.name), () => relationExists(schema, op.table.name), op.ifNotExists);
         const seen = new Set<string>();
         for (const c of op.columns) {
-          check(op, "column", c.name, `col:${schema}.${op.table.name}.${c.name}`, seen.has(c.name));
+          check(op, "column", c.name, `col:${schema}.${op.table.name}.${c.name}`, () => seen.has(c.name));
           seen.add(c.name);
         }
         for (const c of op.constraints) constraint(op, op.table, c.name, c.kind);
       },
       "add-column"(op) {
         const name = op.column.name;
-        check(op, "column", name, `col:${schemaOf(op.table)}.${op.table.name}.${name}`, !!context.catalog.getColumn(op.table, name), op.ifNotExists);
+        check(op, "column", name, `col:${schemaOf(op.table)}.${op.table.name}.${name}`, () => !!context.catalog.getColumn(op.table, name), op.ifNotExists);
       },
       "create-index"(op) {
         const schema = schemaOf(op.table);
-        if (op.name) check(op, "index", op.name, relationKey(schema, op.name), relationExists(schema, op.name), op.ifNotExists);
+        const name = op.name;
+        if (name) check(op, "index", name, relationKey(schema, name), () => relationExists(schema, name), op.ifNotExists);
       },
       "add-constraint"(op) {
         constraint(op, op.table, op.constraint.name, op.constraint.kind);
       },
       "create-enum"(op) {
-        check(op, "type", op.type.name, null, false);
+        check(op, "type", op.type.name, null, () => false);
       },
       "rename-table"(op) {
-        check(op, "table", op.newName, relationKey(schemaOf(op.table), op.newName), relationExists(schemaOf(op.table), op.newName));
+        check(op, "table", op.newName, relationKey(schemaOf(op.table), op.newName), () => relationExists(schemaOf(op.table), op.newName));
       },
       "rename-column"(op) {
-        check(op, "column", op.newName, null, false);
+        check(op, "column", op.newName, null, () => false);
       },
       "rename-index"(op) {
-        check(op, "index", op.newName, relationKey(schemaOf(op.index), op.newName), relationExists(schemaOf(op.index), op.newName));
+        check(op, "index", op.newName, relationKey(schemaOf(op.index), op.newName), () => relationExists(schemaOf(op.index), op.newName));
       },
       "rename-constraint"(op) {
-        check(op, "constraint", op.newName, `con:${schemaOf(op.table)}.${op.table.name}.${op.newName}`, constraintExists(op.table, op.newName));
+        check(op, "constraint", op.newName, `con:${schemaOf(op.table)}.${op.table.name}.${op.newName}`, () => constraintExists(op.table, op.newName));
       },
       "rename-type"(op) {
-        check(op, "type", op.newName, null, false);
+        check(op, "type", op.newName, null, () => false);
       },
     };
   },

@@ -25,7 +25,7 @@ import { hashKey, LintCache, resolveCacheLocation, type CachedFindings } from ".
 import { withTableLookup } from "../schema/parse-schema.js";
 import { TOOL_VERSION } from "../version.js";
 import type { LockTraceEntry } from "../replay/index.js";
-import { parseSchemaInBackground, readSchemaFiles } from "../schema/load.js";
+import { eagerSchema, readSchemaFiles, startSchemaParse } from "../schema/load.js";
 import { prismaMigrateSource } from "../sources/prisma-migrate.js";
 import type { RunnerInfo } from "../types.js";
 
@@ -138,6 +138,9 @@ interface Sinks {
   sources: Map<string, string>;
 }
 
+/** At most this much SQL is parsed ahead of the linter while the schema parses in a worker (syntax trees are held until linted). */
+const PARSE_AHEAD_CHARS = 1 << 20;
+
 async function lintTarget(target: LintTarget, config: ResolvedConfig, options: LintOptions, sinks: Sinks): Promise<ProjectReport> {
   const { project } = target;
   const { messages, sources } = sinks;
@@ -153,7 +156,7 @@ async function lintTarget(target: LintTarget, config: ResolvedConfig, options: L
   for (const file of schemaFiles.files) sources.set(file.path, file.text);
   const schemaHash = hashKey(schemaFiles.files.map((f) => [f.path, f.text]));
   const cachedSchema = cache?.schema(project.root, schemaHash);
-  const schemaPromise = cachedSchema ? Promise.resolve(withTableLookup(cachedSchema)) : parseSchemaInBackground(schemaFiles.files);
+  const schemaHandle = cachedSchema ? eagerSchema(withTableLookup(cachedSchema)) : startSchemaParse(schemaFiles.files);
   const [entries, detected, prismaConfigText] = await Promise.all([
     project.migrationsDirExists ? prismaMigrateSource.list(project.migrationsDir) : Promise.resolve([]),
     config.prismaVersion ? Promise.resolve(null) : detectPrismaVersion(project.root),
@@ -191,22 +194,10 @@ async function lintTarget(target: LintTarget, config: ResolvedConfig, options: L
   // parsed one by one as the linter reaches them, and their syntax trees dropped after (memory stays flat on long histories)
   const loaded = pendingMigrations(texts, plan?.startIndex ?? 0);
 
-  const schema = await schemaPromise;
-  if (!project.lockProvider) unsupported(schema.provider, schema.datasourceFile ?? project.schemaPath);
-  for (const unreadable of schemaFiles.unreadable) schema.errors.push({ file: unreadable.file, message: `cannot read the file (${unreadable.message})`, line: 1, column: 1 });
-
-  for (const error of schema.errors) {
-    addMessage(error.file, {
-      ruleId: "parse-error",
-      severity: 2,
-      fatal: true,
-      message: `Cannot parse the Prisma schema: ${error.message}. Rules that point at schema.prisma fields skip this file.`,
-      line: error.line,
-      column: error.column,
-      endLine: error.line,
-      endColumn: error.column,
-      fingerprint: fingerprint([error.file, "parse-error", error.message]),
-    });
+  // without migration_lock.toml the datasource says which provider this is: that needs the schema now
+  if (!project.lockProvider) {
+    const schema = schemaHandle.get();
+    unsupported(schema.provider, schema.datasourceFile ?? project.schemaPath);
   }
   if (project.lockError) {
     addMessage(project.lockError.file, {
@@ -224,7 +215,17 @@ async function lintTarget(target: LintTarget, config: ResolvedConfig, options: L
 
   const catalog = plan?.catalog ?? new Catalog();
   const byFile = await lintProject(
-    { root: project.root, schema, migrations: loaded, runner, postgresVersion: config.postgresVersion, lockProvider: project.lockProvider, git },
+    {
+      root: project.root,
+      get schema() {
+        return schemaHandle.get();
+      },
+      migrations: loaded,
+      runner,
+      postgresVersion: config.postgresVersion,
+      lockProvider: project.lockProvider,
+      git,
+    },
     config.rules,
     inScope,
     {
@@ -232,13 +233,37 @@ async function lintTarget(target: LintTarget, config: ResolvedConfig, options: L
       startIndex: plan?.startIndex ?? 0,
       cached: plan?.cached ?? new Set(),
       ...(options.ruleTimeBudgetMs ? { ruleTimeBudgetMs: options.ruleTimeBudgetMs } : {}),
-      prepare: (m) => parsePending(m, texts[m.index]!),
+      prepare: async (m) => {
+        await parsePending(m, texts[m.index]!);
+        // while the schema is still parsing in a worker, parse the next migrations instead of waiting on it when a rule first asks
+        for (let next = m.index + 1, ahead = 0; !schemaHandle.ready() && next < loaded.length && ahead < PARSE_AHEAD_CHARS; next++) {
+          if (!loaded[next]!.pending) continue;
+          ahead += texts[next]!.text?.length ?? 0;
+          await parsePending(loaded[next]!, texts[next]!);
+        }
+      },
       // replay needs only statements and operations, which stay
       release: (m) => {
         if (m.file) releaseSyntaxTrees(m.file);
       },
     },
   );
+  // the schema's own problems, once it is parsed (it may have been parsing in a worker during the lint)
+  const schema = schemaHandle.get();
+  for (const unreadable of schemaFiles.unreadable) schema.errors.push({ file: unreadable.file, message: `cannot read the file (${unreadable.message})`, line: 1, column: 1 });
+  for (const error of schema.errors) {
+    addMessage(error.file, {
+      ruleId: "parse-error",
+      severity: 2,
+      fatal: true,
+      message: `Cannot parse the Prisma schema: ${error.message}. Rules that point at schema.prisma fields skip this file.`,
+      line: error.line,
+      column: error.column,
+      endLine: error.line,
+      endColumn: error.column,
+      fingerprint: fingerprint([error.file, "parse-error", error.message]),
+    });
+  }
   const linted = loaded.filter(inScope);
   for (const m of linted) {
     const file = m.entry.upPath ?? m.entry.dir;

@@ -28,7 +28,8 @@ export interface LoadedMigration {
 
 export interface ProjectModel {
   root: string;
-  schema: PrismaSchemaModel | null;
+  /** May be a getter that parses (or waits for) the schema on first read. */
+  readonly schema: PrismaSchemaModel | null;
   migrations: LoadedMigration[];
   runner: RunnerInfo;
   postgresVersion: number;
@@ -227,7 +228,16 @@ function instantiate(rules: ResolvedRule[], model: ProjectModel, migration: Load
       id: rule.id,
       options: rule.options,
       migration: context,
-      project: { root: model.root, schema: model.schema, lockProvider: model.lockProvider, postgresVersion: model.postgresVersion, runner: model.runner },
+      project: {
+        root: model.root,
+        // a getter: the schema may still be parsing in a worker, and most rule instances never read it
+        get schema() {
+          return model.schema;
+        },
+        lockProvider: model.lockProvider,
+        postgresVersion: model.postgresVersion,
+        runner: model.runner,
+      },
       catalog,
       git: model.git ?? null,
       existedBefore: (table: QualifiedName) => {

@@ -1,6 +1,17 @@
-/** Worker thread entry: parses schema files off the main thread (chevrotain's start-up is the costly part). */
-import { parentPort, workerData } from "node:worker_threads";
+/** Worker thread entry: parses schema files off the main thread (chevrotain's start-up is the costly part), see load.ts. */
+import { workerData } from "node:worker_threads";
+import type { MessagePort } from "node:worker_threads";
 import { parsePrismaSchema, type PrismaSchemaFile } from "./parse-schema.js";
 
-const { modelForTable: _lookup, ...data } = parsePrismaSchema(workerData as PrismaSchemaFile[]);
-parentPort!.postMessage(data);
+const { files, port, signal } = workerData as { files: PrismaSchemaFile[]; port: MessagePort; signal: Int32Array };
+try {
+  const { modelForTable: _lookup, ...data } = parsePrismaSchema(files);
+  port.postMessage({ data });
+} catch {
+  // the main thread parses inline and reports what went wrong
+  port.postMessage({});
+} finally {
+  Atomics.store(signal, 0, 1);
+  Atomics.notify(signal, 0);
+  port.close();
+}

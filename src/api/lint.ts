@@ -15,7 +15,7 @@ import { detectPrismaVersion } from "../discover/prisma-version.js";
 import { fingerprint, lintProject, type LoadedMigration, type MessagesByFile } from "../engine/linter.js";
 import { toResults, type LintMessage, type LintResult } from "../engine/results.js";
 import { resolveRunner } from "../engine/runner.js";
-import { applyAllDirectives } from "../engine/directives.js";
+import { applyAllDirectives, keepOnlyDirectiveData } from "../engine/directives.js";
 import { applyBaseline, BASELINE_FILE, readBaseline, type Baseline } from "../engine/baseline.js";
 import { migrationChanges, type MigrationChanges } from "../git/changes.js";
 import { MigrationLintError } from "../errors.js";
@@ -214,6 +214,8 @@ async function lintTarget(target: LintTarget, config: ResolvedConfig, options: L
   }
 
   const catalog = plan?.catalog ?? new Catalog();
+  /** The newest linted migration in scope, and the newest overall: kept whole (see `release`). */
+  let heldWhole: Array<LoadedMigration | undefined> = [undefined, undefined];
   const byFile = await lintProject(
     {
       root: project.root,
@@ -242,9 +244,15 @@ async function lintTarget(target: LintTarget, config: ResolvedConfig, options: L
           await parsePending(loaded[next]!, texts[next]!);
         }
       },
-      // replay needs only statements and operations, which stay
       release: (m) => {
-        if (m.file) releaseSyntaxTrees(m.file);
+        if (!m.file) return;
+        releaseSyntaxTrees(m.file);
+        // replay needs the statements and operations; without it, only what directives read is kept. The newest
+        // migration released (in scope, and at all) stays whole until the next: Project:exit hooks run on one of them.
+        if (options.replay || options.driftOnly) return;
+        const held = inScope(m) ? [m, m] : [heldWhole[0], m];
+        for (const old of heldWhole) if (old?.file && !held.includes(old)) keepOnlyDirectiveData(old.file);
+        heldWhole = held;
       },
     },
   );

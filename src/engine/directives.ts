@@ -66,6 +66,30 @@ export function parseDirectives(file: ParsedSqlFile): Directive[] {
   return directives;
 }
 
+/**
+ * Drops what directives will not need from a file that has been linted: the
+ * comments that are not directives, and every statement but the one after a
+ * `disable-next-line` (kept without its operations). On long histories the
+ * statements, operations and source ranges of every file were most of what
+ * a run kept alive. `applyDirectives` gives the same answer after this.
+ */
+export function keepOnlyDirectiveData(file: ParsedSqlFile): void {
+  const comments = file.comments.filter((c) => DIRECTIVE.test(c.text));
+  const statements: ParsedSqlFile["statements"] = [];
+  for (const comment of comments) {
+    if (DIRECTIVE.exec(comment.text)?.[1] !== "disable-next-line") continue;
+    const next = file.statements.find((s) => s.range.start >= comment.range.end);
+    if (next && !statements.includes(next)) statements.push(next);
+  }
+  for (const statement of statements) {
+    statement.node = null;
+    statement.operations = [];
+    statement.leadingComments = [];
+  }
+  file.comments = comments;
+  file.statements = statements;
+}
+
 export interface DirectiveOptions {
   requireReason: boolean;
   knownRules: Set<string>;

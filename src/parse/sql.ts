@@ -99,7 +99,8 @@ export async function parseSqlFile(path: string, raw: string): Promise<ParsedSql
   const firstNul = text.indexOf("\0");
   const sql = firstNul < 0 ? text : text.replaceAll("\0", " ");
   const tokens = tokenize(sql);
-  const rangeOf = (start: number, end: number) => source.rangeOf(start, end);
+  // not a closure over this function's scope: the file keeps `rangeOf`, and with it would keep every token (V8 closures share one context)
+  const rangeOf = rangeMapper(source);
 
   const comments: SqlComment[] = tokens.filter(isComment).map((t) => ({
     kind: t.kind === "line-comment" ? "line" : "block",
@@ -179,6 +180,11 @@ export async function parseSqlFile(path: string, raw: string): Promise<ParsedSql
   const file: ParsedSqlFile = { path, text, statements, comments, parseErrors, rangeOf };
   internals.set(file, { source, tokens, locationMappers });
   return file;
+}
+
+/** `source.rangeOf` as a function, made outside parseSqlFile so that it holds nothing else alive. */
+function rangeMapper(source: SourceText): ParsedSqlFile["rangeOf"] {
+  return (start, end) => source.rangeOf(start, end);
 }
 
 /** `[start, end)` ranges covering `sql`: one, or for a large file several of about SEGMENT_CHARS, each cut just before a statement. */

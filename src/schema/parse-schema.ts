@@ -433,7 +433,7 @@ interface PrismaAstVisitor {
 interface PrismaAstRuntime {
   getSchema: typeof PrismaAst.getSchema;
   parser: PrismaAst.PrismaParser;
-  visitor: PrismaAstVisitor & { source: string };
+  visitor: PrismaAstVisitor & { source: string; base: number };
 }
 
 let runtime: PrismaAstRuntime | undefined;
@@ -461,11 +461,13 @@ function prismaAst(): PrismaAstRuntime {
   class LocatingVisitor extends BaseVisitor {
     /** Text being parsed, set before each run (parsing is synchronous). */
     source = "";
+    /** Offset of `source` in the file (a schema is parsed in chunks of whole blocks): added to every extent. */
+    base = 0;
 
     override component(ctx: CstChildren) {
       const block = super.component(ctx);
       const keyword = ctx.type![0]!;
-      return Object.assign(block, { extent: { start: keyword.startOffset, end: endOf(ctx.block![0]!) } });
+      return Object.assign(block, { extent: { start: this.base + keyword.startOffset, end: this.base + endOf(ctx.block![0]!) } });
     }
 
     override field(ctx: CstChildren) {
@@ -474,7 +476,7 @@ function prismaAst(): PrismaAstRuntime {
       // The field ends with its last attribute; a trailing comment is not part of it.
       const last = ctx.attributeList?.at(-1) ?? ctx.array?.at(-1) ?? ctx.optional?.[0] ?? typeNode;
       return Object.assign(field, {
-        extent: { start: ctx.fieldName![0]!.startOffset, end: endOf(last) },
+        extent: { start: this.base + ctx.fieldName![0]!.startOffset, end: this.base + endOf(last) },
         typeText: this.source.slice(startOf(typeNode), endOf(typeNode)),
       });
     }
@@ -491,14 +493,14 @@ function prismaAst(): PrismaAstRuntime {
       const enumerator = super.enum(ctx);
       const name = ctx.enumName![0]!;
       const last = ctx.attributeList?.at(-1) ?? name;
-      return Object.assign(enumerator, { extent: { start: name.startOffset, end: endOf(last) } });
+      return Object.assign(enumerator, { extent: { start: this.base + name.startOffset, end: this.base + endOf(last) } });
     }
 
     private locateAttribute(attribute: Record<string, unknown>, ctx: CstChildren, at: ChevrotainToken) {
       const name = ctx.attributeName![0]!;
       const end = endOf(ctx.RRound?.[0] ?? name);
       return Object.assign(attribute, {
-        extent: { start: at.startOffset, end },
+        extent: { start: this.base + at.startOffset, end: this.base + end },
         argTexts: (ctx.attributeArg ?? []).map((arg) => this.source.slice(startOf(arg), endOf(arg))),
         nativeTypeText: this.source.slice(name.startOffset, end),
       });
@@ -518,15 +520,61 @@ function endOf(node: CstNode & Partial<ChevrotainToken>): number {
   return inclusiveEnd === undefined || Number.isNaN(inclusiveEnd) ? startOf(node) : inclusiveEnd + 1;
 }
 
+/**
+ * Blocks of a schema file, parsed in chunks of whole top-level blocks (about
+ * CHUNK_CHARS each) rather than in one call: chevrotain holds the tokens and
+ * the syntax tree of everything it parses at once, which for a 1.4 MB schema
+ * of 1,100 models peaked near 300 MB; in chunks only one chunk's are alive.
+ * A syntax error is thrown with its offset in the whole file.
+ */
 function parseBlocks(text: string): PrismaAst.Block[] {
   const { getSchema, parser, visitor } = prismaAst();
-  visitor.source = prepareForPrismaAst(text);
+  const prepared = prepareForPrismaAst(text);
+  const options = { parser, visitor } as unknown as Parameters<typeof getSchema>[1];
+  const blocks: PrismaAst.Block[] = [];
   try {
-    const options = { parser, visitor } as unknown as Parameters<typeof getSchema>[1];
-    return getSchema(visitor.source, options).list.filter((block) => block != null);
+    for (const [start, end] of blockChunks(prepared)) {
+      visitor.source = prepared.slice(start, end);
+      visitor.base = start;
+      try {
+        for (const block of getSchema(visitor.source, options).list) if (block != null) blocks.push(block);
+      } catch (error) {
+        const offset = errorOffset(error, end - start);
+        throw new PrismaSyntaxError(errorMessage(error), offset === null ? start : start + offset);
+      }
+    }
   } finally {
     visitor.source = "";
+    visitor.base = 0;
   }
+  return blocks;
+}
+
+/** Chunks of a schema are at least this long (one parser call has a fixed cost), and end after a block. */
+const CHUNK_CHARS = 16 * 1024;
+
+/**
+ * `[start, end)` chunks covering `text`, each cut at the end of the line where
+ * a top-level block closes (braces counted outside strings and comments).
+ * Text with unbalanced braces ends up in the last chunk, whose parse reports it.
+ */
+function blockChunks(text: string): Array<[number, number]> {
+  if (text.length <= CHUNK_CHARS) return [[0, text.length]];
+  const chunks: Array<[number, number]> = [];
+  let chunkStart = 0;
+  let depth = 0;
+  scanCode(text, (i, c) => {
+    if (c === LBRACE) depth++;
+    if (c !== RBRACE || depth === 0 || --depth > 0 || i + 1 - chunkStart < CHUNK_CHARS) return i + 1;
+    // the chunk takes the rest of the line and its line break (the grammar wants one after `}`)
+    let end = lineEnd(text, i + 1);
+    if (text.charCodeAt(end) === CR) end++;
+    if (text.charCodeAt(end) === LF) end++;
+    chunks.push([chunkStart, end]);
+    return (chunkStart = end);
+  });
+  if (chunkStart < text.length || chunks.length === 0) chunks.push([chunkStart, text.length]);
+  return chunks;
 }
 
 // ---------------------------------------------------------------------------
@@ -553,28 +601,34 @@ const CR = 13;
 const SPACE = 32;
 const TAB = 9;
 const LBRACE = 123;
+const RBRACE = 125;
+
+/**
+ * Walks `text` outside string literals and `//` comments: `visit` gets each
+ * other character's offset and code, and returns where to go on.
+ */
+function scanCode(text: string, visit: (i: number, c: number) => number): void {
+  let i = 0;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) i = stringEnd(text, i);
+    else if (c === SLASH && text.charCodeAt(i + 1) === SLASH) i = lineEnd(text, i);
+    else i = visit(i, c);
+  }
+}
 
 function blankBlockComments(text: string): string {
   if (!text.includes("/*")) return text;
   const pieces: string[] = [];
   let copiedUpTo = 0;
-  let i = 0;
-  while (i < text.length) {
-    const c = text.charCodeAt(i);
-    if (c === QUOTE) {
-      i = stringEnd(text, i);
-    } else if (c === SLASH && text.charCodeAt(i + 1) === SLASH) {
-      i = lineEnd(text, i);
-    } else if (c === SLASH && text.charCodeAt(i + 1) === STAR) {
-      const close = text.indexOf("*/", i + 2);
-      if (close === -1) throw new PrismaSyntaxError("Unterminated block comment", i);
-      const end = close + 2;
-      pieces.push(text.slice(copiedUpTo, i), text.slice(i, end).replace(/[^\r\n]/g, " "));
-      copiedUpTo = i = end;
-    } else {
-      i++;
-    }
-  }
+  scanCode(text, (i, c) => {
+    if (c !== SLASH || text.charCodeAt(i + 1) !== STAR) return i + 1;
+    const close = text.indexOf("*/", i + 2);
+    if (close === -1) throw new PrismaSyntaxError("Unterminated block comment", i);
+    const end = close + 2;
+    pieces.push(text.slice(copiedUpTo, i), text.slice(i, end).replace(/[^\r\n]/g, " "));
+    return (copiedUpTo = end);
+  });
   pieces.push(text.slice(copiedUpTo));
   return pieces.join("");
 }
@@ -582,27 +636,18 @@ function blankBlockComments(text: string): string {
 function moveOpeningBracesToLineEnd(text: string): string {
   let pieces: string[] | undefined;
   let copiedUpTo = 0;
-  let i = 0;
-  while (i < text.length) {
-    const c = text.charCodeAt(i);
-    if (c === QUOTE) {
-      i = stringEnd(text, i);
-    } else if (c === SLASH && text.charCodeAt(i + 1) === SLASH) {
-      i = lineEnd(text, i);
-    } else if (c === LBRACE) {
-      let restEnd = i + 1;
-      while (text.charCodeAt(restEnd) === SPACE || text.charCodeAt(restEnd) === TAB) restEnd++;
-      if (text.charCodeAt(restEnd) === SLASH && text.charCodeAt(restEnd + 1) === SLASH) restEnd = lineEnd(text, restEnd);
-      const atLineEnd = restEnd === text.length || text.charCodeAt(restEnd) === LF || text.charCodeAt(restEnd) === CR;
-      if (atLineEnd && restEnd > i + 1) {
-        (pieces ??= []).push(text.slice(copiedUpTo, i), " ".repeat(restEnd - i - 1), "{");
-        copiedUpTo = restEnd;
-      }
-      i = restEnd;
-    } else {
-      i++;
+  scanCode(text, (i, c) => {
+    if (c !== LBRACE) return i + 1;
+    let restEnd = i + 1;
+    while (text.charCodeAt(restEnd) === SPACE || text.charCodeAt(restEnd) === TAB) restEnd++;
+    if (text.charCodeAt(restEnd) === SLASH && text.charCodeAt(restEnd + 1) === SLASH) restEnd = lineEnd(text, restEnd);
+    const atLineEnd = restEnd === text.length || text.charCodeAt(restEnd) === LF || text.charCodeAt(restEnd) === CR;
+    if (atLineEnd && restEnd > i + 1) {
+      (pieces ??= []).push(text.slice(copiedUpTo, i), " ".repeat(restEnd - i - 1), "{");
+      copiedUpTo = restEnd;
     }
-  }
+    return restEnd;
+  });
   if (!pieces) return text;
   pieces.push(text.slice(copiedUpTo));
   return pieces.join("");

@@ -99,3 +99,57 @@ describe("baseline and unused directives through the project API", () => {
     expect(loud.results.flatMap((r) => r.messages).filter((m) => m.ruleId === "unused-directive")).toEqual([expect.objectContaining({ line: 1, severity: 2 })]);
   });
 });
+
+describe("directives after a linted file is trimmed (keepOnlyDirectiveData)", () => {
+  it("apply the same way to the same messages", async () => {
+    const { parseSqlFile } = await import("../../src/parse/sql.js");
+    const { buildOperations } = await import("../../src/model/build.js");
+    const { applyDirectives, keepOnlyDirectiveData } = await import("../../src/engine/directives.js");
+    const sql = `-- AlterTable
+ALTER TABLE "T" DROP COLUMN "a";
+-- migration-lint-disable-next-line destructive-change -- unused since v2
+ALTER TABLE "T"
+  DROP COLUMN "b";
+-- a plain comment
+-- migration-lint-disable destructive-change -- cleanup approved
+ALTER TABLE "T" DROP COLUMN "c";
+-- migration-lint-enable destructive-change
+-- migration-lint-disable-next-line no-such-rule -- typo
+DROP TABLE "T";`;
+    const file = await parseSqlFile("/p/m.sql", sql);
+    buildOperations(file);
+    const messages = [2, 5, 8, 11].map((line) => ({ ruleId: "destructive-change", severity: 2 as const, message: "x", line, column: 1, endLine: line, endColumn: 2, fingerprint: `f${line}` }));
+    const options = { requireReason: true, knownRules: new Set(["destructive-change"]), reportUnused: 1 as const, migration: "m" };
+    const before = applyDirectives(file, messages, options);
+    keepOnlyDirectiveData(file);
+    expect(file.comments.map((c) => c.text.trim().split(" ")[0])).toEqual([
+      "migration-lint-disable-next-line",
+      "migration-lint-disable",
+      "migration-lint-enable",
+      "migration-lint-disable-next-line",
+    ]);
+    expect(file.statements.map((s) => s.range.loc.start.line)).toEqual([4, 11]);
+    expect(applyDirectives(file, messages, options)).toEqual(before);
+    expect(before.suppressed.map((m) => m.line)).toEqual([5, 8]);
+  });
+
+  it("on a long history, an early migration's directives still apply", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ml-trim-"));
+    const mig = path.join(dir, "prisma", "migrations");
+    fs.mkdirSync(mig, { recursive: true });
+    fs.writeFileSync(path.join(dir, "prisma", "schema.prisma"), 'datasource db {\n  provider = "postgresql"\n  url = env("DATABASE_URL")\n}\n');
+    fs.writeFileSync(path.join(mig, "migration_lock.toml"), 'provider = "postgresql"\n');
+    const write = (name: string, sql: string) => {
+      fs.mkdirSync(path.join(mig, name));
+      fs.writeFileSync(path.join(mig, name, "migration.sql"), sql);
+    };
+    write("1_init", 'CREATE TABLE "T" ("a" INT, "b" INT);\n');
+    write("2_drop", '-- migration-lint-disable-next-line destructive-change -- unused since v2\nALTER TABLE "T" DROP COLUMN "a";\nALTER TABLE "T" DROP COLUMN "b";\n');
+    write("3_more", 'CREATE TABLE "U" ("x" INT);\n');
+    write("4_more", 'CREATE TABLE "V" ("x" INT);\n');
+    const run = await runLint({ cwd: dir, config: { rules: { "destructive-change": "error" } } });
+    const second = run.results.find((r) => r.filePath.includes("2_drop"))!;
+    expect(second.messages.map((m) => [m.ruleId, m.line])).toEqual([["destructive-change", 3]]);
+    expect(second.suppressedMessages.map((m) => m.line)).toEqual([2]);
+  });
+});

@@ -470,6 +470,33 @@ describe.skipIf(!fs.existsSync(corpus))("parsePrismaSchema: corpus schemas", () 
   });
 });
 
+describe("parsePrismaSchema: large schemas are parsed in chunks of whole blocks", () => {
+  // over 16 KB, a file is cut after top-level blocks; braces in strings and comments must not cut it
+  const model = (i: number) =>
+    `/// doc comment with a } brace\nmodel M${i} {\n  id   Int    @id\n  note String @default("}{ ${i}") // } in a comment\n  tag  String @map("tag_${i}")\n\n  @@map("m_${i}")\n}\n\n`;
+  const big = Array.from({ length: 400 }, (_, i) => model(i)).join("");
+
+  it("keeps every block and every location", () => {
+    expect(big.length).toBeGreaterThan(3 * 16 * 1024);
+    const schema = parsePrismaSchema([{ path: "/p/schema.prisma", text: big }]);
+    expect(schema.errors).toEqual([]);
+    expect(schema.models.map((m) => m.name)).toEqual(Array.from({ length: 400 }, (_, i) => `M${i}`));
+    const lines = new SourceLines(big);
+    for (const m of schema.models) {
+      expect(lines.line(m.location.range.loc.start.line)).toBe(`model ${m.name} {`);
+      expect(textAt(big, m.fields[1]!.location)).toBe(`note String @default("}{ ${m.name.slice(1)}")`);
+      expect(m.fields[2]!.columnName).toBe(`tag_${m.name.slice(1)}`);
+    }
+  });
+
+  it("reports a syntax error in a late chunk at its own line", () => {
+    const broken = big + "model Broken {\n  id Int @id\n  oops oops oops\n}\n";
+    const schema = parsePrismaSchema([{ path: "/p/schema.prisma", text: broken }]);
+    expect(schema.errors).toHaveLength(1);
+    expect(schema.errors[0]!.line).toBe(big.split("\n").length + 2);
+  });
+});
+
 class SourceLines {
   private readonly lines: string[];
   constructor(text: string) {

@@ -336,7 +336,9 @@ async function lintTarget(target: LintTarget, config: ResolvedConfig, options: L
     }
     const last = texts.at(-1);
     const complete = loaded.every((m) => m.file !== null || m.index < plan.startIndex);
-    cache.store(project.root, configKey, store, last && complete ? { chain: last.chain, catalog: catalog.snapshot() } : null);
+    // the catalog after the whole history, unless the cache has it already
+    const fresher = last && complete && cache.snapshot(project.root, configKey)?.chain !== last.chain;
+    cache.store(project.root, configKey, store, fresher ? { chain: last.chain, catalog: catalog.snapshot() } : null);
     cache.prune(project.root, configKey, new Set(texts.map((t) => t.chain)));
     if (!cachedSchema) {
       const { modelForTable: _lookup, ...data } = schema;

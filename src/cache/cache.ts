@@ -118,6 +118,7 @@ export class LintCache {
   /** Replaces the project's entries with this run's (so the file does not grow without bound). */
   store(root: string, configKey: string, findings: Record<string, CachedFindings>, snapshot: { chain: string; catalog: CatalogSnapshot } | null): void {
     const entry = this.project(root, configKey);
+    if (Object.keys(findings).length === 0 && (!snapshot || entry.snapshot?.chain === snapshot.chain)) return; // nothing new: the file is not rewritten
     entry.findings = { ...entry.findings, ...findings };
     if (snapshot) entry.snapshot = snapshot;
     this.dirty = true;

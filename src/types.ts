@@ -212,6 +212,8 @@ export interface MigrationEntry {
   downPath: string | null;
   /** Other files in the folder (README.md and the like), absolute. */
   extraFiles: string[];
+  /** Set when the folder itself cannot be listed (permissions): why, as a sentence. */
+  readError?: string;
   /** Text of the small text files among `extraFiles` (`.md`, `.txt`, `.sql`, up to 256 KiB), read by the engine so rules never do I/O. */
   extraTexts?: Record<string, string>;
 }

@@ -95,7 +95,9 @@ export function readMigrationSources(entries: MigrationEntry[]): MigrationSource
     let error: string | null = null;
     let encoding: EncodingProblem | null = null;
     let hash = "";
-    if (!entry.upPath) {
+    if (entry.readError) {
+      error = entry.readError;
+    } else if (!entry.upPath) {
       error = missingScript(entry);
     } else {
       try {

@@ -18,11 +18,11 @@ export function compareByteOrder(a: string, b: string): number {
 
 // Synchronous on purpose: a history is hundreds of tiny folders, and one
 // promise round trip per folder cost ~100 ms on an 820-migration history.
-function readDirSafe(dir: string): Dirent[] | null {
+function readDirSafe(dir: string): Dirent[] | Error {
   try {
     return readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return null;
+  } catch (err) {
+    return err instanceof Error ? err : new Error(String(err));
   }
 }
 
@@ -42,10 +42,11 @@ function entryKind(dir: string, entry: Dirent): "file" | "dir" | null {
   return null;
 }
 
-function readMigration(migrationsDir: string, name: string): MigrationEntry | null {
+function readMigration(migrationsDir: string, name: string): MigrationEntry {
   const dir = path.join(migrationsDir, name);
   const entries = readDirSafe(dir);
-  if (!entries) return null;
+  // Prisma lists the folder as a migration too, and fails on it: reported, not skipped
+  if (entries instanceof Error) return { name, dir, upPath: null, downPath: null, extraFiles: [], readError: `Cannot read the migration folder ${dir}: ${entries.message}. \`prisma migrate deploy\` fails on it too.` };
   let upPath: string | null = null;
   let downPath: string | null = null;
   const extraFiles: string[] = [];
@@ -73,18 +74,13 @@ export const prismaMigrateSource: MigrationSource = {
   async list(migrationsDir: string): Promise<MigrationEntry[]> {
     const root = path.resolve(migrationsDir);
     const entries = readDirSafe(root);
-    if (!entries) return [];
+    if (entries instanceof Error) return [];
     const names: string[] = [];
     for (const entry of entries) {
       if (entry.name.startsWith(".")) continue;
       if (entryKind(root, entry) === "dir") names.push(entry.name);
     }
     names.sort(compareByteOrder);
-    const result: MigrationEntry[] = [];
-    for (const name of names) {
-      const migration = readMigration(root, name);
-      if (migration) result.push(migration);
-    }
-    return result;
+    return names.map((name) => readMigration(root, name));
   },
 };

@@ -116,6 +116,22 @@ describe("a migration folder without a readable migration.sql", () => {
     }
   });
 
+  it.skipIf(isRoot)("a migration folder cannot be listed (chmod 000): a file-error naming it, the others linted", () => {
+    const dir = project({ [DROP]: DROP_SQL, "20240201000000_locked": "SELECT 1;\n" });
+    const folder = path.join(dir, "prisma/migrations/20240201000000_locked");
+    fs.chmodSync(folder, 0o000);
+    try {
+      const { run, results } = lintJson(dir);
+      expect(run.status).toBe(1);
+      const messages = messagesOf(results, folder);
+      expect(messages.map((m) => m.ruleId)).toEqual(["file-error"]);
+      expect(messages[0]!.message).toMatch(/Cannot read the migration folder .*20240201000000_locked.*permission denied/i);
+      expectDropLinted(results, dir);
+    } finally {
+      fs.chmodSync(folder, 0o755);
+    }
+  });
+
   it.skipIf(spawnSync("mkfifo", ["--version"]).error !== undefined)("migration.sql is a named pipe: reported without blocking on it", () => {
     const dir = project({ [DROP]: DROP_SQL });
     fs.mkdirSync(path.join(dir, "prisma/migrations/20240201000000_pipe"));

@@ -35,7 +35,7 @@ export function readSchemaFiles(paths: string[]): { files: PrismaSchemaFile[]; u
 /** A schema that is parsed once, on first `get()`, or is already being parsed in a worker. */
 export interface SchemaHandle {
   get(): PrismaSchemaModel;
-  /** True when `get()` returns without parsing or waiting (parsed, answered by the worker, or the worker is gone). */
+  /** False only while a worker is still parsing (the time `get()` would wait, which the caller may spend on other work). */
   ready(): boolean;
 }
 
@@ -49,7 +49,7 @@ export function startSchemaParse(files: PrismaSchemaFile[]): SchemaHandle {
   const inline = () => (result ??= parsePrismaSchema(files));
   const size = files.reduce((n, f) => n + f.text.length, 0);
   const compiled = import.meta.url.endsWith(".js");
-  if (!compiled || size < WORKER_THRESHOLD_BYTES) return { get: inline, ready: () => result !== null };
+  if (!compiled || size < WORKER_THRESHOLD_BYTES) return { get: inline, ready: () => true };
 
   // The worker sets `signal[0]` to 1 (answer posted on `port`) and notifies; the main thread waits on it with Atomics.
   const signal = new Int32Array(new SharedArrayBuffer(4));

@@ -316,7 +316,8 @@ class ConfigReader {
     return j;
   }
 
-  private scanTopLevel(): void {
+  /** Indexes of the identifier tokens outside any bracket (the module's top-level statements). */
+  private *topLevelIds(): Generator<number> {
     let depth = 0;
     const toks = this.tokens;
     for (let i = 0; i < toks.length; i++) {
@@ -324,9 +325,16 @@ class ConfigReader {
       if (t.t === "p") {
         if (OPEN.has(t.v)) depth++;
         else if (CLOSE.has(t.v)) depth--;
-        continue;
+      } else if (depth === 0 && t.t === "id") {
+        yield i;
       }
-      if (depth !== 0 || t.t !== "id") continue;
+    }
+  }
+
+  private scanTopLevel(): void {
+    const toks = this.tokens;
+    for (const i of this.topLevelIds()) {
+      const t = toks[i]!;
       // import path from "node:path" / import * as path from "path" / import { join as j } from "path"
       if (t.v === "import" && !this.isP(i + 1, ".") && !this.isP(i + 1, "(")) {
         const defaults: string[] = [];
@@ -388,15 +396,8 @@ class ConfigReader {
   /** Token index of the default export's expression, or -1. */
   defaultExportIndex(): number {
     const toks = this.tokens;
-    let depth = 0;
-    for (let i = 0; i < toks.length; i++) {
+    for (const i of this.topLevelIds()) {
       const t = toks[i]!;
-      if (t.t === "p") {
-        if (OPEN.has(t.v)) depth++;
-        else if (CLOSE.has(t.v)) depth--;
-        continue;
-      }
-      if (depth !== 0 || t.t !== "id") continue;
       if (t.v === "export" && this.isId(i + 1, "default")) return i + 2;
       if (t.v === "module" && this.isP(i + 1, ".") && this.isId(i + 2, "exports") && this.isP(i + 3, "=")) return i + 4;
       if (t.v === "exports" && this.isP(i + 1, ".") && this.isId(i + 2, "default") && this.isP(i + 3, "=")) return i + 4;

@@ -341,6 +341,17 @@ class ReplayRun {
       return true;
     }
 
+    /** Runs down.sql and snapshots the schema it leaves; a database error is returned as `failure`, anything else is thrown. */
+    const runDown = async (): Promise<{ after: DbSnapshot | null; failure: DbError | null }> => {
+      try {
+        await this.db.exec(down.text);
+        return { after: await snapshot(this.db), failure: null };
+      } catch (err) {
+        const failure = dbError(err);
+        if (!failure) throw err;
+        return { after: null, failure };
+      }
+    };
     let after: DbSnapshot | null = null;
     let failure: DbError | null = null;
     const ownTransactionControl = down.statements.some((s) => s.nodeType === "TransactionStmt");
@@ -348,11 +359,7 @@ class ReplayRun {
       // Run down.sql inside a transaction we roll back: the history goes on from exactly the state migration.sql left.
       await this.db.exec("BEGIN");
       try {
-        await this.db.exec(down.text);
-        after = await snapshot(this.db);
-      } catch (err) {
-        failure = dbError(err);
-        if (!failure) throw err;
+        ({ after, failure } = await runDown());
       } finally {
         await this.db.exec("ROLLBACK");
       }
@@ -360,14 +367,7 @@ class ReplayRun {
     if (ownTransactionControl || failure?.code === "25001") {
       // down.sql has its own BEGIN/COMMIT, or a statement that refuses a transaction block:
       // run it for real as one script, then migration.sql again.
-      failure = null;
-      try {
-        await this.db.exec(down.text);
-        after = await snapshot(this.db);
-      } catch (err) {
-        failure = dbError(err);
-        if (!failure) throw err;
-      }
+      ({ after, failure } = await runDown());
       if (!failure) {
         try {
           await this.db.exec(upFile.text);

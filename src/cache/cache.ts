@@ -18,10 +18,11 @@ import { mkdirSync, readFileSync, statSync, writeFileSync, renameSync } from "no
 import path from "node:path";
 import type { CatalogSnapshot } from "../history/catalog.js";
 import type { LintMessage } from "../engine/results.js";
-import type { PrismaSchemaData } from "../schema/parse-schema.js";
+import type { PackedSchemaData, PrismaSchemaData } from "../schema/parse-schema.js";
 
 export const DEFAULT_CACHE_FILE = ".migration-lint-cache";
-const FORMAT = 1;
+// 2: schema locations packed as [file, start, end] (SchemaSpan)
+const FORMAT = 2;
 
 export interface CachedFindings {
   kept: LintMessage[];
@@ -36,7 +37,7 @@ interface ProjectCache {
   /** The catalog after the migration with this chain hash. */
   snapshot: { chain: string; catalog: CatalogSnapshot } | null;
   /** The parsed schema.prisma, keyed by the hash of its files. */
-  schema?: { hash: string; data: PrismaSchemaData };
+  schema?: { hash: string; data: PackedSchemaData };
 }
 
 interface CacheData {
@@ -103,7 +104,8 @@ export class LintCache {
     return this.project(root, configKey).snapshot;
   }
 
-  schema(root: string, hash: string): PrismaSchemaData | undefined {
+  /** The packed schema (see unpackSchema) stored for these schema files, if any. */
+  schema(root: string, hash: string): PackedSchemaData | undefined {
     const entry = this.data.projects[root];
     return entry?.schema?.hash === hash ? entry.schema.data : undefined;
   }
@@ -111,7 +113,8 @@ export class LintCache {
   storeSchema(root: string, hash: string, data: PrismaSchemaData): void {
     const entry = this.data.projects[root];
     if (!entry) return;
-    entry.schema = { hash, data };
+    // SchemaSpan.toJSON packs every location when the file is written
+    entry.schema = { hash, data: data as unknown as PackedSchemaData };
     this.dirty = true;
   }
 

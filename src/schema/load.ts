@@ -11,7 +11,7 @@
 import { readFileSync } from "node:fs";
 import { MessageChannel, receiveMessageOnPort, Worker } from "node:worker_threads";
 import { decodeText } from "../model/load.js";
-import { parsePrismaSchema, withTableLookup, type PrismaSchemaData, type PrismaSchemaFile } from "./parse-schema.js";
+import { parsePrismaSchema, unpackSchema, type PackedSchemaData, type PrismaSchemaFile } from "./parse-schema.js";
 import type { PrismaSchemaModel } from "./types.js";
 
 /** Below this many bytes of schema, a worker's own start-up costs more than it saves. */
@@ -43,6 +43,15 @@ export function eagerSchema(schema: PrismaSchemaModel): SchemaHandle {
   return { get: () => schema, ready: () => true };
 }
 
+/** The schema from the cache (packed, for these very files), or null when it cannot be unpacked: then it is parsed again. */
+export function unpackCachedSchema(packed: PackedSchemaData, files: PrismaSchemaFile[]): SchemaHandle | null {
+  try {
+    return eagerSchema(unpackSchema(packed, files));
+  } catch {
+    return null;
+  }
+}
+
 /** Starts parsing the schema (in a worker when it is large and we run compiled); `get()` returns it, blocking if the worker is not done yet. */
 export function startSchemaParse(files: PrismaSchemaFile[]): SchemaHandle {
   let result: PrismaSchemaModel | null = null;
@@ -69,8 +78,8 @@ export function startSchemaParse(files: PrismaSchemaFile[]): SchemaHandle {
     get() {
       if (result) return result;
       if (!failed && Atomics.wait(signal, 0, 0, WORKER_WAIT_MS) !== "timed-out") {
-        const message = receiveMessageOnPort(port1)?.message as { data?: PrismaSchemaData } | undefined;
-        if (message?.data) result = withTableLookup(message.data);
+        const message = receiveMessageOnPort(port1)?.message as { json?: string } | undefined;
+        if (message?.json) result = unpackSchema(JSON.parse(message.json), files);
       }
       port1.close();
       void worker?.terminate();

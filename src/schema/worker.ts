@@ -6,7 +6,9 @@ import { parsePrismaSchema, type PrismaSchemaFile } from "./parse-schema.js";
 const { files, port, signal } = workerData as { files: PrismaSchemaFile[]; port: MessagePort; signal: Int32Array };
 try {
   const { modelForTable: _lookup, ...data } = parsePrismaSchema(files);
-  port.postMessage({ data });
+  // JSON, not a structured clone: locations pack to three numbers (SchemaSpan.toJSON), and on a 1.4 MB
+  // schema JSON.parse plus unpacking takes 40 ms where deserializing the clone took 135 (and 2.5x the memory).
+  port.postMessage({ json: JSON.stringify(data) });
 } catch {
   // the main thread parses inline and reports what went wrong
   port.postMessage({});

@@ -47,6 +47,32 @@ describe("--cache", () => {
     expect(warm.results.find((r) => r.filePath === file)!.messages[0]!.message).toContain("(text, added in 20240212120000_add_profile)");
   });
 
+  it("the schema comes from the cache, locations and all; one that cannot be unpacked is parsed again", async () => {
+    const { dir, cacheFile } = project();
+    const strict = { config: { rules: { "drop-not-null": "error" as const } } };
+    await run(dir, cacheFile, strict);
+    const file = path.join(dir, "prisma/migrations/20240701000000_email_optional/migration.sql");
+    fs.mkdirSync(path.dirname(file));
+    fs.writeFileSync(file, 'ALTER TABLE "User" ALTER COLUMN "email" DROP NOT NULL;\n');
+    const cold = await run(dir, null, strict);
+    const pointsAtField = (results: typeof cold.results) => results.find((r) => r.filePath === file)!.messages.map((m) => m.message).join("\n");
+    expect(pointsAtField(cold.results)).toMatch(/schema\.prisma:27\b/);
+    const cached = JSON.parse(fs.readFileSync(cacheFile, "utf8"));
+    const schema = cached.projects[dir].schema.data;
+    expect(schema.models[0].fields[1].location).toEqual([0, expect.any(Number), expect.any(Number)]); // packed: [file, start, end]
+    const warm = await run(dir, cacheFile, strict);
+    expect(warm.project.parsedCount).toBe(1);
+    expect(warm.results).toEqual(cold.results);
+
+    fs.writeFileSync(file, 'ALTER TABLE "User" ALTER COLUMN "email" DROP NOT NULL;\n-- edited\n');
+    const again = await run(dir, null, strict);
+    schema.models[0].fields[1].location = [7, 0, 1]; // a file index that does not exist
+    fs.writeFileSync(cacheFile, JSON.stringify(cached));
+    const fallback = await run(dir, cacheFile, strict);
+    expect(fallback.results).toEqual(again.results);
+    expect(JSON.parse(fs.readFileSync(cacheFile, "utf8")).projects[dir].schema.data.models[0].fields[1].location[0]).toBe(0); // stored again, whole
+  });
+
   it("an edited migration invalidates it and everything after it", async () => {
     const { dir, cacheFile } = project();
     await run(dir, cacheFile);

@@ -147,14 +147,14 @@ describe("plugins", () => {
     expect(budget[0]!.message).toMatch(/Rule "slow-rule\/sluggish" used more than its time budget/);
   });
 
-  // Engine bugs found by this suite (outside the files this suite may fix; see the report). Each test
-  // states the expected behaviour; unskip it with the fix.
-  describe("rules that break the contract (engine bugs, skipped until fixed)", () => {
+  // Rules that break the rule contract: each was an engine bug found by this suite (the comment above each
+  // test says what happened before the fix); the engine now turns each into a finding or a config error.
+  describe("rules that break the contract", () => {
     const misbehaving = (rule: string) =>
       withConfig({ ".migration-lintrc.json": JSON.stringify({ extends: "recommended", plugins: [plugin("misbehaving-rules.mjs")], rules: { [`misbehaving-rules/${rule}`]: "error" } }) });
 
-    // src/engine/linter.ts call(): the visitor's returned promise is dropped, so its rejection is unhandled:
-    // Node prints the stack trace and exits with 1 after the report.
+    // Was: the visitor's returned promise was dropped, so its rejection was unhandled: Node printed the stack
+    // trace and exited with 1 after the report.
     it("an async visitor that rejects: an internal-error finding, no unhandled rejection", () => {
       const dir = misbehaving("async");
       const run = cli(["--cwd", dir, "--format", "json"]);
@@ -163,14 +163,14 @@ describe("plugins", () => {
       expect(ruleIds(messagesOf(json(run), migrationFile(dir, DROP)))).toEqual(["destructive-change", "internal-error"]);
     });
 
-    // src/engine/linter.ts report(): a rule's range is used as given: line 0, column -3.
+    // Was: a rule's range was used as given: line 0, column -3.
     it("a report with a range outside the file is clamped into it", () => {
       const dir = misbehaving("bad-range");
       const drop = messagesOf(json(cli(["--cwd", dir, "--format", "json"])), migrationFile(dir, DROP));
       expectInside(drop, DROP_SQL);
     });
 
-    // src/engine/linter.ts internalError(): String(err) throws, and the whole run ends with "internal error" (exit 2).
+    // Was: String(err) threw in internalError(), and the whole run ended with "internal error" (exit 2).
     it("a rule that throws an object whose toString throws: still an internal-error finding", () => {
       const dir = misbehaving("evil-throw");
       const run = cli(["--cwd", dir, "--format", "json"]);
@@ -178,17 +178,16 @@ describe("plugins", () => {
       expect(run.status).toBe(1);
     });
 
-    // src/config/resolve.ts validateOptions(): reads rule.meta.defaultOptions of a rule without meta:
-    // "internal error: Cannot read properties of undefined (reading 'defaultOptions')", exit 2 without the file.
+    // Was: validateOptions() read rule.meta.defaultOptions of a rule without meta: "internal error: Cannot read
+    // properties of undefined (reading 'defaultOptions')", exit 2 without the file.
     it("a plugin rule without meta: a config error naming the plugin and the rule", () => {
       const dir = withConfig({ ".migration-lintrc.json": JSON.stringify({ plugins: [plugin("no-meta-rule.mjs")], rules: { "no-meta-rule/bare": "error" } }) });
       expectFailure(cli(["--cwd", dir]), path.join(dir, ".migration-lintrc.json"), /no-meta-rule\/bare.*meta/);
     });
   });
 
-  // The brief for this suite predates the per-rule time budget and asked for this case as it.skip. The engine's
-  // budget (src/engine/linter.ts) is checked between visitor calls, so alone it cannot stop a visitor that never
-  // returns; since commit 9c66df8 the CLI lints in a worker watched from the main thread (src/cli/supervise.ts),
+  // The engine's per-rule time budget (src/engine/linter.ts) is checked between visitor calls, so alone it cannot
+  // stop a visitor that never returns; since commit 9c66df8 the CLI lints in a worker watched from the main thread (src/cli/supervise.ts),
   // which stops it. Expected: an internal-error finding naming the stuck rule, every other rule and migration still
   // reported, exit 1. (lintText/runLint run on the caller's thread and have no such guard.)
   it("a rule that loops forever is stopped by the time budget (CLI)", () => {

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, it, expect } from "vitest";
-import { parsePrismaSchema } from "../../src/schema/parse-schema.js";
+import { parsePrismaSchema, unpackSchema } from "../../src/schema/parse-schema.js";
 import type { PrismaSchemaModel, SchemaLocation } from "../../src/schema/types.js";
 
 const SCHEMA = `// Main schema
@@ -306,6 +306,29 @@ describe("parsePrismaSchema: several files", () => {
     ]);
     expect(field(schema, "User", "plan").location).toMatchObject({ file: "/repo/prisma/schema/user.prisma", range: { loc: { start: { line: 8 } } } });
     expect(schema.enums[0]!.values.map((v) => v.location.range.loc.start.line)).toEqual([2, 3]);
+  });
+
+  it("packs to JSON (the worker's answer, the cache) and back with the same locations", () => {
+    // a file that does not parse comes first: packed locations name files by their place in the list given
+    const files = [
+      { path: "/repo/prisma/schema/broken.prisma", text: "model Broken {\n  id Int @id\n" },
+      { path: "/repo/prisma/schema/main.prisma", text: DATASOURCE_FILE },
+      { path: "/repo/prisma/schema/user.prisma", text: `\uFEFF${USER_FILE}` },
+    ];
+    const parsed = parsePrismaSchema(files);
+    const { modelForTable: _lookup, ...data } = parsed;
+    const packed = JSON.parse(JSON.stringify(data));
+    expect(packed.models[1].location).toEqual([2, expect.any(Number), expect.any(Number)]);
+    const unpacked = unpackSchema(packed, files);
+    const everyLocation = (s: PrismaSchemaModel) => [
+      ...s.models.flatMap((m) => [m.location, ...m.fields.map((f) => f.location), ...m.indexes.map((i) => i.location)]),
+      ...s.enums.flatMap((e) => [e.location, ...e.values.map((v) => v.location)]),
+    ].map((l) => [l.file, l.range]);
+    expect(everyLocation(unpacked)).toEqual(everyLocation(parsed));
+    expect(everyLocation(unpacked).length).toBeGreaterThan(8);
+    expect(unpacked.errors).toEqual(parsed.errors);
+    expect(unpacked.modelForTable("User")?.name).toBe("User");
+    expect(() => unpackSchema({ ...packed, models: [{ ...packed.models[0], location: [9, 0, 1] }] }, files)).toThrow();
   });
 
   it("recognises relations to models of another file", () => {

@@ -13,7 +13,7 @@ if (!process.argv.some((a) => a === "--replay" || a === "--drift-only" || a === 
 // by 50% instead holds it near 250 MB at the same speed (bench/corpus.mjs, synthetic history).
 v8.setFlagsFromString("--heap-growing-percent=50");
 
-const { main } = await import("../dist/src/cli/main.js");
+const { main } = await import("../dist/cli/main.js");
 
 const code = await main(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),

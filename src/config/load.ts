@@ -57,7 +57,9 @@ const withFile = (loader: Loader): Loader => async (filepath, content) => {
  * `.git`, else the filesystem root), or loads `configFile` when given.
  */
 export async function findConfig(options: { cwd: string; configFile?: string }): Promise<{ config: MigrationLintConfig; filepath: string } | null> {
-  const { cosmiconfig, defaultLoaders } = await import("cosmiconfig");
+  // cosmiconfig is CommonJS: Node gives its exports as named ones, a bundle (dist/cli) only as the default
+  const mod = await import("cosmiconfig");
+  const { cosmiconfig, defaultLoaders } = "cosmiconfig" in mod ? mod : (mod as { default: typeof mod }).default;
   const loaders: Record<string, Loader> = {
     ".json": withFile(defaultLoaders[".json"]),
     ".yaml": withFile(defaultLoaders[".yaml"]),

@@ -1,5 +1,13 @@
+import type { LintResult } from "../engine/results.js";
 import type { Formatter } from "./types.js";
 
-/** ESLint's JSON result shape, unchanged: an array of per-file results. */
-const json: Formatter = (results) => JSON.stringify(results);
+/** ESLint's JSON result shape, unchanged: an array of per-file results, in pieces of one result each. */
+function* chunks(results: LintResult[]): Iterable<string> {
+  yield "[";
+  for (const [i, result] of results.entries()) yield `${i ? "," : ""}${JSON.stringify(result)}`;
+  yield "]";
+}
+
+/** The same text as JSON.stringify(results). */
+const json: Formatter = Object.assign((results: LintResult[]) => [...chunks(results)].join(""), { chunks });
 export default json;

@@ -1,7 +1,19 @@
 import type { LintResult } from "../../src/engine/results.js";
 import compact from "../../src/formatters/compact.js";
+import json from "../../src/formatters/json.js";
 import markdown, { escapeCell } from "../../src/formatters/markdown.js";
 import { CWD, DROP_FILE, fixtureContext, fixtureResults } from "./fixtures/results.js";
+
+describe("json", () => {
+  it("is JSON.stringify of the results, whole or in chunks of one result each", () => {
+    const results = fixtureResults();
+    expect(json(results, fixtureContext())).toBe(JSON.stringify(results));
+    const chunks = [...json.chunks!(results, fixtureContext())];
+    expect(chunks).toHaveLength(results.length + 2);
+    expect(chunks.join("")).toBe(JSON.stringify(results));
+    expect(json([], fixtureContext())).toBe("[]");
+  });
+});
 
 describe("compact", () => {
   it("is ESLint's compact format: absolute paths, one line per finding, a total", () => {

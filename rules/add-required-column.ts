@@ -29,6 +29,8 @@ export default defineRule({
         else if (c.identity) why = "an identity/serial sequence, whose value is written into every existing row";
         else if (c.default?.volatile) why = `the volatile default ${c.default.text}, evaluated and stored for every existing row`;
         else if (c.default && context.project.postgresVersion < 11) why = `a default (${c.default.text}): before Postgres 11 (production is ${context.project.postgresVersion}) a default is written into every existing row`;
+        const messageId = why ? "rewrite" : c.notNull && !c.default ? "required" : null;
+        if (!messageId) return; // the schema is read only for a finding
         const model = context.prismaModel(op.table);
         const field = context.prismaField(op.table, c.name);
         const data = {
@@ -38,8 +40,7 @@ export default defineRule({
           why: why ?? "",
           field: field && model ? ` ${model.name}.${field.name} (${path.relative(context.project.root, field.location.file)}:${field.location.range.loc.start.line})` : "",
         };
-        if (why) context.report({ node: op, messageId: "rewrite", data });
-        else if (c.notNull && !c.default) context.report({ node: op, messageId: "required", data });
+        context.report({ node: op, messageId, data });
       },
     };
   },

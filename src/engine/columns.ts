@@ -23,10 +23,27 @@ export interface ColumnSite {
 export function columnVisitors(context: RuleContext<any>, check: (site: ColumnSite) => void): RuleVisitors { // eslint-disable-line @typescript-eslint/no-explicit-any
   const visit = (op: Operation, table: QualifiedName, column: string, type: TypeSpec | null, spec: ColumnSpec | null, soleKey: boolean) => {
     if (!type) return;
-    const field = context.prismaField(table, column);
-    const model = context.prismaModel(table);
-    const where = field && model ? ` (field ${model.name}.${field.name}, ${path.relative(context.project.root, field.location.file)}:${field.location.range.loc.start.line})` : "";
-    const data = { table: formatName(table), column, type: type.text, field: where, fieldName: field?.name ?? column };
+    // the schema is looked up only when a message reads `field` or `fieldName`, that is when a rule reports:
+    // reading it for every column made every run wait for schema.prisma to be parsed
+    let prisma: { where: string; name: string } | undefined;
+    const lookup = () => {
+      if (prisma) return prisma;
+      const field = context.prismaField(table, column);
+      const model = context.prismaModel(table);
+      const where = field && model ? ` (field ${model.name}.${field.name}, ${path.relative(context.project.root, field.location.file)}:${field.location.range.loc.start.line})` : "";
+      return (prisma = { where, name: field?.name ?? column });
+    };
+    const data = {
+      table: formatName(table),
+      column,
+      type: type.text,
+      get field() {
+        return lookup().where;
+      },
+      get fieldName() {
+        return lookup().name;
+      },
+    };
     check({ op, table, column, type, spec, soleKey, range: columnRange(context, op, column), data });
   };
   return {

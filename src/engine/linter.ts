@@ -200,6 +200,37 @@ function instantiate(rules: ResolvedRule[], model: ProjectModel, migration: Load
   let current: Statement | null = null;
   let transactionBlock: Set<number> | undefined;
 
+  // the closures rules call, made once per migration rather than once per rule and migration
+  const shared: Omit<RuleContext, "id" | "options" | "report"> = {
+    migration: context,
+    project: {
+      root: model.root,
+      // a getter: the schema may still be parsing in a worker, and most rule instances never read it
+      get schema() {
+        return model.schema;
+      },
+      lockProvider: model.lockProvider,
+      postgresVersion: model.postgresVersion,
+      runner: model.runner,
+    },
+    catalog,
+    git: model.git ?? null,
+    existedBefore: (table: QualifiedName) => {
+      const state = catalog.getTable(table);
+      return !state || state.createdIn < migration.index;
+    },
+    migrationName: (index) => model.migrations[index]?.entry.name,
+    table: (table) => catalog.getTable(table),
+    prismaModel: (table) => model.schema?.modelForTable(table.name, table.schema),
+    prismaField: (table, column) => model.schema?.modelForTable(table.name, table.schema)?.fields.find((f) => f.columnName === column && !f.relation),
+    locks: (op) =>
+      locksOf(op, {
+        postgresVersion: model.postgresVersion,
+        previousType: op.kind === "alter-column" ? catalog.getColumn(op.table, op.column)?.type ?? null : null,
+      }),
+    inTransactionBlock: (statement) => (transactionBlock ??= statementsInTransactionBlock(file.statements)).has(statement.index),
+  };
+
   for (const rule of rules) {
     const instance = { rule, visitors: {} as RuleVisitors, failed: false, label: heartbeat ? labelEncoder.encode(`${rule.id}\0${migration.entry.name}`) : new Uint8Array() };
     const report = (descriptor: ReportDescriptor) => {
@@ -224,36 +255,22 @@ function instantiate(rules: ResolvedRule[], model: ProjectModel, migration: Load
         migration: migration.entry.name,
       });
     };
+    // a literal of one shape for every rule (copying the shared references), not Object.create(shared): a prototype
+    // per migration gives every migration's contexts their own hidden class, and rule code got slower
     const ruleContext: RuleContext = {
       id: rule.id,
       options: rule.options,
-      migration: context,
-      project: {
-        root: model.root,
-        // a getter: the schema may still be parsing in a worker, and most rule instances never read it
-        get schema() {
-          return model.schema;
-        },
-        lockProvider: model.lockProvider,
-        postgresVersion: model.postgresVersion,
-        runner: model.runner,
-      },
-      catalog,
-      git: model.git ?? null,
-      existedBefore: (table: QualifiedName) => {
-        const state = catalog.getTable(table);
-        return !state || state.createdIn < migration.index;
-      },
-      migrationName: (index) => model.migrations[index]?.entry.name,
-      table: (table) => catalog.getTable(table),
-      prismaModel: (table) => model.schema?.modelForTable(table.name, table.schema),
-      prismaField: (table, column) => model.schema?.modelForTable(table.name, table.schema)?.fields.find((f) => f.columnName === column && !f.relation),
-      locks: (op) =>
-        locksOf(op, {
-          postgresVersion: model.postgresVersion,
-          previousType: op.kind === "alter-column" ? catalog.getColumn(op.table, op.column)?.type ?? null : null,
-        }),
-      inTransactionBlock: (statement) => (transactionBlock ??= statementsInTransactionBlock(file.statements)).has(statement.index),
+      migration: shared.migration,
+      project: shared.project,
+      catalog: shared.catalog,
+      git: shared.git,
+      existedBefore: shared.existedBefore,
+      migrationName: shared.migrationName,
+      table: shared.table,
+      prismaModel: shared.prismaModel,
+      prismaField: shared.prismaField,
+      locks: shared.locks,
+      inTransactionBlock: shared.inTransactionBlock,
       report,
     };
     beat(instance.label);

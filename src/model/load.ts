@@ -86,7 +86,8 @@ export interface MigrationSourceText {
 /**
  * Reads the migration files. Synchronous on purpose: they are small and
  * many, and synchronous reads measured faster than promise-based ones (no
- * per-file handle and event-loop round trip).
+ * per-file handle and event-loop round trip): trigger.dev's 820 files take
+ * 7 ms one after another, 55-80 ms as Promise.all(readFile) (2 cores).
  */
 export function readMigrationSources(entries: MigrationEntry[]): MigrationSourceText[] {
   let chain = "";

@@ -7,6 +7,7 @@
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { createRequire } from "node:module";
+import { compareCodeUnits } from "../compare.js";
 import { MigrationLintError, errorMessage } from "../errors.js";
 import type { PresetName, RuleModule } from "../engine/rule.js";
 import type { SeverityInput } from "../types.js";
@@ -106,7 +107,7 @@ export async function resolveConfig(options: ResolveOptions): Promise<ResolvedCo
     const ruleOptions = await validateOptions(id, rule, setting.options, fail);
     resolved.push({ id, rule, severity: setting.severity, options: ruleOptions });
   }
-  resolved.sort((a, b) => a.id.localeCompare(b.id));
+  resolved.sort((a, b) => compareCodeUnits(a.id, b.id));
 
   return {
     filepath,

@@ -3,6 +3,7 @@
  * `eslint -f json` reads ours. Extra fields (help, docsUrl, fingerprint,
  * migration) are additions ESLint consumers ignore.
  */
+import { compareCodeUnits } from "../compare.js";
 
 export interface LintMessage {
   /** Rule id; engine findings use `parse-error`, `file-error` and `internal-error`. */
@@ -42,7 +43,7 @@ export interface LintResult {
 }
 
 export function compareMessages(a: LintMessage, b: LintMessage): number {
-  return a.line - b.line || a.column - b.column || (a.ruleId ?? "").localeCompare(b.ruleId ?? "") || a.message.localeCompare(b.message);
+  return a.line - b.line || a.column - b.column || compareCodeUnits(a.ruleId ?? "", b.ruleId ?? "") || compareCodeUnits(a.message, b.message);
 }
 
 /** Builds sorted ESLint-shaped results from messages grouped by file. */

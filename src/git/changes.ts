@@ -3,8 +3,9 @@
  * changes in a migrations folder, read with the git CLI. Never throws: outside
  * a repository, or with a ref git does not know, the caller gets the reason.
  */
-import { execFileSync } from "node:child_process";
+import type * as ChildProcess from "node:child_process";
 import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 
 export type ChangeKind = "added" | "modified" | "deleted" | "renamed";
@@ -22,8 +23,12 @@ export interface MigrationChanges {
   deleted: string[];
 }
 
+// loaded on first use: only --base and --staged run git, and loading child_process cost every other run ~2 ms
+let childProcess: typeof ChildProcess | undefined;
+
 function git(cwd: string, args: string[]): string {
-  return execFileSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 1 << 26 });
+  childProcess ??= createRequire(import.meta.url)("node:child_process") as typeof ChildProcess;
+  return childProcess.execFileSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 1 << 26 });
 }
 
 export function migrationChanges(options: { migrationsDir: string; base?: string; staged?: boolean }): MigrationChanges | { error: string } {

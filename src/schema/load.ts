@@ -9,7 +9,8 @@
  * after the worker is done. Under a TypeScript test runner it parses inline.
  */
 import { readFileSync } from "node:fs";
-import { MessageChannel, receiveMessageOnPort, Worker } from "node:worker_threads";
+import { createRequire } from "node:module";
+import type * as WorkerThreads from "node:worker_threads";
 import { decodeText } from "../model/load.js";
 import { parsePrismaSchema, unpackSchema, type PackedSchemaData, type PrismaSchemaFile } from "./parse-schema.js";
 import type { PrismaSchemaModel } from "./types.js";
@@ -60,11 +61,13 @@ export function startSchemaParse(files: PrismaSchemaFile[]): SchemaHandle {
   const compiled = import.meta.url.endsWith(".js");
   if (!compiled || size < WORKER_THRESHOLD_BYTES) return { get: inline, ready: () => true };
 
+  // loaded here, not at the top: a small or cached schema (every warm run) needs no worker (~1.5 ms)
+  const { MessageChannel, receiveMessageOnPort, Worker } = createRequire(import.meta.url)("node:worker_threads") as typeof WorkerThreads;
   // The worker sets `signal[0]` to 1 (answer posted on `port`) and notifies; the main thread waits on it with Atomics.
   const signal = new Int32Array(new SharedArrayBuffer(4));
   const { port1, port2 } = new MessageChannel();
   let failed = false;
-  let worker: Worker | null = null;
+  let worker: WorkerThreads.Worker | null = null;
   try {
     worker = new Worker(new URL("./worker.js", import.meta.url), { workerData: { files, port: port2, signal }, transferList: [port2] });
     worker.once("error", () => (failed = true));

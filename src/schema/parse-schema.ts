@@ -125,8 +125,8 @@ export class SchemaSpan implements SchemaLocation {
 export function unpackSchema(data: PackedSchemaData, files: PrismaSchemaFile[]): PrismaSchemaModel {
   const origins = files.map((file, index): SchemaOrigin => ({ path: file.path, index, source: new SourceText(file.text) }));
   const span = (packed: PackedLocation): SchemaLocation => {
-    const origin = origins[packed[0]];
-    if (!origin || !Array.isArray(packed)) throw new Error("not a packed schema location");
+    const origin = Array.isArray(packed) ? origins[packed[0]] : undefined;
+    if (!origin || !Number.isInteger(packed[1]) || !Number.isInteger(packed[2])) throw new Error("not a packed schema location");
     return new SchemaSpan(origin, packed[1], packed[2]);
   };
   const models = data.models.map((model): PrismaModel => ({

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 
-/** Our own version, from package.json (two levels up from src/, three from dist/src/). */
+/** Our own version, from package.json: one folder up from src/version.ts, two from dist/src/version.js and from the CLI bundle (dist/cli/). */
 function readVersion(): string {
   for (const candidate of ["../package.json", "../../package.json"]) {
     try {

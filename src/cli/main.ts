@@ -226,7 +226,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   }
 }
 
-/** Reads our own package.json: two levels up from src/cli, three from dist/src/cli. */
+/** Reads our own package.json: two levels up from src/cli and from the bundle (dist/cli), three from dist/src/cli. */
 function packageVersion(): string {
   for (const candidate of ["../../package.json", "../../../package.json"]) {
     try {

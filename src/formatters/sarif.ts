@@ -115,7 +115,7 @@ function descriptor(id: string, meta: SarifRuleMeta | undefined, first: LintMess
 
 let cachedVersion: string | null | undefined;
 
-/** migration-lint's version, from its package.json (two levels up from src/, three from dist/src/). */
+/** migration-lint's version, from its package.json: two folders up from src/formatters/ and from the CLI bundle (dist/cli/), three from dist/src/formatters/. */
 export function packageVersion(): string | null {
   if (cachedVersion !== undefined) return cachedVersion;
   cachedVersion = null;

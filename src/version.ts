@@ -1,16 +1,24 @@
 import { readFileSync } from "node:fs";
 
-/** Our own version, from package.json: one folder up from src/version.ts, two from dist/src/version.js and from the CLI bundle (dist/cli/). */
-function readVersion(): string {
+let cached: string | null | undefined;
+
+/**
+ * Our own version, from our package.json, or null when it cannot be found: one folder up from
+ * src/version.ts, two from dist/src/version.js and from the CLI bundle (dist/cli/).
+ */
+export function packageVersion(): string | null {
+  if (cached !== undefined) return cached;
+  cached = null;
   for (const candidate of ["../package.json", "../../package.json"]) {
     try {
-      const pkg = JSON.parse(readFileSync(new URL(candidate, import.meta.url), "utf8")) as { name?: string; version: string };
-      if (pkg.name === "migration-lint") return pkg.version;
+      const pkg = JSON.parse(readFileSync(new URL(candidate, import.meta.url), "utf8")) as { name?: unknown; version?: unknown };
+      if (pkg.name === "migration-lint" && typeof pkg.version === "string") return (cached = pkg.version);
     } catch {
       // try the next location
     }
   }
-  return "0.0.0-unknown";
+  return cached;
 }
 
-export const TOOL_VERSION = readVersion();
+/** The version the cache is keyed by. */
+export const TOOL_VERSION = packageVersion() ?? "0.0.0-unknown";

@@ -5,7 +5,7 @@
  * 2 usage, configuration or internal failure.
  */
 import { parseArgs } from "node:util";
-import { readFileSync } from "node:fs";
+import { packageVersion } from "../version.js";
 import { mkdir, open } from "node:fs/promises";
 import path from "node:path";
 import { HELP } from "./help.js";
@@ -68,7 +68,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     return 0;
   }
   if (values.version) {
-    io.stdout(`${packageVersion()}\n`);
+    io.stdout(`${packageVersion() ?? "unknown"}\n`);
     return 0;
   }
 
@@ -226,18 +226,6 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   }
 }
 
-/** Reads our own package.json: two levels up from src/cli and from the bundle (dist/cli), three from dist/src/cli. */
-function packageVersion(): string {
-  for (const candidate of ["../../package.json", "../../../package.json"]) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL(candidate, import.meta.url), "utf8")) as { name?: string; version: string };
-      if (pkg.name === "migration-lint") return pkg.version;
-    } catch {
-      // try the next location
-    }
-  }
-  return "unknown";
-}
 
 /** Joins small pieces into ones of about `size` characters (fewer writes), holding no more than that. */
 function* batched(pieces: Iterable<string>, size = 1 << 20): Iterable<string> {

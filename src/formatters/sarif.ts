@@ -6,7 +6,7 @@
  * Paths are relative to `cwd` under the `%SRCROOT%` base id, so upload from
  * the repository root (or point `checkout_path` at it).
  */
-import { readFileSync } from "node:fs";
+import { packageVersion } from "../version.js";
 import { pathToFileURL } from "node:url";
 import { builtinRules } from "../../rules/index.js";
 import type { RuleMeta } from "../engine/rule.js";
@@ -113,25 +113,6 @@ function descriptor(id: string, meta: SarifRuleMeta | undefined, first: LintMess
   };
 }
 
-let cachedVersion: string | null | undefined;
-
-/** migration-lint's version, from its package.json: two folders up from src/formatters/ and from the CLI bundle (dist/cli/), three from dist/src/formatters/. */
-export function packageVersion(): string | null {
-  if (cachedVersion !== undefined) return cachedVersion;
-  cachedVersion = null;
-  for (const rel of ["../../package.json", "../../../package.json"]) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), "utf8")) as { name?: unknown; version?: unknown };
-      if (pkg.name === "migration-lint" && typeof pkg.version === "string") {
-        cachedVersion = pkg.version;
-        break;
-      }
-    } catch {
-      // not this one
-    }
-  }
-  return cachedVersion;
-}
 
 /** Base URI of `%SRCROOT%`: the working directory as a file URI ending in a slash. */
 function srcRoot(cwd: string): string {

@@ -6,7 +6,8 @@
 import { readFileSync } from "node:fs";
 import { Ajv, type ValidateFunction } from "ajv";
 import type { LintResult } from "../../src/engine/results.js";
-import sarif, { createSarifFormatter, FINGERPRINT_KEY, packageVersion } from "../../src/formatters/sarif.js";
+import sarif, { createSarifFormatter, FINGERPRINT_KEY } from "../../src/formatters/sarif.js";
+import { packageVersion } from "../../src/version.js";
 import { builtinRules } from "../../rules/index.js";
 import { CWD, DROP_FILE, fixtureContext, fixtureResults, pluginRulesMeta } from "./fixtures/results.js";
 

@@ -118,7 +118,12 @@ function describeLoadError(err: unknown): { reason: string; line?: number } {
   const lines = stripVTControlCharacters(errorMessage(err)).split("\n").map((l) => l.trim());
   const body = lines.filter((l) => l && !/^(JSON|YAML) Error in /.test(l) && !/^>?\s*\d+\s*\|/.test(l) && !/^\|/.test(l));
   const text = lines.join("\n");
-  const line = /^>\s*(\d+)\s*\|/m.exec(text)?.[1] ?? /\((\d+):\d+\)/.exec(text)?.[1] ?? (err as { mark?: { line?: number } }).mark?.line;
+  // parse-json's code frame (`> 4 |`), js-yaml's `(3:1)`, jiti's (TypeScript configs) trailing `/path/file.ts:2:0`
+  const line =
+    /^>\s*(\d+)\s*\|/m.exec(text)?.[1] ??
+    /\((\d+):\d+\)/.exec(text)?.[1] ??
+    /\.[cm]?[jt]s:(\d+):\d+$/m.exec(text)?.[1] ??
+    (err as { mark?: { line?: number } }).mark?.line;
   const reason = body[0] ?? "the file could not be loaded";
   return { reason, ...(line !== undefined ? { line: Number(line) } : {}) };
 }

@@ -31,6 +31,11 @@ describe("config files that cannot be used: exit 2, one line naming the file", (
     expectFailure(cli(["--cwd", dir]), `${path.join(dir, ".migration-lintrc.yaml")}:3`, /Cannot read configuration/);
   });
 
+  it("a TypeScript config with a syntax error, with its line", () => {
+    const dir = withConfig({ "migration-lint.config.ts": 'const config: object = { rules: { "destructive-change": "warn" }\nexport default config;\n' });
+    expectFailure(cli(["--cwd", dir]), `${path.join(dir, "migration-lint.config.ts")}:2`, /Cannot read configuration: .*Unexpected token/);
+  });
+
   it("a JavaScript config that throws", () => {
     const dir = withConfig({ "migration-lint.config.mjs": 'throw new Error("config exploded");\n' });
     expectFailure(cli(["--cwd", dir]), path.join(dir, "migration-lint.config.mjs"), /Cannot read configuration: config exploded/);

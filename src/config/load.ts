@@ -7,6 +7,7 @@ import path from "node:path";
 import fs from "node:fs";
 import { pathToFileURL } from "node:url";
 import { stripVTControlCharacters } from "node:util";
+import { syntaxErrorLine } from "./syntax-error.js";
 import { MigrationLintError, errorMessage } from "../errors.js";
 import type { MigrationLintConfig } from "./types.js";
 
@@ -87,7 +88,10 @@ export async function findConfig(options: { cwd: string; configFile?: string }):
   } catch (err) {
     if (err instanceof MigrationLintError) throw err;
     const file = err instanceof ConfigLoadError ? err.filepath : options.configFile && path.resolve(options.cwd, options.configFile);
-    const { reason, line } = describeLoadError(err instanceof ConfigLoadError ? err.original : err);
+    const original = err instanceof ConfigLoadError ? err.original : err;
+    const described = describeLoadError(original);
+    const line = described.line ?? (file ? syntaxErrorLine(file, original) ?? undefined : undefined);
+    const { reason } = described;
     throw new MigrationLintError("config", `Cannot read configuration: ${reason}`, { ...(file ? { file } : {}), ...(line ? { line } : {}) });
   }
   if (!found) return null;

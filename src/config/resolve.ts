@@ -5,9 +5,10 @@
  * MigrationLintError("config") naming the file and the key.
  */
 import path from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { createRequire } from "node:module";
 import { compareCodeUnits } from "../compare.js";
+import { syntaxErrorLine } from "./syntax-error.js";
 import { MigrationLintError, errorMessage } from "../errors.js";
 import type { PresetName, RuleModule } from "../engine/rule.js";
 import type { SeverityInput } from "../types.js";
@@ -190,7 +191,8 @@ export async function loadRulesDirs(dirs: string[], cwd: string): Promise<Record
       try {
         mod = (await import(pathToFileURL(full).href)) as { default?: AnyRule };
       } catch (err) {
-        throw new MigrationLintError("config", `Rule file failed to load: ${errorMessage(err)}`, { file: full });
+        const line = syntaxErrorLine(full, err);
+        throw new MigrationLintError("config", `Rule file failed to load: ${errorMessage(err)}`, { file: full, ...(line ? { line } : {}) });
       }
       const problem = ruleShapeProblem(mod.default);
       if (problem) throw new MigrationLintError("config", `A rules folder file must export a rule as its default export: ${problem}.`, { file: full });
@@ -224,7 +226,9 @@ async function loadPlugin(spec: string, baseDir: string, fail: (m: string) => ne
   try {
     mod = await import(url);
   } catch (err) {
-    return fail(`Plugin "${spec}" failed to load: ${errorMessage(err)}`);
+    const file = fileURLToPath(url);
+    const line = syntaxErrorLine(file, err);
+    return fail(`Plugin "${spec}" failed to load: ${errorMessage(err)}${line ? ` (${file}:${line})` : ""}`);
   }
   const plugin = mod.default ?? mod;
   if (!plugin || typeof plugin !== "object" || (!plugin.rules && !plugin.configs)) fail(`Plugin "${spec}" must export { rules, configs }.`);

@@ -36,6 +36,11 @@ describe("config files that cannot be used: exit 2, one line naming the file", (
     expectFailure(cli(["--cwd", dir]), `${path.join(dir, "migration-lint.config.ts")}:2`, /Cannot read configuration: .*Unexpected token/);
   });
 
+  it("a JavaScript config with a syntax error, with its line (found by node --check)", () => {
+    const dir = withConfig({ "migration-lint.config.mjs": 'const config = { rules: { "destructive-change": "warn" } }\nexport default config;;\n)\n' });
+    expectFailure(cli(["--cwd", dir]), `${path.join(dir, "migration-lint.config.mjs")}:3`, /Cannot read configuration: Unexpected token '\)'/);
+  });
+
   it("a JavaScript config that throws", () => {
     const dir = withConfig({ "migration-lint.config.mjs": 'throw new Error("config exploded");\n' });
     expectFailure(cli(["--cwd", dir]), path.join(dir, "migration-lint.config.mjs"), /Cannot read configuration: config exploded/);
@@ -89,7 +94,13 @@ describe("plugins", () => {
 
   it("a plugin with a syntax error", () => {
     const dir = withConfig({ ".migration-lintrc.json": '{ "plugins": ["./broken.mjs"] }', "broken.mjs": "export default { rules: {\n" });
-    expectFailure(cli(["--cwd", dir]), path.join(dir, ".migration-lintrc.json"), /Plugin "\.\/broken\.mjs" failed to load/);
+    const at = `${path.join(dir, "broken.mjs")}:2`.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    expectFailure(cli(["--cwd", dir]), path.join(dir, ".migration-lintrc.json"), new RegExp(`Plugin "\\./broken\\.mjs" failed to load: Unexpected end of input \\(${at}\\)`));
+  });
+
+  it("a rules folder file with a syntax error: the file and its line", () => {
+    const dir = withConfig({ "rules/bad.mjs": "export default {\n  meta: ,\n};\n" });
+    expectFailure(cli(["--cwd", dir, "--rulesdir", "rules"]), `${path.join(dir, "rules", "bad.mjs")}:2`, /Rule file failed to load: Unexpected token ','/);
   });
 
   it("a rule whose visitor throws: an internal-error finding at the statement, every other finding still reported (CLI)", () => {

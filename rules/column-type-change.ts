@@ -1,5 +1,5 @@
 import path from "node:path";
-import { defineRule, formatName, type RuleContext } from "../src/engine/rule.js";
+import { abbreviate, defineRule, formatName, type RuleContext } from "../src/engine/rule.js";
 import { blockedBy, isBinaryCoercible, isNarrowing } from "../src/model/locks.js";
 import type { OperationOf, TypeSpec } from "../src/types.js";
 
@@ -90,7 +90,7 @@ function reportRewrite(context: RuleContext, op: OperationOf<"alter-column">, fr
       column: op.column,
       from: from?.text ?? "its previous type (unknown to the history)",
       to: to.text,
-      using: using ? ` USING ${using}` : "",
+      using: using ? ` USING ${abbreviate(using)}` : "",
       mode: lock.mode,
       blocked: blockedBy(lock.mode),
       field: field && model ? ` (field ${model.name}.${field.name}, ${path.relative(context.project.root, field.location.file)}:${field.location.range.loc.start.line})` : "",

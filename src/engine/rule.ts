@@ -122,3 +122,12 @@ export function interpolate(template: string, data: Record<string, string | numb
 export function formatName(ref: QualifiedName): string {
   return ref.schema ? `${ref.schema}.${ref.name}` : ref.name;
 }
+
+/**
+ * SQL quoted inside a message: on one line (a line break would split the finding in the one-line
+ * formats: compact, github, gitlab) and at most `max` characters, cut with "…".
+ */
+export function abbreviate(sql: string, max = 80): string {
+  const flat = sql.replace(/\s+/g, " ").trim();
+  return flat.length <= max ? flat : `${flat.slice(0, max - 1).trimEnd()}…`;
+}

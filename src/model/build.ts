@@ -108,10 +108,13 @@ class StatementContext {
   /**
    * Text of the expression that follows the keyword token at or after
    * `from` (e.g. DEFAULT or USING), up to the end of the clause: a comma or
-   * closing parenthesis at its own level, or a keyword that starts another
-   * column constraint.
+   * closing parenthesis at its own level, or (after DEFAULT and CHECK) a
+   * keyword that starts another column constraint. CASE ... END nests like
+   * parentheses. A USING expression is the last thing in its clause, so
+   * NOT and NULL there are its own (`CASE WHEN x IS NULL ...`).
    */
   expressionAfterKeyword(keyword: string, from: number, within: SourceRange): string {
+    const stops = keyword === "USING" ? NO_STOPS : CONSTRAINT_KEYWORDS;
     const tokens = this.codeTokens();
     let i = tokens.findIndex((t) => t.start >= from && t.end <= within.end && t.kind === "word" && this.file.text.slice(t.start, t.end).toUpperCase() === keyword);
     if (i < 0) return "";
@@ -121,10 +124,11 @@ class StatementContext {
     let depth = 0;
     for (; i < tokens.length && tokens[i]!.end <= within.end; i++) {
       const t = tokens[i]!;
-      if (t.kind === "lparen") depth++;
-      else if (t.kind === "rparen" && --depth < 0) break;
+      const word = t.kind === "word" ? this.file.text.slice(t.start, t.end).toUpperCase() : "";
+      if (t.kind === "lparen" || word === "CASE") depth++;
+      else if ((t.kind === "rparen" || word === "END") && --depth < 0) break;
       else if (depth === 0 && t.kind === "comma") break;
-      else if (depth === 0 && t.kind === "word" && CONSTRAINT_KEYWORDS.has(this.file.text.slice(t.start, t.end).toUpperCase())) break;
+      else if (depth === 0 && stops.has(word)) break;
       end = t.end;
     }
     return this.file.text.slice(start, end);
@@ -132,6 +136,7 @@ class StatementContext {
 }
 
 const CONSTRAINT_KEYWORDS = new Set(["NOT", "NULL", "PRIMARY", "UNIQUE", "REFERENCES", "CHECK", "CONSTRAINT", "GENERATED", "COLLATE", "DEFAULT"]);
+const NO_STOPS = new Set<string>();
 
 type Op = Operation;
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

@@ -72,6 +72,13 @@ COMMIT;`);
     expect(list[5]).toMatchObject({ type: { schema: null, name: "Role_old" } });
   });
 
+  it("keeps a USING expression whole: CASE ... END, with NULL and NOT inside, up to the next clause", async () => {
+    const list = await ops(`ALTER TABLE "User"
+  ALTER COLUMN "age" TYPE TEXT USING CASE WHEN "age" IS NOT NULL THEN "age"::text ELSE 'unknown' END,
+  ALTER COLUMN "age" SET DEFAULT 'unknown';`);
+    expect(list[0]).toMatchObject({ change: { kind: "set-type", using: `CASE WHEN "age" IS NOT NULL THEN "age"::text ELSE 'unknown' END` } });
+  });
+
   it("reads indexes, constraints, enum values, data changes, SET and transactions", async () => {
     const list = await ops(`CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "User_email_key" ON "User" USING hash ("email") WHERE "deleted" = false;
 DROP INDEX CONCURRENTLY "a_idx";

@@ -125,6 +125,25 @@ ALTER TABLE "memberships" ALTER COLUMN "role" TYPE "ProjectRole" USING ("role"::
       errors: [{ messageId: "narrowing", line: 5, message: `Changes "memberships"."role" from text to ProjectRole USING ("role"::text::"ProjectRole"): rows whose values do not fit the new type make the migration fail` }],
     },
     {
+      name: "a long hand-written USING is quoted on one line, cut short",
+      history: [USERS],
+      sql: `ALTER TABLE "User" ALTER COLUMN "age" TYPE TEXT
+  USING CASE
+    WHEN "age" IS NULL THEN 'unknown'
+    WHEN "age" < 18 THEN 'minor'
+    WHEN "age" < 65 THEN 'adult'
+    ELSE 'senior'
+  END;`,
+      errors: [
+        {
+          messageId: "narrowing",
+          line: 1,
+          // the whole CASE ... END (NULL inside it does not end it), on one line, cut at 80 characters
+          message: `to text USING CASE WHEN "age" IS NULL THEN 'unknown' WHEN "age" < 18 THEN 'minor' WHEN "age"…: rows whose values`,
+        },
+      ],
+    },
+    {
       name: "Prisma's narrowing change under its Warnings block",
       history: [USERS],
       sql: `/*

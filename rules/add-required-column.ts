@@ -1,5 +1,5 @@
 import path from "node:path";
-import { defineRule, formatName } from "../src/engine/rule.js";
+import { abbreviate, defineRule, formatName } from "../src/engine/rule.js";
 
 export default defineRule({
   meta: {
@@ -27,8 +27,8 @@ export default defineRule({
         let why: string | null = null;
         if (c.generated) why = "a stored generated value (GENERATED ALWAYS AS ... STORED), computed for every existing row";
         else if (c.identity) why = "an identity/serial sequence, whose value is written into every existing row";
-        else if (c.default?.volatile) why = `the volatile default ${c.default.text}, evaluated and stored for every existing row`;
-        else if (c.default && context.project.postgresVersion < 11) why = `a default (${c.default.text}): before Postgres 11 (production is ${context.project.postgresVersion}) a default is written into every existing row`;
+        else if (c.default?.volatile) why = `the volatile default ${abbreviate(c.default.text)}, evaluated and stored for every existing row`;
+        else if (c.default && context.project.postgresVersion < 11) why = `a default (${abbreviate(c.default.text)}): before Postgres 11 (production is ${context.project.postgresVersion}) a default is written into every existing row`;
         const messageId = why ? "rewrite" : c.notNull && !c.default ? "required" : null;
         if (!messageId) return; // the schema is read only for a finding
         const model = context.prismaModel(op.table);

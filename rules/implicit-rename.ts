@@ -1,5 +1,5 @@
 import path from "node:path";
-import { defineRule, formatName, type RuleContext } from "../src/engine/rule.js";
+import { abbreviate, defineRule, formatName, type RuleContext } from "../src/engine/rule.js";
 import { isBinaryCoercible } from "../src/model/locks.js";
 import type { OperationOf, QualifiedName, TypeSpec } from "../src/types.js";
 
@@ -54,7 +54,7 @@ export default defineRule({
           const pick = best(candidates, (d) => similarity(d.column, to.name));
           if (!pick) continue;
           droppedColumns.splice(droppedColumns.indexOf(pick), 1);
-          const empty = to.notNull && !to.default ? "empty (and as NOT NULL without a default, the ADD fails on a non-empty table)" : to.default ? `with the default ${to.default.text} in every row` : "NULL in every row";
+          const empty = to.notNull && !to.default ? "empty (and as NOT NULL without a default, the ADD fails on a non-empty table)" : to.default ? `with the default ${abbreviate(to.default.text)} in every row` : "NULL in every row";
           context.report({ node: op, messageId: "column", data: { from: pick.column, to: to.name, table: formatName(op.table), type: pick.type.text, empty, field: fieldHint(context, op.table, to.name) } });
         }
         for (const op of created) {

@@ -63,6 +63,15 @@ ALTER TABLE "User" ADD COLUMN     "x" TEXT NOT NULL;`,
       errors: [{ messageId: "rewrite", line: 2, message: 'Adds "token" to "User" with the volatile default gen_random_uuid(), evaluated and stored for every existing row: Postgres rewrites every row of "User" under an ACCESS EXCLUSIVE lock' }],
     },
     {
+      name: "a hand-written multi-line volatile default is quoted on one line",
+      history: [USERS],
+      sql: `ALTER TABLE "User" ADD COLUMN "code" TEXT NOT NULL DEFAULT CASE
+    WHEN random() < 0.5 THEN 'a'
+    ELSE 'b'
+  END;`,
+      errors: [{ messageId: "rewrite", line: 1, message: "with the volatile default CASE WHEN random() < 0.5 THEN 'a' ELSE 'b' END, evaluated" }],
+    },
+    {
       name: "any default before Postgres 11",
       history: [USERS],
       config: { postgresVersion: 10 },

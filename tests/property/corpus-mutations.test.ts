@@ -14,7 +14,7 @@ import { tokenize } from "../../src/parse/lexer.js";
 import { buildOperations } from "../../src/model/build.js";
 import type { ParsedSqlFile } from "../../src/types.js";
 import { ROOT, expectInside } from "../hostile/helpers.js";
-import { fcSettings } from "./settings.js";
+import { fcSettings, fcTimeout } from "./settings.js";
 
 const CORPUS = path.resolve(ROOT, "../shared/corpus");
 
@@ -106,7 +106,7 @@ describe.skipIf(!fs.existsSync(CORPUS))("mutated corpus migrations", () => {
     expect(file.parseErrors).toEqual([]);
     expect(shape(file)).toEqual([...expected, ...expected]);
     for (const s of file.statements) expect(whole.slice(s.range.start, s.range.end)).toBe(s.text);
-  }, 60_000);
+  }, fcTimeout(60_000));
 
   it("random edits: linting never throws, findings stay inside the file, the result is deterministic", async () => {
     await fc.assert(
@@ -121,7 +121,7 @@ describe.skipIf(!fs.existsSync(CORPUS))("mutated corpus migrations", () => {
       }),
       fcSettings(20_240_601, 400),
     );
-  });
+  }, fcTimeout());
 
   it("breaking one statement: a parse error there, every later statement parsed as before", async () => {
     await fc.assert(
@@ -162,5 +162,5 @@ describe.skipIf(!fs.existsSync(CORPUS))("mutated corpus migrations", () => {
       }),
       fcSettings(77, 400),
     );
-  });
+  }, fcTimeout());
 });

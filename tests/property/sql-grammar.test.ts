@@ -16,7 +16,7 @@ import { parseSqlFile } from "../../src/parse/sql.js";
 import { buildOperations } from "../../src/model/build.js";
 import type { LintResult } from "../../src/engine/results.js";
 import { expectInside } from "../hostile/helpers.js";
-import { fcSettings } from "./settings.js";
+import { fcSettings, fcTimeout } from "./settings.js";
 
 // ---------------------------------------------------------------------------
 // The grammar. Statements are token lists; the separators between tokens are
@@ -143,7 +143,7 @@ describe("generated SQL", () => {
       }),
       fcSettings(1_717_171_717, 600),
     );
-  });
+  }, fcTimeout());
 
   it("becomes exactly its statements, with operations, whether parsed whole or one by one", async () => {
     await fc.assert(
@@ -171,7 +171,7 @@ describe("generated SQL", () => {
       }),
       fcSettings(424_242, 500),
     );
-  });
+  }, fcTimeout());
 });
 
 describe("runLint on a generated project", () => {
@@ -211,5 +211,5 @@ describe("runLint on a generated project", () => {
       }),
       fcSettings(7, 25),
     );
-  });
+  }, fcTimeout());
 });

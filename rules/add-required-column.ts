@@ -1,5 +1,4 @@
-import path from "node:path";
-import { abbreviate, defineRule, formatName } from "../src/engine/rule.js";
+import { abbreviate, defineRule, formatName, schemaPlace } from "../src/engine/rule.js";
 
 export default defineRule({
   meta: {
@@ -38,7 +37,7 @@ export default defineRule({
           column: c.name,
           type: c.type?.text ?? "?",
           why: why ?? "",
-          field: field && model ? ` ${model.name}.${field.name} (${path.relative(context.project.root, field.location.file)}:${field.location.range.loc.start.line})` : "",
+          field: field && model ? ` ${model.name}.${field.name} (${schemaPlace(context, field.location)})` : "",
         };
         context.report({ node: op, messageId, data });
       },

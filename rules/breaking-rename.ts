@@ -1,5 +1,4 @@
-import path from "node:path";
-import { defineRule, formatName } from "../src/engine/rule.js";
+import { defineRule, formatName, schemaPlace } from "../src/engine/rule.js";
 import type { QualifiedName } from "../src/types.js";
 
 export default defineRule({
@@ -26,7 +25,7 @@ export default defineRule({
     const ops = context.migration.file.statements.flatMap((s) => s.operations);
     const where = (table: QualifiedName, column?: string) => {
       const target = column ? context.prismaField(table, column) : context.prismaModel(table);
-      return target ? ` (${path.relative(context.project.root, target.location.file)}:${target.location.range.loc.start.line})` : "";
+      return target ? ` (${schemaPlace(context, target.location)})` : "";
     };
     const enumExisted = (type: QualifiedName) => {
       const state = context.catalog.getEnum(type);

@@ -1,5 +1,4 @@
-import path from "node:path";
-import { abbreviate, defineRule, formatName, type RuleContext } from "../src/engine/rule.js";
+import { abbreviate, defineRule, formatName, schemaPlace, type RuleContext } from "../src/engine/rule.js";
 import { blockedBy, isBinaryCoercible, isNarrowing } from "../src/model/locks.js";
 import type { OperationOf, TypeSpec } from "../src/types.js";
 
@@ -93,7 +92,7 @@ function reportRewrite(context: RuleContext, op: OperationOf<"alter-column">, fr
       using: using ? ` USING ${abbreviate(using)}` : "",
       mode: lock.mode,
       blocked: blockedBy(lock.mode),
-      field: field && model ? ` (field ${model.name}.${field.name}, ${path.relative(context.project.root, field.location.file)}:${field.location.range.loc.start.line})` : "",
+      field: field && model ? ` (field ${model.name}.${field.name}, ${schemaPlace(context, field.location)})` : "",
       ...extra,
     },
   });

@@ -1,5 +1,4 @@
-import path from "node:path";
-import { defineRule, formatName } from "../src/engine/rule.js";
+import { defineRule, formatName, schemaPlace } from "../src/engine/rule.js";
 
 export default defineRule({
   meta: {
@@ -24,7 +23,7 @@ export default defineRule({
         if (column && (column.addedIn === context.migration.index || !column.notNull)) return; // new, or already nullable
         const field = context.prismaField(op.table, op.column);
         const model = context.prismaModel(op.table);
-        const at = field ? `${path.relative(context.project.root, field.location.file)}:${field.location.range.loc.start.line}` : "";
+        const at = field ? schemaPlace(context, field.location) : "";
         context.report({
           node: op,
           messageId: "dropNotNull",

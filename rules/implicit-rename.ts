@@ -1,5 +1,4 @@
-import path from "node:path";
-import { abbreviate, defineRule, formatName, type RuleContext } from "../src/engine/rule.js";
+import { abbreviate, defineRule, formatName, schemaPlace, type RuleContext } from "../src/engine/rule.js";
 import { isBinaryCoercible } from "../src/model/locks.js";
 import type { OperationOf, QualifiedName, TypeSpec } from "../src/types.js";
 
@@ -83,17 +82,13 @@ function similarity(a: string, b: string): number {
   return longest;
 }
 
-function schemaPlace(context: RuleContext, file: string, line: number): string {
-  return `${path.relative(context.project.root, file) || file}:${line}`;
-}
-
 function modelHint(context: RuleContext, table: QualifiedName): string {
   const model = context.prismaModel(table);
-  return model ? ` (model ${model.name}, ${schemaPlace(context, model.location.file, model.location.range.loc.start.line)})` : "";
+  return model ? ` (model ${model.name}, ${schemaPlace(context, model.location)})` : "";
 }
 
 function fieldHint(context: RuleContext, table: QualifiedName, column: string): string {
   const field = context.prismaField(table, column);
   const model = context.prismaModel(table);
-  return field && model ? ` ${model.name}.${field.name} (${schemaPlace(context, field.location.file, field.location.range.loc.start.line)})` : "";
+  return field && model ? ` ${model.name}.${field.name} (${schemaPlace(context, field.location)})` : "";
 }

@@ -1,5 +1,4 @@
-import path from "node:path";
-import { defineRule, formatName, type RuleContext } from "../src/engine/rule.js";
+import { defineRule, formatName, schemaPlace, type RuleContext } from "../src/engine/rule.js";
 import type { QualifiedName } from "../src/types.js";
 
 /** Help before Postgres 12, where SET NOT NULL cannot use a validated check. */
@@ -32,7 +31,7 @@ export default defineRule({
           table: formatName(op.table),
           column: op.column,
           version,
-          field: field && model ? ` (field ${model.name}.${field.name}, ${path.relative(context.project.root, field.location.file)}:${field.location.range.loc.start.line})` : "",
+          field: field && model ? ` (field ${model.name}.${field.name}, ${schemaPlace(context, field.location)})` : "",
         };
         context.report({ node: op, messageId: "setNotNull", data, ...(version < 12 ? { help: BEFORE_12 } : {}) });
       },

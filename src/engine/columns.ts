@@ -1,6 +1,5 @@
 /** Every column definition of a migration (CREATE TABLE, ADD COLUMN, ALTER COLUMN TYPE), for the type-choice rules. */
-import path from "node:path";
-import { formatName, type RuleContext, type RuleVisitors } from "./rule.js";
+import { formatName, schemaPlace, type RuleContext, type RuleVisitors } from "./rule.js";
 import type { ColumnSpec, Operation, QualifiedName, SourceRange, TypeSpec } from "../types.js";
 
 /** A column whose type is being chosen: in CREATE TABLE, ADD COLUMN or ALTER COLUMN TYPE. */
@@ -30,7 +29,7 @@ export function columnVisitors(context: RuleContext<any>, check: (site: ColumnSi
       if (prisma) return prisma;
       const field = context.prismaField(table, column);
       const model = context.prismaModel(table);
-      const where = field && model ? ` (field ${model.name}.${field.name}, ${path.relative(context.project.root, field.location.file)}:${field.location.range.loc.start.line})` : "";
+      const where = field && model ? ` (field ${model.name}.${field.name}, ${schemaPlace(context, field.location)})` : "";
       return (prisma = { where, name: field?.name ?? column });
     };
     const data = {

@@ -2,10 +2,11 @@
  * The rule contract (stable, public). A rule is data (`meta`) plus `create`,
  * which returns visitors keyed by operation kind, like ESLint's node visitors.
  */
+import path from "node:path";
 import type { CatalogView, TableState } from "../history/catalog.js";
 import type { TableLock } from "../model/locks.js";
 import type { MigrationChanges } from "../git/changes.js";
-import type { PrismaSchemaModel, PrismaField, PrismaModel } from "../schema/types.js";
+import type { PrismaSchemaModel, PrismaField, PrismaModel, SchemaLocation } from "../schema/types.js";
 import type { MigrationEntry, Operation, OperationKind, OperationOf, ParsedSqlFile, QualifiedName, RunnerInfo, SeverityName, SourceRange, Statement } from "../types.js";
 
 export type PresetName = "recommended" | "strict" | "all";
@@ -121,6 +122,11 @@ export function interpolate(template: string, data: Record<string, string | numb
 
 export function formatName(ref: QualifiedName): string {
   return ref.schema ? `${ref.schema}.${ref.name}` : ref.name;
+}
+
+/** Where a schema.prisma location is, for a message: its file relative to the project root, and its line (`prisma/schema.prisma:12`). */
+export function schemaPlace(context: Pick<RuleContext, "project">, location: SchemaLocation): string {
+  return `${path.relative(context.project.root, location.file) || location.file}:${location.range.loc.start.line}`;
 }
 
 /**

@@ -255,8 +255,9 @@ function instantiate(rules: ResolvedRule[], model: ProjectModel, migration: Load
         migration: migration.entry.name,
       });
     };
-    // a literal of one shape for every rule (copying the shared references), not Object.create(shared): a prototype
-    // per migration gives every migration's contexts their own hidden class, and rule code got slower
+    // a literal of one shape for every rule, copying the shared references one by one. Both shorter spellings
+    // measured slower on cold trigger.dev: Object.create(shared) (a prototype per migration gives each migration's
+    // contexts their own hidden class, and rule code got slower) and { ...shared, ... } (instantiate 18 -> 50 ms)
     const ruleContext: RuleContext = {
       id: rule.id,
       options: rule.options,

@@ -99,37 +99,30 @@ describe("a migration folder without a readable migration.sql", () => {
     expectDropLinted(results, dir);
   });
 
-  it.skipIf(isRoot)("migration.sql cannot be read (chmod 000): a file-error, the others linted", () => {
-    // root reads everything, so this case only runs as a normal user; the folder case above covers the path as root
+  /** Locks `target(dir)` (chmod 000) in a project whose other migration drops a table: one file-error on it, matching `message`, and the drop still linted. */
+  function expectLockedReported(target: (dir: string) => string, restoreMode: number, message: RegExp): void {
     const dir = project({ [DROP]: DROP_SQL, "20240201000000_locked": "SELECT 1;\n" });
-    const locked = migrationFile(dir, "20240201000000_locked");
+    const locked = target(dir);
     fs.chmodSync(locked, 0o000);
     try {
       const { run, results } = lintJson(dir);
       expect(run.status).toBe(1);
       const messages = messagesOf(results, locked);
       expect(messages.map((m) => m.ruleId)).toEqual(["file-error"]);
-      expect(messages[0]!.message).toMatch(/Cannot read .*permission denied/i);
+      expect(messages[0]!.message).toMatch(message);
       expectDropLinted(results, dir);
     } finally {
-      fs.chmodSync(locked, 0o644);
+      fs.chmodSync(locked, restoreMode);
     }
+  }
+
+  it.skipIf(isRoot)("migration.sql cannot be read (chmod 000): a file-error, the others linted", () => {
+    // root reads everything, so this case only runs as a normal user; the folder case above covers the path as root
+    expectLockedReported((dir) => migrationFile(dir, "20240201000000_locked"), 0o644, /Cannot read .*permission denied/i);
   });
 
   it.skipIf(isRoot)("a migration folder cannot be listed (chmod 000): a file-error naming it, the others linted", () => {
-    const dir = project({ [DROP]: DROP_SQL, "20240201000000_locked": "SELECT 1;\n" });
-    const folder = path.join(dir, "prisma/migrations/20240201000000_locked");
-    fs.chmodSync(folder, 0o000);
-    try {
-      const { run, results } = lintJson(dir);
-      expect(run.status).toBe(1);
-      const messages = messagesOf(results, folder);
-      expect(messages.map((m) => m.ruleId)).toEqual(["file-error"]);
-      expect(messages[0]!.message).toMatch(/Cannot read the migration folder .*20240201000000_locked.*permission denied/i);
-      expectDropLinted(results, dir);
-    } finally {
-      fs.chmodSync(folder, 0o755);
-    }
+    expectLockedReported((dir) => path.join(dir, "prisma/migrations/20240201000000_locked"), 0o755, /Cannot read the migration folder .*20240201000000_locked.*permission denied/i);
   });
 
   it.skipIf(spawnSync("mkfifo", ["--version"]).error !== undefined)("migration.sql is a named pipe: reported without blocking on it", () => {

@@ -262,8 +262,10 @@ async function lintTarget(target: LintTarget, config: ResolvedConfig, options: L
   );
   // the schema's own problems, once it is parsed (it may have been parsing in a worker during the lint)
   const schema = schemaHandle.get();
-  for (const unreadable of schemaFiles.unreadable) schema.errors.push({ file: unreadable.file, message: `cannot read the file (${unreadable.message})`, line: 1, column: 1 });
-  for (const error of schema.errors) {
+  // the unreadable files join the list here, not the model's own errors: the model goes into the cache, and a cached
+  // model that carried them was reported with them twice on the next run
+  const unreadable = schemaFiles.unreadable.map((u) => ({ file: u.file, message: `cannot read the file (${u.message})`, line: 1, column: 1 }));
+  for (const error of [...schema.errors, ...unreadable]) {
     addMessage(error.file, {
       ruleId: "parse-error",
       severity: 2,

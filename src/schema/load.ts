@@ -40,14 +40,11 @@ export interface SchemaHandle {
   ready(): boolean;
 }
 
-export function eagerSchema(schema: PrismaSchemaModel): SchemaHandle {
-  return { get: () => schema, ready: () => true };
-}
-
 /** The schema from the cache (packed, for these very files), or null when it cannot be unpacked: then it is parsed again. */
 export function unpackCachedSchema(packed: PackedSchemaData, files: PrismaSchemaFile[]): SchemaHandle | null {
   try {
-    return eagerSchema(unpackSchema(packed, files));
+    const schema = unpackSchema(packed, files);
+    return { get: () => schema, ready: () => true };
   } catch {
     return null;
   }

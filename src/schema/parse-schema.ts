@@ -144,7 +144,7 @@ export function unpackSchema(data: PackedSchemaData, files: PrismaSchemaFile[]):
 }
 
 /** Adds `modelForTable` to plain schema data. */
-export function withTableLookup(data: PrismaSchemaData): PrismaSchemaModel {
+function withTableLookup(data: PrismaSchemaData): PrismaSchemaModel {
   const modelsByTable = new Map<string, PrismaModel[]>();
   for (const model of data.models) {
     const sameTable = modelsByTable.get(model.tableName);

@@ -7,39 +7,25 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { LintResult } from "../../src/engine/results.js";
+import { CORPUS, corpusProjects, type CorpusProject } from "./projects.js";
 
 const repoRoot = path.resolve(__dirname, "../..");
-const corpus = path.resolve(repoRoot, "../shared/corpus");
 const cli = path.join(repoRoot, "bin/migration-lint.js");
 
-/** Project roots: the folder above each `prisma/` that holds a migrations folder. */
-function projects(): string[] {
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      if (!entry.isDirectory()) continue;
-      const full = path.join(dir, entry.name);
-      if (fs.existsSync(path.join(full, "migration_lock.toml"))) out.push(path.dirname(path.dirname(full)));
-      else walk(full);
-    }
-  };
-  walk(corpus);
-  return out.sort();
-}
-
-function lintJson(cwd: string): { status: number | null; results: LintResult[]; stderr: string } {
-  const run = spawnSync(process.execPath, [cli, "--cwd", cwd, "-f", "json"], { encoding: "utf8", maxBuffer: 1 << 28 });
+function lintJson(project: CorpusProject): { status: number | null; results: LintResult[]; stderr: string } {
+  const args = [cli, "--cwd", project.root, "--schema", project.schema, "--migrations", project.migrations, "-f", "json"];
+  const run = spawnSync(process.execPath, args, { encoding: "utf8", maxBuffer: 1 << 28 });
   return { status: run.status, results: run.stdout ? (JSON.parse(run.stdout) as LintResult[]) : [], stderr: run.stderr };
 }
 
-describe.skipIf(!fs.existsSync(corpus))("real Prisma histories in ../shared/corpus", () => {
-  const all = fs.existsSync(corpus) ? projects() : [];
+describe.skipIf(!fs.existsSync(CORPUS))("real Prisma histories in ../shared/corpus", () => {
+  const all = corpusProjects().filter((p) => p.provider === "postgresql");
 
-  it("finds the five corpus projects", () => {
-    expect(all).toHaveLength(5);
+  it("finds the six PostgreSQL histories", () => {
+    expect(all.map((p) => p.name)).toHaveLength(6);
   });
 
-  describe.each(all.map((p) => [path.relative(corpus, p), p]))("%s", (_name, project) => {
+  describe.each(all.map((p) => [p.name, p] as const))("%s", (_name, project) => {
     const run = lintJson(project);
     const messages = run.results.flatMap((r) => r.messages.map((m) => ({ ...m, filePath: r.filePath })));
 
@@ -66,7 +52,7 @@ describe.skipIf(!fs.existsSync(corpus))("real Prisma histories in ../shared/corp
   });
 
   it("finds the drops: destructive-change reports in every project with drops", () => {
-    const trigger = all.find((p) => p.includes("trigger.dev/internal-packages/database"))!;
+    const trigger = all.find((p) => p.name.includes("trigger.dev/internal-packages/database"))!;
     const dropColumns = lintJson(trigger).results.flatMap((r) => r.messages).filter((m) => m.messageId === "dropColumn");
     expect(dropColumns.length).toBeGreaterThan(100);
   });

@@ -15,21 +15,8 @@ import { buildOperations } from "../../src/model/build.js";
 import type { ParsedSqlFile } from "../../src/types.js";
 import { ROOT, expectInside } from "../hostile/helpers.js";
 import { fcSettings, fcTimeout } from "./settings.js";
+import { CORPUS, corpusMigrationFiles } from "../corpus/projects.js";
 
-const CORPUS = path.resolve(ROOT, "../shared/corpus");
-
-function migrationFiles(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, entry.name);
-      if (entry.isDirectory()) walk(p);
-      else if (entry.name === "migration.sql") out.push(p);
-    }
-  };
-  walk(dir);
-  return out.sort();
-}
 
 type Mutation =
   | { kind: "delete"; at: number; length: number }
@@ -77,7 +64,7 @@ function mutate(text: string, m: Mutation): string {
 const shape = (file: ParsedSqlFile) => file.statements.map((s) => ({ text: s.text, nodeType: s.nodeType, operations: s.operations.map((o) => o.kind) }));
 
 describe.skipIf(!fs.existsSync(CORPUS))("mutated corpus migrations", () => {
-  const files = fs.existsSync(CORPUS) ? migrationFiles(CORPUS) : [];
+  const files = corpusMigrationFiles("postgresql");
   const texts = new Map<number, string>();
   const textOf = (i: number) => {
     const index = i % files.length;

@@ -31,6 +31,7 @@ import preferText from "./prefer-text.js";
 import preferIdentity from "./prefer-identity.js";
 import banChar from "./ban-char.js";
 import domainConstraint from "./domain-constraint.js";
+import emptyMigration from "./empty-migration.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const builtinRules: Record<string, RuleModule<any>> = {
@@ -65,4 +66,5 @@ export const builtinRules: Record<string, RuleModule<any>> = {
   [preferIdentity.meta.id]: preferIdentity,
   [banChar.meta.id]: banChar,
   [domainConstraint.meta.id]: domainConstraint,
+  [emptyMigration.meta.id]: emptyMigration,
 };

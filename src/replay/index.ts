@@ -29,6 +29,7 @@ import { existingTables, traceMigration, type LockTraceEntry } from "./locks.js"
 import { LINE_ONE, indexOfCharPosition, rangePosition, replayMessage, statementAt, type MessageInput } from "./messages.js";
 import { diffSnapshots } from "./rollback.js";
 import { findSnapshot, openPgliteInstance, pruneSnapshots, writeSnapshot, type PgliteTarget, type ReplaySnapshotOptions } from "./snapshot.js";
+import { guardScript, type Refusal, type SandboxState } from "./sandbox.js";
 import { openPglite, openReadOnly, openScratchDatabase, redactUrl, scrub, type ReplayTarget } from "./target.js";
 
 export type { LockTraceEntry, TracedLock } from "./locks.js";
@@ -140,6 +141,8 @@ class ReplayRun {
   /** Snapshots this run restored or wrote: the ones kept. */
   private readonly snapshotFiles = new Set<string>();
   private target!: ReplayTarget;
+  /** On a real server: what its scratch database is, and which roles replay left uncreated (see sandbox.ts). */
+  private sandbox: SandboxState | null = null;
 
   constructor(private readonly options: ReplayOptions) {}
 
@@ -180,6 +183,7 @@ class ReplayRun {
 
   async history(target: ReplayTarget): Promise<void> {
     this.target = target;
+    if (target.scratchDatabase) this.sandbox = { database: target.scratchDatabase, skippedRoles: new Set() };
     const { migrations, inScope } = this.options;
     const checks = !this.options.driftOnly;
     const trace = checks && this.options.lockTrace !== false;
@@ -196,23 +200,29 @@ class ReplayRun {
       }
       if (position === firstInScope && this.options.seedSql) await this.seed(migration, file);
 
+      const guarded = await this.guard(file.path, file.text, linted ? migration : null);
+      if (guarded.stop) {
+        this.stopped(position + 1, `${migration.entry.name} was not applied: ${guarded.stop.reason}, which replay does not run on a real server and cannot go on without`, migration);
+        return;
+      }
+
       let before: DbSnapshot | null = null;
       if (linted && checks) {
         if (migration.entry.downPath) before = await snapshot(this.db);
         if (trace) {
           const tables = await existingTables(this.db);
-          const result = await traceMigration(this.db, migration.entry.name, file, tables, this.target.serverVersion);
+          const result = await traceMigration(this.db, migration.entry.name, file, tables, this.target.serverVersion, guarded.notRun);
           this.lockTrace.push(...result.entries);
           for (const warning of result.warnings) this.pushMessage(file.path, warning);
         }
       }
 
       try {
-        await this.db.exec(file.text);
+        await this.db.exec(guarded.text);
       } catch (err) {
         const error = dbError(err);
         if (!error) throw err;
-        await this.reportFailure(migration, file, error, linted);
+        await this.reportFailure(migration, file, error, linted, guarded.notRun);
         const cause = linted ? `${migration.entry.name} fails (see the replay-failed finding there)` : `${migration.entry.name}, outside the migrations being linted, fails: ${describeError(error)}`;
         this.stopped(position + 1, cause, migration);
         return;
@@ -220,7 +230,7 @@ class ReplayRun {
       this.applied++;
 
       if (before && migration.entry.downPath) {
-        const ok = await this.checkRollback(migration, file, migration.entry.downPath, before);
+        const ok = await this.checkRollback(migration, guarded.text, migration.entry.downPath, before);
         if (!ok) {
           this.stopped(position + 1, `${migration.entry.name}'s migration.sql no longer applies after its down.sql`, migration);
           return;
@@ -247,9 +257,51 @@ class ReplayRun {
     list.push(message);
   }
 
+  /**
+   * What of a script replay may run here: everything on PGlite; on a real
+   * server, the script with the statements that reach beyond the scratch
+   * database blanked out (`notRun`, by statement start), each reported on
+   * `reportOn` (an in-scope migration) with why. `stop` is the first refused
+   * statement replay cannot go on without: then nothing of the script runs.
+   */
+  private async guard(path: string, text: string, reportOn: LoadedMigration | null): Promise<{ text: string; notRun: Map<number, string>; stop: Refusal | null }> {
+    if (!this.sandbox) return { text, notRun: new Map(), stop: null };
+    const guarded = await guardScript(path, text, this.sandbox);
+    const stop = guarded.refusals.find((r) => !r.skippable) ?? null;
+    if (reportOn) {
+      for (const refusal of guarded.refusals) {
+        this.push(path, {
+          ruleId: "replay-failed",
+          severity: 1,
+          message: `Not run on the real server: ${refusal.reason}, outside replay's scratch database. ${
+            refusal.skippable ? "Replay went on as if it had run (its effect lies outside the scratch database)." : "Replay cannot go on soundly without it and stopped here."
+          }`,
+          help: "With --database-url, replay runs only what stays inside the scratch database it creates (docs/replay.md, \"What replay does not run on a real server\"). Without --database-url, replay runs on PGlite, in-process and thrown away, which runs everything.",
+          position: rangePosition(refusal.statement.range),
+          key: [reportOn.entry.name, "replay-failed", "not-run", refusal.statement.text],
+          migration: reportOn.entry.name,
+        });
+      }
+    }
+    return { text: guarded.text, notRun: new Map(guarded.refusals.map((r) => [r.statement.range.start, r.reason])), stop };
+  }
+
   private async seed(migration: LoadedMigration, file: ParsedSqlFile): Promise<void> {
+    const guarded = await this.guard(file.path, this.options.seedSql!, null);
+    if (guarded.notRun.size > 0) {
+      const first = [...guarded.notRun.values()][0]!;
+      this.push(file.path, {
+        ruleId: "replay-failed",
+        severity: 1,
+        message: `The seed SQL has ${guarded.notRun.size === 1 ? "a statement" : `${guarded.notRun.size} statements`} replay does not run on a real server (${first}). ${guarded.stop ? "Replay went on without seed data." : "The rest of the seed was applied."}`,
+        position: LINE_ONE,
+        key: [migration.entry.name, "replay-failed", "seed-not-run"],
+        migration: migration.entry.name,
+      });
+      if (guarded.stop) return;
+    }
     try {
-      await this.db.exec(this.options.seedSql!);
+      await this.db.exec(guarded.text);
     } catch (err) {
       const error = dbError(err);
       if (!error) throw err;
@@ -265,9 +317,9 @@ class ReplayRun {
     }
   }
 
-  private async reportFailure(migration: LoadedMigration, file: ParsedSqlFile, error: DbError, linted: boolean): Promise<void> {
+  private async reportFailure(migration: LoadedMigration, file: ParsedSqlFile, error: DbError, linted: boolean, notRun: ReadonlyMap<number, string>): Promise<void> {
     if (!linted) return;
-    const where = await locateFailure(this.db, file, error);
+    const where = await locateFailure(this.db, file, error, notRun);
     const extension = missingExtension(error);
     if (extension) {
       const onPglite = this.target.db.kind === "pglite";
@@ -323,7 +375,7 @@ class ReplayRun {
   }
 
   /** Returns false when the history cannot go on (up no longer applies after down). */
-  private async checkRollback(migration: LoadedMigration, upFile: ParsedSqlFile, downPath: string, before: DbSnapshot): Promise<boolean> {
+  private async checkRollback(migration: LoadedMigration, upText: string, downPath: string, before: DbSnapshot): Promise<boolean> {
     const name = migration.entry.name;
     let down: ParsedSqlFile;
     try {
@@ -340,11 +392,14 @@ class ReplayRun {
       });
       return true;
     }
+    const guarded = await this.guard(downPath, down.text, migration);
+    // down.sql without what replay cannot run is no rollback to compare: the finding above says so
+    if (guarded.stop) return true;
 
     /** Runs down.sql and snapshots the schema it leaves; a database error is returned as `failure`, anything else is thrown. */
     const runDown = async (): Promise<{ after: DbSnapshot | null; failure: DbError | null }> => {
       try {
-        await this.db.exec(down.text);
+        await this.db.exec(guarded.text);
         return { after: await snapshot(this.db), failure: null };
       } catch (err) {
         const failure = dbError(err);
@@ -370,7 +425,7 @@ class ReplayRun {
       ({ after, failure } = await runDown());
       if (!failure) {
         try {
-          await this.db.exec(upFile.text);
+          await this.db.exec(upText);
         } catch (err) {
           const error = dbError(err);
           if (!error) throw err;
@@ -388,7 +443,7 @@ class ReplayRun {
     }
 
     if (failure) {
-      const where = await locateFailure(this.db, down, failure);
+      const where = await locateFailure(this.db, down, failure, guarded.notRun);
       this.push(downPath, {
         ruleId: "rollback-mismatch",
         severity: 2,
@@ -447,13 +502,13 @@ class ReplayRun {
  * (a character offset into the script); otherwise the statement that fails
  * when the statements run one by one in a transaction that is rolled back.
  */
-async function locateFailure(db: ReplayDb, file: ParsedSqlFile, error: DbError): Promise<{ range: SourceRange; statement: Statement | null }> {
+async function locateFailure(db: ReplayDb, file: ParsedSqlFile, error: DbError, notRun: ReadonlyMap<number, string>): Promise<{ range: SourceRange; statement: Statement | null }> {
   if (error.position !== null) {
     const offset = indexOfCharPosition(file.text, error.position);
     const statement = statementAt(file, offset);
     return { range: file.rangeOf(offset, Math.max(offset, statement?.range.end ?? offset)), statement };
   }
-  const found = await findFailingStatement(db, file);
+  const found = await findFailingStatement(db, file, notRun);
   if (!found) return { range: file.rangeOf(0, 0), statement: null };
   const { statement, error: alone } = found;
   if (alone.position !== null && alone.code === error.code) {
@@ -463,11 +518,11 @@ async function locateFailure(db: ReplayDb, file: ParsedSqlFile, error: DbError):
   return { range: statement.range, statement };
 }
 
-async function findFailingStatement(db: ReplayDb, file: ParsedSqlFile): Promise<{ statement: Statement; error: DbError } | null> {
+async function findFailingStatement(db: ReplayDb, file: ParsedSqlFile, notRun: ReadonlyMap<number, string>): Promise<{ statement: Statement; error: DbError } | null> {
   await db.exec("BEGIN");
   try {
     for (const statement of file.statements) {
-      if (statement.nodeType === "TransactionStmt") continue;
+      if (statement.nodeType === "TransactionStmt" || notRun.has(statement.range.start)) continue;
       try {
         await db.exec(statement.text);
       } catch (err) {

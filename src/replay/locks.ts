@@ -113,7 +113,7 @@ const SAVEPOINT = "migration_lint_trace";
  * a transaction that is rolled back). `before` is `existingTables()` read
  * before the migration.
  */
-export async function traceMigration(db: ReplayDb, migration: string, file: ParsedSqlFile, before: Map<number, TableInfo>, postgresVersion: number): Promise<TraceResult> {
+export async function traceMigration(db: ReplayDb, migration: string, file: ParsedSqlFile, before: Map<number, TableInfo>, postgresVersion: number, notRun: ReadonlyMap<number, string> = new Map()): Promise<TraceResult> {
   const entries: LockTraceEntry[] = [];
   const warnings: LintMessage[] = [];
   const oids = `{${[...before.keys()].join(",")}}`;
@@ -142,6 +142,11 @@ export async function traceMigration(db: ReplayDb, migration: string, file: Pars
     for (const statement of file.statements) {
       if (statement.nodeType === "TransactionStmt") {
         entries.push(entry(statement, [], "not traced: transaction control (the trace runs the statements inside its own transaction)"));
+        continue;
+      }
+      const refused = notRun.get(statement.range.start);
+      if (refused !== undefined) {
+        entries.push(entry(statement, [], `not traced: not run on a real server: ${refused}`));
         continue;
       }
       await db.exec(`SAVEPOINT ${SAVEPOINT}`);

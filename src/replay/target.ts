@@ -26,6 +26,8 @@ export interface ReplayTarget {
   description: string;
   /** Major Postgres version, e.g. 17. */
   serverVersion: number;
+  /** On a real server: the scratch database replay created (statements reaching beyond it are not run, see sandbox.ts). */
+  scratchDatabase?: string;
   /** Closes connections and drops the scratch database. Idempotent; never throws. */
   cleanup(): Promise<void>;
 }
@@ -153,7 +155,7 @@ export async function openScratchDatabase(url: string): Promise<ReplayTarget> {
     const scratch = connectionFor(url, name);
     db = pgDb(await connect(scratch.connectionString, url));
     const version = await serverVersionOf(db);
-    return { db, defaultSchema: "public", description: `${redactUrl(scratch.connectionString)} (scratch database, Postgres ${version})`, serverVersion: version, cleanup };
+    return { db, defaultSchema: "public", description: `${redactUrl(scratch.connectionString)} (scratch database, Postgres ${version})`, serverVersion: version, scratchDatabase: name, cleanup };
   } catch (err) {
     await cleanup();
     throw err;

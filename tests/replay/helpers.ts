@@ -70,3 +70,10 @@ export function lineOf(text: string, needle: string): number {
   if (index < 0) throw new Error(`"${needle}" not found`);
   return index + 1;
 }
+
+/** `connectionString` naming another database of the same server. */
+export function withDatabase(connectionString: string, database: string): string {
+  const parsed = new URL(connectionString);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}

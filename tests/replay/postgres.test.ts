@@ -10,7 +10,7 @@ import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { replay } from "../../src/replay/index.js";
-import { BLOG, REPLAY_TIMEOUT, ROOT, allMessages, byRule, loadHistory, loadSchema, parseSchemaText, removeDir, writeHistory } from "./helpers.js";
+import { BLOG, REPLAY_TIMEOUT, ROOT, allMessages, byRule, loadHistory, loadSchema, parseSchemaText, removeDir, withDatabase, writeHistory } from "./helpers.js";
 import { defineReplayScenarios } from "./scenarios.js";
 
 const url = process.env.MIGRATION_LINT_TEST_DATABASE_URL;
@@ -24,12 +24,6 @@ async function scratchDatabases(connectionString: string): Promise<string[]> {
   } finally {
     await client.end();
   }
-}
-
-function withDatabase(connectionString: string, database: string): string {
-  const parsed = new URL(connectionString);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
 }
 
 describe.skipIf(!url)("replay on a real Postgres (MIGRATION_LINT_TEST_DATABASE_URL)", () => {

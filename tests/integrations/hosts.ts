@@ -1,0 +1,147 @@
+/**
+ * Helpers for the tests that install migration-lint the way its hosts do (pre-commit, the GitHub Action,
+ * npm consumers): temporary folders, git with a fixed identity, a fresh repository holding this checkout's
+ * files, and a small Prisma monorepo.
+ */
+import { spawnSync, type SpawnSyncOptions } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll } from "vitest";
+
+export const ROOT = path.resolve(__dirname, "../..");
+
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** A temporary folder, removed after the test file. */
+export function temp(prefix: string): string {
+  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
+  made.push(dir);
+  return dir;
+}
+
+/** git with a fixed identity and no user or system configuration, so commits work on any machine. */
+export const GIT_ENV = {
+  GIT_AUTHOR_NAME: "migration-lint tests",
+  GIT_AUTHOR_EMAIL: "tests@migration-lint.invalid",
+  GIT_COMMITTER_NAME: "migration-lint tests",
+  GIT_COMMITTER_EMAIL: "tests@migration-lint.invalid",
+  GIT_CONFIG_NOSYSTEM: "1",
+  GIT_CONFIG_GLOBAL: "/dev/null",
+};
+
+export function run(command: string, args: string[], options: SpawnSyncOptions & { cwd: string }) {
+  const result = spawnSync(command, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], ...options, env: { ...process.env, ...GIT_ENV, ...options.env } });
+  return { status: result.status, stdout: String(result.stdout ?? ""), stderr: String(result.stderr ?? ""), error: result.error };
+}
+
+export function git(cwd: string, ...args: string[]): string {
+  const result = run("git", args, { cwd });
+  if (result.status !== 0) throw new Error(`git ${args.join(" ")} failed in ${cwd}: ${result.stderr}`);
+  return result.stdout.trim();
+}
+
+/** Why a host tool cannot be used here (a reason to skip), or undefined when `command args` runs. */
+export function missingTool(command: string, args: string[] = ["--version"]): string | undefined {
+  const result = spawnSync(command, args, { encoding: "utf8", stdio: "ignore" });
+  if (result.error) return `${command} is not installed (.ci/run installs it where it can)`;
+  return result.status === 0 ? undefined : `\`${command} ${args.join(" ")}\` exited with ${result.status}`;
+}
+
+/** Why this checkout cannot be copied with its git file list (a reason to skip), or undefined. */
+export function notAGitCheckout(): string | undefined {
+  return missingTool("git") ?? (run("git", ["ls-files"], { cwd: ROOT }).status === 0 ? undefined : `${ROOT} is not a git checkout`);
+}
+
+/**
+ * A fresh git repository at `dest` holding this checkout as it is now (tracked files and new files git does
+ * not ignore, with their working-tree content), committed: what a host clones at a tag. Returns the commit.
+ */
+export function commitCheckoutCopy(dest: string): string {
+  const files = run("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: ROOT }).stdout.split("\0").filter(Boolean);
+  for (const file of files) {
+    const from = path.join(ROOT, file);
+    if (!fs.existsSync(from)) continue; // deleted in the working tree
+    fs.mkdirSync(path.dirname(path.join(dest, file)), { recursive: true });
+    fs.copyFileSync(from, path.join(dest, file));
+    fs.chmodSync(path.join(dest, file), fs.statSync(from).mode);
+  }
+  git(dest, "init", "--quiet");
+  git(dest, "add", "--all");
+  git(dest, "commit", "--quiet", "--no-verify", "-m", "migration-lint under test");
+  return git(dest, "rev-parse", "HEAD");
+}
+
+/** Writes files (path relative to `root` → content). */
+export function writeTree(root: string, files: Record<string, string>): void {
+  for (const [rel, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    fs.writeFileSync(path.join(root, rel), content);
+  }
+}
+
+/** Where the Prisma project of the monorepo fixture lives, relative to the repository root. */
+export const DB = "packages/db";
+export const MIGRATIONS = `${DB}/prisma/migrations`;
+
+const SCHEMA = (fields: string) => `datasource db {
+  provider = "postgresql"
+  url      = env("DATABASE_URL")
+}
+
+generator client {
+  provider = "prisma-client-js"
+}
+
+model User {
+  id    Int     @id @default(autoincrement())
+  email String  @unique
+${fields}}
+`;
+
+/** A monorepo with one Prisma project under packages/db: a clean first migration, as Prisma writes it. */
+export function monorepoFiles(): Record<string, string> {
+  return {
+    "package.json": `${JSON.stringify({ name: "shop", private: true, workspaces: ["packages/*"] }, null, 2)}\n`,
+    [`${DB}/package.json`]: `${JSON.stringify({ name: "@shop/db", private: true }, null, 2)}\n`,
+    [`${DB}/prisma/schema.prisma`]: SCHEMA('  name  String?\n'),
+    [`${MIGRATIONS}/migration_lock.toml`]: '# Please do not edit this file manually\n# It should be added in your version-control system (e.g., Git)\nprovider = "postgresql"\n',
+    [`${MIGRATIONS}/20240101000000_init/migration.sql`]: `-- CreateTable
+CREATE TABLE "User" (
+    "id" SERIAL NOT NULL,
+    "email" TEXT NOT NULL,
+    "name" TEXT,
+
+    CONSTRAINT "User_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateIndex
+CREATE UNIQUE INDEX "User_email_key" ON "User"("email");
+`,
+  };
+}
+
+/** Removing `User.name`: the migration \`prisma migrate dev\` generates (destructive-change reports it). */
+export const DROP_COLUMN = {
+  [`${DB}/prisma/schema.prisma`]: SCHEMA(""),
+  [`${MIGRATIONS}/20240201000000_drop_user_name/migration.sql`]: `/*
+  Warnings:
+
+  - You are about to drop the column \`name\` on the \`User\` table. All the data in the column will be lost.
+
+*/
+-- AlterTable
+ALTER TABLE "User" DROP COLUMN "name";
+`,
+};
+
+/** Adding an optional field: safe. */
+export const ADD_COLUMN = {
+  [`${DB}/prisma/schema.prisma`]: SCHEMA('  name  String?\n  nickname String?\n'),
+  [`${MIGRATIONS}/20240301000000_add_user_nickname/migration.sql`]: `-- AlterTable
+ALTER TABLE "User" ADD COLUMN     "nickname" TEXT;
+`,
+};

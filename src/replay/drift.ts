@@ -368,7 +368,7 @@ async function compareDefault(field: PrismaField, column: DbColumn, enums: Map<s
       return null;
     case "literal": {
       if (actualDefault === null || sequence) return { expected: `has @default(${expected.text})`, actual };
-      const equal = await sameValue(db, actualDefault, expected.sql, column.type);
+      const equal = await sameValue(db, actualDefault, expected, column.type);
       if (equal === true) return null;
       return { expected: `has @default(${expected.text})`, actual: typeof equal === "string" ? `${actual} (${equal})` : actual };
     }
@@ -376,15 +376,18 @@ async function compareDefault(field: PrismaField, column: DbColumn, enums: Map<s
 }
 
 /**
- * Casts both expressions to the column type and compares their text forms
- * (json compared as jsonb). Returns true/false, or an error text when
- * Postgres cannot evaluate them.
+ * Casts both to the column type and compares their text forms (json compared
+ * as jsonb). The schema's value is a bind parameter, never SQL text: it comes
+ * from schema.prisma, and drift-only runs on a live database. The database's
+ * own default expression (`pg_get_expr`) and type name are the database's.
+ * Returns true/false, or an error text when Postgres cannot evaluate them.
  */
-async function sameValue(db: ReplayDb, actualSql: string, expectedSql: string, columnType: string): Promise<boolean | string> {
+async function sameValue(db: ReplayDb, actualSql: string, expected: { value: string; base64?: true }, columnType: string): Promise<boolean | string> {
   const type = columnType.replace(/^json(\[\])?$/, "jsonb$1");
+  const parameter = expected.base64 ? "decode($1::text, 'base64')" : "$1::text";
   await db.exec("SAVEPOINT migration_lint_default");
   try {
-    const rows = await db.query<{ same: boolean }>(`SELECT (CAST((${actualSql}) AS ${type}))::text IS NOT DISTINCT FROM (CAST(${expectedSql} AS ${type}))::text AS same`);
+    const rows = await db.query<{ same: boolean }>(`SELECT (CAST((${actualSql}) AS ${type}))::text IS NOT DISTINCT FROM (CAST(${parameter} AS ${type}))::text AS same`, [expected.value]);
     await db.exec("RELEASE SAVEPOINT migration_lint_default");
     return rows[0]?.same === true;
   } catch (err) {

@@ -15,7 +15,7 @@ export interface ReplayDb {
   readonly kind: "pglite" | "postgres";
   /** Runs a script as one simple-query message (one implicit transaction). Rejects with the database error. */
   exec(script: string): Promise<void>;
-  /** Runs one statement, with parameters when given, and returns its rows. */
+  /** Runs one statement (extended protocol: never more than one), with parameters when given, and returns its rows. */
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   close(): Promise<void>;
 }
@@ -76,7 +76,10 @@ export function pgDb(client: pg.Client): ReplayDb {
       await client.query(script);
     },
     async query<T>(sql: string, params?: unknown[]) {
-      const result = await client.query(sql, params ?? []);
+      // extended protocol even without parameters: node-postgres would otherwise send a simple Query, which runs any number of statements
+      // (`queryMode` is in node-postgres since 8.12, not in @types/pg)
+      const config: pg.QueryConfig & { queryMode: "extended" } = { text: sql, values: params ?? [], queryMode: "extended" };
+      const result = await client.query(config);
       return result.rows as T[];
     },
     async close() {
@@ -92,7 +95,3 @@ export function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
-/** Quotes a string literal for SQL (standard_conforming_strings is on since Postgres 9.1). */
-export function quoteLiteral(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
-}

@@ -7,7 +7,8 @@
  *   also when the process gets SIGINT/SIGTERM while replay runs (a handler is
  *   registered for the run and removed after; the signal is then re-raised).
  * - `databaseUrl` + drift-only: one session whose transactions are all
- *   READ ONLY; replay only reads the catalogs, never writes.
+ *   READ ONLY (checked), with standard_conforming_strings on; replay only
+ *   reads the catalogs, and schema.prisma's values go as bind parameters.
  *
  * The URL's password never appears in a message or error: `redactUrl` and
  * `scrub` remove it.
@@ -168,8 +169,16 @@ export async function openReadOnly(url: string): Promise<ReplayTarget> {
   const client = await connect(target.connectionString, url);
   const db = pgDb(client);
   try {
+    // Values from schema.prisma go as bind parameters; with standard_conforming_strings forced on, a backslash in
+    // any literal replay writes means what it says too.
+    await db.exec("SET standard_conforming_strings = on");
     await db.exec("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY");
     await db.exec("BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    // checked, not assumed: a pooler or a server that ignored either setting ends the run here
+    const [state] = await db.query<{ readOnly: string; conforming: string }>(`SELECT current_setting('transaction_read_only') AS "readOnly", current_setting('standard_conforming_strings') AS conforming`);
+    if (state?.readOnly !== "on" || state.conforming !== "on") {
+      throw new Error(`the session reports transaction_read_only = ${state?.readOnly ?? "?"} and standard_conforming_strings = ${state?.conforming ?? "?"}, both must be on`);
+    }
   } catch (err) {
     await db.close();
     throw new MigrationLintError("usage", `Cannot open a read-only transaction on ${redactUrl(url)}: ${scrub(errorMessage(err), url)}`);

@@ -91,6 +91,34 @@ describe.skipIf(!url)("replay on a real Postgres (MIGRATION_LINT_TEST_DATABASE_U
       }
     }, REPLAY_TIMEOUT);
 
+    it("drift-only sends schema.prisma's defaults as bind parameters, whatever standard_conforming_strings says", async () => {
+      const name = `mlint_scs_${process.pid}`;
+      const admin = new pg.Client({ connectionString: url! });
+      await admin.connect();
+      await admin.query(`DROP DATABASE IF EXISTS "${name}"`);
+      await admin.query(`CREATE DATABASE "${name}"`);
+      // with standard_conforming_strings off, a backslash escapes a quote: a default pasted into SQL as '...' ends early
+      await admin.query(`ALTER DATABASE "${name}" SET standard_conforming_strings = off`);
+      const target = withDatabase(url!, name);
+      const db = new pg.Client({ connectionString: target });
+      try {
+        await db.connect();
+        await db.query(`CREATE TABLE "Note" ("id" INTEGER PRIMARY KEY, "text" TEXT NOT NULL DEFAULT 'plain')`);
+        const payload = String.raw`a\\' AS text))::text AS same; COMMIT; SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE; CREATE TABLE pwned (); DROP TABLE \"Note\"; --`;
+        const schema = parseSchemaText("/p/schema.prisma", `datasource db {\n  provider = "postgresql"\n  url = env("DATABASE_URL")\n}\n\nmodel Note {\n  id   Int    @id\n  text String @default("${payload}")\n}\n`);
+        expect(schema.errors).toEqual([]);
+        const report = await replay({ migrations: [], inScope: () => false, schema, databaseUrl: target, driftOnly: true });
+        const tables = await db.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1`);
+        expect(tables.rows).toEqual([{ tablename: "Note" }]);
+        // the value is compared as a value: it differs from 'plain'
+        expect(byRule(report, "schema-drift").map((m) => m.message)).toEqual([expect.stringMatching(/^Field "Note\.text" has @default\("a\\\\' AS text.*, but column "Note"\."text" has the default 'plain'::text in the database\.$/)]);
+      } finally {
+        await db.end().catch(() => undefined);
+        await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => admin.query(`DROP DATABASE IF EXISTS "${name}"`));
+        await admin.end();
+      }
+    }, REPLAY_TIMEOUT);
+
     it("drops the scratch database when the process is interrupted (SIGINT)", async () => {
       const dist = path.join(ROOT, "dist", "src", "replay", "index.js");
       if (!fs.existsSync(dist)) return; // `npm test` builds dist first; a bare `vitest run` may not have it

@@ -75,17 +75,17 @@ describe("replay: Prisma's PostgreSQL type mapping", () => {
     expect(normalizeType("time with time zone")).toBe("time(6) with time zone");
   });
 
-  it("reads @default the way Prisma Migrate renders it", () => {
+  it("reads @default the way Prisma Migrate renders it (values, sent as bind parameters, never SQL)", () => {
     expect(expectedDefault(field({ default: "autoincrement()" }), enums)).toEqual({ kind: "autoincrement" });
     expect(expectedDefault(field({ default: "now()" }), enums)).toEqual({ kind: "now" });
     expect(expectedDefault(field({ default: "cuid()" }), enums)).toEqual({ kind: "client", text: "cuid()" });
     expect(expectedDefault(field({ default: 'dbgenerated("gen_random_uuid()")' }), enums)).toEqual({ kind: "dbgenerated", expression: "gen_random_uuid()" });
-    expect(expectedDefault(field({ default: '"it\'s \\"x\\""' }), enums)).toMatchObject({ kind: "literal", sql: `'it''s "x"'` });
-    expect(expectedDefault(field({ type: "Role", default: "USER" }), enums)).toMatchObject({ kind: "literal", sql: "'user'" });
-    expect(expectedDefault(field({ type: "Role", list: true, default: "[USER, ADMIN]" }), enums)).toMatchObject({ kind: "literal", sql: `'{"user","ADMIN"}'` });
-    expect(expectedDefault(field({ list: true, default: "[]" }), enums)).toMatchObject({ kind: "literal", sql: "'{}'" });
-    expect(expectedDefault(field({ type: "Bytes", default: '"AAE="' }), enums)).toMatchObject({ kind: "literal", sql: "decode('AAE=', 'base64')" });
-    expect(expectedDefault(field({ type: "Int", default: "-5" }), enums)).toMatchObject({ kind: "literal", sql: "'-5'" });
+    expect(expectedDefault(field({ default: '"it\'s \\"x\\""' }), enums)).toMatchObject({ kind: "literal", value: `it's "x"` });
+    expect(expectedDefault(field({ type: "Role", default: "USER" }), enums)).toMatchObject({ kind: "literal", value: "user" });
+    expect(expectedDefault(field({ type: "Role", list: true, default: "[USER, ADMIN]" }), enums)).toMatchObject({ kind: "literal", value: `{"user","ADMIN"}` });
+    expect(expectedDefault(field({ list: true, default: "[]" }), enums)).toMatchObject({ kind: "literal", value: "{}" });
+    expect(expectedDefault(field({ type: "Bytes", default: '"AAE="' }), enums)).toMatchObject({ kind: "literal", value: "AAE=", base64: true });
+    expect(expectedDefault(field({ type: "Int", default: "-5" }), enums)).toMatchObject({ kind: "literal", value: "-5" });
   });
 });
 

@@ -60,15 +60,16 @@ export default defineRule({
 });
 
 /**
- * Prisma's enum recreation: the column moves from enum "X" to "X_new" (renamed to "X" afterwards), or to a new "X"
- * after the old one was renamed away (to "X_old"); the target type is created in this migration. Returns the old
+ * Prisma's enum recreation: the column moves from enum "X" to "X_new" (renamed to "X" afterwards), or from "X_old"
+ * to a new "X" after the old one was renamed away; the target type is created in this migration. Returns the old
  * values the new type drops (null when the history does not know them), or null when the change is no recreation.
  */
 function recreation(context: RuleContext, from: TypeSpec | null, to: TypeSpec): { removed: string[] | null } | null {
   const target = context.catalog.getEnum({ schema: to.schema, name: to.name });
   if (target?.createdIn !== context.migration.index) return null;
   if (!from) return /_new$/.test(to.name) ? { removed: null } : null;
-  if (from.arrayDims !== to.arrayDims || (to.name !== `${from.name}_new` && to.name !== from.name)) return null;
+  const paired = to.name === `${from.name}_new` || from.name === `${to.name}_old` || to.name === from.name;
+  if (from.arrayDims !== to.arrayDims || !paired) return null;
   const current = context.catalog.getEnum({ schema: from.schema, name: from.name });
   const old = current && current.createdIn !== context.migration.index ? current : context.catalog.getEnum({ schema: from.schema, name: `${from.name}_old` });
   if (!old && to.name === from.name) return null;

@@ -154,6 +154,8 @@ export type Operation =
   | (OperationBase & { kind: "rename-enum-value"; type: QualifiedName; value: string; newValue: string })
   | (OperationBase & { kind: "rename-type"; type: QualifiedName; newName: string })
   | (OperationBase & { kind: "drop-type"; type: QualifiedName; ifExists: boolean; cascade: boolean })
+  /** `ALTER TABLE ... SET SCHEMA` (the table moves with its indexes and constraints) or `ALTER TYPE ... SET SCHEMA`. */
+  | (OperationBase & { kind: "set-schema"; object: "table" | "type"; name: QualifiedName; newSchema: string })
   | (OperationBase & { kind: "drop-schema"; schema: string; ifExists: boolean; cascade: boolean })
   | (OperationBase & { kind: "drop-database"; database: string })
   | (OperationBase & { kind: "truncate"; tables: QualifiedName[]; cascade: boolean })

@@ -4,6 +4,7 @@
  * rule linting migration N sees the catalog as it was just before the
  * operation it is visiting, and knows in which migration each object was made.
  */
+import { withTypeText } from "../model/ast.js";
 import type { ColumnSpec, ConstraintKind, DefaultSpec, Operation, QualifiedName, TypeSpec } from "../types.js";
 
 /** Postgres resolves unqualified names through search_path; Prisma's default is `public`. */
@@ -124,9 +125,7 @@ export class Catalog implements CatalogView {
         const table = this.newTable(op.table, migrationIndex);
         for (const column of op.columns) table.columns.set(column.name, columnState(column, migrationIndex));
         for (const constraint of op.constraints) this.addConstraint(table, constraint.name, constraint.kind, constraint.columns, constraint.notValid, migrationIndex, constraint.expression);
-        for (const column of op.columns) {
-          if (column.primaryKey) this.addConstraint(table, `${table.name}_pkey`, "primary-key", [column.name], false, migrationIndex);
-        }
+        for (const column of op.columns) this.addColumnConstraints(table, column, migrationIndex);
         return;
       }
       case "drop-table": {
@@ -137,7 +136,8 @@ export class Catalog implements CatalogView {
       }
       case "rename-table": {
         const table = this.getTable(op.table);
-        if (!table) return;
+        // ALTER TABLE also renames an index (Postgres accepts ALTER TABLE for any relation)
+        if (!table) return this.renameIndex(op.table, op.newName);
         this.tableMap.delete(keyOf(op.table));
         for (const index of this.indexMap.values()) if (index.table === table.name && index.schema === table.schema) index.table = op.newName;
         table.name = op.newName;
@@ -148,13 +148,12 @@ export class Catalog implements CatalogView {
         const table = this.tableFor(op.table);
         if (op.ifNotExists && table.columns.has(op.column.name)) return;
         table.columns.set(op.column.name, columnState(op.column, migrationIndex));
-        if (op.column.primaryKey) this.addConstraint(table, `${table.name}_pkey`, "primary-key", [op.column.name], false, migrationIndex);
+        this.addColumnConstraints(table, op.column, migrationIndex);
         return;
       }
       case "drop-column": {
         const table = this.getTable(op.table);
-        table?.columns.delete(op.column);
-        if (table) for (const [name, c] of table.constraints) if (c.columns.includes(op.column)) table.constraints.delete(name);
+        if (table) this.dropColumn(table, op.column);
         return;
       }
       case "rename-column": {
@@ -164,7 +163,9 @@ export class Catalog implements CatalogView {
         table.columns.delete(op.column);
         column.name = op.newName;
         table.columns.set(op.newName, column);
-        for (const c of table.constraints.values()) c.columns = c.columns.map((n) => (n === op.column ? op.newName : n));
+        const rename = (n: string) => (n === op.column ? op.newName : n);
+        for (const c of table.constraints.values()) c.columns = c.columns.map(rename);
+        for (const index of this.indexesOf(table)) index.columns = index.columns.map(rename);
         return;
       }
       case "alter-column": {
@@ -192,19 +193,20 @@ export class Catalog implements CatalogView {
       case "drop-index":
         this.indexMap.delete(keyOf(op.index));
         return;
-      case "rename-index": {
-        const index = this.getIndex(op.index);
-        if (!index) return;
-        this.indexMap.delete(keyOf(op.index));
-        index.name = op.newName;
-        this.indexMap.set(`${index.schema}.${index.name}`, index);
-        return;
-      }
+      case "rename-index":
+        return this.renameIndex(op.index, op.newName);
       case "add-constraint": {
         const table = this.tableFor(op.table);
         const c = op.constraint;
-        this.addConstraint(table, c.name ?? `${table.name}_${c.columns.join("_")}_${c.kind}`, c.kind, c.columns, c.notValid, migrationIndex, c.expression);
-        if (c.kind === "primary-key") for (const name of c.columns) { const col = table.columns.get(name); if (col) col.notNull = true; }
+        let columns = c.columns;
+        if (c.usingIndex) {
+          // ADD CONSTRAINT ... USING INDEX: the index now backs the constraint and takes its name
+          const index = this.getIndex({ schema: table.schema, name: c.usingIndex });
+          this.indexMap.delete(keyOf({ schema: table.schema, name: c.usingIndex }));
+          columns = index?.columns ?? columns;
+        }
+        this.addConstraint(table, c.name ?? c.usingIndex ?? defaultConstraintName(table.name, c.kind, columns), c.kind, columns, c.notValid, migrationIndex, c.expression);
+        if (c.kind === "primary-key") for (const name of columns) { const col = table.columns.get(name); if (col) col.notNull = true; }
         return;
       }
       case "drop-constraint":
@@ -217,11 +219,7 @@ export class Catalog implements CatalogView {
       }
       case "rename-constraint": {
         const table = this.getTable(op.table);
-        const constraint = table?.constraints.get(op.name);
-        if (!table || !constraint) return;
-        table.constraints.delete(op.name);
-        constraint.name = op.newName;
-        table.constraints.set(op.newName, constraint);
+        if (table) this.renameConstraint(table, op.name, op.newName);
         return;
       }
       case "create-enum":
@@ -243,17 +241,29 @@ export class Catalog implements CatalogView {
         if (enumState) enumState.values = enumState.values.map((v) => (v === op.value ? op.newValue : v));
         return;
       }
-      case "rename-type": {
-        const enumState = this.getEnum(op.type);
-        if (!enumState) return;
+      case "rename-type":
+        return this.moveType(op.type, op.type.schema ?? DEFAULT_SCHEMA, op.newName);
+      case "drop-type": {
         this.enumMap.delete(keyOf(op.type));
-        enumState.name = op.newName;
-        this.enumMap.set(keyOf({ schema: enumState.schema, name: enumState.name }), enumState);
+        // CASCADE drops the columns of that type with it
+        if (op.cascade) for (const table of this.tableMap.values()) for (const column of [...table.columns.values()]) if (isOfType(column.type, op.type)) this.dropColumn(table, column.name);
         return;
       }
-      case "drop-type":
-        this.enumMap.delete(keyOf(op.type));
+      case "set-schema": {
+        if (op.object === "type") return this.moveType(op.name, op.newSchema, op.name.name);
+        const table = this.getTable(op.name);
+        if (!table) return;
+        // the table's indexes move with it
+        for (const index of this.indexesOf(table)) {
+          this.indexMap.delete(`${index.schema}.${index.name}`);
+          index.schema = op.newSchema;
+          this.indexMap.set(`${index.schema}.${index.name}`, index);
+        }
+        this.tableMap.delete(keyOf(op.name));
+        table.schema = op.newSchema;
+        this.tableMap.set(keyOf(table), table);
         return;
+      }
       case "drop-schema":
         for (const map of [this.tableMap, this.indexMap, this.enumMap] as Array<Map<string, { schema: string }>>) {
           for (const [key, value] of map) if (value.schema === op.schema) map.delete(key);
@@ -280,10 +290,94 @@ export class Catalog implements CatalogView {
     return this.getTable(ref) ?? this.newTable(ref, -1);
   }
 
+  private indexesOf(table: TableState): IndexState[] {
+    return [...this.indexMap.values()].filter((index) => index.table === table.name && index.schema === table.schema);
+  }
+
+  /** Inline PRIMARY KEY, UNIQUE and REFERENCES of a column: constraints named as Postgres names them. */
+  private addColumnConstraints(table: TableState, column: ColumnSpec, migrationIndex: number) {
+    if (column.primaryKey) this.addConstraint(table, `${table.name}_pkey`, "primary-key", [column.name], false, migrationIndex);
+    if (column.unique) this.addConstraint(table, defaultConstraintName(table.name, "unique", [column.name]), "unique", [column.name], false, migrationIndex);
+    if (column.references) this.addConstraint(table, defaultConstraintName(table.name, "foreign-key", [column.name]), "foreign-key", [column.name], false, migrationIndex);
+  }
+
+  /** Postgres drops the column's constraints and the indexes on it with the column. */
+  private dropColumn(table: TableState, name: string) {
+    table.columns.delete(name);
+    for (const [key, c] of table.constraints) if (c.columns.includes(name)) table.constraints.delete(key);
+    for (const index of this.indexesOf(table)) if (index.columns.includes(name)) this.indexMap.delete(`${index.schema}.${index.name}`);
+  }
+
+  /**
+   * ALTER INDEX ... RENAME TO. The index behind a PRIMARY KEY, UNIQUE or
+   * EXCLUDE constraint and the constraint share their name: Postgres renames both.
+   */
+  private renameIndex(ref: QualifiedName, newName: string) {
+    const schema = ref.schema ?? DEFAULT_SCHEMA;
+    const index = this.getIndex(ref);
+    if (index) {
+      this.indexMap.delete(keyOf(ref));
+      index.name = newName;
+      this.indexMap.set(`${index.schema}.${index.name}`, index);
+    }
+    for (const table of this.tableMap.values()) {
+      const constraint = table.schema === schema ? table.constraints.get(ref.name) : undefined;
+      if (constraint && BACKED_BY_INDEX.has(constraint.kind)) return this.renameConstraint(table, ref.name, newName);
+    }
+  }
+
+  /** ALTER TABLE ... RENAME CONSTRAINT, which renames the index behind it too. */
+  private renameConstraint(table: TableState, name: string, newName: string) {
+    const constraint = table.constraints.get(name);
+    if (!constraint) return;
+    table.constraints.delete(name);
+    constraint.name = newName;
+    table.constraints.set(newName, constraint);
+    const index = BACKED_BY_INDEX.has(constraint.kind) ? this.getIndex({ schema: table.schema, name }) : undefined;
+    if (index) {
+      this.indexMap.delete(`${index.schema}.${name}`);
+      index.name = newName;
+      this.indexMap.set(`${index.schema}.${newName}`, index);
+    }
+  }
+
+  /** ALTER TYPE ... RENAME TO / SET SCHEMA: the enum and every column of that type follow it. */
+  private moveType(ref: QualifiedName, schema: string, name: string) {
+    const enumState = this.getEnum(ref);
+    if (enumState) {
+      this.enumMap.delete(keyOf(ref));
+      enumState.schema = schema;
+      enumState.name = name;
+      this.enumMap.set(keyOf(enumState), enumState);
+    }
+    for (const table of this.tableMap.values()) {
+      for (const column of table.columns.values()) {
+        if (!column.type || !isOfType(column.type, ref)) continue;
+        // an unqualified type name stays unqualified while the type stays in the default schema
+        const typeSchema = column.type.schema === null && schema === DEFAULT_SCHEMA ? null : schema;
+        column.type = withTypeText({ ...column.type, schema: typeSchema, name });
+      }
+    }
+  }
+
   private addConstraint(table: TableState, name: string | null, kind: ConstraintKind, columns: string[], notValid: boolean, migrationIndex: number, expression: string | null = null) {
     const key = name ?? `${table.name}_${columns.join("_")}_${kind}`;
     table.constraints.set(key, { name: key, kind, columns, notValid, expression, addedIn: migrationIndex });
   }
+}
+
+const BACKED_BY_INDEX = new Set<ConstraintKind>(["primary-key", "unique", "exclusion"]);
+
+/** Is the column type (an array of it included) the user type `ref`? */
+function isOfType(type: TypeSpec | null, ref: QualifiedName): boolean {
+  return !!type && type.name === ref.name && (type.schema ?? DEFAULT_SCHEMA) === (ref.schema ?? DEFAULT_SCHEMA);
+}
+
+/** The name Postgres gives a constraint added without one (ChooseConstraintName in src/backend/commands/indexcmds.c). */
+export function defaultConstraintName(table: string, kind: ConstraintKind, columns: string[]): string {
+  const suffix = { "primary-key": "pkey", unique: "key", "foreign-key": "fkey", check: "check", exclusion: "excl", "not-null": "not_null", other: "constraint" }[kind];
+  if (kind === "primary-key") return `${table}_pkey`;
+  return [table, ...columns, suffix].join("_");
 }
 
 function columnState(column: ColumnSpec, migrationIndex: number): ColumnState {

@@ -50,12 +50,13 @@ export function typeSpec(typeName: Body | undefined): TypeSpec | null {
     if (typeof value === "number") modifiers.push(value);
   }
   const arrayDims = Array.isArray(typeName.arrayBounds) ? typeName.arrayBounds.length : 0;
-  const text =
-    (schema ? `${schema}.` : "") +
-    name +
-    (modifiers.length ? `(${modifiers.join(",")})` : "") +
-    "[]".repeat(arrayDims);
-  return { name, schema, modifiers, arrayDims, text };
+  return withTypeText({ name, schema, modifiers, arrayDims });
+}
+
+/** A type spec with its canonical `text` (`varchar(255)`, `audit.Role[]`) made from its parts. */
+export function withTypeText(type: Omit<TypeSpec, "text">): TypeSpec {
+  const text = (type.schema ? `${type.schema}.` : "") + type.name + (type.modifiers.length ? `(${type.modifiers.join(",")})` : "") + "[]".repeat(type.arrayDims);
+  return { ...type, text };
 }
 
 export function isSerialType(type: TypeSpec | null): boolean {

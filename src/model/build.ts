@@ -26,6 +26,7 @@ import {
   strings,
   typeSpec,
   unwrap,
+  walk,
   type Body,
 } from "./ast.js";
 
@@ -172,6 +173,11 @@ function operationsOf(ctx: StatementContext): Op[] {
       return [make(rename(body) ?? { kind: "other", nodeType: type })];
     case "DropStmt":
       return drop(body).map(make);
+    case "AlterObjectSchemaStmt": {
+      if (body.objectType === "OBJECT_TABLE") return [make({ kind: "set-schema", object: "table", name: rangeVarName(body.relation), newSchema: body.newschema ?? "" })];
+      if (body.objectType === "OBJECT_TYPE") return [make({ kind: "set-schema", object: "type", name: qualifiedFromList(strings(bodyOf(body.object, "List")?.items)), newSchema: body.newschema ?? "" })];
+      break;
+    }
     case "IndexStmt":
       return [
         make({
@@ -373,7 +379,7 @@ function constraintSpec(c: Body, ctx: StatementContext, within: SourceRange): Co
   return {
     name: c.conname ?? null,
     kind,
-    columns: kind === "foreign-key" ? strings(c.fk_attrs) : strings(c.keys),
+    columns: kind === "foreign-key" ? strings(c.fk_attrs) : kind === "check" ? columnsReferenced(c.raw_expr) : strings(c.keys),
     notValid: !!c.skip_validation,
     usingIndex: c.indexname ?? null,
     expression: kind === "check" ? ctx.expressionAfterKeyword("CHECK", at, within) || null : null,
@@ -387,6 +393,16 @@ function constraintSpec(c: Body, ctx: StatementContext, within: SourceRange): Co
           }
         : null,
   };
+}
+
+/** The columns an expression reads, in order of first use (a CHECK's columns, as Postgres records them). */
+function columnsReferenced(expr: unknown): string[] {
+  const refs: Array<{ name: string; at: number }> = [];
+  walk(expr, (type, body) => {
+    const name = type === "ColumnRef" ? strings(body.fields).at(-1) : undefined;
+    if (name) refs.push({ name, at: Number(body.location ?? 0) });
+  });
+  return [...new Set(refs.sort((a, b) => a.at - b.at).map((r) => r.name))];
 }
 
 function alterTable(ctx: StatementContext, body: Body, make: (input: OpInput) => Op): Op[] {

@@ -48,6 +48,8 @@ export function locksOf(op: Operation, options: LockOptions): TableLock[] {
     case "drop-constraint":
     case "rename-constraint":
       return on(op.table, "ACCESS EXCLUSIVE", "instant");
+    case "set-schema":
+      return op.object === "table" ? on(op.name, "ACCESS EXCLUSIVE", "instant") : [];
     case "truncate":
       return op.tables.flatMap((t) => on(t, "ACCESS EXCLUSIVE", "instant"));
     case "add-column": {

@@ -24,6 +24,7 @@ describe("locks", () => {
     ["VACUUM FULL \"T\";", "ACCESS EXCLUSIVE", "rewrite"],
     ["LOCK TABLE \"T\" IN SHARE MODE;", "SHARE", "instant"],
     ['ALTER TABLE "P" DETACH PARTITION "C" CONCURRENTLY;', "SHARE UPDATE EXCLUSIVE", "instant"],
+    ['ALTER TABLE "public"."T" SET SCHEMA "audit";', "ACCESS EXCLUSIVE", "instant"],
   ])("%s -> %s (%s)", async (sql, mode, duration) => {
     const [lock] = locksOf(await op(sql), { postgresVersion: 14 });
     expect(lock).toMatchObject({ mode, duration });

@@ -1,5 +1,6 @@
 import { RuleTester } from "../../src/testing/rule-tester.js";
 import rule from "../../rules/column-type-change.js";
+import { enumRecreation } from "./prisma-sql.js";
 
 const USERS = `-- CreateTable
 CREATE TABLE "User" (
@@ -15,6 +16,8 @@ CREATE TABLE "User" (
 const ROLE = `-- CreateEnum
 CREATE TYPE "Role" AS ENUM ('USER', 'ADMIN', 'GUEST');
 ALTER TABLE "User" ADD COLUMN "role" "Role" NOT NULL DEFAULT 'USER';`;
+
+const RECREATION = (schema: string, values: string) => enumRecreation({ schema, values, defaultValue: "'USER'" });
 
 new RuleTester().run(rule, {
   valid: [
@@ -40,6 +43,15 @@ COMMIT;`,
     },
   ],
   invalid: [
+    ...[
+      { prisma: "Prisma 5", q: "" },
+      { prisma: "Prisma 6/7", q: '"public".' },
+    ].map(({ prisma, q }) => ({
+      name: `a second ${prisma} enum recreation names the enum as the first one left it ("Role", not "Role_new") and knows the values it removes`,
+      history: [USERS, ROLE, RECREATION(q, "'USER', 'ADMIN', 'GUEST', 'OWNER'")],
+      sql: RECREATION(q, "'USER', 'OWNER'"),
+      errors: [{ messageId: "enumRecreation", line: 5, message: `from ${q.replace(/"/g, "")}Role to ${q.replace(/"/g, "")}Role_new USING ("role"::text::${q}"Role_new"), an enum recreated in this migration, removing 'ADMIN', 'GUEST'` }],
+    })),
     {
       name: "Prisma's enum recreation that removes a value: the rewrite here (destructive-change reports the lost value on DROP TYPE)",
       history: [USERS, ROLE],

@@ -1,5 +1,6 @@
 import { RuleTester } from "../../src/testing/rule-tester.js";
 import rule from "../../rules/enum-value-in-transaction.js";
+import { enumRecreation } from "./prisma-sql.js";
 
 const USERS = `-- CreateEnum
 CREATE TYPE "Role" AS ENUM ('USER', 'ADMIN');
@@ -20,6 +21,10 @@ const PRISMA_ADD_VALUES = `-- AlterEnum
 
 ALTER TYPE "Role" ADD VALUE 'OWNER';
 ALTER TYPE "Role" ADD VALUE 'GUEST';`;
+
+/** Prisma 5 recreates an enum to remove a value with unqualified names; Prisma 6 and 7 qualify them with "public". */
+const PRISMA_5_RECREATION = enumRecreation({ values: "'USER', 'ADMIN'", defaultValue: "'USER'" });
+const PRISMA_6_RECREATION = enumRecreation({ schema: '"public".', values: "'USER', 'ADMIN'", defaultValue: "'USER'" });
 
 new RuleTester().run(rule, {
   valid: [
@@ -69,6 +74,23 @@ UPDATE "Job" SET "state" = 'PAUSED' WHERE "state" = 'STOPPED';`,
     { name: "Postgres 11, Prisma 7.4+ without BEGIN: each ADD VALUE commits alone", history: [USERS], prismaVersion: "7.4.0", config: { postgresVersion: 11 }, sql: PRISMA_ADD_VALUES },
   ],
   invalid: [
+    ...[
+      { prisma: "Prisma 5", recreation: PRISMA_5_RECREATION, table: '"User"' },
+      { prisma: "Prisma 6/7", recreation: PRISMA_6_RECREATION, table: '"public"."User"' },
+    ].flatMap(({ prisma, recreation, table }) => [
+      {
+        name: `a value added after ${prisma}'s enum recreation and used in an UPDATE of the recreated enum's table`,
+        history: [USERS, recreation],
+        sql: `-- AlterEnum\nALTER TYPE "Role" ADD VALUE 'OWNER';\n\nUPDATE ${table} SET "role" = 'OWNER' WHERE "id" = 1;`,
+        errors: [{ messageId: "unsafeUse", line: 4, message: 'adds to enum "Role"' }],
+      },
+      {
+        name: `a value added after ${prisma}'s enum recreation and used as the column default`,
+        history: [USERS, recreation],
+        sql: `-- AlterEnum\nALTER TYPE "public"."Role" ADD VALUE 'OWNER';\n\n-- AlterTable\nALTER TABLE ${table} ALTER COLUMN "role" SET DEFAULT 'OWNER';`,
+        errors: [{ messageId: "unsafeUse", line: 5 }],
+      },
+    ]),
     {
       name: "a new value as the column default in the same file",
       history: [USERS],

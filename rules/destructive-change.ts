@@ -29,7 +29,7 @@ export default defineRule<Options>({
       dropDatabase: 'Drops database "{{database}}": everything in it is lost.',
       truncate: "Empties {{tables}}{{cascade}}: every row is deleted and the command cannot be undone after commit.",
       deleteAll: 'DELETE without WHERE removes every row of "{{table}}".',
-      dropEnum: 'Drops enum type "{{type}}"{{cascade}}: columns of this type must be gone or converted, and its values can no longer be stored.',
+      dropEnum: 'Drops enum type "{{type}}"{{usedBy}}{{cascade}}: columns of this type must be gone or converted, and its values can no longer be stored.',
       removeEnumValues: 'Removes {{values}} from enum "{{type}}": the USING cast fails (and the migration with it) if any row still holds {{them}}, and app instances still running the previous release fail when they write {{them}}.',
     },
     help: {
@@ -39,7 +39,7 @@ export default defineRule<Options>({
       dropDatabase: "Never drop a database from a migration; do it by hand after a verified backup.",
       truncate: "Delete the rows in a data job you can audit (DELETE ... WHERE, in batches) or back the table up first.",
       deleteAll: "Add a WHERE clause, or run the cleanup as a batched job outside the migration after backing the rows up.",
-      dropEnum: "Make sure no column uses the type and no released code writes its values before dropping it.",
+      dropEnum: "Drop or convert the columns of this type first (in schema.prisma: remove the fields or change their type), in a release that no longer writes its values; then DROP TYPE without CASCADE, which Postgres refuses while any column still uses the type.",
       removeEnumValues: "Migrate the rows first (UPDATE ... SET col = 'replacement' WHERE col IN ({{list}})) in an earlier migration, and release code that no longer writes {{list}} before removing {{them}} from enum {{type}} in schema.prisma.",
     },
   },
@@ -96,7 +96,12 @@ export default defineRule<Options>({
           context.report({ node: op, messageId: "removeEnumValues", data: { values, list: removed.map((v) => `'${v}'`).join(", "), type: replacement.name, them: removed.length === 1 ? "it" : "them" } });
           return;
         }
-        context.report({ node: op, messageId: "dropEnum", data: { type: formatName(op.type), cascade: cascadeText(op.cascade) } });
+        // no column uses the type any more (dropped earlier, here or in an earlier migration): nothing is lost, and
+        // without CASCADE Postgres refuses to drop a type that some column the history does not know still uses
+        const columns = context.catalog.columnsOfType(op.type);
+        if (!columns.length && !op.cascade) return;
+        const usedBy = columns.length ? ` (still the type of ${columns.map(({ table, column }) => `"${table.name}"."${column.name}"`).join(", ")})` : "";
+        context.report({ node: op, messageId: "dropEnum", data: { type: formatName(op.type), usedBy, cascade: cascadeText(op.cascade) } });
       },
     };
   },

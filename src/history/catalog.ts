@@ -71,6 +71,8 @@ export interface CatalogView {
   getEnum(ref: QualifiedName): EnumState | undefined;
   tables(): Iterable<TableState>;
   enums(): Iterable<EnumState>;
+  /** The columns whose type is the user type `ref` (or an array of it). */
+  columnsOfType(ref: QualifiedName): Array<{ table: TableState; column: ColumnState }>;
 }
 
 export class Catalog implements CatalogView {
@@ -95,6 +97,11 @@ export class Catalog implements CatalogView {
   }
   enums() {
     return this.enumMap.values();
+  }
+  columnsOfType(ref: QualifiedName) {
+    const found: Array<{ table: TableState; column: ColumnState }> = [];
+    for (const table of this.tableMap.values()) for (const column of table.columns.values()) if (isOfType(column.type, ref)) found.push({ table, column });
+    return found;
   }
 
   /** A JSON-safe copy of the whole catalog (for the cache). */
@@ -246,7 +253,7 @@ export class Catalog implements CatalogView {
       case "drop-type": {
         this.enumMap.delete(keyOf(op.type));
         // CASCADE drops the columns of that type with it
-        if (op.cascade) for (const table of this.tableMap.values()) for (const column of [...table.columns.values()]) if (isOfType(column.type, op.type)) this.dropColumn(table, column.name);
+        if (op.cascade) for (const { table, column } of this.columnsOfType(op.type)) this.dropColumn(table, column.name);
         return;
       }
       case "set-schema": {
@@ -350,13 +357,10 @@ export class Catalog implements CatalogView {
       enumState.name = name;
       this.enumMap.set(keyOf(enumState), enumState);
     }
-    for (const table of this.tableMap.values()) {
-      for (const column of table.columns.values()) {
-        if (!column.type || !isOfType(column.type, ref)) continue;
-        // an unqualified type name stays unqualified while the type stays in the default schema
-        const typeSchema = column.type.schema === null && schema === DEFAULT_SCHEMA ? null : schema;
-        column.type = withTypeText({ ...column.type, schema: typeSchema, name });
-      }
+    for (const { column } of this.columnsOfType(ref)) {
+      // an unqualified type name stays unqualified while the type stays in the default schema
+      const typeSchema = column.type!.schema === null && schema === DEFAULT_SCHEMA ? null : schema;
+      column.type = withTypeText({ ...column.type!, schema: typeSchema, name });
     }
   }
 

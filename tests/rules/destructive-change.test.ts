@@ -37,9 +37,36 @@ COMMIT;` },
       options: { allowPreserved: true },
       sql: `INSERT INTO "UserName" ("userId", "name") SELECT "id", "name" FROM "User";\nALTER TABLE "User" DROP COLUMN "name";`,
     },
+    {
+      name: "DROP TYPE of an enum whose last column an earlier migration dropped",
+      history: [USERS, ROLE, `-- AlterTable\nALTER TABLE "User" DROP COLUMN "role";`],
+      sql: `-- DropEnum\nDROP TYPE "Role";`,
+    },
+    {
+      name: "DROP TYPE of an enum whose table was dropped in an earlier migration (Prisma 6/7)",
+      history: [USERS, ROLE, `-- DropTable\nDROP TABLE "public"."User";`],
+      sql: `-- DropEnum\nDROP TYPE "public"."Role";`,
+    },
+    {
+      name: "DROP TYPE of an enum the recreation renamed away, after its column moved to the new type",
+      history: [USERS, ROLE],
+      sql: `ALTER TYPE "Role" RENAME TO "Role_v1";\nCREATE TYPE "Role" AS ENUM ('USER', 'ADMIN', 'GUEST');\nALTER TABLE "User" ALTER COLUMN "role" DROP DEFAULT, ALTER COLUMN "role" TYPE "Role" USING ("role"::text::"Role");\nDROP TYPE "Role_v1";`,
+    },
     { name: "a defensive DROP TABLE IF EXISTS of a table the history never created", sql: `DROP TABLE IF EXISTS "events"."run_executions";\nCREATE TABLE "events"."run_executions" ("id" TEXT);` },
   ],
   invalid: [
+    ...["", '"public".'].map((q) => ({
+      name: `Prisma ${q ? "6/7" : "5"}: the enum's last column dropped earlier in the file, then -- DropEnum: the column is the loss, the type holds nothing`,
+      history: [USERS, ROLE],
+      sql: `-- AlterTable\nALTER TABLE ${q}"User" DROP COLUMN "role";\n\n-- DropEnum\nDROP TYPE ${q}"Role";`,
+      errors: [{ messageId: "dropColumn", line: 2 }],
+    })),
+    {
+      name: "DROP TYPE of an enum a column still uses (Postgres refuses it without CASCADE)",
+      history: [USERS, ROLE],
+      sql: `-- DropEnum\nDROP TYPE "public"."Role";`,
+      errors: [{ messageId: "dropEnum", line: 2, message: 'Drops enum type "public.Role" (still the type of "User"."role")' }],
+    },
     {
       name: "Prisma's DROP COLUMN under its Warnings block (a renamed field)",
       history: [USERS],
@@ -94,13 +121,13 @@ COMMIT;`,
 DELETE FROM "User";
 DROP SCHEMA "archive" CASCADE;
 ALTER TABLE "User" DROP COLUMN "role";
-DROP TYPE "Role";`,
+DROP TYPE "Role" CASCADE;`,
       errors: [
         { messageId: "truncate", line: 1, message: "with CASCADE" },
         { messageId: "deleteAll", line: 2 },
         { messageId: "dropSchema", line: 3 },
         { messageId: "dropColumn", line: 4 },
-        { messageId: "dropEnum", line: 5 },
+        { messageId: "dropEnum", line: 5, message: 'Drops enum type "Role" and, with CASCADE, everything that depends on it' },
       ],
     },
     {

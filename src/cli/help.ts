@@ -16,6 +16,10 @@ Options:
   -f, --format <name>      Output format: stylish (default), compact, json, sarif,
                            github, gitlab, junit, markdown, or a formatter
                            module (path or migration-lint-formatter-<name>)
+  -f, --format <name>:<file>
+                           Also write a report in that format to <file>; repeat
+                           for several reports from one run (one format may go
+                           to stdout or --output-file)
   -o, --output-file <file> Write the report to a file
   --max-warnings <n>       Exit 1 when there are more than n warnings
   --quiet                  Report errors only

@@ -6,7 +6,6 @@
  */
 import { parseArgs } from "node:util";
 import { packageVersion } from "../version.js";
-import { mkdir, open } from "node:fs/promises";
 import path from "node:path";
 import { HELP } from "./help.js";
 import type { LintOptions } from "../api/lint.js";
@@ -24,7 +23,7 @@ export interface CliIO {
 const OPTIONS = {
   schema: { type: "string" },
   migrations: { type: "string" },
-  format: { type: "string", short: "f" },
+  format: { type: "string", short: "f", multiple: true },
   config: { type: "string", short: "c" },
   cwd: { type: "string" },
   "max-warnings": { type: "string" },
@@ -114,7 +113,9 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     }
 
     const { loadFormatter } = await import("../formatters/index.js");
-    const formatter = await loadFormatter(values.format ?? "stylish", cwd);
+    const { reportSpecs, writeReports } = await import("./reports.js");
+    const reports = [];
+    for (const spec of reportSpecs(values.format ?? [], values["output-file"], cwd)) reports.push({ ...spec, formatter: await loadFormatter(spec.format, cwd) });
     if (values.base !== undefined && values.staged) {
       io.stderr("migration-lint: --base and --staged cannot be used together.\n");
       return 2;
@@ -179,30 +180,16 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         return { ...r, messages, warningCount: 0 };
       });
     }
-    const context = { cwd, color: color && !values["output-file"], sourceOf: (file: string) => run.sources.get(file) };
-    // a formatter that offers chunks is written piece by piece (~1 MB at a time), never whole: on a 5,000-migration
-    // history the JSON report is 11 MB, and holding it (twice, while it was built) was the run's memory peak
-    const pieces = batched(formatter.chunks ? formatter.chunks(results, context) : [formatter(results, context)]);
-    if (values["output-file"]) {
-      const target = path.resolve(cwd, values["output-file"]);
-      await mkdir(path.dirname(target), { recursive: true });
-      const file = await open(target, "w");
-      try {
-        for (const piece of pieces) await file.write(piece);
-      } finally {
-        await file.close();
-      }
-    } else {
-      let last = "";
-      for (const piece of pieces) io.stdout((last = piece));
-      if (last && !last.endsWith("\n")) io.stdout("\n");
-    }
+    const { findRepositoryRoot } = await import("../git/root.js");
+    const repositoryRoot = findRepositoryRoot(cwd);
+    const context = { cwd, ...(repositoryRoot ? { repositoryRoot } : {}), color, sourceOf: (file: string) => run.sources.get(file) };
+    await writeReports(reports, results, context, io.stdout);
     for (const project of run.projects) for (const note of project.notes) io.stderr(`migration-lint: note: ${note}\n`);
     if (values["lock-trace"]) {
       const { formatLockTrace } = await import("./lock-trace.js");
       const trace = formatLockTrace(run.projects, cwd);
       // beside a machine-readable report the trace goes to stderr, so stdout stays parseable
-      if ((values.format ?? "stylish") === "stylish" && !values["output-file"]) io.stdout(trace);
+      if (reports.some((r) => r.format === "stylish" && r.file === undefined)) io.stdout(trace);
       else io.stderr(trace);
     }
 
@@ -226,16 +213,3 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   }
 }
 
-
-/** Joins small pieces into ones of about `size` characters (fewer writes), holding no more than that. */
-function* batched(pieces: Iterable<string>, size = 1 << 20): Iterable<string> {
-  let buffer = "";
-  for (const piece of pieces) {
-    buffer += piece;
-    if (buffer.length >= size) {
-      yield buffer;
-      buffer = "";
-    }
-  }
-  if (buffer) yield buffer;
-}

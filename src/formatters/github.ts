@@ -4,13 +4,14 @@
  *
  *   ::error file=prisma/migrations/x/migration.sql,line=3,col=1,endLine=3,endColumn=20,title=destructive-change::Drops table ...
  *
- * Paths are relative to `cwd`: run from the repository root. GitHub shows at
+ * Paths are relative to the repository root (`context.repositoryRoot`, else `cwd`), as GitHub reads
+ * them, whichever folder the linter ran in. GitHub shows at
  * most 10 errors and 10 warnings per step (50 per job) as annotations; the
  * rest stay in the log.
  */
 import type { LintMessage } from "../engine/results.js";
 import type { Formatter } from "./types.js";
-import { relativePath, ruleIdOf, spanOf } from "./util.js";
+import { relativePath, reportRoot, ruleIdOf, spanOf } from "./util.js";
 
 /** Escapes the message part, as @actions/core's `escapeData`. */
 export function escapeData(value: string): string {
@@ -44,7 +45,7 @@ function command(file: string, m: LintMessage): string {
 const github: Formatter = (results, context) => {
   const lines: string[] = [];
   for (const result of results) {
-    const file = relativePath(context.cwd, result.filePath);
+    const file = relativePath(reportRoot(context), result.filePath);
     for (const m of result.messages) lines.push(command(file, m));
   }
   return lines.length ? `${lines.join("\n")}\n` : "";

@@ -2,14 +2,14 @@
  * GitLab Code Quality report (a subset of the Code Climate issue format):
  * findings show in the merge request widget and on the diff.
  *
- * Paths are relative to `cwd`: run from the repository root. The fingerprint
+ * Paths are relative to the repository root (`context.repositoryRoot`, else `cwd`). The fingerprint
  * is the finding's own id hashed with its path, so an issue keeps it across
  * runs and pipelines while the finding is unchanged.
  */
 import { createHash } from "node:crypto";
 import type { LintMessage } from "../engine/results.js";
 import type { Formatter } from "./types.js";
-import { relativePath, ruleIdOf, spanOf } from "./util.js";
+import { relativePath, reportRoot, ruleIdOf, spanOf } from "./util.js";
 
 export interface CodeQualityIssue {
   description: string;
@@ -25,7 +25,7 @@ const gitlab: Formatter = (results, context) => {
   const issues: CodeQualityIssue[] = [];
   const seen = new Map<string, number>();
   for (const result of results) {
-    const file = relativePath(context.cwd, result.filePath);
+    const file = relativePath(reportRoot(context), result.filePath);
     for (const m of result.messages) {
       const span = spanOf(m);
       // GitLab merges issues that share a fingerprint: keep a (theoretical) duplicate apart

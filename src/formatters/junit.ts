@@ -8,7 +8,7 @@
  */
 import type { LintMessage } from "../engine/results.js";
 import type { Formatter } from "./types.js";
-import { relativePath, ruleIdOf, severityLabel } from "./util.js";
+import { relativePath, reportRoot, ruleIdOf, severityLabel } from "./util.js";
 
 /** Characters XML 1.0 cannot hold at all, even escaped (C0 controls but tab/LF/CR, lone surrogates, U+FFFE/U+FFFF). */
 const INVALID_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
@@ -40,7 +40,7 @@ const junit: Formatter = (results, context) => {
   let errors = 0;
 
   for (const result of results) {
-    const file = relativePath(context.cwd, result.filePath);
+    const file = relativePath(reportRoot(context), result.filePath);
     const cases: string[] = [];
     let suiteFailures = 0;
     let suiteErrors = 0;

@@ -4,7 +4,7 @@
  */
 import type { LintMessage } from "../engine/results.js";
 import type { Formatter } from "./types.js";
-import { plural, relativePath, ruleIdOf, spanOf } from "./util.js";
+import { plural, relativePath, reportRoot, ruleIdOf, spanOf } from "./util.js";
 
 /**
  * Makes text safe inside a table cell: pipes and line breaks would end the
@@ -40,7 +40,7 @@ const markdown: Formatter = (results, context) => {
   const perRule = new Map<string, { errors: number; warnings: number; docsUrl?: string }>();
 
   for (const result of results) {
-    const file = relativePath(context.cwd, result.filePath);
+    const file = relativePath(reportRoot(context), result.filePath);
     suppressed += result.suppressedMessages?.length ?? 0;
     for (const m of result.messages) {
       const isError = m.fatal || m.severity === 2;

@@ -3,8 +3,9 @@
  * one run, a rule descriptor for every rule that reported, one result per
  * finding, suppressed findings included with their `suppressions`.
  *
- * Paths are relative to `cwd` under the `%SRCROOT%` base id, so upload from
- * the repository root (or point `checkout_path` at it).
+ * Paths are relative to the repository root (`context.repositoryRoot`, else
+ * `cwd`) under the `%SRCROOT%` base id, as code scanning reads them,
+ * whichever folder the linter ran in.
  */
 import { packageVersion } from "../version.js";
 import { pathToFileURL } from "node:url";
@@ -12,7 +13,7 @@ import { builtinRules } from "../../rules/index.js";
 import type { RuleMeta } from "../engine/rule.js";
 import type { LintMessage } from "../engine/results.js";
 import type { Formatter, FormatterContext } from "./types.js";
-import { isOutside, relativePath, ruleIdOf, spanOf, type MessageSuppression, type SuppressedMessage } from "./util.js";
+import { isOutside, relativePath, reportRoot, ruleIdOf, spanOf, type MessageSuppression, type SuppressedMessage } from "./util.js";
 
 export const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
 export const INFORMATION_URI = "https://github.com/migration-lint/migration-lint";
@@ -114,14 +115,14 @@ function descriptor(id: string, meta: SarifRuleMeta | undefined, first: LintMess
 }
 
 
-/** Base URI of `%SRCROOT%`: the working directory as a file URI ending in a slash. */
-function srcRoot(cwd: string): string {
-  const href = pathToFileURL(cwd).href;
+/** Base URI of `%SRCROOT%`: the folder paths are relative to, as a file URI ending in a slash. */
+function srcRoot(root: string): string {
+  const href = pathToFileURL(root).href;
   return href.endsWith("/") ? href : `${href}/`;
 }
 
-function artifactLocation(cwd: string, filePath: string): { uri: string; uriBaseId?: string } {
-  const rel = relativePath(cwd, filePath);
+function artifactLocation(root: string, filePath: string): { uri: string; uriBaseId?: string } {
+  const rel = relativePath(root, filePath);
   if (isOutside(rel)) return { uri: pathToFileURL(filePath).href };
   return { uri: rel.split("/").map(encodeURIComponent).join("/"), uriBaseId: SRCROOT };
 }
@@ -163,7 +164,7 @@ export function createSarifFormatter(options: SarifFormatterOptions = {}): Forma
         locations: [
           {
             physicalLocation: {
-              artifactLocation: artifactLocation(context.cwd, filePath),
+              artifactLocation: artifactLocation(reportRoot(context), filePath),
               region: {
                 startLine: span.line,
                 startColumn: span.column,
@@ -194,7 +195,7 @@ export function createSarifFormatter(options: SarifFormatterOptions = {}): Forma
               rules,
             },
           },
-          originalUriBaseIds: { [SRCROOT]: { uri: srcRoot(context.cwd) } },
+          originalUriBaseIds: { [SRCROOT]: { uri: srcRoot(reportRoot(context)) } },
           columnKind: "utf16CodeUnits",
           results: sarifResults,
         },

@@ -3,6 +3,12 @@ import type { LintResult } from "../engine/results.js";
 export interface FormatterContext {
   /** Working directory: paths are shown relative to it. */
   cwd: string;
+  /**
+   * Root of the git repository `cwd` is in (the CLI sets it when there is one). The formats CI reads
+   * (github, sarif, gitlab, junit, markdown) give paths relative to it, so annotations and reports point
+   * at the file whichever folder of a monorepo the linter ran in; stylish and compact stay relative to `cwd`.
+   */
+  repositoryRoot?: string;
   /** Whether to use ANSI colours. */
   color: boolean;
   /** Source text of a linted file, for formatters that show the offending line. */

@@ -1,6 +1,7 @@
 /** Helpers shared by the machine-readable formatters. */
 import path from "node:path";
 import type { LintMessage } from "../engine/results.js";
+import type { FormatterContext } from "./types.js";
 
 /** How a suppressed finding was silenced (`suppressedMessages[].suppressions`). */
 export interface MessageSuppression {
@@ -19,6 +20,9 @@ export function relativePath(cwd: string, filePath: string): string {
   const rel = path.relative(cwd, filePath) || path.basename(filePath);
   return rel.split(path.sep).join("/");
 }
+
+/** Where the formats CI reads show paths from: the repository root when known, else `cwd`. */
+export const reportRoot = (context: FormatterContext): string => context.repositoryRoot ?? context.cwd;
 
 /** True when the relative path leaves `cwd` (or could not be made relative). */
 export function isOutside(rel: string): boolean {

@@ -13,11 +13,29 @@ if (!process.argv.some((a) => a === "--replay" || a === "--drift-only" || a === 
 // by 50% instead holds it near 250 MB at the same speed (bench/corpus.mjs, synthetic history).
 v8.setFlagsFromString("--heap-growing-percent=50");
 
+// The report is the only thing on stdout. Output of user code (a config, a plugin, a formatter module that
+// calls console.log) goes to stderr instead, so that JSON and SARIF on stdout stay parseable.
+const writeReport = process.stdout.write.bind(process.stdout);
+process.stdout.write = process.stderr.write.bind(process.stderr);
+
+// A reader that stops early (`migration-lint | head -1`) closes the pipe: stop writing to it and exit
+// quietly, as Unix tools do, instead of dying on EPIPE with a stack trace.
+const closed = new Set();
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (err) => {
+    if (err.code !== "EPIPE") throw err;
+    closed.add(stream);
+  });
+}
+const writer = (stream, write) => (text) => {
+  if (!closed.has(stream)) write(text);
+};
+
 const { main } = await import("../dist/cli/main.js");
 
 const code = await main(process.argv.slice(2), {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
+  stdout: writer(process.stdout, writeReport),
+  stderr: writer(process.stderr, (text) => process.stderr.write(text)),
   colorDefault: !!process.stdout.isTTY && !process.env.NO_COLOR || !!process.env.FORCE_COLOR && process.env.FORCE_COLOR !== "0",
 });
 process.exitCode = code;

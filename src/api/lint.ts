@@ -106,8 +106,18 @@ export async function lint(options: LintOptions = {}): Promise<LintResult[]> {
 export async function loadConfig(options: { cwd?: string; configFile?: string; config?: MigrationLintConfig; rulesDirs?: string[] } = {}): Promise<ResolvedConfig> {
   const cwd = path.resolve(options.cwd ?? process.cwd());
   const found = options.config ? { config: options.config, filepath: null } : await findConfig({ cwd, ...(options.configFile ? { configFile: options.configFile } : {}) });
-  const extraRules = options.rulesDirs?.length ? await loadRulesDirs(options.rulesDirs, cwd) : undefined;
-  return resolveConfig({ config: found?.config ?? null, filepath: found?.filepath ?? null, builtinRules, cwd, ...(extraRules ? { extraRules } : {}) });
+  return resolveFoundConfig(found, { cwd, ...(options.rulesDirs ? { rulesDirs: options.rulesDirs } : {}) });
+}
+
+/** A configuration object already read (by findConfig): its plugins and `rulesDirs` are imported here, once. */
+export async function resolveFoundConfig(found: FoundConfig | null, options: { cwd: string; rulesDirs?: string[] }): Promise<ResolvedConfig> {
+  const extraRules = options.rulesDirs?.length ? await loadRulesDirs(options.rulesDirs, options.cwd) : undefined;
+  return resolveConfig({ config: found?.config ?? null, filepath: found?.filepath ?? null, builtinRules, cwd: options.cwd, ...(extraRules ? { extraRules } : {}) });
+}
+
+export interface FoundConfig {
+  config: MigrationLintConfig;
+  filepath: string | null;
 }
 
 export async function runLint(options: LintOptions = {}): Promise<LintRun> {

@@ -14,8 +14,10 @@
  * ignored and overwritten; nothing about the cache can fail a run.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, statSync, writeFileSync, renameSync } from "node:fs";
+import { readFileSync, statSync, writeFileSync, renameSync } from "node:fs";
 import path from "node:path";
+import { MigrationLintError } from "../errors.js";
+import { ensureParentFolders, headOf } from "../write-file.js";
 import type { CatalogSnapshot } from "../history/catalog.js";
 import type { LintMessage } from "../engine/results.js";
 import type { PackedSchemaData, PrismaSchemaData } from "../schema/parse-schema.js";
@@ -23,6 +25,16 @@ import type { PackedSchemaData, PrismaSchemaData } from "../schema/parse-schema.
 export const DEFAULT_CACHE_FILE = ".migration-lint-cache";
 // 2: schema locations packed as [file, start, end] (SchemaSpan)
 const FORMAT = 2;
+/** How every cache file starts (JSON.stringify keeps the key order of CacheData). */
+const CACHE_HEADER = '{"format":';
+
+function statIsFolder(file: string): boolean {
+  try {
+    return statSync(file).isDirectory();
+  } catch {
+    return false;
+  }
+}
 
 export interface CachedFindings {
   kept: LintMessage[];
@@ -71,7 +83,17 @@ export class LintCache {
     this.data = data ?? { format: FORMAT, tool, projects: {} };
   }
 
+  /**
+   * Throws when `file` exists and is not a migration-lint cache (`--cache-location prisma/schema.prisma`
+   * must not overwrite the schema). A cache of another version, or a truncated one, still starts with this
+   * tool's JSON header and is replaced.
+   */
   static open(file: string, tool: string): LintCache {
+    const head = headOf(file, CACHE_HEADER.length);
+    if (statIsFolder(file)) throw new MigrationLintError("usage", "--cache-location names a folder that cannot hold the cache file.", { file });
+    if (head && head.length > 0 && !CACHE_HEADER.startsWith(head.toString("latin1"))) {
+      throw new MigrationLintError("usage", "Refusing to use this file as the cache (--cache-location): it exists and is not a migration-lint cache, and the cache would overwrite it. Choose another path.", { file });
+    }
     let data: CacheData | null = null;
     try {
       const parsed = JSON.parse(readFileSync(file, "utf8")) as CacheData;
@@ -142,7 +164,7 @@ export class LintCache {
   save(): boolean {
     if (!this.dirty) return true;
     try {
-      mkdirSync(path.dirname(this.file), { recursive: true });
+      ensureParentFolders(this.file, "the cache");
       const temp = `${this.file}.${process.pid}.tmp`;
       writeFileSync(temp, JSON.stringify(this.data));
       renameSync(temp, this.file);

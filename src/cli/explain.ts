@@ -1,4 +1,5 @@
 /** `migration-lint explain <rule>`: the rule's doc page, shipped in docs/rules/. */
+import { own } from "../own.js";
 import { existsSync, readFileSync } from "node:fs";
 import { builtinRules } from "../../rules/index.js";
 import type { CliIO } from "./main.js";
@@ -18,7 +19,7 @@ export function explain(args: string[], io: CliIO): number {
     io.stderr("migration-lint: usage: migration-lint explain <rule>\n");
     return 2;
   }
-  const rule = builtinRules[id];
+  const rule = own(builtinRules, id);
   if (!rule) {
     const close = Object.keys(builtinRules).filter((r) => r.includes(id) || id.includes(r));
     io.stderr(`migration-lint: unknown rule "${id}".${close.length ? ` Did you mean ${close.map((r) => `"${r}"`).join(", ")}?` : ""} Run \`migration-lint --list-rules\` to see the rules.\n`);

@@ -1,13 +1,16 @@
 /** Worker thread entry for the supervised CLI run: lints and posts the run back (see supervise.ts). */
 import { parentPort, workerData } from "node:worker_threads";
-import { runLint, type LintOptions } from "../api/lint.js";
+import { resolveFoundConfig, runLint, type FoundConfig, type LintOptions } from "../api/lint.js";
 import { setHeartbeat } from "../engine/linter.js";
 import { MigrationLintError } from "../errors.js";
 
-const { options, heartbeat } = workerData as { options: LintOptions; heartbeat: SharedArrayBuffer };
+const { options, heartbeat, found } = workerData as { options: LintOptions; heartbeat: SharedArrayBuffer; found?: FoundConfig | null };
 setHeartbeat(heartbeat);
 try {
-  const run = await runLint(options);
+  const cwd = options.cwd ?? process.cwd();
+  // the config the main thread read (undefined: read it here)
+  const resolvedConfig = found === undefined ? undefined : await resolveFoundConfig(found, { cwd, ...(options.rulesDirs ? { rulesDirs: options.rulesDirs } : {}) });
+  const run = await runLint({ ...options, ...(resolvedConfig ? { resolvedConfig } : {}) });
   parentPort!.postMessage({ ok: true, results: run.results, projects: run.projects, sources: [...run.sources] });
 } catch (err) {
   const known = err instanceof MigrationLintError;

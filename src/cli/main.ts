@@ -85,7 +85,15 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     }
   }
   const color = values["no-color"] ? false : values.color ? true : io.colorDefault;
-  const cwd = path.resolve(values.cwd ?? process.cwd());
+  let cwd: string;
+  try {
+    cwd = path.resolve(values.cwd ?? process.cwd());
+  } catch (err) {
+    // a working directory longer than PATH_MAX (ERANGE / ENAMETOOLONG), or one deleted under the shell
+    const { describeFsError } = await import("../write-file.js");
+    io.stderr(`migration-lint: cannot read the working directory (${describeFsError(err)}); run from a shorter path or pass --cwd with an absolute path.\n`);
+    return 2;
+  }
 
   try {
     if (values["list-rules"]) {
@@ -151,17 +159,15 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     // one stuck in an endless loop is stopped and reported. Built-in rules (fuzzed, and under the
     // cumulative time budget) run on this thread, which saves the worker's start-up.
     // Replay stays on this thread too: its Ctrl-C cleanup of a scratch database needs signals, which workers do not get.
+    // The config file and plugins are user code: each is imported once, by the thread that lints.
     const api = await import("../api/lint.js");
-    const config = await api.loadConfig({
-      cwd,
-      ...(lintOptions.configFile ? { configFile: lintOptions.configFile } : {}),
-      ...(lintOptions.rulesDirs ? { rulesDirs: lintOptions.rulesDirs } : {}),
-    });
-    const untrusted = config.plugins.length > 0 || (lintOptions.rulesDirs?.length ?? 0) > 0 || process.env.MIGRATION_LINT_SUPERVISE === "1";
+    const { findConfig } = await import("../config/load.js");
+    const found = await findConfig({ cwd, ...(lintOptions.configFile ? { configFile: lintOptions.configFile } : {}) });
+    const untrusted = (found?.config.plugins?.length ?? 0) > 0 || (lintOptions.rulesDirs?.length ?? 0) > 0 || process.env.MIGRATION_LINT_SUPERVISE === "1";
     const supervised = untrusted && !lintOptions.replay && !lintOptions.driftOnly && import.meta.url.endsWith(".js") && process.env.MIGRATION_LINT_NO_WORKER !== "1";
     const run = supervised
-      ? await (await import("./supervise.js")).runLintSupervised(lintOptions, budget ?? DEFAULT_RULE_TIME_BUDGET_MS)
-      : await api.runLint({ ...lintOptions, resolvedConfig: config });
+      ? await (await import("./supervise.js")).runLintSupervised(lintOptions, budget ?? DEFAULT_RULE_TIME_BUDGET_MS, found)
+      : await api.runLint({ ...lintOptions, resolvedConfig: await api.resolveFoundConfig(found, { cwd, ...(lintOptions.rulesDirs ? { rulesDirs: lintOptions.rulesDirs } : {}) }) });
 
     if (values["write-baseline"]) {
       const { writeBaseline } = await import("../engine/baseline.js");
@@ -183,7 +189,9 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     const { findRepositoryRoot } = await import("../git/root.js");
     const repositoryRoot = findRepositoryRoot(cwd);
     const context = { cwd, ...(repositoryRoot ? { repositoryRoot } : {}), color, sourceOf: (file: string) => run.sources.get(file) };
-    await writeReports(reports, results, context, io.stdout);
+    // no report may overwrite a file this run read
+    const inputs = new Set([...run.sources.keys(), ...run.projects.flatMap((p) => [...p.schemaFiles, p.baselinePath]), ...(found?.filepath ? [found.filepath] : [])]);
+    await writeReports(reports, results, context, io.stdout, inputs);
     for (const project of run.projects) for (const note of project.notes) io.stderr(`migration-lint: note: ${note}\n`);
     if (values["lock-trace"]) {
       const { formatLockTrace } = await import("./lock-trace.js");

@@ -3,9 +3,9 @@
  * `--format <name>:<file>`, to its own file, all from one lint. One format may go to standard output
  * (or to `--output-file`); the others need a file.
  */
-import { mkdir, open } from "node:fs/promises";
 import path from "node:path";
 import { MigrationLintError } from "../errors.js";
+import { writeReportFile } from "../write-file.js";
 import type { LintResult } from "../engine/results.js";
 import type { Formatter, FormatterContext } from "../formatters/types.js";
 
@@ -51,6 +51,8 @@ export async function writeReports(
   results: LintResult[],
   context: FormatterContext,
   toStdout: (text: string) => void,
+  /** Files the run read: no report may overwrite them. */
+  inputs: ReadonlySet<string> = new Set(),
 ): Promise<void> {
   for (const { formatter, file } of reports) {
     // colours only on a terminal; a formatter that offers chunks is written piece by piece (~1 MB at a time),
@@ -58,13 +60,7 @@ export async function writeReports(
     const reportContext = { ...context, color: context.color && file === undefined };
     const pieces = batched(formatter.chunks ? formatter.chunks(results, reportContext) : [formatter(results, reportContext)]);
     if (file !== undefined) {
-      await mkdir(path.dirname(file), { recursive: true });
-      const handle = await open(file, "w");
-      try {
-        for (const piece of pieces) await handle.write(piece);
-      } finally {
-        await handle.close();
-      }
+      await writeReportFile(file, pieces, inputs);
     } else {
       let last = "";
       for (const piece of pieces) toStdout((last = piece));

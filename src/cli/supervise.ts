@@ -8,7 +8,7 @@
  */
 import { Worker } from "node:worker_threads";
 import path from "node:path";
-import type { LintOptions, LintRun, ProjectReport } from "../api/lint.js";
+import type { FoundConfig, LintOptions, LintRun, ProjectReport } from "../api/lint.js";
 import { fingerprint } from "../engine/linter.js";
 import type { LintResult } from "../engine/results.js";
 import { MigrationLintError } from "../errors.js";
@@ -17,11 +17,17 @@ export type SupervisedRun = Pick<LintRun, "results" | "projects" | "sources">;
 
 const MAX_RESTARTS = 5;
 
-export async function runLintSupervised(options: LintOptions, stallMs: number): Promise<SupervisedRun> {
+/**
+ * `found` is the configuration the main thread already read: the worker resolves it (imports its plugins)
+ * instead of importing the config file a second time. One that cannot be cloned to the worker (a function
+ * among rule options) is read again there.
+ */
+export async function runLintSupervised(options: LintOptions, stallMs: number, found?: FoundConfig | null): Promise<SupervisedRun> {
+  const config = found === undefined || !cloneable(found) ? undefined : found;
   const disabled: string[] = [...(options.disabledRules ?? [])];
   const hung: Array<{ rule: string; migration: string }> = [];
   for (let attempt = 0; ; attempt++) {
-    const outcome = await attemptRun({ ...options, disabledRules: disabled }, stallMs);
+    const outcome = await attemptRun({ ...options, disabledRules: disabled }, stallMs, config);
     if (outcome.kind === "done") {
       addHungFindings(outcome.run, hung, stallMs);
       return outcome.run;
@@ -34,10 +40,19 @@ export async function runLintSupervised(options: LintOptions, stallMs: number): 
 
 type Outcome = { kind: "done"; run: SupervisedRun } | { kind: "stuck"; stuck: { rule: string; migration: string } };
 
-function attemptRun(options: LintOptions, stallMs: number): Promise<Outcome> {
+function cloneable(value: unknown): boolean {
+  try {
+    structuredClone(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function attemptRun(options: LintOptions, stallMs: number, found: FoundConfig | null | undefined): Promise<Outcome> {
   const buffer = new SharedArrayBuffer(16 + 1024);
   const slots = new Int32Array(buffer, 0, 4);
-  const worker = new Worker(new URL("./lint-worker.js", import.meta.url), { workerData: { options, heartbeat: buffer } });
+  const worker = new Worker(new URL("./lint-worker.js", import.meta.url), { workerData: { options, heartbeat: buffer, found } });
   return new Promise<Outcome>((resolve, reject) => {
     let lastCount = -1;
     let since = Date.now();

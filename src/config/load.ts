@@ -8,7 +8,7 @@ import fs from "node:fs";
 import { pathToFileURL } from "node:url";
 import { stripVTControlCharacters } from "node:util";
 import { syntaxErrorLine } from "./syntax-error.js";
-import { MigrationLintError, errorMessage } from "../errors.js";
+import { MigrationLintError, errorMessage, thrownValue } from "../errors.js";
 import type { MigrationLintConfig } from "./types.js";
 
 export const CONFIG_FILES = [
@@ -118,6 +118,8 @@ function repositoryRoot(start: string): string {
  * "JSON Error in <file>:" and carry a code frame (`> 4 | ...`); YAML ones say `(4:7)`.
  */
 function describeLoadError(err: unknown): { reason: string; line?: number } {
+  // `throw null`, `throw 42`, `throw { code }`: user code may throw anything
+  if (!(err instanceof Error)) return { reason: `it threw ${thrownValue(err)} instead of an Error` };
   // parse-json colours its code frame when it thinks the terminal can (CI=true does that)
   const lines = stripVTControlCharacters(errorMessage(err)).split("\n").map((l) => l.trim());
   const body = lines.filter((l) => l && !/^(JSON|YAML) Error in /.test(l) && !/^>?\s*\d+\s*\|/.test(l) && !/^\|/.test(l));

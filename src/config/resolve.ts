@@ -4,6 +4,7 @@
  * validates and defaults each rule's options. Any problem is a
  * MigrationLintError("config") naming the file and the key.
  */
+import { own, setOwn } from "../own.js";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { createRequire } from "node:module";
@@ -36,7 +37,7 @@ const CONFIG_KEYS: Record<keyof MigrationLintConfig, (value: unknown) => string 
 const SEVERITIES: Record<string, 0 | 1 | 2> = { off: 0, warn: 1, error: 2, "0": 0, "1": 1, "2": 2 };
 
 function severityOf(value: unknown): 0 | 1 | 2 | undefined {
-  return typeof value === "string" || typeof value === "number" ? SEVERITIES[String(value)] : undefined;
+  return typeof value === "string" || typeof value === "number" ? own(SEVERITIES, String(value)) : undefined;
 }
 
 export interface ResolveOptions {
@@ -58,7 +59,7 @@ export async function resolveConfig(options: ResolveOptions): Promise<ResolvedCo
   const config: MigrationLintConfig = options.config ?? { extends: "recommended" };
 
   for (const [key, value] of Object.entries(config)) {
-    const check = CONFIG_KEYS[key as keyof MigrationLintConfig];
+    const check = own(CONFIG_KEYS, key);
     if (!check) fail(`Unknown configuration key "${key}". Allowed keys: ${Object.keys(CONFIG_KEYS).join(", ")}.`);
     const problem = check!(value);
     if (problem) fail(`Configuration key "${key}" ${problem}.`);
@@ -69,7 +70,7 @@ export async function resolveConfig(options: ResolveOptions): Promise<ResolvedCo
   const pluginConfigs = new Map<string, Record<string, MigrationLintConfig>>();
   for (const spec of config.plugins ?? []) {
     const { name, plugin } = await loadPlugin(spec, baseDir, fail);
-    for (const [ruleName, rule] of Object.entries(plugin.rules ?? {})) rules[`${name}/${ruleName}`] = rule;
+    for (const [ruleName, rule] of Object.entries(plugin.rules ?? {})) setOwn(rules, `${name}/${ruleName}`, rule);
     pluginConfigs.set(name, plugin.configs ?? {});
   }
 
@@ -78,7 +79,7 @@ export async function resolveConfig(options: ResolveOptions): Promise<ResolvedCo
   const extendsList = config.extends === undefined ? [] : Array.isArray(config.extends) ? config.extends : [config.extends];
   const apply = (ruleSettings: Record<string, RuleSetting>, origin: string) => {
     for (const [id, setting] of Object.entries(ruleSettings)) {
-      if (!rules[id]) fail(`Unknown rule "${id}" in ${origin}. Run \`migration-lint --list-rules\` to see the rules.`);
+      if (!own(rules, id)) fail(`Unknown rule "${id}" in ${origin}. Run \`migration-lint --list-rules\` to see the rules.`);
       const [rawSeverity, ruleOptions] = Array.isArray(setting) ? setting : [setting];
       const severity = severityOf(rawSeverity);
       if (severity === undefined) fail(`Rule "${id}" in ${origin}: severity must be "off", "warn", "error" (or 0, 1, 2), got ${JSON.stringify(rawSeverity)}.`);
@@ -95,7 +96,7 @@ export async function resolveConfig(options: ResolveOptions): Promise<ResolvedCo
       continue;
     }
     const m = /^plugin:(.+)\/([^/]+)$/.exec(name);
-    const pluginConfig = m ? pluginConfigs.get(m[1]!)?.[m[2]!] : undefined;
+    const pluginConfig = m ? own(pluginConfigs.get(m[1]!), m[2]!) : undefined;
     if (!pluginConfig) fail(`Unknown preset "${name}" in "extends". Use ${PRESETS.map((p) => `"${p}"`).join(", ")} or "plugin:<name>/<config>" of a plugin listed in "plugins".`);
     apply(pluginConfig!.rules ?? {}, `preset "${name}"`);
   }
@@ -104,7 +105,7 @@ export async function resolveConfig(options: ResolveOptions): Promise<ResolvedCo
   const resolved: ResolvedRule[] = [];
   for (const [id, setting] of settings) {
     if (setting.severity === 0) continue;
-    const rule = rules[id]!;
+    const rule = own(rules, id)!;
     const ruleOptions = await validateOptions(id, rule, setting.options, fail);
     resolved.push({ id, rule, severity: setting.severity, options: ruleOptions });
   }
@@ -197,7 +198,7 @@ export async function loadRulesDirs(dirs: string[], cwd: string): Promise<Record
       const problem = ruleShapeProblem(mod.default);
       if (problem) throw new MigrationLintError("config", `A rules folder file must export a rule as its default export: ${problem}.`, { file: full });
       const rule = mod.default!;
-      rules[rule.meta.id || file.replace(/\.(c|m)?js$/, "")] = rule;
+      setOwn(rules, rule.meta.id || file.replace(/\.(c|m)?js$/, ""), rule);
     }
   }
   return rules;

@@ -9,6 +9,8 @@ import { readFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { MigrationLintError, errorMessage } from "../errors.js";
 import { fingerprint } from "./linter.js";
+import { compareCodeUnits } from "../compare.js";
+import { describeFsError, ensureParentFolders, headOf } from "../write-file.js";
 import type { LintMessage, LintResult } from "./results.js";
 
 export const BASELINE_FILE = ".migration-lint-baseline.json";
@@ -82,8 +84,22 @@ export async function writeBaseline(path: string, results: LintResult[], previou
       });
     }
   }
-  entries.sort((a, b) => a.migration.localeCompare(b.migration) || a.ruleId.localeCompare(b.ruleId) || a.fingerprint.localeCompare(b.fingerprint));
-  await writeFile(path, `${JSON.stringify({ version: 1, entries }, null, 2)}\n`);
+  // code-unit order, not the locale's: the file must not churn between machines
+  entries.sort((a, b) => compareCodeUnits(a.migration, b.migration) || compareCodeUnits(a.ruleId, b.ruleId) || compareCodeUnits(a.fingerprint, b.fingerprint));
+  if (!previous && headOf(path, 1)?.length) {
+    // only a baseline is ever overwritten (`--no-baseline --write-baseline` reads none first)
+    try {
+      readBaseline(path);
+    } catch {
+      throw new MigrationLintError("usage", "Refusing to write the baseline (--write-baseline) over this file: it exists and is not a migration-lint baseline. Choose another path with --baseline.", { file: path });
+    }
+  }
+  ensureParentFolders(path, "the baseline");
+  try {
+    await writeFile(path, `${JSON.stringify({ version: 1, entries }, null, 2)}\n`);
+  } catch (err) {
+    throw new MigrationLintError("usage", `Cannot write the baseline: ${describeFsError(err)}`, { file: path });
+  }
   return entries.length;
 }
 

@@ -4,6 +4,7 @@
  * isolated so that one that throws becomes an `internal-error` finding and
  * the run goes on.
  */
+import { own } from "../own.js";
 import { createHash } from "node:crypto";
 import { Catalog } from "../history/catalog.js";
 import type { PrismaSchemaModel } from "../schema/types.js";
@@ -234,7 +235,7 @@ function instantiate(rules: ResolvedRule[], model: ProjectModel, migration: Load
   for (const rule of rules) {
     const instance = { rule, visitors: {} as RuleVisitors, failed: false, label: heartbeat ? labelEncoder.encode(`${rule.id}\0${migration.entry.name}`) : new Uint8Array() };
     const report = (descriptor: ReportDescriptor) => {
-      const template = rule.rule.meta.messages[descriptor.messageId];
+      const template = own(rule.rule.meta.messages, descriptor.messageId);
       if (template === undefined) throw new Error(`unknown messageId "${descriptor.messageId}"`);
       const range = descriptor.range ? clampRange(file, descriptor.range) : descriptor.node?.range ?? file.rangeOf(0, 0);
       const target = descriptor.file ?? file.path;

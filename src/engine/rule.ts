@@ -117,7 +117,7 @@ export function defineRule<Options = Record<string, unknown>>(rule: RuleModule<O
 /** Fills `{{name}}` placeholders. */
 export function interpolate(template: string, data: Record<string, string | number> | undefined): string {
   if (!data) return template;
-  return template.replace(/\{\{\s*([\w.-]+)\s*\}\}/g, (whole, key: string) => (key in data ? String(data[key]) : whole));
+  return template.replace(/\{\{\s*([\w.-]+)\s*\}\}/g, (whole, key: string) => (Object.hasOwn(data, key) ? String(data[key]) : whole));
 }
 
 export function formatName(ref: QualifiedName): string {

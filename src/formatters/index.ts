@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { errorMessage, MigrationLintError } from "../errors.js";
+import { errorMessage, MigrationLintError, thrownValue } from "../errors.js";
 import type { Formatter } from "./types.js";
 
 /** Built-in formatters, loaded only when asked for. */
@@ -145,10 +145,18 @@ async function importFormatter(name: string, file: string): Promise<Formatter> {
   }
   const format = candidate as (...args: Parameters<Formatter>) => unknown;
   return (results, context) => {
-    const output = format(results, context);
+    let output: unknown;
+    try {
+      output = format(results, context);
+    } catch (err) {
+      throw new MigrationLintError("usage", `Formatter "${name}" (${file}) failed: ${err instanceof Error ? err.message : `it threw ${thrownValue(err)}`}`);
+    }
     if (output === undefined || output === null) return "";
     if (typeof output !== "string") {
-      const what = output instanceof Promise ? "a Promise (async formatters are not supported)" : typeof output;
+      const thenable = typeof (output as { then?: unknown }).then === "function";
+      // its rejection is reported here, not left to crash the process as an unhandled one
+      if (thenable) (output as Promise<unknown>).then(undefined, () => undefined);
+      const what = thenable ? "a Promise (async formatters are not supported)" : typeof output;
       throw new MigrationLintError("usage", `Formatter "${name}" (${file}) returned ${what} instead of a string.`);
     }
     return output;

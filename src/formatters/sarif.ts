@@ -7,6 +7,7 @@
  * `cwd`) under the `%SRCROOT%` base id, as code scanning reads them,
  * whichever folder the linter ran in.
  */
+import { own } from "../own.js";
 import { packageVersion } from "../version.js";
 import { pathToFileURL } from "node:url";
 import { builtinRules } from "../../rules/index.js";
@@ -94,7 +95,7 @@ function firstSentence(text: string): string {
 }
 
 function descriptor(id: string, meta: SarifRuleMeta | undefined, first: LintMessage): ReportingDescriptor {
-  const engine = ENGINE_RULES[id];
+  const engine = own(ENGINE_RULES, id);
   const helpUri = meta?.docs?.url ?? first.docsUrl;
   const full = engine?.full ?? meta?.docs?.description ?? `Findings of the rule ${id}.`;
   const short = engine?.short ?? firstSentence(full);
@@ -147,7 +148,7 @@ export function createSarifFormatter(options: SarifFormatterOptions = {}): Forma
       const id = ruleIdOf(m);
       let index = ruleIndex.get(id);
       if (index === undefined) {
-        index = rules.push(descriptor(id, rulesMeta?.[id] ?? knownRules[id], m)) - 1;
+        index = rules.push(descriptor(id, own(rulesMeta, id) ?? own(knownRules, id), m)) - 1;
         ruleIndex.set(id, index);
       }
       return index;

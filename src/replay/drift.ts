@@ -17,6 +17,7 @@
  * type in Postgres (`'0'::numeric` equals `0.0`), inside the caller's
  * transaction and under a savepoint, so it works in a READ ONLY transaction.
  */
+import { own } from "../own.js";
 import { readFileSync } from "node:fs";
 import type { PrismaBlockIndex, PrismaEnum, PrismaField, PrismaModel, PrismaSchemaModel, SchemaLocation } from "../schema/types.js";
 import { decodeText } from "../model/load.js";
@@ -474,7 +475,7 @@ class SchemaTexts {
     if (!source) return null;
     const attribute = source.text.slice(index.location.range.start, index.location.range.end);
     const type = /\btype\s*:\s*(\w+)/.exec(attribute.replace(/"(?:[^"\\]|\\.)*"/g, '""'))?.[1];
-    return type ? (INDEX_METHODS[type] ?? type.toLowerCase()) : null;
+    return type ? (own(INDEX_METHODS, type) ?? type.toLowerCase()) : null;
   }
 
   relationModeIsPrisma(file: string | null): boolean {

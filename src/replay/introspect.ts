@@ -8,6 +8,7 @@
  * migration.sql + down.sql (rollback-mismatch), and to compare the replayed (or
  * live) database with schema.prisma (schema-drift).
  */
+import { compareCodeUnits } from "../compare.js";
 import type { ReplayDb } from "./driver.js";
 
 export interface DbColumn {
@@ -228,9 +229,9 @@ export async function snapshot(db: ReplayDb): Promise<DbSnapshot> {
   }
   for (const { rel, ...trigger } of raw.triggers) byOid.get(rel)?.triggers.push(trigger);
   for (const relation of relations.values()) {
-    relation.indexes.sort((a, b) => a.name.localeCompare(b.name));
-    relation.constraints.sort((a, b) => a.name.localeCompare(b.name));
-    relation.triggers.sort((a, b) => a.name.localeCompare(b.name));
+    relation.indexes.sort((a, b) => compareCodeUnits(a.name, b.name));
+    relation.constraints.sort((a, b) => compareCodeUnits(a.name, b.name));
+    relation.triggers.sort((a, b) => compareCodeUnits(a.name, b.name));
   }
   const enums = new Map<string, DbEnum>();
   for (const e of raw.enums) enums.set(relationKey(e.schema, e.name), { schema: e.schema, name: e.name, values: e.values ?? [] });

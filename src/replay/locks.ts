@@ -16,6 +16,7 @@
  * already holds shows no new entry; such locks are filled in from the static
  * lock model (src/model/locks.ts) and marked `alreadyHeld`.
  */
+import { compareCodeUnits } from "../compare.js";
 import { lineColumns } from "../engine/linter.js";
 import type { LintMessage } from "../engine/results.js";
 import { blockedBy, locksOf } from "../model/locks.js";
@@ -188,7 +189,7 @@ export async function traceMigration(db: ReplayDb, migration: string, file: Pars
           locks.push({ table: tableName(held.oid), mode: held.mode, blocks: blockedBy(held.mode), ...(rewritten.has(held.oid) ? { rewrite: true } : {}), alreadyHeld: true });
         }
       }
-      locks.sort((a, b) => a.table.localeCompare(b.table) || STRENGTH.indexOf(b.mode) - STRENGTH.indexOf(a.mode));
+      locks.sort((a, b) => compareCodeUnits(a.table, b.table) || STRENGTH.indexOf(b.mode) - STRENGTH.indexOf(a.mode));
       entries.push(entry(statement, locks));
 
       // A warning when the statement holds a lock that blocks writes on an

@@ -91,11 +91,11 @@ describe("--cache", () => {
     expect(warnings.results.flatMap((r) => r.messages)).toHaveLength(3); // only destructive-change, as warnings
   });
 
-  it("a corrupt or foreign cache file is ignored and replaced", async () => {
+  it("a truncated cache, or one of another version, is ignored and replaced", async () => {
     const { dir, cacheFile } = project();
     const cold = await run(dir, null);
     fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
-    for (const content of ["{not json", JSON.stringify({ format: 1, tool: "0.0.0-other", projects: { [dir]: { configKey: "x", findings: {} } } }), JSON.stringify({ format: 1, tool: "x", projects: null })]) {
+    for (const content of ['{"format":2,"tool":"0.1.0","projects":{"/x', JSON.stringify({ format: 1, tool: "0.0.0-other", projects: { [dir]: { configKey: "x", findings: {} } } }), JSON.stringify({ format: 1, tool: "x", projects: null })]) {
       fs.writeFileSync(cacheFile, content);
       const result = await run(dir, cacheFile);
       expect(result.results).toEqual(cold.results);

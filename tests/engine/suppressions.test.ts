@@ -153,3 +153,26 @@ DROP TABLE "T";`;
     expect(second.suppressedMessages.map((m) => m.line)).toEqual([2]);
   });
 });
+
+describe("--write-baseline", () => {
+  it("orders entries by code unit, not by the machine's locale, so the file does not churn between machines", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "migration-lint-baseline-order-"));
+    const file = path.join(dir, "baseline.json");
+    const message = (migration: string, ruleId: string) => ({ ruleId, severity: 2 as const, message: "m", line: 1, column: 1, endLine: 1, endColumn: 1, fingerprint: "f", migration });
+    const names = ["20240101_b", "20240101_\u00c4nderung", "20240101_a", "20240101_Z"];
+    const results = [{ filePath: "x", messages: names.flatMap((n) => [message(n, "prefer-text"), message(n, "Custom/rule")]), suppressedMessages: [], errorCount: 8, fatalErrorCount: 0, warningCount: 0, fixableErrorCount: 0, fixableWarningCount: 0, source: undefined }];
+    await writeBaseline(file, results as never, null);
+    const entries = (JSON.parse(fs.readFileSync(file, "utf8")) as { entries: Array<{ migration: string; ruleId: string }> }).entries;
+    expect(entries.map((e) => `${e.migration} ${e.ruleId}`)).toEqual([
+      "20240101_Z Custom/rule",
+      "20240101_Z prefer-text",
+      "20240101_a Custom/rule",
+      "20240101_a prefer-text",
+      "20240101_b Custom/rule",
+      "20240101_b prefer-text",
+      "20240101_\u00c4nderung Custom/rule",
+      "20240101_\u00c4nderung prefer-text",
+    ]);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});

@@ -217,4 +217,19 @@ ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") 
       expect(messages[0]!.help).toMatch(/in one migration and use it in a later one/);
     });
   });
+
+  describe("the lock trace of a statement that locks two tables", () => {
+    const state = replayOnce(
+      [
+        { name: "1_init", up: `CREATE TABLE "a" ("id" INTEGER NOT NULL PRIMARY KEY);\nCREATE TABLE "B" ("id" INTEGER NOT NULL PRIMARY KEY, "aId" INTEGER);\n` },
+        { name: "2_fk", up: `-- AddForeignKey\nALTER TABLE "B" ADD CONSTRAINT "B_aId_fkey" FOREIGN KEY ("aId") REFERENCES "a"("id");\n` },
+      ],
+      databaseUrl,
+    );
+    it("lists the tables in code-unit order, the same on every machine whatever its locale", () => {
+      const [entry] = state.report!.lockTrace.filter((e) => e.migration === "2_fk");
+      const tables = entry!.locks.map((l) => l.table);
+      expect([...new Set(tables)]).toEqual(['"B"', '"a"']);
+    });
+  });
 }

@@ -1,0 +1,93 @@
+/**
+ * The composite GitHub Action (action.yml), its steps run as the runner runs them (./action-runner.ts)
+ * from this checkout as GITHUB_ACTION_PATH (built by `npm test`, so the build step finds it built), in a
+ * monorepo inside a real git repository: annotations, the SARIF file and the step summary come from one
+ * lint and point at repository-relative paths, whatever `working-directory` is.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { describe, expect, it } from "vitest";
+import { runCompositeAction } from "./action-runner.js";
+import { DB, DROP_COLUMN, MIGRATIONS, ROOT, git, missingTool, monorepoFiles, temp, writeTree } from "./hosts.js";
+
+const DROPPED = `${MIGRATIONS}/20240201000000_drop_user_name/migration.sql`;
+const skipReason = missingTool("git") ?? missingTool("bash");
+const skipped = skipReason ? ` (skipped: ${skipReason})` : "";
+
+/** A workspace whose repository (at `checkoutPath` in it) has the monorepo committed and a DROP COLUMN migration in the working tree. */
+function workspaceWithMonorepo(checkoutPath = ".") {
+  const workspace = temp("ml-action-workspace-");
+  const repo = path.join(workspace, checkoutPath);
+  fs.mkdirSync(repo, { recursive: true });
+  git(repo, "init", "--quiet");
+  writeTree(repo, monorepoFiles());
+  git(repo, "add", "--all");
+  git(repo, "commit", "--quiet", "-m", "init");
+  writeTree(repo, DROP_COLUMN);
+  return { workspace, repo };
+}
+
+type Sarif = { runs: Array<{ originalUriBaseIds: Record<string, { uri: string }>; results: Array<{ ruleId: string; locations: Array<{ physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string } } }> }> }> };
+
+describe.skipIf(skipReason)(`action.yml, run as the runner runs a composite action${skipped}`, () => {
+  it("in packages/db of a monorepo: annotations, SARIF and summary with repository-relative paths, exit code 1", () => {
+    const { workspace } = workspaceWithMonorepo();
+    const run = runCompositeAction({ actionPath: ROOT, workspace, temp: temp("ml-action-runner-"), inputs: { "working-directory": DB, "sarif-file": "reports/migration-lint.sarif" }, env: { NO_COLOR: "1" } });
+
+    expect(run.steps.map((s) => s.status)).toEqual([0, 1]);
+    expect(run.steps[0]!.stdout).toBe(""); // already built: nothing installed
+    expect(run.status).toBe(1);
+    expect(run.outputs).toEqual({ "exit-code": "1" });
+
+    const annotations = run.stdout.split("\n").filter((line) => line.startsWith("::"));
+    expect(annotations.length).toBeGreaterThan(0);
+    for (const annotation of annotations) expect(annotation).toMatch(new RegExp(`^::(error|warning) file=${DB}/prisma/migrations/`));
+    expect(run.stdout).toMatch(new RegExp(`^::error file=${DROPPED.replace(/[./]/g, "\\$&")},line=8,.*title=destructive-change::`, "m"));
+
+    // written where upload-sarif (which runs in the workspace) looks: relative to GITHUB_WORKSPACE
+    const sarif = JSON.parse(fs.readFileSync(path.join(workspace, "reports/migration-lint.sarif"), "utf8")) as Sarif;
+    expect(sarif.runs[0]!.originalUriBaseIds["%SRCROOT%"]!.uri).toBe(`${pathToFileURL(workspace).href}/`);
+    const uris = sarif.runs[0]!.results.map((r) => r.locations[0]!.physicalLocation.artifactLocation);
+    expect(uris).toContainEqual({ uri: DROPPED, uriBaseId: "%SRCROOT%" });
+    for (const uri of uris) expect(uri.uri.startsWith(`${DB}/`)).toBe(true);
+    // the same findings in every report: one lint
+    expect(sarif.runs[0]!.results.length).toBe(annotations.length);
+
+    expect(run.summary).toMatch(/^## migration-lint: /m);
+    expect(run.summary).toContain(`\`${DROPPED}:8\``);
+  });
+
+  it("checked out in a subfolder of the workspace: paths stay relative to the repository; args are split into words like a shell", () => {
+    const { workspace, repo } = workspaceWithMonorepo("app");
+    // a config file whose name needs quoting, that makes destructive-change a warning
+    writeTree(repo, { [`${DB}/ci config.json`]: JSON.stringify({ extends: ["recommended"], rules: { "destructive-change": "warn" } }) });
+    const run = runCompositeAction({
+      actionPath: ROOT,
+      workspace,
+      temp: temp("ml-action-runner-"),
+      inputs: { "working-directory": `app/${DB}`, args: `--config "ci config.json"  --max-warnings 0`, "step-summary": "false" },
+      env: { NO_COLOR: "1" },
+    });
+    expect(run.outputs).toEqual({ "exit-code": "1" });
+    expect(run.stdout).toMatch(new RegExp(`^::warning file=${DROPPED.replace(/[./]/g, "\\$&")},line=8,.*title=destructive-change::`, "m"));
+    expect(run.stdout).not.toMatch(/^::error/m);
+    expect(run.steps[1]!.stderr).toContain("too many warnings (maximum: 0)");
+    expect(run.summary).toBe("");
+  });
+
+  it("an args input with an unmatched quote fails with exit code 2 and says why", () => {
+    const { workspace } = workspaceWithMonorepo();
+    const run = runCompositeAction({ actionPath: ROOT, workspace, temp: temp("ml-action-runner-"), inputs: { "working-directory": DB, args: `--config "ci config.json` } });
+    expect(run.status).toBe(2);
+    expect(run.outputs).toEqual({ "exit-code": "2" });
+    expect(run.stdout).toContain("::error title=migration-lint::The args input could not be split into words");
+  });
+});
+
+describe("action-runner's GITHUB_OUTPUT reader", () => {
+  it("reads name=value lines and name<<DELIMITER blocks", async () => {
+    const { parseOutputFile } = await import("./action-runner.js");
+    expect(parseOutputFile("exit-code=1\nbody<<EOF\nline one\nline=two\nEOF\n")).toEqual({ "exit-code": "1", body: "line one\nline=two" });
+  });
+});

@@ -3,9 +3,8 @@
  *
  * - PGlite (default): an in-memory Postgres in this process, gone when closed.
  * - `databaseUrl`: replay never touches an existing database. It connects,
- *   creates `migration_lint_<random>`, runs there, and drops it in a `finally`,
- *   also when the process gets SIGINT/SIGTERM while replay runs (a handler is
- *   registered for the run and removed after; the signal is then re-raised).
+ *   creates `migration_lint_<random>` (marked, and dropped on every exit path:
+ *   scratch.ts), runs there, and drops it.
  * - `databaseUrl` + drift-only: one session whose transactions are all
  *   READ ONLY (checked), with standard_conforming_strings on; replay only
  *   reads the catalogs, and schema.prisma's values go as bind parameters.
@@ -18,6 +17,7 @@ import type { Extension } from "@electric-sql/pglite";
 import type pg from "pg";
 import { MigrationLintError, errorMessage } from "../errors.js";
 import { pgDb, pgliteDb, quoteIdent, type ReplayDb } from "./driver.js";
+import { dropScratch, dropScratchSync, markScratch, sweepStaleScratch } from "./scratch.js";
 
 export interface ReplayTarget {
   db: ReplayDb;
@@ -112,10 +112,15 @@ export async function openPglite(extensions: Record<string, Extension>): Promise
   return { db, defaultSchema: "public", description: `PGlite (Postgres ${version})`, serverVersion: version, cleanup: () => db.close().catch(() => undefined) };
 }
 
-/** Creates a scratch database next to the one `url` names, connects to it, and arranges for it to be dropped. */
+/**
+ * Creates a scratch database next to the one `url` names, marks it, connects
+ * to it, and arranges for it to be dropped on every exit path (scratch.ts).
+ * First drops the stale scratch databases earlier runs on this host left.
+ */
 export async function openScratchDatabase(url: string): Promise<ReplayTarget> {
   const admin = connectionFor(url);
   const adminClient = await connect(admin.connectionString, url);
+  await sweepStaleScratch(adminClient);
   const name = `migration_lint_${randomBytes(6).toString("hex")}`;
   try {
     await adminClient.query(`CREATE DATABASE ${quoteIdent(name)}`);
@@ -126,33 +131,34 @@ export async function openScratchDatabase(url: string): Promise<ReplayTarget> {
 
   let db: ReplayDb | null = null;
   let cleaning: Promise<void> | null = null;
-  const signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM"];
+  let dropped = false;
+  const signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
   const onSignal = (signal: NodeJS.Signals) => {
     void cleanup().finally(() => {
-      removeHandlers();
       // Let the signal do what it would have done without us.
       process.kill(process.pid, signal);
     });
   };
+  // process.exit(), an uncaught exception or unhandled rejection: only synchronous work runs now
+  const onExit = () => {
+    if (!dropped) dropScratchSync(admin.connectionString, name);
+  };
   const removeHandlers = () => {
     for (const signal of signals) process.removeListener(signal, onSignal);
+    process.removeListener("exit", onExit);
   };
   const cleanup = (): Promise<void> =>
     (cleaning ??= (async () => {
-      removeHandlers();
       await db?.close().catch(() => undefined);
-      try {
-        await adminClient.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
-      } catch {
-        // Postgres < 13 has no WITH (FORCE): end the sessions, then drop.
-        await adminClient.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", [name]).catch(() => undefined);
-        await adminClient.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)}`).catch(() => undefined);
-      }
+      dropped = await dropScratch(adminClient, name);
+      removeHandlers();
       await adminClient.end().catch(() => undefined);
     })());
   for (const signal of signals) process.on(signal, onSignal);
+  process.on("exit", onExit);
 
   try {
+    await markScratch(adminClient, name);
     const scratch = connectionFor(url, name);
     db = pgDb(await connect(scratch.connectionString, url));
     const version = await serverVersionOf(db);

@@ -6,6 +6,7 @@
  */
 import { spawn } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -21,6 +22,16 @@ async function scratchDatabases(connectionString: string): Promise<string[]> {
   try {
     const { rows } = await client.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'migration\\_lint\\_%'");
     return rows.map((r) => r.datname);
+  } finally {
+    await client.end();
+  }
+}
+
+async function adminQuery(connectionString: string, sql: string, params: unknown[] = []): Promise<Array<Record<string, unknown>>> {
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  try {
+    return (await client.query(sql, params)).rows;
   } finally {
     await client.end();
   }
@@ -119,10 +130,17 @@ describe.skipIf(!url)("replay on a real Postgres (MIGRATION_LINT_TEST_DATABASE_U
       }
     }, REPLAY_TIMEOUT);
 
-    it("drops the scratch database when the process is interrupted (SIGINT)", async () => {
+    it.each([
+      ["SIGINT", "kill"],
+      ["SIGTERM", "kill"],
+      ["SIGHUP", "kill"],
+      ["process.exit()", "exit"],
+      ["an uncaught exception", "throw"],
+      ["an unhandled rejection", "reject"],
+    ])("drops the scratch database on %s during the run, and marks it while it exists", async (what, how) => {
       const dist = path.join(ROOT, "dist", "src", "replay", "index.js");
       if (!fs.existsSync(dist)) return; // `npm test` builds dist first; a bare `vitest run` may not have it
-      // A history long enough to still be running when the signal arrives.
+      // A history long enough to still be running when the child is told to go.
       const specs = Array.from({ length: 400 }, (_, i) => ({ name: `${String(i).padStart(4, "0")}_t`, up: `CREATE TABLE "t${i}" ("id" SERIAL PRIMARY KEY, "v" TEXT);\nCREATE INDEX ON "t${i}"("v");\n` }));
       const { dir } = await writeHistory(specs);
       const script = `
@@ -131,23 +149,73 @@ describe.skipIf(!url)("replay on a real Postgres (MIGRATION_LINT_TEST_DATABASE_U
         import { prismaMigrateSource } from ${JSON.stringify(path.join(ROOT, "dist", "src", "sources", "prisma-migrate.js"))};
         const migrations = await loadMigrations(await prismaMigrateSource.list(${JSON.stringify(dir)}));
         setTimeout(() => console.log("running"), 300);
+        process.stdin.on("data", () => {
+          if (process.env.HOW === "exit") process.exit(3);
+          if (process.env.HOW === "throw") setTimeout(() => { throw new Error("boom"); });
+          if (process.env.HOW === "reject") void Promise.reject(new Error("boom"));
+        });
         await replay({ migrations, inScope: () => true, schema: null, databaseUrl: process.env.URL });
         console.log("finished");
+        process.exit(0);
       `;
+      const child = spawn(process.execPath, ["--input-type=module", "-e", script], { env: { ...process.env, URL: url!, HOW: how }, stdio: ["pipe", "pipe", "pipe"] });
       try {
-        const child = spawn(process.execPath, ["--input-type=module", "-e", script], { env: { ...process.env, URL: url! }, stdio: ["ignore", "pipe", "pipe"] });
         let output = "";
         child.stdout.on("data", (d: Buffer) => (output += d.toString()));
+        const exited = new Promise<number | null>((resolve) => child.on("exit", (c, signal) => resolve(signal ? 128 : c)));
         await new Promise<void>((resolve) => child.stdout.on("data", () => output.includes("running") && resolve()));
-        const during = await scratchDatabases(url!);
+        // the scratch database exists once replay has connected (the child may be slow to get there on a busy machine)
+        let during = await scratchDatabases(url!);
+        for (let tries = 0; during.length === before.length && tries < 100; tries++) {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          during = await scratchDatabases(url!);
+        }
         expect(during.length).toBe(before.length + 1);
-        child.kill("SIGINT");
-        const code = await new Promise<number | null>((resolve) => child.on("exit", (c, signal) => resolve(signal ? 130 : c)));
-        expect(output).not.toContain("finished");
+        const scratch = during.find((name) => !before.includes(name))!;
+        const marker = JSON.parse((await adminQuery(url!, `SELECT shobj_description(oid, 'pg_database') AS c FROM pg_database WHERE datname = $1`, [scratch]))[0]!.c as string);
+        expect(marker).toEqual({ tool: "migration-lint replay", host: os.hostname(), pid: child.pid, created: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
+        if (how === "kill") child.kill(what as NodeJS.Signals);
+        else child.stdin.write("go\n");
+        const code = await exited;
+        expect(output, what).not.toContain("finished");
         expect(code).not.toBe(0);
         expect(await scratchDatabases(url!)).toEqual(before);
       } finally {
+        // a failed expectation must not leave the child replaying (SIGINT: it still drops its database)
+        if (child.exitCode === null && child.signalCode === null) child.kill("SIGINT");
         removeDir(dir);
+      }
+    }, REPLAY_TIMEOUT);
+
+    it("sweeps the scratch databases a dead process of this tool on this host left long enough ago, and no other", async () => {
+      const dead = spawn(process.execPath, ["-e", ""]);
+      const deadPid = await new Promise<number>((resolve) => dead.on("exit", () => resolve(dead.pid!)));
+      const old = "2020-01-01T00:00:00.000Z";
+      const marker = (m: Record<string, unknown>) => JSON.stringify({ tool: "migration-lint replay", host: os.hostname(), pid: deadPid, created: old, ...m });
+      const cases: Record<string, string | null> = {
+        migration_lint_00000000dead: marker({}),
+        migration_lint_00000000a11e: marker({ pid: process.pid }),
+        migration_lint_00000000b0a7: marker({ host: `not-${os.hostname()}` }),
+        migration_lint_000000000e3e: marker({ created: new Date().toISOString() }),
+        migration_lint_00000000f0e1: marker({ tool: "something else" }),
+        migration_lint_000000000000: null,
+        migration_lint_keep_me: marker({}),
+      };
+      for (const [name, comment] of Object.entries(cases)) {
+        await adminQuery(url!, `CREATE DATABASE "${name}"`);
+        if (comment) await adminQuery(url!, `COMMENT ON DATABASE "${name}" IS '${comment.replace(/'/g, "''")}'`);
+      }
+      try {
+        const { dir, migrations } = await writeHistory([{ name: "1_t", up: `CREATE TABLE "t" ("id" INT);\n` }]);
+        try {
+          await replay({ migrations, inScope: () => true, schema: null, databaseUrl: url! });
+        } finally {
+          removeDir(dir);
+        }
+        const left = (await adminQuery(url!, `SELECT datname FROM pg_database WHERE datname = ANY($1) ORDER BY 1`, [Object.keys(cases)])).map((r) => r.datname);
+        expect(left).toEqual(Object.keys(cases).filter((name) => name !== "migration_lint_00000000dead").sort());
+      } finally {
+        for (const name of Object.keys(cases)) await adminQuery(url!, `DROP DATABASE IF EXISTS "${name}"`);
       }
     }, REPLAY_TIMEOUT);
   });

@@ -1,21 +1,7 @@
 import { abbreviate, defineRule, formatName, schemaPlace, type RuleContext } from "../src/engine/rule.js";
-import { blockedBy, isBinaryCoercible, isNarrowing } from "../src/model/locks.js";
+import { enumRecreation } from "../src/engine/risk.js";
+import { blockedBy, isBinaryCoercible, isNarrowing, widens } from "../src/model/locks.js";
 import type { OperationOf, TypeSpec } from "../src/types.js";
-
-/** Conversions that keep every value (the cast cannot fail or round). */
-const WIDENING: Record<string, string[]> = {
-  int2: ["int4", "int8", "numeric", "float8"],
-  int4: ["int8", "numeric", "float8"],
-  int8: ["numeric"],
-  float4: ["float8"],
-  timestamp: ["timestamptz"],
-  date: ["timestamp", "timestamptz"],
-  bpchar: ["text", "varchar"],
-  json: ["jsonb"],
-  jsonb: ["json"],
-};
-const widens = (from: TypeSpec, to: TypeSpec) =>
-  from.arrayDims === to.arrayDims && (to.name === "text" || (WIDENING[from.name]?.includes(to.name) ?? false) || (to.name === "varchar" && !to.modifiers.length));
 
 export default defineRule({
   meta: {
@@ -40,7 +26,7 @@ export default defineRule({
         if (op.change.kind !== "set-type" || !context.existedBefore(op.table)) return;
         const { type: to, using } = op.change;
         const from = context.catalog.getColumn(op.table, op.column)?.type ?? null;
-        const recreated = recreation(context, from, to);
+        const recreated = enumRecreation(context, from, to);
         if (recreated) {
           // every recreation rewrites the table; the removed values themselves (failed cast, lost values) are
           // destructive-change's finding on the DROP TYPE, so this one speaks of the rewrite only
@@ -58,23 +44,6 @@ export default defineRule({
     };
   },
 });
-
-/**
- * Prisma's enum recreation: the column moves from enum "X" to "X_new" (renamed to "X" afterwards), or from "X_old"
- * to a new "X" after the old one was renamed away; the target type is created in this migration. Returns the old
- * values the new type drops (null when the history does not know them), or null when the change is no recreation.
- */
-function recreation(context: RuleContext, from: TypeSpec | null, to: TypeSpec): { removed: string[] | null } | null {
-  const target = context.catalog.getEnum({ schema: to.schema, name: to.name });
-  if (target?.createdIn !== context.migration.index) return null;
-  if (!from) return /_new$/.test(to.name) ? { removed: null } : null;
-  const paired = to.name === `${from.name}_new` || from.name === `${to.name}_old` || to.name === from.name;
-  if (from.arrayDims !== to.arrayDims || !paired) return null;
-  const current = context.catalog.getEnum({ schema: from.schema, name: from.name });
-  const old = current && current.createdIn !== context.migration.index ? current : context.catalog.getEnum({ schema: from.schema, name: `${from.name}_old` });
-  if (!old && to.name === from.name) return null;
-  return { removed: old ? old.values.filter((v) => !target.values.includes(v)) : null };
-}
 
 function reportRewrite(context: RuleContext, op: OperationOf<"alter-column">, from: TypeSpec | null, messageId: string, extra: Record<string, string>): void {
   if (op.change.kind !== "set-type") return;

@@ -1,18 +1,9 @@
 import { defineRule } from "../src/engine/rule.js";
-import type { Operation, Statement } from "../src/types.js";
+import { changesDatabase, concurrentCommand } from "../src/model/queries.js";
+import type { Statement } from "../src/types.js";
 
-/** The statement Postgres names in its error, for operations that refuse a transaction block. */
-function concurrentCommand(op: Operation): string | null {
-  if (op.kind === "create-index" && op.concurrently) return "CREATE INDEX CONCURRENTLY";
-  if (op.kind === "drop-index" && op.concurrently) return "DROP INDEX CONCURRENTLY";
-  if (op.kind === "reindex" && op.concurrently) return "REINDEX CONCURRENTLY";
-  if (op.kind === "detach-partition" && op.concurrently) return "ALTER TABLE ... DETACH CONCURRENTLY";
-  return null;
-}
-
-/** Statements that only set the session or frame a transaction: they make the file fail, but change nothing when it half-applies. */
-const changesSchema = (s: Statement) =>
-  s.operations.some((op) => !["set", "transaction", "data-change", "vacuum", "lock-table"].includes(op.kind) && !(op.kind === "other" && /^Variable|^Select|^Vacuum|^Explain/.test(op.nodeType)));
+/** Statements that only set the session or frame a transaction (or change rows) make the file fail, but change no schema when it half-applies. */
+const changesSchema = (s: Statement) => changesDatabase(s, { data: false });
 
 export default defineRule({
   meta: {

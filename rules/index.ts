@@ -32,6 +32,7 @@ import preferIdentity from "./prefer-identity.js";
 import banChar from "./ban-char.js";
 import domainConstraint from "./domain-constraint.js";
 import emptyMigration from "./empty-migration.js";
+import nonAtomicMigration from "./non-atomic-migration.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const builtinRules: Record<string, RuleModule<any>> = {
@@ -67,4 +68,5 @@ export const builtinRules: Record<string, RuleModule<any>> = {
   [banChar.meta.id]: banChar,
   [domainConstraint.meta.id]: domainConstraint,
   [emptyMigration.meta.id]: emptyMigration,
+  [nonAtomicMigration.meta.id]: nonAtomicMigration,
 };

@@ -114,6 +114,24 @@ function columnChangeDuration(change: ColumnChange, options: LockOptions): LockD
 
 const VARCHAR = new Set(["varchar", "text", "bpchar"]);
 
+/** Conversions that keep every value (the cast cannot fail or round). */
+const WIDENING: Record<string, string[]> = {
+  int2: ["int4", "int8", "numeric", "float8"],
+  int4: ["int8", "numeric", "float8"],
+  int8: ["numeric"],
+  float4: ["float8"],
+  timestamp: ["timestamptz"],
+  date: ["timestamp", "timestamptz"],
+  bpchar: ["text", "varchar"],
+  json: ["jsonb"],
+  jsonb: ["json"],
+};
+
+/** Does every value of `from` convert to `to` unchanged (text, unbounded varchar, or a wider type of the same family)? */
+export function widens(from: TypeSpec, to: TypeSpec): boolean {
+  return from.arrayDims === to.arrayDims && (to.name === "text" || (WIDENING[from.name]?.includes(to.name) ?? false) || (to.name === "varchar" && !to.modifiers.length));
+}
+
 /**
  * Type changes Postgres makes without rewriting the table or rechecking the
  * data (binary-coercible, or a relaxed length/precision): varchar(n) to a

@@ -1,5 +1,5 @@
 /** Questions about statements that more than one rule asks. */
-import type { QualifiedName, RunnerModel, Statement } from "../types.js";
+import type { Operation, QualifiedName, RunnerModel, Statement } from "../types.js";
 import { strings, walk } from "./ast.js";
 
 /**
@@ -67,4 +67,26 @@ export function transactionIds(statements: Statement[], runner: RunnerModel): nu
     }
   }
   return ids;
+}
+
+/** The command Postgres names in its error, for operations that refuse a transaction block (CONCURRENTLY). */
+export function concurrentCommand(op: Operation): string | null {
+  if (op.kind === "create-index" && op.concurrently) return "CREATE INDEX CONCURRENTLY";
+  if (op.kind === "drop-index" && op.concurrently) return "DROP INDEX CONCURRENTLY";
+  if (op.kind === "reindex" && op.concurrently) return "REINDEX CONCURRENTLY";
+  if (op.kind === "detach-partition" && op.concurrently) return "ALTER TABLE ... DETACH CONCURRENTLY";
+  return null;
+}
+
+/** Operations that only set the session, frame a transaction, read or do maintenance. */
+const passive = (op: Operation) => ["set", "transaction", "vacuum", "lock-table"].includes(op.kind) || (op.kind === "other" && /^Variable|^Select|^Vacuum|^Explain/.test(op.nodeType));
+
+/** Does the statement change the schema (or, with `data`, the rows)? What stays applied when a later statement of a non-atomic file fails. */
+export function changesDatabase(statement: Statement, options: { data: boolean }): boolean {
+  return statement.operations.some((op) => !passive(op) && (options.data || op.kind !== "data-change"));
+}
+
+/** Does the statement succeed again when the file is re-run after it was committed (every operation guarded by IF [NOT] EXISTS)? */
+export function rerunsCleanly(statement: Statement): boolean {
+  return statement.operations.length > 0 && statement.operations.every((op) => ("ifExists" in op && op.ifExists) || ("ifNotExists" in op && op.ifNotExists) || passive(op));
 }

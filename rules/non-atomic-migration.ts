@@ -1,0 +1,78 @@
+import { defineRule } from "../src/engine/rule.js";
+import { failureOf, recordDrops, type PriorKey } from "../src/engine/risk.js";
+import { changesDatabase, concurrentCommand, rerunsCleanly, transactionIds } from "../src/model/queries.js";
+import type { Operation, Statement } from "../src/types.js";
+
+const TIMEOUTS = ["lock_timeout", "statement_timeout"];
+/** Committed statements whose loss cannot be undone by hand (a dropped enum type holds no rows: Prisma's block drops the old one). */
+const DESTRUCTIVE: Array<Operation["kind"]> = ["drop-table", "drop-column", "drop-schema", "truncate"];
+const destroys = (s: Statement) => s.operations.some((op) => DESTRUCTIVE.includes(op.kind) || (op.kind === "data-change" && op.action === "delete"));
+
+export default defineRule({
+  meta: {
+    id: "non-atomic-migration",
+    type: "problem",
+    docs: { description: "A statement that can fail on production data, run after earlier changes of its file were already committed (after a COMMIT, or on Prisma 7.4+ where each statement is its own transaction): a failure leaves the migration half applied.", preset: "recommended" },
+    defaultSeverity: "warn",
+    messages: {
+      afterCommit:
+        "This statement {{why}}, and it runs after the COMMIT on line {{commitLine}}, which ends the transaction Prisma {{version}} runs the whole file in: the {{count}} change(s) before it (from line {{firstLine}}{{destructive}}) are already committed. If it fails, they stay applied while Prisma marks the migration failed: the database is half migrated, every later `prisma migrate deploy` stops on it (P3009), and it has to be repaired by hand before `prisma migrate resolve`.",
+      perStatement:
+        "This statement {{why}}, and Prisma {{version}} runs every statement of this file in its own transaction: the {{count}} change(s) before it (from line {{firstLine}}{{destructive}}) are already committed when it runs. If it fails, they stay applied while Prisma marks the migration failed: the database is half migrated, every later `prisma migrate deploy` stops on it (P3009), and it has to be repaired by hand before `prisma migrate resolve`.",
+    },
+    help: {
+      afterCommit:
+        "Make the file one transaction again: move BEGIN; to the top of the file and COMMIT; to its end (atomic with every Prisma version), or move the statements after the COMMIT into a migration of their own. Check the data first so that it cannot fail on deploy.",
+      perStatement:
+        "Put the file in one transaction: {{wrap}} (Prisma 7.4+ sends it on one connection, so the file applies completely or not at all), or move this statement into a migration of its own that runs first. Check the data first so that it cannot fail on deploy.",
+    },
+  },
+  create(context) {
+    const { statements } = context.migration.file;
+    const { model, prismaVersion } = context.project.runner;
+    const perStatement = model === "per-statement";
+    const tx = transactionIds(statements, model);
+    const applied: Statement[] = [];
+    let timeout: { text: string; tx: number; local: boolean } | null = null;
+    const dropped: PriorKey[] = [];
+    let reported = false;
+    return {
+      Statement(statement) {
+        if (reported) return;
+        const here = tx[statement.index]!;
+        for (const op of statement.operations) {
+          if (op.kind === "set" && TIMEOUTS.includes(op.name)) {
+            const off = op.value === null || /^0+(\s*\w+)?$/.test(op.value.trim());
+            timeout = off ? null : { text: `${op.name} = '${op.value}' (line ${statement.range.loc.start.line})`, tx: here, local: op.local };
+          }
+        }
+        recordDrops(context, statement, dropped);
+        if (!changesDatabase(statement, { data: true })) return;
+        const earlier = applied.filter((s) => tx[s.index]! < here);
+        applied.push(statement);
+        // when everything committed before is guarded by IF [NOT] EXISTS, a plain re-run finishes the migration;
+        // CONCURRENTLY beside other statements is concurrently-in-transaction's finding
+        if (earlier.every(rerunsCleanly) || statement.operations.some((op) => concurrentCommand(op) !== null)) return;
+        const why = failureOf(context, statement, { timeout: timeout && (!timeout.local || timeout.tx === here) ? timeout.text : null, dropped });
+        if (!why) return;
+        reported = true;
+        const lost = earlier.find(destroys);
+        const data = {
+          why,
+          count: earlier.length,
+          firstLine: earlier[0]!.range.loc.start.line,
+          destructive: lost ? `, including the drop on line ${lost.range.loc.start.line}, whose data cannot be brought back` : "",
+          version: prismaVersion ?? (perStatement ? "7.4+" : "up to 7.3"),
+        };
+        if (perStatement) {
+          const hasBlock = statements.some((s) => s.operations.some((op) => op.kind === "transaction" && op.action === "begin"));
+          const wrap = hasBlock ? "move the BEGIN; of its block to the top of the file and the COMMIT; to its end" : "add BEGIN; at the top of the file and COMMIT; at its end";
+          context.report({ node: statement, messageId: "perStatement", data: { ...data, wrap } });
+          return;
+        }
+        const commit = [...statements.slice(0, statement.index)].reverse().find((s) => s.operations.some((op) => op.kind === "transaction" && (op.action === "commit" || op.action === "rollback")));
+        context.report({ node: statement, messageId: "afterCommit", data: { ...data, commitLine: commit?.range.loc.start.line ?? "?" } });
+      },
+    };
+  },
+});

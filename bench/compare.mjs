@@ -27,7 +27,9 @@
  *    ban-drop-database, changing-column-type, renaming-column, renaming-table.
  *    Each maps to the rules of ours that report the same change:
  *    drops -> destructive-change or implicit-rename (a drop that is really a
- *    rename), type change -> column-type-change, renames -> breaking-rename.
+ *    rename), or, for a column whose data the file copied first, breaking-rename
+ *    (a rename in effect) or column-type-change (a column swap); type change ->
+ *    column-type-change, renames -> breaking-rename.
  * 2. Each finding is placed in its SQL statement (statement spans from
  *    libpg-query, the parser migration-lint itself uses), and its table is
  *    read from the statement text (ALTER TABLE <t> / DROP TABLE <t>, ...).
@@ -77,7 +79,8 @@ const SQUAWK_TO_OURS = {
   "ban-char-field": ["ban-char"],
   "ban-concurrent-index-creation-in-transaction": ["concurrently-in-transaction"],
   "ban-create-domain-with-constraint": ["domain-constraint"],
-  "ban-drop-column": ["destructive-change", "implicit-rename"],
+  // a drop after copying the data into another column is a rename in effect (breaking-rename), a column swap a type change
+  "ban-drop-column": ["destructive-change", "implicit-rename", "breaking-rename", "column-type-change"],
   "ban-drop-database": ["destructive-change"],
   "ban-drop-not-null": ["drop-not-null"],
   "ban-drop-table": ["destructive-change", "implicit-rename"],
@@ -105,7 +108,7 @@ const SQUAWK_TO_OURS = {
 };
 /** The coverage check's kinds: squawk rule -> what it is, and which of ours must also report it. */
 const COVERAGE = {
-  "ban-drop-column": { kind: "DROP COLUMN", ours: ["destructive-change", "implicit-rename"] },
+  "ban-drop-column": { kind: "DROP COLUMN", ours: ["destructive-change", "implicit-rename", "breaking-rename", "column-type-change"] },
   "ban-drop-table": { kind: "DROP TABLE", ours: ["destructive-change", "implicit-rename"] },
   "ban-drop-database": { kind: "DROP DATABASE", ours: ["destructive-change"] },
   "changing-column-type": { kind: "type change", ours: ["column-type-change"] },

@@ -1,4 +1,5 @@
 import { defineRule, formatName, schemaPlace } from "../src/engine/rule.js";
+import { columnSwaps, movedBefore } from "../src/model/queries.js";
 import type { QualifiedName } from "../src/types.js";
 
 export default defineRule({
@@ -9,12 +10,14 @@ export default defineRule({
     defaultSeverity: "warn",
     messages: {
       column: 'Renames column "{{from}}" of "{{table}}" to "{{to}}": while the deploy rolls out, app instances still running the previous release select and write "{{from}}" and fail.',
+      moved: 'Drops column "{{from}}" of "{{table}}" after copying its data into "{{to}}" (line {{line}}): the data is kept, but this is a rename in effect, and while the deploy rolls out, app instances still running the previous release select and write "{{from}}" and fail.',
       table: 'Renames table "{{from}}" to "{{to}}": while the deploy rolls out, app instances still running the previous release query "{{from}}" and fail.',
       type: 'Renames type "{{from}}" to "{{to}}": queries and casts of the previous release that name "{{from}}" fail while the deploy rolls out.',
       value: "Renames value '{{from}}' of enum \"{{type}}\" to '{{to}}': app instances still running the previous release write '{{from}}' and fail with \"invalid input value for enum\".",
     },
     help: {
       column: 'Keep the database name and rename only the field: `{{to}} ... @map("{{from}}")`{{where}}. Or expand and contract: add "{{to}}", write both, backfill, switch reads, and drop "{{from}}" in a later release.',
+      moved: 'Expand and contract: release the code that writes both and reads "{{to}}" first, and drop "{{from}}" in a later migration. Or keep the database name and rename only the field: `{{to}} ... @map("{{from}}")`{{where}}.',
       table: 'Keep the table name and rename only the model: `@@map("{{from}}")`{{where}}. Or expand and contract: create the new table, write both, backfill, switch reads, and drop the old one in a later release.',
       type: 'Keep the database name with `@@map("{{from}}")` on the enum in schema.prisma, or ship the rename after no released code names the type.',
       value: "Add the new value first (ALTER TYPE ... ADD VALUE '{{to}}'), release code that writes it, migrate the rows (UPDATE ... SET col = '{{to}}' WHERE col = '{{from}}'), then remove '{{from}}' in a later release; or keep the database value with @map(\"{{from}}\") on the enum value.",
@@ -48,6 +51,14 @@ export default defineRule({
         if (!context.existedBefore(op.table) || (column && column.addedIn === index)) return;
         const data = { from: op.column, to: op.newName, table: formatName(op.table), where: where(op.table, op.newName) || where(op.table, op.column) };
         context.report({ node: op, messageId: "column", data });
+      },
+      "drop-column"(op) {
+        const moved = movedBefore(context.migration.file, op);
+        const column = context.catalog.getColumn(op.table, op.column);
+        // a swap (the copy takes the old name back) keeps the name: column-type-change reports it
+        if (!moved?.to.column || !context.existedBefore(op.table) || column?.addedIn === index || columnSwaps(context.migration.file).some((s) => s.drop === op)) return;
+        const data = { from: op.column, to: moved.to.column, table: formatName(op.table), line: moved.statement.range.loc.start.line, where: where(op.table, moved.to.column) };
+        context.report({ node: op, messageId: "moved", data });
       },
       "rename-table"(op) {
         if (!context.existedBefore(op.table) || recreated("table", op.table)) return;

@@ -1,6 +1,7 @@
 import { abbreviate, defineRule, formatName, schemaPlace, type RuleContext } from "../src/engine/rule.js";
 import { enumRecreation } from "../src/engine/risk.js";
 import { blockedBy, isBinaryCoercible, isNarrowing, widens } from "../src/model/locks.js";
+import { columnSwaps } from "../src/model/queries.js";
 import type { OperationOf, TypeSpec } from "../src/types.js";
 
 export default defineRule({
@@ -12,9 +13,11 @@ export default defineRule({
     messages: {
       narrowing: 'Changes "{{table}}"."{{column}}" from {{from}} to {{to}}{{using}}: rows whose values do not fit the new type make the migration fail (too long, out of range, not castable) or lose data (rounded, truncated), and the table is rewritten under an {{mode}} lock on "{{table}}" that blocks {{blocked}} until it finishes. App instances still running the previous release may write values the new type rejects.',
       rewrite: 'Changes "{{table}}"."{{column}}" from {{from}} to {{to}}{{using}}: Postgres rewrites the whole table and rebuilds its indexes under an {{mode}} lock on "{{table}}", which blocks {{blocked}} until it finishes.',
+      swap: 'Changes the type of "{{table}}"."{{column}}" from {{from}} to {{to}} by swapping columns (ADD COLUMN "{{temp}}", UPDATE on line {{line}}, DROP COLUMN, RENAME): the data is kept, but the UPDATE fails, and the migration with it, on the first row whose value does not convert to {{to}}; it rewrites every row of "{{table}}"; and app instances still running the previous release keep writing {{from}} values, which fail where {{to}} does not accept them.',
       enumRecreation: 'Moves "{{table}}"."{{column}}" from {{from}} to {{to}}{{using}}, an enum recreated in this migration{{removed}}: Postgres rewrites the whole table and rebuilds its indexes under an {{mode}} lock on "{{table}}", which blocks {{blocked}} until it finishes.',
     },
     help: {
+      swap: 'Check first that every value converts (SELECT "{{column}}" FROM "{{table}}" and try the cast). On a large table, backfill "{{temp}}" in batches outside the migration and release code that writes {{to}} before the swap; on a small one, ALTER TABLE "{{table}}" ALTER COLUMN "{{column}}" TYPE {{to}} USING ... does the same in one statement.',
       narrowing: 'Expand and contract: add a new column ALTER TABLE "{{table}}" ADD COLUMN "{{column}}_new" {{to}};, backfill it in batches outside the migration (fixing the values that do not fit), switch the code to it, then drop "{{column}}" in a later migration; in schema.prisma{{field}} the new field is added beside the old one and can take its name back with @map. Check first: SELECT count(*) FROM "{{table}}" WHERE <value does not fit {{to}}>;',
       enumRecreation: "To add values, prefer ALTER TYPE ... ADD VALUE (no rewrite; use the value in a later migration) over recreating the enum; a new sort order can often be had without a rewrite (ORDER BY array_position(...) or CASE). If the recreation is needed on a large table, run it with a lock_timeout at a quiet time.",
       rewrite: 'On a large table, use expand and contract: add "{{column}}_new" {{to}}, backfill in batches, switch the code, drop the old column later (schema.prisma{{field}}: a second field, renamed back with @map). Changes that need no rewrite: varchar(n) to a longer varchar or to text, numeric(p,s) to a larger precision with the same scale.',
@@ -22,6 +25,13 @@ export default defineRule({
   },
   create(context) {
     return {
+      "drop-column"(op) {
+        const swap = columnSwaps(context.migration.file).find((s) => s.drop === op);
+        const from = context.catalog.getColumn(op.table, op.column);
+        if (!swap || !context.existedBefore(op.table) || !from || from.addedIn === context.migration.index) return;
+        const data = { table: formatName(op.table), column: op.column, from: from.type?.text ?? "its previous type", to: swap.added.column.type?.text ?? "?", temp: swap.added.column.name, line: swap.copy.statement.range.loc.start.line };
+        context.report({ node: op, messageId: "swap", data });
+      },
       "alter-column"(op) {
         if (op.change.kind !== "set-type" || !context.existedBefore(op.table)) return;
         const { type: to, using } = op.change;

@@ -1,6 +1,6 @@
 import { defineRule, formatName } from "../src/engine/rule.js";
-import { statementReads } from "../src/model/queries.js";
-import type { QualifiedName, Statement } from "../src/types.js";
+import { copiedBefore, movedBefore } from "../src/model/queries.js";
+import type { Operation, QualifiedName } from "../src/types.js";
 
 interface Options {
   /** Accept a drop when the same migration first copied the data (CREATE TABLE ... AS SELECT or INSERT ... SELECT). */
@@ -44,8 +44,8 @@ export default defineRule<Options>({
     },
   },
   create(context) {
-    const preserved = (table: QualifiedName, column?: string) =>
-      context.options.allowPreserved && copiedEarlier(context.migration.file.statements, table, column);
+    const file = context.migration.file;
+    const preserved = (op: Operation & { table: QualifiedName }, column?: string) => context.options.allowPreserved && !!copiedBefore(file, op.statement, op.table, column);
     const cascadeText = (cascade: boolean) => (cascade ? " and, with CASCADE, everything that depends on it" : "");
     const modelHint = (table: QualifiedName) => {
       const model = context.prismaModel(table);
@@ -54,15 +54,18 @@ export default defineRule<Options>({
 
     return {
       "drop-table"(op) {
-        if (!context.existedBefore(op.table) || preserved(op.table)) return;
+        if (!context.existedBefore(op.table) || preserved(op)) return;
         // a defensive DROP TABLE IF EXISTS of a table no migration ever created has nothing known to lose
         if (op.ifExists && !context.table(op.table)) return;
         context.report({ node: op, messageId: "dropTable", data: { table: formatName(op.table), name: op.table.name, cascade: cascadeText(op.cascade) } });
       },
       "drop-column"(op) {
-        if (!context.existedBefore(op.table) || preserved(op.table, op.column)) return;
+        if (!context.existedBefore(op.table) || preserved(op, op.column)) return;
         const column = context.catalog.getColumn(op.table, op.column);
         if (column && column.addedIn === context.migration.index) return;
+        // its data was copied into another column of the table first (a hand-written rename, a column swap):
+        // nothing is lost; breaking-rename and column-type-change report what the move does
+        if (movedBefore(file, op)) return;
         context.report({
           node: op,
           messageId: "dropColumn",
@@ -81,7 +84,7 @@ export default defineRule<Options>({
         context.report({ node: op, messageId: "truncate", data: { tables: existing.map((t) => `"${formatName(t)}"`).join(", "), cascade: cascadeText(op.cascade) } });
       },
       "data-change"(op) {
-        if (op.action !== "delete" || op.hasWhere || !context.existedBefore(op.table) || preserved(op.table)) return;
+        if (op.action !== "delete" || op.hasWhere || !context.existedBefore(op.table) || preserved(op)) return;
         context.report({ node: op, messageId: "deleteAll", data: { table: formatName(op.table) } });
       },
       "drop-type"(op) {
@@ -106,17 +109,6 @@ export default defineRule<Options>({
     };
   },
 });
-
-/** Did an earlier statement of the migration copy this table's (or column's) data with CREATE TABLE AS / INSERT ... SELECT? */
-function copiedEarlier(statements: Statement[], table: QualifiedName, column?: string): boolean {
-  return statements.some((s) =>
-    s.operations.some(
-      (op) =>
-        ((op.kind === "create-table" && op.asSelect) || (op.kind === "data-change" && op.action === "insert" && op.fromSelect)) &&
-        statementReads(s, table, column),
-    ),
-  );
-}
 
 function migrationName(context: { migrationName(index: number): string | undefined }, index: number): string {
   return context.migrationName(index) ?? "before the first migration";

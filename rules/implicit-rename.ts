@@ -1,13 +1,16 @@
 import { abbreviate, defineRule, formatName, schemaPlace, type RuleContext } from "../src/engine/rule.js";
 import { isBinaryCoercible } from "../src/model/locks.js";
-import type { OperationOf, QualifiedName, TypeSpec } from "../src/types.js";
+import { copiedBefore, dataCopies, sameTable } from "../src/model/queries.js";
+import { bestPairs, nameEvidence, nameWords, sameWords } from "../src/model/renames.js";
+import type { Operation, OperationOf, QualifiedName, TypeSpec } from "../src/types.js";
 
-/** Share of matching columns (name and type) above which a dropped and a created table are taken for a rename. */
+/** Share of matching columns (same words, same type) from which a dropped and a created table may be one table renamed. */
 const TABLE_MATCH = 0.75;
+/** Columns nearly every table has: matching on them says nothing. */
+const GENERIC_COLUMNS = new Set(["id", "created at", "updated at", "a", "b"]);
 
-type Dropped = { table: QualifiedName; column: string; type: TypeSpec };
-type DroppedTable = { table: QualifiedName; columns: Map<string, string> };
-const key = (t: QualifiedName) => `${t.schema ?? "public"}.${t.name}`;
+type Dropped = { op: OperationOf<"drop-column">; type: TypeSpec; references: QualifiedName | null };
+type DroppedTable = { op: OperationOf<"drop-table">; columns: Array<[string, string]> };
 
 export default defineRule({
   meta: {
@@ -16,8 +19,8 @@ export default defineRule({
     docs: { description: "A renamed field or model that Prisma wrote as DROP + ADD COLUMN or DROP + CREATE TABLE: the data of the old column or table is lost.", preset: "recommended" },
     defaultSeverity: "error",
     messages: {
-      column: 'Looks like "{{from}}" was renamed to "{{to}}" on "{{table}}" ({{type}}), but the migration drops "{{from}}" and adds "{{to}}": every value of "{{from}}" is deleted, "{{to}}" starts {{empty}}, and app instances still running the previous release fail on queries that use "{{from}}".',
-      table: 'Looks like table "{{from}}" was renamed to "{{to}}" ({{common}} of {{total}} columns match), but the migration drops "{{from}}" and creates "{{to}}": every row of "{{from}}" is deleted, "{{to}}" starts empty, and app instances still running the previous release fail on every query on "{{from}}".',
+      column: 'Looks like "{{from}}" was renamed to "{{to}}" on "{{table}}" ({{type}}; {{why}}), but the migration drops "{{from}}" and adds "{{to}}": every value of "{{from}}" is deleted, "{{to}}" starts {{empty}}, and app instances still running the previous release fail on queries that use "{{from}}".',
+      table: 'Looks like table "{{from}}" was renamed to "{{to}}" ({{common}} of {{total}} columns match{{why}}), but the migration drops "{{from}}" and creates "{{to}}": every row of "{{from}}" is deleted, "{{to}}" starts empty, and app instances still running the previous release fail on every query on "{{from}}".',
     },
     help: {
       column: 'Edit migration.sql: replace the DROP COLUMN and ADD COLUMN with ALTER TABLE "{{table}}" RENAME COLUMN "{{from}}" TO "{{to}}"; or keep the column name in schema.prisma with @map("{{from}}") on the field{{field}} and regenerate the migration (nothing changes in the database).',
@@ -25,61 +28,107 @@ export default defineRule({
     },
   },
   create(context) {
+    const file = context.migration.file;
+    const ops = file.statements.flatMap((s) => s.operations);
     const droppedColumns: Dropped[] = [];
     const droppedTables: DroppedTable[] = [];
     const added: Array<OperationOf<"add-column">> = [];
     const created: Array<OperationOf<"create-table">> = [];
+    // foreign keys as they were before the migration: Prisma drops them (DropForeignKey) before the column
+    const referencesBefore = new Map<OperationOf<"drop-column">, QualifiedName | null>();
+    const filled = (table: QualifiedName, column?: string) => dataCopies(file).some((c) => sameTable(c.to.table, table) && (column === undefined || c.to.column === column));
     return {
+      Migration() {
+        for (const op of ops) if (op.kind === "drop-column") referencesBefore.set(op, foreignKeyBefore(context, op.table, op.column));
+      },
       "drop-column"(op) {
         const column = context.catalog.getColumn(op.table, op.column);
         if (!context.existedBefore(op.table) || !column?.type || column.addedIn === context.migration.index) return;
-        droppedColumns.push({ table: op.table, column: op.column, type: column.type });
+        // the data was copied (UPDATE ... SET "new" = "old", INSERT ... SELECT): it is not lost
+        if (copiedBefore(file, op.statement, op.table, op.column)) return;
+        droppedColumns.push({ op, type: column.type, references: referencesBefore.get(op) ?? null });
       },
       "drop-table"(op) {
         const table = context.table(op.table);
-        if (!table || !context.existedBefore(op.table)) return;
-        droppedTables.push({ table: op.table, columns: new Map([...table.columns.values()].map((c) => [c.name, c.type?.text ?? "?"])) });
+        if (!table || !context.existedBefore(op.table) || copiedBefore(file, op.statement, op.table)) return;
+        droppedTables.push({ op, columns: [...table.columns.values()].map((c) => [c.name, c.type?.text ?? "?"]) });
       },
       "add-column"(op) {
-        if (context.existedBefore(op.table) && op.column.type) added.push(op);
+        if (context.existedBefore(op.table) && op.column.type && !filled(op.table, op.column.name)) added.push(op);
       },
       "create-table"(op) {
-        if (!op.asSelect && op.columns.length) created.push(op);
+        if (!op.asSelect && op.columns.length && !filled(op.table)) created.push(op);
       },
       "Migration:exit"() {
-        for (const op of added) {
-          const to = op.column;
-          const candidates = droppedColumns.filter((d) => key(d.table) === key(op.table) && d.column !== to.name && isBinaryCoercible(d.type, to.type!));
-          const pick = best(candidates, (d) => similarity(d.column, to.name));
-          if (!pick) continue;
-          droppedColumns.splice(droppedColumns.indexOf(pick), 1);
-          const empty = to.notNull && !to.default ? "empty (and as NOT NULL without a default, the ADD fails on a non-empty table)" : to.default ? `with the default ${abbreviate(to.default.text)} in every row` : "NULL in every row";
-          context.report({ node: op, messageId: "column", data: { from: pick.column, to: to.name, table: formatName(op.table), type: pick.type.text, empty, field: fieldHint(context, op.table, to.name) } });
+        const tables = bestPairs(
+          created.flatMap((op) => (droppedTables.some((d) => sameTable(d.op.table, op.table)) ? [] : droppedTables.flatMap((d) => tableCandidate(context, d, op)))),
+        );
+        for (const { from, to, common, total, why } of tables) {
+          context.report({ node: to, messageId: "table", data: { from: from.op.table.name, to: to.table.name, common, total, why, model: modelHint(context, to.table) } });
         }
-        for (const op of created) {
-          if (droppedTables.some((d) => key(d.table) === key(op.table))) continue; // re-created under the same name
-          const columns = op.columns.map((c) => [c.name, c.type?.text ?? "?"] as const);
-          const scored = droppedTables.map((d) => ({ d, common: columns.filter(([n, t]) => d.columns.get(n) === t).length, total: Math.max(d.columns.size, columns.length) }));
-          const pick = best(scored.filter((s) => s.common / s.total >= TABLE_MATCH), (s) => s.common / s.total);
-          if (!pick) continue;
-          droppedTables.splice(droppedTables.indexOf(pick.d), 1);
-          context.report({ node: op, messageId: "table", data: { from: pick.d.table.name, to: op.table.name, common: pick.common, total: pick.total, model: modelHint(context, op.table) } });
+        // a table renamed in this migration: a foreign key to its old name points at the same rows
+        const renamedTable = new Map(tables.map((t) => [t.from.op.table.name, t.to.table.name]));
+        for (const op of ops) if (op.kind === "rename-table") renamedTable.set(op.table.name, op.newName);
+        const sameTarget = (before: QualifiedName | null, after: QualifiedName | null) =>
+          before === null || after === null ? before === after : (renamedTable.get(before.name) ?? before.name) === after.name;
+
+        const readded = (d: Dropped) => added.some((a) => sameTable(a.table, d.op.table) && a.column.name === d.op.column);
+        const candidates = added.flatMap((to) =>
+          droppedColumns
+            .filter((d) => sameTable(d.op.table, to.table) && !readded(d) && isBinaryCoercible(d.type, to.column.type!) && sameTarget(d.references, foreignKeyAdded(ops, to)))
+            .flatMap((from) => {
+              const target = from.references && renamedTable.get(from.references.name);
+              // a foreign key column renamed along with the table it points at (executionId -> runId when Execution became JobRun)
+              const followsTable = target ? { score: 0.7, why: `"${from.op.column}" referenced "${from.references!.name}", renamed to "${target}" in this migration, and "${to.column.name}" references "${target}"` } : null;
+              const evidence = columnEvidence(context, from.op.column, to) ?? followsTable;
+              return evidence ? [{ from, to, ...evidence }] : [];
+            }),
+        );
+        for (const { from, to, why } of bestPairs(candidates)) {
+          const column = to.column;
+          const empty = column.notNull && !column.default ? "empty (and as NOT NULL without a default, the ADD fails on a non-empty table)" : column.default ? `with the default ${abbreviate(column.default.text)} in every row` : "NULL in every row";
+          context.report({ node: to, messageId: "column", data: { from: from.op.column, to: column.name, table: formatName(to.table), type: from.type.text, why, empty, field: fieldHint(context, to.table, column.name) } });
         }
       },
     };
   },
 });
 
-function best<T>(items: T[], score: (item: T) => number): T | undefined {
-  return items.reduce<T | undefined>((a, b) => (a === undefined || score(b) > score(a) ? b : a), undefined);
+/** Names, the migration's name, and schema.prisma: a field that kept the old column's name and now maps to the new column. */
+function columnEvidence(context: RuleContext, from: string, to: OperationOf<"add-column">): { score: number; why: string } | null {
+  const byName = nameEvidence(from, to.column.name, context.migration.name);
+  const field = context.prismaField(to.table, to.column.name);
+  if (!field || field.name.toLowerCase() !== from.toLowerCase()) return byName;
+  const why = `schema.prisma's field ${context.prismaModel(to.table)?.name}.${field.name} now maps to "${to.column.name}"`;
+  return { score: 1 + (byName?.score ?? 0), why: byName ? `${why}; ${byName.why}` : why };
 }
 
-/** Length of the longest common substring, case-insensitive: "name" / "fullName" share 4. */
-function similarity(a: string, b: string): number {
-  const [x, y] = [a.toLowerCase(), b.toLowerCase()];
-  let longest = 0;
-  for (let i = 0; i < x.length; i++) for (let j = i + longest + 1; j <= x.length && y.includes(x.slice(i, j)); j++) longest = j - i;
-  return longest;
+function tableCandidate(context: RuleContext, from: DroppedTable, to: OperationOf<"create-table">) {
+  const common = to.columns.filter((c) => from.columns.some(([name, type]) => type === (c.type?.text ?? "?") && sameWords(name, c.name)));
+  const total = Math.max(from.columns.length, to.columns.length);
+  const telling = common.filter((c) => !GENERIC_COLUMNS.has(nameWords(c.name).join(" "))).length;
+  const byName = nameEvidence(from.op.table.name, to.table.name, context.migration.name);
+  const byModel = context.prismaModel(to.table)?.name.toLowerCase() === from.op.table.name.toLowerCase() ? `schema.prisma's model ${from.op.table.name} now maps to "${to.table.name}"` : null;
+  const ratio = total ? common.length / total : 0;
+  // many columns in common say so on their own; join tables (A, B) and id/createdAt-only tables need the names too
+  const enough = ratio >= TABLE_MATCH ? telling >= 2 || byName || byModel : ratio >= 0.5 && (byModel || (byName && sameWords(from.op.table.name, to.table.name)));
+  if (!enough) return [];
+  const why = [byModel, byName?.why].filter(Boolean).map((w) => `; ${w}`).join("");
+  return [{ from, to, common: common.length, total, why, score: ratio + (byName?.score ?? 0) + (byModel ? 1 : 0) }];
+}
+
+/** The table the column referenced before the migration (a single-column foreign key). */
+function foreignKeyBefore(context: RuleContext, table: QualifiedName, column: string): QualifiedName | null {
+  const constraints = context.table(table)?.constraints.values() ?? [];
+  for (const c of constraints) if (c.kind === "foreign-key" && c.columns.length === 1 && c.columns[0] === column && c.references) return c.references;
+  return null;
+}
+
+/** The table the added column references, inline or with an ADD CONSTRAINT ... FOREIGN KEY of this migration. */
+function foreignKeyAdded(ops: Operation[], op: OperationOf<"add-column">): QualifiedName | null {
+  if (op.column.references) return op.column.references.table;
+  const key = ops.find((o) => o.kind === "add-constraint" && sameTable(o.table, op.table) && o.constraint.kind === "foreign-key" && o.constraint.columns.join() === op.column.name);
+  return key?.kind === "add-constraint" ? key.constraint.references?.table ?? null : null;
 }
 
 function modelHint(context: RuleContext, table: QualifiedName): string {

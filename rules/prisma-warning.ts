@@ -1,5 +1,6 @@
 import { defineRule, formatName } from "../src/engine/rule.js";
-import type { Operation, SourceRange } from "../src/types.js";
+import type { CatalogView } from "../src/history/catalog.js";
+import type { Operation, SourceRange, Statement } from "../src/types.js";
 
 /** One line of Prisma's `Warnings:` block: its kind, the operations it is about, and whether another built-in rule already reports them. */
 interface WarningKind {
@@ -7,25 +8,40 @@ interface WarningKind {
   pattern: RegExp;
   /** Reported by another built-in rule (destructive-change, add-required-column, unique-constraint, set-not-null, column-type-change): only its absence is news. */
   covered: boolean;
-  matches(op: Operation, a: string, b: string): boolean;
+  /** Is `op` the statement the warning is about, or the safe replacement we recommend for it (a RENAME instead of DROP + ADD)? */
+  matches(op: Operation, a: string, b: string, typeOf: (table: string, column: string) => string | undefined): boolean;
+  /** The warned state is already in place when the migration ends: the statement moved to a migration of its own (CREATE UNIQUE INDEX CONCURRENTLY). */
+  holds?(catalog: CatalogView, a: string, b: string): boolean;
 }
 
 const col = (op: Operation, column: string, table: string) =>
   (op.kind === "drop-column" || op.kind === "add-column" || op.kind === "alter-column") && op.table.name === table && (op.kind === "add-column" ? op.column.name : op.column) === column;
 const setType = (op: Operation, column: string, table: string) => op.kind === "alter-column" && op.change.kind === "set-type" && op.table.name === table && op.column === column;
 const sameColumns = (a: string[], b: string[]) => a.length === b.length && a.every((c) => b.includes(c));
+/** The author replaced DROP + ADD by the rename it stood for (breaking-rename reports the rename). */
+const renamedFrom = (op: Operation, column: string, table: string) => op.kind === "rename-column" && op.table.name === table && op.column === column;
+const renamedTo = (op: Operation, column: string, table: string) => op.kind === "rename-column" && op.table.name === table && op.newName === column;
 
 const KINDS: WarningKind[] = [
-  { id: "drop-column", covered: true, pattern: /^You are about to drop the column `([^`]+)` on the `([^`]+)` table/, matches: (op, c, t) => op.kind === "drop-column" && col(op, c, t) },
-  { id: "drop-table", covered: true, pattern: /^You are about to drop the `([^`]+)` table/, matches: (op, t) => op.kind === "drop-table" && op.table.name === t },
-  { id: "required-column", covered: true, pattern: /^(?:Added the required column|The required column) `([^`]+)` (?:to|was added to) the `([^`]+)` table/, matches: (op, c, t) => op.kind === "add-column" && col(op, c, t) },
-  { id: "recreated-column", covered: true, pattern: /^(?:Changed the type of `([^`]+)` on the `([^`]+)` table\. No cast|The `([^`]+)` column on the `([^`]+)` table would be dropped and recreated)/, matches: (op, c, t) => col(op, c, t) },
+  { id: "drop-column", covered: true, pattern: /^You are about to drop the column `([^`]+)` on the `([^`]+)` table/, matches: (op, c, t) => (op.kind === "drop-column" && col(op, c, t)) || renamedFrom(op, c, t) },
+  { id: "drop-table", covered: true, pattern: /^You are about to drop the `([^`]+)` table/, matches: (op, t) => (op.kind === "drop-table" || op.kind === "rename-table") && op.table.name === t },
+  { id: "required-column", covered: true, pattern: /^(?:Added the required column|The required column) `([^`]+)` (?:to|was added to) the `([^`]+)` table/, matches: (op, c, t) => (op.kind === "add-column" && col(op, c, t)) || renamedTo(op, c, t) },
+  { id: "recreated-column", covered: true, pattern: /^(?:Changed the type of `([^`]+)` on the `([^`]+)` table\. No cast|The `([^`]+)` column on the `([^`]+)` table would be dropped and recreated)/,
+    // an enum renamed in place (ALTER TYPE ... RENAME TO) instead of the column dropped and recreated
+    matches: (op, c, t, typeOf) => col(op, c, t) || renamedFrom(op, c, t) || (op.kind === "rename-type" && typeOf(t, c) === op.type.name),
+  },
   {
     id: "unique", covered: true, pattern: /^A unique constraint covering the columns `\[([^\]]*)\]` on the table `([^`]+)`/,
     matches: (op, cols, t) => {
       const columns = cols.split(",").map((c) => c.trim());
       if (op.kind === "create-index") return op.unique && op.table.name === t && sameColumns(op.columns, columns);
       return op.kind === "add-constraint" && op.table.name === t && op.constraint.kind === "unique" && sameColumns(op.constraint.columns, columns);
+    },
+    holds: (catalog, cols, t) => {
+      const columns = cols.split(",").map((c) => c.trim());
+      const index = catalog.getIndex({ schema: null, name: `${t}_${columns.join("_")}_key` });
+      const constraints = [...(catalog.getTable({ schema: null, name: t })?.constraints.values() ?? [])];
+      return (!!index?.unique && sameColumns(index.columns, columns)) || constraints.some((c) => (c.kind === "unique" || c.kind === "primary-key") && sameColumns(c.columns, columns));
     },
   },
   {
@@ -74,30 +90,54 @@ export default defineRule({
         warnings.push({ kind, args, text, range: file.rangeOf(start, start + m[0].trimEnd().length - m[0].indexOf("- ")) });
       }
     }
-    const mentioned = (op: Operation) => warnings.some((w) => w.kind.matches(op, w.args[0]!, w.args[1] ?? ""));
+    // column types as the migration found them (an ALTER TYPE ... RENAME TO in it retypes the columns)
+    const typesBefore = new Map<string, string | undefined>();
+    const typeOf = (table: string, column: string) => typesBefore.get(`${table}.${column}`);
+    const mentioned = (op: Operation) => warnings.some((w) => w.kind.matches(op, w.args[0]!, w.args[1] ?? "", typeOf));
     const perStatement = context.project.runner.model === "per-statement";
-    const hasBlock = file.comments.some((c) => c.kind === "block" && /^\s*Warnings:/.test(c.text));
+    const blocks = file.comments.filter((c) => c.kind === "block" && /^\s*Warnings:/.test(c.text));
+    // a block holding a line Prisma never writes ("- THIS IS BREAKING") is the author's own account of the change
+    const prismasBlock = blocks.length > 0 && blocks.every((c) => [...c.text.matchAll(/^[ \t]*- (.+)$/gm)].every((m) => KINDS.some((k) => k.pattern.test(m[1]!.trim()))));
+    // statements the model does not look into (DO blocks, functions): a warning may be about what they run
+    const opaque = file.statements.filter((s) => s.operations.every((o) => o.kind === "other"));
+    const inOpaque = (args: string[]) => opaque.some((s) => args.every((a) => a.split(",").every((name) => s.text.includes(name.trim()))));
+    const unmentioned = (op: Operation) => prismasBlock && !mentioned(op) && !explained(file.comments, op.statement, op.range.loc.start.line);
 
     return {
       Migration() {
+        for (const [column, table] of warnings.map((w) => w.args)) {
+          if (column && table) typesBefore.set(`${table}.${column}`, context.catalog.getColumn({ schema: null, name: table }, column)?.type?.name);
+        }
+      },
+      "Migration:exit"() {
         for (const w of warnings) {
-          const op = ops.find((o) => w.kind.matches(o, w.args[0]!, w.args[1] ?? ""));
-          if (!op) context.report({ range: w.range, messageId: "stale", data: { warning: w.text } });
-          else if (!w.kind.covered && perStatement && !context.inTransactionBlock(op.statement)) {
+          const op = ops.find((o) => w.kind.matches(o, w.args[0]!, w.args[1] ?? "", typeOf));
+          if (!op) {
+            if (!inOpaque(w.args) && !w.kind.holds?.(context.catalog, w.args[0]!, w.args[1] ?? "")) context.report({ range: w.range, messageId: "stale", data: { warning: w.text } });
+          } else if (!w.kind.covered && perStatement && !context.inTransactionBlock(op.statement)) {
             context.report({ node: op, messageId: "primaryKey", data: { warning: w.text, version: context.project.runner.prismaVersion ?? "" } });
           }
         }
       },
       "drop-table"(op) {
-        if (hasBlock && context.existedBefore(op.table) && !(op.ifExists && !context.table(op.table)) && !mentioned(op)) {
+        if (context.existedBefore(op.table) && !(op.ifExists && !context.table(op.table)) && unmentioned(op)) {
           context.report({ node: op, messageId: "unmentioned", data: { what: `Dropping table "${formatName(op.table)}"` } });
         }
       },
       "drop-column"(op) {
         const column = context.catalog.getColumn(op.table, op.column);
-        if (!hasBlock || !context.existedBefore(op.table) || column?.addedIn === context.migration.index || mentioned(op)) return;
+        if (!context.existedBefore(op.table) || column?.addedIn === context.migration.index || !unmentioned(op)) return;
         context.report({ node: op, messageId: "unmentioned", data: { what: `Dropping column "${op.column}" of "${formatName(op.table)}"` } });
       },
     };
   },
 });
+
+/** Prisma's own section comments (`-- AlterTable`, `-- DropForeignKey`) say what, never why. */
+const SECTION = /^\s*[A-Z][A-Za-z]+\s*$/;
+
+/** A comment of the author's right above the statement or the clause: the drop is explained where it is made. */
+function explained(comments: Array<{ kind: string; text: string; range: SourceRange }>, statement: Statement, line: number): boolean {
+  const above = new Set([line - 1, statement.range.loc.start.line - 1]);
+  return comments.some((c) => above.has(c.range.loc.end.line) && !SECTION.test(c.text) && !/^\s*Warnings:/.test(c.text));
+}

@@ -27,6 +27,8 @@ export interface ConstraintState {
   notValid: boolean;
   /** CHECK constraints: the expression as written; null otherwise. */
   expression: string | null;
+  /** Foreign keys: the referenced table; null (or absent, in an older cache) otherwise. */
+  references?: QualifiedName | null;
   addedIn: number;
 }
 
@@ -131,7 +133,7 @@ export class Catalog implements CatalogView {
         if (op.ifNotExists && this.getTable(op.table)) return;
         const table = this.newTable(op.table, migrationIndex);
         for (const column of op.columns) table.columns.set(column.name, columnState(column, migrationIndex));
-        for (const constraint of op.constraints) this.addConstraint(table, constraint.name, constraint.kind, constraint.columns, constraint.notValid, migrationIndex, constraint.expression);
+        for (const constraint of op.constraints) this.addConstraint(table, constraint.name, constraint.kind, constraint.columns, constraint.notValid, migrationIndex, constraint.expression, constraint.references?.table);
         for (const column of op.columns) this.addColumnConstraints(table, column, migrationIndex);
         return;
       }
@@ -212,7 +214,7 @@ export class Catalog implements CatalogView {
           this.indexMap.delete(keyOf({ schema: table.schema, name: c.usingIndex }));
           columns = index?.columns ?? columns;
         }
-        this.addConstraint(table, c.name ?? c.usingIndex ?? defaultConstraintName(table.name, c.kind, columns), c.kind, columns, c.notValid, migrationIndex, c.expression);
+        this.addConstraint(table, c.name ?? c.usingIndex ?? defaultConstraintName(table.name, c.kind, columns), c.kind, columns, c.notValid, migrationIndex, c.expression, c.references?.table);
         if (c.kind === "primary-key") for (const name of columns) { const col = table.columns.get(name); if (col) col.notNull = true; }
         return;
       }
@@ -305,7 +307,7 @@ export class Catalog implements CatalogView {
   private addColumnConstraints(table: TableState, column: ColumnSpec, migrationIndex: number) {
     if (column.primaryKey) this.addConstraint(table, `${table.name}_pkey`, "primary-key", [column.name], false, migrationIndex);
     if (column.unique) this.addConstraint(table, defaultConstraintName(table.name, "unique", [column.name]), "unique", [column.name], false, migrationIndex);
-    if (column.references) this.addConstraint(table, defaultConstraintName(table.name, "foreign-key", [column.name]), "foreign-key", [column.name], false, migrationIndex);
+    if (column.references) this.addConstraint(table, defaultConstraintName(table.name, "foreign-key", [column.name]), "foreign-key", [column.name], false, migrationIndex, null, column.references.table);
   }
 
   /** Postgres drops the column's constraints and the indexes on it with the column. */
@@ -364,9 +366,9 @@ export class Catalog implements CatalogView {
     }
   }
 
-  private addConstraint(table: TableState, name: string | null, kind: ConstraintKind, columns: string[], notValid: boolean, migrationIndex: number, expression: string | null = null) {
+  private addConstraint(table: TableState, name: string | null, kind: ConstraintKind, columns: string[], notValid: boolean, migrationIndex: number, expression: string | null = null, references: QualifiedName | null = null) {
     const key = name ?? `${table.name}_${columns.join("_")}_${kind}`;
-    table.constraints.set(key, { name: key, kind, columns, notValid, expression, addedIn: migrationIndex });
+    table.constraints.set(key, { name: key, kind, columns, notValid, expression, references, addedIn: migrationIndex });
   }
 }
 

@@ -1,6 +1,6 @@
 /** Questions about statements that more than one rule asks. */
-import type { Operation, QualifiedName, RunnerModel, Statement } from "../types.js";
-import { strings, walk } from "./ast.js";
+import type { Operation, OperationOf, ParsedSqlFile, QualifiedName, RunnerModel, Statement } from "../types.js";
+import { bodyOf, rangeVarName, strings, unwrap, walk, type Body } from "./ast.js";
 
 /**
  * Does the statement read from `table` (and, when given, `column`, or all
@@ -89,4 +89,146 @@ export function changesDatabase(statement: Statement, options: { data: boolean }
 /** Does the statement succeed again when the file is re-run after it was committed (every operation guarded by IF [NOT] EXISTS)? */
 export function rerunsCleanly(statement: Statement): boolean {
   return statement.operations.length > 0 && statement.operations.every((op) => ("ifExists" in op && op.ifExists) || ("ifNotExists" in op && op.ifNotExists) || passive(op));
+}
+
+/** A column (or, with `column: null`, whole rows) of a table. */
+export interface DataPlace {
+  table: QualifiedName;
+  column: string | null;
+}
+
+/**
+ * One flow of existing data into another place, written by the migration itself:
+ * `UPDATE t SET "to" = <expression reading "from">`, `INSERT INTO t ("to") SELECT "from" FROM s`,
+ * `CREATE TABLE t AS SELECT ... FROM s`. Derived values count (`"from"::"Enum"`, `lower("from")`):
+ * the data is carried over, not lost.
+ */
+export interface DataCopy {
+  statement: Statement;
+  from: DataPlace;
+  to: DataPlace;
+}
+
+export const sameTable = (a: QualifiedName, b: QualifiedName) => a.name === b.name && (a.schema ?? "public") === (b.schema ?? "public");
+
+const copiesByFile = new WeakMap<ParsedSqlFile, DataCopy[]>();
+
+/** Every copy of data the file makes, in statement order (computed once per file). */
+export function dataCopies(file: ParsedSqlFile): DataCopy[] {
+  let copies = copiesByFile.get(file);
+  if (!copies) copiesByFile.set(file, (copies = file.statements.flatMap(statementCopies)));
+  return copies;
+}
+
+/** Did a statement before `before` copy the data of `from` (a column, or any of the table's data when `column` is omitted)? */
+export function copiedBefore(file: ParsedSqlFile, before: Statement, table: QualifiedName, column?: string): DataCopy | undefined {
+  return dataCopies(file).find(
+    (c) => c.statement.index < before.index && sameTable(c.from.table, table) && (column === undefined || c.from.column === column || c.from.column === null),
+  );
+}
+
+function statementCopies(statement: Statement): DataCopy[] {
+  const [type, body] = unwrap(statement.node);
+  if (!body) return [];
+  const aliases = tableAliases(body);
+  const reads = (expr: unknown, fallback: QualifiedName | undefined): DataPlace[] => {
+    const out: DataPlace[] = [];
+    walk({ expr }, (t, b) => {
+      if (t !== "ColumnRef") return;
+      const fields = (b.fields as unknown[]) ?? [];
+      const star = fields.some((f) => !!bodyOf(f, "A_Star"));
+      const names = strings(fields);
+      const qualifier = star ? names.at(-1) : names.at(-2);
+      const table = qualifier !== undefined ? aliases.get(qualifier) : fallback;
+      if (table) out.push({ table, column: star ? null : names.at(-1) ?? null });
+    });
+    return out;
+  };
+  const selectCopies = (select: Body | undefined, to: QualifiedName, columns: Array<string | null>): DataCopy[] => {
+    if (!select) return [];
+    const from = firstFromTable(select);
+    if (!select.targetList) return reads(select, from).map((r) => ({ statement, from: r, to: { table: to, column: null } }));
+    return (select.targetList as unknown[]).flatMap((item, i) =>
+      reads(bodyOf(item, "ResTarget")?.val, from).map((r) => ({ statement, from: r, to: { table: to, column: r.column === null ? null : columns[i] ?? null } })),
+    );
+  };
+  if (type === "UpdateStmt") {
+    const target = rangeVarName(body.relation);
+    return ((body.targetList as unknown[]) ?? []).flatMap((item) => {
+      const res = bodyOf(item, "ResTarget");
+      const to = { table: target, column: res?.name ?? null };
+      return reads(res?.val, target)
+        .filter((r) => !(sameTable(r.table, target) && r.column === to.column))
+        .map((r) => ({ statement, from: r, to }));
+    });
+  }
+  if (type === "InsertStmt") {
+    const columns = ((body.cols as unknown[]) ?? []).map((c) => bodyOf(c, "ResTarget")?.name ?? null);
+    return selectCopies(bodyOf(body.selectStmt, "SelectStmt"), rangeVarName(body.relation), columns);
+  }
+  if (type === "CreateTableAsStmt") return selectCopies(bodyOf(body.query, "SelectStmt"), rangeVarName(body.into?.rel), []);
+  return [];
+}
+
+/** Every table the statement names, by alias and by name. */
+function tableAliases(body: Body): Map<string, QualifiedName> {
+  const aliases = new Map<string, QualifiedName>();
+  walk(body, (type, b) => {
+    if (type !== "RangeVar") return;
+    const name = rangeVarName(b);
+    aliases.set(name.name, name);
+    if (b.alias?.aliasname) aliases.set(b.alias.aliasname, name);
+  });
+  // the target of UPDATE / INSERT is a bare RangeVar body under `relation`, which walk() does not name
+  if (body.relation) {
+    const name = rangeVarName(body.relation);
+    aliases.set(name.name, name);
+    if (body.relation.alias?.aliasname) aliases.set(body.relation.alias.aliasname, name);
+  }
+  return aliases;
+}
+
+function firstFromTable(select: Body): QualifiedName | undefined {
+  let found: QualifiedName | undefined;
+  walk({ from: select.fromClause }, (type, b) => {
+    if (type === "RangeVar" && !found) found = rangeVarName(b);
+  });
+  return found;
+}
+
+/**
+ * A column swap written by hand: ADD COLUMN "tmp", copy "col" into it (UPDATE ... SET "tmp" = "col"::newtype),
+ * DROP COLUMN "col", RENAME COLUMN "tmp" TO "col". The column keeps its name and its data and changes type.
+ */
+export interface ColumnSwap {
+  table: QualifiedName;
+  column: string;
+  added: OperationOf<"add-column">;
+  copy: DataCopy;
+  drop: OperationOf<"drop-column">;
+  rename: OperationOf<"rename-column">;
+}
+
+export function columnSwaps(file: ParsedSqlFile): ColumnSwap[] {
+  const ops = file.statements.flatMap((s) => s.operations);
+  const swaps: ColumnSwap[] = [];
+  for (const rename of ops) {
+    if (rename.kind !== "rename-column") continue;
+    const before = (op: Operation) => op.statement.index <= rename.statement.index;
+    const drop = ops.find((op): op is OperationOf<"drop-column"> => op.kind === "drop-column" && before(op) && sameTable(op.table, rename.table) && op.column === rename.newName);
+    const added = ops.find((op): op is OperationOf<"add-column"> => op.kind === "add-column" && before(op) && sameTable(op.table, rename.table) && op.column.name === rename.column);
+    const copy = drop && dataCopies(file).find((c) => c.statement.index < drop.statement.index && sameTable(c.from.table, rename.table) && c.from.column === rename.newName && sameTable(c.to.table, rename.table) && c.to.column === rename.column);
+    if (drop && added && copy) swaps.push({ table: rename.table, column: rename.newName, added, copy, drop, rename });
+  }
+  return swaps;
+}
+
+/**
+ * The copy that moved a dropped column's data into another column of the same table earlier in the file
+ * (`UPDATE t SET "new" = "old"` before `DROP COLUMN "old"`): the data is kept, only the old name goes.
+ */
+export function movedBefore(file: ParsedSqlFile, drop: OperationOf<"drop-column">): DataCopy | undefined {
+  return dataCopies(file).find(
+    (c) => c.statement.index < drop.statement.index && sameTable(c.from.table, drop.table) && c.from.column === drop.column && sameTable(c.to.table, drop.table) && c.to.column !== null && c.to.column !== drop.column,
+  );
 }

@@ -23,6 +23,8 @@ export interface RuleTestCase {
   prismaVersion?: string;
   /** `provider` of migration_lock.toml. */
   lockProvider?: string;
+  /** Folder name of the linted migration after its timestamp (default `m<n>`), e.g. `rename_data_to_input`. */
+  migrationName?: string;
 }
 
 export interface InvalidRuleTestCase extends RuleTestCase {
@@ -39,7 +41,8 @@ export interface RuleCases {
 export async function runRuleCase(ruleOrId: string | RuleModule<any>, testCase: RuleTestCase): Promise<LintMessage[]> { // eslint-disable-line @typescript-eslint/no-explicit-any
   const ruleId = typeof ruleOrId === "string" ? ruleOrId : ruleOrId.meta.id;
   const history = testCase.history ?? [];
-  const migrations = [...history, testCase.sql].map((sql, i) => ({ name: `${String(20240101000000 + i)}_m${i}`, sql }));
+  const label = (i: number) => (i === history.length && testCase.migrationName ? testCase.migrationName : `m${i}`);
+  const migrations = [...history, testCase.sql].map((sql, i) => ({ name: `${String(20240101000000 + i)}_${label(i)}`, sql }));
   const config: MigrationLintConfig = {
     ...(testCase.config ?? {}),
     rules: { [ruleId]: testCase.options ? ["error", testCase.options] : "error" },

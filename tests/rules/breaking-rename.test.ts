@@ -1,5 +1,6 @@
 import { RuleTester, runRuleCase } from "../../src/testing/rule-tester.js";
 import rule from "../../rules/breaking-rename.js";
+import { TASKS, SWAP, COPY_THEN_DROP } from "./data-moves.js";
 
 const USERS = `-- CreateTable
 CREATE TABLE "User" (
@@ -23,6 +24,7 @@ model User {
 
 new RuleTester().run(rule, {
   valid: [
+    { name: "a column swap keeps the column's name (column-type-change reports it)", history: [USERS, TASKS], sql: SWAP },
     { name: "renaming a column added in the same migration", history: [USERS], sql: `ALTER TABLE "User" ADD COLUMN "tmp" TEXT;\nALTER TABLE "User" RENAME COLUMN "tmp" TO "nickname";` },
     { name: "renaming a table created in the same migration", sql: `${USERS}\nALTER TABLE "User" RENAME TO "Account";` },
     {
@@ -47,6 +49,12 @@ COMMIT;`,
     { name: "an index rename is invisible to the app", history: [USERS, `CREATE INDEX "User_name_idx" ON "User"("name");`], sql: `-- RenameIndex\nALTER INDEX "User_name_idx" RENAME TO "User_name_key";` },
   ],
   invalid: [
+    {
+      name: "a drop after copying the data into a new column is a rename in effect",
+      history: [USERS],
+      sql: COPY_THEN_DROP,
+      errors: [{ messageId: "moved", line: 7, column: 20, message: 'Drops column "name" of "User" after copying its data into "displayName" (line 4): the data is kept' }],
+    },
     {
       name: "RENAME COLUMN of an existing column",
       history: [USERS],

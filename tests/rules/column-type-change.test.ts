@@ -1,6 +1,7 @@
 import { RuleTester } from "../../src/testing/rule-tester.js";
 import rule from "../../rules/column-type-change.js";
 import { enumRecreation } from "./prisma-sql.js";
+import { TASKS, SWAP } from "./data-moves.js";
 
 const USERS = `-- CreateTable
 CREATE TABLE "User" (
@@ -52,6 +53,12 @@ COMMIT;`,
       sql: RECREATION(q, "'USER', 'OWNER'"),
       errors: [{ messageId: "enumRecreation", line: 5, message: `from ${q.replace(/"/g, "")}Role to ${q.replace(/"/g, "")}Role_new USING ("role"::text::${q}"Role_new"), an enum recreated in this migration, removing 'ADMIN', 'GUEST'` }],
     })),
+    {
+      name: "a hand-written column swap is a type change that keeps the data, reported once on its DROP",
+      history: [TASKS],
+      sql: SWAP,
+      errors: [{ messageId: "swap", line: 7, message: 'Changes the type of "Task"."status" from text to Status by swapping columns (ADD COLUMN "status_enum", UPDATE on line 6, DROP COLUMN, RENAME): the data is kept, but the UPDATE fails' }],
+    },
     {
       name: "Prisma's enum recreation that removes a value: the rewrite here (destructive-change reports the lost value on DROP TYPE)",
       history: [USERS, ROLE],

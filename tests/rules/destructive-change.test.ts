@@ -1,5 +1,6 @@
 import { RuleTester } from "../../src/testing/rule-tester.js";
 import rule from "../../rules/destructive-change.js";
+import { TASKS, SWAP, COPY_THEN_DROP } from "./data-moves.js";
 
 const USERS = `-- CreateTable
 CREATE TABLE "User" (
@@ -14,6 +15,8 @@ ALTER TABLE "User" ADD COLUMN "role" "Role" NOT NULL DEFAULT 'USER';`;
 
 new RuleTester().run(rule, {
   valid: [
+    { name: "a column whose data was copied into another column first (breaking-rename reports the move)", history: [USERS], sql: COPY_THEN_DROP },
+    { name: "a column swap keeps the data under the same name (column-type-change reports it)", history: [USERS, TASKS], sql: SWAP },
     { name: "dropping a table created in the same migration", sql: `${USERS}\nDROP TABLE "User";` },
     { name: "dropping a column added in the same migration", history: [USERS], sql: `ALTER TABLE "User" ADD COLUMN "tmp" TEXT;\nALTER TABLE "User" DROP COLUMN "tmp";` },
     { name: "renaming a column keeps its data", history: [USERS], sql: `ALTER TABLE "User" RENAME COLUMN "name" TO "fullName";` },
@@ -66,6 +69,14 @@ COMMIT;` },
       history: [USERS, ROLE],
       sql: `-- DropEnum\nDROP TYPE "public"."Role";`,
       errors: [{ messageId: "dropEnum", line: 2, message: 'Drops enum type "public.Role" (still the type of "User"."role")' }],
+    },
+    {
+      name: "only the column the UPDATE reads is kept: a string literal that spells a column name copies nothing",
+      history: [`CREATE TABLE "IntegrationResponse" ("id" TEXT NOT NULL, "headers" JSONB NOT NULL, "statusCode" INTEGER NOT NULL);`],
+      sql: `ALTER TABLE "IntegrationResponse" ADD COLUMN "context" JSONB;
+UPDATE "IntegrationResponse" SET context = jsonb_build_object('headers', headers, 'statusCode', '200');
+ALTER TABLE "IntegrationResponse" DROP COLUMN "headers", DROP COLUMN "statusCode";`,
+      errors: [{ messageId: "dropColumn", line: 3, message: 'Drops column "statusCode"' }],
     },
     {
       name: "Prisma's DROP COLUMN under its Warnings block (a renamed field)",

@@ -65,6 +65,41 @@ COMMIT;`,
     { name: "a primary key change when the whole file is one transaction (Prisma up to 7.3)", history: [USERS], sql: `${warnings(PK)}\n${PK_SQL}` },
     { name: "a primary key change inside BEGIN ... COMMIT with Prisma 7.4", history: [USERS], prismaVersion: "7.4.0", sql: `${warnings(PK)}\nBEGIN;\n${PK_SQL}\nCOMMIT;` },
     { name: "hand-written lines Prisma never writes are left alone", history: [USERS], sql: `${warnings("THIS IS BREAKING")}\nALTER TABLE "User" ADD COLUMN "age" INTEGER;` },
+    {
+      name: "Prisma's DROP + ADD for a renamed field, edited into the RENAME COLUMN it stood for (breaking-rename reports it)",
+      history: [USERS],
+      sql: `${warnings(DROP_NAME, "Added the required column `fullName` to the `User` table without a default value. This is not possible if the table is not empty.")}\n-- AlterTable\nALTER TABLE "User" RENAME COLUMN "name" TO "fullName";`,
+    },
+    {
+      name: "a dropped table edited into ALTER TABLE ... RENAME TO",
+      history: [USERS],
+      sql: `${warnings("You are about to drop the `Coupon` table. If the table is not empty, all the data it contains will be lost.")}\nALTER TABLE "Coupon" RENAME TO "Voucher";`,
+    },
+    {
+      name: "a column Prisma would drop and recreate for a renamed enum, edited into ALTER TYPE ... RENAME TO",
+      history: [USERS],
+      sql: `${warnings("Changed the type of `role` on the `User` table. No cast exists, the column would be dropped and recreated, which cannot be done if there is data, since the column is required.")}\n-- Rename enum\nALTER TYPE "Role" RENAME TO "UserRole";`,
+    },
+    {
+      name: "a hand-added drop explained by a comment right above it",
+      history: [USERS],
+      sql: `${warnings(DROP_NAME)}\n-- AlterTable\nALTER TABLE "User" DROP COLUMN "name";\n\n-- legacyId was only read by the v1 importer, removed in 2.0\nALTER TABLE "User" DROP COLUMN "legacyId";`,
+    },
+    {
+      name: "a block the author rewrote in their own words is not Prisma's list any more",
+      history: [USERS],
+      sql: `${warnings("THIS IS BREAKING")}\n-- AlterTable\nALTER TABLE "User" DROP COLUMN "legacyId";`,
+    },
+    {
+      name: "the warned drop runs inside a DO block",
+      history: [USERS],
+      sql: `${warnings(DROP_NAME)}\nDO $$\nBEGIN\n  ALTER TABLE "User" DROP COLUMN IF EXISTS "name";\nEND $$;`,
+    },
+    {
+      name: "the unique index was built CONCURRENTLY in a migration of its own just before",
+      history: [USERS, `CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "User_email_key" ON "User"("email");`],
+      sql: `${warnings(UNIQUE_EMAIL)}\n-- DropIndex\nDROP INDEX IF EXISTS "User_email_idx";`,
+    },
   ],
   invalid: [
     {

@@ -31,11 +31,13 @@ const writer = (stream, write) => (text) => {
   if (!closed.has(stream)) write(text);
 };
 
-const { main } = await import("../dist/cli/main.js");
+const { main, guardProcess } = await import("../dist/cli/main.js");
 
+// user code (configs, plugins, formatters) cannot end the run early or keep it alive after the report
+const guard = guardProcess((text) => process.stderr.write(text), [writeReport, (text, done) => process.stderr.write(text, done)]);
 const code = await main(process.argv.slice(2), {
   stdout: writer(process.stdout, writeReport),
   stderr: writer(process.stderr, (text) => process.stderr.write(text)),
   colorDefault: !!process.stdout.isTTY && !process.env.NO_COLOR || !!process.env.FORCE_COLOR && process.env.FORCE_COLOR !== "0",
 });
-process.exitCode = code;
+guard.finish(code);

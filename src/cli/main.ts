@@ -10,6 +10,8 @@ import path from "node:path";
 import { HELP } from "./help.js";
 import type { LintOptions } from "../api/lint.js";
 
+export { guardProcess } from "./exit-guard.js";
+
 /** Same default as the engine's (src/engine/linter.ts); kept here so --help and --version load nothing else. */
 const DEFAULT_RULE_TIME_BUDGET_MS = 10_000;
 
@@ -201,6 +203,10 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       else io.stderr(trace);
     }
 
+    // what plugin code threw from a timer or promise in the supervised worker (the CLI's own process reports its own)
+    const strays = "strays" in run ? run.strays ?? [] : [];
+    for (const stray of strays) io.stderr(`migration-lint: ${stray}\n`);
+    if (strays.length) return 2;
     const errorCount = results.reduce((n, r) => n + r.errorCount, 0);
     const warningCount = results.reduce((n, r) => n + r.warningCount, 0);
     if (errorCount > 0) return 1;

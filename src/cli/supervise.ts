@@ -13,7 +13,10 @@ import { fingerprint } from "../engine/linter.js";
 import type { LintResult } from "../engine/results.js";
 import { MigrationLintError } from "../errors.js";
 
-export type SupervisedRun = Pick<LintRun, "results" | "projects" | "sources">;
+export type SupervisedRun = Pick<LintRun, "results" | "projects" | "sources"> & {
+  /** What user code threw outside the run's call stack in the worker (timers, promises), described (exit-guard.ts). */
+  strays?: string[];
+};
 
 const MAX_RESTARTS = 5;
 
@@ -71,11 +74,11 @@ function attemptRun(options: LintOptions, stallMs: number, found: FoundConfig | 
       resolve({ kind: "stuck", stuck: { rule, migration } });
     }, Math.min(200, Math.max(20, stallMs / 5)));
     watch.unref();
-    worker.once("message", (message: { ok: boolean; results?: LintResult[]; projects?: ProjectReport[]; sources?: Array<[string, string]>; error?: { kind: MigrationLintError["kind"]; message: string; file?: string; line?: number; stack?: string }; known?: boolean }) => {
+    worker.once("message", (message: { ok: boolean; results?: LintResult[]; projects?: ProjectReport[]; sources?: Array<[string, string]>; strays?: string[]; error?: { kind: MigrationLintError["kind"]; message: string; file?: string; line?: number; stack?: string }; known?: boolean }) => {
       clearInterval(watch);
       void worker.terminate();
       if (message.ok) {
-        resolve({ kind: "done", run: { results: message.results!, projects: message.projects!, sources: new Map(message.sources!) } });
+        resolve({ kind: "done", run: { results: message.results!, projects: message.projects!, sources: new Map(message.sources!), strays: message.strays ?? [] } });
       } else if (message.known) {
         const e = message.error!;
         reject(new MigrationLintError(e.kind, e.message, { ...(e.file ? { file: e.file } : {}), ...(e.line ? { line: e.line } : {}) }));
@@ -88,6 +91,12 @@ function attemptRun(options: LintOptions, stallMs: number, found: FoundConfig | 
     worker.once("error", (err) => {
       clearInterval(watch);
       reject(err);
+    });
+    // a worker that ends without a word (it cannot exit through process.exit, see exit-guard.ts) must not leave
+    // this promise pending: the run would end with no report and Node's exit code 13
+    worker.once("exit", (code) => {
+      clearInterval(watch);
+      reject(new MigrationLintError("internal", `The lint worker ended (exit code ${code}) before it reported; nothing was checked.`));
     });
   });
 }

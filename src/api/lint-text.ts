@@ -5,7 +5,7 @@
  */
 import path from "node:path";
 import { builtinRules } from "../../rules/index.js";
-import { resolveConfig } from "../config/resolve.js";
+import { requireSomeRule, resolveConfig } from "../config/resolve.js";
 import type { RuleModule } from "../engine/rule.js";
 import type { MigrationLintConfig } from "../config/types.js";
 import { lintProject, type LoadedMigration } from "../engine/linter.js";
@@ -40,6 +40,7 @@ export interface LintTextOptions {
 export async function lintText(options: LintTextOptions): Promise<LintResult[]> {
   const root = path.resolve(options.root ?? process.cwd());
   const config = await resolveConfig({ config: options.config ?? null, filepath: null, builtinRules, cwd: root, ...(options.rules ? { extraRules: options.rules } : {}) });
+  requireSomeRule(config);
   const migrations: LoadedMigration[] = [];
   for (const [index, m] of options.migrations.entries()) {
     const dir = path.join(root, "migrations", m.name);

@@ -8,7 +8,7 @@ import path from "node:path";
 import picomatch from "picomatch";
 import { builtinRules } from "../../rules/index.js";
 import { findConfig } from "../config/load.js";
-import { loadRulesDirs, resolveConfig } from "../config/resolve.js";
+import { loadRulesDirs, requireSomeRule, resolveConfig } from "../config/resolve.js";
 import type { MigrationLintConfig, ResolvedConfig } from "../config/types.js";
 import { resolveTargets, type LintTarget } from "../discover/targets.js";
 import { detectPrismaVersion } from "../discover/prisma-version.js";
@@ -26,7 +26,7 @@ import { TOOL_VERSION } from "../version.js";
 import type { LockTraceEntry } from "../replay/index.js";
 import { unpackCachedSchema, readSchemaFiles, startSchemaParse } from "../schema/load.js";
 import { prismaMigrateSource } from "../sources/prisma-migrate.js";
-import type { RunnerInfo } from "../types.js";
+import type { MigrationEntry, RunnerInfo } from "../types.js";
 
 export interface LintOptions {
   /** Working directory (default: process.cwd()). */
@@ -67,6 +67,12 @@ export interface LintOptions {
   cache?: boolean;
   /** Cache file or folder (default `.migration-lint-cache` in `cwd`). */
   cacheLocation?: string;
+  /**
+   * When a project has nothing to lint (no migrations folder, an empty one, or `startAfter` / `ignore` leaving
+   * no migration in scope), runLint rejects with a MigrationLintError, like ESLint's "No files matching". `false`
+   * makes it a note in the project's report instead (`--no-error-on-unmatched-pattern`). Default true.
+   */
+  errorOnUnmatchedPattern?: boolean;
   /** Baseline file; `false` ignores any baseline. Default: config `baseline`, else `.migration-lint-baseline.json` in the project root when it exists. */
   baseline?: string | false;
 }
@@ -128,6 +134,8 @@ export async function runLint(options: LintOptions = {}): Promise<LintRun> {
     ...(options.config ? { config: options.config } : {}),
     ...(options.rulesDirs ? { rulesDirs: options.rulesDirs } : {}),
   });
+  // replay and drift-only check the database whatever the rules
+  if (!options.replay && !options.driftOnly) requireSomeRule(config);
   if (options.disabledRules?.length) config.rules = config.rules.filter((r) => !options.disabledRules!.includes(r.id));
   const schema = options.schema ?? config.schema;
   const migrations = options.migrations ?? config.migrations;
@@ -189,6 +197,14 @@ async function lintTarget(target: LintTarget, config: ResolvedConfig, options: L
   const runner = resolveRunner({ configuredVersion: config.prismaVersion, detected, prismaConfigText });
   const git = options.base || options.staged ? readGitChanges(project.migrationsDir, options, notes) : null;
   const inScope = scopeFilter(target, config, git);
+  // nothing to lint is a failure, not a clean run; drift-only compares the database with the schema, migrations or not
+  const nothing = options.driftOnly ? null : nothingToLint(target, config, entries, inScope, git);
+  if (nothing) {
+    if (options.errorOnUnmatchedPattern !== false) {
+      throw new MigrationLintError("project", `${nothing.reason} Nothing was checked; pass --no-error-on-unmatched-pattern if that is expected.`, nothing.file ? { file: nothing.file } : undefined);
+    }
+    if (!project.migrationsDirMissing) notes.push(nothing.reason);
+  }
   const unused = options.reportUnusedDisableDirectives;
   const reportUnused: 0 | 1 | 2 = unused === "warn" ? 1 : unused ? 2 : 0;
 
@@ -432,6 +448,18 @@ function planFromCache(cache: LintCache, root: string, configKey: string, texts:
     if (catalog) return { startIndex: snapshotAt + 1, catalog, cached: new Set([...hits.keys()].filter((i) => i <= snapshotAt)), hits };
   }
   return { startIndex: 0, catalog: undefined, cached: new Set(), hits: new Map() };
+}
+
+/** Why a project has nothing to lint, or null. Narrowed runs (paths, --base, --staged) may rightly lint nothing. */
+function nothingToLint(target: LintTarget, config: ResolvedConfig, entries: MigrationEntry[], inScope: (m: LoadedMigration) => boolean, git: MigrationChanges | null): { reason: string; file?: string } | null {
+  const { project } = target;
+  if (project.migrationsDirMissing) return { reason: project.migrationsDirMissing };
+  const folder = path.relative(project.root, project.migrationsDir) || ".";
+  if (entries.length === 0) return { reason: `No migrations in ${folder}: it holds no migration folders.` };
+  if (target.migrations !== null || git || entries.some((entry) => inScope({ entry } as LoadedMigration))) return null;
+  const keys = [config.startAfter !== undefined ? `"startAfter": ${JSON.stringify(config.startAfter)}` : null, config.ignore.length ? `"ignore": ${JSON.stringify(config.ignore)}` : null];
+  const reason = `${keys.filter(Boolean).join(" with ")} leaves none of the ${entries.length} migrations in ${folder} to lint (the newest is ${entries.at(-1)!.name}).`;
+  return { reason, ...(config.filepath ? { file: config.filepath } : {}) };
 }
 
 function readGitChanges(migrationsDir: string, options: LintOptions, notes: string[]): MigrationChanges | null {

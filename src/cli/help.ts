@@ -31,6 +31,9 @@ Options:
                            (default 10000)
   --cache                  Reuse results of unchanged migrations between runs
   --cache-location <path>  Cache file or folder (default: .migration-lint-cache)
+  --no-error-on-unmatched-pattern
+                           Nothing to lint (no migrations folder, an empty one, or startAfter/ignore
+                           leaving no migration) is a note and exit 0 instead of exit 2
   --report-unused-disable-directives
                            Report disable directives that suppress nothing
   --baseline <file>        Baseline of accepted findings

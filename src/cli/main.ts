@@ -50,6 +50,7 @@ const OPTIONS = {
   "no-baseline": { type: "boolean" },
   "write-baseline": { type: "boolean" },
   "list-rules": { type: "boolean" },
+  "no-error-on-unmatched-pattern": { type: "boolean" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean", short: "v" },
 } as const;
@@ -156,6 +157,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       ...(values.schema ? { schema: values.schema } : {}),
       ...(values.migrations ? { migrations: values.migrations } : {}),
       ...(budget ? { ruleTimeBudgetMs: budget } : {}),
+      ...(values["no-error-on-unmatched-pattern"] ? { errorOnUnmatchedPattern: false } : {}),
     };
     // Rules from plugins and --rulesdir are other people's code: lint in a supervised worker then, so that
     // one stuck in an endless loop is stopped and reported. Built-in rules (fuzzed, and under the

@@ -127,6 +127,20 @@ export async function resolveConfig(options: ResolveOptions): Promise<ResolvedCo
   };
 }
 
+/**
+ * A configuration that turns every rule off (e.g. only `"destructive-change": "off"`, no `extends`) would lint
+ * nothing and pass every migration: that is never what its author meant, so it stops the run instead.
+ */
+export function requireSomeRule(config: ResolvedConfig): void {
+  if (config.rules.length > 0) return;
+  const how = config.extends.length ? `"extends" (${config.extends.join(", ")}) and "rules" leave every rule off` : `it has no "extends" and its "rules" turn none on`;
+  throw new MigrationLintError(
+    "config",
+    `The configuration enables no rule (${how}), so nothing would be checked. Add "extends": "recommended" to keep the preset, or set a rule to "warn" or "error".`,
+    config.filepath ? { file: config.filepath } : undefined,
+  );
+}
+
 /** The rules a built-in preset enables, at their default severities. */
 export function presetRules(preset: PresetName, builtinRules: Record<string, AnyRule>): Record<string, SeverityInput> {
   const level = PRESETS.indexOf(preset);

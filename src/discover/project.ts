@@ -3,7 +3,7 @@
  * Prisma CLI does (`--schema`, `prisma.config.*`, `package.json#prisma.schema`,
  * default locations), without executing any project code.
  */
-import { readFile, readdir, stat } from "node:fs/promises";
+import { lstat, readFile, readdir, stat } from "node:fs/promises";
 import type { Dirent } from "node:fs";
 import path from "node:path";
 import { parse as parseToml, TomlError } from "smol-toml";
@@ -20,6 +20,8 @@ export interface PrismaProject {
   /** Absolute migrations folder (may not exist: then `migrationsDirExists` false). */
   migrationsDir: string;
   migrationsDirExists: boolean;
+  /** Why there is no migrations folder (a sentence naming it), when `migrationsDirExists` is false. */
+  migrationsDirMissing: string | null;
   /** provider read from migrations/migration_lock.toml, or null if the file is missing. */
   lockProvider: string | null;
   /**
@@ -818,9 +820,13 @@ export async function discoverProject(options: DiscoverOptions): Promise<PrismaP
   }
   const migrationsKind = await kindOf(migrationsDir);
   const migrationsDirExists = migrationsKind === "dir";
-  // say so: a mistyped --migrations or migrations.path otherwise passed as a clean run with nothing linted
+  // a mistyped --migrations or migrations.path must not pass as a clean run with nothing linted: the linter
+  // stops on this unless told a project without migrations is expected (then it is a note)
+  let migrationsDirMissing: string | null = null;
   if (!migrationsDirExists) {
-    notes.push(`No migrations folder at ${rel(root, migrationsDir)}${migrationsKind === "file" ? " (a file is there, not a folder)" : ""}: there are no migrations to lint.`);
+    const what = migrationsKind === "file" ? " (a file is there, not a folder)" : (await lstat(migrationsDir).catch(() => null))?.isSymbolicLink() ? " (a symbolic link that leads nowhere or loops)" : "";
+    migrationsDirMissing = `No migrations folder at ${rel(root, migrationsDir)}${what}: there are no migrations to lint.`;
+    notes.push(migrationsDirMissing);
   }
   const lock = migrationsDirExists ? await readLock(migrationsDir) : { lockProvider: null, lockError: null };
 
@@ -830,6 +836,7 @@ export async function discoverProject(options: DiscoverOptions): Promise<PrismaP
     schemaFiles,
     migrationsDir,
     migrationsDirExists,
+    migrationsDirMissing,
     lockProvider: lock.lockProvider,
     lockError: lock.lockError,
     prismaConfigFile,

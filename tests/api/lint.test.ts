@@ -113,9 +113,9 @@ describe("lint()", () => {
       expect(results.flatMap((r) => r.messages)).toEqual(all.flatMap((r) => r.messages).filter((m) => m.ruleId !== "destructive-change"));
     });
 
-    it('rules: { "destructive-change": "off" } alone leaves no messages', async () => {
-      const results = await lint({ cwd: EXAMPLE, config: { rules: { "destructive-change": "off" } } });
-      expect(results.flatMap((r) => r.messages)).toEqual([]);
+    it('rules: { "destructive-change": "off" } alone enables no rule: rejected, not a silently clean run', async () => {
+      await expect(lint({ cwd: EXAMPLE, config: { rules: { "destructive-change": "off" } } })).rejects.toThrow(/The configuration enables no rule \(it has no "extends" and its "rules" turn none on\)/);
+      await expect(lint({ cwd: EXAMPLE, config: { extends: [] } })).rejects.toThrow(/enables no rule/);
     });
 
     it("applies severities from the config object", async () => {

@@ -4,6 +4,7 @@ import { resolveConfig } from "../../src/config/resolve.js";
 import { builtinRules } from "../../rules/index.js";
 import { defineRule } from "../../src/engine/rule.js";
 import { MigrationLintError } from "../../src/errors.js";
+import type { LoadedMigration } from "../../src/engine/linter.js";
 
 const create = 'CREATE TABLE "T" ("a" INT, "b" INT);';
 const drops = 'ALTER TABLE "T" DROP COLUMN "b";\nDROP TABLE "T";';
@@ -98,5 +99,58 @@ describe("rule time budget", () => {
     expect(internal).toHaveLength(1);
     expect(internal[0]!.message).toMatch(/^Rule "slow" used more than its time budget \(\d+ ms, budget 50 ms\)/);
     expect(result!.messages.filter((m) => m.ruleId === "destructive-change")).toHaveLength(4);
+  });
+});
+
+describe("time that is not the rule's", () => {
+  // The first rule to read a schema still parsing (in a worker, or slow to parse) waited for it inside its visitor,
+  // and that wait was billed to its time budget: the rule was switched off, and its later findings went unreported.
+  it("waiting for the schema is not billed to the rule that first reads it", async () => {
+    const { lintProject } = await import("../../src/engine/linter.js");
+    const { parseSqlFile } = await import("../../src/parse/sql.js");
+    const { buildOperations } = await import("../../src/model/build.js");
+    const { parsePrismaSchema } = await import("../../src/schema/parse-schema.js");
+    const parsedSchema = parsePrismaSchema([{ path: "/p/schema.prisma", text: 'datasource db {\n  provider = "postgresql"\n  url = env("DATABASE_URL")\n}\n' }]);
+    let parsed = false;
+    const model = {
+      root: "/p",
+      get schema() {
+        if (!parsed) {
+          const until = performance.now() + 300; // a slow-to-parse schema
+          while (performance.now() < until) {
+            // parsing
+          }
+          parsed = true;
+        }
+        return parsedSchema;
+      },
+      migrations: [] as LoadedMigration[],
+      runner: { model: "unknown", prismaVersion: null, source: "unknown" },
+      postgresVersion: 14,
+      lockProvider: null,
+    };
+    for (const [index, [name, sql]] of [["1_create", create], ["2_drop", drops]].entries()) {
+      const file = await parseSqlFile(`/p/migrations/${name}/migration.sql`, sql!);
+      buildOperations(file);
+      model.migrations.push({ entry: { name: name!, dir: `/p/migrations/${name}`, upPath: file.path, downPath: null, extraFiles: [] }, index, file, error: null });
+    }
+    const readsSchema = defineRule({
+      meta: { id: "reads-schema", type: "problem", docs: { description: "reads the schema", preset: "all" }, defaultSeverity: "error", messages: { drop: "drop" } },
+      create: (context) => ({
+        "drop-table": (op) => {
+          void context.project.schema;
+          context.report({ node: op, messageId: "drop" });
+        },
+        "drop-column": (op) => {
+          void context.project.schema;
+          context.report({ node: op, messageId: "drop" });
+        },
+      }),
+    });
+    const config = await resolveConfig({ config: { rules: { "reads-schema": "error" } }, filepath: null, builtinRules, cwd: ".", extraRules: { "reads-schema": readsSchema } });
+    const messages = await lintProject(model as never, config.rules, () => true, { ruleTimeBudgetMs: 100 });
+    const found = [...messages.values()].flat();
+    expect(found.filter((m) => m.ruleId === "internal-error")).toEqual([]);
+    expect(found.map((m) => m.ruleId)).toEqual(["reads-schema", "reads-schema"]);
   });
 });

@@ -76,6 +76,39 @@ describe("config files that cannot be used: exit 2, one line naming the file", (
   });
 });
 
+describe("configs that would check nothing: exit 2, never a clean run", () => {
+  it("a config whose rules turn everything off and that extends nothing", () => {
+    const dir = withConfig({ ".migration-lintrc.json": '{ "rules": { "destructive-change": "off" } }' });
+    expectFailure(cli(["--cwd", dir]), path.join(dir, ".migration-lintrc.json"), /The configuration enables no rule \(it has no "extends" and its "rules" turn none on\), so nothing would be checked/);
+  });
+
+  it("an empty config file keeps ESLint's meaning (no rules) and is said so too", () => {
+    const dir = withConfig({ ".migration-lintrc.json": "{}" });
+    expectFailure(cli(["--cwd", dir]), path.join(dir, ".migration-lintrc.json"), /enables no rule/);
+  });
+
+  it('"startAfter" after the newest migration: exit 2 naming the config, or a note with --no-error-on-unmatched-pattern', () => {
+    const dir = withConfig({ ".migration-lintrc.json": '{ "extends": "recommended", "startAfter": "20991231000000_future" }' });
+    const config = path.join(dir, ".migration-lintrc.json");
+    expectFailure(cli(["--cwd", dir]), config, /"startAfter": "20991231000000_future" leaves none of the 2 migrations in prisma\/migrations to lint \(the newest is 20240301000000_drop_email\)/);
+    const run = cli(["--cwd", dir, "--no-error-on-unmatched-pattern"]);
+    expect(run.status).toBe(0);
+    expect(run.stderr).toMatch(/note: "startAfter": .* leaves none of the 2 migrations/);
+  });
+
+  it('"ignore" that matches every migration: exit 2', () => {
+    const dir = withConfig({ ".migration-lintrc.json": '{ "extends": "recommended", "ignore": ["2024*"] }' });
+    expectFailure(cli(["--cwd", dir]), path.join(dir, ".migration-lintrc.json"), /"ignore": \["2024\*"\] leaves none of the 2 migrations/);
+  });
+
+  it("a path naming an ignored migration is not an error (pre-commit passes what changed)", () => {
+    const dir = withConfig({ ".migration-lintrc.json": '{ "extends": "recommended", "ignore": ["2024*"] }' });
+    const run = cli(["--cwd", dir, `prisma/migrations/${DROP}/migration.sql`]);
+    expectNoCrash(run);
+    expect(run.status).toBe(0);
+  });
+});
+
 describe("plugins", () => {
   it("a plugin package that does not exist", () => {
     const dir = withConfig({ ".migration-lintrc.json": '{ "plugins": ["migration-lint-plugin-does-not-exist"] }' });

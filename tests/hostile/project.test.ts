@@ -27,34 +27,50 @@ function expectDropLinted(results: ReturnType<typeof json>, dir: string): void {
 }
 
 describe("the migrations folder", () => {
-  it("missing: exit 0 with a note naming the folder", () => {
+  // nothing to lint is exit 2 (like ESLint's "No files matching"), never a clean run; --no-error-on-unmatched-pattern
+  // turns it back into a note and exit 0 for a project that has no migrations yet
+  it("missing: exit 2 naming the folder", () => {
     const dir = project({}, { lock: null, init: false });
-    const run = cli(["--cwd", dir]);
+    expectFailure(cli(["--cwd", dir]), null, /No migrations folder at prisma\/migrations: .*Nothing was checked; pass --no-error-on-unmatched-pattern/);
+  });
+
+  it("missing, with --no-error-on-unmatched-pattern: exit 0 with a note", () => {
+    const dir = project({}, { lock: null, init: false });
+    const run = cli(["--cwd", dir, "--no-error-on-unmatched-pattern"]);
     expect(run.status).toBe(0);
     expectNoCrash(run);
-    expect(run.stderr).toContain("No migrations folder at prisma/migrations");
+    expect(run.stderr).toBe("migration-lint: note: No migrations folder at prisma/migrations: there are no migrations to lint.\n");
   });
 
-  it("a mistyped --migrations folder is not a silent clean run", () => {
+  it("a mistyped --migrations folder: exit 2", () => {
     const dir = project({ [DROP]: DROP_SQL });
-    const run = cli(["--cwd", dir, "--migrations", "prisma/migratoins"]);
-    expect(run.status).toBe(0);
-    expect(run.stderr).toContain("No migrations folder at prisma/migratoins");
+    expectFailure(cli(["--cwd", dir, "--migrations", "prisma/migratoins"]), null, /No migrations folder at prisma\/migratoins/);
   });
 
-  it("a file where the folder should be: exit 0 with a note", () => {
+  it("--migrations naming a file: exit 2", () => {
+    const dir = project({ [DROP]: DROP_SQL });
+    expectFailure(cli(["--cwd", dir, "--migrations", `prisma/migrations/${DROP}/migration.sql`]), null, /No migrations folder at .*migration\.sql \(a file is there, not a folder\)/);
+  });
+
+  it("a file where the folder should be: exit 2", () => {
     const dir = project({}, { lock: null, init: false });
     write(dir, { "prisma/migrations": "not a folder" });
-    const run = cli(["--cwd", dir]);
-    expect(run.status).toBe(0);
-    expect(run.stderr).toContain("No migrations folder at prisma/migrations (a file is there, not a folder)");
+    expectFailure(cli(["--cwd", dir]), null, /No migrations folder at prisma\/migrations \(a file is there, not a folder\)/);
   });
 
-  it("empty: exit 0, nothing reported", () => {
+  it("a folder that is a symbolic link loop: exit 2", () => {
+    const dir = project({}, { lock: null, init: false });
+    fs.symlinkSync("migrations", path.join(dir, "prisma", "migrations"));
+    expectFailure(cli(["--cwd", dir]), null, /No migrations folder at prisma\/migrations \(a symbolic link that leads nowhere or loops\)/);
+  });
+
+  it("empty: exit 2, or exit 0 and a note with --no-error-on-unmatched-pattern", () => {
     const dir = project({}, { init: false });
-    const { run, results } = lintJson(dir);
+    expectFailure(cli(["--cwd", dir]), null, /No migrations in prisma\/migrations: it holds no migration folders/);
+    const { run, results } = lintJson(dir, "--no-error-on-unmatched-pattern");
     expect(run.status).toBe(0);
     expect(results).toEqual([]);
+    expect(run.stderr).toContain("note: No migrations in prisma/migrations");
   });
 
   it("stray files beside the migrations are ignored, as Prisma ignores them", () => {

@@ -34,6 +34,10 @@ export default defineRule({
       },
       "alter-column"(op) {
         if (op.change.kind !== "set-type" || !context.existedBefore(op.table)) return;
+        // emptied in this transaction: no value can fail the cast or be cut; after TRUNCATE there is nothing to
+        // rewrite either (and TRUNCATE holds ACCESS EXCLUSIVE already), after DELETE the rewrite still reads the dead rows
+        const emptied = context.emptiedInTransaction(op.table, op.statement);
+        if (emptied?.truncated) return;
         const { type: to, using } = op.change;
         const from = context.catalog.getColumn(op.table, op.column)?.type ?? null;
         const recreated = enumRecreation(context, from, to);
@@ -49,7 +53,7 @@ export default defineRule({
         const plainUsing = using !== null && new RegExp(`^\\(?\\s*"?${op.column.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}"?\\s*(\\)|::\\s*[\\w". ()\\[\\],]+|\\s+AT\\s+TIME\\s+ZONE\\s+'[^']*')*\\s*\\)?$`, "i").test(using.trim());
         // unknown previous type: a bounded target (varchar(n), numeric(p,s)) may cut values
         const narrowing = !from ? using !== null || to.modifiers.length > 0 : plainUsing ? isNarrowing(from, to, null) || !widens(from, to) : isNarrowing(from, to, using);
-        reportRewrite(context, op, from, narrowing ? "narrowing" : "rewrite", {});
+        reportRewrite(context, op, from, narrowing && !emptied ? "narrowing" : "rewrite", {});
       },
     };
   },

@@ -1,7 +1,7 @@
 import { defineRule, formatName, type RuleContext } from "../src/engine/rule.js";
 import { transactionIds as transactionIdsOf } from "../src/model/queries.js";
 import { blockedBy } from "../src/model/locks.js";
-import type { LockMode, Operation, Statement } from "../src/types.js";
+import type { LockMode, Operation, QualifiedName, Statement } from "../src/types.js";
 
 export default defineRule({
   meta: {
@@ -10,7 +10,7 @@ export default defineRule({
     docs: { description: "FOREIGN KEY or CHECK added to an existing table without NOT VALID (a validation scan under lock), or validated in the same transaction that added it.", preset: "recommended" },
     defaultSeverity: "warn",
     messages: {
-      validates: 'Adds {{what}} "{{name}}" to "{{table}}" without NOT VALID: Postgres checks every existing row of "{{table}}" while holding {{locks}}, which blocks {{blocked}} until the scan finishes, and the migration fails if any row violates it.',
+      validates: 'Adds {{what}} "{{name}}" to "{{table}}" without NOT VALID: Postgres checks every existing row of "{{table}}" while holding {{locks}}, which blocks {{blocked}} until the scan finishes{{rows}}.',
       sameTransaction: 'VALIDATE CONSTRAINT "{{name}}" runs in the same transaction as the ADD CONSTRAINT ... NOT VALID on line {{line}} ({{why}}): the lock the ADD took ({{locks}}) is held while the validation scans every row, so it blocks {{blocked}} just as if NOT VALID had not been used.',
     },
     help: {
@@ -32,6 +32,13 @@ export default defineRule({
         blocked: list.map((l) => `${blockedBy(l.mode)} on ${l.tables}`).join(" and "),
       };
     };
+    /** What the existing rows do to the validation: fail it, or (the table emptied by DELETE) only slow it down. */
+    const rows = (op: Operation & { table: QualifiedName }) => {
+      const emptied = context.emptiedInTransaction(op.table, op.statement);
+      return emptied
+        ? `; it cannot fail (the DELETE on line ${emptied.line} emptied the table), but the scan still reads every deleted row, which stays on disk until VACUUM`
+        : ", and the migration fails if any row violates it";
+    };
     const clauseOf = (op: Operation) => context.migration.file.text.slice(op.range.start, op.range.end).replace(/\s+NOT\s+VALID\s*$/i, "");
     return {
       "add-constraint"(op) {
@@ -39,16 +46,17 @@ export default defineRule({
         if (c.kind !== "foreign-key" && c.kind !== "check") return;
         const name = c.name ?? `${op.table.name}_${c.columns.join("_")}_${c.kind === "check" ? "check" : "fkey"}`;
         if (c.notValid) notValidAdds.set(`${formatName(op.table)}.${name}`, op.statement);
-        if (c.notValid || !context.existedBefore(op.table)) return;
+        // a table TRUNCATEd in this transaction has no row to check, and TRUNCATE holds ACCESS EXCLUSIVE on it already
+        if (c.notValid || !context.existedBefore(op.table) || context.emptiedInTransaction(op.table, op.statement)?.truncated) return;
         const what = c.kind === "check" ? "CHECK constraint" : "foreign key";
-        context.report({ node: op, messageId: "validates", data: { what, name, table: formatName(op.table), clause: clauseOf(op), ...lockText(op) } });
+        context.report({ node: op, messageId: "validates", data: { what, name, table: formatName(op.table), clause: clauseOf(op), rows: rows(op), ...lockText(op) } });
       },
       "add-column"(op) {
         const ref = op.column.references;
-        if (!ref || !context.existedBefore(op.table)) return;
+        if (!ref || !context.existedBefore(op.table) || context.emptiedInTransaction(op.table, op.statement)?.truncated) return;
         const name = `${op.table.name}_${op.column.name}_fkey`;
         const clause = `ADD COLUMN "${op.column.name}" ${op.column.type?.text ?? ""}, ADD CONSTRAINT "${name}" FOREIGN KEY ("${op.column.name}") REFERENCES "${formatName(ref.table)}"(${ref.columns.map((c) => `"${c}"`).join(", ")})`;
-        context.report({ node: op, messageId: "validates", data: { what: "foreign key", name, table: formatName(op.table), clause, ...lockText(op) } });
+        context.report({ node: op, messageId: "validates", data: { what: "foreign key", name, table: formatName(op.table), clause, rows: rows(op), ...lockText(op) } });
       },
       "validate-constraint"(op) {
         const added = notValidAdds.get(`${formatName(op.table)}.${op.name}`);

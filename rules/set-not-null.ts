@@ -13,8 +13,10 @@ export default defineRule({
     defaultSeverity: "warn",
     messages: {
       setNotNull: 'SET NOT NULL on "{{table}}"."{{column}}" scans every row of "{{table}}" under an ACCESS EXCLUSIVE lock, which blocks reads and writes until the scan finishes, and the migration fails if any row holds NULL (app instances still running the previous release may keep writing NULLs until the deploy).',
+      afterDelete: 'SET NOT NULL on "{{table}}"."{{column}}" scans all of "{{table}}" under an ACCESS EXCLUSIVE lock, which blocks reads and writes until the scan finishes. The DELETE on line {{line}} emptied the table, so the scan cannot fail, but the deleted rows stay on disk as dead tuples until VACUUM and the scan reads every one of them.',
     },
     help: {
+      afterDelete: 'To empty the table and tighten it in one migration, use TRUNCATE "{{table}}"; instead of DELETE: it gives the table new, empty storage, so SET NOT NULL has nothing to scan.',
       setNotNull: 'Validate first, lock briefly: (1) ALTER TABLE "{{table}}" ADD CONSTRAINT "{{table}}_{{column}}_not_null" CHECK ("{{column}}" IS NOT NULL) NOT VALID; (2) in a later migration: ALTER TABLE "{{table}}" VALIDATE CONSTRAINT "{{table}}_{{column}}_not_null"; (3) then ALTER TABLE "{{table}}" ALTER COLUMN "{{column}}" SET NOT NULL; (Postgres 12+ uses the validated check and skips the scan) and ALTER TABLE "{{table}}" DROP CONSTRAINT "{{table}}_{{column}}_not_null"; backfill the NULLs before (2), and make the field required in schema.prisma{{field}} when step (3) is generated.',
     },
   },
@@ -23,6 +25,9 @@ export default defineRule({
       "alter-column"(op) {
         if (op.change.kind !== "set-not-null" || !context.existedBefore(op.table)) return;
         if (context.catalog.getColumn(op.table, op.column)?.notNull) return; // already NOT NULL: a no-op
+        // TRUNCATEd in this transaction: nothing to scan, and TRUNCATE holds ACCESS EXCLUSIVE until the commit anyway
+        const emptied = context.emptiedInTransaction(op.table, op.statement);
+        if (emptied?.truncated) return;
         const version = context.project.postgresVersion;
         if (version >= 12 && hasValidatedNotNullCheck(context, op.table, op.column)) return;
         const model = context.prismaModel(op.table);
@@ -33,6 +38,7 @@ export default defineRule({
           version,
           field: field && model ? ` (field ${model.name}.${field.name}, ${schemaPlace(context, field.location)})` : "",
         };
+        if (emptied) return context.report({ node: op, messageId: "afterDelete", data: { ...data, line: emptied.line } });
         context.report({ node: op, messageId: "setNotNull", data, ...(version < 12 ? { help: BEFORE_12 } : {}) });
       },
     };

@@ -14,7 +14,7 @@ import { interpolate, type MigrationContext, type ReportDescriptor, type RuleCon
 import type { LintMessage } from "./results.js";
 import type { MigrationChanges } from "../git/changes.js";
 import { locksOf } from "../model/locks.js";
-import { statementsInTransactionBlock } from "../model/queries.js";
+import { statementsInTransactionBlock, transactionIds } from "../model/queries.js";
 
 export interface LoadedMigration {
   entry: MigrationEntry;
@@ -223,6 +223,7 @@ function instantiate(rules: ResolvedRule[], model: ProjectModel, migration: Load
   let current: Statement | null = null;
   let transactionBlock: Set<number> | undefined;
   const schema = () => notTheRule(state, () => model.schema);
+  let transactions: number[] | undefined;
 
   // the closures rules call, made once per migration rather than once per rule and migration
   const shared: Omit<RuleContext, "id" | "options" | "report"> = {
@@ -253,6 +254,12 @@ function instantiate(rules: ResolvedRule[], model: ProjectModel, migration: Load
         previousType: op.kind === "alter-column" ? catalog.getColumn(op.table, op.column)?.type ?? null : null,
       }),
     inTransactionBlock: (statement) => (transactionBlock ??= statementsInTransactionBlock(file.statements)).has(statement.index),
+    emptiedInTransaction: (table, statement) => {
+      const emptied = catalog.getTable(table)?.emptied;
+      if (!emptied || emptied.migration !== migration.index) return null;
+      transactions ??= transactionIds(file.statements, model.runner.model);
+      return transactions[emptied.statement] === transactions[statement.index] ? emptied : null;
+    },
   };
 
   for (const rule of rules) {
@@ -296,6 +303,7 @@ function instantiate(rules: ResolvedRule[], model: ProjectModel, migration: Load
       prismaField: shared.prismaField,
       locks: shared.locks,
       inTransactionBlock: shared.inTransactionBlock,
+      emptiedInTransaction: shared.emptiedInTransaction,
       report,
     };
     beat(instance.label);

@@ -3,7 +3,7 @@
  * which returns visitors keyed by operation kind, like ESLint's node visitors.
  */
 import path from "node:path";
-import type { CatalogView, TableState } from "../history/catalog.js";
+import type { CatalogView, EmptiedState, TableState } from "../history/catalog.js";
 import type { TableLock } from "../model/locks.js";
 import type { MigrationChanges } from "../git/changes.js";
 import type { PrismaSchemaModel, PrismaField, PrismaModel, SchemaLocation } from "../schema/types.js";
@@ -88,6 +88,12 @@ export interface RuleContext<Options = Record<string, unknown>> {
   locks(op: Operation): TableLock[];
   /** True when the statement sits inside an explicit BEGIN ... COMMIT block of its file. */
   inTransactionBlock(statement: Statement): boolean;
+  /**
+   * The TRUNCATE or DELETE without WHERE that emptied the table earlier in the same transaction as
+   * `statement` (no INSERT since), or null: the table then holds no rows a NOT NULL, a unique index, a
+   * check or a type change could fail on. See EmptiedState.truncated for what a scan still reads.
+   */
+  emptiedInTransaction(table: QualifiedName, statement: Statement): EmptiedState | null;
   report(descriptor: ReportDescriptor): void;
 }
 

@@ -39,6 +39,23 @@ export interface TableState {
   constraints: Map<string, ConstraintState>;
   /** Index of the migration that created (or last re-created) the table. */
   createdIn: number;
+  /** The last TRUNCATE or DELETE without WHERE of the table, unless an INSERT (or a statement that may insert) came after it. */
+  emptied?: EmptiedState | null;
+}
+
+/** Where a table was emptied. Rules ask RuleContext.emptiedInTransaction, which keeps only this migration's transaction. */
+export interface EmptiedState {
+  migration: number;
+  /** 0-based index of the statement in its migration file. */
+  statement: number;
+  /** 1-based line of that statement. */
+  line: number;
+  /**
+   * TRUNCATE gives the table new, empty storage and holds ACCESS EXCLUSIVE until the transaction ends:
+   * a later scan, rewrite or index build has nothing to read. After DELETE the rows stay on disk as dead
+   * tuples until VACUUM, so a later scan or rewrite still reads all of them (though none is visible).
+   */
+  truncated: boolean;
 }
 
 export interface IndexState {
@@ -273,6 +290,18 @@ export class Catalog implements CatalogView {
         this.tableMap.set(keyOf(table), table);
         return;
       }
+      case "truncate":
+        for (const ref of op.tables) this.tableFor(ref).emptied = emptiedBy(op, migrationIndex, true);
+        return;
+      case "data-change": {
+        if (op.action === "delete" && !op.hasWhere) this.tableFor(op.table).emptied = emptiedBy(op, migrationIndex, false);
+        else if (op.action === "insert") this.forgetEmptied(op.table);
+        return;
+      }
+      case "other":
+        // DO blocks, COPY, MERGE, CALL, SELECT of a function...: may insert anywhere
+        if (MAY_INSERT.has(op.nodeType)) for (const table of this.tableMap.values()) table.emptied = null;
+        return;
       case "drop-schema":
         for (const map of [this.tableMap, this.indexMap, this.enumMap] as Array<Map<string, { schema: string }>>) {
           for (const [key, value] of map) if (value.schema === op.schema) map.delete(key);
@@ -297,6 +326,11 @@ export class Catalog implements CatalogView {
    */
   private tableFor(ref: QualifiedName): TableState {
     return this.getTable(ref) ?? this.newTable(ref, -1);
+  }
+
+  private forgetEmptied(ref: QualifiedName) {
+    const table = this.getTable(ref);
+    if (table) table.emptied = null;
   }
 
   private indexesOf(table: TableState): IndexState[] {
@@ -370,6 +404,13 @@ export class Catalog implements CatalogView {
     const key = name ?? `${table.name}_${columns.join("_")}_${kind}`;
     table.constraints.set(key, { name: key, kind, columns, notValid, expression, references, addedIn: migrationIndex });
   }
+}
+
+/** Statements that may insert rows into any table (the history cannot tell which). */
+const MAY_INSERT = new Set(["DoStmt", "CopyStmt", "MergeStmt", "CallStmt", "SelectStmt", "ExecuteStmt"]);
+
+function emptiedBy(op: Operation, migration: number, truncated: boolean): EmptiedState {
+  return { migration, statement: op.statement.index, line: op.statement.range.loc.start.line, truncated };
 }
 
 const BACKED_BY_INDEX = new Set<ConstraintKind>(["primary-key", "unique", "exclusion"]);

@@ -56,4 +56,17 @@ describe("history catalog", () => {
     expect(catalog.getIndex({ schema: null, name: "i" })).toBeUndefined();
     expect(catalog.getEnum({ schema: null, name: "E" })).toBeUndefined();
   });
+
+  it("knows which tables a TRUNCATE or DELETE without WHERE emptied, until something may insert again", async () => {
+    const user = { schema: null, name: "User" };
+    const state = async (sql: string) => (await replay(['CREATE TABLE "User" ("id" INT); CREATE TABLE "Log" ("id" INT);', sql])).getTable(user)!.emptied ?? null;
+    expect(await state('TRUNCATE "public"."User";')).toMatchObject({ migration: 1, statement: 0, line: 1, truncated: true });
+    expect(await state('SELECT 1;\nDELETE FROM "User";')).toMatchObject({ statement: 1, line: 2, truncated: false });
+    expect(await state('DELETE FROM "User" WHERE "id" = 1;')).toBeNull();
+    expect(await state('TRUNCATE "User"; INSERT INTO "User" VALUES (1);')).toBeNull();
+    expect(await state('TRUNCATE "User"; INSERT INTO "Log" VALUES (1); UPDATE "User" SET "id" = 2;')).toMatchObject({ truncated: true });
+    for (const mayInsert of ["DO $$ BEGIN NULL; END $$;", "SELECT fill();", "COPY \"User\" FROM STDIN;", "CALL fill();"]) {
+      expect(await state(`TRUNCATE "User"; ${mayInsert}`)).toBeNull();
+    }
+  });
 });

@@ -27,8 +27,59 @@ new RuleTester().run(rule, {
     { name: "required column on a table created in the same migration", sql: `${USERS}\nALTER TABLE "User" ADD COLUMN     "x" TEXT NOT NULL;` },
     { name: "a serial primary key column is unique-constraint's finding", history: [`CREATE TABLE "Tag" ("name" TEXT NOT NULL);`], sql: `-- AlterTable\nALTER TABLE "Tag" ADD COLUMN     "id" SERIAL NOT NULL,\nADD CONSTRAINT "Tag_pkey" PRIMARY KEY ("id");` },
     { name: "a volatile default on a new table", sql: `CREATE TABLE "Token" ("id" UUID NOT NULL DEFAULT gen_random_uuid());` },
+    {
+      name: "a volatile default on a table TRUNCATEd earlier in the file: nothing to rewrite, the lock is held already (Prisma 6/7 names)",
+      history: [USERS],
+      sql: `TRUNCATE TABLE "public"."User";\n\n-- AlterTable\nALTER TABLE "public"."User" ADD COLUMN     "token" UUID NOT NULL DEFAULT gen_random_uuid();`,
+    },
   ],
   invalid: [
+    ...[
+      { how: "DELETE without WHERE", empty: 'DELETE FROM "User";', q: "" },
+      { how: "TRUNCATE (Prisma 6/7 names)", empty: 'TRUNCATE "public"."User";', q: '"public".' },
+    ].map(({ how, empty, q }) => ({
+      name: `a required column on a table emptied earlier in the file by ${how}: cannot fail on rows, old instances' INSERTs still fail`,
+      history: [USERS],
+      sql: `${empty}\n\n-- AlterTable\nALTER TABLE ${q}"User" ADD COLUMN     "x" TEXT NOT NULL;`,
+      errors: [{ messageId: "requiredEmptied", line: 4, message: 'Line 1 emptied "' }],
+    })),
+    {
+      name: "a table emptied, then filled again by an INSERT: the required column fails on the new rows",
+      history: [USERS],
+      sql: `DELETE FROM "User";\nINSERT INTO "User" ("email") VALUES ('admin@example.com');\nALTER TABLE "User" ADD COLUMN "x" TEXT NOT NULL;`,
+      errors: [{ messageId: "required", line: 3 }],
+    },
+    {
+      name: "emptied in an earlier migration: the app has written rows since",
+      history: [USERS, 'TRUNCATE "User";'],
+      sql: `ALTER TABLE "User" ADD COLUMN "x" TEXT NOT NULL;`,
+      errors: [{ messageId: "required", line: 1 }],
+    },
+    {
+      name: "emptied before a COMMIT in the same file: another transaction, other writers may have inserted since",
+      history: [USERS],
+      sql: `BEGIN;\nTRUNCATE "User";\nCOMMIT;\nALTER TABLE "User" ADD COLUMN "x" TEXT NOT NULL;`,
+      errors: [{ messageId: "required", line: 4 }],
+    },
+    {
+      name: "Prisma 7.4+ runs each statement in its own transaction: other writers may insert between the TRUNCATE and the ADD COLUMN",
+      history: [USERS],
+      prismaVersion: "7.4.0",
+      sql: `TRUNCATE "User";\nALTER TABLE "User" ADD COLUMN "x" TEXT NOT NULL;`,
+      errors: [{ messageId: "required", line: 2 }],
+    },
+    {
+      name: "a DO block after the emptying may insert: the rows are unknown again",
+      history: [USERS],
+      sql: `TRUNCATE "User";\nDO $$ BEGIN PERFORM 1; END $$;\nALTER TABLE "User" ADD COLUMN "x" TEXT NOT NULL;`,
+      errors: [{ messageId: "required", line: 3 }],
+    },
+    {
+      name: "a volatile default after DELETE still rewrites: the deleted rows stay on disk until VACUUM",
+      history: [USERS],
+      sql: `DELETE FROM "User";\nALTER TABLE "User" ADD COLUMN "token" UUID NOT NULL DEFAULT gen_random_uuid();`,
+      errors: [{ messageId: "rewrite", line: 2 }],
+    },
     {
       name: "Prisma's required column under its Warnings block",
       history: [USERS],

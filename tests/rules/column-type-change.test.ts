@@ -22,6 +22,11 @@ const RECREATION = (schema: string, values: string) => enumRecreation({ schema, 
 
 new RuleTester().run(rule, {
   valid: [
+    {
+      name: "Prisma 6/7: a narrowing change on a table TRUNCATEd earlier in the file: no rows, no rewrite",
+      history: [USERS],
+      sql: `TRUNCATE TABLE "public"."User";\n\n-- AlterTable\nALTER TABLE "public"."User" ALTER COLUMN "name" SET DATA TYPE VARCHAR(50);`,
+    },
     { name: "widening varchar(255) to varchar(500): no rewrite", history: [USERS], sql: `-- AlterTable\nALTER TABLE "User" ALTER COLUMN "name" SET DATA TYPE VARCHAR(500);` },
     { name: "varchar to text: binary-coercible", history: [USERS], sql: `ALTER TABLE "User" ALTER COLUMN "name" TYPE TEXT;` },
     { name: "numeric precision up, same scale", history: [USERS], sql: `ALTER TABLE "User" ALTER COLUMN "balance" SET DATA TYPE DECIMAL(12,2);` },
@@ -44,6 +49,12 @@ COMMIT;`,
     },
   ],
   invalid: [
+    {
+      name: "a narrowing change after DELETE without WHERE: no value left to cut, but the rewrite still reads the dead rows",
+      history: [USERS],
+      sql: `DELETE FROM "User";\n\n-- AlterTable\nALTER TABLE "User" ALTER COLUMN "name" SET DATA TYPE VARCHAR(50);`,
+      errors: [{ messageId: "rewrite", line: 4, message: "from varchar(255) to varchar(50)" }],
+    },
     ...[
       { prisma: "Prisma 5", q: "" },
       { prisma: "Prisma 6/7", q: '"public".' },

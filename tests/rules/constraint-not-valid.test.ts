@@ -19,6 +19,11 @@ const FK = `ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY (
 
 new RuleTester().run(rule, {
   valid: [
+    {
+      name: "Prisma 6/7's foreign key on a table TRUNCATEd earlier in the file: no row to check",
+      history: [USERS, POSTS],
+      sql: `TRUNCATE TABLE "public"."Post";\n\n-- AddForeignKey\n${FK.replace('"Post"', '"public"."Post"').replace('"User"', '"public"."User"')};`,
+    },
     { name: "Prisma's foreign key on a table created in the same migration", history: [USERS], sql: `${POSTS}\n\n-- AddForeignKey\n${FK};` },
     { name: "NOT VALID on an existing table", history: [USERS, POSTS], sql: `${FK} NOT VALID;` },
     { name: "VALIDATE in a later migration", history: [USERS, POSTS, `${FK} NOT VALID;`], sql: `ALTER TABLE "Post" VALIDATE CONSTRAINT "Post_authorId_fkey";` },
@@ -32,6 +37,12 @@ new RuleTester().run(rule, {
     { name: "a UNIQUE constraint is unique-constraint's business", history: [USERS], sql: `ALTER TABLE "User" ADD CONSTRAINT "User_email_key" UNIQUE ("email");` },
   ],
   invalid: [
+    {
+      name: "a CHECK after DELETE without WHERE: cannot fail, the scan still reads the dead rows",
+      history: [USERS],
+      sql: `DELETE FROM "User";\nALTER TABLE "User" ADD CONSTRAINT "User_age_check" CHECK ("age" >= 0);`,
+      errors: [{ messageId: "validates", line: 2, message: "until the scan finishes; it cannot fail (the DELETE on line 1 emptied the table)" }],
+    },
     {
       name: "Prisma's foreign key for a new relation on an existing table",
       history: [USERS, POSTS.replace(`"authorId" INTEGER NOT NULL,\n`, "")],

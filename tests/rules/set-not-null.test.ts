@@ -13,6 +13,11 @@ const CHECK_VALIDATED = `ALTER TABLE "User" VALIDATE CONSTRAINT "User_name_not_n
 
 new RuleTester().run(rule, {
   valid: [
+    {
+      name: "Prisma 6/7: a table TRUNCATEd earlier in the file has nothing to scan, and TRUNCATE holds the lock already",
+      history: [USERS],
+      sql: `TRUNCATE TABLE "public"."User";\n\n-- AlterTable\nALTER TABLE "public"."User" ALTER COLUMN "name" SET NOT NULL;`,
+    },
     { name: "a table created in the same migration", sql: `${USERS}\nALTER TABLE "User" ALTER COLUMN "name" SET NOT NULL;` },
     { name: "already NOT NULL: a no-op", history: [USERS], sql: `ALTER TABLE "User" ALTER COLUMN "email" SET NOT NULL;` },
     {
@@ -27,6 +32,18 @@ new RuleTester().run(rule, {
     },
   ],
   invalid: [
+    {
+      name: "after DELETE without WHERE: cannot fail, but the scan still reads the dead rows under ACCESS EXCLUSIVE",
+      history: [USERS],
+      sql: `DELETE FROM "User";\n\n-- AlterTable\nALTER TABLE "User" ALTER COLUMN "name" SET NOT NULL;`,
+      errors: [{ messageId: "afterDelete", line: 4, message: "The DELETE on line 1 emptied the table, so the scan cannot fail" }],
+    },
+    {
+      name: "TRUNCATE in an earlier migration: the table has filled up again",
+      history: [USERS, 'TRUNCATE "User";'],
+      sql: `ALTER TABLE "User" ALTER COLUMN "name" SET NOT NULL;`,
+      errors: [{ messageId: "setNotNull", line: 1 }],
+    },
     {
       name: "Prisma's SET NOT NULL under its Warnings block",
       history: [USERS],

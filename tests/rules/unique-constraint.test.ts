@@ -17,8 +17,30 @@ new RuleTester().run(rule, {
     { name: "ADD CONSTRAINT ... UNIQUE USING INDEX", history: [USERS, `CREATE UNIQUE INDEX CONCURRENTLY "User_email_key" ON "User"("email");`], sql: `ALTER TABLE "User" ADD CONSTRAINT "User_email_key" UNIQUE USING INDEX "User_email_key";` },
     { name: "a non-unique index is require-concurrently's", history: [USERS], sql: `CREATE INDEX "User_email_idx" ON "User"("email");` },
     { name: "a serial key column on a new table", sql: `${TAGS}\nALTER TABLE "Tag" ADD COLUMN     "id" SERIAL NOT NULL,\nADD CONSTRAINT "Tag_pkey" PRIMARY KEY ("id");` },
+    {
+      name: "Prisma 6/7's unique index on a table TRUNCATEd earlier in the file: an empty build under the lock TRUNCATE holds",
+      history: [USERS],
+      sql: `TRUNCATE TABLE "public"."User";\n\n-- CreateIndex\nCREATE UNIQUE INDEX "User_email_key" ON "public"."User"("email");`,
+    },
+    {
+      name: "a serial key column on a table TRUNCATEd earlier in the file: no rows to number",
+      history: [TAGS],
+      sql: `TRUNCATE "Tag";\nALTER TABLE "Tag" ADD COLUMN     "id" SERIAL NOT NULL,\nADD CONSTRAINT "Tag_pkey" PRIMARY KEY ("id");`,
+    },
   ],
   invalid: [
+    {
+      name: "Prisma's unique index after DELETE without WHERE: the build cannot fail on duplicates but reads the dead rows under its lock",
+      history: [USERS],
+      sql: `DELETE FROM "User";\n\n-- CreateIndex\nCREATE UNIQUE INDEX "User_email_key" ON "User"("email");`,
+      errors: [{ messageId: "index", line: 4, message: /\(reads continue\); it cannot fail on duplicates \(the DELETE on line 1 emptied the table\)/ }],
+    },
+    {
+      name: "an INSERT after the TRUNCATE brings rows back: duplicates can fail the build again",
+      history: [USERS],
+      sql: `TRUNCATE "User";\nINSERT INTO "User" ("email", "uuid") VALUES ('a@example.com', 'x');\nALTER TABLE "User" ADD CONSTRAINT "User_email_key" UNIQUE ("email");`,
+      errors: [{ messageId: "constraint", line: 3, message: "the migration fails if existing rows hold duplicates." }],
+    },
     {
       name: "Prisma's @unique on an existing table under its Warnings block",
       history: [USERS],

@@ -25,7 +25,7 @@ import { hashKey, LintCache, resolveCacheLocation, type CachedFindings } from ".
 import { TOOL_VERSION } from "../version.js";
 import type { LockTraceEntry } from "../replay/index.js";
 import { unpackCachedSchema, readSchemaFiles, startSchemaParse } from "../schema/load.js";
-import { prismaMigrateSource } from "../sources/prisma-migrate.js";
+import { isCodeMigration, prismaMigrateSource } from "../sources/prisma-migrate.js";
 import type { MigrationEntry, RunnerInfo } from "../types.js";
 
 export interface LintOptions {
@@ -179,7 +179,7 @@ async function lintTarget(target: LintTarget, config: ResolvedConfig, options: L
   const packedSchema = cache?.schema(project.root, schemaHash);
   const cachedSchema = packedSchema ? unpackCachedSchema(packedSchema, schemaFiles.files) : null;
   const schemaHandle = cachedSchema ?? startSchemaParse(schemaFiles.files);
-  const [entries, detected, prismaConfigText] = await Promise.all([
+  const [listed, detected, prismaConfigText] = await Promise.all([
     project.migrationsDirExists ? prismaMigrateSource.list(project.migrationsDir) : Promise.resolve([]),
     config.prismaVersion ? Promise.resolve(null) : detectPrismaVersion(project.root),
     project.prismaConfigFile ? readFile(project.prismaConfigFile, "utf8").catch(() => null) : Promise.resolve(null),
@@ -192,6 +192,9 @@ async function lintTarget(target: LintTarget, config: ResolvedConfig, options: L
   };
   unsupported(project.lockProvider, path.join(project.migrationsDir, "migration_lock.toml"));
 
+  const codeMigrations = listed.filter(isCodeMigration).map((e) => e.name);
+  if (codeMigrations.length) notes.push(`${codeMigrations.join(", ")}: data migration in code and no migration.sql, left to the project's own migration runner (not linted).`);
+  const entries = listed.filter((e) => !isCodeMigration(e));
   const texts = readMigrationSources(entries);
   for (const t of texts) if (t.text !== null) sources.set(t.entry.upPath!, t.text);
   const runner = resolveRunner({ configuredVersion: config.prismaVersion, detected, prismaConfigText });

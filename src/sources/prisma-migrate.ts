@@ -61,6 +61,19 @@ function readMigration(migrationsDir: string, name: string): MigrationEntry {
   return { name, dir, upPath, downPath, extraFiles };
 }
 
+/** Scripts a project's own migration runner executes (a data migration in code, `migration.ts`, `backfill.js`). */
+const CODE_FILE = /\.(?:[cm]?[jt]s)$/i;
+
+/**
+ * A folder that holds a data migration in code and no migration.sql: the
+ * project runs its migrations with its own runner (which applies these
+ * scripts between the SQL ones), so the folder is not a broken SQL migration.
+ * It holds no SQL to lint and adds nothing to the history.
+ */
+export function isCodeMigration(entry: MigrationEntry): boolean {
+  return entry.upPath === null && !entry.readError && entry.extraFiles.some((file) => CODE_FILE.test(file));
+}
+
 /**
  * Prisma Migrate layout: every (non-dot) subdirectory of the migrations folder
  * is one migration, applied in byte order of the folder names

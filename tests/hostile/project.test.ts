@@ -104,6 +104,19 @@ describe("a migration folder without a readable migration.sql", () => {
     expectDropLinted(results, dir);
   });
 
+  it("a data migration in code (migration.ts, *.js) and no migration.sql: a custom runner's migration, noted and not an error", () => {
+    const dir = project({ [DROP]: DROP_SQL });
+    write(dir, {
+      "prisma/migrations/20240201000000_backfill_names/migration.ts": "export async function up(prisma) { await prisma.user.updateMany({ data: {} }); }\n",
+      "prisma/migrations/20240202000000_backfill_emails/index.js": "module.exports = async () => {};\n",
+    });
+    const { run, results } = lintJson(dir);
+    expect(run.status).toBe(1);
+    expect(results.flatMap((r) => r.messages).filter((m) => m.ruleId === "file-error")).toEqual([]);
+    expect(run.stderr).toContain("20240201000000_backfill_names, 20240202000000_backfill_emails: data migration in code and no migration.sql, left to the project's own migration runner (not linted).");
+    expectDropLinted(results, dir);
+  });
+
   it("migration.sql is a folder: said so, the others linted", () => {
     const dir = project({ [DROP]: DROP_SQL });
     fs.mkdirSync(path.join(dir, "prisma/migrations/20240201000000_odd/migration.sql"), { recursive: true });

@@ -8,6 +8,7 @@ import { parseArgs } from "node:util";
 import { packageVersion } from "../version.js";
 import path from "node:path";
 import { HELP } from "./help.js";
+import { redact, secretsOf } from "../redact.js";
 import type { LintOptions } from "../api/lint.js";
 
 export { guardProcess } from "./exit-guard.js";
@@ -55,7 +56,11 @@ const OPTIONS = {
   version: { type: "boolean", short: "v" },
 } as const;
 
-export async function main(argv: string[], io: CliIO): Promise<number> {
+export async function main(argv: string[], rawIO: CliIO): Promise<number> {
+  // everything shown goes through the one redaction (src/redact.ts): the password of --database-url, in any spelling, never appears
+  const secrets = secretsOf(databaseUrlArgument(argv) ?? process.env.MIGRATION_LINT_DATABASE_URL);
+  const shown = (text: string) => redact(text, secrets);
+  const io: CliIO = { ...rawIO, stdout: (text) => rawIO.stdout(shown(text)), stderr: (text) => rawIO.stderr(shown(text)) };
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
@@ -195,7 +200,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     const context = { cwd, ...(repositoryRoot ? { repositoryRoot } : {}), color, sourceOf: (file: string) => run.sources.get(file) };
     // no report may overwrite a file this run read
     const inputs = new Set([...run.sources.keys(), ...run.projects.flatMap((p) => [...p.schemaFiles, p.baselinePath]), ...(found?.filepath ? [found.filepath] : [])]);
-    await writeReports(reports, results, context, io.stdout, inputs);
+    await writeReports(reports, results, context, io.stdout, inputs, shown);
     for (const project of run.projects) for (const note of project.notes) io.stderr(`migration-lint: note: ${note}\n`);
     if (values["lock-trace"]) {
       const { formatLockTrace } = await import("./lock-trace.js");
@@ -229,3 +234,12 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   }
 }
 
+/** The value of the last `--database-url` in `argv` (read before parsing, so that even a parse error is redacted). */
+function databaseUrlArgument(argv: string[]): string | undefined {
+  let value: string | undefined;
+  for (const [i, arg] of argv.entries()) {
+    if (arg === "--database-url") value = argv[i + 1];
+    else if (arg.startsWith("--database-url=")) value = arg.slice("--database-url=".length);
+  }
+  return value;
+}

@@ -53,12 +53,14 @@ export async function writeReports(
   toStdout: (text: string) => void,
   /** Files the run read: no report may overwrite them. */
   inputs: ReadonlySet<string> = new Set(),
+  /** What every piece goes through before it is written (the CLI's redaction of secrets, src/redact.ts). */
+  shown: (text: string) => string = (text) => text,
 ): Promise<void> {
   for (const { formatter, file } of reports) {
     // colours only on a terminal; a formatter that offers chunks is written piece by piece (~1 MB at a time),
     // never whole: on a 5,000-migration history the JSON report is 11 MB, and holding it was the run's memory peak
     const reportContext = { ...context, color: context.color && file === undefined };
-    const pieces = batched(formatter.chunks ? formatter.chunks(results, reportContext) : [formatter(results, reportContext)]);
+    const pieces = mapped(batched(formatter.chunks ? formatter.chunks(results, reportContext) : [formatter(results, reportContext)]), shown);
     if (file !== undefined) {
       await writeReportFile(file, pieces, inputs);
     } else {
@@ -67,6 +69,10 @@ export async function writeReports(
       if (last && !last.endsWith("\n")) toStdout("\n");
     }
   }
+}
+
+function* mapped(pieces: Iterable<string>, map: (text: string) => string): Iterable<string> {
+  for (const piece of pieces) yield map(piece);
 }
 
 /** Joins small pieces into ones of about `size` characters (fewer writes), holding no more than that. */

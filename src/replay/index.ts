@@ -151,7 +151,8 @@ class ReplayRun {
   }
 
   private push(file: string, input: MessageInput): void {
-    const message = replayMessage({ ...input, message: scrub(input.message, this.options.databaseUrl) });
+    const url = this.options.databaseUrl;
+    const message = replayMessage({ ...input, message: scrub(input.message, url), ...(input.help ? { help: scrub(input.help, url) } : {}) });
     let list = this.messages.get(file);
     if (!list) this.messages.set(file, (list = []));
     list.push(message);

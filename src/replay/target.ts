@@ -10,12 +10,13 @@
  *   reads the catalogs, and schema.prisma's values go as bind parameters.
  *
  * The URL's password never appears in a message or error: `redactUrl` and
- * `scrub` remove it.
+ * `scrub` remove it (src/redact.ts, the one redaction of the whole tool).
  */
 import { randomBytes } from "node:crypto";
 import type { Extension } from "@electric-sql/pglite";
 import type pg from "pg";
 import { MigrationLintError, errorMessage } from "../errors.js";
+import { redact, redactConnectionString, secretsOf } from "../redact.js";
 import { pgDb, pgliteDb, quoteIdent, type ReplayDb } from "./driver.js";
 import { dropScratch, dropScratchSync, markScratch, sweepStaleScratch } from "./scratch.js";
 
@@ -36,37 +37,14 @@ export interface ReplayTarget {
 /** Query parameters of Prisma's connection strings that node-postgres must not see. */
 const PRISMA_ONLY_PARAMS = ["schema", "connection_limit", "pool_timeout", "pgbouncer", "statement_cache_size", "socket_timeout", "connect_timeout", "sslaccept", "single_use_connections"];
 
+/** A connection string as it may be shown (password replaced; one that is not a URL is not shown at all). */
 export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = "***";
-    return parsed.toString();
-  } catch {
-    return url.replace(/\/\/([^:/@]+):[^@]*@/, "//$1:***@");
-  }
+  return redactConnectionString(url);
 }
 
-/** Removes the URL and its password from a text (error messages can quote either). */
+/** Removes the connection string's password, in every spelling, from a text (error messages can quote it). */
 export function scrub(text: string, url: string | undefined): string {
-  if (!url) return text;
-  let out = text.split(url).join(redactUrl(url));
-  try {
-    const password = new URL(url).password;
-    if (password) {
-      for (const form of new Set([password, safeDecode(password)])) if (form.length >= 3) out = out.split(form).join("***");
-    }
-  } catch {
-    // not a URL: nothing more to remove
-  }
-  return out;
-}
-
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
+  return redact(text, secretsOf(url));
 }
 
 function connectionFor(url: string, database?: string): { connectionString: string; defaultSchema: string } {
@@ -74,10 +52,11 @@ function connectionFor(url: string, database?: string): { connectionString: stri
   try {
     parsed = new URL(url);
   } catch {
-    throw new MigrationLintError("usage", `--database-url is not a valid URL: ${redactUrl(url)}`);
+    // never echoed, not even in part: which part is the password cannot be known
+    throw new MigrationLintError("usage", `--database-url is not a URL (the value is not shown, as it may hold a password): give postgresql://user:password@host:port/database`);
   }
   if (!/^postgres(ql)?:$/.test(parsed.protocol)) {
-    throw new MigrationLintError("usage", `--database-url must be a postgresql:// URL, got ${redactUrl(url)}`);
+    throw new MigrationLintError("usage", `--database-url must be a postgresql:// URL, got a ${parsed.protocol.replace(/[^a-z0-9+.-]/gi, "").slice(0, 20)}: URL (not shown, as it may hold a password): give postgresql://user:password@host:port/database`);
   }
   const defaultSchema = parsed.searchParams.get("schema") || "public";
   for (const param of PRISMA_ONLY_PARAMS) parsed.searchParams.delete(param);

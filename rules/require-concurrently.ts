@@ -43,6 +43,8 @@ export default defineRule({
     return {
       "create-index"(op) {
         if (op.concurrently || op.unique || !context.existedBefore(op.table)) return; // unique indexes: unique-constraint
+        // TRUNCATEd in this transaction: an empty build, under the ACCESS EXCLUSIVE lock TRUNCATE holds until the commit
+        if (context.emptiedInTransaction(op.table, op.statement)?.truncated) return;
         context.report({ node: op, messageId: "createIndex", data: { name: op.name ?? "", table: formatName(op.table), sql: sql(op, /^CREATE\s+INDEX/i, "CREATE INDEX CONCURRENTLY") } });
       },
       "drop-index"(op) {

@@ -23,6 +23,8 @@ export default defineRule({
         if (op.action === "delete" && !op.hasWhere) return; // destructive-change's
         if (op.action === "insert" && !op.fromSelect) return; // seed rows
         if (!context.existedBefore(op.table) || pinsKeys(op.node, keyColumns(context.table(op.table)))) return;
+        // an UPDATE or DELETE of a table emptied earlier in this transaction has no row to change or lock
+        if (op.action !== "insert" && context.emptiedInTransaction(op.table, op.statement)) return;
         const table = formatName(op.table);
         // DDL earlier in the same file (one transaction under the script runner, or the same BEGIN block) keeps its locks meanwhile
         const sameTx = (i: number) => oneTransaction || (context.inTransactionBlock(op.statement) && context.inTransactionBlock(statements[i]!));

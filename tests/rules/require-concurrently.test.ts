@@ -12,6 +12,11 @@ const INDEX = `-- CreateIndex\nCREATE INDEX "Post_authorId_idx" ON "Post"("autho
 
 new RuleTester().run(rule, {
   valid: [
+    {
+      name: "Prisma 6/7's index on a table TRUNCATEd earlier in the file: an empty build under the lock TRUNCATE holds",
+      history: [POSTS],
+      sql: `TRUNCATE TABLE "public"."Post";\n\n-- CreateIndex\nCREATE INDEX "Post_authorId_idx" ON "public"."Post"("authorId");`,
+    },
     { name: "Prisma's index on a table created in the same migration", sql: `${POSTS}\n\n${INDEX}` },
     { name: "CREATE INDEX CONCURRENTLY, alone in its file", history: [POSTS], sql: `CREATE INDEX CONCURRENTLY "Post_authorId_idx" ON "Post"("authorId");` },
     { name: "DROP INDEX CONCURRENTLY", history: [POSTS, INDEX], sql: `DROP INDEX CONCURRENTLY "Post_authorId_idx";` },
@@ -23,6 +28,12 @@ new RuleTester().run(rule, {
     { name: "DETACH PARTITION CONCURRENTLY", sql: `ALTER TABLE "events" DETACH PARTITION "events_2023" CONCURRENTLY;` },
   ],
   invalid: [
+    {
+      name: "after DELETE without WHERE the build still reads every dead row while it blocks writes",
+      history: [POSTS],
+      sql: `DELETE FROM "Post";\n${INDEX}`,
+      errors: [{ messageId: "createIndex", line: 3 }],
+    },
     {
       name: "Prisma's @@index on an existing table",
       history: [POSTS],

@@ -11,6 +11,7 @@ CREATE TABLE "User" (
 
 new RuleTester().run(rule, {
   valid: [
+    { name: "an UPDATE of a table emptied earlier in the file changes no row", history: [USERS], sql: `DELETE FROM "User";\nUPDATE "User" SET "name" = 'x';` },
     { name: "INSERT ... VALUES (seed rows)", history: [USERS], sql: `INSERT INTO "User" ("email") VALUES ('admin@example.com');` },
     { name: "DELETE without WHERE is destructive-change's", history: [USERS], sql: `DELETE FROM "User";` },
     { name: "a backfill of a table created in the same migration", sql: `${USERS}\nUPDATE "User" SET "name" = "email";` },
@@ -19,6 +20,12 @@ new RuleTester().run(rule, {
     { name: "INSERT ... SELECT into a new table (a copy)", history: [USERS], sql: `CREATE TABLE "UserArchive" ("id" INTEGER, "email" TEXT);\nINSERT INTO "UserArchive" SELECT "id", "email" FROM "User";` },
   ],
   invalid: [
+    {
+      name: "an UPDATE after the emptied table was filled again by INSERT ... SELECT",
+      history: [USERS, `CREATE TABLE "Import" ("email" TEXT);`],
+      sql: `TRUNCATE "User";\nINSERT INTO "User" ("email") SELECT "email" FROM "Import";\nUPDATE "User" SET "name" = 'x';`,
+      errors: [{ messageId: "backfill", line: 2 }, { messageId: "backfill", line: 3 }],
+    },
     {
       name: "a backfill after Prisma's ADD COLUMN, in the same file",
       history: [USERS],

@@ -226,8 +226,12 @@ export function columnSwaps(file: ParsedSqlFile): ColumnSwap[] {
 /**
  * The copy that moved a dropped column's data into another column of the same table earlier in the file
  * (`UPDATE t SET "new" = "old"` before `DROP COLUMN "old"`): the data is kept, only the old name goes.
+ * Not a move when the file adds a column of that name again.
  */
 export function movedBefore(file: ParsedSqlFile, drop: OperationOf<"drop-column">): DataCopy | undefined {
+  // a column re-added empty under its old name is no move: its own values are gone (and old releases read NULLs)
+  const readded = file.statements.some((s) => s.index > drop.statement.index && s.operations.some((op) => op.kind === "add-column" && sameTable(op.table, drop.table) && op.column.name === drop.column));
+  if (readded) return undefined;
   return dataCopies(file).find(
     (c) => c.statement.index < drop.statement.index && sameTable(c.from.table, drop.table) && c.from.column === drop.column && sameTable(c.to.table, drop.table) && c.to.column !== null && c.to.column !== drop.column,
   );

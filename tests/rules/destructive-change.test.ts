@@ -58,6 +58,12 @@ COMMIT;` },
     { name: "a defensive DROP TABLE IF EXISTS of a table the history never created", sql: `DROP TABLE IF EXISTS "events"."run_executions";\nCREATE TABLE "events"."run_executions" ("id" TEXT);` },
   ],
   invalid: [
+    {
+      name: "a column copied elsewhere and then re-added empty under its own name still loses its values there",
+      history: [USERS],
+      sql: `${COPY_THEN_DROP}\nALTER TABLE "User" ADD COLUMN "name" TEXT;`,
+      errors: [{ messageId: "dropColumn", line: 7 }],
+    },
     ...["", '"public".'].map((q) => ({
       name: `Prisma ${q ? "6/7" : "5"}: the enum's last column dropped earlier in the file, then -- DropEnum: the column is the loss, the type holds nothing`,
       history: [USERS, ROLE],

@@ -23,7 +23,7 @@ import { parsePending, pendingMigrations, readMigrationSources, releaseSyntaxTre
 import { Catalog } from "../history/catalog.js";
 import { hashKey, LintCache, resolveCacheLocation, type CachedFindings } from "../cache/cache.js";
 import { TOOL_VERSION } from "../version.js";
-import type { LockTraceEntry } from "../replay/index.js";
+import type { LockTraceEntry } from "../replay/lock-trace-types.js";
 import { unpackCachedSchema, readSchemaFiles, startSchemaParse } from "../schema/load.js";
 import { isCodeMigration, prismaMigrateSource } from "../sources/prisma-migrate.js";
 import type { MigrationEntry, RunnerInfo } from "../types.js";

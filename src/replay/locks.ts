@@ -24,30 +24,9 @@ import type { LockMode, Operation, ParsedSqlFile, Statement } from "../types.js"
 import { dbError, type ReplayDb } from "./driver.js";
 import { displayName } from "./introspect.js";
 import { replayMessage } from "./messages.js";
+import type { LockTraceEntry, TracedLock } from "./lock-trace-types.js";
 
-export interface TracedLock {
-  /** Table name as before the migration; schema-qualified outside `public`. */
-  table: string;
-  mode: LockMode;
-  blocks: "reads and writes" | "writes" | "nothing";
-  /** True when the statement rewrote the table (its relfilenode changed) while holding the lock. */
-  rewrite?: boolean;
-  /** Set when the mode was already held from an earlier statement of this migration (filled in from the static lock model). */
-  alreadyHeld?: boolean;
-}
-
-export interface LockTraceEntry {
-  migration: string;
-  /** Absolute path of migration.sql. */
-  file: string;
-  /** 1-based line of the statement. */
-  line: number;
-  /** The statement, whitespace collapsed (long ones shortened). */
-  statement: string;
-  locks: TracedLock[];
-  /** Why the statement was not traced, when it was not. */
-  note?: string;
-}
+export type { LockTraceEntry, TracedLock } from "./lock-trace-types.js";
 
 const MODES: Record<string, LockMode> = {
   AccessShareLock: "ACCESS SHARE",

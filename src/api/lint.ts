@@ -14,6 +14,7 @@ import { resolveTargets, type LintTarget } from "../discover/targets.js";
 import { detectPrismaVersion } from "../discover/prisma-version.js";
 import { fingerprint, lintProject, type LoadedMigration, type MessagesByFile } from "../engine/linter.js";
 import { toResults, type LintMessage, type LintResult } from "../engine/results.js";
+import { applyEngineSeverities } from "../engine/engine-findings.js";
 import { resolveRunner } from "../engine/runner.js";
 import { applyAllDirectives, keepOnlyDirectiveData } from "../engine/directives.js";
 import { applyBaseline, BASELINE_FILE, readBaseline, type Baseline } from "../engine/baseline.js";
@@ -88,6 +89,8 @@ export interface ProjectReport {
   migrationsDir: string;
   migrationCount: number;
   lintedCount: number;
+  /** Linted migrations that could not be checked at all: unreadable, or not one statement parsed. */
+  uncheckedCount: number;
   /** Migrations parsed in this run (fewer than migrationCount when the cache supplied the rest). */
   parsedCount: number;
   runner: RunnerInfo;
@@ -146,7 +149,9 @@ export async function runLint(options: LintOptions = {}): Promise<LintRun> {
   const sources = new Map<string, string>();
   const projects: ProjectReport[] = [];
   for (const target of targets) projects.push(await lintTarget(target, config, options, { messages, suppressed, sources }));
-  return { results: toResults(messages, suppressed), config, projects, sources };
+  const results = toResults(messages, suppressed);
+  applyEngineSeverities(results, config.engineSeverities ?? {});
+  return { results, config, projects, sources };
 }
 
 interface Sinks {
@@ -209,7 +214,8 @@ async function lintTarget(target: LintTarget, config: ResolvedConfig, options: L
     if (!project.migrationsDirMissing) notes.push(nothing.reason);
   }
   const unused = options.reportUnusedDisableDirectives;
-  const reportUnused: 0 | 1 | 2 = unused === "warn" ? 1 : unused ? 2 : 0;
+  // a severity for unused-directive in the config turns the report on too
+  const reportUnused: 0 | 1 | 2 = unused === "warn" ? 1 : unused ? 2 : config.engineSeverities["unused-directive"] ?? 0;
 
   // with the cache: reuse the findings of unchanged migrations and parse only from the last cached catalog on
   const configKey = hashKey([
@@ -249,6 +255,8 @@ async function lintTarget(target: LintTarget, config: ResolvedConfig, options: L
   const catalog = plan?.catalog ?? new Catalog();
   /** The newest linted migration in scope, and the newest overall: kept whole (see `release`). */
   let heldWhole: Array<LoadedMigration | undefined> = [undefined, undefined];
+  /** Linted migrations of which not one statement could be read. */
+  let unchecked = 0;
   const byFile = await lintProject(
     {
       root: project.root,
@@ -279,6 +287,7 @@ async function lintTarget(target: LintTarget, config: ResolvedConfig, options: L
       },
       release: (m) => {
         if (!m.file) return;
+        if (inScope(m) && m.file.parseErrors.length && m.file.statements.every((st) => st.nodeType === null)) unchecked++;
         releaseSyntaxTrees(m.file);
         // replay needs the statements and operations; without it, only what directives read is kept. The newest
         // migration released (in scope, and at all) stays whole until the next: Project:exit hooks run on one of them.
@@ -406,6 +415,7 @@ async function lintTarget(target: LintTarget, config: ResolvedConfig, options: L
     migrationsDir: project.migrationsDir,
     migrationCount: loaded.length,
     lintedCount: linted.length,
+    uncheckedCount: unchecked + linted.filter((m) => !m.file).length,
     parsedCount: loaded.filter((m) => m.index >= (plan?.startIndex ?? 0) && m.file).length,
     runner,
     notes,

@@ -1,7 +1,8 @@
-/** `migration-lint explain <rule>`: the rule's doc page, shipped in docs/rules/. */
+/** `migration-lint explain <rule>`: the doc page of a rule or of an engine finding, shipped in docs/rules/. */
 import { own } from "../own.js";
 import { existsSync, readFileSync } from "node:fs";
 import { builtinRules } from "../../rules/index.js";
+import { ENGINE_IDS } from "../engine/engine-findings.js";
 import type { CliIO } from "./main.js";
 
 function docsFile(id: string): string | null {
@@ -20,12 +21,13 @@ export function explain(args: string[], io: CliIO): number {
     return 2;
   }
   const rule = own(builtinRules, id);
-  if (!rule) {
-    const close = Object.keys(builtinRules).filter((r) => r.includes(id) || id.includes(r));
+  const engine = ENGINE_IDS.get(id);
+  if (!rule && !engine) {
+    const close = [...Object.keys(builtinRules), ...ENGINE_IDS.keys()].filter((r) => r.includes(id) || id.includes(r));
     io.stderr(`migration-lint: unknown rule "${id}".${close.length ? ` Did you mean ${close.map((r) => `"${r}"`).join(", ")}?` : ""} Run \`migration-lint --list-rules\` to see the rules.\n`);
     return 2;
   }
   const page = docsFile(id);
-  io.stdout(page ?? `# ${id}\n\n${rule.meta.docs.description}\n`);
+  io.stdout(page ?? `# ${id}\n\n${rule?.meta.docs.description ?? engine?.description}\n`);
   return 0;
 }

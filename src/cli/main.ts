@@ -115,7 +115,10 @@ export async function main(argv: string[], rawIO: CliIO): Promise<number> {
       const printable = {
         configFile: config.filepath,
         extends: config.extends,
-        rules: Object.fromEntries(config.rules.map((r) => [r.id, Object.keys(r.options).length ? [r.severity === 2 ? "error" : "warn", r.options] : r.severity === 2 ? "error" : "warn"])),
+        rules: {
+          ...Object.fromEntries(config.rules.map((r) => [r.id, Object.keys(r.options).length ? [r.severity === 2 ? "error" : "warn", r.options] : r.severity === 2 ? "error" : "warn"])),
+          ...Object.fromEntries(Object.entries(config.engineSeverities).map(([id, severity]) => [id, (["off", "warn", "error"] as const)[severity]])),
+        },
         plugins: config.plugins,
         schema: config.schema,
         migrations: config.migrations,
@@ -214,6 +217,13 @@ export async function main(argv: string[], rawIO: CliIO): Promise<number> {
     const strays = "strays" in run ? run.strays ?? [] : [];
     for (const stray of strays) io.stderr(`migration-lint: ${stray}\n`);
     if (strays.length) return 2;
+    // however parse-error and file-error are configured, a run that could check no migration is not a lint result
+    const withMigrations = run.projects.filter((p) => p.lintedCount > 0);
+    if (withMigrations.length && withMigrations.every((p) => p.uncheckedCount === p.lintedCount)) {
+      const count = withMigrations.reduce((n, p) => n + p.lintedCount, 0);
+      io.stderr(`migration-lint: nothing was checked: not one statement of the ${count} migration${count === 1 ? "" : "s"} in scope could be read or parsed (see the parse-error and file-error findings).\n`);
+      return 2;
+    }
     const errorCount = results.reduce((n, r) => n + r.errorCount, 0);
     const warningCount = results.reduce((n, r) => n + r.warningCount, 0);
     if (errorCount > 0) return 1;

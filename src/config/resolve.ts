@@ -12,6 +12,7 @@ import { compareCodeUnits } from "../compare.js";
 import { syntaxErrorLine } from "./syntax-error.js";
 import { MigrationLintError, errorMessage } from "../errors.js";
 import type { PresetName, RuleModule } from "../engine/rule.js";
+import { ENGINE_IDS } from "../engine/engine-findings.js";
 import type { SeverityInput } from "../types.js";
 import type { MigrationLintConfig, MigrationLintPlugin, ResolvedConfig, ResolvedRule, RuleSetting } from "./types.js";
 
@@ -77,12 +78,20 @@ export async function resolveConfig(options: ResolveOptions): Promise<ResolvedCo
   // severities and options by rule id, presets first, then the config's own rules
   const settings = new Map<string, { severity: 0 | 1 | 2; options?: Record<string, unknown> }>();
   const extendsList = config.extends === undefined ? [] : Array.isArray(config.extends) ? config.extends : [config.extends];
+  const engineSeverities: Record<string, 0 | 1 | 2> = {};
   const apply = (ruleSettings: Record<string, RuleSetting>, origin: string) => {
     for (const [id, setting] of Object.entries(ruleSettings)) {
-      if (!own(rules, id)) fail(`Unknown rule "${id}" in ${origin}. Run \`migration-lint --list-rules\` to see the rules.`);
+      const engine = own(rules, id) ? undefined : ENGINE_IDS.get(id);
+      if (!own(rules, id) && !engine) fail(`Unknown rule "${id}" in ${origin}. Run \`migration-lint --list-rules\` to see the rules.`);
       const [rawSeverity, ruleOptions] = Array.isArray(setting) ? setting : [setting];
       const severity = severityOf(rawSeverity);
       if (severity === undefined) fail(`Rule "${id}" in ${origin}: severity must be "off", "warn", "error" (or 0, 1, 2), got ${JSON.stringify(rawSeverity)}.`);
+      if (engine) {
+        if (ruleOptions !== undefined) fail(`"${id}" in ${origin} is a finding of the engine and takes no options, got ${JSON.stringify(ruleOptions)}.`);
+        if (severity === 0 && engine.alwaysOn) fail(`"${id}" in ${origin} cannot be switched off: ${engine.alwaysOn}. Set it to "warn" to keep it from failing the run (a run that checked nothing still exits 2); see \`migration-lint explain ${id}\`.`);
+        engineSeverities[id] = severity!;
+        continue;
+      }
       if (ruleOptions !== undefined && (typeof ruleOptions !== "object" || ruleOptions === null || Array.isArray(ruleOptions))) {
         fail(`Rule "${id}" in ${origin}: options must be an object, got ${JSON.stringify(ruleOptions)}.`);
       }
@@ -115,6 +124,7 @@ export async function resolveConfig(options: ResolveOptions): Promise<ResolvedCo
     filepath,
     extends: extendsList,
     rules: resolved,
+    engineSeverities,
     plugins: config.plugins ?? [],
     schema: config.schema !== undefined ? path.resolve(baseDir, config.schema) : undefined,
     migrations: config.migrations !== undefined ? path.resolve(baseDir, config.migrations) : undefined,

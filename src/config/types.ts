@@ -49,6 +49,8 @@ export interface ResolvedConfig {
   filepath: string | null;
   extends: string[];
   rules: ResolvedRule[];
+  /** Severities set in `rules` for the engine's own findings (parse-error, file-error, ...: src/engine/engine-findings.ts); 0 = off. */
+  engineSeverities: Record<string, 0 | 1 | 2>;
   plugins: string[];
   schema: string | undefined;
   migrations: string | undefined;

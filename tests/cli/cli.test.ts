@@ -465,3 +465,74 @@ describe("explain", () => {
     expect(run.stderr).toContain('unknown rule "destructive". Did you mean "destructive-change"?');
   });
 });
+
+describe("engine findings in `rules`", () => {
+  /** A project whose second migration has a statement that does not parse, beside one that does. */
+  function projectWithTypo(extra: Record<string, string> = {}): string {
+    const dir = cleanProject();
+    write(dir, {
+      "prisma/migrations/20240201000000_add_name/migration.sql": 'ALTER TABLE "User" ADD COLUMN "name" TEXT;\nALTER TABLE "User" ADD COLUM "nickname" TEXT;\n',
+      ...extra,
+    });
+    return dir;
+  }
+
+  it("reports a parse-error as an error by default (exit 1)", () => {
+    const run = cli(["--cwd", projectWithTypo(), "-f", "json"]);
+    expect(run.status).toBe(1);
+    expect(parseJson(run).flatMap((r) => r.messages).map((m) => [m.ruleId, m.severity])).toEqual([["parse-error", 2]]);
+  });
+
+  it("parse-error set to warn is reported as a warning and the run exits 0", () => {
+    const dir = projectWithTypo({ ".migration-lintrc.json": JSON.stringify({ extends: "recommended", rules: { "parse-error": "warn" } }) });
+    const run = cli(["--cwd", dir, "-f", "json"]);
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    const messages = parseJson(run).flatMap((r) => r.messages);
+    expect(messages.map((m) => [m.ruleId, m.severity, m.line])).toEqual([["parse-error", 1, 2]]);
+    expect(cli(["--cwd", dir, "--print-config"]).stdout).toContain('"parse-error": "warn"');
+  });
+
+  it("a run that could check nothing exits 2 however parse-error is configured", () => {
+    const dir = tempDir();
+    write(dir, {
+      "prisma/schema.prisma": 'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n',
+      "prisma/migrations/migration_lock.toml": 'provider = "postgresql"\n',
+      "prisma/migrations/20240101000000_init/migration.sql": 'CREAT TABLE "User" ("id" INTEGER);\n',
+      ".migration-lintrc.json": JSON.stringify({ extends: "recommended", rules: { "parse-error": "warn" } }),
+    });
+    const run = cli(["--cwd", dir]);
+    expect(run.status).toBe(2);
+    expect(run.stdout).toContain("parse-error");
+    expect(run.stderr).toContain("migration-lint: nothing was checked: not one statement of the 1 migration in scope could be read or parsed");
+  });
+
+  it("parse-error cannot be switched off: exit 2 with a message that says why", () => {
+    const dir = projectWithTypo({ ".migration-lintrc.json": JSON.stringify({ rules: { "parse-error": "off" } }) });
+    const run = cli(["--cwd", dir]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('"parse-error" in rules cannot be switched off: it is how migration-lint says that something was not checked');
+    expectNoStackTrace(run.stderr);
+  });
+
+  it("an engine finding that may be switched off is dropped, and one that takes no options says so", () => {
+    const dir = projectWithTypo({
+      "prisma/migrations/20240201000000_add_name/migration.sql": '-- migration-lint-disable-next-line no-such-rule -- typo in the rule id\nALTER TABLE "User" ADD COLUMN "name" TEXT;\n',
+    });
+    expect(parseJson(cli(["--cwd", dir, "-f", "json"])).flatMap((r) => r.messages).map((m) => m.ruleId)).toEqual(["invalid-directive"]);
+    fs.writeFileSync(path.join(dir, ".migration-lintrc.json"), JSON.stringify({ extends: "recommended", rules: { "invalid-directive": "off" } }));
+    const off = cli(["--cwd", dir, "-f", "json"]);
+    expect(off.status).toBe(0);
+    expect(parseJson(off).flatMap((r) => r.messages)).toEqual([]);
+    fs.writeFileSync(path.join(dir, ".migration-lintrc.json"), JSON.stringify({ rules: { "invalid-directive": ["warn", { x: 1 }] } }));
+    expect(cli(["--cwd", dir]).stderr).toContain('"invalid-directive" in rules is a finding of the engine and takes no options');
+  });
+
+  it("explain prints an engine finding's page, and --list-rules lists it", () => {
+    const run = cli(["explain", "parse-error"]);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^# parse-error/);
+    expect(run.stdout).toContain("## How to configure it");
+    expect(cli(["--list-rules", "--no-color"]).stdout).toMatch(/^file-error +error +no +A migration folder without a readable migration\.sql\./m);
+  });
+});

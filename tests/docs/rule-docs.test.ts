@@ -7,6 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { builtinRules } from "../../rules/index.js";
+import { ENGINE_FINDINGS } from "../../src/engine/engine-findings.js";
 import { runRuleCase } from "../../src/testing/rule-tester.js";
 import { renderRulesTable, RULES_TABLE_END, RULES_TABLE_START } from "../../scripts/rules-table.mjs";
 
@@ -87,4 +88,40 @@ describe("README rules table", () => {
     expect(start).toBeGreaterThan(-1);
     expect(readme.slice(start + RULES_TABLE_START.length, end).trim()).toBe(renderRulesTable(builtinRules).trim());
   });
+});
+
+describe("engine findings", () => {
+  /** Every id the engine reports under: `ruleId: "..."` literals and the ids passed to its finding helpers. */
+  function idsInSource(): Set<string> {
+    const ids = new Set<string>();
+    const walkDir = (dir: string) => {
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) walkDir(full);
+        else if (entry.name.endsWith(".ts")) {
+          for (const m of fs.readFileSync(full, "utf8").matchAll(/(?:ruleId: |Finding\([^()"]*)"([a-z]+(?:-[a-z]+)+)"/g)) ids.add(m[1]!);
+        }
+      }
+    };
+    walkDir(path.join(root, "src"));
+    return ids;
+  }
+
+  it("every id the engine reports is listed in src/engine/engine-findings.ts", () => {
+    const listed = new Set(ENGINE_FINDINGS.map((f) => f.id));
+    const found = [...idsInSource()].filter((id) => !Object.hasOwn(builtinRules, id));
+    expect(found.length).toBeGreaterThanOrEqual(8);
+    expect(found.filter((id) => !listed.has(id))).toEqual([]);
+  });
+
+  for (const finding of ENGINE_FINDINGS) {
+    it(`${finding.id} has a page that says what it means, what to do and how to configure it`, () => {
+      const file = path.join(root, "docs/rules", `${finding.id}.md`);
+      expect(fs.existsSync(file), `docs/rules/${finding.id}.md is missing`).toBe(true);
+      const page = fs.readFileSync(file, "utf8");
+      for (const heading of [`# ${finding.id}`, "## What it means", "## What to do", "## How to configure it"]) expect(page).toContain(heading);
+      expect(page).toContain(`| Can be switched off | ${finding.alwaysOn ? "no" : "yes"} |`);
+      expect(page).toContain(`"${finding.id}": "`);
+    });
+  }
 });

@@ -38,6 +38,7 @@ export function reportSpecs(formats: readonly string[], outputFile: string | und
       `Only one --format can write to ${outputFile ? "--output-file" : "standard output"} (${first}); give the others a file each, like --format ${others[0]}:report.${others[0]}.`,
     );
   }
+  if (outputFile !== undefined && !unnamed.length) throw new MigrationLintError("usage", `--output-file ${outputFile} would stay empty: every --format names its own file.`);
   const resolved = specs.map((s) => ({ format: s.format, file: s.file !== undefined ? path.resolve(cwd, s.file) : outputFile !== undefined ? path.resolve(cwd, outputFile) : undefined }));
   const files = resolved.map((s) => s.file).filter((f): f is string => f !== undefined);
   const twice = files.find((f, i) => files.indexOf(f) !== i);

@@ -104,10 +104,13 @@ export default {
     expect(fs.readFileSync(path.join(db, "annotations.txt"), "utf8")).toContain(`file=${DROPPED},`);
   });
 
-  it("refuses two formats on standard output, and two reports in one file (exit 2)", () => {
+  it("refuses two formats on standard output, an --output-file no format writes, and two reports in one file (exit 2)", () => {
     const both = cli(db, ["-f", "github", "-f", "markdown"]);
     expect(both.status).toBe(2);
     expect(both.stderr).toBe("migration-lint: Only one --format can write to standard output (github); give the others a file each, like --format markdown:report.markdown.\n");
+    const unused = cli(db, ["-f", "sarif:r.sarif", "-o", "r.txt"]);
+    expect(unused.status).toBe(2);
+    expect(unused.stderr).toBe("migration-lint: --output-file r.txt would stay empty: every --format names its own file.\n");
     const same = cli(db, ["-f", "sarif:r.out", "-f", "json:./r.out"]);
     expect(same.status).toBe(2);
     expect(same.stderr).toBe(`migration-lint: Two reports would be written to the same file: ${path.join(db, "r.out")}.\n`);

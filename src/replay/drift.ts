@@ -22,6 +22,8 @@ import { readFileSync } from "node:fs";
 import type { PrismaBlockIndex, PrismaEnum, PrismaField, PrismaModel, PrismaSchemaModel, SchemaLocation } from "../schema/types.js";
 import { decodeText } from "../model/load.js";
 import { SourceText } from "../parse/source-text.js";
+import { loadPostgresParser } from "../parse/sql.js";
+import { walk } from "../model/ast.js";
 import { dbError, type ReplayDb } from "./driver.js";
 import { displayName, relationKey, type DbColumn, type DbRelation, type DbSnapshot } from "./introspect.js";
 import {
@@ -119,7 +121,7 @@ export async function checkDrift(snapshot: DbSnapshot, schema: PrismaSchemaModel
           [...key, "nullability"],
         );
       }
-      const defaultProblem = await compareDefault(field, column, enums, options.db);
+      const defaultProblem = await compareDefault(field, column, enums, options.db, options.live);
       if (defaultProblem) at(field.location, `${label} ${defaultProblem.expected}, but ${columnLabel} ${defaultProblem.actual} in ${where}.`, [...key, "default"]);
     }
     const mapped = new Set(scalars.map((f) => f.columnName));
@@ -342,7 +344,7 @@ function compareType(field: PrismaField, column: DbColumn, enums: Map<string, Pr
 
 const CURRENT_TIMESTAMP = /^(CURRENT_TIMESTAMP(\(\d\))?|now\(\)|transaction_timestamp\(\)|statement_timestamp\(\))(::timestamp(\(\d\))? with(out)? time zone)?$/i;
 
-async function compareDefault(field: PrismaField, column: DbColumn, enums: Map<string, PrismaEnum>, db: ReplayDb): Promise<{ expected: string; actual: string } | null> {
+async function compareDefault(field: PrismaField, column: DbColumn, enums: Map<string, PrismaEnum>, db: ReplayDb, live: boolean): Promise<{ expected: string; actual: string } | null> {
   const expected = expectedDefault(field, enums);
   const actualDefault = column.default === null ? null : unwrapParens(column.default);
   const actual = actualDefault === null ? (column.identity ? `is an identity column` : "has no default") : `has the default ${actualDefault}`;
@@ -369,6 +371,8 @@ async function compareDefault(field: PrismaField, column: DbColumn, enums: Map<s
       return null;
     case "literal": {
       if (actualDefault === null || sequence) return { expected: `has @default(${expected.text})`, actual };
+      // a live database's default is evaluated only when it is a constant: a function in it could act anywhere (dblink)
+      if (live && !(await isConstantExpression(actualDefault))) return { expected: `has @default(${expected.text})`, actual };
       const equal = await sameValue(db, actualDefault, expected, column.type);
       if (equal === true) return null;
       return { expected: `has @default(${expected.text})`, actual: typeof equal === "string" ? `${actual} (${equal})` : actual };
@@ -397,6 +401,25 @@ async function sameValue(db: ReplayDb, actualSql: string, expected: { value: str
     if (!e) throw err;
     return `Postgres cannot compare them: ${e.message}`;
   }
+}
+
+/** Node types of a constant expression: literals, casts, arrays of them, unary minus. */
+const CONSTANT_NODES = new Set(["A_Const", "TypeCast", "TypeName", "A_ArrayExpr", "A_Expr", "String", "Integer", "Float", "Boolean", "BitString", "ResTarget", "SelectStmt", "RawStmt"]);
+
+/** Whether `expression` (pg_get_expr's text) is built of constants only, by libpg-query's AST. */
+async function isConstantExpression(expression: string): Promise<boolean> {
+  const parser = await loadPostgresParser();
+  let tree: unknown;
+  try {
+    tree = parser.parseSync(`SELECT ${expression}`);
+  } catch {
+    return false;
+  }
+  let constant = true;
+  walk(tree, (type, body) => {
+    if (!CONSTANT_NODES.has(type) || (type === "A_Expr" && (body.kind !== "AEXPR_OP" || body.lexpr !== undefined))) constant = false;
+  });
+  return constant;
 }
 
 function unwrapParens(text: string): string {

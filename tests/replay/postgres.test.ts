@@ -37,6 +37,25 @@ async function adminQuery(connectionString: string, sql: string, params: unknown
   }
 }
 
+/** A database of the test's own on the test server, set up with `settings` (ALTER DATABASE ... SET), handed to `body` with a connected client, dropped after. */
+async function withTestDatabase(name: string, settings: string[], body: (target: string, db: pg.Client) => Promise<void>): Promise<void> {
+  const admin = new pg.Client({ connectionString: url! });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS "${name}"`);
+  await admin.query(`CREATE DATABASE "${name}"`);
+  for (const setting of settings) await admin.query(`ALTER DATABASE "${name}" ${setting}`);
+  const target = withDatabase(url!, name);
+  const db = new pg.Client({ connectionString: target });
+  try {
+    await db.connect();
+    await body(target, db);
+  } finally {
+    await db.end().catch(() => undefined);
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => admin.query(`DROP DATABASE IF EXISTS "${name}"`));
+    await admin.end();
+  }
+}
+
 describe.skipIf(!url)("replay on a real Postgres (MIGRATION_LINT_TEST_DATABASE_URL)", () => {
   let before: string[] = [];
   beforeAll(async () => {
@@ -103,17 +122,8 @@ describe.skipIf(!url)("replay on a real Postgres (MIGRATION_LINT_TEST_DATABASE_U
     }, REPLAY_TIMEOUT);
 
     it("drift-only sends schema.prisma's defaults as bind parameters, whatever standard_conforming_strings says", async () => {
-      const name = `mlint_scs_${process.pid}`;
-      const admin = new pg.Client({ connectionString: url! });
-      await admin.connect();
-      await admin.query(`DROP DATABASE IF EXISTS "${name}"`);
-      await admin.query(`CREATE DATABASE "${name}"`);
       // with standard_conforming_strings off, a backslash escapes a quote: a default pasted into SQL as '...' ends early
-      await admin.query(`ALTER DATABASE "${name}" SET standard_conforming_strings = off`);
-      const target = withDatabase(url!, name);
-      const db = new pg.Client({ connectionString: target });
-      try {
-        await db.connect();
+      await withTestDatabase(`mlint_scs_${process.pid}`, ["SET standard_conforming_strings = off"], async (target, db) => {
         await db.query(`CREATE TABLE "Note" ("id" INTEGER PRIMARY KEY, "text" TEXT NOT NULL DEFAULT 'plain')`);
         const payload = String.raw`a\\' AS text))::text AS same; COMMIT; SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE; CREATE TABLE pwned (); DROP TABLE \"Note\"; --`;
         const schema = parseSchemaText("/p/schema.prisma", `datasource db {\n  provider = "postgresql"\n  url = env("DATABASE_URL")\n}\n\nmodel Note {\n  id   Int    @id\n  text String @default("${payload}")\n}\n`);
@@ -123,11 +133,28 @@ describe.skipIf(!url)("replay on a real Postgres (MIGRATION_LINT_TEST_DATABASE_U
         expect(tables.rows).toEqual([{ tablename: "Note" }]);
         // the value is compared as a value: it differs from 'plain'
         expect(byRule(report, "schema-drift").map((m) => m.message)).toEqual([expect.stringMatching(/^Field "Note\.text" has @default\("a\\\\' AS text.*, but column "Note"\."text" has the default 'plain'::text in the database\.$/)]);
-      } finally {
-        await db.end().catch(() => undefined);
-        await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => admin.query(`DROP DATABASE IF EXISTS "${name}"`));
-        await admin.end();
-      }
+      });
+    }, REPLAY_TIMEOUT);
+
+    it("drift-only evaluates only constant defaults of the live database (a function in a default could write elsewhere)", async () => {
+      const name = `mlint_fn_${process.pid}`;
+      await withTestDatabase(name, [], async (target, db) => {
+        const u = new URL(url!);
+        const loopback = `host=${u.hostname} port=${u.port || 5432} dbname=${name} user=${decodeURIComponent(u.username)}`;
+        await db.query(`CREATE EXTENSION dblink`);
+        // dblink opens a connection of its own, which the read-only transaction of drift-only does not cover
+        await db.query(`CREATE TABLE "Note" ("id" INTEGER PRIMARY KEY, "text" TEXT NOT NULL DEFAULT dblink_exec('${loopback}', 'CREATE TABLE pwned ()'))`);
+        await db.query(`CREATE TABLE "Plain" ("id" INTEGER PRIMARY KEY, "n" NUMERIC(10,2) NOT NULL DEFAULT 0)`);
+        const schema = parseSchemaText(
+          "/p/schema.prisma",
+          `datasource db {\n  provider = "postgresql"\n  url = env("DATABASE_URL")\n}\n\nmodel Note {\n  id   Int    @id\n  text String @default("plain")\n}\n\nmodel Plain {\n  id Int     @id\n  n  Decimal @default(0.00) @db.Decimal(10, 2)\n}\n`,
+        );
+        const report = await replay({ migrations: [], inScope: () => true, schema, databaseUrl: target, driftOnly: true });
+        const tables = await db.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1`);
+        expect(tables.rows).toEqual([{ tablename: "Note" }, { tablename: "Plain" }]);
+        // the function default differs from a literal one (as for prisma migrate diff); the constant one is still compared by value
+        expect(byRule(report, "schema-drift").map((m) => m.message)).toEqual([expect.stringMatching(/^Field "Note\.text" has @default\("plain"\), but column "Note"\."text" has the default dblink_exec\(/)]);
+      });
     }, REPLAY_TIMEOUT);
 
     it.each([

@@ -1,5 +1,5 @@
 import { defineRule, formatName } from "../src/engine/rule.js";
-import { copiedBefore, movedBefore } from "../src/model/queries.js";
+import { copiedBefore, movedBefore, type DataPlace } from "../src/model/queries.js";
 import type { Operation, QualifiedName } from "../src/types.js";
 
 interface Options {
@@ -23,8 +23,8 @@ export default defineRule<Options>({
     },
     defaultOptions: { allowPreserved: false },
     messages: {
-      dropTable: 'Drops table "{{table}}" and every row in it{{cascade}}. The data is gone for good, and app instances still running the previous release fail on every query that touches it.',
-      dropColumn: 'Drops column "{{column}}" of "{{table}}"{{type}}: its data is lost, and app instances still running the previous release fail on queries that select it.',
+      dropTable: 'Drops table "{{table}}" and every row in it{{cascade}}. {{fate}}, and app instances still running the previous release fail on every query that touches it.',
+      dropColumn: 'Drops column "{{column}}" of "{{table}}"{{type}}: {{fate}}, and app instances still running the previous release fail on queries that select it.',
       dropSchema: 'Drops schema "{{schema}}"{{cascade}}: every table in it and their data are lost.',
       dropDatabase: 'Drops database "{{database}}": everything in it is lost.',
       truncate: "Empties {{tables}}{{cascade}}: every row is deleted and the command cannot be undone after commit.",
@@ -57,7 +57,10 @@ export default defineRule<Options>({
         if (!context.existedBefore(op.table) || preserved(op)) return;
         // a defensive DROP TABLE IF EXISTS of a table no migration ever created has nothing known to lose
         if (op.ifExists && !context.table(op.table)) return;
-        context.report({ node: op, messageId: "dropTable", data: { table: formatName(op.table), name: op.table.name, cascade: cascadeText(op.cascade) } });
+        const copy = copiedBefore(file, op.statement, op.table);
+        const rowsCopied = copy?.statement.operations.some((o) => (o.kind === "data-change" && o.action === "insert") || (o.kind === "create-table" && o.asSelect));
+        const fate = copy && rowsCopied ? `Its rows were copied into ${place(copy.to)} first (line ${copy.statement.range.loc.start.line})` : "The data is gone for good";
+        context.report({ node: op, messageId: "dropTable", data: { table: formatName(op.table), name: op.table.name, cascade: cascadeText(op.cascade), fate } });
       },
       "drop-column"(op) {
         if (!context.existedBefore(op.table) || preserved(op, op.column)) return;
@@ -66,10 +69,12 @@ export default defineRule<Options>({
         // its data was copied into another column of the table first (a hand-written rename, a column swap):
         // nothing is lost; breaking-rename and column-type-change report what the move does
         if (movedBefore(file, op)) return;
+        // copied elsewhere (INSERT INTO "other" SELECT ...): kept there, but the column still goes
+        const copy = copiedBefore(file, op.statement, op.table, op.column);
         context.report({
           node: op,
           messageId: "dropColumn",
-          data: { table: formatName(op.table), column: op.column, type: column?.type ? ` (${column.type.text}, added in ${migrationName(context, column.addedIn)})` : "", modelHint: modelHint(op.table) },
+          data: { table: formatName(op.table), column: op.column, type: column?.type ? ` (${column.type.text}, added in ${migrationName(context, column.addedIn)})` : "", modelHint: modelHint(op.table), fate: copy ? `its data was copied into ${place(copy.to)} first (line ${copy.statement.range.loc.start.line})` : "its data is lost" },
         });
       },
       "drop-schema"(op) {
@@ -109,6 +114,8 @@ export default defineRule<Options>({
     };
   },
 });
+
+const place = (p: DataPlace) => `"${formatName(p.table)}"${p.column ? `."${p.column}"` : ""}`;
 
 function migrationName(context: { migrationName(index: number): string | undefined }, index: number): string {
   return context.migrationName(index) ?? "before the first migration";

@@ -154,10 +154,23 @@ DROP TYPE "Role" CASCADE;`,
       errors: [{ messageId: "dropColumn", message: 'of "auth.Session"' }],
     },
     {
-      name: "a drop preceded by a copy is still reported without allowPreserved",
+      name: "a drop preceded by a copy is still reported without allowPreserved, and says where the rows went",
       history: [USERS],
       sql: `CREATE TABLE "User_backup" AS SELECT * FROM "User";\nDROP TABLE "User";`,
-      errors: [{ messageId: "dropTable", line: 2 }],
+      errors: [{ messageId: "dropTable", line: 2, message: 'Drops table "User" and every row in it. Its rows were copied into "User_backup" first (line 1), and app instances' }],
+    },
+    {
+      name: "a column moved to another table with INSERT ... SELECT (umami's share_id): kept there, not lost, but still dropped",
+      history: [USERS, `CREATE TABLE "Profile" ("userId" INTEGER NOT NULL, "displayName" TEXT);`],
+      sql: `-- MigrateData
+INSERT INTO "Profile" ("userId", "displayName")
+SELECT "id", "name"
+FROM "User"
+WHERE "name" IS NOT NULL;
+
+-- AlterTable
+ALTER TABLE "User" DROP COLUMN "name";`,
+      errors: [{ messageId: "dropColumn", line: 8, message: 'Drops column "name" of "User" (text, added in 20240101000000_m0): its data was copied into "Profile"."displayName" first (line 2), and app instances' }],
     },
     {
       name: "a table the history does not know is assumed to hold data",

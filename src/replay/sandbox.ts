@@ -70,6 +70,18 @@ const SERVER_FUNCTIONS: Record<string, string> = {
   pg_file_rename: "renames a file on the database server",
   pg_file_unlink: "deletes a file on the database server",
   pg_stat_reset_shared: "resets server-wide statistics",
+  // reading is touching too: a file's content would end up in a finding (an error quoting it), in a CI log or a PR comment
+  pg_read_file: "reads a file of the database server",
+  pg_read_binary_file: "reads a file of the database server",
+  pg_stat_file: "reads a file's details on the database server",
+  pg_ls_dir: "lists a directory of the database server",
+  pg_ls_logdir: "lists the server's log directory",
+  pg_ls_waldir: "lists the server's WAL directory",
+  pg_ls_tmpdir: "lists the server's temporary directory",
+  pg_ls_archive_statusdir: "lists the server's WAL archive status directory",
+  pg_ls_logicalsnapdir: "lists a directory of the database server",
+  pg_ls_logicalmapdir: "lists a directory of the database server",
+  pg_ls_replslotdir: "lists a directory of the database server",
 };
 
 const SHARED_OBJECTS: Record<string, string> = { OBJECT_DATABASE: "database", OBJECT_ROLE: "role", OBJECT_TABLESPACE: "tablespace", OBJECT_PARAMETER_ACL: "server parameter" };

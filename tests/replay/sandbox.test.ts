@@ -144,7 +144,7 @@ describe.skipIf(!url)("replay on a real server leaves the rest of the server alo
     await admin.query(`DROP DATABASE IF EXISTS "${victim}"`).catch(() => undefined);
     await admin.query(`DROP DATABASE IF EXISTS "${tag}_created"`).catch(() => undefined);
     await admin.query(`DROP TABLESPACE IF EXISTS "${tag}_ts"`).catch(() => undefined);
-    for (const role of ["existing", "role", "do", "do2", "fn", "dyn"]) await admin.query(`DROP ROLE IF EXISTS "${tag}_${role}"`).catch(() => undefined);
+    for (const role of ["existing", "role", "seed", "do", "do2", "fn", "dyn"]) await admin.query(`DROP ROLE IF EXISTS "${tag}_${role}"`).catch(() => undefined);
     await admin.query(`ALTER SYSTEM RESET work_mem`).catch(() => undefined);
     await admin.end();
     for (const file of [marker, exported]) fs.rmSync(file, { force: true });
@@ -156,7 +156,12 @@ describe.skipIf(!url)("replay on a real server leaves the rest of the server alo
       { name: "01_init", up: `CREATE TABLE "t1" ("id" INT PRIMARY KEY);\n` },
       { name: "02_drop_db", up: `DROP DATABASE "${victim}" WITH (FORCE);\n` },
       { name: "03_create_db", up: `CREATE DATABASE "${tag}_created";\n` },
-      { name: "04_roles", up: `CREATE ROLE "${tag}_role";\nGRANT SELECT ON "t1" TO "${tag}_role";\nALTER TABLE "t1" OWNER TO "${tag}_role";\nALTER ROLE "${existingRole}" CONNECTION LIMIT 3;\nCREATE TABLE "t4" ("id" INT);\n` },
+      {
+        name: "04_roles",
+        up: `CREATE ROLE "${tag}_role";\nGRANT SELECT ON "t1" TO "${tag}_role";\nALTER TABLE "t1" OWNER TO "${tag}_role";\nALTER ROLE "${existingRole}" CONNECTION LIMIT 3;\nCREATE TABLE "t4" ("id" INT);\n`,
+        // down.sql goes through the same guard (its rollback check runs it)
+        down: `DROP TABLE "t4";\nDROP ROLE "${existingRole}";\n`,
+      },
       { name: "05_alter_db", up: `ALTER DATABASE "${victim}" SET work_mem = '7MB';\nCOMMENT ON DATABASE "${victim}" IS 'touched';\nGRANT CONNECT ON DATABASE "${victim}" TO "${existingRole}";\n` },
       { name: "06_alter_system", up: `ALTER SYSTEM SET work_mem = '7MB';\n` },
       { name: "07_tablespace", up: `CREATE TABLESPACE "${tag}_ts" LOCATION '${tablespaceDir}';\n` },
@@ -172,19 +177,23 @@ describe.skipIf(!url)("replay on a real server leaves the rest of the server alo
     ];
     const { dir, migrations } = await writeHistory(specs);
     try {
-      const report = await run({ migrations, schema: null }, url);
+      // and so does the seed
+      const report = await run({ migrations, schema: null, seedSql: `CREATE ROLE "${tag}_seed";\n` }, url);
       const messages = allMessages(report);
       // every migration applied, no error: each refused statement is one warning at its line
       expect(messages.filter((m) => m.severity === 2)).toEqual([]);
       expect(report.timings.migrations).toBe(specs.length);
       const notRun = messages.filter((m) => m.message.startsWith("Not run on the real server:"));
-      const where = notRun.map((m) => `${path.basename(path.dirname(m.file))}:${m.line}`);
-      expect(where).toEqual(["02_drop_db:1", "03_create_db:1", "04_roles:1", "04_roles:2", "04_roles:3", "04_roles:4", "05_alter_db:1", "05_alter_db:2", "05_alter_db:3", "06_alter_system:1", "07_tablespace:1", "08_copy_program:2", "09_lo_export:1", "09_read_file:1", "10_dblink:2", "11_set_role:1", "11_set_role:2", "12_do_only_roles:1", "12_do_only_roles:2", "13_drop_role:1"]);
+      const where = notRun.map((m) => `${path.basename(path.dirname(m.file))}/${path.basename(m.file)}:${m.line}`.replace("/migration.sql", ""));
+      expect(where).toEqual(["02_drop_db:1", "03_create_db:1", "04_roles:1", "04_roles:2", "04_roles:3", "04_roles:4", "04_roles/down.sql:2", "05_alter_db:1", "05_alter_db:2", "05_alter_db:3", "06_alter_system:1", "07_tablespace:1", "08_copy_program:2", "09_lo_export:1", "09_read_file:1", "10_dblink:2", "11_set_role:1", "11_set_role:2", "12_do_only_roles:1", "12_do_only_roles:2", "13_drop_role:1"]);
       expect(notRun.every((m) => m.severity === 1 && m.message.includes("Replay went on as if it had run"))).toBe(true);
 
       // and the server is as it was
       expect(await query(`SELECT datname FROM pg_database WHERE datname IN ($1, $2)`, [victim, `${tag}_created`])).toEqual([{ datname: victim }]);
       expect(await roleExists(`${tag}_role`)).toBe(false);
+      expect(await roleExists(`${tag}_seed`)).toBe(false);
+      expect(messages.filter((m) => m.message.startsWith("The seed SQL has a statement replay does not run on a real server (CREATE ROLE creates"))).toHaveLength(1);
+      expect(byRule(report, "rollback-mismatch")).toEqual([]);
       expect(await roleExists(`${tag}_do`)).toBe(false);
       expect(await roleExists(existingRole)).toBe(true);
       expect(await query(`SELECT rolconnlimit FROM pg_roles WHERE rolname = $1`, [existingRole])).toEqual([{ rolconnlimit: -1 }]);

@@ -179,11 +179,11 @@ const gaps = [];
 const coverageRows = [];
 
 for (const project of projects) {
-  const { projectDir, files } = project;
+  const { projectDir, files, schema, migrationsDir } = project;
   const fileSet = new Set(files);
   const ours = {};
   for (const preset of presets) {
-    const results = JSON.parse(run(process.execPath, [cli, "--cwd", projectDir, "-c", configFiles[preset], "--no-baseline", "-f", "json"]));
+    const results = JSON.parse(run(process.execPath, [cli, "--cwd", projectDir, "--schema", schema, "--migrations", migrationsDir, "-c", configFiles[preset], "--no-baseline", "-f", "json"]));
     const byRule = new Map();
     const byFile = new Map();
     for (const r of results) {

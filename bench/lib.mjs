@@ -5,7 +5,7 @@
  * markdown tables.
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readdirSync, statSync, symlinkSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -92,14 +92,24 @@ export function findMigrationDirs(dir = corpus, out = []) {
   return out;
 }
 
-/** The corpus's projects: label, project dir (two levels above the migrations folder), migration.sql files in order. */
+/**
+ * The corpus's PostgreSQL projects (it also holds SQLite and MySQL histories, which migration-lint
+ * refuses with exit 2): label, project dir (two levels above the migrations folder), schema file
+ * (`<prefix>-schema.prisma` beside a `<prefix>-migrations` folder, as in evolution-api), migration.sql files in order.
+ */
 export function corpusProjects() {
-  return findMigrationDirs(corpus).map((migrationsDir) => ({
-    label: path.relative(corpus, migrationsDir).replace(/\/prisma\/migrations$|\/migrations$/, ""),
-    migrationsDir,
-    projectDir: path.dirname(path.dirname(migrationsDir)),
-    files: migrationFiles(migrationsDir),
-  }));
+  return findMigrationDirs(corpus)
+    .filter((migrationsDir) => /provider\s*=\s*"postgres(?:ql)?"/.test(readFileSync(path.join(migrationsDir, "migration_lock.toml"), "utf8")))
+    .map((migrationsDir) => {
+      const prefix = /^(.*)-migrations$/.exec(path.basename(migrationsDir))?.[1];
+      return {
+        label: path.relative(corpus, migrationsDir).replace(/\/prisma\/migrations$|\/migrations$/, ""),
+        migrationsDir,
+        projectDir: path.dirname(path.dirname(migrationsDir)),
+        schema: path.join(path.dirname(migrationsDir), prefix ? `${prefix}-schema.prisma` : "schema.prisma"),
+        files: migrationFiles(migrationsDir),
+      };
+    });
 }
 
 /** The migration.sql files of a migrations folder, in folder-name (byte) order as Prisma applies them. */

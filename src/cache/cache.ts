@@ -24,7 +24,8 @@ import type { PackedSchemaData, PrismaSchemaData } from "../schema/parse-schema.
 
 export const DEFAULT_CACHE_FILE = ".migration-lint-cache";
 // 2: schema locations packed as [file, start, end] (SchemaSpan)
-const FORMAT = 2;
+// 3: every entry carries `check`, the hash of what it holds and what it is for (an entry that does not match it is a miss)
+const FORMAT = 3;
 /** How every cache file starts (JSON.stringify keeps the key order of CacheData). */
 const CACHE_HEADER = '{"format":';
 
@@ -45,11 +46,25 @@ interface ProjectCache {
   /** Configuration key the findings belong to. */
   configKey: string;
   /** chain hash -> findings of that migration (git rules excluded). */
-  findings: Record<string, CachedFindings>;
+  findings: Record<string, CachedFindings & { check: string }>;
   /** The catalog after the migration with this chain hash. */
-  snapshot: { chain: string; catalog: CatalogSnapshot } | null;
+  snapshot: { chain: string; catalog: CatalogSnapshot; check: string } | null;
   /** The parsed schema.prisma, keyed by the hash of its files. */
-  schema?: { hash: string; data: PackedSchemaData };
+  schema?: { hash: string; data: PackedSchemaData; check: string };
+}
+
+/**
+ * A cached entry is used only when its check matches what it holds and the key it is read under: a hand-edited,
+ * half-written or foreign entry (`kept: []` would hide every finding of its migration, a `null` crashed the run)
+ * is a miss, and the migration is linted again. A warm run never differs from a cold one.
+ */
+const checkOf = (parts: unknown[]): string => hashKey(parts);
+
+const isCount = (v: unknown) => Number.isInteger(v) && (v as number) >= 0;
+function isMessage(m: unknown): m is LintMessage {
+  if (!m || typeof m !== "object") return false;
+  const { ruleId, severity, message, line, column, fingerprint } = m as Partial<LintMessage>;
+  return (ruleId === null || typeof ruleId === "string") && (severity === 1 || severity === 2) && typeof message === "string" && isCount(line) && isCount(column) && typeof fingerprint === "string";
 }
 
 interface CacheData {
@@ -113,39 +128,45 @@ export class LintCache {
       entry.findings = {};
       this.dirty = true;
     }
-    entry.findings ??= {};
+    if (!entry.findings || typeof entry.findings !== "object" || Array.isArray(entry.findings)) entry.findings = {};
     return entry;
   }
 
   findings(root: string, configKey: string, chain: string): CachedFindings | undefined {
-    const hit = this.project(root, configKey).findings[chain];
-    return hit && Array.isArray(hit.kept) && Array.isArray(hit.suppressed) ? hit : undefined;
+    const hit = this.project(root, configKey).findings[chain] as Partial<CachedFindings & { check: string }> | null | undefined;
+    if (!hit || typeof hit !== "object" || !Array.isArray(hit.kept) || !Array.isArray(hit.suppressed)) return undefined;
+    if (!hit.kept.every(isMessage) || !hit.suppressed.every(isMessage)) return undefined;
+    return hit.check === checkOf([configKey, chain, hit.kept, hit.suppressed]) ? { kept: hit.kept, suppressed: hit.suppressed } : undefined;
   }
 
   snapshot(root: string, configKey: string): { chain: string; catalog: CatalogSnapshot } | null {
-    return this.project(root, configKey).snapshot;
+    const snapshot = this.project(root, configKey).snapshot as Partial<NonNullable<ProjectCache["snapshot"]>> | null;
+    if (!snapshot || typeof snapshot !== "object" || typeof snapshot.chain !== "string" || !snapshot.catalog) return null;
+    return snapshot.check === checkOf([snapshot.chain, snapshot.catalog]) ? { chain: snapshot.chain, catalog: snapshot.catalog } : null;
   }
 
   /** The packed schema (see unpackSchema) stored for these schema files, if any. */
   schema(root: string, hash: string): PackedSchemaData | undefined {
     const entry = this.data.projects[root];
-    return entry?.schema?.hash === hash ? entry.schema.data : undefined;
+    const schema = entry && typeof entry === "object" ? (entry.schema as Partial<NonNullable<ProjectCache["schema"]>> | null | undefined) : undefined;
+    if (!schema || typeof schema !== "object" || schema.hash !== hash || !schema.data || typeof schema.data !== "object") return undefined;
+    return schema.check === checkOf([hash, schema.data]) ? schema.data : undefined;
   }
 
   storeSchema(root: string, hash: string, data: PrismaSchemaData): void {
     const entry = this.data.projects[root];
     if (!entry) return;
-    // SchemaSpan.toJSON packs every location when the file is written
-    entry.schema = { hash, data: data as unknown as PackedSchemaData };
+    // SchemaSpan.toJSON packs every location, for the check as when the file is written
+    entry.schema = { hash, data: data as unknown as PackedSchemaData, check: checkOf([hash, data]) };
     this.dirty = true;
   }
 
   /** Replaces the project's entries with this run's (so the file does not grow without bound). */
   store(root: string, configKey: string, findings: Record<string, CachedFindings>, snapshot: { chain: string; catalog: CatalogSnapshot } | null): void {
     const entry = this.project(root, configKey);
-    if (Object.keys(findings).length === 0 && (!snapshot || entry.snapshot?.chain === snapshot.chain)) return; // nothing new: the file is not rewritten
-    entry.findings = { ...entry.findings, ...findings };
-    if (snapshot) entry.snapshot = snapshot;
+    if (Object.keys(findings).length === 0 && (!snapshot || this.snapshot(root, configKey)?.chain === snapshot.chain)) return; // nothing new: the file is not rewritten
+    for (const [chain, { kept, suppressed }] of Object.entries(findings)) entry.findings[chain] = { kept, suppressed, check: checkOf([configKey, chain, kept, suppressed]) };
+    if (snapshot) entry.snapshot = { ...snapshot, check: checkOf([snapshot.chain, snapshot.catalog]) };
     this.dirty = true;
   }
 

@@ -51,6 +51,9 @@ export interface ResolveOptions {
   cwd: string;
 }
 
+/** The file each plugin or rules-folder rule was loaded from (its code is part of the cache key). */
+const ruleSources = new WeakMap<object, string>();
+
 export async function resolveConfig(options: ResolveOptions): Promise<ResolvedConfig> {
   const { filepath } = options;
   const where = filepath ? { file: filepath } : undefined;
@@ -116,7 +119,8 @@ export async function resolveConfig(options: ResolveOptions): Promise<ResolvedCo
     if (setting.severity === 0) continue;
     const rule = own(rules, id)!;
     const ruleOptions = await validateOptions(id, rule, setting.options, fail);
-    resolved.push({ id, rule, severity: setting.severity, options: ruleOptions });
+    const source = ruleSources.get(rule);
+    resolved.push({ id, rule, severity: setting.severity, options: ruleOptions, ...(source ? { source } : {}) });
   }
   resolved.sort((a, b) => compareCodeUnits(a.id, b.id));
 
@@ -222,6 +226,7 @@ export async function loadRulesDirs(dirs: string[], cwd: string): Promise<Record
       const problem = ruleShapeProblem(mod.default);
       if (problem) throw new MigrationLintError("config", `A rules folder file must export a rule as its default export: ${problem}.`, { file: full });
       const rule = mod.default!;
+      ruleSources.set(rule, full);
       setOwn(rules, rule.meta.id || file.replace(/\.(c|m)?js$/, ""), rule);
     }
   }
@@ -262,6 +267,7 @@ async function loadPlugin(spec: string, baseDir: string, fail: (m: string) => ne
     const problem = ruleShapeProblem(rule);
     if (problem) fail(`Plugin "${spec}", rule "${pluginName(spec)}/${name}": ${problem}.`);
   }
+  for (const rule of Object.values(plugin.rules ?? {})) ruleSources.set(rule, fileURLToPath(url));
   return { name: pluginName(spec), plugin };
 }
 

@@ -41,6 +41,8 @@ export interface ResolvedRule {
   rule: RuleModule<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   severity: 1 | 2;
   options: Record<string, unknown>;
+  /** The file a plugin or `--rulesdir` rule was loaded from (absent for built-in rules). */
+  source?: string;
 }
 
 /** A configuration after presets, plugins and option defaults are applied. */

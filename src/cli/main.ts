@@ -9,6 +9,7 @@ import { packageVersion } from "../version.js";
 import path from "node:path";
 import { HELP } from "./help.js";
 import { redact, secretsOf } from "../redact.js";
+import { showControls } from "../controls.js";
 import type { LintOptions } from "../api/lint.js";
 
 export { guardProcess } from "./exit-guard.js";
@@ -61,11 +62,14 @@ export async function main(argv: string[], rawIO: CliIO): Promise<number> {
   const secrets = secretsOf(databaseUrlArgument(argv) ?? process.env.MIGRATION_LINT_DATABASE_URL);
   const shown = (text: string) => redact(text, secrets);
   const io: CliIO = { ...rawIO, stdout: (text) => rawIO.stdout(shown(text)), stderr: (text) => rawIO.stderr(shown(text)) };
+  /** One line on stderr; what it quotes (file names, SQL, arguments) shows its control characters escaped. */
+  const say = (message: string) => io.stderr(`migration-lint: ${showControls(message)}\n`);
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (err) {
-    io.stderr(`migration-lint: ${(err as Error).message.replace(/\. To specify a positional.*$/s, ".")}\nRun \`migration-lint --help\` for usage.\n`);
+    say((err as Error).message.replace(/\. To specify a positional.*$/s, "."));
+    io.stderr("Run `migration-lint --help` for usage.\n");
     return 2;
   }
   const { values, positionals } = parsed;
@@ -88,7 +92,7 @@ export async function main(argv: string[], rawIO: CliIO): Promise<number> {
   if (values["max-warnings"] !== undefined) {
     maxWarnings = Number(values["max-warnings"]);
     if (!Number.isInteger(maxWarnings) || maxWarnings < -1) {
-      io.stderr(`migration-lint: --max-warnings must be a whole number, got "${values["max-warnings"]}".\n`);
+      say(`--max-warnings must be a whole number, got "${values["max-warnings"]}".`);
       return 2;
     }
   }
@@ -143,7 +147,7 @@ export async function main(argv: string[], rawIO: CliIO): Promise<number> {
     if (values["rule-time-budget"] !== undefined) {
       budget = Number(values["rule-time-budget"]);
       if (!Number.isInteger(budget) || budget <= 0) {
-        io.stderr(`migration-lint: --rule-time-budget must be a positive number of milliseconds, got "${values["rule-time-budget"]}".\n`);
+        say(`--rule-time-budget must be a positive number of milliseconds, got "${values["rule-time-budget"]}".`);
         return 2;
       }
     }
@@ -186,7 +190,7 @@ export async function main(argv: string[], rawIO: CliIO): Promise<number> {
       for (const project of run.projects) {
         const inProject = run.results.filter((r) => r.filePath.startsWith(project.root + path.sep));
         const count = await writeBaseline(project.baselinePath, inProject, project.baseline);
-        io.stderr(`migration-lint: wrote ${count} finding${count === 1 ? "" : "s"} to ${path.relative(cwd, project.baselinePath) || project.baselinePath}\n`);
+        say(`wrote ${count} finding${count === 1 ? "" : "s"} to ${path.relative(cwd, project.baselinePath) || project.baselinePath}`);
       }
       return 0;
     }
@@ -204,7 +208,7 @@ export async function main(argv: string[], rawIO: CliIO): Promise<number> {
     // no report may overwrite a file this run read
     const inputs = new Set([...run.sources.keys(), ...run.projects.flatMap((p) => [...p.schemaFiles, p.baselinePath]), ...(found?.filepath ? [found.filepath] : [])]);
     await writeReports(reports, results, context, io.stdout, inputs, shown);
-    for (const project of run.projects) for (const note of project.notes) io.stderr(`migration-lint: note: ${note}\n`);
+    for (const project of run.projects) for (const note of project.notes) say(`note: ${note}`);
     if (values["lock-trace"]) {
       const { formatLockTrace } = await import("./lock-trace.js");
       const trace = formatLockTrace(run.projects, cwd);
@@ -235,11 +239,13 @@ export async function main(argv: string[], rawIO: CliIO): Promise<number> {
   } catch (err) {
     const { MigrationLintError } = await import("../errors.js");
     if (err instanceof MigrationLintError) {
-      io.stderr(`migration-lint: ${err.format()}\n`);
+      say(err.format());
       return 2;
     }
-    const detail = err instanceof Error ? (process.env.MIGRATION_LINT_DEBUG ? err.stack : err.message) : String(err);
-    io.stderr(`migration-lint: internal error: ${detail}\nThis is a bug in migration-lint; please report it with the command you ran. Set MIGRATION_LINT_DEBUG=1 for a stack trace.\n`);
+    const { thrownValue } = await import("../errors.js");
+    say(`internal error: ${err instanceof Error ? err.message : thrownValue(err)}`);
+    if (process.env.MIGRATION_LINT_DEBUG && err instanceof Error && err.stack) io.stderr(`${err.stack.split("\n").map((line) => showControls(line)).join("\n")}\n`);
+    io.stderr(`This is a bug in migration-lint; please report it with the command you ran. Set MIGRATION_LINT_DEBUG=1 for a stack trace.\n`);
     return 2;
   }
 }

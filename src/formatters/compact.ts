@@ -7,7 +7,7 @@
  *   1 problem
  */
 import type { Formatter } from "./types.js";
-import { severityLabel } from "./util.js";
+import { severityLabel, showControls } from "./util.js";
 
 /** Line breaks inside a message would split a finding over several lines: fold them. */
 const oneLine = (text: string) => text.replace(/\s*(?:\r\n|\r|\n)\s*/g, " ");
@@ -18,8 +18,8 @@ const compact: Formatter = (results) => {
   for (const result of results) {
     total += result.messages.length;
     for (const m of result.messages) {
-      output += `${result.filePath}: line ${m.line || 0}, col ${m.column || 0}, ${severityLabel(m)} - ${oneLine(m.message)}`;
-      output += m.ruleId ? ` (${m.ruleId})` : "";
+      output += `${showControls(result.filePath)}: line ${m.line || 0}, col ${m.column || 0}, ${severityLabel(m)} - ${showControls(oneLine(m.message))}`;
+      output += m.ruleId ? ` (${showControls(m.ruleId)})` : "";
       output += m.fingerprint ? ` [${m.fingerprint}]` : "";
       output += "\n";
     }

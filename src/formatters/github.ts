@@ -11,7 +11,7 @@
  */
 import type { LintMessage } from "../engine/results.js";
 import type { Formatter } from "./types.js";
-import { relativePath, reportRoot, ruleIdOf, spanOf } from "./util.js";
+import { relativePath, reportRoot, ruleIdOf, showControls, spanOf } from "./util.js";
 
 /** Escapes the message part, as @actions/core's `escapeData`. */
 export function escapeData(value: string): string {
@@ -38,8 +38,10 @@ function command(file: string, m: LintMessage): string {
   }
   props.push(["title", ruleIdOf(m)]);
   const level = m.fatal || m.severity === 2 ? "error" : "warning";
+  // other control characters are shown escaped; CR and LF become GitHub's %0D and %0A, so one finding is one line
   const text = [m.message, m.help, m.fingerprint ? `id: ${m.fingerprint}` : ""].filter(Boolean).join("\n");
-  return `::${level} ${props.map(([key, value]) => `${key}=${escapeProperty(String(value))}`).join(",")}::${escapeData(text)}`;
+  const shown = (value: string) => showControls(value, { keepLineBreaks: true });
+  return `::${level} ${props.map(([key, value]) => `${key}=${escapeProperty(shown(String(value)))}`).join(",")}::${escapeData(shown(text))}`;
 }
 
 const github: Formatter = (results, context) => {

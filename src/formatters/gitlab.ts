@@ -9,7 +9,7 @@
 import { createHash } from "node:crypto";
 import type { LintMessage } from "../engine/results.js";
 import type { Formatter } from "./types.js";
-import { relativePath, reportRoot, ruleIdOf, spanOf } from "./util.js";
+import { escapeJsonControls, relativePath, reportRoot, ruleIdOf, spanOf } from "./util.js";
 
 export interface CodeQualityIssue {
   description: string;
@@ -44,7 +44,7 @@ const gitlab: Formatter = (results, context) => {
       });
     }
   }
-  return `${JSON.stringify(issues, null, 2)}\n`;
+  return `${escapeJsonControls(JSON.stringify(issues, null, 2))}\n`;
 };
 
 export default gitlab;

@@ -8,7 +8,7 @@
  */
 import type { LintMessage } from "../engine/results.js";
 import type { Formatter } from "./types.js";
-import { relativePath, reportRoot, ruleIdOf, severityLabel } from "./util.js";
+import { relativePath, reportRoot, ruleIdOf, severityLabel, showControls } from "./util.js";
 
 /** Characters XML 1.0 cannot hold at all, even escaped (C0 controls but tab/LF/CR, lone surrogates, U+FFFE/U+FFFF). */
 const INVALID_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
@@ -23,14 +23,21 @@ export function xmlAttr(value: string): string {
   return xmlText(value).replace(/"/g, "&quot;").replace(/'/g, "&apos;").replace(/\t/g, "&#9;").replace(/\n/g, "&#10;").replace(/\r/g, "&#13;");
 }
 
-const attrs = (pairs: Array<[string, string | number]>) => pairs.map(([k, v]) => ` ${k}="${xmlAttr(String(v))}"`).join("");
+/**
+ * Control characters are shown escaped (XML 1.0 cannot hold most of them, and CI logs print these reports);
+ * line breaks inside a value are kept as character references, so the data parses back the same and no
+ * line of the file starts with what a message put there.
+ */
+const shown = (value: string) => showControls(value, { keepLineBreaks: true });
+const attrs = (pairs: Array<[string, string | number]>) => pairs.map(([k, v]) => ` ${k}="${xmlAttr(shown(String(v)))}"`).join("");
 
+/** The failure's text, XML-escaped: one line per part. */
 function details(m: LintMessage): string {
   const lines = [`line ${m.line}, col ${m.column}, ${severityLabel(m)} - ${m.message} (${ruleIdOf(m)})`];
   if (m.help) lines.push(`help: ${m.help}`);
   if (m.docsUrl) lines.push(`docs: ${m.docsUrl}`);
   if (m.fingerprint) lines.push(`id: ${m.fingerprint}`);
-  return lines.join("\n");
+  return lines.map((line) => xmlText(shown(line)).replace(/\r/g, "&#13;").replace(/\n/g, "&#10;")).join("\n");
 }
 
 const junit: Formatter = (results, context) => {
@@ -51,7 +58,7 @@ const junit: Formatter = (results, context) => {
       const type = m.severity === 2 ? "error" : "warning";
       cases.push(
         `    <testcase${attrs([["classname", file], ["name", ruleIdOf(m)], ["time", 0]])}>\n` +
-          `      <${element}${attrs([["message", m.message], ["type", type]])}>${xmlText(details(m))}</${element}>\n` +
+          `      <${element}${attrs([["message", m.message], ["type", type]])}>${details(m)}</${element}>\n` +
           `    </testcase>`,
       );
     }

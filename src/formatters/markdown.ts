@@ -4,26 +4,46 @@
  */
 import type { LintMessage } from "../engine/results.js";
 import type { Formatter } from "./types.js";
-import { plural, relativePath, reportRoot, ruleIdOf, spanOf } from "./util.js";
+import { plural, relativePath, reportRoot, ruleIdOf, showControls, spanOf } from "./util.js";
 
 /**
- * Makes text safe inside a table cell: pipes and line breaks would end the
- * cell or row, HTML would be rendered, and Markdown punctuation would format.
+ * Makes text safe inside a table cell: pipes and line breaks would end the cell or row (a line break
+ * becomes <br>), HTML would be rendered, Markdown punctuation would format, control characters are shown
+ * escaped, and an `@name` (a SQL identifier such as "@admin") would notify that GitHub user or team: it
+ * is shown as code, which GitHub does not link.
  */
 export function escapeCell(text: string): string {
-  return text
+  return text.split(/\r\n|\r|\n/).map(escapeLine).join("<br>");
+}
+
+const MENTION = /(^|[^\w`@])@([A-Za-z0-9][\w-]*(?:\/[\w.-]+)?)/g;
+
+function escapeLine(line: string): string {
+  let out = "";
+  let last = 0;
+  for (const m of line.matchAll(MENTION)) {
+    const at = m.index + m[1]!.length;
+    out += escapeInline(line.slice(last, at)) + `\`@${m[2]}\``;
+    last = at + 1 + m[2]!.length;
+  }
+  return out + escapeInline(line.slice(last));
+}
+
+const escapeInline = (text: string) =>
+  showControls(text)
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;")
-    .replace(/[\\`*_[\]|~]/g, (c) => `\\${c}`)
-    .replace(/\r\n|\r|\n/g, "<br>");
+    .replace(/[\\`*_[\]|~]/g, (c) => `\\${c}`);
+
+/** A file position as inline code (no Markdown, HTML or mention inside it, only the table's pipes to escape). */
+function codeCell(text: string): string {
+  const shown = showControls(text);
+  return shown.includes("`") ? escapeCell(text) : `\`${shown.replace(/\|/g, "\\|")}\``;
 }
 
-/** A file position as inline code (no Markdown or HTML inside it to escape, only the table's pipes). */
-const codeCell = (text: string) => (text.includes("`") || /[\r\n]/.test(text) ? escapeCell(text) : `\`${text.replace(/\|/g, "\\|")}\``);
-
-/** A URL inside `(...)` of a link: only characters that would end it are encoded. */
-const linkTarget = (url: string) => url.replace(/[\s()<>]/g, (c) => encodeURIComponent(c));
+/** A URL inside `(...)` of a link: only characters that would end it, and control characters, are encoded. */
+const linkTarget = (url: string) => url.replace(/[\s()<>\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => encodeURIComponent(c));
 
 function ruleCell(m: LintMessage): string {
   const id = escapeCell(ruleIdOf(m));

@@ -14,7 +14,7 @@ import { builtinRules } from "../../rules/index.js";
 import type { RuleMeta } from "../engine/rule.js";
 import type { LintMessage } from "../engine/results.js";
 import type { Formatter, FormatterContext } from "./types.js";
-import { isOutside, relativePath, reportRoot, ruleIdOf, spanOf, type MessageSuppression, type SuppressedMessage } from "./util.js";
+import { escapeJsonControls, isOutside, relativePath, reportRoot, ruleIdOf, spanOf, type MessageSuppression, type SuppressedMessage } from "./util.js";
 
 export const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
 export const INFORMATION_URI = "https://github.com/migration-lint/migration-lint";
@@ -202,7 +202,7 @@ export function createSarifFormatter(options: SarifFormatterOptions = {}): Forma
         },
       ],
     };
-    return `${JSON.stringify(log, null, 2)}\n`;
+    return `${escapeJsonControls(JSON.stringify(log, null, 2))}\n`;
   };
 }
 

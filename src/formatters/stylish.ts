@@ -6,8 +6,15 @@ import path from "node:path";
 import { Chalk } from "chalk";
 import type { LintMessage } from "../engine/results.js";
 import type { Formatter } from "./types.js";
+import { showControls } from "./util.js";
 
 const MAX_CARET_LINE = 160;
+
+/** Each tab as four spaces (a raw tab is a control character in the output; caret and text expand alike). */
+const expandTabs = (text: string) => text.replace(/\t/g, "    ");
+
+/** A line that would start with `::` is a GitHub Actions workflow command in a CI log: indent it. */
+const safeLineStart = (line: string) => (line.startsWith("::") ? ` ${line}` : line);
 
 const stylish: Formatter = (results, context) => {
   const c = new Chalk({ level: context.color ? 1 : 0 });
@@ -19,19 +26,19 @@ const stylish: Formatter = (results, context) => {
     if (!result.messages.length) continue;
     errors += result.errorCount;
     warnings += result.warningCount;
-    out.push("", c.underline(path.relative(context.cwd, result.filePath) || result.filePath));
+    out.push("", c.underline(safeLineStart(showControls(path.relative(context.cwd, result.filePath) || result.filePath))));
     const source = context.sourceOf(result.filePath);
     const lines = source?.split(/\r\n|\n|\r/);
     const width = Math.max(...result.messages.map((m) => `${m.line}:${m.column}`.length));
     for (const m of result.messages) {
       const severity = m.severity === 2 ? c.red("error".padEnd(7)) : c.yellow("warning");
       const position = c.dim(`${m.line}:${m.column}`.padEnd(width));
-      out.push(`  ${position}  ${severity}  ${m.message}  ${c.dim(m.ruleId ?? "")}`);
+      out.push(`  ${position}  ${severity}  ${showControls(m.message)}  ${c.dim(showControls(m.ruleId ?? ""))}`);
       const indent = " ".repeat(width + 4);
       out.push(...sourceExcerpt(m, lines, indent, c));
-      if (m.help) out.push(`${indent}${c.cyan("help:")} ${m.help}`);
+      if (m.help) out.push(`${indent}${c.cyan("help:")} ${showControls(m.help)}`);
       // the stable id (also in every other format) is what the baseline and suppression reviews refer to
-      out.push(`${indent}${c.dim([m.docsUrl ? `docs: ${m.docsUrl}` : "", `id: ${m.fingerprint}`].filter(Boolean).join("  "))}`);
+      out.push(`${indent}${c.dim(showControls([m.docsUrl ? `docs: ${m.docsUrl}` : "", `id: ${m.fingerprint}`].filter(Boolean).join("  ")))}`);
     }
   }
 
@@ -45,11 +52,15 @@ const stylish: Formatter = (results, context) => {
 function sourceExcerpt(m: LintMessage, lines: string[] | undefined, indent: string, c: InstanceType<typeof Chalk>): string[] {
   const text = lines?.[m.line - 1];
   if (text === undefined || !text.trim()) return [];
-  const shown = text.length > MAX_CARET_LINE ? text.slice(0, MAX_CARET_LINE) + "…" : text;
-  const start = Math.min(m.column - 1, shown.length);
-  const end = m.endLine === m.line ? Math.min(m.endColumn - 1, shown.length) : shown.length;
-  // keep tabs in the padding so the caret lines up under tab-indented SQL
-  const caret = shown.slice(0, start).replace(/[^\t]/g, " ") + "^".repeat(Math.max(1, end - start));
+  const cut = text.length > MAX_CARET_LINE ? text.slice(0, MAX_CARET_LINE) : text;
+  const start = Math.min(m.column - 1, cut.length);
+  const end = m.endLine === m.line ? Math.min(m.endColumn - 1, cut.length) : cut.length;
+  // shown with tabs expanded and controls escaped; the caret is measured on the shown text so it still lines up
+  const show = (part: string) => showControls(expandTabs(part));
+  const before = show(cut.slice(0, start));
+  const marked = show(cut.slice(start, end));
+  const shown = before + marked + show(cut.slice(end)) + (cut.length < text.length ? "…" : "");
+  const caret = " ".repeat(before.length) + "^".repeat(Math.max(1, marked.length));
   return [`${indent}${c.dim("│")} ${shown}`, `${indent}${c.dim("│")} ${m.severity === 2 ? c.red(caret) : c.yellow(caret)}`];
 }
 

@@ -1,4 +1,4 @@
-/** Helpers shared by the machine-readable formatters. */
+/** Helpers shared by the formatters. */
 import path from "node:path";
 import type { LintMessage } from "../engine/results.js";
 import type { FormatterContext } from "./types.js";
@@ -55,3 +55,6 @@ export const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" :
 
 /** "Error" / "Warning", as ESLint's compact and unix formats print them. */
 export const severityLabel = (m: LintMessage) => (m.fatal || m.severity === 2 ? "Error" : "Warning");
+
+
+export { escapeJsonControls, showControls } from "../controls.js";

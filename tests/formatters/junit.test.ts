@@ -59,7 +59,7 @@ describe("junit", () => {
     expect(suites[2].testcase.error.message).toMatch(/^Cannot parse this statement/);
   });
 
-  it("escapes markup and strips characters XML 1.0 cannot hold", () => {
+  it("escapes markup, shows control characters escaped and strips what XML 1.0 cannot hold", () => {
     const nasty = 'a < b && c > "d" \'e\' ]]> \u0000\u0007\u001b\uFFFE\uFFFF \uD800 ok \u{1F600}\ttab';
     const base = fixtureResults()[1]!;
     const results: LintResult[] = [{ ...base, messages: [{ ...base.messages[0]!, message: nasty, help: nasty, ruleId: 'rule"<&>' }], suppressedMessages: [] }];
@@ -67,7 +67,7 @@ describe("junit", () => {
     expect(xml).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\uFFFE\uFFFF]/);
     expect(xml).not.toMatch(/\uD800(?![\uDC00-\uDFFF])/);
     const { suites } = parse(xml);
-    const expected = 'a < b && c > "d" \'e\' ]]>   ok \u{1F600}\ttab';
+    const expected = 'a < b && c > "d" \'e\' ]]> \\x00\\x07\\x1b  ok \u{1F600}\\ttab';
     expect(suites[0].testcase.name).toBe('rule"<&>');
     expect(suites[0].testcase.failure.message).toBe(expected);
     expect(xmlText("<&>")).toBe("&lt;&amp;&gt;");

@@ -178,3 +178,30 @@ describe("the working directory", () => {
     expectFailure({ ...run, ms: 0 }, null, /cannot read the working directory .*pass --cwd/);
   });
 });
+
+describe("control characters in SQL identifiers and file names never reach the terminal raw", () => {
+  const evil = 'Us\x1b[2J\x1b]0;owned\x07er\r\n::error file=x::injected';
+  it.each(["stylish", "compact", "markdown", "github", "junit"])("%s", (format) => {
+    const quoted = `"${evil.replace(/"/g, '""')}"`;
+    const dir = project({
+      "20240201000000_evil": `CREATE TABLE ${quoted} ("id" INTEGER NOT NULL);\n`,
+      "20240301000000_drop_evil": `DROP TABLE ${quoted};\n`,
+      "20240401000000_x\x1b[31m\n::warning::folder": DROP_SQL,
+    });
+    const run = cli(["--cwd", dir, "-f", format]);
+    expectNoCrash(run);
+    expect(run.status, run.stderr).toBe(1);
+    expect(run.stdout).toContain("injected"); // the finding is there, shown escaped
+    expect(run.stdout).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f]/);
+    for (const line of run.stdout.split("\n")) expect(line).not.toMatch(/^::(error file=x|warning::folder)/);
+  });
+
+  it("nor do error messages on stderr that quote a file name", () => {
+    const dir = project({ [DROP]: DROP_SQL });
+    const run = cli(["--cwd", dir, "--schema", "nope\x1b]0;owned\x07\n::error::x.prisma"]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("\\x1b]0;owned\\x07\\n::error::x.prisma");
+    expect(run.stderr.split("\n").filter((l) => l.startsWith("::"))).toEqual([]);
+    expect(run.stderr).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f]/);
+  });
+});

@@ -1,5 +1,4 @@
-import { defineRule, formatName } from "../src/engine/rule.js";
-import type { CatalogView } from "../src/history/catalog.js";
+import { defineRule, formatName, type RuleContext } from "../src/engine/rule.js";
 import type { Operation, SourceRange, Statement } from "../src/types.js";
 
 /** One line of Prisma's `Warnings:` block: its kind, the operations it is about, and whether another built-in rule already reports them. */
@@ -10,8 +9,11 @@ interface WarningKind {
   covered: boolean;
   /** Is `op` the statement the warning is about, or the safe replacement we recommend for it (a RENAME instead of DROP + ADD)? */
   matches(op: Operation, a: string, b: string, typeOf: (table: string, column: string) => string | undefined): boolean;
-  /** The warned state is already in place when the migration ends: the statement moved to a migration of its own (CREATE UNIQUE INDEX CONCURRENTLY). */
-  holds?(catalog: CatalogView, a: string, b: string): boolean;
+  /**
+   * The warned change is made elsewhere: in place when the migration ends, or declared by schema.prisma, so the
+   * statement moved to a migration of its own (CREATE UNIQUE INDEX CONCURRENTLY, which refuses a transaction).
+   */
+  holds?(context: RuleContext, a: string, b: string): boolean;
 }
 
 const col = (op: Operation, column: string, table: string) =>
@@ -37,11 +39,14 @@ const KINDS: WarningKind[] = [
       if (op.kind === "create-index") return op.unique && op.table.name === t && sameColumns(op.columns, columns);
       return op.kind === "add-constraint" && op.table.name === t && op.constraint.kind === "unique" && sameColumns(op.constraint.columns, columns);
     },
-    holds: (catalog, cols, t) => {
+    holds: (context, cols, t) => {
       const columns = cols.split(",").map((c) => c.trim());
-      const index = catalog.getIndex({ schema: null, name: `${t}_${columns.join("_")}_key` });
-      const constraints = [...(catalog.getTable({ schema: null, name: t })?.constraints.values() ?? [])];
-      return (!!index?.unique && sameColumns(index.columns, columns)) || constraints.some((c) => (c.kind === "unique" || c.kind === "primary-key") && sameColumns(c.columns, columns));
+      const index = context.catalog.getIndex({ schema: null, name: `${t}_${columns.join("_")}_key` });
+      const constraints = [...(context.catalog.getTable({ schema: null, name: t })?.constraints.values() ?? [])];
+      const model = context.prismaModel({ schema: null, name: t });
+      const columnOf = (field: string) => model?.fields.find((f) => f.name === field)?.columnName ?? field;
+      const declared = model?.indexes.some((i) => (i.kind === "unique" || i.kind === "id") && sameColumns(i.fields.map(columnOf), columns)) || (columns.length === 1 && model?.fields.some((f) => f.unique && f.columnName === columns[0]));
+      return (!!index?.unique && sameColumns(index.columns, columns)) || constraints.some((c) => (c.kind === "unique" || c.kind === "primary-key") && sameColumns(c.columns, columns)) || !!declared;
     },
   },
   {
@@ -113,7 +118,7 @@ export default defineRule({
         for (const w of warnings) {
           const op = ops.find((o) => w.kind.matches(o, w.args[0]!, w.args[1] ?? "", typeOf));
           if (!op) {
-            if (!inOpaque(w.args) && !w.kind.holds?.(context.catalog, w.args[0]!, w.args[1] ?? "")) context.report({ range: w.range, messageId: "stale", data: { warning: w.text } });
+            if (!inOpaque(w.args) && !w.kind.holds?.(context, w.args[0]!, w.args[1] ?? "")) context.report({ range: w.range, messageId: "stale", data: { warning: w.text } });
           } else if (!w.kind.covered && perStatement && !context.inTransactionBlock(op.statement)) {
             context.report({ node: op, messageId: "primaryKey", data: { warning: w.text, version: context.project.runner.prismaVersion ?? "" } });
           }

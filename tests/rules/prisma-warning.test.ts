@@ -96,6 +96,12 @@ COMMIT;`,
       sql: `${warnings(DROP_NAME)}\nDO $$\nBEGIN\n  ALTER TABLE "User" DROP COLUMN IF EXISTS "name";\nEND $$;`,
     },
     {
+      name: "the unique index schema.prisma declares is left to a migration of its own (CONCURRENTLY, after this one)",
+      history: [USERS],
+      schema: `datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n\nmodel User {\n  id    Int    @id @default(autoincrement())\n  email String @unique\n}\n`,
+      sql: `${warnings(UNIQUE_EMAIL)}\n-- DropIndex\nDROP INDEX IF EXISTS "User_email_idx";`,
+    },
+    {
       name: "the unique index was built CONCURRENTLY in a migration of its own just before",
       history: [USERS, `CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "User_email_key" ON "User"("email");`],
       sql: `${warnings(UNIQUE_EMAIL)}\n-- DropIndex\nDROP INDEX IF EXISTS "User_email_idx";`,

@@ -18,7 +18,7 @@ import { applyEngineSeverities } from "../engine/engine-findings.js";
 import { resolveRunner } from "../engine/runner.js";
 import { applyAllDirectives, keepOnlyDirectiveData } from "../engine/directives.js";
 import { applyBaseline, BASELINE_FILE, readBaseline, type Baseline } from "../engine/baseline.js";
-import { migrationChanges, type MigrationChanges } from "../git/changes.js";
+import { migrationChanges, stagedPrismaFiles, type MigrationChanges } from "../git/changes.js";
 import { MigrationLintError } from "../errors.js";
 import { parsePending, pendingMigrations, readMigrationSources, releaseSyntaxTrees, type MigrationSourceText } from "../model/load.js";
 import { Catalog } from "../history/catalog.js";
@@ -143,7 +143,14 @@ export async function runLint(options: LintOptions = {}): Promise<LintRun> {
   if (options.disabledRules?.length) config.rules = config.rules.filter((r) => !options.disabledRules!.includes(r.id));
   const schema = options.schema ?? config.schema;
   const migrations = options.migrations ?? config.migrations;
-  const targets = await resolveTargets(options.paths ?? [], { cwd, ...(schema ? { schema } : {}), ...(migrations ? { migrations } : {}) });
+  const resolveOptions = { cwd, ...(schema ? { schema } : {}), ...(migrations ? { migrations } : {}) };
+  const targets = await resolveTargets(options.paths ?? [], resolveOptions).catch(async (err: unknown) => {
+    // --staged where there is no Prisma project (a monorepo's root, where pre-commit runs a hook given no
+    // files): lint the projects the staged migration and schema files belong to, each as a whole
+    const staged = options.staged && !options.paths?.length && !schema && !migrations && err instanceof MigrationLintError && err.kind === "project" ? stagedPrismaFiles(cwd) : [];
+    if (!staged.length) throw err;
+    return (await resolveTargets(staged, resolveOptions)).map((target): LintTarget => ({ ...target, migrations: null }));
+  });
 
   const messages: MessagesByFile = new Map();
   const suppressed: MessagesByFile = new Map();

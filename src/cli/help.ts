@@ -26,7 +26,8 @@ Options:
   --color, --no-color      Force or disable colours (NO_COLOR / FORCE_COLOR work too)
   --base <ref>             Lint only migrations added or changed since the merge
                            base with <ref> (e.g. origin/main); history still counts
-  --staged                 Lint only migrations with staged changes (pre-commit)
+  --staged                 Lint only migrations with staged changes (pre-commit);
+                           at a monorepo's root, the projects of the staged files
   --rule-time-budget <ms>  Time a rule may take before it is stopped and reported
                            (default 10000)
   --cache                  Reuse results of unchanged migrations between runs

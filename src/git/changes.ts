@@ -128,6 +128,23 @@ export function migrationChanges(options: { migrationsDir: string; base?: string
   return { baseLabel, baseMigrations, changes, renamedFrom, deleted };
 }
 
+/** Files of a Prisma project: what the pre-commit hooks' `files` pattern matches. */
+const PRISMA_FILE = /(^|\/)(migration\.sql|down\.sql|[^/]*\.prisma)$/;
+
+/**
+ * The staged (added, copied, modified or renamed) migration.sql, down.sql and .prisma files of the
+ * repository holding `dir`, as absolute paths; none outside a repository.
+ */
+export function stagedPrismaFiles(dir: string): string[] {
+  try {
+    const root = git(dir, ["rev-parse", "--show-toplevel"]).trim();
+    const names = git(root, ["diff", "--cached", "--name-only", "-z", "--diff-filter=ACMR"]).split("\0");
+    return names.filter((name) => PRISMA_FILE.test(name)).map((name) => path.join(root, name));
+  } catch {
+    return [];
+  }
+}
+
 function listFolders(repoRoot: string, commit: string, relDir: string): string[] {
   try {
     const out = git(repoRoot, ["ls-tree", "-z", "--name-only", "-d", `${commit}:${relDir}`]);

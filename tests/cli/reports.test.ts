@@ -9,7 +9,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { splitFormatSpec } from "../../src/cli/reports.js";
-import { DB, DROP_COLUMN, MIGRATIONS, ROOT, git, monorepoFiles, temp, writeTree } from "../integrations/hosts.js";
+import { DB, DROP_COLUMN, MIGRATIONS, ROOT, committedMonorepo, writeTree } from "../integrations/hosts.js";
 
 const BIN = path.join(ROOT, "bin/migration-lint.js");
 const DROPPED = `${MIGRATIONS}/20240201000000_drop_user_name/migration.sql`;
@@ -43,11 +43,7 @@ describe("--format <name>:<file> in a monorepo inside a git repository", () => {
   let db: string;
   let counter: string;
   beforeAll(() => {
-    repo = temp("ml-reports-");
-    git(repo, "init", "--quiet");
-    writeTree(repo, monorepoFiles());
-    git(repo, "add", "--all");
-    git(repo, "commit", "--quiet", "-m", "init");
+    repo = committedMonorepo();
     writeTree(repo, DROP_COLUMN);
     db = path.join(repo, DB);
     // a local rule that counts how often the linter starts on a migration: one lint, however many reports

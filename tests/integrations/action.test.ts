@@ -9,7 +9,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { runCompositeAction } from "./action-runner.js";
-import { DB, DROP_COLUMN, MIGRATIONS, ROOT, git, missingTool, monorepoFiles, temp, writeTree } from "./hosts.js";
+import { DB, DROP_COLUMN, MIGRATIONS, ROOT, committedMonorepo, missingTool, temp, writeTree } from "./hosts.js";
 
 const DROPPED = `${MIGRATIONS}/20240201000000_drop_user_name/migration.sql`;
 const skipReason = missingTool("git") ?? missingTool("bash");
@@ -18,12 +18,7 @@ const skipped = skipReason ? ` (skipped: ${skipReason})` : "";
 /** A workspace whose repository (at `checkoutPath` in it) has the monorepo committed and a DROP COLUMN migration in the working tree. */
 function workspaceWithMonorepo(checkoutPath = ".") {
   const workspace = temp("ml-action-workspace-");
-  const repo = path.join(workspace, checkoutPath);
-  fs.mkdirSync(repo, { recursive: true });
-  git(repo, "init", "--quiet");
-  writeTree(repo, monorepoFiles());
-  git(repo, "add", "--all");
-  git(repo, "commit", "--quiet", "-m", "init");
+  const repo = committedMonorepo(path.join(workspace, checkoutPath));
   writeTree(repo, DROP_COLUMN);
   return { workspace, repo };
 }

@@ -124,6 +124,16 @@ CREATE UNIQUE INDEX "User_email_key" ON "User"("email");
   };
 }
 
+/** A git repository at `repo` (default: a new temporary folder) with the monorepo committed. */
+export function committedMonorepo(repo: string = temp("ml-monorepo-")): string {
+  fs.mkdirSync(repo, { recursive: true });
+  git(repo, "init", "--quiet");
+  writeTree(repo, monorepoFiles());
+  git(repo, "add", "--all");
+  git(repo, "commit", "--quiet", "-m", "init");
+  return repo;
+}
+
 /** Removing `User.name`: the migration \`prisma migrate dev\` generates (destructive-change reports it). */
 export const DROP_COLUMN = {
   [`${DB}/prisma/schema.prisma`]: SCHEMA(""),

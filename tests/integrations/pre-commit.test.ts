@@ -2,15 +2,16 @@
  * The pre-commit framework installs the hooks from a clone of this repository (at a commit, as `rev:` pins
  * a tag) the way it installs every `language: node` hook: `npm install` in the clone, `npm pack`, whose
  * stdout must be the tarball's name alone, then `npm install -g` of that tarball. Then real commits in a
- * monorepo: a DROP COLUMN migration is refused, a safe one goes through, and the staged hook, pointed at
- * the project with `args: [--cwd, ...]`, refuses an edit of a committed migration.
+ * monorepo: a DROP COLUMN migration is refused, a safe one goes through, and the staged hook, which runs
+ * at the repository root and finds the project from the staged files, refuses an edit of a committed
+ * migration.
  *
  * Slow (two installs of the package: ~30 s each); skipped with the reason when pre-commit or git is missing.
  */
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ADD_COLUMN, DB, DROP_COLUMN, MIGRATIONS, commitCheckoutCopy, git, missingTool, monorepoFiles, notAGitCheckout, run, temp, writeTree } from "./hosts.js";
+import { ADD_COLUMN, DROP_COLUMN, MIGRATIONS, commitCheckoutCopy, git, missingTool, monorepoFiles, notAGitCheckout, run, temp, writeTree } from "./hosts.js";
 
 const skipReason = missingTool("pre-commit") ?? notAGitCheckout();
 
@@ -38,7 +39,6 @@ describe("pre-commit hooks (.pre-commit-hooks.yaml), installed by pre-commit fro
         "    hooks:",
         "      - id: migration-lint",
         "      - id: migration-lint-staged",
-        `        args: [--cwd, ${DB}]`,
         "",
       ].join("\n"),
     });
@@ -71,7 +71,7 @@ describe("pre-commit hooks (.pre-commit-hooks.yaml), installed by pre-commit fro
     expect(safe.status, safe.output).toBe(0);
     expect(safe.output).toMatch(/^migration-lint \(staged migrations, with history checks\)\.+Passed$/m);
 
-    // the staged hook compares with HEAD from the project's folder: an edited migration that was committed is refused
+    // the staged hook compares the index with HEAD: an edited migration that was committed is refused
     fs.appendFileSync(path.join(repo, MIGRATIONS, "20240101000000_init/migration.sql"), '\nCREATE INDEX "User_name_idx" ON "User"("name");\n');
     git(repo, "add", "--all");
     const edited = commit("edit the first migration");

@@ -210,10 +210,10 @@ export class Catalog implements CatalogView {
         return;
       }
       case "create-index": {
-        if (!op.name) return;
         const schema = op.table.schema ?? DEFAULT_SCHEMA;
-        if (op.ifNotExists && this.indexMap.has(`${schema}.${op.name}`)) return;
-        this.indexMap.set(`${schema}.${op.name}`, { schema, name: op.name, table: op.table.name, columns: op.columns, unique: op.unique, createdIn: migrationIndex });
+        if (op.name && op.ifNotExists && this.indexMap.has(`${schema}.${op.name}`)) return;
+        const name = op.name ?? this.defaultIndexName(schema, op.table.name, op.columns);
+        this.indexMap.set(`${schema}.${name}`, { schema, name, table: op.table.name, columns: op.columns, unique: op.unique, createdIn: migrationIndex });
         return;
       }
       case "drop-index":
@@ -326,6 +326,15 @@ export class Catalog implements CatalogView {
    */
   private tableFor(ref: QualifiedName): TableState {
     return this.getTable(ref) ?? this.newTable(ref, -1);
+  }
+
+  /** The name Postgres gives CREATE INDEX without one: table_col1_col2_idx (expressions as "expr"), numbered when taken. */
+  private defaultIndexName(schema: string, table: string, columns: string[]): string {
+    const base = [table, ...columns.map((c) => (c === "(expression)" ? "expr" : c)), "idx"].join("_");
+    const taken = (name: string) => this.indexMap.has(`${schema}.${name}`) || this.tableMap.has(`${schema}.${name}`);
+    let name = base;
+    for (let n = 1; taken(name); n++) name = `${base}${n}`;
+    return name;
   }
 
   private forgetEmptied(ref: QualifiedName) {

@@ -6,64 +6,13 @@
  */
 import type { PGlite } from "@electric-sql/pglite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Catalog, DEFAULT_SCHEMA } from "../../src/history/catalog.js";
+import { Catalog } from "../../src/history/catalog.js";
 import { buildOperations } from "../../src/model/build.js";
 import { parseSqlFile } from "../../src/parse/sql.js";
 import { pgliteDb, type ReplayDb } from "../../src/replay/driver.js";
-import { snapshot, type DbSnapshot } from "../../src/replay/introspect.js";
-import type { TypeSpec } from "../../src/types.js";
+import { snapshot } from "../../src/replay/introspect.js";
+import { catalogShape, postgresShape } from "./shape.js";
 import { enumRecreation } from "../rules/prisma-sql.js";
-
-/** What both sides can say about a schema, in one comparable shape. */
-interface Shape {
-  tables: Record<string, { columns: Record<string, string>; constraints: Record<string, string> }>;
-  indexes: Record<string, string>;
-  enums: Record<string, string[]>;
-}
-
-const SERIALS: Record<string, string> = { serial: "int4", serial4: "int4", bigserial: "int8", serial8: "int8", smallserial: "int2", serial2: "int2" };
-const KINDS: Record<string, string> = { p: "primary-key", u: "unique", f: "foreign-key", c: "check", x: "exclusion" };
-
-function catalogType(catalog: Catalog, type: TypeSpec | null): string {
-  if (!type) return "?";
-  const userType = type.schema !== null || !!catalog.getEnum({ schema: null, name: type.name });
-  const name = userType ? `${type.schema ?? DEFAULT_SCHEMA}.${type.name}` : SERIALS[type.name] ?? type.name;
-  return `${name}${type.modifiers.length ? `(${type.modifiers.join(",")})` : ""}${"[]".repeat(type.arrayDims)}`;
-}
-
-function catalogShape(catalog: Catalog): Shape {
-  const shape: Shape = { tables: {}, indexes: {}, enums: {} };
-  for (const t of catalog.tables()) {
-    const columns = Object.fromEntries([...t.columns.values()].map((c) => [c.name, `${catalogType(catalog, c.type)}${c.notNull ? " not null" : ""}`]));
-    const constraints = Object.fromEntries([...t.constraints.values()].map((c) => [c.name, `${c.kind}(${c.columns.join(",")})`]));
-    shape.tables[`${t.schema}.${t.name}`] = { columns, constraints };
-  }
-  const snap = catalog.snapshot();
-  for (const i of snap.indexes) shape.indexes[`${i.schema}.${i.name}`] = `${i.unique ? "unique " : ""}${i.table}(${i.columns.join(",")})`;
-  for (const e of catalog.enums()) shape.enums[`${e.schema}.${e.name}`] = e.values;
-  return shape;
-}
-
-function postgresShape(db: DbSnapshot): Shape {
-  const shape: Shape = { tables: {}, indexes: {}, enums: {} };
-  for (const r of db.relations.values()) {
-    if (r.kind !== "r" && r.kind !== "p") continue;
-    const columns = Object.fromEntries(
-      r.columns.map((c) => {
-        const name = c.typeSchema === "pg_catalog" ? c.typeName : `${c.typeSchema}.${c.typeName}`;
-        const modifiers = /\(([\d,]+)\)/.exec(c.elemType)?.[0] ?? "";
-        return [c.name, `${name}${modifiers}${c.isArray ? "[]" : ""}${c.notNull ? " not null" : ""}`];
-      }),
-    );
-    // Postgres 18 lists NOT NULL as constraints too; the catalog keeps them on the column
-    const constraints = Object.fromEntries(r.constraints.filter((c) => KINDS[c.type]).map((c) => [c.name, `${KINDS[c.type]}(${c.columns.join(",")})`]));
-    shape.tables[`${r.schema}.${r.name}`] = { columns, constraints };
-    // indexes behind a constraint are the constraint's (the catalog keeps them there)
-    for (const i of r.indexes) if (!i.constraint) shape.indexes[`${r.schema}.${i.name}`] = `${i.unique ? "unique " : ""}${r.name}(${i.columns.map((c) => c ?? "(expression)").join(",")})`;
-  }
-  for (const e of db.enums.values()) shape.enums[`${e.schema}.${e.name}`] = e.values;
-  return shape;
-}
 
 let pglite: PGlite;
 let db: ReplayDb;
@@ -189,6 +138,30 @@ ALTER TYPE "audit"."Level" RENAME TO "Severity";
 ALTER INDEX "audit"."Log_level_idx" RENAME TO "Log_severity_idx";`,
     ]);
     expect(catalog.getColumn({ schema: "audit", name: "Log" }, "other")!.type!.text).toBe("audit.Severity");
+  });
+
+  it("CREATE INDEX without a name gets Postgres's name, numbered when it is taken", async () => {
+    await expectCatalogMatchesPostgres([
+      `CREATE SCHEMA "audit";
+CREATE TABLE "audit"."run_executions" ("event_time" TIMESTAMP(3) NOT NULL, "organization_id" TEXT);
+CREATE INDEX ON "audit"."run_executions" ("event_time");
+CREATE INDEX ON "audit"."run_executions" ("event_time");
+CREATE UNIQUE INDEX ON "audit"."run_executions" ("event_time", "organization_id");`,
+    ]);
+  });
+
+  it.each([
+    {
+      sql: `TRUNCATE "A";\nDELETE FROM "public"."B";\nDELETE FROM "C" WHERE "id" = 1;\nTRUNCATE "D"; INSERT INTO "D" SELECT 3;\nDELETE FROM "E"; UPDATE "E" SET "id" = 5;`,
+      emptied: ["A", "B", "E"],
+    },
+    // a DO block may insert anywhere: the catalog forgets every emptied table
+    { sql: `TRUNCATE "A";\nTRUNCATE "B"; DO $$ BEGIN INSERT INTO "B" VALUES (4); END $$;`, emptied: [] },
+  ])("a table the catalog marks emptied holds no row on Postgres: $emptied", async ({ sql, emptied }) => {
+    const tables = ["A", "B", "C", "D", "E"];
+    const catalog = await expectCatalogMatchesPostgres([tables.map((t) => `CREATE TABLE "${t}" ("id" INT NOT NULL); INSERT INTO "${t}" VALUES (1), (2);`).join("\n"), sql]);
+    expect(tables.filter((t) => catalog.getTable({ schema: null, name: t })!.emptied)).toEqual(emptied);
+    for (const t of emptied) expect(await db.query(`SELECT 1 FROM "${t}"`)).toEqual([]);
   });
 
   it("DROP TYPE ... CASCADE drops the columns of that type", async () => {

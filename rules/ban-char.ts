@@ -9,7 +9,7 @@ export default defineRule({
     defaultSeverity: "warn",
     messages: {
       char:
-        'Column "{{column}}" of "{{table}}" is {{display}}{{field}}: shorter values are padded with spaces to {{length}} characters, trailing spaces are ignored in comparisons but not by LIKE, regular expressions or the application, and it takes no less space than text.',
+        'Column "{{column}}" of {{table}} is {{display}}{{field}}: shorter values are padded with spaces to {{length}} characters, trailing spaces are ignored in comparisons but not by LIKE, regular expressions or the application, and it takes no less space than text.',
     },
     help: {
       char: "Use text (plain `String` in schema.prisma, without `@db.Char`), with a CHECK (char_length(\"{{column}}\") = {{length}}) constraint if the length is fixed.",

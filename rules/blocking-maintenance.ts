@@ -1,4 +1,4 @@
-import { defineRule, formatName } from "../src/engine/rule.js";
+import { defineRule, quoteName } from "../src/engine/rule.js";
 import { isStrongLock } from "../src/model/locks.js";
 import type { Operation, QualifiedName } from "../src/types.js";
 
@@ -13,8 +13,8 @@ export default defineRule({
       cluster: "CLUSTER rewrites {{what}} in index order under an ACCESS EXCLUSIVE lock: every read and write waits until it is done.",
       lockTable: "LOCK TABLE {{what}} IN {{mode}} MODE blocks {{blocked}} on it until the migration's transaction ends, including everything the migration does after it.",
       reindex: "REINDEX without CONCURRENTLY rebuilds {{what}} while blocking writes (and reads that use the index) until it is done.",
-      refresh: 'REFRESH MATERIALIZED VIEW "{{what}}" without CONCURRENTLY holds an ACCESS EXCLUSIVE lock: queries on the view wait until the whole query behind it has run again.',
-      rewrite: '{{action}} rewrites table "{{what}}" under an ACCESS EXCLUSIVE lock: every read and write waits until the copy is done.',
+      refresh: 'REFRESH MATERIALIZED VIEW {{what}} without CONCURRENTLY holds an ACCESS EXCLUSIVE lock: queries on the view wait until the whole query behind it has run again.',
+      rewrite: '{{action}} rewrites table {{what}} under an ACCESS EXCLUSIVE lock: every read and write waits until the copy is done.',
     },
     help: {
       vacuumFull: "Plain VACUUM (without FULL) reclaims space for reuse without blocking. To shrink a table online use pg_repack or pg_squeeze, run by hand outside the migration.",
@@ -27,7 +27,7 @@ export default defineRule({
   },
   create(context) {
     const existing = (tables: QualifiedName[]) => tables.filter((t) => context.existedBefore(t));
-    const names = (tables: QualifiedName[]) => tables.map((t) => `"${formatName(t)}"`).join(", ");
+    const names = (tables: QualifiedName[]) => tables.map((t) => quoteName(t)).join(", ");
     /** A materialized view created earlier in this file (the catalog does not track views). */
     const createdHere = (view: QualifiedName) =>
       context.migration.file.statements.some((s) => {
@@ -39,7 +39,7 @@ export default defineRule({
       return rel?.relname ? { schema: rel.schemaname ?? null, name: rel.relname } : null;
     };
     const rewrite = (action: string, table: QualifiedName | null, op: Operation) => {
-      if (table && context.existedBefore(table)) context.report({ node: op, messageId: "rewrite", data: { action, what: formatName(table) } });
+      if (table && context.existedBefore(table)) context.report({ node: op, messageId: "rewrite", data: { action, what: quoteName(table) } });
     };
 
     return {
@@ -50,7 +50,7 @@ export default defineRule({
       },
       cluster(op) {
         if (op.table && !context.existedBefore(op.table)) return;
-        context.report({ node: op, messageId: "cluster", data: { what: op.table ? `"${formatName(op.table)}"` : "every table clustered before" } });
+        context.report({ node: op, messageId: "cluster", data: { what: op.table ? quoteName(op.table) : "every table clustered before" } });
       },
       "lock-table"(op) {
         const tables = existing(op.tables);
@@ -59,18 +59,18 @@ export default defineRule({
       },
       reindex(op) {
         if (op.concurrently) return;
-        let what = `${op.target} "${formatName(op.name)}"`;
+        let what = `${op.target} ${quoteName(op.name)}`;
         if (op.target === "table" && !context.existedBefore(op.name)) return;
         if (op.target === "index") {
           const index = context.catalog.getIndex(op.name);
           if (index && (index.createdIn === context.migration.index || !context.existedBefore({ schema: index.schema, name: index.table }))) return;
           what += index ? ` of "${index.table}"` : "";
         }
-        context.report({ node: op, messageId: "reindex", data: { what: op.target === "table" ? `every index of "${formatName(op.name)}"` : what } });
+        context.report({ node: op, messageId: "reindex", data: { what: op.target === "table" ? `every index of ${quoteName(op.name)}` : what } });
       },
       "refresh-materialized-view"(op) {
         if (op.concurrently || createdHere(op.view)) return;
-        context.report({ node: op, messageId: "refresh", data: { what: formatName(op.view) } });
+        context.report({ node: op, messageId: "refresh", data: { what: quoteName(op.view) } });
       },
       "alter-column"(op) {
         // the operation builder reads SET TABLESPACE's tablespace name as a column

@@ -1,4 +1,4 @@
-import { defineRule, formatName, schemaPlace } from "../src/engine/rule.js";
+import { defineRule, quoteName, schemaPlace } from "../src/engine/rule.js";
 import { columnSwaps, movedBefore } from "../src/model/queries.js";
 import type { QualifiedName } from "../src/types.js";
 
@@ -9,17 +9,17 @@ export default defineRule({
     docs: { description: "Renames of tables, columns, types and enum values that existed before the migration: app instances still running the previous release query the old name.", preset: "recommended" },
     defaultSeverity: "warn",
     messages: {
-      column: 'Renames column "{{from}}" of "{{table}}" to "{{to}}": while the deploy rolls out, app instances still running the previous release select and write "{{from}}" and fail.',
-      moved: 'Drops column "{{from}}" of "{{table}}" after copying its data into "{{to}}" (line {{line}}): the data is kept, but this is a rename in effect, and while the deploy rolls out, app instances still running the previous release select and write "{{from}}" and fail.',
-      table: 'Renames table "{{from}}" to "{{to}}": while the deploy rolls out, app instances still running the previous release query "{{from}}" and fail.',
-      type: 'Renames type "{{from}}" to "{{to}}": queries and casts of the previous release that name "{{from}}" fail while the deploy rolls out.',
-      value: "Renames value '{{from}}' of enum \"{{type}}\" to '{{to}}': app instances still running the previous release write '{{from}}' and fail with \"invalid input value for enum\".",
+      column: 'Renames column "{{from}}" of {{table}} to "{{to}}": while the deploy rolls out, app instances still running the previous release select and write "{{from}}" and fail.',
+      moved: 'Drops column "{{from}}" of {{table}} after copying its data into "{{to}}" (line {{line}}): the data is kept, but this is a rename in effect, and while the deploy rolls out, app instances still running the previous release select and write "{{from}}" and fail.',
+      table: 'Renames table {{from}} to "{{to}}": while the deploy rolls out, app instances still running the previous release query {{from}} and fail.',
+      type: 'Renames type {{from}} to "{{to}}": queries and casts of the previous release that name {{from}} fail while the deploy rolls out.',
+      value: "Renames value '{{from}}' of enum {{type}} to '{{to}}': app instances still running the previous release write '{{from}}' and fail with \"invalid input value for enum\".",
     },
     help: {
       column: 'Keep the database name and rename only the field: `{{to}} ... @map("{{from}}")`{{where}}. Or expand and contract: add "{{to}}", write both, backfill, switch reads, and drop "{{from}}" in a later release.',
       moved: 'Expand and contract: release the code that writes both and reads "{{to}}" first, and drop "{{from}}" in a later migration. Or keep the database name and rename only the field: `{{to}} ... @map("{{from}}")`{{where}}.',
-      table: 'Keep the table name and rename only the model: `@@map("{{from}}")`{{where}}. Or expand and contract: create the new table, write both, backfill, switch reads, and drop the old one in a later release.',
-      type: 'Keep the database name with `@@map("{{from}}")` on the enum in schema.prisma, or ship the rename after no released code names the type.',
+      table: 'Keep the table name and rename only the model: `@@map("{{name}}")`{{where}}. Or expand and contract: create the new table, write both, backfill, switch reads, and drop the old one in a later release.',
+      type: 'Keep the database name with `@@map("{{name}}")` on the enum in schema.prisma, or ship the rename after no released code names the type.',
       value: "Add the new value first (ALTER TYPE ... ADD VALUE '{{to}}'), release code that writes it, migrate the rows (UPDATE ... SET col = '{{to}}' WHERE col = '{{from}}'), then remove '{{from}}' in a later release; or keep the database value with @map(\"{{from}}\") on the enum value.",
     },
   },
@@ -49,7 +49,7 @@ export default defineRule({
       "rename-column"(op) {
         const column = context.catalog.getColumn(op.table, op.column);
         if (!context.existedBefore(op.table) || (column && column.addedIn === index)) return;
-        const data = { from: op.column, to: op.newName, table: formatName(op.table), where: where(op.table, op.newName) || where(op.table, op.column) };
+        const data = { from: op.column, to: op.newName, table: quoteName(op.table), where: where(op.table, op.newName) || where(op.table, op.column) };
         context.report({ node: op, messageId: "column", data });
       },
       "drop-column"(op) {
@@ -57,21 +57,21 @@ export default defineRule({
         const column = context.catalog.getColumn(op.table, op.column);
         // a swap (the copy takes the old name back) keeps the name: column-type-change reports it
         if (!moved?.to.column || !context.existedBefore(op.table) || column?.addedIn === index || columnSwaps(context.migration.file).some((s) => s.drop === op)) return;
-        const data = { from: op.column, to: moved.to.column, table: formatName(op.table), line: moved.statement.range.loc.start.line, where: where(op.table, moved.to.column) };
+        const data = { from: op.column, to: moved.to.column, table: quoteName(op.table), line: moved.statement.range.loc.start.line, where: where(op.table, moved.to.column) };
         context.report({ node: op, messageId: "moved", data });
       },
       "rename-table"(op) {
         if (!context.existedBefore(op.table) || recreated("table", op.table)) return;
         const renamed = { schema: op.table.schema, name: op.newName };
-        context.report({ node: op, messageId: "table", data: { from: formatName(op.table), to: op.newName, where: where(renamed) || where(op.table) } });
+        context.report({ node: op, messageId: "table", data: { from: quoteName(op.table), name: op.table.name, to: op.newName, where: where(renamed) || where(op.table) } });
       },
       "rename-type"(op) {
         if (!enumExisted(op.type) || recreated("type", op.type)) return;
-        context.report({ node: op, messageId: "type", data: { from: formatName(op.type), to: op.newName } });
+        context.report({ node: op, messageId: "type", data: { from: quoteName(op.type), name: op.type.name, to: op.newName } });
       },
       "rename-enum-value"(op) {
         if (!enumExisted(op.type)) return;
-        context.report({ node: op, messageId: "value", data: { from: op.value, to: op.newValue, type: formatName(op.type) } });
+        context.report({ node: op, messageId: "value", data: { from: op.value, to: op.newValue, type: quoteName(op.type) } });
       },
     };
   },

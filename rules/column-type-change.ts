@@ -1,8 +1,9 @@
-import { abbreviate, defineRule, formatName, schemaPlace, type RuleContext } from "../src/engine/rule.js";
+import { abbreviate, defineRule, quoteIdent, quoteName, schemaPlace, type RuleContext } from "../src/engine/rule.js";
 import { enumRecreation } from "../src/engine/risk.js";
-import { blockedBy, isBinaryCoercible, isNarrowing, widens } from "../src/model/locks.js";
+import { blockedBy, changesIndexOpclass, isBinaryCoercible, isNarrowing, widens } from "../src/model/locks.js";
+import { typeSql } from "../src/model/ast.js";
 import { columnSwaps } from "../src/model/queries.js";
-import type { OperationOf, TypeSpec } from "../src/types.js";
+import type { OperationOf, QualifiedName, TypeSpec } from "../src/types.js";
 
 export default defineRule({
   meta: {
@@ -11,16 +12,18 @@ export default defineRule({
     docs: { description: "ALTER COLUMN TYPE on an existing table: a full rewrite under ACCESS EXCLUSIVE, and data loss or a failed migration when the new type is narrower.", preset: "recommended" },
     defaultSeverity: "error",
     messages: {
-      narrowing: 'Changes "{{table}}"."{{column}}" from {{from}} to {{to}}{{using}}: rows whose values do not fit the new type make the migration fail (too long, out of range, not castable) or lose data (rounded, truncated), and the table is rewritten under an {{mode}} lock on "{{table}}" that blocks {{blocked}} until it finishes. App instances still running the previous release may write values the new type rejects.',
-      rewrite: 'Changes "{{table}}"."{{column}}" from {{from}} to {{to}}{{using}}: Postgres rewrites the whole table and rebuilds its indexes under an {{mode}} lock on "{{table}}", which blocks {{blocked}} until it finishes.',
-      swap: 'Changes the type of "{{table}}"."{{column}}" from {{from}} to {{to}} by swapping columns (ADD COLUMN "{{temp}}", UPDATE on line {{line}}, DROP COLUMN, RENAME): the data is kept, but the UPDATE fails, and the migration with it, on the first row whose value does not convert to {{to}}; it rewrites every row of "{{table}}"; and app instances still running the previous release keep writing {{from}} values, which fail where {{to}} does not accept them.',
-      enumRecreation: 'Moves "{{table}}"."{{column}}" from {{from}} to {{to}}{{using}}, an enum recreated in this migration{{removed}}: Postgres rewrites the whole table and rebuilds its indexes under an {{mode}} lock on "{{table}}", which blocks {{blocked}} until it finishes.',
+      narrowing: 'Changes {{table}}.{{column}} from {{from}} to {{to}}{{using}}: rows whose values do not fit the new type make the migration fail (too long, out of range, not castable) or lose data (rounded, truncated), and the table is rewritten under an {{mode}} lock on {{table}} that blocks {{blocked}} until it finishes. App instances still running the previous release may write values the new type rejects.',
+      rewrite: 'Changes {{table}}.{{column}} from {{from}} to {{to}}{{using}}: Postgres rewrites the whole table and rebuilds its indexes under an {{mode}} lock on {{table}}, which blocks {{blocked}} until it finishes.',
+      swap: 'Changes the type of {{table}}.{{column}} from {{from}} to {{to}} by swapping columns (ADD COLUMN "{{temp}}", UPDATE on line {{line}}, DROP COLUMN, RENAME): the data is kept, but the UPDATE fails, and the migration with it, on the first row whose value does not convert to {{to}}; it rewrites every row of {{table}}; and app instances still running the previous release keep writing {{from}} values, which fail where {{to}} does not accept them.',
+      enumRecreation: 'Moves {{table}}.{{column}} from {{from}} to {{to}}{{using}}, an enum recreated in this migration{{removed}}: Postgres rewrites the whole table and rebuilds its indexes under an {{mode}} lock on {{table}}, which blocks {{blocked}} until it finishes.',
+      indexRebuild: 'Changes {{table}}.{{column}} from {{from}} to {{to}}: the table is not rewritten ({{to}} and {{from}} are binary-coercible), but the comparison rules change, so Postgres rebuilds {{indexes}} under an ACCESS EXCLUSIVE lock on {{table}}, which blocks reads and writes until every index is built{{unique}}.',
     },
     help: {
-      swap: 'Check first that every value converts (SELECT "{{column}}" FROM "{{table}}" and try the cast). On a large table, backfill "{{temp}}" in batches outside the migration and release code that writes {{to}} before the swap; on a small one, ALTER TABLE "{{table}}" ALTER COLUMN "{{column}}" TYPE {{to}} USING ... does the same in one statement.',
-      narrowing: 'Expand and contract: add a new column ALTER TABLE "{{table}}" ADD COLUMN "{{column}}_new" {{to}};, backfill it in batches outside the migration (fixing the values that do not fit), switch the code to it, then drop "{{column}}" in a later migration; in schema.prisma{{field}} the new field is added beside the old one and can take its name back with @map. Check first: SELECT count(*) FROM "{{table}}" WHERE <value does not fit {{to}}>;',
+      swap: 'Check first that every value converts (SELECT {{column}} FROM {{table}} and try the cast). On a large table, backfill "{{temp}}" in batches outside the migration and release code that writes {{to}} before the swap; on a small one, ALTER TABLE {{table}} ALTER COLUMN {{column}} TYPE {{to}} USING ... does the same in one statement.',
+      narrowing: 'Expand and contract: add a new column (`ALTER TABLE {{table}} ADD COLUMN {{newColumn}} {{to}};`), backfill it in batches outside the migration (fixing the values that do not fit), switch the code to it, then drop {{column}} in a later migration; in schema.prisma{{field}} the new field is added beside the old one and can take its name back with @map. Count the rows that do not fit {{to}} before.',
       enumRecreation: "To add values, prefer ALTER TYPE ... ADD VALUE (no rewrite; use the value in a later migration) over recreating the enum; a new sort order can often be had without a rewrite (ORDER BY array_position(...) or CASE). If the recreation is needed on a large table, run it with a lock_timeout at a quiet time.",
-      rewrite: 'On a large table, use expand and contract: add "{{column}}_new" {{to}}, backfill in batches, switch the code, drop the old column later (schema.prisma{{field}}: a second field, renamed back with @map). Changes that need no rewrite: varchar(n) to a longer varchar or to text, numeric(p,s) to a larger precision with the same scale.',
+      indexRebuild: 'Find the values that would collide first: `SELECT lower({{column}}), count(*) FROM {{table}} GROUP BY lower({{column}}) HAVING count(*) > 1;` On a large table run the change at a quiet time with SET lock_timeout, or expand and contract: a new {{to}} column, its index built CONCURRENTLY in a migration of its own, backfilled in batches.',
+      rewrite: 'On a large table, use expand and contract: add the new column (`ALTER TABLE {{table}} ADD COLUMN {{newColumn}} {{to}};`), backfill it in batches, switch the code, drop the old column later (schema.prisma{{field}}: a second field, renamed back with @map). Changes that need no rewrite: varchar(n) to a longer varchar or to text, numeric(p,s) to a larger precision with the same scale.',
     },
   },
   create(context) {
@@ -29,7 +32,7 @@ export default defineRule({
         const swap = columnSwaps(context.migration.file).find((s) => s.drop === op);
         const from = context.catalog.getColumn(op.table, op.column);
         if (!swap || !context.existedBefore(op.table) || !from || from.addedIn === context.migration.index) return;
-        const data = { table: formatName(op.table), column: op.column, from: from.type?.text ?? "its previous type", to: swap.added.column.type?.text ?? "?", temp: swap.added.column.name, line: swap.copy.statement.range.loc.start.line };
+        const data = { table: quoteName(op.table), column: quoteIdent(op.column), from: from.type ? typeSql(from.type) : "its previous type", to: swap.added.column.type ? typeSql(swap.added.column.type) : "?", temp: swap.added.column.name, line: swap.copy.statement.range.loc.start.line };
         context.report({ node: op, messageId: "swap", data });
       },
       "alter-column"(op) {
@@ -46,6 +49,17 @@ export default defineRule({
           // destructive-change's finding on the DROP TYPE, so this one speaks of the rewrite only
           const removed = recreated.removed?.length ? `, removing ${recreated.removed.map((v) => `'${v}'`).join(", ")}` : recreated.removed ? ", keeping every old value" : "";
           reportRewrite(context, op, from, "enumRecreation", { removed });
+          return;
+        }
+        if (from && using === null && changesIndexOpclass(from, to)) {
+          const indexes = indexesOn(context, op.table, op.column);
+          if (!indexes.length) return; // nothing to rebuild: a catalog change only
+          const unique = indexes.filter((i) => i.unique).map((i) => quoteIdent(i.name));
+          const data = {
+            indexes: `${indexes.length === 1 ? "its index" : "its indexes"} ${indexes.map((i) => quoteIdent(i.name)).join(", ")}`,
+            unique: unique.length && to.name === "citext" ? `, and ${unique.join(", ")} fails to build (and the migration with it) if two rows hold values that differ only in case` : "",
+          };
+          reportRewrite(context, op, from, "indexRebuild", data);
           return;
         }
         if (from && using === null && isBinaryCoercible(from, to)) return;
@@ -69,10 +83,11 @@ function reportRewrite(context: RuleContext, op: OperationOf<"alter-column">, fr
     node: op,
     messageId,
     data: {
-      table: formatName(op.table),
-      column: op.column,
-      from: from?.text ?? "its previous type (unknown to the history)",
-      to: to.text,
+      table: quoteName(op.table),
+      column: quoteIdent(op.column),
+      newColumn: quoteIdent(`${op.column}_new`),
+      from: from ? typeSql(from) : "its previous type (unknown to the history)",
+      to: typeSql(to),
       using: using ? ` USING ${abbreviate(using)}` : "",
       mode: lock.mode,
       blocked: blockedBy(lock.mode),
@@ -80,4 +95,13 @@ function reportRewrite(context: RuleContext, op: OperationOf<"alter-column">, fr
       ...extra,
     },
   });
+}
+
+/** The indexes on a column the history knows: its indexes and the ones behind its primary key and unique constraints. */
+function indexesOn(context: RuleContext, table: QualifiedName, column: string): Array<{ name: string; unique: boolean }> {
+  const state = context.table(table);
+  if (!state) return [];
+  const indexes = [...context.catalog.indexes()].filter((i) => i.table === state.name && i.schema === state.schema && i.columns.includes(column));
+  const constraints = [...state.constraints.values()].filter((c) => (c.kind === "primary-key" || c.kind === "unique") && c.columns.includes(column) && !indexes.some((i) => i.name === c.name));
+  return [...indexes.map((i) => ({ name: i.name, unique: i.unique })), ...constraints.map((c) => ({ name: c.name, unique: true }))];
 }

@@ -1,4 +1,4 @@
-import { defineRule, formatName, type RuleContext } from "../src/engine/rule.js";
+import { defineRule, formatName, quoteName, type RuleContext } from "../src/engine/rule.js";
 import { transactionIds as transactionIdsOf } from "../src/model/queries.js";
 import { blockedBy } from "../src/model/locks.js";
 import type { LockMode, Operation, QualifiedName, Statement } from "../src/types.js";
@@ -10,12 +10,12 @@ export default defineRule({
     docs: { description: "FOREIGN KEY or CHECK added to an existing table without NOT VALID (a validation scan under lock), or validated in the same transaction that added it.", preset: "recommended" },
     defaultSeverity: "warn",
     messages: {
-      validates: 'Adds {{what}} "{{name}}" to "{{table}}" without NOT VALID: Postgres checks every existing row of "{{table}}" while holding {{locks}}, which blocks {{blocked}} until the scan finishes{{rows}}.',
+      validates: 'Adds {{what}} "{{name}}" to {{table}} without NOT VALID: Postgres checks every existing row of {{table}} while holding {{locks}}, which blocks {{blocked}} until the scan finishes{{rows}}.',
       sameTransaction: 'VALIDATE CONSTRAINT "{{name}}" runs in the same transaction as the ADD CONSTRAINT ... NOT VALID on line {{line}} ({{why}}): the lock the ADD took ({{locks}}) is held while the validation scans every row, so it blocks {{blocked}} just as if NOT VALID had not been used.',
     },
     help: {
-      validates: 'Edit migration.sql: add it as NOT VALID, which only checks new writes (ALTER TABLE "{{table}}" {{clause}} NOT VALID;), then validate it in a migration file of its own: ALTER TABLE "{{table}}" VALIDATE CONSTRAINT "{{name}}"; takes SHARE UPDATE EXCLUSIVE, which lets reads and writes through. schema.prisma does not change.',
-      sameTransaction: 'Move ALTER TABLE "{{table}}" VALIDATE CONSTRAINT "{{name}}"; into a later migration file (on its own it takes only SHARE UPDATE EXCLUSIVE, which lets reads and writes through).',
+      validates: 'Edit migration.sql: add it as NOT VALID, which only checks new writes (`ALTER TABLE {{table}} {{clause}} NOT VALID;`), then validate it in a migration file of its own: `ALTER TABLE {{table}} VALIDATE CONSTRAINT "{{name}}";` takes SHARE UPDATE EXCLUSIVE, which lets reads and writes through. schema.prisma does not change.',
+      sameTransaction: 'Move `ALTER TABLE {{table}} VALIDATE CONSTRAINT "{{name}}";` into a later migration file (on its own it takes only SHARE UPDATE EXCLUSIVE, which lets reads and writes through).',
     },
   },
   create(context) {
@@ -24,7 +24,7 @@ export default defineRule({
     const tx = () => (ids ??= transactionIds(context));
     const lockText = (op: Operation) => {
       const byMode = new Map<LockMode, string[]>();
-      for (const l of context.locks(op)) if (context.existedBefore(l.table)) byMode.set(l.mode, [...new Set([...(byMode.get(l.mode) ?? []), `"${formatName(l.table)}"`])]);
+      for (const l of context.locks(op)) if (context.existedBefore(l.table)) byMode.set(l.mode, [...new Set([...(byMode.get(l.mode) ?? []), quoteName(l.table)])]);
       const list = [...byMode].map(([mode, tables]) => ({ mode, tables: tables.join(" and ") }));
       return {
         mode: list[0]?.mode ?? "ACCESS EXCLUSIVE",
@@ -49,23 +49,24 @@ export default defineRule({
         // a table TRUNCATEd in this transaction has no row to check, and TRUNCATE holds ACCESS EXCLUSIVE on it already
         if (c.notValid || !context.existedBefore(op.table) || context.emptiedInTransaction(op.table, op.statement)?.truncated) return;
         const what = c.kind === "check" ? "CHECK constraint" : "foreign key";
-        context.report({ node: op, messageId: "validates", data: { what, name, table: formatName(op.table), clause: clauseOf(op), rows: rows(op), ...lockText(op) } });
+        context.report({ node: op, messageId: "validates", data: { what, name, table: quoteName(op.table), clause: clauseOf(op), rows: rows(op), ...lockText(op) } });
       },
       "add-column"(op) {
         const ref = op.column.references;
         if (!ref || !context.existedBefore(op.table) || context.emptiedInTransaction(op.table, op.statement)?.truncated) return;
         const name = `${op.table.name}_${op.column.name}_fkey`;
-        const clause = `ADD COLUMN "${op.column.name}" ${op.column.type?.text ?? ""}, ADD CONSTRAINT "${name}" FOREIGN KEY ("${op.column.name}") REFERENCES "${formatName(ref.table)}"(${ref.columns.map((c) => `"${c}"`).join(", ")})`;
-        context.report({ node: op, messageId: "validates", data: { what: "foreign key", name, table: formatName(op.table), clause, rows: rows(op), ...lockText(op) } });
+        const clause = `ADD COLUMN "${op.column.name}" ${op.column.type?.text ?? ""}, ADD CONSTRAINT "${name}" FOREIGN KEY ("${op.column.name}") REFERENCES ${quoteName(ref.table)}(${ref.columns.map((c) => `"${c}"`).join(", ")})`;
+        context.report({ node: op, messageId: "validates", data: { what: "foreign key", name, table: quoteName(op.table), clause, rows: rows(op), ...lockText(op) } });
       },
       "validate-constraint"(op) {
         const added = notValidAdds.get(`${formatName(op.table)}.${op.name}`);
-        if (!added) return;
+        if (!added || !context.existedBefore(op.table)) return; // a table created in this migration is empty: nothing to scan
         if (tx()[added.index] !== tx()[op.statement.index]) return;
         const why = context.inTransactionBlock(op.statement) ? "inside the same BEGIN ... COMMIT block" : "the same migration file, which Prisma runs as one transaction";
         const constraint = added.operations.find((o) => o.kind === "add-constraint" && (o.constraint.name === op.name || o.constraint.name === null));
-        const { locks, blocked } = constraint ? lockText(constraint) : { locks: `ACCESS EXCLUSIVE on "${formatName(op.table)}"`, blocked: `reads and writes on "${formatName(op.table)}"` };
-        context.report({ node: op, messageId: "sameTransaction", data: { name: op.name, table: formatName(op.table), line: added.range.loc.start.line, why, locks, blocked } });
+        const held = constraint ? lockText(constraint) : null;
+        const { locks, blocked } = held?.locks ? held : { locks: `ACCESS EXCLUSIVE on ${quoteName(op.table)}`, blocked: `reads and writes on ${quoteName(op.table)}` };
+        context.report({ node: op, messageId: "sameTransaction", data: { name: op.name, table: quoteName(op.table), line: added.range.loc.start.line, why, locks, blocked } });
       },
     };
   },

@@ -1,4 +1,4 @@
-import { defineRule, formatName } from "../src/engine/rule.js";
+import { defineRule, quoteIdent, quoteName } from "../src/engine/rule.js";
 import { copiedBefore, movedBefore, type DataPlace } from "../src/model/queries.js";
 import type { Operation, QualifiedName } from "../src/types.js";
 
@@ -23,18 +23,18 @@ export default defineRule<Options>({
     },
     defaultOptions: { allowPreserved: false },
     messages: {
-      dropTable: 'Drops table "{{table}}" and every row in it{{cascade}}. {{fate}}, and app instances still running the previous release fail on every query that touches it.',
-      dropColumn: 'Drops column "{{column}}" of "{{table}}"{{type}}: {{fate}}, and app instances still running the previous release fail on queries that select it.',
+      dropTable: 'Drops table {{table}} and every row in it{{cascade}}. {{fate}}, and app instances still running the previous release fail on every query that touches it.',
+      dropColumn: 'Drops column "{{column}}" of {{table}}{{type}}: {{fate}}, and app instances still running the previous release fail on queries that select it.',
       dropSchema: 'Drops schema "{{schema}}"{{cascade}}: every table in it and their data are lost.',
       dropDatabase: 'Drops database "{{database}}": everything in it is lost.',
       truncate: "Empties {{tables}}{{cascade}}: every row is deleted and the command cannot be undone after commit.",
-      deleteAll: 'DELETE without WHERE removes every row of "{{table}}".',
-      dropEnum: 'Drops enum type "{{type}}"{{usedBy}}{{cascade}}: columns of this type must be gone or converted, and its values can no longer be stored.',
-      removeEnumValues: 'Removes {{values}} from enum "{{type}}": the USING cast fails (and the migration with it) if any row still holds {{them}}, and app instances still running the previous release fail when they write {{them}}.',
+      deleteAll: 'DELETE without WHERE removes every row of {{table}}.',
+      dropEnum: 'Drops enum type {{type}}{{usedBy}}{{cascade}}: columns of this type must be gone or converted, and its values can no longer be stored.',
+      removeEnumValues: 'Removes {{values}} from enum {{type}}: the USING cast fails (and the migration with it) if any row still holds {{them}}, and app instances still running the previous release fail when they write {{them}}.',
     },
     help: {
       dropTable: "If the model was renamed, rename the table instead (ALTER TABLE ... RENAME TO, or keep the old name with @@map(\"{{name}}\") in schema.prisma). Otherwise ship it in two releases: first stop using the model, then drop the table after backing it up (CREATE TABLE ... AS SELECT, or pg_dump -t).",
-      dropColumn: "If the field was renamed, edit the SQL to ALTER TABLE \"{{table}}\" RENAME COLUMN, or keep the column name with @map(\"{{column}}\") on the field{{modelHint}}. Otherwise release the code that stops reading \"{{column}}\" first, back the data up, and drop the column in a later migration.",
+      dropColumn: "If the field was renamed, edit the SQL to ALTER TABLE {{table}} RENAME COLUMN, or keep the column name with @map(\"{{column}}\") on the field{{modelHint}}. Otherwise release the code that stops reading \"{{column}}\" first, back the data up, and drop the column in a later migration.",
       dropSchema: "Drop the tables one by one in migrations of their own after backing them up, so every loss is visible in review.",
       dropDatabase: "Never drop a database from a migration; do it by hand after a verified backup.",
       truncate: "Delete the rows in a data job you can audit (DELETE ... WHERE, in batches) or back the table up first.",
@@ -60,7 +60,7 @@ export default defineRule<Options>({
         const copy = copiedBefore(file, op.statement, op.table);
         const rowsCopied = copy?.statement.operations.some((o) => (o.kind === "data-change" && o.action === "insert") || (o.kind === "create-table" && o.asSelect));
         const fate = copy && rowsCopied ? `Its rows were copied into ${place(copy.to)} first (line ${copy.statement.range.loc.start.line})` : "The data is gone for good";
-        context.report({ node: op, messageId: "dropTable", data: { table: formatName(op.table), name: op.table.name, cascade: cascadeText(op.cascade), fate } });
+        context.report({ node: op, messageId: "dropTable", data: { table: quoteName(op.table), name: op.table.name, cascade: cascadeText(op.cascade), fate } });
       },
       "drop-column"(op) {
         if (!context.existedBefore(op.table) || preserved(op, op.column)) return;
@@ -74,7 +74,7 @@ export default defineRule<Options>({
         context.report({
           node: op,
           messageId: "dropColumn",
-          data: { table: formatName(op.table), column: op.column, type: column?.type ? ` (${column.type.text}, added in ${migrationName(context, column.addedIn)})` : "", modelHint: modelHint(op.table), fate: copy ? `its data was copied into ${place(copy.to)} first (line ${copy.statement.range.loc.start.line})` : "its data is lost" },
+          data: { table: quoteName(op.table), column: op.column, type: column?.type ? ` (${column.type.text}, added in ${migrationName(context, column.addedIn)})` : "", modelHint: modelHint(op.table), fate: copy ? `its data was copied into ${place(copy.to)} first (line ${copy.statement.range.loc.start.line})` : "its data is lost" },
         });
       },
       "drop-schema"(op) {
@@ -86,11 +86,11 @@ export default defineRule<Options>({
       truncate(op) {
         const existing = op.tables.filter((t) => context.existedBefore(t));
         if (!existing.length) return;
-        context.report({ node: op, messageId: "truncate", data: { tables: existing.map((t) => `"${formatName(t)}"`).join(", "), cascade: cascadeText(op.cascade) } });
+        context.report({ node: op, messageId: "truncate", data: { tables: existing.map((t) => quoteName(t)).join(", "), cascade: cascadeText(op.cascade) } });
       },
       "data-change"(op) {
         if (op.action !== "delete" || op.hasWhere || !context.existedBefore(op.table) || preserved(op)) return;
-        context.report({ node: op, messageId: "deleteAll", data: { table: formatName(op.table) } });
+        context.report({ node: op, messageId: "deleteAll", data: { table: quoteName(op.table) } });
       },
       "drop-type"(op) {
         const dropped = context.catalog.getEnum(op.type);
@@ -101,21 +101,21 @@ export default defineRule<Options>({
           const removed = dropped.values.filter((v) => !replacement.values.includes(v));
           if (!removed.length) return;
           const values = `${removed.length === 1 ? "value" : "values"} ${removed.map((v) => `'${v}'`).join(", ")}`;
-          context.report({ node: op, messageId: "removeEnumValues", data: { values, list: removed.map((v) => `'${v}'`).join(", "), type: replacement.name, them: removed.length === 1 ? "it" : "them" } });
+          context.report({ node: op, messageId: "removeEnumValues", data: { values, list: removed.map((v) => `'${v}'`).join(", "), type: quoteIdent(replacement.name), them: removed.length === 1 ? "it" : "them" } });
           return;
         }
         // no column uses the type any more (dropped earlier, here or in an earlier migration): nothing is lost, and
         // without CASCADE Postgres refuses to drop a type that some column the history does not know still uses
         const columns = context.catalog.columnsOfType(op.type);
         if (!columns.length && !op.cascade) return;
-        const usedBy = columns.length ? ` (still the type of ${columns.map(({ table, column }) => `"${table.name}"."${column.name}"`).join(", ")})` : "";
-        context.report({ node: op, messageId: "dropEnum", data: { type: formatName(op.type), usedBy, cascade: cascadeText(op.cascade) } });
+        const usedBy = columns.length ? ` (still the type of ${columns.map(({ table, column }) => `${quoteIdent(table.name)}.${quoteIdent(column.name)}`).join(", ")})` : "";
+        context.report({ node: op, messageId: "dropEnum", data: { type: quoteName(op.type), usedBy, cascade: cascadeText(op.cascade) } });
       },
     };
   },
 });
 
-const place = (p: DataPlace) => `"${formatName(p.table)}"${p.column ? `."${p.column}"` : ""}`;
+const place = (p: DataPlace) => `${quoteName(p.table)}${p.column ? `.${quoteIdent(p.column)}` : ""}`;
 
 function migrationName(context: { migrationName(index: number): string | undefined }, index: number): string {
   return context.migrationName(index) ?? "before the first migration";

@@ -1,4 +1,4 @@
-import { defineRule, formatName, schemaPlace } from "../src/engine/rule.js";
+import { defineRule, quoteName, schemaPlace } from "../src/engine/rule.js";
 
 export default defineRule({
   meta: {
@@ -8,7 +8,7 @@ export default defineRule({
     defaultSeverity: "warn",
     messages: {
       dropNotNull:
-        'Makes column "{{column}}" of "{{table}}" nullable{{field}}. App instances still running the previous release treat it as required: as soon as the new release writes NULL there, their Prisma Client fails reading those rows (P2032, "expected non-nullable type") and code that assumes a value breaks.',
+        'Makes column "{{column}}" of {{table}} nullable{{field}}. App instances still running the previous release treat it as required: as soon as the new release writes NULL there, their Prisma Client fails reading those rows (P2032, "expected non-nullable type") and code that assumes a value breaks.',
     },
     help: {
       dropNotNull:
@@ -29,7 +29,7 @@ export default defineRule({
           messageId: "dropNotNull",
           data: {
             column: op.column,
-            table: formatName(op.table),
+            table: quoteName(op.table),
             field: field && model ? ` (field ${model.name}.${field.name}, ${at})` : "",
             fix: field ? ` (\`${field.name} ${field.type}?\` at ${at})` : "",
           },

@@ -1,4 +1,4 @@
-import { defineRule, formatName, type RuleContext } from "../src/engine/rule.js";
+import { defineRule, quoteName, type RuleContext } from "../src/engine/rule.js";
 import { transactionIds as transactionIdsOf } from "../src/model/queries.js";
 import { DEFAULT_SCHEMA } from "../src/history/catalog.js";
 import type { OperationOf, QualifiedName, Statement, TypeSpec } from "../src/types.js";
@@ -12,8 +12,8 @@ export default defineRule({
     docs: { description: "An enum value added with ALTER TYPE ... ADD VALUE and used in the same transaction (the same migration file), or, before Postgres 12, ADD VALUE inside a transaction at all.", preset: "recommended" },
     defaultSeverity: "error",
     messages: {
-      unsafeUse: "Uses '{{value}}', which line {{line}} adds to enum \"{{type}}\" in the same transaction ({{why}}): Postgres rejects it with 'unsafe use of new value \"{{value}}\" of enum type {{type}}' until the ADD VALUE has committed, so `prisma migrate deploy` fails on this migration (P3018).",
-      inTransaction: "ALTER TYPE \"{{type}}\" ADD VALUE '{{value}}' runs inside a transaction ({{why}}): Postgres {{version}} (before 12) rejects it with \"ALTER TYPE ... ADD cannot run inside a transaction block\", so `prisma migrate deploy` fails on this migration.",
+      unsafeUse: "Uses '{{value}}', which line {{line}} adds to enum {{type}} in the same transaction ({{why}}): Postgres rejects it with 'unsafe use of new value \"{{value}}\" of enum type {{typeName}}' until the ADD VALUE has committed, so `prisma migrate deploy` fails on this migration (P3018).",
+      inTransaction: "ALTER TYPE {{type}} ADD VALUE '{{value}}' runs inside a transaction ({{why}}): Postgres {{version}} (before 12) rejects it with \"ALTER TYPE ... ADD cannot run inside a transaction block\", so `prisma migrate deploy` fails on this migration.",
     },
     help: {
       unsafeUse: "Split the migration: the ADD VALUE in one migration file, the statements that use '{{value}}' (defaults, UPDATE/INSERT, casts, checks) in a later one. With Prisma: add the enum value to schema.prisma and run prisma migrate dev alone first, then make the change that uses it.",
@@ -32,7 +32,7 @@ export default defineRule({
         const inBlock = context.inTransactionBlock(op.statement);
         if (context.project.postgresVersion < 12 && (inBlock || (scriptRunner && multiStatement))) {
           const why = inBlock ? "inside BEGIN ... COMMIT" : "the migration file has other statements, and Prisma runs a file as one transaction";
-          context.report({ node: op, messageId: "inTransaction", data: { type: formatName(op.type), value: op.value, why, version: context.project.postgresVersion } });
+          context.report({ node: op, messageId: "inTransaction", data: { type: quoteName(op.type), value: op.value, why, version: context.project.postgresVersion } });
           return;
         }
         added.push(op);
@@ -44,7 +44,7 @@ export default defineRule({
         for (const add of added) {
           if (ids[add.statement.index] !== ids[statement.index] || !usesValue(context, statement, text, add)) continue;
           const why = context.inTransactionBlock(statement) ? "inside the same BEGIN ... COMMIT block" : "the same migration file, which Prisma runs as one transaction";
-          context.report({ node: statement, messageId: "unsafeUse", data: { value: add.value, line: add.statement.range.loc.start.line, type: formatName(add.type), why } });
+          context.report({ node: statement, messageId: "unsafeUse", data: { value: add.value, line: add.statement.range.loc.start.line, type: quoteName(add.type), typeName: add.type.name, why } });
           return;
         }
       },

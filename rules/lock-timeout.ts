@@ -1,4 +1,4 @@
-import { defineRule, formatName, type RuleContext } from "../src/engine/rule.js";
+import { defineRule, quoteName, type RuleContext } from "../src/engine/rule.js";
 import { blockedBy, isStrongLock, type TableLock } from "../src/model/locks.js";
 import type { Operation } from "../src/types.js";
 
@@ -13,7 +13,7 @@ export default defineRule({
     defaultSeverity: "warn",
     messages: {
       missing:
-        'Takes {{mode}} lock on "{{table}}" with no lock_timeout set ({{count}} in this migration, this is the first). If a long query or an open transaction holds a conflicting lock, the statement waits in the lock queue, and every query on "{{table}}" queues behind it ({{blocked}} stop) for as long as it waits.',
+        'Takes {{mode}} lock on {{table}} with no lock_timeout set ({{count}} in this migration, this is the first). If a long query or an open transaction holds a conflicting lock, the statement waits in the lock queue, and every query on {{table}} queues behind it ({{blocked}} stop) for as long as it waits.',
     },
     help: {
       missing:
@@ -56,7 +56,7 @@ export default defineRule({
         context.report({
           node: first.op,
           messageId: "missing",
-          data: { mode: `${/^[AE]/.test(first.lock.mode) ? "an" : "a"} ${first.lock.mode}`, table: formatName(first.lock.table), blocked: blockedBy(first.lock.mode), count: `${count} unguarded ${count === 1 ? "statement" : "statements"}` },
+          data: { mode: `${/^[AE]/.test(first.lock.mode) ? "an" : "a"} ${first.lock.mode}`, table: quoteName(first.lock.table), blocked: blockedBy(first.lock.mode), count: `${count} unguarded ${count === 1 ? "statement" : "statements"}` },
         });
       },
     };

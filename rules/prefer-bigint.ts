@@ -12,7 +12,7 @@ export default defineRule({
     defaultSeverity: "warn",
     messages: {
       smallId:
-        'Column "{{column}}" of "{{table}}" is {{article}} {{type}} {{role}}{{field}}: once its values pass {{max}}, every insert fails ("integer out of range" / "nextval: reached maximum value"), and widening it then rewrites the table and every foreign key column that references it under ACCESS EXCLUSIVE locks.',
+        'Column "{{column}}" of {{table}} is {{article}} {{type}} {{role}}{{field}}: once its values pass {{max}}, every insert fails ("integer out of range" / "nextval: reached maximum value"), and widening it then rewrites the table and every foreign key column that references it under ACCESS EXCLUSIVE locks.',
     },
     help: {
       smallId:

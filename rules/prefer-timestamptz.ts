@@ -9,16 +9,18 @@ export default defineRule({
     defaultSeverity: "warn",
     messages: {
       timestamp:
-        'Column "{{column}}" of "{{table}}" is {{type}}, timestamp without time zone{{field}}: it stores a wall-clock reading, not an instant. Prisma Client writes UTC, but database defaults (now(), CURRENT_TIMESTAMP) and other clients write in their session TimeZone, and nothing in the value says which one was used.',
+        'Column "{{column}}" of {{table}} is {{type}}, timestamp without time zone{{field}}: it stores a wall-clock reading, not an instant. Prisma Client writes UTC, but database defaults (now(), CURRENT_TIMESTAMP) and other clients write in their session TimeZone, and nothing in the value says which one was used.',
     },
     help: {
       timestamp:
-        "Declare the field `{{fieldName}} DateTime @db.Timestamptz(3)` in schema.prisma so Prisma generates TIMESTAMPTZ(3). An existing column converts with ALTER TABLE \"{{table}}\" ALTER COLUMN \"{{column}}\" TYPE timestamptz(3) USING \"{{column}}\" AT TIME ZONE 'UTC'; (no rewrite on Postgres 12+ when the session TimeZone is UTC).",
+        "Declare the field `{{fieldName}} DateTime @db.Timestamptz(3)` in schema.prisma so Prisma generates TIMESTAMPTZ(3). An existing column converts, reading its values as UTC, with `SET LOCAL TimeZone = 'UTC';` then `ALTER TABLE {{table}} ALTER COLUMN \"{{column}}\" TYPE {{target}};` (without USING; on Postgres 12+ a plain column is then not rewritten, since the session TimeZone is UTC).",
     },
   },
   create(context) {
     return columnVisitors(context, (site) => {
-      if (site.type.name === "timestamp") context.report({ range: site.range, messageId: "timestamp", data: site.data });
+      if (site.type.name !== "timestamp") return;
+      const target = `timestamptz${site.type.modifiers.length ? `(${site.type.modifiers.join(",")})` : ""}${"[]".repeat(site.type.arrayDims)}`;
+      context.report({ range: site.range, messageId: "timestamp", data: { ...site.data, target } });
     });
   },
 });

@@ -1,4 +1,4 @@
-import { defineRule, formatName, type RuleContext } from "../src/engine/rule.js";
+import { defineRule, quoteName, type RuleContext } from "../src/engine/rule.js";
 import type { Operation, SourceRange, Statement } from "../src/types.js";
 
 /** One line of Prisma's `Warnings:` block: its kind, the operations it is about, and whether another built-in rule already reports them. */
@@ -126,13 +126,13 @@ export default defineRule({
       },
       "drop-table"(op) {
         if (context.existedBefore(op.table) && !(op.ifExists && !context.table(op.table)) && unmentioned(op)) {
-          context.report({ node: op, messageId: "unmentioned", data: { what: `Dropping table "${formatName(op.table)}"` } });
+          context.report({ node: op, messageId: "unmentioned", data: { what: `Dropping table ${quoteName(op.table)}` } });
         }
       },
       "drop-column"(op) {
         const column = context.catalog.getColumn(op.table, op.column);
         if (!context.existedBefore(op.table) || column?.addedIn === context.migration.index || !unmentioned(op)) return;
-        context.report({ node: op, messageId: "unmentioned", data: { what: `Dropping column "${op.column}" of "${formatName(op.table)}"` } });
+        context.report({ node: op, messageId: "unmentioned", data: { what: `Dropping column "${op.column}" of ${quoteName(op.table)}` } });
       },
     };
   },

@@ -1,4 +1,4 @@
-import { defineRule, formatName } from "../src/engine/rule.js";
+import { defineRule, quoteIdent, quoteName } from "../src/engine/rule.js";
 import type { Operation, QualifiedName } from "../src/types.js";
 
 const OWN_FILE = " in a migration file of its own, with nothing else in it (Prisma runs a migration file as one transaction, and CONCURRENTLY cannot run inside one).";
@@ -10,18 +10,18 @@ export default defineRule({
     docs: { description: "CREATE INDEX, DROP INDEX, REINDEX, REFRESH MATERIALIZED VIEW and DETACH PARTITION without CONCURRENTLY on existing tables.", preset: "recommended" },
     defaultSeverity: "warn",
     messages: {
-      createIndex: 'CREATE INDEX "{{name}}" without CONCURRENTLY holds a SHARE lock on "{{table}}" for the whole index build, which blocks writes (INSERT, UPDATE, DELETE) until it finishes; reads continue.',
-      dropIndex: 'DROP INDEX "{{name}}" without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on {{table}}: it waits for every running query on the table, and all reads and writes queued behind it wait too.',
-      reindex: 'REINDEX {{target}} "{{name}}" without CONCURRENTLY rebuilds under a SHARE lock on {{table}}, which blocks writes, and an ACCESS EXCLUSIVE lock on the indexes, which blocks the reads that use them, until it finishes.',
-      refresh: 'REFRESH MATERIALIZED VIEW "{{name}}" without CONCURRENTLY holds an ACCESS EXCLUSIVE lock on the view while its query re-runs: every read of "{{name}}" is blocked until it finishes.',
-      detach: 'DETACH PARTITION "{{partition}}" without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on "{{table}}": it waits for every running query on the partitioned table, and all reads and writes on every partition wait behind it.',
+      createIndex: 'CREATE INDEX {{name}} without CONCURRENTLY holds a SHARE lock on {{table}} for the whole index build, which blocks writes (INSERT, UPDATE, DELETE) until it finishes; reads continue.',
+      dropIndex: 'DROP INDEX {{name}} without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on {{table}}: it waits for every running query on the table, and all reads and writes queued behind it wait too.',
+      reindex: 'REINDEX {{target}} {{name}} without CONCURRENTLY rebuilds under a SHARE lock on {{table}}, which blocks writes, and an ACCESS EXCLUSIVE lock on the indexes, which blocks the reads that use them, until it finishes.',
+      refresh: 'REFRESH MATERIALIZED VIEW {{name}} without CONCURRENTLY holds an ACCESS EXCLUSIVE lock on the view while its query re-runs: every read of {{name}} is blocked until it finishes.',
+      detach: 'DETACH PARTITION {{partition}} without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on {{table}}: it waits for every running query on the partitioned table, and all reads and writes on every partition wait behind it.',
     },
     help: {
-      createIndex: `Build it without blocking writes: {{sql}};${OWN_FILE} Keep Prisma's index name so schema.prisma (@@index) still matches. If the build fails it leaves an INVALID index: DROP INDEX CONCURRENTLY it and retry.`,
-      dropIndex: `Use {{sql}};${OWN_FILE} When the index was removed from schema.prisma (@@index, @unique), edit the generated migration.sql that way.`,
-      reindex: `Use {{sql}}; (Postgres 12+)${OWN_FILE} Before 12: CREATE INDEX CONCURRENTLY a copy, then DROP INDEX CONCURRENTLY the old one and rename the copy.`,
-      refresh: `Use {{sql}}; which lets reads continue (the view needs a UNIQUE index).`,
-      detach: `Use {{sql}}; (Postgres 14+, not for a default partition)${OWN_FILE} Before 14 there is no online form: run it in a quiet window with SET lock_timeout.`,
+      createIndex: `Build it without blocking writes: \`{{sql}};\`${OWN_FILE} Keep Prisma's index name so schema.prisma (@@index) still matches. If the build fails it leaves an INVALID index: DROP INDEX CONCURRENTLY it and retry.`,
+      dropIndex: `Use \`{{sql}};\`${OWN_FILE} When the index was removed from schema.prisma (@@index, @unique), edit the generated migration.sql that way.`,
+      reindex: `Use \`{{sql}};\` (Postgres 12+)${OWN_FILE} Before 12: CREATE INDEX CONCURRENTLY a copy, then DROP INDEX CONCURRENTLY the old one and rename the copy.`,
+      refresh: `Give the view a UNIQUE index (on plain columns, without WHERE), then refresh it with REFRESH MATERIALIZED VIEW CONCURRENTLY, which lets reads continue.`,
+      detach: `Use \`{{sql}};\` (Postgres 14+, not for a default partition)${OWN_FILE} Before 14 there is no online form: run it in a quiet window with SET lock_timeout.`,
     },
   },
   create(context) {
@@ -45,29 +45,29 @@ export default defineRule({
         if (op.concurrently || op.unique || !context.existedBefore(op.table)) return; // unique indexes: unique-constraint
         // TRUNCATEd in this transaction: an empty build, under the ACCESS EXCLUSIVE lock TRUNCATE holds until the commit
         if (context.emptiedInTransaction(op.table, op.statement)?.truncated) return;
-        context.report({ node: op, messageId: "createIndex", data: { name: op.name ?? "", table: formatName(op.table), sql: sql(op, /^CREATE\s+INDEX/i, "CREATE INDEX CONCURRENTLY") } });
+        context.report({ node: op, messageId: "createIndex", data: { name: op.name ? quoteIdent(op.name) : "", table: quoteName(op.table), sql: sql(op, /^CREATE\s+INDEX/i, "CREATE INDEX CONCURRENTLY") } });
       },
       "drop-index"(op) {
         if (op.concurrently) return;
         const table = indexTable(op.index);
         if (table === null || (table === undefined && op.ifExists)) return;
-        const data = { name: formatName(op.index), table: table ? `"${formatName(table)}"` : "its table", sql: sql(op, /^DROP\s+INDEX/i, "DROP INDEX CONCURRENTLY") };
+        const data = { name: quoteName(op.index), table: table ? quoteName(table) : "its table", sql: sql(op, /^DROP\s+INDEX/i, "DROP INDEX CONCURRENTLY") };
         context.report({ node: op, messageId: "dropIndex", data });
       },
       reindex(op) {
         if (op.concurrently || op.target === "system") return;
         const table = op.target === "index" ? indexTable(op.name) : op.target === "table" ? op.name : undefined;
         if (table === null || (op.target === "table" && !context.existedBefore(op.name))) return;
-        const on = table ? `"${formatName(table)}"` : op.target === "index" ? "its table" : `every table of ${op.target} "${op.name.name}"`;
-        context.report({ node: op, messageId: "reindex", data: { target: op.target.toUpperCase(), name: formatName(op.name), table: on, sql: sql(op, /^REINDEX\s+(\w+)/i, "REINDEX $1 CONCURRENTLY") } });
+        const on = table ? quoteName(table) : op.target === "index" ? "its table" : `every table of ${op.target} "${op.name.name}"`;
+        context.report({ node: op, messageId: "reindex", data: { target: op.target.toUpperCase(), name: quoteName(op.name), table: on, sql: sql(op, /^REINDEX\s+(\w+)/i, "REINDEX $1 CONCURRENTLY") } });
       },
       "refresh-materialized-view"(op) {
         if (op.concurrently || createdViews.has(op.view.name)) return;
-        context.report({ node: op, messageId: "refresh", data: { name: formatName(op.view), sql: sql(op, /^REFRESH\s+MATERIALIZED\s+VIEW/i, "REFRESH MATERIALIZED VIEW CONCURRENTLY") } });
+        context.report({ node: op, messageId: "refresh", data: { name: quoteName(op.view), sql: sql(op, /^REFRESH\s+MATERIALIZED\s+VIEW/i, "REFRESH MATERIALIZED VIEW CONCURRENTLY") } });
       },
       "detach-partition"(op) {
         if (op.concurrently || !context.existedBefore(op.table)) return;
-        const data = { table: formatName(op.table), partition: formatName(op.partition), sql: `${op.statement.text.trim()} CONCURRENTLY` };
+        const data = { table: quoteName(op.table), partition: quoteName(op.partition), sql: `${op.statement.text.trim()} CONCURRENTLY` };
         context.report({ node: op, messageId: "detach", data });
       },
     };

@@ -1,9 +1,10 @@
-import { defineRule, formatName, schemaPlace, type RuleContext } from "../src/engine/rule.js";
+import { defineRule, quoteIdent, quoteName, schemaPlace, type RuleContext } from "../src/engine/rule.js";
+import type { ConstraintState } from "../src/history/catalog.js";
 import type { QualifiedName } from "../src/types.js";
 
 /** Help before Postgres 12, where SET NOT NULL cannot use a validated check. */
 const BEFORE_12 =
-  'Postgres {{version}} always scans for SET NOT NULL (the validated-check shortcut needs 12+). Keep the constraint as CHECK ("{{column}}" IS NOT NULL) added NOT VALID and validated in a later migration instead of NOT NULL, or run SET NOT NULL in a quiet window with SET lock_timeout; backfill the NULLs first. The field{{field}} can stay optional in schema.prisma meanwhile.';
+  'Postgres {{version}} always scans for SET NOT NULL (the validated-check shortcut needs 12+). Keep the constraint as a CHECK {{addCheck}}validated in a later migration (`ALTER TABLE {{table}} VALIDATE CONSTRAINT {{check}};`) instead of NOT NULL, or run SET NOT NULL in a quiet window with SET lock_timeout; backfill the NULLs first. The field{{field}} can stay optional in schema.prisma meanwhile.';
 
 export default defineRule({
   meta: {
@@ -12,12 +13,12 @@ export default defineRule({
     docs: { description: "SET NOT NULL on an existing column: a full scan under ACCESS EXCLUSIVE, and a failed migration if any row holds NULL.", preset: "recommended" },
     defaultSeverity: "warn",
     messages: {
-      setNotNull: 'SET NOT NULL on "{{table}}"."{{column}}" scans every row of "{{table}}" under an ACCESS EXCLUSIVE lock, which blocks reads and writes until the scan finishes, and the migration fails if any row holds NULL (app instances still running the previous release may keep writing NULLs until the deploy).',
-      afterDelete: 'SET NOT NULL on "{{table}}"."{{column}}" scans all of "{{table}}" under an ACCESS EXCLUSIVE lock, which blocks reads and writes until the scan finishes. The DELETE on line {{line}} emptied the table, so the scan cannot fail, but the deleted rows stay on disk as dead tuples until VACUUM and the scan reads every one of them.',
+      setNotNull: 'SET NOT NULL on {{table}}.{{column}} scans every row of {{table}} under an ACCESS EXCLUSIVE lock, which blocks reads and writes until the scan finishes, and the migration fails if any row holds NULL (app instances still running the previous release may keep writing NULLs until the deploy).',
+      afterDelete: 'SET NOT NULL on {{table}}.{{column}} scans all of {{table}} under an ACCESS EXCLUSIVE lock, which blocks reads and writes until the scan finishes. The DELETE on line {{line}} emptied the table, so the scan cannot fail, but the deleted rows stay on disk as dead tuples until VACUUM and the scan reads every one of them.',
     },
     help: {
-      afterDelete: 'To empty the table and tighten it in one migration, use TRUNCATE "{{table}}"; instead of DELETE: it gives the table new, empty storage, so SET NOT NULL has nothing to scan.',
-      setNotNull: 'Validate first, lock briefly: (1) ALTER TABLE "{{table}}" ADD CONSTRAINT "{{table}}_{{column}}_not_null" CHECK ("{{column}}" IS NOT NULL) NOT VALID; (2) in a later migration: ALTER TABLE "{{table}}" VALIDATE CONSTRAINT "{{table}}_{{column}}_not_null"; (3) then ALTER TABLE "{{table}}" ALTER COLUMN "{{column}}" SET NOT NULL; (Postgres 12+ uses the validated check and skips the scan) and ALTER TABLE "{{table}}" DROP CONSTRAINT "{{table}}_{{column}}_not_null"; backfill the NULLs before (2), and make the field required in schema.prisma{{field}} when step (3) is generated.',
+      afterDelete: 'To empty the table and tighten it in one migration, use `TRUNCATE {{table}};` instead of DELETE: it gives the table new, empty storage, so SET NOT NULL has nothing to scan.',
+      setNotNull: 'Validate first, lock briefly: (1) {{step1}}(2) in a later migration: `ALTER TABLE {{table}} VALIDATE CONSTRAINT {{check}};` (3) then `ALTER TABLE {{table}} ALTER COLUMN {{column}} SET NOT NULL;` (Postgres 12+ uses the validated check and skips the scan) and `ALTER TABLE {{table}} DROP CONSTRAINT {{check}};` backfill the NULLs before (2), and make the field required in schema.prisma{{field}} when step (3) is generated.',
     },
   },
   create(context) {
@@ -32,9 +33,16 @@ export default defineRule({
         if (version >= 12 && hasValidatedNotNullCheck(context, op.table, op.column)) return;
         const model = context.prismaModel(op.table);
         const field = context.prismaField(op.table, op.column);
+        // a CHECK (col IS NOT NULL) the history already holds NOT VALID: validate that one instead of adding another
+        const existing = notNullChecks(context, op.table, op.column)[0];
+        const check = quoteIdent(existing?.name ?? `${op.table.name}_${op.column}_not_null`);
+        const add = `\`ALTER TABLE ${quoteName(op.table)} ADD CONSTRAINT ${check} CHECK (${quoteIdent(op.column)} IS NOT NULL) NOT VALID;\``;
         const data = {
-          table: formatName(op.table),
-          column: op.column,
+          table: quoteName(op.table),
+          column: quoteIdent(op.column),
+          check,
+          step1: existing ? `the CHECK ${check} is already there${existing.notValid ? ", NOT VALID" : ""}; ` : `${add} `,
+          addCheck: existing ? `${check}, which the history already has, ` : `added NOT VALID (${add}) and `,
           version,
           field: field && model ? ` (field ${model.name}.${field.name}, ${schemaPlace(context, field.location)})` : "",
         };
@@ -45,9 +53,11 @@ export default defineRule({
   },
 });
 
-/** Is there a validated CHECK ("col" IS NOT NULL) on the table (the history keeps each check's expression)? */
-function hasValidatedNotNullCheck(context: RuleContext, table: QualifiedName, column: string): boolean {
+/** The CHECK ("col" IS NOT NULL) constraints on the table (the history keeps each check's expression). */
+function notNullChecks(context: RuleContext, table: QualifiedName, column: string): ConstraintState[] {
   const quoted = column.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   const isNotNull = new RegExp(`^\\(*\\s*"?${quoted}"?\\s+IS\\s+NOT\\s+NULL\\s*\\)*$`, "i");
-  return [...(context.table(table)?.constraints.values() ?? [])].some((c) => c.kind === "check" && !c.notValid && c.expression !== null && isNotNull.test(c.expression.trim()));
+  return [...(context.table(table)?.constraints.values() ?? [])].filter((c) => c.kind === "check" && c.expression !== null && isNotNull.test(c.expression.trim()));
 }
+
+const hasValidatedNotNullCheck = (context: RuleContext, table: QualifiedName, column: string) => notNullChecks(context, table, column).some((c) => !c.notValid);

@@ -1,4 +1,4 @@
-import { defineRule, formatName } from "../src/engine/rule.js";
+import { defineRule, quoteName } from "../src/engine/rule.js";
 import type { TableState } from "../src/history/catalog.js";
 import { isStrongLock } from "../src/model/locks.js";
 
@@ -9,7 +9,7 @@ export default defineRule({
     docs: { description: "UPDATE, DELETE ... WHERE or INSERT ... SELECT on an existing table inside a migration: one long transaction that holds its row locks (and the migration's other locks) until commit.", preset: "recommended" },
     defaultSeverity: "warn",
     messages: {
-      backfill: '{{action}} on "{{table}}" runs inside the migration as one statement: every row it changes stays locked until the migration commits, so app writes to those rows wait (and may time out), and on a large table it runs for minutes, bloats the table and its WAL, and cannot be resumed if it fails{{held}}.',
+      backfill: '{{action}} on {{table}} runs inside the migration as one statement: every row it changes stays locked until the migration commits, so app writes to those rows wait (and may time out), and on a large table it runs for minutes, bloats the table and its WAL, and cannot be resumed if it fails{{held}}.',
     },
     help: {
       backfill: "Run it as a batched job after the deploy, outside the migration, each batch in its own transaction, until it changes 0 rows, e.g.\n  {{batch}}\npausing between batches. Keep the migration to the schema change (and make the code tolerate rows not yet backfilled).",
@@ -25,19 +25,19 @@ export default defineRule({
         if (!context.existedBefore(op.table) || pinsKeys(op.node, keyColumns(context.table(op.table)))) return;
         // an UPDATE or DELETE of a table emptied earlier in this transaction has no row to change or lock
         if (op.action !== "insert" && context.emptiedInTransaction(op.table, op.statement)) return;
-        const table = formatName(op.table);
+        const table = quoteName(op.table);
         // DDL earlier in the same file (one transaction under the script runner, or the same BEGIN block) keeps its locks meanwhile
         const sameTx = (i: number) => oneTransaction || (context.inTransactionBlock(op.statement) && context.inTransactionBlock(statements[i]!));
         const strong = statements.flatMap((s) => (s.index >= op.statement.index || !sameTx(s.index) ? [] : s.operations.flatMap((o) => context.locks(o)))).filter((l) => isStrongLock(l.mode) && context.existedBefore(l.table));
-        const tables = [...new Set(strong.map((l) => `"${formatName(l.table)}"`))];
+        const tables = [...new Set(strong.map((l) => quoteName(l.table)))];
         const held = tables.length ? `; the same transaction also holds the locks this file's DDL took on ${tables.join(", ")}, blocking their traffic for as long as it runs` : "";
         const where = "/* rows not yet done */";
         const batch =
           op.action === "update"
-            ? `UPDATE "${table}" SET ... WHERE "id" IN (SELECT "id" FROM "${table}" WHERE ${where} LIMIT 1000);`
+            ? `UPDATE ${table} SET ... WHERE "id" IN (SELECT "id" FROM ${table} WHERE ${where} LIMIT 1000);`
             : op.action === "delete"
-              ? `DELETE FROM "${table}" WHERE "id" IN (SELECT "id" FROM "${table}" WHERE ${where} LIMIT 1000);`
-              : `INSERT INTO "${table}" (...) SELECT ... FROM ... WHERE ${where} ORDER BY "id" LIMIT 1000 ON CONFLICT DO NOTHING;`;
+              ? `DELETE FROM ${table} WHERE "id" IN (SELECT "id" FROM ${table} WHERE ${where} LIMIT 1000);`
+              : `INSERT INTO ${table} (...) SELECT ... FROM ... WHERE ${where} ORDER BY "id" LIMIT 1000 ON CONFLICT DO NOTHING;`;
         context.report({ node: op, messageId: "backfill", data: { action: op.action === "insert" ? "INSERT ... SELECT" : op.action.toUpperCase(), table, held, batch } });
       },
     };

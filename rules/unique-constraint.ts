@@ -1,5 +1,6 @@
-import { defineRule, formatName } from "../src/engine/rule.js";
+import { defineRule, formatName, quoteIdent, quoteName } from "../src/engine/rule.js";
 import { blockedBy } from "../src/model/locks.js";
+import { typeSql } from "../src/model/ast.js";
 import type { Operation, QualifiedName } from "../src/types.js";
 
 export default defineRule({
@@ -9,18 +10,18 @@ export default defineRule({
     docs: { description: "UNIQUE or PRIMARY KEY built on an existing table under a blocking lock: ADD CONSTRAINT without USING INDEX, CREATE UNIQUE INDEX without CONCURRENTLY, a new SERIAL/identity key column.", preset: "recommended" },
     defaultSeverity: "warn",
     messages: {
-      constraint: 'Adds {{what}} "{{name}}" to "{{table}}" by building its index under an ACCESS EXCLUSIVE lock, which blocks reads and writes on "{{table}}" until the build finishes{{rows}}.',
-      index: 'CREATE UNIQUE INDEX "{{name}}" without CONCURRENTLY holds a {{mode}} lock on "{{table}}" for the whole build, which blocks {{blocked}} (reads continue){{rows}}.',
-      keyColumn: 'Adds {{kind}} key column "{{column}}" to "{{table}}": Postgres writes a sequence value into every existing row (a full rewrite) and builds the {{what}} index, all under an ACCESS EXCLUSIVE lock that blocks reads and writes on "{{table}}" until done.',
+      constraint: 'Adds {{what}} {{name}} to {{table}} by building its index under an ACCESS EXCLUSIVE lock, which blocks reads and writes on {{table}} until the build finishes{{rows}}.',
+      index: 'CREATE UNIQUE INDEX {{name}} without CONCURRENTLY holds a {{mode}} lock on {{table}} for the whole build, which blocks {{blocked}} (reads continue){{rows}}.',
+      keyColumn: 'Adds {{kind}} key column {{column}} to {{table}}: Postgres writes a sequence value into every existing row (a full rewrite) and builds the {{what}} index, all under an ACCESS EXCLUSIVE lock that blocks reads and writes on {{table}} until done.',
     },
     help: {
-      constraint: 'Build the index first without blocking, in a migration file of its own: CREATE UNIQUE INDEX CONCURRENTLY "{{name}}" ON "{{table}}"({{columns}}); then attach it: ALTER TABLE "{{table}}" ADD CONSTRAINT "{{name}}" {{keyword}} USING INDEX "{{name}}"; (instant). Find duplicates before: SELECT {{columns}}, count(*) FROM "{{table}}" GROUP BY {{columns}} HAVING count(*) > 1;',
-      index: 'Put CREATE UNIQUE INDEX CONCURRENTLY "{{name}}" ON "{{table}}"({{columns}}); in a migration file of its own (Prisma runs a file as one transaction, and CONCURRENTLY cannot run in one). Check for duplicates first: SELECT {{columns}}, count(*) FROM "{{table}}" GROUP BY {{columns}} HAVING count(*) > 1;. If the build fails it leaves an INVALID index: DROP INDEX CONCURRENTLY it and retry.',
-      keyColumn: 'Add the column without the sequence default (ALTER TABLE "{{table}}" ADD COLUMN "{{column}}" {{type}};), attach the sequence as the default for new rows, backfill existing rows in batches, then CREATE UNIQUE INDEX CONCURRENTLY (own migration file) and ADD CONSTRAINT ... {{keyword}} USING INDEX. Or give the model a client-generated id (@default(uuid()) / @default(cuid())).',
+      constraint: '{{addColumn}}Build the index first without blocking, in a migration file of its own: `CREATE UNIQUE INDEX CONCURRENTLY {{index}} ON {{table}}({{columns}});` then attach it: `ALTER TABLE {{table}} {{drop}}ADD CONSTRAINT {{name}} {{keyword}} USING INDEX {{index}};` (instant; the index is renamed to the constraint). Find duplicates before: `SELECT {{columns}}, count(*) FROM {{table}} GROUP BY {{columns}} HAVING count(*) > 1;`',
+      index: 'Put `{{sql}};` in a migration file of its own (Prisma runs a file as one transaction, and CONCURRENTLY cannot run in one).{{duplicates}} If the build fails it leaves an INVALID index: DROP INDEX CONCURRENTLY it and retry.',
+      keyColumn: 'Add the column without the sequence default (`ALTER TABLE {{table}} ADD COLUMN {{column}} {{type}};`), attach the sequence as the default for new rows, backfill existing rows in batches, then CREATE UNIQUE INDEX CONCURRENTLY (own migration file) and ADD CONSTRAINT ... {{keyword}} USING INDEX. Or give the model a client-generated id (@default(uuid()) / @default(cuid())).',
     },
   },
   create(context) {
-    const cols = (names: string[]) => names.map((c) => `"${c}"`).join(", ");
+    const cols = (names: string[]) => names.map(quoteIdent).join(", ");
     /** A table TRUNCATEd in this transaction: an empty build, under the ACCESS EXCLUSIVE lock TRUNCATE holds already. */
     const truncated = (op: Operation & { table: QualifiedName }) => !!context.emptiedInTransaction(op.table, op.statement)?.truncated;
     /** What existing rows can do to the build: make it fail on duplicates, or (emptied by DELETE) only slow it down. */
@@ -33,7 +34,18 @@ export default defineRule({
     /** Serial/identity columns added to existing tables in this migration: Prisma makes them the key with a separate ADD CONSTRAINT. */
     const newSerials = new Map<string, string>();
     const keyColumn = (op: Operation, table: QualifiedName, column: string, type: string, pk: boolean) =>
-      context.report({ node: op, messageId: "keyColumn", data: { kind: pk ? "primary" : "unique", what: pk ? "primary key" : "unique", keyword: pk ? "PRIMARY KEY" : "UNIQUE", column, table: formatName(table), type: /big|8/.test(type) ? "bigint" : "integer" } });
+      context.report({ node: op, messageId: "keyColumn", data: { kind: pk ? "primary" : "unique", what: pk ? "primary key" : "unique", keyword: pk ? "PRIMARY KEY" : "UNIQUE", column: quoteIdent(column), table: quoteName(table), type: /big|8/.test(type) ? "bigint" : "integer" } });
+    const constraintData = (table: QualifiedName, name: string, columns: string[], pk: boolean, addColumn: string, rows: string) => ({
+      what: pk ? "PRIMARY KEY" : "UNIQUE constraint",
+      keyword: pk ? "PRIMARY KEY" : "UNIQUE",
+      name: quoteIdent(name),
+      index: quoteIdent(name),
+      drop: "",
+      addColumn,
+      table: quoteName(table),
+      columns: cols(columns),
+      rows,
+    });
     return {
       "add-constraint"(op) {
         const c = op.constraint;
@@ -42,14 +54,19 @@ export default defineRule({
         const serial = c.columns.length === 1 ? newSerials.get(`${formatName(op.table)}.${c.columns[0]}`) : undefined;
         if (serial !== undefined) return keyColumn(op, op.table, c.columns[0]!, serial, pk);
         const name = c.name ?? `${op.table.name}_${pk ? "pkey" : `${c.columns.join("_")}_key`}`;
-        const data = { what: pk ? "PRIMARY KEY" : "UNIQUE constraint", keyword: pk ? "PRIMARY KEY" : "UNIQUE", name, table: formatName(op.table), columns: cols(c.columns), rows: rows(op, pk ? "duplicates or NULLs" : "duplicates") };
+        // Prisma swaps a changed key in one statement (DROP CONSTRAINT "X_pkey", ADD CONSTRAINT "X_pkey"): the new index needs another name until the swap
+        const swapped = op.statement.operations.some((o) => o.kind === "drop-constraint" && o.name === name);
+        const data = { ...constraintData(op.table, name, c.columns, pk, "", rows(op, pk ? "duplicates or NULLs" : "duplicates")), ...(swapped ? { index: quoteIdent(`${name}_new`), drop: `DROP CONSTRAINT ${quoteIdent(name)}, ` } : {}) };
         context.report({ node: op, messageId: "constraint", data });
       },
       "create-index"(op) {
         if (!op.unique || op.concurrently || !context.existedBefore(op.table) || truncated(op)) return;
         const mode = context.locks(op)[0]?.mode ?? "SHARE";
-        const columns = op.columns.includes("(expression)") ? "the indexed expressions" : cols(op.columns);
-        context.report({ node: op, messageId: "index", data: { name: op.name ?? "", table: formatName(op.table), mode, blocked: blockedBy(mode), columns, rows: rows(op, `duplicate values of (${columns})`) } });
+        const expressions = op.columns.includes("(expression)");
+        const columns = expressions ? "the indexed expressions" : cols(op.columns);
+        const duplicates = expressions ? "" : ` Check for duplicates first: \`SELECT ${columns}, count(*) FROM ${quoteName(op.table)} GROUP BY ${columns} HAVING count(*) > 1;\``;
+        const sql = op.statement.text.trim().replace(/^CREATE\s+UNIQUE\s+INDEX/i, "CREATE UNIQUE INDEX CONCURRENTLY");
+        context.report({ node: op, messageId: "index", data: { name: op.name ? quoteIdent(op.name) : "", table: quoteName(op.table), mode, blocked: blockedBy(mode), columns, sql, duplicates, rows: rows(op, `duplicate values of (${columns})`) } });
       },
       "add-column"(op) {
         const c = op.column;
@@ -59,7 +76,8 @@ export default defineRule({
         if (c.identity && (pk || c.unique)) keyColumn(op, op.table, c.name, c.type?.name ?? "", pk);
         else if (pk || c.unique) {
           const name = pk ? `${op.table.name}_pkey` : `${op.table.name}_${c.name}_key`;
-          context.report({ node: op, messageId: "constraint", data: { what: pk ? "PRIMARY KEY" : "UNIQUE constraint", keyword: pk ? "PRIMARY KEY" : "UNIQUE", name, table: formatName(op.table), columns: cols([c.name]), rows: rows(op, pk ? "duplicates or NULLs" : "duplicates") } });
+          const addColumn = c.type ? `Add the column without the constraint first (\`ALTER TABLE ${quoteName(op.table)} ADD COLUMN ${quoteIdent(c.name)} ${typeSql(c.type)};\`). ` : "";
+          context.report({ node: op, messageId: "constraint", data: constraintData(op.table, name, [c.name], pk, addColumn, rows(op, pk ? "duplicates or NULLs" : "duplicates")) });
         }
       },
     };

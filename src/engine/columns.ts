@@ -1,5 +1,5 @@
 /** Every column definition of a migration (CREATE TABLE, ADD COLUMN, ALTER COLUMN TYPE), for the type-choice rules. */
-import { formatName, schemaPlace, type RuleContext, type RuleVisitors } from "./rule.js";
+import { quoteLiteral, quoteName, schemaPlace, type RuleContext, type RuleVisitors } from "./rule.js";
 import type { ColumnSpec, Operation, QualifiedName, SourceRange, TypeSpec } from "../types.js";
 
 /** A column whose type is being chosen: in CREATE TABLE, ADD COLUMN or ALTER COLUMN TYPE. */
@@ -33,7 +33,9 @@ export function columnVisitors(context: RuleContext<any>, check: (site: ColumnSi
       return (prisma = { where, name: field?.name ?? column });
     };
     const data = {
-      table: formatName(table),
+      table: quoteName(table),
+      /** The bare table name, for constraint names built from it (`User_email_length`). */
+      tableName: table.name,
       column,
       type: type.text,
       get field() {
@@ -78,3 +80,25 @@ function columnRange(context: RuleContext<any>, op: Operation, column: string): 
   return context.migration.file.rangeOf(range.start + at, range.start + Math.max(end, at + column.length));
 }
 
+
+const CONSTANTS: Record<string, string> = {
+  int2: "0", int4: "0", int8: "0", numeric: "0", float4: "0", float8: "0", money: "0",
+  text: "''", varchar: "''", bpchar: "''", citext: "''",
+  bool: "false", json: "'{}'", jsonb: "'{}'",
+  timestamp: "CURRENT_TIMESTAMP", timestamptz: "CURRENT_TIMESTAMP", date: "CURRENT_DATE",
+};
+
+/** A constant of the type to show in a suggested `DEFAULT` (an enum's first value), or null when none is a sensible example. */
+export function exampleConstant(context: Pick<RuleContext, "catalog">, type: TypeSpec): string | null {
+  if (type.arrayDims) return "'{}'";
+  const builtIn = Object.hasOwn(CONSTANTS, type.name) ? CONSTANTS[type.name]! : null;
+  if (builtIn) return builtIn;
+  const first = context.catalog.getEnum({ schema: type.schema, name: type.name })?.values[0];
+  return first === undefined ? null : `'${first.replace(/'/g, "''")}'`;
+}
+
+/** The sequence Postgres makes for a serial column (`<table>_<column>_seq`, in the table's schema), quoted as a name and as the literal nextval() and DROP take. */
+export function serialSequence(table: QualifiedName, column: string): { sequence: string; sequenceLiteral: string } {
+  const sequence = quoteName({ schema: table.schema, name: `${table.name}_${column}_seq` });
+  return { sequence, sequenceLiteral: quoteLiteral(sequence) };
+}

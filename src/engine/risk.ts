@@ -1,5 +1,5 @@
 /** What makes a migration risky: data loss or a blocking lock (for the rules that ask for a plan or a comment), and statements that can fail on production data. */
-import { abbreviate, formatName, type RuleContext } from "./rule.js";
+import { abbreviate, formatName, quoteName, type RuleContext } from "./rule.js";
 import { isBinaryCoercible, isStrongLock, widens } from "../model/locks.js";
 import { isSerialType } from "../model/ast.js";
 import type { Operation, OperationOf, QualifiedName, Statement, TypeSpec } from "../types.js";
@@ -9,15 +9,15 @@ const HELD_FOR = { scan: "a full scan", rewrite: "a full rewrite", "index-build"
 /** Why a statement is risky: it destroys data, or holds a write-blocking lock on an existing table for longer than an instant. */
 export function riskOf(context: RuleContext<any>, statement: Statement): string | null { // eslint-disable-line @typescript-eslint/no-explicit-any
   for (const op of statement.operations) {
-    if (op.kind === "drop-table" && context.existedBefore(op.table) && !(op.ifExists && !context.table(op.table))) return `drops table "${formatName(op.table)}"`;
-    if (op.kind === "drop-column" && context.existedBefore(op.table) && context.catalog.getColumn(op.table, op.column)?.addedIn !== context.migration.index) return `drops column "${op.column}" of "${formatName(op.table)}"`;
-    if (op.kind === "truncate" && op.tables.some((t) => context.existedBefore(t))) return `truncates ${op.tables.map((t) => `"${formatName(t)}"`).join(", ")}`;
-    if (op.kind === "data-change" && op.action === "delete" && context.existedBefore(op.table)) return `deletes rows of "${formatName(op.table)}"`;
+    if (op.kind === "drop-table" && context.existedBefore(op.table) && !(op.ifExists && !context.table(op.table))) return `drops table ${quoteName(op.table)}`;
+    if (op.kind === "drop-column" && context.existedBefore(op.table) && context.catalog.getColumn(op.table, op.column)?.addedIn !== context.migration.index) return `drops column "${op.column}" of ${quoteName(op.table)}`;
+    if (op.kind === "truncate" && op.tables.some((t) => context.existedBefore(t))) return `truncates ${op.tables.map((t) => quoteName(t)).join(", ")}`;
+    if (op.kind === "data-change" && op.action === "delete" && context.existedBefore(op.table)) return `deletes rows of ${quoteName(op.table)}`;
     if (op.kind === "drop-schema") return `drops schema "${op.schema}"`;
     // a constraint or index on a table created in this migration scans nothing that holds data
     if ("table" in op && op.table && !context.existedBefore(op.table)) continue;
     const lock = context.locks(op).find((l) => isStrongLock(l.mode) && l.duration !== "instant" && context.existedBefore(l.table));
-    if (lock) return `holds ${/^[AE]/.test(lock.mode) ? "an" : "a"} ${lock.mode} lock on "${formatName(lock.table)}" for ${HELD_FOR[lock.duration]}`;
+    if (lock) return `holds ${/^[AE]/.test(lock.mode) ? "an" : "a"} ${lock.mode} lock on ${quoteName(lock.table)} for ${HELD_FOR[lock.duration]}`;
   }
   return null;
 }
@@ -100,7 +100,7 @@ function uniqueFailure(context: RuleContext<any>, statement: Statement, dropped:
   const duplicates = !wasUnique && !(values.includes("distinct") && !values.includes("null"));
   const nulls = primaryKey && columns.some((c, i) => values[i] === "null" || (values[i] === "existing" && !context.catalog.getColumn(table, c)?.notNull));
   if (!duplicates && !nulls) return null;
-  return `${what} over ${columnList(columns)} of "${name}", which fails if existing rows hold ${duplicates ? `duplicate${nulls ? " or NULL" : ""}` : "NULL"} values`;
+  return `${what} over ${columnList(columns)} of ${quoteName(table)}, which fails if existing rows hold ${duplicates ? `duplicate${nulls ? " or NULL" : ""}` : "NULL"} values`;
 }
 
 /**
@@ -118,7 +118,7 @@ export function failureOf(context: RuleContext<any>, statement: Statement, { tim
   }
   if (!timeout) return null;
   const locked = statement.operations.flatMap((op) => context.locks(op)).find((l) => context.existedBefore(l.table));
-  return locked ? `waits for ${/^[AE]/.test(locked.mode) ? "an" : "a"} ${locked.mode} lock on "${formatName(locked.table)}" under ${timeout}, and fails when the wait runs out` : null;
+  return locked ? `waits for ${/^[AE]/.test(locked.mode) ? "an" : "a"} ${locked.mode} lock on ${quoteName(locked.table)} under ${timeout}, and fails when the wait runs out` : null;
 }
 
 /** An earlier statement of the file added a NOT NULL column without a default to the table: it got past that only if the table was empty. */
@@ -131,20 +131,20 @@ function provenEmpty(context: RuleContext<any>, statement: Statement, table: Qua
 
 function operationFailure(context: RuleContext<any>, statement: Statement, op: Operation, dropped: PriorKey[]): string | null { // eslint-disable-line @typescript-eslint/no-explicit-any
   if (!("table" in op) || !op.table || !context.existedBefore(op.table)) return null;
-  const table = formatName(op.table);
+  const table = quoteName(op.table);
   switch (op.kind) {
     case "add-column": {
       const c = op.column;
       if (c.primaryKey || c.unique) return uniqueFailure(context, statement, dropped, op.table, [c.name], c.primaryKey, `adds column "${c.name}" with a ${c.primaryKey ? "primary key" : "unique constraint"}, which builds a unique index`);
-      if (c.notNull && !c.default && !c.identity && !c.generated) return `adds NOT NULL column "${c.name}" to "${table}" without a default, which fails if "${table}" has any row`;
-      if (c.references && c.default && !/^\s*NULL\s*$/i.test(c.default.text)) return `adds column "${c.name}" to "${table}" with a foreign key and the default ${abbreviate(c.default.text, 40)}, which fails unless that value exists in "${formatName(c.references.table)}"`;
+      if (c.notNull && !c.default && !c.identity && !c.generated) return `adds NOT NULL column "${c.name}" to ${table} without a default, which fails if ${table} has any row`;
+      if (c.references && c.default && !/^\s*NULL\s*$/i.test(c.default.text)) return `adds column "${c.name}" to ${table} with a foreign key and the default ${abbreviate(c.default.text, 40)}, which fails unless that value exists in ${quoteName(c.references.table)}`;
       return null;
     }
     case "alter-column": {
       if (op.change.kind === "set-not-null") {
         const column = context.catalog.getColumn(op.table, op.column);
         if (column?.notNull || (column?.addedIn === context.migration.index && column.default)) return null;
-        return `sets NOT NULL on "${table}"."${op.column}", which fails if any row holds NULL`;
+        return `sets NOT NULL on ${table}."${op.column}", which fails if any row holds NULL`;
       }
       if (op.change.kind !== "set-type") return null;
       const from = context.catalog.getColumn(op.table, op.column)?.type ?? null;
@@ -153,7 +153,7 @@ function operationFailure(context: RuleContext<any>, statement: Statement, op: O
       if (recreated) {
         if (recreated.removed && !recreated.removed.length) return null;
         const removed = recreated.removed ? ` without ${recreated.removed.map((v) => `'${v}'`).join(", ")}` : "";
-        return `moves "${table}"."${op.column}" to the recreated enum "${to.name}"${removed}, which fails if a row still holds a removed value`;
+        return `moves ${table}."${op.column}" to the recreated enum "${to.name}"${removed}, which fails if a row still holds a removed value`;
       }
       // an unknown previous type is not guessed at: only a known conversion that can reject values counts
       if (!from || (op.change.using === null && isBinaryCoercible(from, to)) || widens(from, to)) return null;
@@ -163,7 +163,7 @@ function operationFailure(context: RuleContext<any>, statement: Statement, op: O
         const source = context.catalog.getEnum({ schema: from.schema, name: from.name });
         if (!source || source.values.every((v) => target.values.includes(v))) return null;
       }
-      return `converts "${table}"."${op.column}" from ${from.text} to ${to.text}${op.change.using ? ` USING ${abbreviate(op.change.using, 40)}` : ""}, which fails on values that do not convert`;
+      return `converts ${table}."${op.column}" from ${from.text} to ${to.text}${op.change.using ? ` USING ${abbreviate(op.change.using, 40)}` : ""}, which fails on values that do not convert`;
     }
     case "add-constraint": {
       const c = op.constraint;
@@ -173,17 +173,17 @@ function operationFailure(context: RuleContext<any>, statement: Statement, op: O
       if (c.kind === "foreign-key") {
         // Prisma changes a relation's ON DELETE / ON UPDATE as DROP CONSTRAINT + ADD CONSTRAINT under the same name
         // (named after its columns): the rows passed the old key on the same columns
-        const same = (d: PriorKey) => d.kind === "foreign-key" && d.table === table && d.name === c.name && d.columns.length === c.columns.length && d.columns.every((col, i) => col === c.columns[i]);
+        const same = (d: PriorKey) => d.kind === "foreign-key" && d.table === formatName(op.table) && d.name === c.name && d.columns.length === c.columns.length && d.columns.every((col, i) => col === c.columns[i]);
         if (dropped.some(same)) return null;
         // MATCH SIMPLE: a row with a NULL in any key column passes, so a key over a column added NULL everywhere cannot fail
         if (c.columns.some((col) => rowValues(context, statement, op.table, col) === "null")) return null;
-        return `validates the foreign key${name} on every row of "${table}", which fails if a row references a missing "${formatName(c.references?.table ?? op.table)}" row`;
+        return `validates the foreign key${name} on every row of ${table}, which fails if a row references a missing ${quoteName(c.references?.table ?? op.table)} row`;
       }
-      if (c.kind === "check" || c.kind === "exclusion" || c.kind === "not-null") return `validates the ${c.kind === "not-null" ? "NOT NULL constraint" : c.kind === "check" ? "CHECK constraint" : "exclusion constraint"}${name} on every row of "${table}", which fails if a row violates it`;
+      if (c.kind === "check" || c.kind === "exclusion" || c.kind === "not-null") return `validates the ${c.kind === "not-null" ? "NOT NULL constraint" : c.kind === "check" ? "CHECK constraint" : "exclusion constraint"}${name} on every row of ${table}, which fails if a row violates it`;
       return null;
     }
     case "validate-constraint":
-      return `validates "${op.name}" on every row of "${table}", which fails if a row violates it`;
+      return `validates "${op.name}" on every row of ${table}, which fails if a row violates it`;
     case "create-index":
       return op.unique && !op.concurrently ? uniqueFailure(context, statement, dropped, op.table, op.columns, false, `builds the unique index${op.name ? ` "${op.name}"` : ""}`) : null;
     default:

@@ -3,6 +3,7 @@
  * which returns visitors keyed by operation kind, like ESLint's node visitors.
  */
 import path from "node:path";
+import { quoteIdent } from "../replay/driver.js";
 import type { CatalogView, EmptiedState, TableState } from "../history/catalog.js";
 import type { TableLock } from "../model/locks.js";
 import type { MigrationChanges } from "../git/changes.js";
@@ -128,6 +129,19 @@ export function interpolate(template: string, data: Record<string, string | numb
 
 export function formatName(ref: QualifiedName): string {
   return ref.schema ? `${ref.schema}.${ref.name}` : ref.name;
+}
+
+// an identifier as SQL writes it (double-quoted, inner quotes doubled), for messages and help SQL
+export { quoteIdent };
+
+/** A string literal as SQL writes it (standard_conforming_strings is on since Postgres 9.1). */
+export function quoteLiteral(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+/** A name as SQL writes it, schema and name quoted apart (`"public"."User"`, not `"public.User"`): messages quote it, and help SQL runs as written. */
+export function quoteName(ref: QualifiedName): string {
+  return ref.schema ? `${quoteIdent(ref.schema)}.${quoteIdent(ref.name)}` : quoteIdent(ref.name);
 }
 
 /** Where a schema.prisma location is, for a message: its file relative to the project root, and its line (`prisma/schema.prisma:12`). */

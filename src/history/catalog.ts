@@ -92,6 +92,7 @@ export interface CatalogView {
   enums(): Iterable<EnumState>;
   /** The columns whose type is the user type `ref` (or an array of it). */
   columnsOfType(ref: QualifiedName): Array<{ table: TableState; column: ColumnState }>;
+  indexes(): Iterable<IndexState>;
 }
 
 export class Catalog implements CatalogView {
@@ -121,6 +122,9 @@ export class Catalog implements CatalogView {
     const found: Array<{ table: TableState; column: ColumnState }> = [];
     for (const table of this.tableMap.values()) for (const column of table.columns.values()) if (isOfType(column.type, ref)) found.push({ table, column });
     return found;
+  }
+  indexes() {
+    return this.indexMap.values();
   }
 
   /** A JSON-safe copy of the whole catalog (for the cache). */

@@ -35,7 +35,26 @@ export function qualifiedFromList(names: string[]): QualifiedName {
   return { schema: null, name: names[0] ?? "" };
 }
 
-const SERIAL_TYPES = new Set(["serial", "serial4", "bigserial", "serial8", "smallserial", "serial2"]);
+/** The serial pseudo-types and the column type they create (serial is no type of its own: the column is int4 with a sequence default). */
+const SERIAL_BASE: Record<string, string> = { serial: "int4", serial4: "int4", bigserial: "int8", serial8: "int8", smallserial: "int2", serial2: "int2" };
+
+/** The type a serial pseudo-type creates (`int4` for serial), or undefined for any other type. */
+export function serialBase(name: string): string | undefined {
+  return Object.hasOwn(SERIAL_BASE, name) ? SERIAL_BASE[name] : undefined;
+}
+
+const quoteIfNeeded = (name: string) => (/^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`);
+
+/**
+ * A column type as SQL that creates it and as the database stores it: a serial pseudo-type reads as its integer
+ * type (`int4`), a user type keeps its case (`"Role"`), modifiers and array dimensions stay (`varchar(255)[]`).
+ */
+export function typeSql(type: TypeSpec): string {
+  const base = serialBase(type.name);
+  if (base) return base + "[]".repeat(type.arrayDims);
+  const name = (type.schema ? `"${type.schema.replace(/"/g, `""`)}".` : "") + quoteIfNeeded(type.name);
+  return name + (type.modifiers.length ? `(${type.modifiers.join(",")})` : "") + "[]".repeat(type.arrayDims);
+}
 
 export function typeSpec(typeName: Body | undefined): TypeSpec | null {
   if (!typeName) return null;
@@ -60,7 +79,7 @@ export function withTypeText(type: Omit<TypeSpec, "text">): TypeSpec {
 }
 
 export function isSerialType(type: TypeSpec | null): boolean {
-  return !!type && SERIAL_TYPES.has(type.name);
+  return !!type && serialBase(type.name) !== undefined;
 }
 
 /**

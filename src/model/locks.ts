@@ -104,7 +104,8 @@ export function locksOf(op: Operation, options: LockOptions): TableLock[] {
 function columnChangeDuration(change: ColumnChange, options: LockOptions): LockDuration {
   switch (change.kind) {
     case "set-type":
-      return change.using === null && options.previousType && isBinaryCoercible(options.previousType, change.type) ? "instant" : "rewrite";
+      if (change.using !== null || !options.previousType || !isBinaryCoercible(options.previousType, change.type)) return "rewrite";
+      return changesIndexOpclass(options.previousType, change.type) ? "index-build" : "instant";
     case "set-not-null":
       return "scan";
     default:
@@ -155,7 +156,17 @@ export function isBinaryCoercible(from: TypeSpec, to: TypeSpec): boolean {
   }
   if (from.name === "varbit" && to.name === "varbit") return toLength === undefined || (fromLength !== undefined && toLength >= fromLength);
   if (from.name === "cidr" && to.name === "inet") return true;
-  return false;
+  return changesIndexOpclass(from, to); // citext's casts from and to text and varchar are WITHOUT FUNCTION
+}
+
+/**
+ * A binary-coercible change that still rebuilds every index on the column, because the index's operator class
+ * changes with the type: text or varchar to citext (case-insensitive comparisons) and back.
+ */
+export function changesIndexOpclass(from: TypeSpec, to: TypeSpec): boolean {
+  if (from.arrayDims || to.arrayDims) return false;
+  const textual = (t: TypeSpec) => t.name === "text" || t.name === "varchar";
+  return (textual(from) && to.name === "citext") || (from.name === "citext" && textual(to) && !to.modifiers.length);
 }
 
 /** Can the change lose or reject existing values (a narrower type, or an arbitrary USING cast)? */

@@ -62,13 +62,13 @@ COMMIT;`,
       name: `a second ${prisma} enum recreation names the enum as the first one left it ("Role", not "Role_new") and knows the values it removes`,
       history: [USERS, ROLE, RECREATION(q, "'USER', 'ADMIN', 'GUEST', 'OWNER'")],
       sql: RECREATION(q, "'USER', 'OWNER'"),
-      errors: [{ messageId: "enumRecreation", line: 5, message: `from ${q.replace(/"/g, "")}Role to ${q.replace(/"/g, "")}Role_new USING ("role"::text::${q}"Role_new"), an enum recreated in this migration, removing 'ADMIN', 'GUEST'` }],
+      errors: [{ messageId: "enumRecreation", line: 5, message: `from ${q}"Role" to ${q}"Role_new" USING ("role"::text::${q}"Role_new"), an enum recreated in this migration, removing 'ADMIN', 'GUEST'` }],
     })),
     {
       name: "a hand-written column swap is a type change that keeps the data, reported once on its DROP",
       history: [TASKS],
       sql: SWAP,
-      errors: [{ messageId: "swap", line: 7, message: 'Changes the type of "Task"."status" from text to Status by swapping columns (ADD COLUMN "status_enum", UPDATE on line 6, DROP COLUMN, RENAME): the data is kept, but the UPDATE fails' }],
+      errors: [{ messageId: "swap", line: 7, message: 'Changes the type of "Task"."status" from text to "Status" by swapping columns (ADD COLUMN "status_enum", UPDATE on line 6, DROP COLUMN, RENAME): the data is kept, but the UPDATE fails' }],
     },
     {
       name: "Prisma's enum recreation that removes a value: the rewrite here (destructive-change reports the lost value on DROP TYPE)",
@@ -152,7 +152,7 @@ CREATE TYPE "ProjectRole" AS ENUM ('OWNER', 'ADMIN', 'MEMBER', 'VIEWER');
 
 -- AlterTable
 ALTER TABLE "memberships" ALTER COLUMN "role" TYPE "ProjectRole" USING ("role"::text::"ProjectRole");`,
-      errors: [{ messageId: "narrowing", line: 5, message: `Changes "memberships"."role" from text to ProjectRole USING ("role"::text::"ProjectRole"): rows whose values do not fit the new type make the migration fail` }],
+      errors: [{ messageId: "narrowing", line: 5, message: `Changes "memberships"."role" from text to "ProjectRole" USING ("role"::text::"ProjectRole"): rows whose values do not fit the new type make the migration fail` }],
     },
     {
       name: "a long hand-written USING is quoted on one line, cut short",

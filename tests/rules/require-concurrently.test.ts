@@ -60,7 +60,7 @@ new RuleTester().run(rule, {
     },
     {
       name: "hand-written multi-column index with a method and a partial predicate",
-      history: [POSTS],
+      history: [`CREATE EXTENSION IF NOT EXISTS pg_trgm;`, POSTS],
       sql: `CREATE INDEX "Post_title_trgm" ON "Post" USING gin ("title" gin_trgm_ops) WHERE "authorId" > 0;`,
       errors: [{ messageId: "createIndex" }],
     },

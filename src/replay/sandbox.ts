@@ -17,7 +17,6 @@
  * soundly without it, and stops). PGlite runs everything: it is in-process
  * and thrown away.
  */
-import { createRequire } from "node:module";
 import { loadPostgresParser, parseSqlFile } from "../parse/sql.js";
 import { strings, unwrap, walk, type Body } from "../model/ast.js";
 import type { Statement } from "../types.js";
@@ -91,10 +90,9 @@ const OPAQUE_LANGUAGE = /^(c|pl\w*u)$/i;
 
 type PlParser = { parseSync(sql: string): { stmts?: Array<{ stmt?: Record<string, unknown> }> }; parsePlPgSQLSync(sql: string): unknown };
 
+/** The parser instance parse/sql.ts loaded (the libpg-query module, which has the PL/pgSQL parser too). */
 async function plParser(): Promise<PlParser> {
-  await loadPostgresParser();
-  const require = createRequire(import.meta.url);
-  return require("libpg-query") as PlParser;
+  return (await loadPostgresParser()) as unknown as PlParser;
 }
 
 /**
@@ -103,8 +101,11 @@ async function plParser(): Promise<PlParser> {
  * whole script before running any of it and rejects it.
  */
 export async function guardScript(path: string, text: string, state: SandboxState): Promise<GuardedScript> {
-  const file = await parseSqlFile(path, text);
   const parser = await plParser();
+  // Most scripts have nothing to refuse: one libpg-query call decides that (on trigger.dev's 820 migrations,
+  // 0.4 s instead of 4 s for parseSqlFile's statements, ranges and comments, which only blanking needs).
+  if (nothingToRefuse(text, state, parser)) return { text, refusals: [] };
+  const file = await parseSqlFile(path, text);
   const refusals: Refusal[] = [];
   for (const statement of file.statements) {
     if (!statement.node) continue;
@@ -121,6 +122,23 @@ export async function guardScript(path: string, text: string, state: SandboxStat
     at = statement.range.end;
   }
   return { text: out + file.text.slice(at), refusals };
+}
+
+/** True when the whole script parses and no statement of it reaches beyond the scratch database. */
+function nothingToRefuse(text: string, state: SandboxState, parser: PlParser): boolean {
+  if (text.includes("\0")) return false;
+  let stmts: Array<{ stmt?: Record<string, unknown>; stmt_location?: number; stmt_len?: number }>;
+  try {
+    stmts = parser.parseSync(text).stmts ?? [];
+  } catch {
+    return false;
+  }
+  const bytes = Buffer.from(text, "utf8");
+  return stmts.every(({ stmt, stmt_location = 0, stmt_len }) => {
+    if (!stmt) return true;
+    const own = bytes.subarray(stmt_location, stmt_len ? stmt_location + stmt_len : bytes.length).toString("utf8");
+    return statementReach(stmt, own, state, parser, 0) === null;
+  });
 }
 
 /** Spaces for every character (code point, the unit of Postgres's error positions), newlines kept. */

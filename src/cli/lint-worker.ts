@@ -1,7 +1,8 @@
 /** Worker thread entry for the supervised CLI run: lints and posts the run back (see supervise.ts). */
 import { parentPort, workerData } from "node:worker_threads";
 import { resolveFoundConfig, runLint, type FoundConfig, type LintOptions } from "../api/lint.js";
-import { setHeartbeat } from "../engine/linter.js";
+import { setHeartbeat, whileLoading } from "../engine/linter.js";
+import { findConfig } from "../config/load.js";
 import { MigrationLintError } from "../errors.js";
 import { describeStray, refuseProcessExit } from "./exit-guard.js";
 
@@ -12,10 +13,18 @@ refuseProcessExit();
 const strays: string[] = [];
 process.on("uncaughtException", (err) => strays.push(describeStray(err)));
 process.on("unhandledRejection", (err) => strays.push(describeStray(err)));
+// signals reach the main thread only: it forwards them, so that replay drops its scratch database here (src/replay/target.ts)
+parentPort!.on("message", (message: { signal?: NodeJS.Signals }) => {
+  if (message.signal && !process.emit(message.signal as "SIGINT", message.signal)) parentPort!.postMessage({ unhandledSignal: message.signal });
+});
+parentPort!.unref();
 try {
   const cwd = options.cwd ?? process.cwd();
   // the config the main thread read (undefined: read it here)
-  const resolvedConfig = found === undefined ? undefined : await resolveFoundConfig(found, { cwd, ...(options.rulesDirs ? { rulesDirs: options.rulesDirs } : {}) });
+  // user code, imported where the supervisor sees a loop at import
+  const config = found !== undefined ? found : options.config ? { config: options.config, filepath: null } : await whileLoading(`the configuration${options.configFile ? ` ${options.configFile}` : ""}`, () => findConfig({ cwd, ...(options.configFile ? { configFile: options.configFile } : {}) }));
+  const imported = [...(config?.config.plugins ?? []).map((p) => `plugin "${p}"`), ...(options.rulesDirs ?? []).map((d) => `--rulesdir ${d}`)];
+  const resolvedConfig = await whileLoading(imported.join(", ") || "the configuration", () => resolveFoundConfig(config, { cwd, ...(options.rulesDirs ? { rulesDirs: options.rulesDirs } : {}) }));
   const run = await runLint({ ...options, ...(resolvedConfig ? { resolvedConfig } : {}) });
   parentPort!.postMessage({ ok: true, results: run.results, projects: run.projects, sources: [...run.sources], strays });
 } catch (err) {

@@ -171,19 +171,23 @@ export async function main(argv: string[], rawIO: CliIO): Promise<number> {
       ...(budget ? { ruleTimeBudgetMs: budget } : {}),
       ...(values["no-error-on-unmatched-pattern"] ? { errorOnUnmatchedPattern: false } : {}),
     };
-    // Rules from plugins and --rulesdir are other people's code: lint in a supervised worker then, so that
-    // one stuck in an endless loop is stopped and reported. Built-in rules (fuzzed, and under the
-    // cumulative time budget) run on this thread, which saves the worker's start-up.
-    // Replay stays on this thread too: its Ctrl-C cleanup of a scratch database needs signals, which workers do not get.
+    // A config file, plugins and --rulesdir rules are other people's code: lint in a supervised worker then, so
+    // that one stuck in an endless loop (at import, or in a rule) is stopped and reported. Built-in rules (fuzzed,
+    // and under the cumulative time budget) run on this thread, which saves the worker's start-up. Replay runs
+    // there too: this thread forwards signals, so that its scratch database is still dropped on Ctrl-C.
     // The config file and plugins are user code: each is imported once, by the thread that lints.
     const api = await import("../api/lint.js");
-    const { findConfig } = await import("../config/load.js");
-    const found = await findConfig({ cwd, ...(lintOptions.configFile ? { configFile: lintOptions.configFile } : {}) });
-    const untrusted = (found?.config.plugins?.length ?? 0) > 0 || (lintOptions.rulesDirs?.length ?? 0) > 0 || process.env.MIGRATION_LINT_SUPERVISE === "1";
-    const supervised = untrusted && !lintOptions.replay && !lintOptions.driftOnly && import.meta.url.endsWith(".js") && process.env.MIGRATION_LINT_NO_WORKER !== "1";
+    const { findConfig, isCodeConfig, locateConfigFile } = await import("../config/load.js");
+    const located = locateConfigFile({ cwd, ...(lintOptions.configFile ? { configFile: lintOptions.configFile } : {}) });
+    const canSupervise = import.meta.url.endsWith(".js") && process.env.MIGRATION_LINT_NO_WORKER !== "1";
+    // a JavaScript or TypeScript config is read by the worker (undefined); data is read here to see whether it lists plugins
+    const found = canSupervise && located && isCodeConfig(located) ? undefined : await findConfig({ cwd, ...(lintOptions.configFile ? { configFile: lintOptions.configFile } : {}) });
+    const untrusted = found === undefined || (found?.config.plugins?.length ?? 0) > 0 || (lintOptions.rulesDirs?.length ?? 0) > 0 || process.env.MIGRATION_LINT_SUPERVISE === "1";
+    const supervised = untrusted && canSupervise;
+    if (found === undefined && located) lintOptions.configFile = located;
     const run = supervised
       ? await (await import("./supervise.js")).runLintSupervised(lintOptions, budget ?? DEFAULT_RULE_TIME_BUDGET_MS, found)
-      : await api.runLint({ ...lintOptions, resolvedConfig: await api.resolveFoundConfig(found, { cwd, ...(lintOptions.rulesDirs ? { rulesDirs: lintOptions.rulesDirs } : {}) }) });
+      : await api.runLint({ ...lintOptions, resolvedConfig: await api.resolveFoundConfig(found ?? null, { cwd, ...(lintOptions.rulesDirs ? { rulesDirs: lintOptions.rulesDirs } : {}) }) });
 
     if (values["write-baseline"]) {
       const { writeBaseline } = await import("../engine/baseline.js");

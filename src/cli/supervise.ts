@@ -9,7 +9,7 @@
 import { Worker } from "node:worker_threads";
 import path from "node:path";
 import type { FoundConfig, LintOptions, LintRun, ProjectReport } from "../api/lint.js";
-import { fingerprint } from "../engine/linter.js";
+import { fingerprint, LOADING_LABEL } from "../engine/linter.js";
 import type { LintResult } from "../engine/results.js";
 import { MigrationLintError } from "../errors.js";
 
@@ -19,6 +19,7 @@ export type SupervisedRun = Pick<LintRun, "results" | "projects" | "sources"> & 
 };
 
 const MAX_RESTARTS = 5;
+const SIGNALS: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
 
 /**
  * `found` is the configuration the main thread already read: the worker resolves it (imports its plugins)
@@ -69,13 +70,33 @@ function attemptRun(options: LintOptions, stallMs: number, found: FoundConfig | 
       if (Date.now() - since < stallMs) return;
       const length = Atomics.load(slots, 2);
       const [rule = "unknown", migration = "unknown"] = new TextDecoder().decode(new Uint8Array(buffer, 16, length).slice()).split("\0");
-      clearInterval(watch);
+      finish();
       void worker.terminate();
-      resolve({ kind: "stuck", stuck: { rule, migration } });
+      // stuck importing user code: there is no rule to run without, and nothing can be checked
+      if (rule === LOADING_LABEL) reject(new MigrationLintError("config", `Loading ${migration} did not finish within ${stallMs} ms (an endless loop at import?) and was stopped; nothing was checked. --rule-time-budget sets the limit.`));
+      else resolve({ kind: "stuck", stuck: { rule, migration } });
     }, Math.min(200, Math.max(20, stallMs / 5)));
     watch.unref();
-    worker.once("message", (message: { ok: boolean; results?: LintResult[]; projects?: ProjectReport[]; sources?: Array<[string, string]>; strays?: string[]; error?: { kind: MigrationLintError["kind"]; message: string; file?: string; line?: number; stack?: string }; known?: boolean }) => {
+    // signals reach only this thread: the worker gets them as messages (replay drops its scratch database
+    // there); one it has no handler for, or a second one, does what it would have done without us
+    const forwarded = new Set<NodeJS.Signals>();
+    const raise = (signal: NodeJS.Signals) => {
+      finish();
+      process.kill(process.pid, signal);
+    };
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (forwarded.has(signal)) return raise(signal);
+      forwarded.add(signal);
+      worker.postMessage({ signal });
+    };
+    for (const signal of SIGNALS) process.on(signal, onSignal);
+    const finish = () => {
       clearInterval(watch);
+      for (const signal of SIGNALS) process.removeListener(signal, onSignal);
+    };
+    worker.on("message", (message: { unhandledSignal?: NodeJS.Signals; ok: boolean; results?: LintResult[]; projects?: ProjectReport[]; sources?: Array<[string, string]>; strays?: string[]; error?: { kind: MigrationLintError["kind"]; message: string; file?: string; line?: number; stack?: string }; known?: boolean }) => {
+      if (message.unhandledSignal) return raise(message.unhandledSignal);
+      finish();
       void worker.terminate();
       if (message.ok) {
         resolve({ kind: "done", run: { results: message.results!, projects: message.projects!, sources: new Map(message.sources!), strays: message.strays ?? [] } });
@@ -89,13 +110,13 @@ function attemptRun(options: LintOptions, stallMs: number, found: FoundConfig | 
       }
     });
     worker.once("error", (err) => {
-      clearInterval(watch);
+      finish();
       reject(err);
     });
     // a worker that ends without a word (it cannot exit through process.exit, see exit-guard.ts) must not leave
     // this promise pending: the run would end with no report and Node's exit code 13
     worker.once("exit", (code) => {
-      clearInterval(watch);
+      finish();
       reject(new MigrationLintError("internal", `The lint worker ended (exit code ${code}) before it reported; nothing was checked.`));
     });
   });

@@ -103,6 +103,32 @@ export async function findConfig(options: { cwd: string; configFile?: string }):
   return { config: config as MigrationLintConfig, filepath: found.filepath };
 }
 
+/**
+ * The config file a search from `cwd` would load (as findConfig searches; a package.json counts when it has a
+ * "migration-lint" key), found without loading it: a JavaScript or TypeScript config is code, and the CLI runs
+ * code it did not write only under supervision.
+ */
+export function locateConfigFile(options: { cwd: string; configFile?: string }): string | null {
+  if (options.configFile) return path.resolve(options.cwd, options.configFile);
+  const stop = repositoryRoot(options.cwd);
+  for (let dir = path.resolve(options.cwd); ; dir = path.dirname(dir)) {
+    for (const name of CONFIG_FILES) {
+      const file = path.join(dir, name);
+      if (!fs.existsSync(file)) continue;
+      if (name !== "package.json") return file;
+      try {
+        if ((JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown> | null)?.["migration-lint"] !== undefined) return file;
+      } catch {
+        // not JSON: cosmiconfig reports it when it loads the file
+      }
+    }
+    if (dir === stop || path.dirname(dir) === dir) return null;
+  }
+}
+
+/** A config file whose loading runs its code. */
+export const isCodeConfig = (file: string): boolean => /\.[cm]?[jt]s$/.test(file);
+
 function repositoryRoot(start: string): string {
   let dir = path.resolve(start);
   for (;;) {

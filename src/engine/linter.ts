@@ -100,6 +100,19 @@ function rest(): void {
   if (heartbeat) Atomics.store(heartbeat.slots, 1, 0);
 }
 
+/** First part of the heartbeat label while user code is being imported (not a rule: nothing to rerun without). */
+export const LOADING_LABEL = "\u0001loading";
+
+/** Imports user code (a config file, plugins, rules folders) where the supervisor sees it, so that one looping at import is stopped. */
+export async function whileLoading<T>(what: string, load: () => Promise<T>): Promise<T> {
+  beat(labelEncoder.encode(`${LOADING_LABEL}\0${what}`));
+  try {
+    return await load();
+  } finally {
+    rest();
+  }
+}
+
 /**
  * Runs work a rule triggers but does not do (the first read of the schema parses it, or waits for its worker):
  * neither billed to the rule's time budget nor seen as the rule hanging. Billed to the first rule that read a

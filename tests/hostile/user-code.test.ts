@@ -87,3 +87,41 @@ describe("process.exit(0) from user code never ends the run green", () => {
     expect(run.status).toBe(1);
   });
 });
+
+/** A rules folder whose one rule loops forever on DROP COLUMN. */
+function withSpinningRule(): string {
+  const dir = project({ [DROP]: DROP_SQL });
+  write(dir, {
+    "rules/spin.mjs": 'export default { meta: { id: "spin", type: "problem", docs: { description: "spins", preset: "all" }, defaultSeverity: "error", messages: { m: "m" } }, create: () => ({ "drop-column": () => { for (;;) {} } }) };\n',
+    ".migration-lintrc.json": JSON.stringify({ extends: "recommended", rules: { spin: "error" } }),
+  });
+  return dir;
+}
+
+describe("user code never hangs the run: --rule-time-budget stops it in every mode", () => {
+  it("a plugin that loops at import: exit 2 naming it, within the budget", () => {
+    const dir = project({ [DROP]: DROP_SQL });
+    write(dir, { "loop.mjs": "for (;;) {}\n", ".migration-lintrc.json": JSON.stringify({ extends: "recommended", plugins: ["./loop.mjs"] }) });
+    const run = cli(["--cwd", dir, "--rule-time-budget", "1000"], { timeout: 30_000 });
+    expectFailure(run, null, /Loading plugin "\.\/loop\.mjs" did not finish within 1000 ms \(an endless loop at import\?\) and was stopped; nothing was checked/);
+  });
+
+  it("a JavaScript config that loops at import: exit 2 naming it", () => {
+    const dir = project({ [DROP]: DROP_SQL });
+    write(dir, { "migration-lint.config.mjs": "for (;;) {}\nexport default {};\n" });
+    const run = cli(["--cwd", dir, "--rule-time-budget", "1000"], { timeout: 30_000 });
+    expectFailure(run, null, new RegExp(`Loading the configuration .*migration-lint\\.config\\.mjs did not finish within 1000 ms`));
+  });
+
+  for (const mode of ["--replay", "--drift-only"]) {
+    it(`a rule that loops forever under ${mode}: stopped and reported, every other finding there (exit 1)`, () => {
+      const dir = withSpinningRule();
+      const run = cli(["--cwd", dir, "--rulesdir", "rules", mode, "--rule-time-budget", "1000", "--format", "json"], { timeout: 150_000 });
+      expectNoCrash(run);
+      expect(run.status, run.stderr).toBe(1);
+      const drop = messagesOf(json(run), migrationFile(dir, DROP));
+      expect(drop.map((m) => m.ruleId)).toContain("destructive-change");
+      expect(drop.find((m) => m.ruleId === "internal-error")!.message).toMatch(/Rule "spin" did not finish within 1000 ms on 20240301000000_drop_email/);
+    }, 180_000);
+  }
+});

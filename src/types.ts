@@ -135,7 +135,7 @@ interface OperationBase {
 
 /** The provider-neutral vocabulary of what a migration does. */
 export type Operation =
-  | (OperationBase & { kind: "create-table"; table: QualifiedName; columns: ColumnSpec[]; constraints: ConstraintSpec[]; ifNotExists: boolean; asSelect: boolean; partitionOf: QualifiedName | null })
+  | (OperationBase & { kind: "create-table"; table: QualifiedName; columns: ColumnSpec[]; constraints: ConstraintSpec[]; ifNotExists: boolean; asSelect: boolean; partitionOf: QualifiedName | null; /** CREATE TEMP TABLE: lives in the session's pg_temp schema, which unqualified names resolve to first. */ temporary: boolean })
   | (OperationBase & { kind: "drop-table"; table: QualifiedName; ifExists: boolean; cascade: boolean })
   | (OperationBase & { kind: "rename-table"; table: QualifiedName; newName: string })
   | (OperationBase & { kind: "add-column"; table: QualifiedName; column: ColumnSpec; ifNotExists: boolean })

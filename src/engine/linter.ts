@@ -156,6 +156,7 @@ export async function lintProject(model: ProjectModel, allRules: ResolvedRule[],
   for (const migration of model.migrations) {
     if (migration.index < startIndex && !options.cached?.has(migration.index)) continue;
     if (migration.pending) await options.prepare?.(migration);
+    catalog.startMigration(migration.index);
     const linted = inScope(migration);
     const file = migration.file;
     if (!file) {

@@ -95,19 +95,24 @@ export interface CatalogView {
   indexes(): Iterable<IndexState>;
 }
 
+/** Where temporary tables live; Postgres resolves unqualified names there first. */
+const TEMP_SCHEMA = "pg_temp";
+
 export class Catalog implements CatalogView {
   private readonly tableMap = new Map<string, TableState>();
+  /** The migration applied last: temporary tables do not outlive it (ON COMMIT DROP, or the end of the session). */
+  private lastMigration: number | null = null;
   private readonly indexMap = new Map<string, IndexState>();
   private readonly enumMap = new Map<string, EnumState>();
 
   getTable(ref: QualifiedName) {
-    return this.tableMap.get(keyOf(ref));
+    return (ref.schema === null ? this.tableMap.get(`${TEMP_SCHEMA}.${ref.name}`) : undefined) ?? this.tableMap.get(keyOf(ref));
   }
   getColumn(ref: QualifiedName, column: string) {
     return this.getTable(ref)?.columns.get(column);
   }
   getIndex(ref: QualifiedName) {
-    return this.indexMap.get(keyOf(ref));
+    return (ref.schema === null ? this.indexMap.get(`${TEMP_SCHEMA}.${ref.name}`) : undefined) ?? this.indexMap.get(keyOf(ref));
   }
   getEnum(ref: QualifiedName) {
     return this.enumMap.get(keyOf(ref));
@@ -148,11 +153,20 @@ export class Catalog implements CatalogView {
   }
 
   /** Applies one operation of migration `migrationIndex`. Unknown objects are created on the fly, never an error. */
+  /** Called before a migration's first operation is visited: the previous migration's temporary tables are gone. */
+  startMigration(migrationIndex: number): void {
+    if (migrationIndex === this.lastMigration) return;
+    this.lastMigration = migrationIndex;
+    this.dropSchema(TEMP_SCHEMA);
+  }
+
   apply(op: Operation, migrationIndex: number): void {
+    this.startMigration(migrationIndex);
     switch (op.kind) {
       case "create-table": {
-        if (op.ifNotExists && this.getTable(op.table)) return;
-        const table = this.newTable(op.table, migrationIndex);
+        const ref = op.temporary ? { schema: TEMP_SCHEMA, name: op.table.name } : op.table;
+        if (op.ifNotExists && this.getTable(ref)) return;
+        const table = this.newTable(ref, migrationIndex);
         for (const column of op.columns) table.columns.set(column.name, columnState(column, migrationIndex));
         for (const constraint of op.constraints) this.addConstraint(table, constraint.name, constraint.kind, constraint.columns, constraint.notValid, migrationIndex, constraint.expression, constraint.references?.table);
         for (const column of op.columns) this.addColumnConstraints(table, column, migrationIndex);
@@ -160,7 +174,7 @@ export class Catalog implements CatalogView {
       }
       case "drop-table": {
         const table = this.getTable(op.table);
-        this.tableMap.delete(keyOf(op.table));
+        if (table) this.tableMap.delete(keyOf(table));
         if (table) for (const [key, index] of this.indexMap) if (index.table === table.name && index.schema === table.schema) this.indexMap.delete(key);
         return;
       }
@@ -168,7 +182,7 @@ export class Catalog implements CatalogView {
         const table = this.getTable(op.table);
         // ALTER TABLE also renames an index (Postgres accepts ALTER TABLE for any relation)
         if (!table) return this.renameIndex(op.table, op.newName);
-        this.tableMap.delete(keyOf(op.table));
+        this.tableMap.delete(keyOf(table));
         for (const index of this.indexMap.values()) if (index.table === table.name && index.schema === table.schema) index.table = op.newName;
         table.name = op.newName;
         this.tableMap.set(keyOf({ schema: table.schema, name: table.name }), table);
@@ -214,14 +228,15 @@ export class Catalog implements CatalogView {
         return;
       }
       case "create-index": {
-        const schema = op.table.schema ?? DEFAULT_SCHEMA;
+        // an index lives in its table's schema
+        const schema = this.getTable(op.table)?.schema ?? op.table.schema ?? DEFAULT_SCHEMA;
         if (op.name && op.ifNotExists && this.indexMap.has(`${schema}.${op.name}`)) return;
         const name = op.name ?? this.defaultIndexName(schema, op.table.name, op.columns);
         this.indexMap.set(`${schema}.${name}`, { schema, name, table: op.table.name, columns: op.columns, unique: op.unique, createdIn: migrationIndex });
         return;
       }
       case "drop-index":
-        this.indexMap.delete(keyOf(op.index));
+        this.deleteIndex(this.getIndex(op.index));
         return;
       case "rename-index":
         return this.renameIndex(op.index, op.newName);
@@ -289,7 +304,7 @@ export class Catalog implements CatalogView {
           index.schema = op.newSchema;
           this.indexMap.set(`${index.schema}.${index.name}`, index);
         }
-        this.tableMap.delete(keyOf(op.name));
+        this.tableMap.delete(keyOf(table));
         table.schema = op.newSchema;
         this.tableMap.set(keyOf(table), table);
         return;
@@ -307,10 +322,7 @@ export class Catalog implements CatalogView {
         if (MAY_INSERT.has(op.nodeType)) for (const table of this.tableMap.values()) table.emptied = null;
         return;
       case "drop-schema":
-        for (const map of [this.tableMap, this.indexMap, this.enumMap] as Array<Map<string, { schema: string }>>) {
-          for (const [key, value] of map) if (value.schema === op.schema) map.delete(key);
-        }
-        return;
+        return this.dropSchema(op.schema);
       default:
         return;
     }
@@ -339,6 +351,16 @@ export class Catalog implements CatalogView {
     let name = base;
     for (let n = 1; taken(name); n++) name = `${base}${n}`;
     return name;
+  }
+
+  private deleteIndex(index: IndexState | undefined) {
+    if (index) this.indexMap.delete(`${index.schema}.${index.name}`);
+  }
+
+  private dropSchema(schema: string) {
+    for (const map of [this.tableMap, this.indexMap, this.enumMap] as Array<Map<string, { schema: string }>>) {
+      for (const [key, value] of map) if (value.schema === schema) map.delete(key);
+    }
   }
 
   private forgetEmptied(ref: QualifiedName) {
@@ -372,7 +394,7 @@ export class Catalog implements CatalogView {
     const schema = ref.schema ?? DEFAULT_SCHEMA;
     const index = this.getIndex(ref);
     if (index) {
-      this.indexMap.delete(keyOf(ref));
+      this.deleteIndex(index);
       index.name = newName;
       this.indexMap.set(`${index.schema}.${index.name}`, index);
     }

@@ -163,6 +163,7 @@ function operationsOf(ctx: StatementContext): Op[] {
           constraints: [],
           ifNotExists: !!body.if_not_exists,
           asSelect: true,
+          temporary: body.into?.rel?.relpersistence === "t",
           partitionOf: null,
         }),
       ];
@@ -301,6 +302,7 @@ function createTable(ctx: StatementContext, body: Body): OpInput {
     ifNotExists: !!body.if_not_exists,
     asSelect: false,
     partitionOf: body.partbound ? parent : null,
+    temporary: body.relation?.relpersistence === "t",
   };
 }
 

@@ -164,6 +164,21 @@ CREATE UNIQUE INDEX ON "audit"."run_executions" ("event_time", "organization_id"
     for (const t of emptied) expect(await db.query(`SELECT 1 FROM "${t}"`)).toEqual([]);
   });
 
+  it("CREATE TEMP TABLE shadows the table of the same name for unqualified names, and is gone in the next migration", async () => {
+    const catalog = await expectCatalogMatchesPostgres([
+      `CREATE TABLE "User" ("id" INT NOT NULL, "email" TEXT NOT NULL);`,
+      `CREATE TEMP TABLE "User" ON COMMIT DROP AS SELECT "id" FROM "public"."User";
+CREATE UNIQUE INDEX ON "User" ("id");
+ALTER TABLE "User" ADD COLUMN "tmp" TEXT;
+DROP INDEX "User_id_idx";
+CREATE INDEX ON "User" ("tmp");`,
+    ]);
+    expect(catalog.getIndex({ schema: null, name: "User_tmp_idx" })).toMatchObject({ schema: "pg_temp" });
+    catalog.startMigration(2);
+    expect(catalog.getTable({ schema: null, name: "User" })).toMatchObject({ schema: "public", createdIn: 0 });
+    expect(catalog.getIndex({ schema: null, name: "User_tmp_idx" })).toBeUndefined();
+  });
+
   it("DROP TYPE ... CASCADE drops the columns of that type", async () => {
     await expectCatalogMatchesPostgres([ROLE, `DROP TYPE "Role" CASCADE;`]);
   });

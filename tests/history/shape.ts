@@ -27,12 +27,13 @@ function catalogType(catalog: Catalog, type: TypeSpec | null): string {
 export function catalogShape(catalog: Catalog): Shape {
   const shape: Shape = { tables: {}, indexes: {}, enums: {} };
   for (const t of catalog.tables()) {
+    if (t.schema === "pg_temp") continue; // the introspection leaves the session's temporary schema out too
     const columns = Object.fromEntries([...t.columns.values()].map((c) => [c.name, `${catalogType(catalog, c.type)}${c.notNull ? " not null" : ""}`]));
     const constraints = Object.fromEntries([...t.constraints.values()].map((c) => [c.name, `${c.kind}(${c.columns.join(",")})`]));
     shape.tables[`${t.schema}.${t.name}`] = { columns, constraints };
   }
   const snap = catalog.snapshot();
-  for (const i of snap.indexes) shape.indexes[`${i.schema}.${i.name}`] = `${i.unique ? "unique " : ""}${i.table}(${i.columns.join(",")})`;
+  for (const i of snap.indexes) if (i.schema !== "pg_temp") shape.indexes[`${i.schema}.${i.name}`] = `${i.unique ? "unique " : ""}${i.table}(${i.columns.join(",")})`;
   for (const e of catalog.enums()) shape.enums[`${e.schema}.${e.name}`] = e.values;
   return shape;
 }

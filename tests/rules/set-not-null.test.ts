@@ -14,6 +14,11 @@ const CHECK_VALIDATED = `ALTER TABLE "User" VALIDATE CONSTRAINT "User_name_not_n
 new RuleTester().run(rule, {
   valid: [
     {
+      name: "a temporary table of the same name made in an earlier migration does not replace the real one (email is NOT NULL already)",
+      history: [USERS, `CREATE TEMP TABLE "User" AS SELECT "id" FROM "User";`],
+      sql: `ALTER TABLE "User" ALTER COLUMN "email" SET NOT NULL;`,
+    },
+    {
       name: "Prisma 6/7: a table TRUNCATEd earlier in the file has nothing to scan, and TRUNCATE holds the lock already",
       history: [USERS],
       sql: `TRUNCATE TABLE "public"."User";\n\n-- AlterTable\nALTER TABLE "public"."User" ALTER COLUMN "name" SET NOT NULL;`,

@@ -313,12 +313,18 @@ async function lintTarget(target: LintTarget, config: ResolvedConfig, options: L
   // the unreadable files join the list here, not the model's own errors: the model goes into the cache, and a cached
   // model that carried them was reported with them twice on the next run
   const unreadable = schemaFiles.unreadable.map((u) => ({ file: u.file, message: `cannot read the file (${u.message})`, line: 1, column: 1 }));
-  for (const error of [...schema.errors, ...unreadable]) {
+  // what Prisma rejects though the lenient parser here reads on: bad encoding, a NUL byte, an open string, no datasource
+  const rejected = [...schemaFiles.problems];
+  if (schemaFiles.files.length && !schema.datasourceFile && !schema.errors.length) {
+    rejected.push({ file: schemaFiles.files[0]!.path, line: 1, column: 1, message: 'there is no datasource block; Prisma Migrate needs one (datasource db { provider = "postgresql" })' });
+  }
+  for (const error of [...schema.errors, ...unreadable, ...rejected]) {
+    const isRejected = rejected.includes(error);
     addMessage(error.file, {
       ruleId: "parse-error",
       severity: 2,
       fatal: true,
-      message: `Cannot parse the Prisma schema: ${error.message}. Rules that point at schema.prisma fields skip this file.`,
+      message: isRejected ? `Prisma rejects this schema: ${error.message}.` : `Cannot parse the Prisma schema: ${error.message}. Rules that point at schema.prisma fields skip this file.`,
       line: error.line,
       column: error.column,
       endLine: error.line,

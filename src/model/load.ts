@@ -23,19 +23,19 @@ export interface EncodingProblem {
   offset: number;
 }
 
-const FIX = "Prisma reads migration.sql as UTF-8 and fails on it; save the file as UTF-8";
+const fix = (label: string) => `Prisma reads ${label} as UTF-8 and fails on it; save the file as UTF-8`;
 
 /**
  * Decodes like `decodeText`, and says when the bytes are not UTF-8: Prisma
  * reads migration.sql as UTF-8 (Rust's `read_to_string`), so a UTF-16 file or
  * invalid UTF-8 fails there, while we would decode and lint it in silence.
  */
-export function decodeSource(buffer: Buffer): { text: string; problem: EncodingProblem | null } {
+export function decodeSource(buffer: Buffer, label = "migration.sql"): { text: string; problem: EncodingProblem | null } {
   for (const [b0, b1, encoding, name] of [[0xff, 0xfe, "utf-16le", "little"], [0xfe, 0xff, "utf-16be", "big"]] as const) {
     if (buffer.length >= 2 && buffer[0] === b0 && buffer[1] === b1) {
       return {
         text: new TextDecoder(encoding).decode(buffer.subarray(2)),
-        problem: { message: `the file is UTF-16 (${name}-endian, with a byte order mark), linted as such here: ${FIX}`, offset: 0 },
+        problem: { message: `the file is UTF-16 (${name}-endian, with a byte order mark), linted as such here: ${fix(label)}`, offset: 0 },
       };
     }
   }
@@ -45,7 +45,7 @@ export function decodeSource(buffer: Buffer): { text: string; problem: EncodingP
   const bom = buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf ? 1 : 0;
   const offset = Math.max(0, buffer.toString("utf8", 0, at).length - bom);
   const hex = `0x${buffer[at]!.toString(16).toUpperCase().padStart(2, "0")}`;
-  return { text, problem: { message: `the file is not valid UTF-8 (byte ${hex} here, shown as U+FFFD): ${FIX}`, offset } };
+  return { text, problem: { message: `the file is not valid UTF-8 (byte ${hex} here, shown as U+FFFD): ${fix(label)}`, offset } };
 }
 
 /** Byte offset of the first byte that does not belong to a well-formed UTF-8 sequence (no overlongs, surrogates or code points above U+10FFFF). */

@@ -11,7 +11,8 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type * as WorkerThreads from "node:worker_threads";
-import { decodeText } from "../model/load.js";
+import { decodeSource } from "../model/load.js";
+import { SourceText } from "../parse/source-text.js";
 import { parsePrismaSchema, unpackSchema, type PackedSchemaData, type PrismaSchemaFile } from "./parse-schema.js";
 import type { PrismaSchemaModel } from "./types.js";
 
@@ -20,17 +21,62 @@ const WORKER_THRESHOLD_BYTES = 16 * 1024;
 /** How long the main thread waits for the worker before parsing inline (a worker that cannot start never answers). */
 const WORKER_WAIT_MS = 15_000;
 
-export function readSchemaFiles(paths: string[]): { files: PrismaSchemaFile[]; unreadable: Array<{ file: string; message: string }> } {
+export type SchemaFileProblem = PrismaSchemaModel["errors"][number];
+
+/**
+ * Reads the schema files. `problems` are what Prisma rejects before parsing while the lenient parser used
+ * here would read on: bytes that are not UTF-8 (or UTF-16 with a BOM), a NUL byte, a string left open at
+ * the end of its line. They are checked on every run, never cached with the parsed model.
+ */
+export function readSchemaFiles(paths: string[]): { files: PrismaSchemaFile[]; unreadable: Array<{ file: string; message: string }>; problems: SchemaFileProblem[] } {
   const files: PrismaSchemaFile[] = [];
   const unreadable: Array<{ file: string; message: string }> = [];
+  const problems: SchemaFileProblem[] = [];
   for (const file of paths) {
+    let bytes: Buffer;
     try {
-      files.push({ path: file, text: decodeText(readFileSync(file)) });
+      bytes = readFileSync(file);
     } catch (err) {
       unreadable.push({ file, message: err instanceof Error ? err.message : String(err) });
+      continue;
     }
+    const { text, problem } = decodeSource(bytes, "schema.prisma");
+    files.push({ path: file, text });
+    const source = new SourceText(text);
+    const at = (offset: number, message: string) => problems.push({ file, message, ...source.positionAt(offset) });
+    if (problem) at(problem.offset, problem.message);
+    else for (const found of textProblems(source.text)) at(found.offset, found.message);
   }
-  return { files, unreadable };
+  return { files, unreadable, problems };
+}
+
+/** A NUL byte, and the first string literal not closed on its line (Prisma's strings cannot hold a line break or a control character). */
+export function textProblems(text: string): Array<{ offset: number; message: string }> {
+  const found: Array<{ offset: number; message: string }> = [];
+  const nul = text.indexOf("\0");
+  if (nul >= 0) found.push({ offset: nul, message: "the file contains a NUL byte (U+0000)" });
+  const open = unterminatedString(text);
+  if (open !== null) found.push({ offset: open, message: "this string is not closed on its line (a string must end with \" on the same line)" });
+  return found;
+}
+
+function unterminatedString(text: string): number | null {
+  let lineStart = 0;
+  while (lineStart <= text.length) {
+    const newline = text.indexOf("\n", lineStart);
+    const end = newline < 0 ? text.length : newline;
+    for (let i = lineStart; i < end; i++) {
+      const c = text[i];
+      if (c === "/" && text[i + 1] === "/") break; // a comment to the end of the line
+      if (c !== '"') continue;
+      const start = i;
+      for (i++; i < end && text[i] !== '"'; i++) if (text[i] === "\\") i++;
+      if (i >= end) return start;
+    }
+    if (newline < 0) break;
+    lineStart = newline + 1;
+  }
+  return null;
 }
 
 /** A schema that is parsed once, on first `get()`, or is already being parsed in a worker. */

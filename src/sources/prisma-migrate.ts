@@ -42,6 +42,18 @@ function entryKind(dir: string, entry: Dirent): "file" | "dir" | null {
   return null;
 }
 
+/** Why a symbolic link in the migrations folder cannot be followed, or null when it is not a broken link. */
+function brokenLink(dir: string, entry: Dirent): string | null {
+  if (!entry.isSymbolicLink()) return null;
+  try {
+    statSync(path.join(dir, entry.name));
+    return null;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === "ELOOP" ? "is a symbolic link that loops" : code === "ENOENT" ? "is a broken symbolic link (its target does not exist)" : `is a symbolic link that cannot be followed (${code ?? String(err)})`;
+  }
+}
+
 function readMigration(migrationsDir: string, name: string): MigrationEntry {
   const dir = path.join(migrationsDir, name);
   const entries = readDirSafe(dir);
@@ -89,11 +101,25 @@ export const prismaMigrateSource: MigrationSource = {
     const entries = readDirSafe(root);
     if (entries instanceof Error) return [];
     const names: string[] = [];
+    const broken = new Map<string, string>();
     for (const entry of entries) {
       if (entry.name.startsWith(".")) continue;
       if (entryKind(root, entry) === "dir") names.push(entry.name);
+      else {
+        // a link that cannot be followed is most likely a migration folder moved or linked wrongly: said, not skipped
+        const problem = /\.[A-Za-z0-9]+$/.test(entry.name) ? null : brokenLink(root, entry); // README.md, migration_lock.toml: files
+        if (problem) {
+          names.push(entry.name);
+          broken.set(entry.name, problem);
+        }
+      }
     }
     names.sort(compareByteOrder);
-    return names.map((name) => readMigration(root, name));
+    return names.map((name) => {
+      const problem = broken.get(name);
+      if (!problem) return readMigration(root, name);
+      const dir = path.join(root, name);
+      return { name, dir, upPath: null, downPath: null, extraFiles: [], readError: `The migration folder ${dir} ${problem}: there is no migration to apply or lint. Fix or remove the link.` };
+    });
   },
 };

@@ -60,7 +60,7 @@ describe("prismaMigrateSource", () => {
     expect(await prismaMigrateSource.list(fixture("does-not-exist"))).toEqual([]);
   });
 
-  it("survives symlink loops and dangling links", async () => {
+  it("survives symlink loops and dangling links, and lists folder links that cannot be followed with the reason", async () => {
     const { dir, cleanup } = await tempDir();
     cleanups.push(cleanup);
     await writeTree(dir, { "20240101000000_init/migration.sql": "SELECT 1;\n" });
@@ -69,8 +69,9 @@ describe("prismaMigrateSource", () => {
     await symlink(path.join(dir, "a"), path.join(dir, "b"));
     await symlink(path.join(dir, "b"), path.join(dir, "a"));
     const list = await prismaMigrateSource.list(dir);
-    expect(list.map((m) => m.name)).toEqual(["20240101000000_init"]);
+    expect(list.map((m) => m.name)).toEqual(["20240101000000_init", "20240202000000_dangling", "a", "b"]);
     expect(list[0]!.extraFiles).toEqual([]);
+    expect(list.slice(1).map((m) => /broken symbolic link|loops/.exec(m.readError ?? "")?.[0])).toEqual(["broken symbolic link", "loops", "loops"]);
   });
 
   it("skips unreadable migration folders", async () => {

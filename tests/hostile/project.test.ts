@@ -165,7 +165,7 @@ describe("a migration folder without a readable migration.sql", () => {
     expectDropLinted(results, dir);
   });
 
-  it("symlink loops: no hang, a looping migration.sql is reported, the others linted", () => {
+  it("symlink loops: no hang, a looping migration.sql and looping folders are reported, the others linted", () => {
     const dir = project({ [DROP]: DROP_SQL });
     const migrations = path.join(dir, "prisma/migrations");
     fs.symlinkSync("loop_b", path.join(migrations, "loop_a"));
@@ -179,7 +179,7 @@ describe("a migration folder without a readable migration.sql", () => {
     expect(looping.map((m) => m.ruleId)).toEqual(["file-error"]);
     expect(looping[0]!.message).toMatch(/symbolic link that loops/);
     expectDropLinted(results, dir);
-    expect(results.some((r) => r.filePath.includes("loop_"))).toBe(false);
+    for (const name of ["loop_a", "loop_b"]) expect(messagesOf(results, path.join(migrations, name))[0]!.message).toMatch(/is a symbolic link that loops/);
   });
 });
 
@@ -298,5 +298,51 @@ describe("the schema and migration_lock.toml", () => {
   it("a path that does not exist: exit 2", () => {
     const dir = project({ [DROP]: DROP_SQL });
     expectFailure(cli(["--cwd", dir, "prisma/migrations/20991231000000_nope"]), null, /No such file or directory: prisma\/migrations\/20991231000000_nope/);
+  });
+});
+
+describe("a schema.prisma Prisma rejects though it parses here", () => {
+  const ORIGINAL = SCHEMA;
+  it.each([
+    ["a NUL byte", Buffer.from(ORIGINAL.replace("email String", "email String @default(\"a\0b\")")), /NUL byte/, 8],
+    ["invalid UTF-8", Buffer.concat([Buffer.from(ORIGINAL), Buffer.from([0x2f, 0x2f, 0x20, 0xff, 0x0a])]), /not valid UTF-8 \(byte 0xFF/, 10],
+    ["a UTF-16 byte order mark", Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(ORIGINAL, "utf16le")]), /UTF-16 \(little-endian/, 1],
+    ["an unterminated string", Buffer.from(ORIGINAL.replace('env("DATABASE_URL")', 'env("DATABASE_URL)')), /string is not closed on its line/, 3],
+    ["no datasource", Buffer.from(ORIGINAL.replace(/datasource db \{[^}]*\}\n/, "")), /no datasource block/, 1],
+  ])("%s: a parse-error at its line, the migrations still linted", (_what, bytes, message, line) => {
+    const dir = project({ [DROP]: DROP_SQL });
+    write(dir, { "prisma/schema.prisma": bytes });
+    const { run, results } = lintJson(dir);
+    expect(run.status).toBe(1);
+    const schemaFindings = messagesOf(results, path.join(dir, "prisma", "schema.prisma"));
+    expect(schemaFindings.map((m) => [m.ruleId, m.line])).toEqual([["parse-error", line]]);
+    expect(schemaFindings[0]!.message).toMatch(/^Prisma rejects this schema: /);
+    expect(schemaFindings[0]!.message).toMatch(message);
+    expectDropLinted(results, dir);
+  });
+
+  it("a valid schema has no such finding", () => {
+    const dir = project({ [DROP]: DROP_SQL });
+    const { results } = lintJson(dir);
+    expect(results.some((r) => r.filePath.endsWith("schema.prisma"))).toBe(false);
+  });
+});
+
+describe("migration folders that are symbolic links that cannot be followed", () => {
+  it.each([
+    ["dangling", (dir: string, link: string) => fs.symlinkSync(path.join(dir, "nowhere"), link), /is a broken symbolic link/],
+    ["looping", (_dir: string, link: string) => fs.symlinkSync(link, link), /is a symbolic link that loops/],
+  ])("%s: a file-error naming the folder, the others linted", (_what, makeLink, message) => {
+    const dir = project({ [DROP]: DROP_SQL });
+    const link = path.join(dir, "prisma", "migrations", "20240401000000_linked");
+    makeLink(dir, link);
+    fs.symlinkSync(path.join(dir, "nowhere.md"), path.join(dir, "prisma", "migrations", "NOTES.md")); // a file link: not a migration
+    const { run, results } = lintJson(dir);
+    expect(run.status).toBe(1);
+    const findings = messagesOf(results, link);
+    expect(findings.map((m) => m.ruleId)).toEqual(["file-error"]);
+    expect(findings[0]!.message).toMatch(message);
+    expect(results.some((r) => r.filePath.includes("NOTES.md"))).toBe(false);
+    expectDropLinted(results, dir);
   });
 });

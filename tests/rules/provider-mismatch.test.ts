@@ -13,6 +13,13 @@ new RuleTester().run(rule, {
   ],
   invalid: [
     {
+      name: "PostgreSQL is not another database but a provider Prisma does not know (it wants lower case)",
+      sql,
+      schema: schema("PostgreSQL"),
+      lockProvider: "postgresql",
+      errors: [{ messageId: "unknown", line: 1, message: 'The datasource in schema.prisma says provider "PostgreSQL", which Prisma does not know: every Prisma command rejects the schema (P1012: Datasource provider not known: "PostgreSQL"). Provider names are lower case.' }],
+    },
+    {
       name: "schema switched to another provider",
       sql,
       schema: schema("cockroachdb"),

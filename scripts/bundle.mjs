@@ -70,11 +70,12 @@ await build({
 const cli = path.join(root, "dist/cli");
 rmSync(cli, { recursive: true, force: true });
 const { metafile } = await build({
-  // the worker entries keep their names: src/schema/load.ts and src/cli/supervise.ts start them by file name
+  // the worker entries keep their names: src/schema/load.ts, src/cli/supervise.ts and src/cli/formatter-host.ts start them by file name
   entryPoints: {
     main: path.join(root, "dist/src/cli/main.js"),
     worker: path.join(root, "dist/src/schema/worker.js"),
     "lint-worker": path.join(root, "dist/src/cli/lint-worker.js"),
+    "formatter-worker": path.join(root, "dist/src/cli/formatter-worker.js"),
   },
   bundle: true,
   splitting: true,

@@ -138,7 +138,14 @@ export async function main(argv: string[], rawIO: CliIO): Promise<number> {
     const { loadFormatter } = await import("../formatters/index.js");
     const { reportSpecs, writeReports } = await import("./reports.js");
     const reports = [];
-    for (const spec of reportSpecs(values.format ?? [], values["output-file"], cwd)) reports.push({ ...spec, formatter: await loadFormatter(spec.format, cwd) });
+    // a formatter module is user code: it runs in a worker that may take at most the time budget per answer
+    const budgetOption = Number(values["rule-time-budget"]);
+    const formatterLimit = Number.isInteger(budgetOption) && budgetOption > 0 ? budgetOption : DEFAULT_RULE_TIME_BUDGET_MS;
+    const importer =
+      import.meta.url.endsWith(".js") && process.env.MIGRATION_LINT_NO_WORKER !== "1"
+        ? async (name: string, file: string) => (await import("./formatter-host.js")).supervisedFormatterLoader(formatterLimit)(name, file)
+        : undefined;
+    for (const spec of reportSpecs(values.format ?? [], values["output-file"], cwd)) reports.push({ ...spec, formatter: await loadFormatter(spec.format, cwd, importer) });
     if (values.base !== undefined && values.staged) {
       io.stderr("migration-lint: --base and --staged cannot be used together.\n");
       return 2;

@@ -28,7 +28,7 @@ export const FORMATTER_PACKAGE_PREFIX = "migration-lint-formatter";
  * `migration-lint-formatter-foo`, `@scope/foo` loads `@scope/migration-lint-formatter-foo`,
  * `@scope` loads `@scope/migration-lint-formatter`. The module's default export is the formatter.
  */
-export async function loadFormatter(name: string, cwd: string = process.cwd()): Promise<Formatter> {
+export async function loadFormatter(name: string, cwd: string = process.cwd(), load: (name: string, file: string) => Promise<Formatter> = importFormatter): Promise<Formatter> {
   const builtin = Object.hasOwn(BUILTIN, name) ? BUILTIN[name] : undefined;
   if (builtin) return (await builtin()).default;
   if (!name.trim()) throw new MigrationLintError("usage", `Empty format name. Available formats: ${formatterNames.join(", ")}.`);
@@ -36,7 +36,7 @@ export async function loadFormatter(name: string, cwd: string = process.cwd()): 
   if (isPathLike(name)) {
     const file = name.startsWith("file:") ? fileURLToPath(name) : path.resolve(cwd, name);
     if (!isFile(file)) throw new MigrationLintError("usage", `Cannot find formatter "${name}": there is no file at ${file}.`);
-    return importFormatter(name, file);
+    return load(name, file);
   }
 
   const packageName = formatterPackageName(name);
@@ -47,7 +47,7 @@ export async function loadFormatter(name: string, cwd: string = process.cwd()): 
       `Unknown format "${name}": it is not a built-in format (${formatterNames.join(", ")}) and no package "${packageName}" is installed where ${cwd} can see it. A formatter file needs a path, like ./${name}.js.`,
     );
   }
-  return importFormatter(name, entry);
+  return load(name, entry);
 }
 
 function isPathLike(name: string): boolean {
@@ -131,7 +131,8 @@ function exportTarget(exports: unknown): string | undefined {
   return undefined;
 }
 
-async function importFormatter(name: string, file: string): Promise<Formatter> {
+/** Imports a formatter module (`load` of loadFormatter: the CLI runs it in a watched worker instead, src/cli/formatter-host.ts). */
+export async function importFormatter(name: string, file: string): Promise<Formatter> {
   let mod: { default?: unknown };
   try {
     mod = (await import(/* @vite-ignore */ pathToFileURL(file).href)) as { default?: unknown };

@@ -113,6 +113,15 @@ describe("user code never hangs the run: --rule-time-budget stops it in every mo
     expectFailure(run, null, new RegExp(`Loading the configuration .*migration-lint\\.config\\.mjs did not finish within 1000 ms`));
   });
 
+  for (const [when, code] of [["loading", "for (;;) {}\nexport default () => \"\";\n"], ["formatting", "export default () => {\n  for (;;) {}\n};\n"]]) {
+    it(`a formatter module that loops while ${when}: exit 2 naming it`, () => {
+      const dir = project({ [DROP]: DROP_SQL });
+      write(dir, { "fmt.mjs": code! });
+      const run = cli(["--cwd", dir, "--format", "./fmt.mjs", "--rule-time-budget", "1000"], { timeout: 30_000 });
+      expectFailure(run, null, new RegExp(`Formatter "\\./fmt\\.mjs" \\(.*fmt\\.mjs\\) did not finish ${when} within 1000 ms`));
+    });
+  }
+
   for (const mode of ["--replay", "--drift-only"]) {
     it(`a rule that loops forever under ${mode}: stopped and reported, every other finding there (exit 1)`, () => {
       const dir = withSpinningRule();

@@ -32,7 +32,11 @@ export default defineRule({
     const { model, prismaVersion } = context.project.runner;
     const perStatement = model === "per-statement";
     const tx = transactionIds(statements, model);
+    // the changes of the file so far, in order; tx ids never decrease, so the committed ones are a prefix
     const applied: Statement[] = [];
+    let committed = 0;
+    let committedRerun = true;
+    let lost: Statement | undefined;
     let timeout: { text: string; tx: number; local: boolean } | null = null;
     const dropped: PriorKey[] = [];
     let reported = false;
@@ -48,19 +52,21 @@ export default defineRule({
         }
         recordDrops(context, statement, dropped);
         if (!changesDatabase(statement, { data: true })) return;
-        const earlier = applied.filter((s) => tx[s.index]! < here);
+        for (; committed < applied.length && tx[applied[committed]!.index]! < here; committed++) {
+          committedRerun &&= rerunsCleanly(applied[committed]!);
+          lost ??= destroys(applied[committed]!) ? applied[committed] : undefined;
+        }
         applied.push(statement);
         // when everything committed before is guarded by IF [NOT] EXISTS, a plain re-run finishes the migration;
         // CONCURRENTLY beside other statements is concurrently-in-transaction's finding
-        if (earlier.every(rerunsCleanly) || statement.operations.some((op) => concurrentCommand(op) !== null)) return;
+        if (committedRerun || statement.operations.some((op) => concurrentCommand(op) !== null)) return;
         const why = failureOf(context, statement, { timeout: timeout && (!timeout.local || timeout.tx === here) ? timeout.text : null, dropped });
         if (!why) return;
         reported = true;
-        const lost = earlier.find(destroys);
         const data = {
           why,
-          count: earlier.length,
-          firstLine: earlier[0]!.range.loc.start.line,
+          count: committed,
+          firstLine: applied[0]!.range.loc.start.line,
           destructive: lost ? `, including the drop on line ${lost.range.loc.start.line}, whose data cannot be brought back` : "",
           version: prismaVersion ?? (perStatement ? "7.4+" : "up to 7.3"),
         };

@@ -137,6 +137,7 @@ export async function main(argv: string[], rawIO: CliIO): Promise<number> {
 
     const { loadFormatter } = await import("../formatters/index.js");
     const { reportSpecs, writeReports } = await import("./reports.js");
+    const { adoptionHint, HUMAN_FORMATS } = await import("./adoption.js");
     const reports = [];
     // a formatter module is user code: it runs in a worker that may take at most the time budget per answer
     const budgetOption = Number(values["rule-time-budget"]);
@@ -219,6 +220,11 @@ export async function main(argv: string[], rawIO: CliIO): Promise<number> {
     // no report may overwrite a file this run read
     const inputs = new Set([...run.sources.keys(), ...run.projects.flatMap((p) => [...p.schemaFiles, p.baselinePath]), ...(found?.filepath ? [found.filepath] : [])]);
     await writeReports(reports, results, context, io.stdout, inputs, shown);
+    if (reports.some((r) => HUMAN_FORMATS.has(r.format) && r.file === undefined)) {
+      const narrowed = values.base !== undefined || !!values.staged || positionals.length > 0 || found?.config.startAfter !== undefined;
+      const hint = adoptionHint(results, run.projects, { narrowed, inGit: !!repositoryRoot });
+      if (hint) io.stdout(`${hint}\n`);
+    }
     for (const project of run.projects) for (const note of project.notes) say(`note: ${note}`);
     if (values["lock-trace"]) {
       const { formatLockTrace } = await import("./lock-trace.js");

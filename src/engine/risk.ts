@@ -121,12 +121,23 @@ export function failureOf(context: RuleContext<any>, statement: Statement, { tim
   return locked ? `waits for ${/^[AE]/.test(locked.mode) ? "an" : "a"} ${locked.mode} lock on ${quoteName(locked.table)} under ${timeout}, and fails when the wait runs out` : null;
 }
 
+/** By file: the first statement that adds a NOT NULL column without a default to each table (formatName). */
+const requiredColumnAt = new WeakMap<object, Map<string, number>>();
+
 /** An earlier statement of the file added a NOT NULL column without a default to the table: it got past that only if the table was empty. */
 function provenEmpty(context: RuleContext<any>, statement: Statement, table: QualifiedName): boolean { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const name = formatName(table);
-  return context.migration.file.statements
-    .slice(0, statement.index)
-    .some((s) => s.operations.some((op) => op.kind === "add-column" && formatName(op.table) === name && op.column.notNull && !op.column.default && !op.column.identity && !op.column.generated));
+  const file = context.migration.file;
+  let first = requiredColumnAt.get(file);
+  if (!first) {
+    first = new Map();
+    for (const s of file.statements) {
+      for (const op of s.operations) {
+        if (op.kind === "add-column" && op.column.notNull && !op.column.default && !op.column.identity && !op.column.generated && !first.has(formatName(op.table))) first.set(formatName(op.table), s.index);
+      }
+    }
+    requiredColumnAt.set(file, first);
+  }
+  return (first.get(formatName(table)) ?? Infinity) < statement.index;
 }
 
 function operationFailure(context: RuleContext<any>, statement: Statement, op: Operation, dropped: PriorKey[]): string | null { // eslint-disable-line @typescript-eslint/no-explicit-any

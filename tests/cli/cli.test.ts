@@ -536,3 +536,42 @@ describe("engine findings in `rules`", () => {
     expect(cli(["--list-rules", "--no-color"]).stdout).toMatch(/^file-error +error +no +A migration folder without a readable migration\.sql\./m);
   });
 });
+
+describe("adoption hint", () => {
+  /** A project whose oldest migrations drop tables (findings) and whose newest five are clean. */
+  function oldFindingsProject(): string {
+    const dir = cleanProject();
+    const files: Record<string, string> = {
+      "prisma/migrations/20240102000000_legacy/migration.sql": 'CREATE TABLE "Legacy" ("id" INTEGER NOT NULL);\nCREATE TABLE "Old" ("id" INTEGER NOT NULL);\n',
+      "prisma/migrations/20240103000000_drop_legacy/migration.sql": 'DROP TABLE "Legacy";\nDROP TABLE "Old";\n',
+    };
+    for (let i = 4; i <= 8; i++) files[`prisma/migrations/2024010${i}000000_add_t${i}/migration.sql`] = `CREATE TABLE "T${i}" ("id" INTEGER NOT NULL, CONSTRAINT "T${i}_pkey" PRIMARY KEY ("id"));\n`;
+    write(dir, files);
+    return dir;
+  }
+
+  it("ends the stylish report with one line on how to adopt when most findings are in old migrations", () => {
+    const dir = oldFindingsProject();
+    const run = cli(["--cwd", dir, "--no-color"]);
+    expect(run.status).toBe(1);
+    const lines = run.stdout.trimEnd().split("\n");
+    expect(lines.at(-1)).toBe(
+      'migration-lint: 2 of 2 findings are in migrations older than the newest 5, most likely applied long ago. To adopt without them: record them with `migration-lint --write-baseline` (later runs report only new findings), or set startAfter: "20240108000000_add_t8" in the config, and in CI lint only what a pull request adds with `migration-lint --base origin/main`.',
+    );
+    expect(lines.slice(-4, -1).join("\n")).toMatch(/^✖ 2 problems/m);
+    expect(cli(["--cwd", dir, "-f", "compact"]).stdout.trimEnd().split("\n").at(-1)).toMatch(/^migration-lint: 2 of 2 findings are in migrations older/);
+  });
+
+  it("is never part of JSON or SARIF, nor printed once adopted (baseline, startAfter, --base) or for recent findings", () => {
+    const dir = oldFindingsProject();
+    expect(parseJson(cli(["--cwd", dir, "-f", "json"])).flatMap((r) => r.messages)).toHaveLength(2);
+    expect(cli(["--cwd", dir, "-f", "sarif"]).stdout).not.toContain("To adopt");
+    expect(cli(["--cwd", dir, "--base", "HEAD"]).stdout).not.toContain("To adopt");
+    fs.writeFileSync(path.join(dir, ".migration-lintrc.json"), JSON.stringify({ extends: "recommended", startAfter: "20240101000000_init" }));
+    expect(cli(["--cwd", dir]).stdout).not.toContain("To adopt");
+    fs.rmSync(path.join(dir, ".migration-lintrc.json"));
+    expect(cli(["--cwd", dir, "--write-baseline"]).status).toBe(0);
+    expect(cli(["--cwd", dir]).stdout).not.toContain("To adopt");
+    expect(example("--no-color").stdout).not.toContain("To adopt");
+  });
+});

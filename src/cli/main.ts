@@ -223,7 +223,7 @@ export async function main(argv: string[], rawIO: CliIO): Promise<number> {
     if (reports.some((r) => HUMAN_FORMATS.has(r.format) && r.file === undefined)) {
       const narrowed = values.base !== undefined || !!values.staged || positionals.length > 0 || found?.config.startAfter !== undefined;
       const hint = adoptionHint(results, run.projects, { narrowed, inGit: !!repositoryRoot });
-      if (hint) io.stdout(`${hint}\n`);
+      if (hint) io.stdout(`${showControls(hint)}\n`);
     }
     for (const project of run.projects) for (const note of project.notes) say(`note: ${note}`);
     if (values["lock-trace"]) {

@@ -1,7 +1,7 @@
 import { abbreviate, defineRule, quoteIdent, quoteName, schemaPlace, type RuleContext } from "../src/engine/rule.js";
 import { enumRecreation } from "../src/engine/risk.js";
 import { blockedBy, changesIndexOpclass, isBinaryCoercible, isNarrowing, widens } from "../src/model/locks.js";
-import { typeSql } from "../src/model/ast.js";
+import { storedType, typeSql } from "../src/model/ast.js";
 import { columnSwaps } from "../src/model/queries.js";
 import type { OperationOf, QualifiedName, TypeSpec } from "../src/types.js";
 
@@ -42,7 +42,8 @@ export default defineRule({
         const emptied = context.emptiedInTransaction(op.table, op.statement);
         if (emptied?.truncated) return;
         const { type: to, using } = op.change;
-        const from = context.catalog.getColumn(op.table, op.column)?.type ?? null;
+        const declared = context.catalog.getColumn(op.table, op.column)?.type;
+        const from = declared ? storedType(declared) : null;
         const recreated = enumRecreation(context, from, to);
         if (recreated) {
           // every recreation rewrites the table; the removed values themselves (failed cast, lost values) are

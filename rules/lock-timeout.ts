@@ -13,7 +13,7 @@ export default defineRule({
     defaultSeverity: "warn",
     messages: {
       missing:
-        'Takes {{mode}} lock on {{table}} with no lock_timeout set ({{count}} in this migration, this is the first). If a long query or an open transaction holds a conflicting lock, the statement waits in the lock queue, and every query on {{table}} queues behind it ({{blocked}} stop) for as long as it waits.',
+        'Takes {{mode}} lock on {{table}} with no lock_timeout set ({{count}} in this migration, this is the first). If a long query or an open transaction holds a conflicting lock, the statement waits in the lock queue, and every query on {{table}} queues behind it ({{blocked}} stop) for as long as it waits{{statementTimeout}}.',
     },
     help: {
       missing:
@@ -23,8 +23,10 @@ export default defineRule({
   create(context) {
     let session = false; // SET lock_timeout (session-wide, survives COMMIT)
     let local = false; // SET LOCAL lock_timeout (ends with the transaction)
+    // SET statement_timeout bounds the wait in the lock queue too, but it must also cover the statement's own work
+    let statementTimeout: { session: Operation | null; local: Operation | null } = { session: null, local: null };
     let inBlock = false;
-    const unguarded: Array<{ op: Operation; lock: TableLock }> = [];
+    const unguarded: Array<{ op: Operation; lock: TableLock; statementTimeout: Operation | null }> = [];
     const wholeFileTransaction = context.project.runner.model === "script-transaction";
 
     return {
@@ -35,7 +37,12 @@ export default defineRule({
             else if (op.action === "commit" || op.action === "rollback") {
               inBlock = false;
               local = false;
+              statementTimeout.local = null;
             }
+          } else if (op.kind === "set" && op.name === "statement_timeout") {
+            const on = op.value !== null && !DISABLED.test(op.value) ? op : null;
+            if (!op.local) statementTimeout.session = on;
+            else if (inBlock || wholeFileTransaction) statementTimeout.local = on;
           } else if (op.kind === "set" && op.name === "lock_timeout") {
             const on = op.value !== null && !DISABLED.test(op.value);
             if (!op.local) session = on;
@@ -43,9 +50,12 @@ export default defineRule({
           } else if (op.kind === "other" && op.nodeType === "VariableSetStmt") {
             const body = (op.node as { VariableSetStmt?: { kind?: string; name?: string } }).VariableSetStmt;
             if (body?.kind === "VAR_RESET_ALL" || (body?.kind === "VAR_RESET" && body.name === "lock_timeout")) session = local = false;
+            if (body?.kind === "VAR_RESET_ALL" || (body?.kind === "VAR_RESET" && body.name === "statement_timeout")) statementTimeout = { session: null, local: null };
           } else if (!session && !local) {
             const lock = strongLocks(context, op)[0];
-            if (lock) unguarded.push({ op, lock });
+            const bound = statementTimeout.local ?? statementTimeout.session;
+            // a brief lock under a statement_timeout: the timeout bounds the wait as a lock_timeout would
+            if (lock && !(bound && strongLocks(context, op).every((l) => l.duration === "instant"))) unguarded.push({ op, lock, statementTimeout: bound });
           }
         }
       },
@@ -56,7 +66,13 @@ export default defineRule({
         context.report({
           node: first.op,
           messageId: "missing",
-          data: { mode: `${/^[AE]/.test(first.lock.mode) ? "an" : "a"} ${first.lock.mode}`, table: quoteName(first.lock.table), blocked: blockedBy(first.lock.mode), count: `${count} unguarded ${count === 1 ? "statement" : "statements"}` },
+          data: {
+            mode: `${/^[AE]/.test(first.lock.mode) ? "an" : "a"} ${first.lock.mode}`,
+            table: quoteName(first.lock.table),
+            blocked: blockedBy(first.lock.mode),
+            count: `${count} unguarded ${count === 1 ? "statement" : "statements"}`,
+            statementTimeout: first.statementTimeout?.kind === "set" ? ` (at most the statement_timeout of ${first.statementTimeout.value} set on line ${first.statementTimeout.range.loc.start.line}, which must also cover the statement's own work, so the queue can stay blocked that long)` : "",
+          },
         });
       },
     };

@@ -1,3 +1,4 @@
+import { accessExclusiveHeld } from "../src/engine/held-locks.js";
 import { defineRule, quoteIdent, quoteName } from "../src/engine/rule.js";
 import type { Operation, QualifiedName } from "../src/types.js";
 
@@ -11,6 +12,7 @@ export default defineRule({
     defaultSeverity: "warn",
     messages: {
       createIndex: 'CREATE INDEX {{name}} without CONCURRENTLY holds a SHARE lock on {{table}} for the whole index build, which blocks writes (INSERT, UPDATE, DELETE) until it finishes; reads continue.',
+      createIndexHeld: 'CREATE INDEX {{name}} builds while this transaction holds the ACCESS EXCLUSIVE lock that line {{line}} took on {{table}}: reads and writes on {{table}} wait for the whole index build, not only for the brief change on line {{line}}.',
       dropIndex: 'DROP INDEX {{name}} without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on {{table}}: it waits for every running query on the table, and all reads and writes queued behind it wait too.',
       reindex: 'REINDEX {{target}} {{name}} without CONCURRENTLY rebuilds under a SHARE lock on {{table}}, which blocks writes, and an ACCESS EXCLUSIVE lock on the indexes, which blocks the reads that use them, until it finishes.',
       refresh: 'REFRESH MATERIALIZED VIEW {{name}} without CONCURRENTLY holds an ACCESS EXCLUSIVE lock on the view while its query re-runs: every read of {{name}} is blocked until it finishes.',
@@ -18,6 +20,7 @@ export default defineRule({
     },
     help: {
       createIndex: `Build it without blocking writes: \`{{sql}};\`${OWN_FILE} Keep Prisma's index name so schema.prisma (@@index) still matches. If the build fails it leaves an INVALID index: DROP INDEX CONCURRENTLY it and retry.`,
+      createIndexHeld: `Build it after this migration, in a migration file of its own, as \`{{sql}};\` (Prisma runs a file as one transaction, and CONCURRENTLY cannot run in one): then line {{line}} holds its lock only briefly, and the build blocks no reads or writes.`,
       dropIndex: `Use \`{{sql}};\`${OWN_FILE} When the index was removed from schema.prisma (@@index, @unique), edit the generated migration.sql that way.`,
       reindex: `Use \`{{sql}};\` (Postgres 12+)${OWN_FILE} Before 12: CREATE INDEX CONCURRENTLY a copy, then DROP INDEX CONCURRENTLY the old one and rename the copy.`,
       refresh: `Give the view a UNIQUE index (on plain columns, without WHERE), then refresh it with REFRESH MATERIALIZED VIEW CONCURRENTLY, which lets reads continue.`,
@@ -45,12 +48,16 @@ export default defineRule({
         if (op.concurrently || op.unique || !context.existedBefore(op.table)) return; // unique indexes: unique-constraint
         // TRUNCATEd in this transaction: an empty build, under the ACCESS EXCLUSIVE lock TRUNCATE holds until the commit
         if (context.emptiedInTransaction(op.table, op.statement)?.truncated) return;
-        context.report({ node: op, messageId: "createIndex", data: { name: op.name ? quoteIdent(op.name) : "", table: quoteName(op.table), sql: sql(op, /^CREATE\s+INDEX/i, "CREATE INDEX CONCURRENTLY") } });
+        // an earlier statement of the transaction holds ACCESS EXCLUSIVE: the build runs under it, and reads do not continue
+        const held = accessExclusiveHeld(context, op.statement, op.table);
+        const line = held && held.index < op.statement.index ? held.range.loc.start.line : 0;
+        context.report({ node: op, messageId: line ? "createIndexHeld" : "createIndex", data: { line, name: op.name ? quoteIdent(op.name) : "", table: quoteName(op.table), sql: sql(op, /^CREATE\s+INDEX/i, "CREATE INDEX CONCURRENTLY") } });
       },
       "drop-index"(op) {
         if (op.concurrently) return;
         const table = indexTable(op.index);
         if (table === null || (table === undefined && op.ifExists)) return;
+        if (table && accessExclusiveHeld(context, op.statement, table)) return; // the transaction holds ACCESS EXCLUSIVE on the table anyway: CONCURRENTLY would not lift it
         const data = { name: quoteName(op.index), table: table ? quoteName(table) : "its table", sql: sql(op, /^DROP\s+INDEX/i, "DROP INDEX CONCURRENTLY") };
         context.report({ node: op, messageId: "dropIndex", data });
       },
@@ -59,7 +66,7 @@ export default defineRule({
         const table = op.target === "index" ? indexTable(op.name) : op.target === "table" ? op.name : undefined;
         if (table === null || (op.target === "table" && !context.existedBefore(op.name))) return;
         const on = table ? quoteName(table) : op.target === "index" ? "its table" : `every table of ${op.target} "${op.name.name}"`;
-        context.report({ node: op, messageId: "reindex", data: { target: op.target.toUpperCase(), name: quoteName(op.name), table: on, sql: sql(op, /^REINDEX\s+(\w+)/i, "REINDEX $1 CONCURRENTLY") } });
+        context.report({ node: op, messageId: "reindex", data: { target: op.target.toUpperCase(), name: quoteName(op.name), table: on, sql: `REINDEX ${op.target.toUpperCase()} CONCURRENTLY ${op.target === "index" || op.target === "table" ? quoteName(op.name) : quoteIdent(op.name.name)}` } });
       },
       "refresh-materialized-view"(op) {
         if (op.concurrently || createdViews.has(op.view.name)) return;

@@ -1,3 +1,4 @@
+import { constantFill, ONE_STATEMENT_HELP } from "../src/engine/columns.js";
 import { defineRule, quoteIdent, quoteName, schemaPlace, type RuleContext } from "../src/engine/rule.js";
 import type { ConstraintState } from "../src/history/catalog.js";
 import type { QualifiedName } from "../src/types.js";
@@ -47,6 +48,9 @@ export default defineRule({
           field: field && model ? ` (field ${model.name}.${field.name}, ${schemaPlace(context, field.location)})` : "",
         };
         if (emptied) return context.report({ node: op, messageId: "afterDelete", data: { ...data, line: emptied.line } });
+        // the SET NOT NULL of "add nullable, fill with a constant, SET NOT NULL": one ADD COLUMN ... NOT NULL DEFAULT does it all
+        const fill = version >= 11 ? constantFill(context, op.table, op.column) : null;
+        if (fill) return context.report({ node: op, messageId: "setNotNull", data: { ...data, oneStatement: fill.sql, updateLine: fill.update.range.loc.start.line }, help: ONE_STATEMENT_HELP });
         context.report({ node: op, messageId: "setNotNull", data, ...(version < 12 ? { help: BEFORE_12 } : {}) });
       },
     };

@@ -1,4 +1,5 @@
-import { defineRule, quoteName } from "../src/engine/rule.js";
+import { constantFill, ONE_STATEMENT_HELP } from "../src/engine/columns.js";
+import { defineRule, quoteIdent, quoteName, type RuleContext } from "../src/engine/rule.js";
 import type { TableState } from "../src/history/catalog.js";
 import { isStrongLock } from "../src/model/locks.js";
 
@@ -12,7 +13,7 @@ export default defineRule({
       backfill: '{{action}} on {{table}} runs inside the migration as one statement: every row it changes stays locked until the migration commits, so app writes to those rows wait (and may time out), and on a large table it runs for minutes, bloats the table and its WAL, and cannot be resumed if it fails{{held}}.',
     },
     help: {
-      backfill: "Run it as a batched job after the deploy, outside the migration, each batch in its own transaction, until it changes 0 rows, e.g.\n  {{batch}}\npausing between batches. Keep the migration to the schema change (and make the code tolerate rows not yet backfilled).",
+      backfill: "Run it as a batched job after the deploy, outside the migration, each batch in its own transaction, until it changes 0 rows, in this shape (the <...> parts are yours to fill in):\n  {{batch}}\npausing between batches. Keep the migration to the schema change (and make the code tolerate rows not yet backfilled).",
     },
   },
   create(context) {
@@ -21,8 +22,8 @@ export default defineRule({
     return {
       "data-change"(op) {
         if (op.action === "delete" && !op.hasWhere) return; // destructive-change's
-        if (op.action === "insert" && !op.fromSelect) return; // seed rows
-        if (!context.existedBefore(op.table) || pinsKeys(op.node, keyColumns(context.table(op.table)))) return;
+        if (op.action === "insert" && (!op.fromSelect || selectsConstants(op.node))) return; // seed rows
+        if (!context.existedBefore(op.table) || pinsKeys(op.node, keyColumns(context, context.table(op.table)))) return;
         // an UPDATE or DELETE of a table emptied earlier in this transaction has no row to change or lock
         if (op.action !== "insert" && context.emptiedInTransaction(op.table, op.statement)) return;
         const table = quoteName(op.table);
@@ -31,14 +32,22 @@ export default defineRule({
         const strong = statements.flatMap((s) => (s.index >= op.statement.index || !sameTx(s.index) ? [] : s.operations.flatMap((o) => context.locks(o)))).filter((l) => isStrongLock(l.mode) && context.existedBefore(l.table));
         const tables = [...new Set(strong.map((l) => quoteName(l.table)))];
         const held = tables.length ? `; the same transaction also holds the locks this file's DDL took on ${tables.join(", ")}, blocking their traffic for as long as it runs` : "";
-        const where = "/* rows not yet done */";
+        const where = "<rows not yet done>";
         const batch =
           op.action === "update"
-            ? `UPDATE ${table} SET ... WHERE "id" IN (SELECT "id" FROM ${table} WHERE ${where} LIMIT 1000);`
+            ? `UPDATE ${table} SET <assignments> WHERE "id" IN (SELECT "id" FROM ${table} WHERE ${where} LIMIT 1000)`
             : op.action === "delete"
-              ? `DELETE FROM ${table} WHERE "id" IN (SELECT "id" FROM ${table} WHERE ${where} LIMIT 1000);`
-              : `INSERT INTO ${table} (...) SELECT ... FROM ... WHERE ${where} ORDER BY "id" LIMIT 1000 ON CONFLICT DO NOTHING;`;
-        context.report({ node: op, messageId: "backfill", data: { action: op.action === "insert" ? "INSERT ... SELECT" : op.action.toUpperCase(), table, held, batch } });
+              ? `DELETE FROM ${table} WHERE "id" IN (SELECT "id" FROM ${table} WHERE ${where} LIMIT 1000)`
+              : `INSERT INTO ${table} (<columns>) SELECT <values> FROM <source> WHERE ${where} ORDER BY "id" LIMIT 1000 ON CONFLICT DO NOTHING`;
+        const data = { action: op.action === "insert" ? "INSERT ... SELECT" : op.action.toUpperCase(), table, held, batch };
+        // the UPDATE of "add nullable, fill with a constant, SET NOT NULL": one ADD COLUMN ... NOT NULL DEFAULT does it all
+        const column = op.action === "update" ? updatedColumn(op.node) : undefined;
+        const fill = column !== undefined && context.project.postgresVersion >= 11 ? constantFill(context, op.table, column) : null;
+        if (fill?.update === op.statement) {
+          const oneStatement = { oneStatement: fill.sql, updateLine: op.statement.range.loc.start.line, column: quoteIdent(column!) };
+          return context.report({ node: op, messageId: "backfill", data: { ...data, ...oneStatement }, help: ONE_STATEMENT_HELP });
+        }
+        context.report({ node: op, messageId: "backfill", data });
       },
     };
   },
@@ -46,7 +55,21 @@ export default defineRule({
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Node = any;
-const keyColumns = (table: TableState | undefined) => new Set(["id", ...[...(table?.constraints.values() ?? [])].filter((c) => c.kind === "primary-key").flatMap((c) => c.columns)]);
+const updatedColumn = (statement: Node): string | undefined => {
+  const targets: Node[] = statement?.UpdateStmt?.targetList ?? [];
+  return targets.length === 1 ? targets[0]?.ResTarget?.name : undefined;
+};
+/** Columns whose value names one row: "id", and the columns of single-column primary keys, unique constraints and unique indexes. */
+const keyColumns = (context: RuleContext, table: TableState | undefined) => {
+  const constraints = [...(table?.constraints.values() ?? [])].filter((c) => (c.kind === "primary-key" || c.kind === "unique") && c.columns.length === 1);
+  const indexes = table ? [...context.catalog.indexes()].filter((i) => i.unique && i.columns.length === 1 && i.table === table.name && i.schema === table.schema) : [];
+  return new Set(["id", ...constraints.flatMap((c) => c.columns), ...indexes.flatMap((i) => i.columns)]);
+};
+/** INSERT ... SELECT of constants (no FROM anywhere in the SELECT): seed rows, like INSERT ... VALUES. */
+const selectsConstants = (statement: Node) => {
+  const select = statement?.InsertStmt?.selectStmt;
+  return !!select && !JSON.stringify(select).includes('"fromClause"');
+};
 const isConst = (n: Node): boolean => !!n?.A_Const || (!!n?.TypeCast && isConst(n.TypeCast.arg));
 const keyRef = (n: Node, keys: Set<string>) => keys.has(n?.ColumnRef?.fields?.at(-1)?.String?.sval);
 

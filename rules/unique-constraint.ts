@@ -1,3 +1,4 @@
+import { accessExclusiveHeld } from "../src/engine/held-locks.js";
 import { defineRule, formatName, quoteIdent, quoteName } from "../src/engine/rule.js";
 import { blockedBy } from "../src/model/locks.js";
 import { typeSql } from "../src/model/ast.js";
@@ -11,7 +12,7 @@ export default defineRule({
     defaultSeverity: "warn",
     messages: {
       constraint: 'Adds {{what}} {{name}} to {{table}} by building its index under an ACCESS EXCLUSIVE lock, which blocks reads and writes on {{table}} until the build finishes{{rows}}.',
-      index: 'CREATE UNIQUE INDEX {{name}} without CONCURRENTLY holds a {{mode}} lock on {{table}} for the whole build, which blocks {{blocked}} (reads continue){{rows}}.',
+      index: 'CREATE UNIQUE INDEX {{name}} without CONCURRENTLY holds a {{mode}} lock on {{table}} for the whole build, which blocks {{blocked}}{{reads}}{{rows}}.',
       keyColumn: 'Adds {{kind}} key column {{column}} to {{table}}: Postgres writes a sequence value into every existing row (a full rewrite) and builds the {{what}} index, all under an ACCESS EXCLUSIVE lock that blocks reads and writes on {{table}} until done.',
     },
     help: {
@@ -46,6 +47,11 @@ export default defineRule({
       columns: cols(columns),
       rows,
     });
+    /** Reads continue during a plain index build, unless the transaction already holds ACCESS EXCLUSIVE on the table. */
+    const readsNote = (op: Operation & { table: QualifiedName }) => {
+      const held = accessExclusiveHeld(context, op.statement, op.table);
+      return held && held.index < op.statement.index ? ` and, since line ${held.range.loc.start.line} holds ACCESS EXCLUSIVE on ${quoteName(op.table)} in this transaction, reads too` : " (reads continue)";
+    };
     return {
       "add-constraint"(op) {
         const c = op.constraint;
@@ -66,7 +72,7 @@ export default defineRule({
         const columns = expressions ? "the indexed expressions" : cols(op.columns);
         const duplicates = expressions ? "" : ` Check for duplicates first: \`SELECT ${columns}, count(*) FROM ${quoteName(op.table)} GROUP BY ${columns} HAVING count(*) > 1;\``;
         const sql = op.statement.text.trim().replace(/^CREATE\s+UNIQUE\s+INDEX/i, "CREATE UNIQUE INDEX CONCURRENTLY");
-        context.report({ node: op, messageId: "index", data: { name: op.name ? quoteIdent(op.name) : "", table: quoteName(op.table), mode, blocked: blockedBy(mode), columns, sql, duplicates, rows: rows(op, `duplicate values of (${columns})`) } });
+        context.report({ node: op, messageId: "index", data: { name: op.name ? quoteIdent(op.name) : "", table: quoteName(op.table), mode, blocked: blockedBy(mode), columns, sql, duplicates, reads: readsNote(op), rows: rows(op, `duplicate values of (${columns})`) } });
       },
       "add-column"(op) {
         const c = op.column;

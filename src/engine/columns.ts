@@ -1,6 +1,8 @@
 /** Every column definition of a migration (CREATE TABLE, ADD COLUMN, ALTER COLUMN TYPE), for the type-choice rules. */
-import { quoteLiteral, quoteName, schemaPlace, type RuleContext, type RuleVisitors } from "./rule.js";
-import type { ColumnSpec, Operation, QualifiedName, SourceRange, TypeSpec } from "../types.js";
+import { quoteIdent, quoteLiteral, quoteName, schemaPlace, type RuleContext, type RuleVisitors } from "./rule.js";
+import type { ColumnSpec, Operation, QualifiedName, SourceRange, Statement, TypeSpec } from "../types.js";
+import { typeSql } from "../model/ast.js";
+import { sameTable } from "../model/queries.js";
 
 /** A column whose type is being chosen: in CREATE TABLE, ADD COLUMN or ALTER COLUMN TYPE. */
 export interface ColumnSite {
@@ -102,3 +104,36 @@ export function serialSequence(table: QualifiedName, column: string): { sequence
   const sequence = quoteName({ schema: table.schema, name: `${table.name}_${column}_seq` });
   return { sequence, sequenceLiteral: quoteLiteral(sequence) };
 }
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Node = any;
+const isConstant = (n: Node): boolean => !!n?.A_Const || (!!n?.TypeCast && isConstant(n.TypeCast.arg));
+
+/**
+ * "Add a nullable column, fill every row with one constant, SET NOT NULL" in one migration: the one statement that does
+ * the same (`ADD COLUMN ... NOT NULL DEFAULT <constant>`, no rewrite on Postgres 11+), with the UPDATE it replaces.
+ */
+export function constantFill(context: Pick<RuleContext, "migration" | "existedBefore">, table: QualifiedName, column: string): { sql: string; update: Statement } | null {
+  if (!context.existedBefore(table)) return null;
+  const statements = context.migration.file.statements;
+  const ops = statements.flatMap((s) => s.operations);
+  const add = ops.find((o) => o.kind === "add-column" && sameTable(o.table, table) && o.column.name === column);
+  if (add?.kind !== "add-column" || !add.column.type || add.column.notNull || add.column.default || add.column.identity || add.column.generated || add.column.references) return null;
+  if (!ops.some((o) => o.kind === "alter-column" && sameTable(o.table, table) && o.column === column && o.change.kind === "set-not-null")) return null;
+  for (const statement of statements) {
+    if (statement.index <= add.statement.index || !statement.operations.some((o) => o.kind === "data-change" && o.action === "update" && sameTable(o.table, table))) continue;
+    const body: Node = (statement.node as Node)?.UpdateStmt;
+    const target: Node = body?.targetList?.length === 1 ? body.targetList[0]?.ResTarget : null;
+    if (target?.name !== column || !isConstant(target.val) || body.fromClause?.length) continue;
+    const where: Node = body.whereClause;
+    const onlyNulls = !where || (where.NullTest?.nulltesttype === "IS_NULL" && where.NullTest.arg?.ColumnRef?.fields?.at(-1)?.String?.sval === column);
+    const constant = /\bSET\s+(?:"(?:[^"]|"")+"|\w+)\s*=\s*([\s\S]+?)\s*(?:\bWHERE\b[\s\S]*)?$/i.exec(statement.text.trim())?.[1];
+    if (!onlyNulls || !constant) continue;
+    return { sql: `ALTER TABLE ${quoteName(table)} ADD COLUMN ${quoteIdent(column)} ${typeSql(add.column.type)} NOT NULL DEFAULT ${constant};`, update: statement };
+  }
+  return null;
+}
+
+/** Help for a finding on one of the three statements that `constantFill` replaces. */
+export const ONE_STATEMENT_HELP =
+  "Do it in one statement instead: `{{oneStatement}}` replaces the ADD COLUMN, the UPDATE on line {{updateLine}} and the SET NOT NULL. On Postgres 11+ a constant default is kept in the catalog, so existing rows are neither rewritten nor scanned, and the lock is brief. If new rows must not get the default, drop it afterwards: `ALTER TABLE {{table}} ALTER COLUMN {{column}} DROP DEFAULT;`";

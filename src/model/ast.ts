@@ -43,6 +43,12 @@ export function serialBase(name: string): string | undefined {
   return Object.hasOwn(SERIAL_BASE, name) ? SERIAL_BASE[name] : undefined;
 }
 
+/** A column type as the database stores it: a serial pseudo-type is its integer type (serial is int4 with a sequence default). */
+export function storedType(type: TypeSpec): TypeSpec {
+  const base = serialBase(type.name);
+  return base ? { ...type, name: base, text: base + "[]".repeat(type.arrayDims) } : type;
+}
+
 const quoteIfNeeded = (name: string) => (/^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`);
 
 /**

@@ -254,7 +254,11 @@ function operationsOf(ctx: StatementContext): Op[] {
       return [make({ kind: "drop-database", database: body.dbname })];
     case "ReindexStmt": {
       const target = String(body.kind ?? "").replace("REINDEX_OBJECT_", "").toLowerCase();
-      const concurrently = ((body.params as unknown[]) ?? []).some((p) => bodyOf(p, "DefElem")?.defname === "concurrently");
+      // REINDEX (CONCURRENTLY false) is the blocking form: the option is a boolean, true when written bare
+      const concurrently = ((body.params as unknown[]) ?? []).some((p) => {
+        const def = bodyOf(p, "DefElem");
+        return def?.defname === "concurrently" && optionIsTrue(def.arg);
+      });
       const name = body.relation ? rangeVarName(body.relation) : { schema: null, name: body.name ?? "" };
       return [make({ kind: "reindex", target: (["index", "table", "schema", "database", "system"].includes(target) ? target : "table") as "table", name, concurrently })];
     }
@@ -507,4 +511,13 @@ function transactionAction(kind: string): TransactionAction {
       return "rollback-to";
   }
   return "other";
+}
+
+/** A boolean option of a parenthesized option list (REINDEX (CONCURRENTLY false)), read as Postgres's defGetBoolean does: true when written bare. */
+function optionIsTrue(arg: unknown): boolean {
+  if (arg === undefined || arg === null) return true;
+  const integer = bodyOf(arg, "Integer");
+  if (integer) return (integer.ival ?? 0) !== 0;
+  const text = String(bodyOf(arg, "String")?.sval ?? bodyOf(arg, "Boolean")?.boolval ?? "true").toLowerCase();
+  return !["false", "off", "no", "0"].includes(text);
 }

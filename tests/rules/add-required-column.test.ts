@@ -1,4 +1,5 @@
-import { RuleTester } from "../../src/testing/rule-tester.js";
+import { describe, expect, it } from "vitest";
+import { RuleTester, runRuleCase } from "../../src/testing/rule-tester.js";
 import rule from "../../rules/add-required-column.js";
 
 const USERS = `-- CreateTable
@@ -34,6 +35,24 @@ new RuleTester().run(rule, {
     },
   ],
   invalid: [
+    {
+      name: "Prisma 6/7: SERIAL NOT NULL on an existing table is not suggested again as serial (the same volatile default)",
+      history: [USERS.replaceAll('"User"', '"public"."User"')],
+      sql: `-- AlterTable\nALTER TABLE "public"."User" ADD COLUMN     "number" SERIAL NOT NULL;`,
+      errors: [
+        {
+          messageId: "rewrite",
+          line: 2,
+          message: 'Adds "number" to "public"."User" with an identity/serial sequence',
+        },
+      ],
+    },
+    {
+      name: "a required enum column gets a DEFAULT example from the enum's values",
+      history: [USERS, `CREATE TYPE "Role" AS ENUM ('USER', 'ADMIN');`],
+      sql: `ALTER TABLE "User" ADD COLUMN "role" "Role" NOT NULL;`,
+      errors: [{ messageId: "required", message: 'Adds required column "role" ("Role") to "User"' }],
+    },
     ...[
       { how: "DELETE without WHERE", empty: 'DELETE FROM "User";', q: "" },
       { how: "TRUNCATE (Prisma 6/7 names)", empty: 'TRUNCATE "public"."User";', q: '"public".' },
@@ -147,4 +166,13 @@ ALTER TABLE "User" ADD COLUMN     "x" TEXT NOT NULL;`,
       errors: [{ messageId: "required" }],
     },
   ],
+});
+
+describe("add-required-column help", () => {
+  it("suggests the plain integer type and a sequence default for a SERIAL column, never serial again", async () => {
+    const [finding] = await runRuleCase("add-required-column", { history: [USERS], sql: `ALTER TABLE "User" ADD COLUMN "number" SERIAL NOT NULL;` });
+    expect(finding?.help).toContain('`ALTER TABLE "User" ADD COLUMN "number" int4;`');
+    expect(finding?.help).toContain(`\`ALTER TABLE "User" ALTER COLUMN "number" SET DEFAULT nextval('"User_number_seq"');\``);
+    expect(finding?.help).not.toMatch(/serial/i);
+  });
 });

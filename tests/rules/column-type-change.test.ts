@@ -23,6 +23,11 @@ const RECREATION = (schema: string, values: string) => enumRecreation({ schema, 
 new RuleTester().run(rule, {
   valid: [
     {
+      name: "text to citext on a column without an index: binary-coercible, a catalog change only",
+      history: [`CREATE EXTENSION IF NOT EXISTS "citext";`, USERS],
+      sql: `ALTER TABLE "User" ALTER COLUMN "bio" SET DATA TYPE CITEXT;`,
+    },
+    {
       name: "Prisma 6/7: a narrowing change on a table TRUNCATEd earlier in the file: no rows, no rewrite",
       history: [USERS],
       sql: `TRUNCATE TABLE "public"."User";\n\n-- AlterTable\nALTER TABLE "public"."User" ALTER COLUMN "name" SET DATA TYPE VARCHAR(50);`,
@@ -49,6 +54,36 @@ COMMIT;`,
     },
   ],
   invalid: [
+    {
+      name: "Prisma 6/7: a schema-qualified table is printed and suggested as \"public\".\"User\", not \"public.User\"",
+      history: [USERS],
+      sql: `-- AlterTable\nALTER TABLE "public"."User" ALTER COLUMN "name" SET DATA TYPE VARCHAR(50);`,
+      errors: [{ messageId: "narrowing", line: 2, message: 'Changes "public"."User"."name" from varchar(255) to varchar(50)' }],
+    },
+    {
+      name: "a serial column is int4: its type is never printed as serial",
+      history: [USERS],
+      sql: `-- AlterTable\nALTER TABLE "User" ALTER COLUMN "id" SET DATA TYPE BIGINT;`,
+      errors: [{ messageId: "rewrite", message: /from int4 to int8/ }],
+    },
+    {
+      name: "Prisma 6/7: text to citext rewrites nothing but rebuilds the unique index, which fails on case-only duplicates",
+      history: [`CREATE EXTENSION IF NOT EXISTS "citext";`, `CREATE TABLE "public"."Account" ("id" SERIAL NOT NULL, "email" TEXT NOT NULL, CONSTRAINT "Account_pkey" PRIMARY KEY ("id"));\nCREATE UNIQUE INDEX "Account_email_key" ON "public"."Account"("email");`],
+      sql: `-- AlterTable\nALTER TABLE "public"."Account" ALTER COLUMN "email" SET DATA TYPE CITEXT;`,
+      errors: [
+        {
+          messageId: "indexRebuild",
+          line: 2,
+          message: 'Changes "public"."Account"."email" from text to citext: the table is not rewritten (citext and text are binary-coercible), but the comparison rules change, so Postgres rebuilds its index "Account_email_key" under an ACCESS EXCLUSIVE lock on "public"."Account", which blocks reads and writes until every index is built, and "Account_email_key" fails to build (and the migration with it) if two rows hold values that differ only in case.',
+        },
+      ],
+    },
+    {
+      name: "hand-written varchar to citext with a plain index",
+      history: [`CREATE EXTENSION citext;\nCREATE TABLE tags (id int PRIMARY KEY, label varchar(50));\nCREATE INDEX tags_label_idx ON tags (label);`],
+      sql: `ALTER TABLE tags ALTER COLUMN label TYPE citext;`,
+      errors: [{ messageId: "indexRebuild", message: /rebuilds its index "tags_label_idx" under an ACCESS EXCLUSIVE lock on "tags", which blocks reads and writes until every index is built\.$/ }],
+    },
     {
       name: "a narrowing change after DELETE without WHERE: no value left to cut, but the rewrite still reads the dead rows",
       history: [USERS],

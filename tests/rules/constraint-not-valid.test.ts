@@ -20,6 +20,11 @@ const FK = `ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY (
 new RuleTester().run(rule, {
   valid: [
     {
+      name: "VALIDATE of a table created in the same migration: the table is empty, nothing to scan",
+      history: [USERS],
+      sql: `${POSTS}\n${FK} NOT VALID;\nALTER TABLE "Post" VALIDATE CONSTRAINT "Post_authorId_fkey";`,
+    },
+    {
       name: "Prisma 6/7's foreign key on a table TRUNCATEd earlier in the file: no row to check",
       history: [USERS, POSTS],
       sql: `TRUNCATE TABLE "public"."Post";\n\n-- AddForeignKey\n${FK.replace('"Post"', '"public"."Post"').replace('"User"', '"public"."User"')};`,

@@ -21,6 +21,8 @@ CREATE TABLE "Post" (
 
 new RuleTester().run(rule, {
   valid: [
+    { name: "Prisma 6/7: a statement_timeout bounds the wait of a brief lock just as a lock_timeout does", history: [USERS], sql: `SET statement_timeout = '5s';\n\n-- AlterTable\nALTER TABLE "public"."User" ADD COLUMN     "age" INTEGER;` },
+    { name: "hand-written: statement_timeout before LOCK TABLE (instant to take once granted)", history: [USERS], sql: `SET statement_timeout = '30s';\nLOCK TABLE "User" IN SHARE MODE;` },
     { name: "Prisma's first migration: only new tables", sql: `${USERS}\n${POSTS}\n-- AddForeignKey\nALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE;` },
     { name: "SET lock_timeout at the top", history: [USERS], sql: `SET lock_timeout = '5s';\n-- AlterTable\nALTER TABLE "User" ADD COLUMN "age" INTEGER;` },
     { name: "SET LOCAL inside the block", history: [USERS], sql: `BEGIN;\nSET LOCAL lock_timeout = '3s';\nSET LOCAL statement_timeout = '30s';\nALTER TABLE "User" DROP COLUMN "name";\nCOMMIT;` },
@@ -86,10 +88,10 @@ new RuleTester().run(rule, {
       errors: [{ messageId: "missing", line: 2 }],
     },
     {
-      name: "statement_timeout alone does not count",
+      name: "a statement_timeout bounds the wait, but only to what the statement's own work needs: a rewrite keeps the finding, with the bound",
       history: [USERS],
-      sql: `SET statement_timeout = '30s';\nLOCK TABLE "User" IN SHARE MODE;`,
-      errors: [{ messageId: "missing", line: 2, message: "(writes stop)" }],
+      sql: `SET statement_timeout = '10min';\nALTER TABLE "User" ALTER COLUMN "email" SET DATA TYPE VARCHAR(100);`,
+      errors: [{ messageId: "missing", line: 2, message: "for as long as it waits (at most the statement_timeout of 10min set on line 1, which must also cover the statement's own work, so the queue can stay blocked that long)." }],
     },
   ],
 });

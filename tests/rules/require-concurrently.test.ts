@@ -12,6 +12,9 @@ const INDEX = `-- CreateIndex\nCREATE INDEX "Post_authorId_idx" ON "Post"("autho
 
 new RuleTester().run(rule, {
   valid: [
+    { name: "DROP INDEX after an ALTER TABLE of its table in the same file: the transaction holds ACCESS EXCLUSIVE anyway", history: [POSTS, INDEX], sql: `ALTER TABLE "Post" ADD COLUMN "slug" TEXT;\nDROP INDEX "Post_authorId_idx";` },
+    { name: "DROP INDEX of a table the migration then drops", history: [POSTS, INDEX], sql: `DROP INDEX "Post_authorId_idx";\nDROP TABLE "Post";` },
+    { name: "REINDEX (CONCURRENTLY) is the concurrent form", history: [POSTS, INDEX], sql: `REINDEX (CONCURRENTLY) INDEX "Post_authorId_idx";` },
     {
       name: "Prisma 6/7's index on a table TRUNCATEd earlier in the file: an empty build under the lock TRUNCATE holds",
       history: [POSTS],
@@ -28,6 +31,18 @@ new RuleTester().run(rule, {
     { name: "DETACH PARTITION CONCURRENTLY", sql: `ALTER TABLE "events" DETACH PARTITION "events_2023" CONCURRENTLY;` },
   ],
   invalid: [
+    {
+      name: "REINDEX (CONCURRENTLY false) is the blocking form",
+      history: [POSTS, INDEX],
+      sql: `REINDEX (CONCURRENTLY false) INDEX "Post_authorId_idx";`,
+      errors: [{ messageId: "reindex", message: 'REINDEX INDEX "Post_authorId_idx" without CONCURRENTLY' }],
+    },
+    {
+      name: "Prisma 6/7: CREATE INDEX after the ALTER TABLE of the same migration builds under its ACCESS EXCLUSIVE lock: reads do not continue",
+      history: [POSTS],
+      sql: `-- AlterTable\nALTER TABLE "public"."Post" ADD COLUMN     "slug" TEXT;\n\n-- CreateIndex\nCREATE INDEX "Post_slug_idx" ON "public"."Post"("slug");`,
+      errors: [{ messageId: "createIndexHeld", line: 5, message: 'CREATE INDEX "Post_slug_idx" builds while this transaction holds the ACCESS EXCLUSIVE lock that line 2 took on "public"."Post": reads and writes on "public"."Post" wait for the whole index build' }],
+    },
     {
       name: "after DELETE without WHERE the build still reads every dead row while it blocks writes",
       history: [POSTS],

@@ -38,6 +38,12 @@ new RuleTester().run(rule, {
   ],
   invalid: [
     {
+      name: "Prisma 6/7: add nullable, fill with a constant, SET NOT NULL (the help gives the one-statement ADD COLUMN ... NOT NULL DEFAULT)",
+      history: [USERS],
+      sql: `-- AlterTable\nALTER TABLE "public"."User" ADD COLUMN     "credits" INTEGER;\nUPDATE "public"."User" SET "credits" = 0;\n-- AlterTable\nALTER TABLE "public"."User" ALTER COLUMN "credits" SET NOT NULL;`,
+      errors: [{ messageId: "setNotNull", line: 5, message: 'SET NOT NULL on "public"."User"."credits" scans every row of "public"."User"' }],
+    },
+    {
       name: "after DELETE without WHERE: cannot fail, but the scan still reads the dead rows under ACCESS EXCLUSIVE",
       history: [USERS],
       sql: `DELETE FROM "User";\n\n-- AlterTable\nALTER TABLE "User" ALTER COLUMN "name" SET NOT NULL;`,

@@ -1,4 +1,5 @@
-import { RuleTester } from "../../src/testing/rule-tester.js";
+import { describe, expect, it } from "vitest";
+import { RuleTester, runRuleCase } from "../../src/testing/rule-tester.js";
 import rule from "../../rules/unbatched-backfill.js";
 
 const USERS = `-- CreateTable
@@ -11,6 +12,9 @@ CREATE TABLE "User" (
 
 new RuleTester().run(rule, {
   valid: [
+    { name: "Prisma 6/7: a fix of one row pinned by a @unique column", history: [`${USERS}\n-- CreateIndex\nCREATE UNIQUE INDEX "User_email_key" ON "User"("email");`], sql: `UPDATE "public"."User" SET "name" = 'Admin' WHERE "email" = 'admin@example.com';` },
+    { name: "hand-written: a point UPDATE by a UNIQUE constraint column", history: [`CREATE TABLE settings (key text CONSTRAINT settings_key_key UNIQUE, value text);`], sql: `UPDATE settings SET value = 'on' WHERE key = 'feature_x';` },
+    { name: "INSERT ... SELECT without FROM: constant seed rows", history: [USERS], sql: `INSERT INTO "User" ("email", "name") SELECT 'admin@example.com', 'Admin';` },
     { name: "an UPDATE of a table emptied earlier in the file changes no row", history: [USERS], sql: `DELETE FROM "User";\nUPDATE "User" SET "name" = 'x';` },
     { name: "INSERT ... VALUES (seed rows)", history: [USERS], sql: `INSERT INTO "User" ("email") VALUES ('admin@example.com');` },
     { name: "DELETE without WHERE is destructive-change's", history: [USERS], sql: `DELETE FROM "User";` },
@@ -20,6 +24,18 @@ new RuleTester().run(rule, {
     { name: "INSERT ... SELECT into a new table (a copy)", history: [USERS], sql: `CREATE TABLE "UserArchive" ("id" INTEGER, "email" TEXT);\nINSERT INTO "UserArchive" SELECT "id", "email" FROM "User";` },
   ],
   invalid: [
+    {
+      name: "Prisma 6/7: add nullable, fill with a constant, SET NOT NULL in one file",
+      history: [USERS],
+      sql: `-- AlterTable\nALTER TABLE "public"."User" ADD COLUMN     "credits" INTEGER;\nUPDATE "public"."User" SET "credits" = 0;\nALTER TABLE "public"."User" ALTER COLUMN "credits" SET NOT NULL;`,
+      errors: [{ messageId: "backfill", line: 3 }],
+    },
+    {
+      name: "an UPDATE by a non-unique column is still a backfill",
+      history: [`${USERS}\nCREATE UNIQUE INDEX "User_email_key" ON "User"("email");`],
+      sql: `UPDATE "User" SET "name" = 'x' WHERE "name" = 'y';`,
+      errors: [{ messageId: "backfill" }],
+    },
     {
       name: "an UPDATE after the emptied table was filled again by INSERT ... SELECT",
       history: [USERS, `CREATE TABLE "Import" ("email" TEXT);`],
@@ -69,4 +85,19 @@ UPDATE "User" SET "displayName" = COALESCE("name", "email");`,
       errors: [{ messageId: "backfill", message: 'INSERT ... SELECT on "Profile"' }],
     },
   ],
+});
+
+describe("unbatched-backfill help", () => {
+  it("gives the one-statement fix for add nullable, fill with a constant, SET NOT NULL", async () => {
+    const sql = `ALTER TABLE "User" ADD COLUMN "credits" INTEGER;\nUPDATE "User" SET "credits" = 0 WHERE "credits" IS NULL;\nALTER TABLE "User" ALTER COLUMN "credits" SET NOT NULL;`;
+    const [finding] = await runRuleCase("unbatched-backfill", { history: [USERS], sql });
+    expect(finding?.help).toContain('`ALTER TABLE "User" ADD COLUMN "credits" int4 NOT NULL DEFAULT 0;` replaces the ADD COLUMN, the UPDATE on line 2 and the SET NOT NULL');
+    const [setNotNull] = await runRuleCase("set-not-null", { history: [USERS], sql });
+    expect(setNotNull?.help).toContain('`ALTER TABLE "User" ADD COLUMN "credits" int4 NOT NULL DEFAULT 0;`');
+  });
+  it("keeps the batched advice when the fill is not one constant", async () => {
+    const sql = `ALTER TABLE "User" ADD COLUMN "credits" INTEGER;\nUPDATE "User" SET "credits" = length("email");\nALTER TABLE "User" ALTER COLUMN "credits" SET NOT NULL;`;
+    const [finding] = await runRuleCase("unbatched-backfill", { history: [USERS], sql });
+    expect(finding?.help).toContain("batched job");
+  });
 });

@@ -10,6 +10,10 @@
  *   host=h user=u password=secret dbname=d    (libpq key=value; 'quoted values' too)
  *   jdbc:postgresql://host/db?user=u&password=secret
  *
+ * The patterns' repetitions are bounded, so that redacting a large report
+ * stays linear (an unbounded one rescanned a long run of letters from every
+ * position).
+ *
  * Two passes: every secret known to be in play (taken from the connection
  * string the user gave, in all of its spellings) is replaced wherever it
  * appears, and every password-shaped part of any connection string in the
@@ -56,7 +60,7 @@ export function secretsOf(input: string | undefined): string[] {
 const SECRET_PARAMS = ["password", "sslpassword"];
 
 /** `password=value` in a query string or a libpq key=value string (value: 'quoted with \' escapes', or up to a separator). */
-const KEY_VALUE = /(\b(?:ssl)?password\s*=\s*)('(?:[^'\\]|\\.)*'?|[^\s&;#'"]+)/gi;
+const KEY_VALUE = /(\b(?:ssl)?password\s{0,16}=\s{0,16})('(?:[^'\\]|\\.){0,1024}'?|[^\s&;#'"]{1,1024})/gi;
 
 function unquote(value: string): string {
   return value.startsWith("'") ? value.replace(/^'|'$/g, "").replace(/\\(.)/g, "$1") : value;
@@ -75,9 +79,9 @@ export function redact(text: string, secrets: readonly string[] = []): string {
   let out = text;
   for (const secret of secrets) if (secret.length >= MIN_FREE_TEXT_SECRET && secret !== REDACTED) out = out.split(secret).join(REDACTED);
   // scheme://user:password@  (also jdbc:postgresql://)
-  out = out.replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@'"]*:)[^\s@'"]*(@)/gi, `$1${REDACTED}$2`);
+  out = out.replace(/(\b[a-z][a-z0-9+.-]{0,31}:\/\/[^\s:/@'"]{0,256}:)[^\s@'"]{0,1024}(@)/gi, `$1${REDACTED}$2`);
   // user:password@host without a scheme (followed by a port, a path, or the end of the word)
-  out = out.replace(/(^|[^\w/:@.-])([\w.-]+:)[^\s@/'"]+(@[\w.-]+(?::\d+)?(?=[/\s'"]|$))/g, `$1$2${REDACTED}$3`);
+  out = out.replace(/(^|[^\w/:@.-])([\w.-]{1,256}:)[^\s@/'"]{1,1024}(@[\w.-]{1,256}(?::\d{1,5})?(?=[/\s'"]|$))/g, `$1$2${REDACTED}$3`);
   out = out.replace(KEY_VALUE, `$1${REDACTED}`);
   return out;
 }

@@ -2,7 +2,10 @@ import { abbreviate, defineRule, quoteIdent, quoteName, schemaPlace, type RuleCo
 import { enumRecreation } from "../src/engine/risk.js";
 import { blockedBy, changesIndexOpclass, isBinaryCoercible, isNarrowing, widens } from "../src/model/locks.js";
 import { storedType, typeSql } from "../src/model/ast.js";
-import { columnSwaps } from "../src/model/queries.js";
+import { castFailureNote, columnSwaps, dataDependentCasts, usingExpression } from "../src/model/queries.js";
+
+/** Types whose values are free text: a cast out of them depends on every row's value. */
+const TEXTUAL = new Set(["text", "varchar", "bpchar", "citext", "json", "jsonb"]);
 import type { OperationOf, QualifiedName, TypeSpec } from "../src/types.js";
 
 export default defineRule({
@@ -12,8 +15,8 @@ export default defineRule({
     docs: { description: "ALTER COLUMN TYPE on an existing table: a full rewrite under ACCESS EXCLUSIVE, and data loss or a failed migration when the new type is narrower.", preset: "recommended" },
     defaultSeverity: "error",
     messages: {
-      narrowing: 'Changes {{table}}.{{column}} from {{from}} to {{to}}{{using}}: rows whose values do not fit the new type make the migration fail (too long, out of range, not castable) or lose data (rounded, truncated), and the table is rewritten under an {{mode}} lock on {{table}} that blocks {{blocked}} until it finishes. App instances still running the previous release may write values the new type rejects.',
-      rewrite: 'Changes {{table}}.{{column}} from {{from}} to {{to}}{{using}}: Postgres rewrites the whole table and rebuilds its indexes under an {{mode}} lock on {{table}}, which blocks {{blocked}} until it finishes.',
+      narrowing: 'Changes {{table}}.{{column}} from {{from}} to {{to}}{{using}}: rows whose values do not fit the new type make the migration fail (too long, out of range, not castable) or lose data (rounded, truncated), and the table is rewritten under an {{mode}} lock on {{table}} that blocks {{blocked}} until it finishes. App instances still running the previous release may write values the new type rejects.{{casts}}',
+      rewrite: 'Changes {{table}}.{{column}} from {{from}} to {{to}}{{using}}: Postgres rewrites the whole table and rebuilds its indexes under an {{mode}} lock on {{table}}, which blocks {{blocked}} until it finishes.{{casts}}',
       swap: 'Changes the type of {{table}}.{{column}} from {{from}} to {{to}} by swapping columns (ADD COLUMN "{{temp}}", UPDATE on line {{line}}, DROP COLUMN, RENAME): the data is kept, but the UPDATE fails, and the migration with it, on the first row whose value does not convert to {{to}}; it rewrites every row of {{table}}; and app instances still running the previous release keep writing {{from}} values, which fail where {{to}} does not accept them.',
       enumRecreation: 'Moves {{table}}.{{column}} from {{from}} to {{to}}{{using}}, an enum recreated in this migration{{removed}}: Postgres rewrites the whole table and rebuilds its indexes under an {{mode}} lock on {{table}}, which blocks {{blocked}} until it finishes.',
       indexRebuild: 'Changes {{table}}.{{column}} from {{from}} to {{to}}: the table is not rewritten ({{to}} and {{from}} are binary-coercible), but the comparison rules change, so Postgres rebuilds {{indexes}} under an ACCESS EXCLUSIVE lock on {{table}}, which blocks reads and writes until every index is built{{unique}}.',
@@ -87,6 +90,8 @@ function reportRewrite(context: RuleContext, op: OperationOf<"alter-column">, fr
       table: quoteName(op.table),
       column: quoteIdent(op.column),
       newColumn: quoteIdent(`${op.column}_new`),
+      // a USING that casts text values into a checked type fails on the first row that does not convert
+      casts: !from || TEXTUAL.has(from.name) ? castFailureNote(dataDependentCasts(usingExpression(op.statement, op.column))) : "",
       from: from ? typeSql(from) : "its previous type (unknown to the history)",
       to: typeSql(to),
       using: using ? ` USING ${abbreviate(using)}` : "",

@@ -2,6 +2,7 @@ import { constantFill, ONE_STATEMENT_HELP } from "../src/engine/columns.js";
 import { defineRule, quoteIdent, quoteName, type RuleContext } from "../src/engine/rule.js";
 import type { TableState } from "../src/history/catalog.js";
 import { isStrongLock } from "../src/model/locks.js";
+import { castFailureNote, dataDependentCasts } from "../src/model/queries.js";
 
 export default defineRule({
   meta: {
@@ -10,7 +11,7 @@ export default defineRule({
     docs: { description: "UPDATE, DELETE ... WHERE or INSERT ... SELECT on an existing table inside a migration: one long transaction that holds its row locks (and the migration's other locks) until commit.", preset: "recommended" },
     defaultSeverity: "warn",
     messages: {
-      backfill: '{{action}} on {{table}} runs inside the migration as one statement: every row it changes stays locked until the migration commits, so app writes to those rows wait (and may time out), and on a large table it runs for minutes, bloats the table and its WAL, and cannot be resumed if it fails{{held}}.',
+      backfill: '{{action}} on {{table}} runs inside the migration as one statement: every row it changes stays locked until the migration commits, so app writes to those rows wait (and may time out), and on a large table it runs for minutes, bloats the table and its WAL, and cannot be resumed if it fails{{held}}.{{casts}}',
     },
     help: {
       backfill: "Run it as a batched job after the deploy, outside the migration, each batch in its own transaction, until it changes 0 rows, in this shape (the <...> parts are yours to fill in):\n  {{batch}}\npausing between batches. Keep the migration to the schema change (and make the code tolerate rows not yet backfilled).",
@@ -39,7 +40,8 @@ export default defineRule({
             : op.action === "delete"
               ? `DELETE FROM ${table} WHERE "id" IN (SELECT "id" FROM ${table} WHERE ${where} LIMIT 1000)`
               : `INSERT INTO ${table} (<columns>) SELECT <values> FROM <source> WHERE ${where} ORDER BY "id" LIMIT 1000 ON CONFLICT DO NOTHING`;
-        const data = { action: op.action === "insert" ? "INSERT ... SELECT" : op.action.toUpperCase(), table, held, batch };
+        const values = op.action === "update" ? (op.node as Node)?.UpdateStmt?.targetList : (op.node as Node)?.InsertStmt?.selectStmt;
+        const data = { action: op.action === "insert" ? "INSERT ... SELECT" : op.action.toUpperCase(), table, held, batch, casts: castFailureNote(dataDependentCasts(values)) };
         // the UPDATE of "add nullable, fill with a constant, SET NOT NULL": one ADD COLUMN ... NOT NULL DEFAULT does it all
         const column = op.action === "update" ? updatedColumn(op.node) : undefined;
         const fill = column !== undefined && context.project.postgresVersion >= 11 ? constantFill(context, op.table, column) : null;

@@ -236,3 +236,39 @@ export function movedBefore(file: ParsedSqlFile, drop: OperationOf<"drop-column"
     (c) => c.statement.index < drop.statement.index && sameTable(c.from.table, drop.table) && c.from.column === drop.column && sameTable(c.to.table, drop.table) && c.to.column !== null && c.to.column !== drop.column,
   );
 }
+
+/** Types whose input function rejects malformed text: a cast to one of them can fail on a row's value. Text-like targets cannot. */
+const LENIENT_TARGETS = new Set(["text", "varchar", "bpchar", "char", "character", "name", "citext", "unknown"]);
+
+/**
+ * The target types of the casts in an expression that convert row values (a column, not a constant) into a type
+ * that checks them: `"due"::timestamp`, `"role"::text::"Role"`, `CAST("n" AS int)`. Such a cast fails the whole
+ * statement on the first row whose value does not convert.
+ */
+export function dataDependentCasts(expression: unknown): string[] {
+  const found = new Set<string>();
+  walk(expression, (type, body) => {
+    if (type !== "TypeCast") return;
+    const names = strings((body.typeName as { names?: unknown[] } | undefined)?.names).filter((n) => n !== "pg_catalog");
+    const target = names.at(-1);
+    if (!target || LENIENT_TARGETS.has(target.toLowerCase())) return;
+    let readsRows = false;
+    walk(body.arg, (inner) => {
+      if (inner === "ColumnRef") readsRows = true;
+    });
+    if (readsRows) found.add(names.map((n) => (/^[a-z_][a-z0-9_]*$/.test(n) ? n : `"${n}"`)).join("."));
+  });
+  return [...found];
+}
+
+/** The USING expression of an ALTER COLUMN ... TYPE clause for `column` in the statement's syntax tree. */
+export function usingExpression(statement: Statement, column: string): unknown {
+  const cmds = ((statement.node as { AlterTableStmt?: { cmds?: unknown[] } } | null)?.AlterTableStmt?.cmds ?? []) as Array<{ AlterTableCmd?: { subtype?: string; name?: string; def?: { ColumnDef?: { raw_default?: unknown } } } }>;
+  return cmds.find((c) => c.AlterTableCmd?.subtype === "AT_AlterColumnType" && c.AlterTableCmd.name === column)?.AlterTableCmd?.def?.ColumnDef?.raw_default;
+}
+
+/** A sentence for a finding whose statement converts row values with such casts, or "". */
+export function castFailureNote(types: string[]): string {
+  if (!types.length) return "";
+  return ` The cast to ${types.join(", ")} converts every row's value: the first value that does not convert (a malformed date or number, a label the enum lacks) fails the statement, and the migration with it.`;
+}

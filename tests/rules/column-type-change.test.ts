@@ -55,6 +55,24 @@ COMMIT;`,
   ],
   invalid: [
     {
+      name: "Prisma's enum conversion of a text column: the USING cast fails on the first value the enum lacks",
+      history: [`CREATE TABLE "memberships" ("id" TEXT NOT NULL, "role" TEXT NOT NULL, CONSTRAINT "memberships_pkey" PRIMARY KEY ("id"));`],
+      sql: `-- CreateEnum\nCREATE TYPE "ProjectRole" AS ENUM ('OWNER', 'MEMBER');\n\n-- AlterTable\nALTER TABLE "memberships" ALTER COLUMN "role" TYPE "ProjectRole" USING ("role"::text::"ProjectRole");`,
+      errors: [{ messageId: "narrowing", line: 5, message: 'The cast to "ProjectRole" converts every row\'s value: the first value that does not convert (a malformed date or number, a label the enum lacks) fails the statement, and the migration with it.' }],
+    },
+    {
+      name: "hand-written text to timestamp USING a cast",
+      history: [`CREATE TABLE tasks (id int PRIMARY KEY, due text);`],
+      sql: `ALTER TABLE tasks ALTER COLUMN due TYPE timestamp(3) USING due::timestamp(3);`,
+      errors: [{ messageId: "narrowing", message: "The cast to timestamp converts every row's value" }],
+    },
+    {
+      name: "int4 to int8 USING a cast cannot fail on a value: no cast sentence",
+      history: [USERS],
+      sql: `ALTER TABLE "User" ALTER COLUMN "age" TYPE BIGINT USING "age"::bigint;`,
+      errors: [{ messageId: "rewrite", message: /^(?![\s\S]*The cast)/ }],
+    },
+    {
       name: "Prisma 6/7: a schema-qualified table is printed and suggested as \"public\".\"User\", not \"public.User\"",
       history: [USERS],
       sql: `-- AlterTable\nALTER TABLE "public"."User" ALTER COLUMN "name" SET DATA TYPE VARCHAR(50);`,

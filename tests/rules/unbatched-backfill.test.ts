@@ -25,6 +25,18 @@ new RuleTester().run(rule, {
   ],
   invalid: [
     {
+      name: "Prisma 6/7: a backfill that casts text into the new column's type fails on the first bad row",
+      history: [USERS],
+      sql: `-- AlterTable\nALTER TABLE "public"."User" ADD COLUMN     "age" INTEGER;\nUPDATE "public"."User" SET "age" = "name"::INTEGER WHERE "name" ~ '^[0-9]+$' OR "name" IS NOT NULL;`,
+      errors: [{ messageId: "backfill", line: 3, message: "The cast to int4 converts every row's value: the first value that does not convert" }],
+    },
+    {
+      name: "hand-written: text to an enum in a backfill",
+      history: [USERS, `CREATE TYPE "Role" AS ENUM ('USER', 'ADMIN');\nALTER TABLE "User" ADD COLUMN "role" "Role";`],
+      sql: `UPDATE "User" SET "role" = "name"::"Role";`,
+      errors: [{ messageId: "backfill", message: 'The cast to "Role" converts' }],
+    },
+    {
       name: "Prisma 6/7: add nullable, fill with a constant, SET NOT NULL in one file",
       history: [USERS],
       sql: `-- AlterTable\nALTER TABLE "public"."User" ADD COLUMN     "credits" INTEGER;\nUPDATE "public"."User" SET "credits" = 0;\nALTER TABLE "public"."User" ALTER COLUMN "credits" SET NOT NULL;`,

@@ -3,7 +3,7 @@
  * which returns visitors keyed by operation kind, like ESLint's node visitors.
  */
 import path from "node:path";
-import { quoteIdent } from "../replay/driver.js";
+import { quoteIdent } from "../parse/quote.js";
 import type { CatalogView, EmptiedState, TableState } from "../history/catalog.js";
 import type { TableLock } from "../model/locks.js";
 import type { MigrationChanges } from "../git/changes.js";

@@ -90,8 +90,5 @@ export function pgDb(client: pg.Client): ReplayDb {
   };
 }
 
-/** Quotes an identifier for SQL. */
-export function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
+export { quoteIdent } from "../parse/quote.js";
 

@@ -9,6 +9,7 @@
 import { Worker } from "node:worker_threads";
 import path from "node:path";
 import type { FoundConfig, LintOptions, LintRun, ProjectReport } from "../api/lint.js";
+import { applyEngineSeverities } from "../engine/engine-findings.js";
 import { fingerprint, LOADING_LABEL } from "../engine/linter.js";
 import type { LintResult } from "../engine/results.js";
 import { MigrationLintError } from "../errors.js";
@@ -16,6 +17,8 @@ import { MigrationLintError } from "../errors.js";
 export type SupervisedRun = Pick<LintRun, "results" | "projects" | "sources"> & {
   /** What user code threw outside the run's call stack in the worker (timers, promises), described (exit-guard.ts). */
   strays?: string[];
+  /** The `rules` severities of engine ids the worker's config set, for the findings the supervisor adds itself. */
+  engineSeverities?: Record<string, 0 | 1 | 2>;
 };
 
 const MAX_RESTARTS = 5;
@@ -94,12 +97,12 @@ function attemptRun(options: LintOptions, stallMs: number, found: FoundConfig | 
       clearInterval(watch);
       for (const signal of SIGNALS) process.removeListener(signal, onSignal);
     };
-    worker.on("message", (message: { unhandledSignal?: NodeJS.Signals; ok: boolean; results?: LintResult[]; projects?: ProjectReport[]; sources?: Array<[string, string]>; strays?: string[]; error?: { kind: MigrationLintError["kind"]; message: string; file?: string; line?: number; stack?: string }; known?: boolean }) => {
+    worker.on("message", (message: { unhandledSignal?: NodeJS.Signals; ok: boolean; results?: LintResult[]; projects?: ProjectReport[]; sources?: Array<[string, string]>; strays?: string[]; engineSeverities?: Record<string, 0 | 1 | 2>; error?: { kind: MigrationLintError["kind"]; message: string; file?: string; line?: number; stack?: string }; known?: boolean }) => {
       if (message.unhandledSignal) return raise(message.unhandledSignal);
       finish();
       void worker.terminate();
       if (message.ok) {
-        resolve({ kind: "done", run: { results: message.results!, projects: message.projects!, sources: new Map(message.sources!), strays: message.strays ?? [] } });
+        resolve({ kind: "done", run: { results: message.results!, projects: message.projects!, sources: new Map(message.sources!), strays: message.strays ?? [], engineSeverities: message.engineSeverities ?? {} } });
       } else if (message.known) {
         const e = message.error!;
         reject(new MigrationLintError(e.kind, e.message, { ...(e.file ? { file: e.file } : {}), ...(e.line ? { line: e.line } : {}) }));
@@ -142,4 +145,7 @@ function addHungFindings(run: SupervisedRun, hung: Array<{ rule: string; migrati
     result.errorCount++;
     result.fatalErrorCount++;
   }
+  // added after the worker applied the config's severities: `"internal-error": "warn"` must hold for these too
+  const internal = run.engineSeverities?.["internal-error"];
+  if (hung.length && internal) applyEngineSeverities(run.results, { "internal-error": internal });
 }

@@ -100,4 +100,25 @@ describe("a rule that never returns", () => {
     // nothing else is lost: the other rules' findings are all there
     expect(messages.filter((m) => m.ruleId === "destructive-change")).toHaveLength(3);
   }, 60_000);
+
+  it('keeps the severity the config gives internal-error ("warn") for the finding the supervisor adds', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ml-hang-warn-"));
+    fs.mkdirSync(path.join(dir, "project", "prisma", "migrations", "20240101000000_init"), { recursive: true });
+    fs.writeFileSync(path.join(dir, "project", "prisma", "schema.prisma"), 'datasource db {\n  provider = "postgresql"\n  url = env("DATABASE_URL")\n}\n');
+    fs.writeFileSync(path.join(dir, "project", "prisma", "migrations", "migration_lock.toml"), 'provider = "postgresql"\n');
+    fs.writeFileSync(path.join(dir, "project", "prisma", "migrations", "20240101000000_init", "migration.sql"), 'CREATE TABLE "t" ("id" INTEGER NOT NULL);\n');
+    fs.mkdirSync(path.join(dir, "rules"));
+    fs.writeFileSync(
+      path.join(dir, "rules", "hang.js"),
+      `export default { meta: { id: "hang", type: "problem", docs: { description: "loops", preset: "all" }, defaultSeverity: "error", messages: { x: "x" } },
+        create: () => ({ "create-table": () => { for (;;) {} } }) };\n`,
+    );
+    fs.writeFileSync(path.join(dir, "project", ".migration-lintrc.json"), JSON.stringify({ extends: "recommended", rules: { hang: "error", "internal-error": "warn" } }));
+    const run = spawnSync(process.execPath, [path.join(ROOT, "bin/migration-lint.js"), "--rulesdir", path.join(dir, "rules"), "--rule-time-budget", "400", "-f", "json"], { cwd: path.join(dir, "project"), encoding: "utf8", timeout: 60_000 });
+    fs.rmSync(dir, { recursive: true, force: true });
+    const results = JSON.parse(run.stdout) as Array<{ errorCount: number; warningCount: number; messages: Array<{ ruleId: string; severity: number }> }>;
+    expect(results.flatMap((r) => r.messages).filter((m) => m.ruleId === "internal-error")).toEqual([expect.objectContaining({ severity: 1 })]);
+    expect(results.reduce((n, r) => n + r.errorCount, 0)).toBe(0);
+    expect(run.status).toBe(0);
+  }, 60_000);
 });

@@ -1,6 +1,7 @@
 /** `migration-lint explain <rule>`: the doc page of a rule or of an engine finding, shipped in docs/rules/. */
 import { own } from "../own.js";
 import { showControls } from "../controls.js";
+import { didYouMean } from "../did-you-mean.js";
 import { existsSync, readFileSync } from "node:fs";
 import { builtinRules } from "../../rules/index.js";
 import { ENGINE_IDS } from "../engine/engine-findings.js";
@@ -24,8 +25,7 @@ export function explain(args: string[], io: CliIO): number {
   const rule = own(builtinRules, id);
   const engine = ENGINE_IDS.get(id);
   if (!rule && !engine) {
-    const close = [...Object.keys(builtinRules), ...ENGINE_IDS.keys()].filter((r) => r.includes(id) || id.includes(r));
-    io.stderr(`migration-lint: unknown rule "${showControls(id)}".${close.length ? ` Did you mean ${close.map((r) => `"${r}"`).join(", ")}?` : ""} Run \`migration-lint --list-rules\` to see the rules.\n`);
+    io.stderr(`migration-lint: unknown rule "${showControls(id)}".${didYouMean(id, [...Object.keys(builtinRules), ...ENGINE_IDS.keys()])} Run \`migration-lint --list-rules\` to see the rules.\n`);
     return 2;
   }
   const page = docsFile(id);

@@ -5,6 +5,7 @@
  * 2 usage, configuration or internal failure.
  */
 import { parseArgs } from "node:util";
+import { didYouMean } from "../did-you-mean.js";
 import { packageVersion } from "../version.js";
 import path from "node:path";
 import { HELP } from "./help.js";
@@ -68,7 +69,9 @@ export async function main(argv: string[], rawIO: CliIO): Promise<number> {
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (err) {
-    say((err as Error).message.replace(/\. To specify a positional.*$/s, "."));
+    const unknown = (err as { code?: string }).code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" ? /'(-{1,2}[^']*)'/.exec((err as Error).message)?.[1] : undefined;
+    const flags = Object.keys(OPTIONS).map((name) => `--${name}`);
+    say((err as Error).message.replace(/\. To specify a positional.*$/s, ".") + (unknown?.startsWith("--") ? didYouMean(unknown.split("=")[0]!, flags) : ""));
     io.stderr("Run `migration-lint --help` for usage.\n");
     return 2;
   }

@@ -9,6 +9,7 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { createRequire } from "node:module";
 import { compareCodeUnits } from "../compare.js";
+import { didYouMean } from "../did-you-mean.js";
 import { syntaxErrorLine } from "./syntax-error.js";
 import { MigrationLintError, errorMessage } from "../errors.js";
 import type { PresetName, RuleModule } from "../engine/rule.js";
@@ -64,7 +65,7 @@ export async function resolveConfig(options: ResolveOptions): Promise<ResolvedCo
 
   for (const [key, value] of Object.entries(config)) {
     const check = own(CONFIG_KEYS, key);
-    if (!check) fail(`Unknown configuration key "${key}". Allowed keys: ${Object.keys(CONFIG_KEYS).join(", ")}.`);
+    if (!check) fail(`Unknown configuration key "${key}".${didYouMean(key, Object.keys(CONFIG_KEYS))} Allowed keys: ${Object.keys(CONFIG_KEYS).join(", ")}.`);
     const problem = check!(value);
     if (problem) fail(`Configuration key "${key}" ${problem}.`);
   }
@@ -85,7 +86,7 @@ export async function resolveConfig(options: ResolveOptions): Promise<ResolvedCo
   const apply = (ruleSettings: Record<string, RuleSetting>, origin: string) => {
     for (const [id, setting] of Object.entries(ruleSettings)) {
       const engine = own(rules, id) ? undefined : ENGINE_IDS.get(id);
-      if (!own(rules, id) && !engine) fail(`Unknown rule "${id}" in ${origin}. Run \`migration-lint --list-rules\` to see the rules.`);
+      if (!own(rules, id) && !engine) fail(`Unknown rule "${id}" in ${origin}.${didYouMean(id, [...Object.keys(rules), ...ENGINE_IDS.keys()])} Run \`migration-lint --list-rules\` to see the rules.`);
       const [rawSeverity, ruleOptions] = Array.isArray(setting) ? setting : [setting];
       const severity = severityOf(rawSeverity);
       if (severity === undefined) fail(`Rule "${id}" in ${origin}: severity must be "off", "warn", "error" (or 0, 1, 2), got ${JSON.stringify(rawSeverity)}.`);

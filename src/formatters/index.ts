@@ -3,6 +3,7 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { errorMessage, MigrationLintError, thrownValue } from "../errors.js";
 import type { Formatter } from "./types.js";
+import { didYouMean } from "../did-you-mean.js";
 
 /** Built-in formatters, loaded only when asked for. */
 const BUILTIN: Record<string, () => Promise<{ default: Formatter }>> = {
@@ -44,7 +45,7 @@ export async function loadFormatter(name: string, cwd: string = process.cwd(), l
   if (!entry) {
     throw new MigrationLintError(
       "usage",
-      `Unknown format "${name}": it is not a built-in format (${formatterNames.join(", ")}) and no package "${packageName}" is installed where ${cwd} can see it. A formatter file needs a path, like ./${name}.js.`,
+      `Unknown format "${name}":${didYouMean(name, formatterNames)} It is not a built-in format (${formatterNames.join(", ")}) and no package "${packageName}" is installed where ${cwd} can see it. A formatter file needs a path, like ./${name}.js.`,
     );
   }
   return load(name, entry);

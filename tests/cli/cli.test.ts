@@ -466,6 +466,37 @@ describe("explain", () => {
   });
 });
 
+describe("did you mean", () => {
+  it.each([
+    ["a mistyped flag", ["--formt", "json"], 'Unknown option \'--formt\'. Did you mean "--format"?'],
+    ["a mistyped --flag=value", ["--max-warning=3"], 'Did you mean "--max-warnings"?'],
+    ["a mistyped format", ["-f", "jsno"], 'Unknown format "jsno": Did you mean "json"?'],
+  ])("%s: exit 2 with the closest name", (_what, args, expected) => {
+    const run = example(...args);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(expected);
+  });
+
+  it.each([
+    ["a rule id", { extends: ["recommended"], rules: { "destructive-chang": "off" } }, 'Unknown rule "destructive-chang" in rules. Did you mean "destructive-change"?'],
+    ["an engine id", { extends: ["recommended"], rules: { "parse-eror": "warn" } }, 'Did you mean "parse-error"?'],
+    ["a config key", { extend: ["recommended"] }, 'Unknown configuration key "extend". Did you mean "extends"?'],
+  ])("%s in the config: exit 2 with the closest name", (_what, config, expected) => {
+    const dir = tempDir();
+    const file = path.join(dir, "config.json");
+    fs.writeFileSync(file, JSON.stringify(config));
+    const run = example("-c", file);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(expected);
+  });
+
+  it("suggests nothing when no name is close", () => {
+    const run = example("--zzz");
+    expect(run.status).toBe(2);
+    expect(run.stderr).not.toContain("Did you mean");
+  });
+});
+
 describe("engine findings in `rules`", () => {
   /** A project whose second migration has a statement that does not parse, beside one that does. */
   function projectWithTypo(extra: Record<string, string> = {}): string {

@@ -1,5 +1,4 @@
-import { defineRule, formatName, quoteName, type RuleContext } from "../src/engine/rule.js";
-import { transactionIds as transactionIdsOf } from "../src/model/queries.js";
+import { defineRule, formatName, quoteName } from "../src/engine/rule.js";
 import { blockedBy } from "../src/model/locks.js";
 import type { LockMode, Operation, QualifiedName, Statement } from "../src/types.js";
 
@@ -20,8 +19,6 @@ export default defineRule({
   },
   create(context) {
     const notValidAdds = new Map<string, Statement>();
-    let ids: number[] | undefined;
-    const tx = () => (ids ??= transactionIds(context));
     const lockText = (op: Operation) => {
       const byMode = new Map<LockMode, string[]>();
       for (const l of context.locks(op)) if (context.existedBefore(l.table)) byMode.set(l.mode, [...new Set([...(byMode.get(l.mode) ?? []), quoteName(l.table)])]);
@@ -61,7 +58,7 @@ export default defineRule({
       "validate-constraint"(op) {
         const added = notValidAdds.get(`${formatName(op.table)}.${op.name}`);
         if (!added || !context.existedBefore(op.table)) return; // a table created in this migration is empty: nothing to scan
-        if (tx()[added.index] !== tx()[op.statement.index]) return;
+        if (context.transactionOf(added) !== context.transactionOf(op.statement)) return;
         const why = context.inTransactionBlock(op.statement) ? "inside the same BEGIN ... COMMIT block" : "the same migration file, which Prisma runs as one transaction";
         const constraint = added.operations.find((o) => o.kind === "add-constraint" && (o.constraint.name === op.name || o.constraint.name === null));
         const held = constraint ? lockText(constraint) : null;
@@ -72,6 +69,3 @@ export default defineRule({
   },
 });
 
-function transactionIds(context: RuleContext): number[] {
-  return transactionIdsOf(context.migration.file.statements, context.project.runner.model);
-}

@@ -1,6 +1,6 @@
 import { defineRule } from "../src/engine/rule.js";
 import { failureOf, recordDrops, type PriorKey } from "../src/engine/risk.js";
-import { changesDatabase, concurrentCommand, rerunsCleanly, transactionIds } from "../src/model/queries.js";
+import { changesDatabase, concurrentCommand, rerunsCleanly } from "../src/model/queries.js";
 import type { Operation, Statement } from "../src/types.js";
 
 const TIMEOUTS = ["lock_timeout", "statement_timeout"];
@@ -31,7 +31,6 @@ export default defineRule({
     const { statements } = context.migration.file;
     const { model, prismaVersion } = context.project.runner;
     const perStatement = model === "per-statement";
-    const tx = transactionIds(statements, model);
     // the changes of the file so far, in order; tx ids never decrease, so the committed ones are a prefix
     const applied: Statement[] = [];
     let committed = 0;
@@ -43,7 +42,7 @@ export default defineRule({
     return {
       Statement(statement) {
         if (reported) return;
-        const here = tx[statement.index]!;
+        const here = context.transactionOf(statement);
         for (const op of statement.operations) {
           if (op.kind === "set" && TIMEOUTS.includes(op.name)) {
             const off = op.value === null || /^0+(\s*\w+)?$/.test(op.value.trim());
@@ -52,7 +51,7 @@ export default defineRule({
         }
         recordDrops(context, statement, dropped);
         if (!changesDatabase(statement, { data: true })) return;
-        for (; committed < applied.length && tx[applied[committed]!.index]! < here; committed++) {
+        for (; committed < applied.length && context.transactionOf(applied[committed]!) < here; committed++) {
           committedRerun &&= rerunsCleanly(applied[committed]!);
           lost ??= destroys(applied[committed]!) ? applied[committed] : undefined;
         }

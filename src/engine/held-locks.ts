@@ -6,18 +6,17 @@
  * lock is there until the commit whatever this statement does.
  */
 import type { RuleContext } from "./rule.js";
-import { sameTable, transactionIds } from "../model/queries.js";
+import { sameTable } from "../model/queries.js";
 import type { QualifiedName, Statement } from "../types.js";
 
 /** The statement of the same transaction that holds (or will take, by dropping the table) ACCESS EXCLUSIVE on `table`, or null. */
 export function accessExclusiveHeld(context: RuleContext<any>, statement: Statement, table: QualifiedName): Statement | null { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const statements = context.migration.file.statements;
-  const tx = transactionIds(statements, context.project.runner.model);
+  const tx = context.transactionOf(statement);
   return (
-    statements.find(
+    context.migration.file.statements.find(
       (s) =>
         s.index !== statement.index &&
-        tx[s.index] === tx[statement.index] &&
+        context.transactionOf(s) === tx &&
         s.operations.some((op) =>
           s.index < statement.index
             ? context.locks(op).some((l) => l.mode === "ACCESS EXCLUSIVE" && sameTable(l.table, table))

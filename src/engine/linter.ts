@@ -268,6 +268,7 @@ function instantiate(rules: ResolvedRule[], model: ProjectModel, migration: Load
         previousType: op.kind === "alter-column" ? catalog.getColumn(op.table, op.column)?.type ?? null : null,
       }),
     inTransactionBlock: (statement) => (transactionBlock ??= statementsInTransactionBlock(file.statements)).has(statement.index),
+    transactionOf: (statement) => (transactions ??= transactionIds(file.statements, model.runner.model))[statement.index]!,
     emptiedInTransaction: (table, statement) => {
       const emptied = catalog.getTable(table)?.emptied;
       if (!emptied || emptied.migration !== migration.index) return null;
@@ -317,6 +318,7 @@ function instantiate(rules: ResolvedRule[], model: ProjectModel, migration: Load
       prismaField: shared.prismaField,
       locks: shared.locks,
       inTransactionBlock: shared.inTransactionBlock,
+      transactionOf: shared.transactionOf,
       emptiedInTransaction: shared.emptiedInTransaction,
       report,
     };

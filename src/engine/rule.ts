@@ -89,6 +89,8 @@ export interface RuleContext<Options = Record<string, unknown>> {
   locks(op: Operation): TableLock[];
   /** True when the statement sits inside an explicit BEGIN ... COMMIT block of its file. */
   inTransactionBlock(statement: Statement): boolean;
+  /** Which transaction the statement runs in under the project's runner (docs/runner-model.md): equal numbers, one transaction. Computed once per migration. */
+  transactionOf(statement: Statement): number;
   /**
    * The TRUNCATE or DELETE without WHERE that emptied the table earlier in the same transaction as
    * `statement` (no INSERT since), or null: the table then holds no rows a NOT NULL, a unique index, a

@@ -55,7 +55,7 @@ import { corpus, corpusProjects, ensureSquawk, markdownTable, root, snapshotBuil
 const { loadModule, parseSync } = await import("libpg-query");
 await loadModule();
 
-const squawk = ensureSquawk();
+const squawk = ensureSquawk().path;
 const tmp = mkdtempSync(path.join(os.tmpdir(), "migration-lint-compare-"));
 process.on("exit", () => rmSync(tmp, { recursive: true, force: true }));
 const { cli } = snapshotBuild(tmp);

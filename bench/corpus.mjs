@@ -49,14 +49,17 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statS
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { benchAll, corpus, corpusProjects, ensureSquawk, fmt, hasGnuTime, machineLine, markdownTable, measure, migrationFiles, root, snapshotBuild, SQUAWK_VERSION } from "./lib.mjs";
+import { benchAll, corpus, corpusProjects, ensureSquawk, fmt, hasGnuTime, machineLine, markdownTable, measure, medianRatio, migrationFiles, root, snapshotBuild, SQUAWK_VERSION } from "./lib.mjs";
 import { writeSyntheticProjects } from "./synthetic.mjs";
 
 const runs = Number(process.env.BENCH_RUNS ?? 5);
 const synthSizes = (process.env.BENCH_SYNTH_SIZES ?? "500,1000,2000,5000").split(",").map(Number).filter((n) => n > 0);
 const keep = process.env.BENCH_KEEP === "1";
 const node = process.execPath;
-const squawk = ensureSquawk();
+const squawkTool = ensureSquawk();
+const squawk = squawkTool.path;
+/** `node -e 0`: the floor of any Node CLI on this machine, measured in the same rounds. */
+const nodeFloor = { command: node, args: ["-e", "0"] };
 const tmp = mkdtempSync(path.join(os.tmpdir(), "migration-lint-bench-"));
 const { cli, dist } = snapshotBuild(tmp);
 const { runLint } = await import(pathToFileURL(path.join(dist, "src", "api", "lint.js")).href);
@@ -64,9 +67,12 @@ const { runLint } = await import(pathToFileURL(path.join(dist, "src", "api", "li
 const squawkOptions = { cwd: tmp };
 
 console.log(`# migration-lint benchmark\n`);
-console.log(`${machineLine()}; migration-lint ${JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")).version}, squawk ${SQUAWK_VERSION}; median of ${runs} runs (one warm-up run each), one process per run${hasGnuTime ? "; peak MB = GNU time max RSS" : "; no /usr/bin/time: no memory figures"}`);
+console.log(`${machineLine()}; migration-lint ${JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")).version}, squawk ${SQUAWK_VERSION} ${squawkTool.native ? "native binary" : "npm wrapper (WARNING: its own Node start-up is in every squawk time)"} (${path.relative(root, squawk)}); median of ${runs} runs (one warm-up run each), one process per run, the commands of a table run interleaved round by round; a ratio is the median of the per-round ratios${hasGnuTime ? "; peak MB = GNU time max RSS" : "; no /usr/bin/time: no memory figures"}`);
 
-const ratio = (ours, theirs) => (ours && theirs ? `${fmt(ours / theirs, 2)}x` : "n/a");
+const ratio = (ours, theirs) => {
+  const r = medianRatio(ours, theirs);
+  return r === null ? "n/a" : `${fmt(r, 2)}x`;
+};
 const mlFindings = (stdout) => {
   try {
     return JSON.parse(stdout).reduce((n, r) => n + r.messages.length, 0);
@@ -144,8 +150,9 @@ async function benchProject(project, index) {
     writeFileSync(newFile, newMigrationSql(table, i < 0 ? "Warmup" : String(i + 1)));
   };
 
-  const [cold, sqCold, warm, pre, sqPre, preCold] = benchAll(
+  const [floor, cold, sqCold, warm, pre, sqPre, preCold] = benchAll(
     [
+      nodeFloor,
       { command: node, args: [cli, "--cwd", projectDir, "-f", "json"] },
       { command: squawk, args: ["--reporter", "gcc", ...files], ...squawkOptions },
       { command: node, args: warmArgs },
@@ -166,10 +173,11 @@ async function benchProject(project, index) {
 
   const findings = (ours, theirs) => `${mlFindings(ours.last.stdout)} / ${squawkFindings(theirs.last.stdout)}`;
   const rows = [
-    ["cold: full history, no cache", scope(coldScope), fmt(cold.ms), fmt(cold.rssMb), fmt(sqCold.ms), fmt(sqCold.rssMb), ratio(cold.ms, sqCold.ms), findings(cold, sqCold)],
-    ["warm: full history, cache filled", scope(warmScope), fmt(warm.ms), fmt(warm.rssMb), `${fmt(sqCold.ms)} (no cache)`, fmt(sqCold.rssMb), ratio(warm.ms, sqCold.ms), findings(warm, sqCold)],
-    ["pre-commit: 1 new migration, history cached", scope(preScope), fmt(pre.ms), fmt(pre.rssMb), fmt(sqPre.ms), fmt(sqPre.rssMb), ratio(pre.ms, sqPre.ms), findings(pre, sqPre)],
-    ["pre-commit without --cache", scope(preColdScope), fmt(preCold.ms), fmt(preCold.rssMb), fmt(sqPre.ms), fmt(sqPre.rssMb), ratio(preCold.ms, sqPre.ms), findings(preCold, sqPre)],
+    ["cold: full history, no cache", scope(coldScope), fmt(cold.ms), fmt(cold.rssMb), fmt(sqCold.ms), fmt(sqCold.rssMb), ratio(cold, sqCold), ratio(cold, floor), findings(cold, sqCold)],
+    ["warm: full history, cache filled", scope(warmScope), fmt(warm.ms), fmt(warm.rssMb), `${fmt(sqCold.ms)} (no cache)`, fmt(sqCold.rssMb), ratio(warm, sqCold), ratio(warm, floor), findings(warm, sqCold)],
+    ["pre-commit: 1 new migration, history cached", scope(preScope), fmt(pre.ms), fmt(pre.rssMb), fmt(sqPre.ms), fmt(sqPre.rssMb), ratio(pre, sqPre), ratio(pre, floor), findings(pre, sqPre)],
+    ["pre-commit without --cache", scope(preColdScope), fmt(preCold.ms), fmt(preCold.rssMb), fmt(sqPre.ms), fmt(sqPre.rssMb), ratio(preCold, sqPre), ratio(preCold, floor), findings(preCold, sqPre)],
+    ["`node -e 0` (floor of any Node CLI)", "", fmt(floor.ms), fmt(floor.rssMb), "", "", "", "1.00x", ""],
   ];
   notes.push(`cache file ${fmt(statSync(warmCache).size / 1024 / 1024, 1)} MB`);
   notes.push(`new migration: ALTER TABLE "${table}" ADD COLUMN x2 + CREATE INDEX`);
@@ -181,13 +189,13 @@ async function benchProject(project, index) {
   console.log(`\n## ${label}: ${files.length} migrations, ${fmt(sqlBytes / 1024)} KB of SQL\n`);
   console.log(
     markdownTable(
-      ["scenario", "linted of total / parsed", "migration-lint ms", "peak MB", "squawk ms", "squawk MB", "time ratio (ml/squawk)", "findings ml / squawk"],
+      ["scenario", "linted of total / parsed", "migration-lint ms", "peak MB", "squawk ms", "squawk MB", "ratio ml/squawk", "ratio ml/node -e 0", "findings ml / squawk"],
       rows,
-      ["l", "r", "r", "r", "r", "r", "r", "r"],
+      ["l", "r", "r", "r", "r", "r", "r", "r", "r"],
     ),
   );
   console.log(`\n${notes.join("; ")}.`);
-  return { label, migrations: files.length, cold: cold.ms, warm: warm.ms, pre: pre.ms, squawk: sqCold.ms, squawkPre: sqPre.ms, rss: cold.rssMb };
+  return { label, migrations: files.length, floor: floor.ms, cold: cold.ms, warm: warm.ms, pre: pre.ms, squawk: sqCold.ms, squawkPre: sqPre.ms, rss: cold.rssMb, coldRatio: ratio(cold, sqCold), warmRatio: ratio(warm, sqCold), preRatio: ratio(pre, sqPre), preFloor: ratio(pre, floor) };
 }
 
 /** Least-squares line through (size, value): intercept, slope, and the largest relative deviation of a point from it. */
@@ -207,11 +215,11 @@ async function benchSynthetic() {
   const projects = writeSyntheticProjects(dir, synthSizes);
   const generatedIn = (Date.now() - started) / 1000;
   // all sizes interleaved, so that a change in machine load does not bend the curve
-  const jobs = projects.flatMap((p) => [
+  const jobs = [nodeFloor, ...projects.flatMap((p) => [
     { command: node, args: [cli, "--cwd", p.projectDir, "-f", "json"] },
     { command: squawk, args: ["--reporter", "gcc", ...migrationFiles(p.migrationsDir)], ...squawkOptions },
-  ]);
-  const measured = benchAll(jobs, runs);
+  ])];
+  const [floor, ...measured] = benchAll(jobs, runs);
   const rows = [];
   const points = [];
   for (const [i, p] of projects.entries()) {
@@ -234,10 +242,10 @@ async function benchSynthetic() {
       fmt(theirs.ms),
       fmt(theirs.ms / p.size, 2),
       fmt(theirs.rssMb),
-      ratio(ours.ms, theirs.ms),
+      ratio(ours, theirs),
     ]);
   }
-  console.log(`\n## Synthetic Prisma history, cold full-history lint (generated in ${fmt(generatedIn, 1)} s under ${os.tmpdir()})\n`);
+  console.log(`\n## Synthetic Prisma history, cold full-history lint (generated in ${fmt(generatedIn, 1)} s under ${os.tmpdir()}; \`node -e 0\` in the same rounds: ${fmt(floor.ms)} ms)\n`);
   console.log(
     markdownTable(
       ["migrations", "SQL KB", "migration-lint ms", "ms / migration", "marginal ms / migration", "CPU ms (user+sys)", "CPU ms / migration", "peak MB", "findings", "squawk ms", "squawk ms / migration", "squawk MB", "time ratio (ml/squawk)"],
@@ -272,9 +280,9 @@ try {
       console.log(`\n## Summary (median ms)\n`);
       console.log(
         markdownTable(
-          ["project", "migrations", "cold", "warm", "pre-commit", "squawk full", "squawk 1 file", "cold ratio", "warm ratio", "pre-commit ratio"],
-          summary.map((r) => [r.label, String(r.migrations), fmt(r.cold), fmt(r.warm), fmt(r.pre), fmt(r.squawk), fmt(r.squawkPre), ratio(r.cold, r.squawk), ratio(r.warm, r.squawk), ratio(r.pre, r.squawkPre)]),
-          ["l", "r", "r", "r", "r", "r", "r", "r", "r", "r"],
+          ["project", "migrations", "node -e 0", "cold", "warm", "pre-commit", "squawk full", "squawk 1 file", "cold ratio", "warm ratio", "pre-commit ratio", "pre-commit / node -e 0"],
+          summary.map((r) => [r.label, String(r.migrations), fmt(r.floor), fmt(r.cold), fmt(r.warm), fmt(r.pre), fmt(r.squawk), fmt(r.squawkPre), r.coldRatio, r.warmRatio, r.preRatio, r.preFloor]),
+          Array(12).fill("r").fill("l", 0, 1),
         ),
       );
     }

@@ -11,7 +11,10 @@ Options:
   --schema <path>          Prisma schema file or multi-file schema folder
   --migrations <dir>       Migrations folder (default: migrations/ beside the schema)
   -c, --config <file>      Use this config file instead of searching for one
-  --cwd <dir>              Working directory (default: the current one)
+  --cwd <dir>              Working directory (default: the current one); paths,
+                           --schema, --migrations, --config, --baseline, --rulesdir
+                           and --seed are relative to it, -o, -f <name>:<file> and
+                           --cache-location to the shell's directory
   --rulesdir <dir>         Load extra rules from a folder (repeatable); enable them in "rules"
   -f, --format <name>      Output format: stylish (default), compact, json, sarif,
                            github, gitlab, junit, markdown, or a formatter

@@ -149,7 +149,10 @@ export async function main(argv: string[], rawIO: CliIO): Promise<number> {
       import.meta.url.endsWith(".js") && process.env.MIGRATION_LINT_NO_WORKER !== "1"
         ? async (name: string, file: string) => (await import("./formatter-host.js")).supervisedFormatterLoader(formatterLimit)(name, file)
         : undefined;
-    for (const spec of reportSpecs(values.format ?? [], values["output-file"], cwd)) reports.push({ ...spec, formatter: await loadFormatter(spec.format, cwd, importer) });
+    // what the run writes for the caller is relative to the shell's directory, not --cwd (src/cli/paths.ts)
+    const { fromShell, shellDirectory } = await import("./paths.js");
+    const shell = shellDirectory(cwd);
+    for (const spec of reportSpecs(values.format ?? [], values["output-file"], shell)) reports.push({ ...spec, formatter: await loadFormatter(spec.format, cwd, importer) });
     if (values.base !== undefined && values.staged) {
       io.stderr("migration-lint: --base and --staged cannot be used together.\n");
       return 2;
@@ -173,7 +176,7 @@ export async function main(argv: string[], rawIO: CliIO): Promise<number> {
       ...(values["drift-only"] ? { driftOnly: true } : {}),
       ...(values.seed ? { seed: path.resolve(cwd, values.seed) } : {}),
       ...(values.rulesdir?.length ? { rulesDirs: values.rulesdir } : {}),
-      ...(values["cache-location"] ? { cacheLocation: values["cache-location"] } : {}),
+      ...(values["cache-location"] ? { cacheLocation: fromShell(values["cache-location"], shell) } : {}),
       ...(values["report-unused-disable-directives"] ? { reportUnusedDisableDirectives: true } : {}),
       ...(values["no-baseline"] ? { baseline: false as const } : values.baseline ? { baseline: path.resolve(cwd, values.baseline) } : {}),
       ...(values.config ? { configFile: values.config } : {}),

@@ -27,8 +27,8 @@ export function splitFormatSpec(spec: string): { format: string; file?: string }
   return { format: spec.slice(0, colon), file: spec.slice(colon + 1) };
 }
 
-/** The reports asked for by `--format` values (default stylish) and `--output-file`. */
-export function reportSpecs(formats: readonly string[], outputFile: string | undefined, cwd: string): ReportSpec[] {
+/** The reports asked for by `--format` values (default stylish) and `--output-file`; relative files are resolved against `base` (the shell's directory). */
+export function reportSpecs(formats: readonly string[], outputFile: string | undefined, base: string): ReportSpec[] {
   const specs = (formats.length ? formats : ["stylish"]).map(splitFormatSpec);
   const unnamed = specs.filter((s) => s.file === undefined);
   if (unnamed.length > 1) {
@@ -39,7 +39,7 @@ export function reportSpecs(formats: readonly string[], outputFile: string | und
     );
   }
   if (outputFile !== undefined && !unnamed.length) throw new MigrationLintError("usage", `--output-file ${outputFile} would stay empty: every --format names its own file.`);
-  const resolved = specs.map((s) => ({ format: s.format, file: s.file !== undefined ? path.resolve(cwd, s.file) : outputFile !== undefined ? path.resolve(cwd, outputFile) : undefined }));
+  const resolved = specs.map((s) => ({ format: s.format, file: s.file !== undefined ? path.resolve(base, s.file) : outputFile !== undefined ? path.resolve(base, outputFile) : undefined }));
   const files = resolved.map((s) => s.file).filter((f): f is string => f !== undefined);
   const twice = files.find((f, i) => files.indexOf(f) !== i);
   if (twice) throw new MigrationLintError("usage", `Two reports would be written to the same file: ${twice}.`);

@@ -2,6 +2,7 @@
  * Where migration-lint writes and how it fails: every file it writes (the report of -o, the cache, the
  * baseline) refuses to overwrite a file that is not its own; stdout carries the report and nothing else;
  * every failure to write or to start is one line naming the file or option, exit 2, never a stack trace.
+ * The files of -o and --cache-location are relative to the shell's directory (src/cli/paths.ts): these runs start in the project.
  */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -17,14 +18,14 @@ const schemaOf = (dir: string) => path.join(dir, "prisma", "schema.prisma");
 describe("files migration-lint writes never overwrite what is not theirs", () => {
   it("--cache-location pointing at the schema is refused and the schema is untouched", () => {
     const dir = project({ [DROP]: DROP_SQL });
-    expectFailure(cli(["--cwd", dir, "--cache", "--cache-location", "prisma/schema.prisma"]), schemaOf(dir), /not a migration-lint cache/);
+    expectFailure(cli(["--cwd", dir, "--cache", "--cache-location", "prisma/schema.prisma"], { cwd: dir }), schemaOf(dir), /not a migration-lint cache/);
     expect(fs.readFileSync(schemaOf(dir), "utf8")).toBe(SCHEMA);
   });
 
   it("--cache-location over an old or truncated cache is fine: it is replaced", () => {
     const dir = project({ [DROP]: DROP_SQL });
     write(dir, { ".cache.json": '{"format":1,"tool":"0.0.1","proj' });
-    const run = cli(["--cwd", dir, "--cache", "--cache-location", ".cache.json"]);
+    const run = cli(["--cwd", dir, "--cache", "--cache-location", ".cache.json"], { cwd: dir });
     expect(run.status, run.stderr).toBe(1);
     expect(JSON.parse(fs.readFileSync(path.join(dir, ".cache.json"), "utf8")).format).toBeGreaterThan(1);
   });
@@ -32,9 +33,9 @@ describe("files migration-lint writes never overwrite what is not theirs", () =>
   it("-o over a file the run reads, or over a source file, is refused", () => {
     const dir = project({ [DROP]: DROP_SQL });
     write(dir, { "src/app.ts": "export {};\n", "package.json": "{}\n" });
-    expectFailure(cli(["--cwd", dir, "-o", "prisma/schema.prisma"]), schemaOf(dir), /Refusing to write the report .*one of the files this run reads/);
-    expectFailure(cli(["--cwd", dir, "-o", "src/app.ts"]), path.join(dir, "src/app.ts"), /Refusing .*a source file, not a report/);
-    expectFailure(cli(["--cwd", dir, "-o", "package.json"]), path.join(dir, "package.json"), /Refusing/);
+    expectFailure(cli(["--cwd", dir, "-o", "prisma/schema.prisma"], { cwd: dir }), schemaOf(dir), /Refusing to write the report .*one of the files this run reads/);
+    expectFailure(cli(["--cwd", dir, "-o", "src/app.ts"], { cwd: dir }), path.join(dir, "src/app.ts"), /Refusing .*a source file, not a report/);
+    expectFailure(cli(["--cwd", dir, "-o", "package.json"], { cwd: dir }), path.join(dir, "package.json"), /Refusing/);
     expect(fs.readFileSync(schemaOf(dir), "utf8")).toBe(SCHEMA);
     expect(fs.readFileSync(path.join(dir, "src/app.ts"), "utf8")).toBe("export {};\n");
   });
@@ -42,7 +43,7 @@ describe("files migration-lint writes never overwrite what is not theirs", () =>
   it("-o over an earlier report overwrites it, as ESLint does", () => {
     const dir = project({ [DROP]: DROP_SQL });
     write(dir, { "reports/lint.json": "old report" });
-    const run = cli(["--cwd", dir, "-f", "json", "-o", "reports/lint.json"]);
+    const run = cli(["--cwd", dir, "-f", "json", "-o", "reports/lint.json"], { cwd: dir });
     expect(run.status, run.stderr).toBe(1);
     expect(run.stdout).toBe("");
     expect(JSON.parse(fs.readFileSync(path.join(dir, "reports/lint.json"), "utf8"))).toHaveLength(2);
@@ -64,7 +65,7 @@ describe("-o that cannot be written: one line naming the file, exit 2", () => {
   it("under a path whose parent is a file", () => {
     const dir = project({ [DROP]: DROP_SQL });
     write(dir, { "afile": "x" });
-    expectFailure(cli(["--cwd", dir, "-o", "afile/report.txt"]), path.join(dir, "afile/report.txt"), /afile is a file, not a folder/);
+    expectFailure(cli(["--cwd", dir, "-o", "afile/report.txt"], { cwd: dir }), path.join(dir, "afile/report.txt"), /afile is a file, not a folder/);
   });
 
   it("on a full disk (/dev/full)", () => {
@@ -80,7 +81,7 @@ describe("-o that cannot be written: one line naming the file, exit 2", () => {
 
   it("a folder", () => {
     const dir = project({ [DROP]: DROP_SQL });
-    expectFailure(cli(["--cwd", dir, "-o", "prisma"]), path.join(dir, "prisma"), /it is a folder/);
+    expectFailure(cli(["--cwd", dir, "-o", "prisma"], { cwd: dir }), path.join(dir, "prisma"), /it is a folder/);
   });
 });
 

@@ -11,11 +11,10 @@ import { findConfig } from "../config/load.js";
 import { loadRulesDirs, requireSomeRule, resolveConfig } from "../config/resolve.js";
 import type { MigrationLintConfig, ResolvedConfig } from "../config/types.js";
 import { resolveTargets, type LintTarget } from "../discover/targets.js";
-import { detectPrismaVersion } from "../discover/prisma-version.js";
 import { fingerprint, lintProject, type LoadedMigration, type MessagesByFile } from "../engine/linter.js";
 import { toResults, type LintMessage, type LintResult } from "../engine/results.js";
 import { applyEngineSeverities } from "../engine/engine-findings.js";
-import { resolveRunner } from "../engine/runner.js";
+import { projectRunner } from "../engine/runner.js";
 import { applyAllDirectives, keepOnlyDirectiveData } from "../engine/directives.js";
 import { applyBaseline, BASELINE_FILE, readBaseline, type Baseline } from "../engine/baseline.js";
 import { migrationChanges, stagedPrismaFiles, type MigrationChanges } from "../git/changes.js";
@@ -192,10 +191,9 @@ async function lintTarget(target: LintTarget, config: ResolvedConfig, options: L
   const packedSchema = cache?.schema(project.root, schemaHash);
   const cachedSchema = packedSchema ? unpackCachedSchema(packedSchema, schemaFiles.files) : null;
   const schemaHandle = cachedSchema ?? startSchemaParse(schemaFiles.files);
-  const [listed, detected, prismaConfigText] = await Promise.all([
+  const [listed, runner] = await Promise.all([
     project.migrationsDirExists ? prismaMigrateSource.list(project.migrationsDir) : Promise.resolve([]),
-    config.prismaVersion ? Promise.resolve(null) : detectPrismaVersion(project.root),
-    project.prismaConfigFile ? readFile(project.prismaConfigFile, "utf8").catch(() => null) : Promise.resolve(null),
+    projectRunner(project, config.prismaVersion),
   ]);
 
   const unsupported = (provider: string | null, file: string) => {
@@ -210,7 +208,6 @@ async function lintTarget(target: LintTarget, config: ResolvedConfig, options: L
   const entries = listed.filter((e) => !isCodeMigration(e));
   const texts = readMigrationSources(entries);
   for (const t of texts) if (t.text !== null) sources.set(t.entry.upPath!, t.text);
-  const runner = resolveRunner({ configuredVersion: config.prismaVersion, detected, prismaConfigText });
   const git = options.base || options.staged ? readGitChanges(project.migrationsDir, options, notes) : null;
   const inScope = scopeFilter(target, config, git);
   // nothing to lint is a failure, not a clean run; drift-only compares the database with the schema, migrations or not

@@ -53,7 +53,8 @@ Options:
                            (with --database-url: e.g. a production replica)
   --seed <file.sql>        Sample data applied before the first linted migration
   --lock-trace             With --replay: print the locks each statement took
-  --print-config           Print the resolved configuration and exit
+  --print-config           Print the resolved configuration and what discovery found
+                           (schema, migrations, provider, Prisma version, runner) and exit
   --list-rules             List the rules and exit
   -h, --help               Show this help
   -v, --version            Show the version

@@ -117,24 +117,17 @@ export async function main(argv: string[], rawIO: CliIO): Promise<number> {
       return 0;
     }
     if (values["print-config"]) {
-      const { loadConfig } = await import("../api/lint.js");
-      const config = await loadConfig({ cwd, ...(values.config ? { configFile: values.config } : {}) });
-      const printable = {
-        configFile: config.filepath,
-        extends: config.extends,
-        rules: {
-          ...Object.fromEntries(config.rules.map((r) => [r.id, Object.keys(r.options).length ? [r.severity === 2 ? "error" : "warn", r.options] : r.severity === 2 ? "error" : "warn"])),
-          ...Object.fromEntries(Object.entries(config.engineSeverities).map(([id, severity]) => [id, (["off", "warn", "error"] as const)[severity]])),
-        },
-        plugins: config.plugins,
-        schema: config.schema,
-        migrations: config.migrations,
-        postgresVersion: config.postgresVersion,
-        prismaVersion: config.prismaVersion,
-        ignore: config.ignore,
-        startAfter: config.startAfter,
-      };
-      io.stdout(`${JSON.stringify(printable, null, 2)}\n`);
+      const { printConfig } = await import("./print-config.js");
+      const printed = await printConfig({
+        cwd,
+        paths: positionals,
+        ...(values.config ? { configFile: values.config } : {}),
+        ...(values.rulesdir?.length ? { rulesDirs: values.rulesdir } : {}),
+        ...(values.schema ? { schema: values.schema } : {}),
+        ...(values.migrations ? { migrations: values.migrations } : {}),
+      });
+      io.stdout(printed.text);
+      if (printed.note) say(`note: ${printed.note}`);
       return 0;
     }
 

@@ -2,6 +2,8 @@
  * Which runner `prisma migrate deploy` uses for a project, from its Prisma
  * version. The evidence and the version cut-offs are in docs/runner-model.md.
  */
+import { readFile } from "node:fs/promises";
+import { detectPrismaVersion } from "../discover/prisma-version.js";
 import type { RunnerInfo, RunnerModel } from "../types.js";
 
 function parseVersion(version: string): [number, number, number, boolean] | null {
@@ -46,4 +48,13 @@ export function resolveRunner(options: {
   const version = options.configuredVersion ?? options.detected?.version ?? null;
   const source = options.configuredVersion ? "config" : options.detected?.source ?? "unknown";
   return { model: runnerModelFor(version, configSelectsMigrateAdapter(options.prismaConfigText)), prismaVersion: version, source };
+}
+
+/** The runner of a discovered project: the configured Prisma version, else the one detected from its root, and its prisma.config.* file. */
+export async function projectRunner(project: { root: string; prismaConfigFile: string | null }, configuredVersion: string | undefined): Promise<RunnerInfo> {
+  const [detected, prismaConfigText] = await Promise.all([
+    configuredVersion ? Promise.resolve(null) : detectPrismaVersion(project.root),
+    project.prismaConfigFile ? readFile(project.prismaConfigFile, "utf8").catch(() => null) : Promise.resolve(null),
+  ]);
+  return resolveRunner({ configuredVersion, detected, prismaConfigText });
 }

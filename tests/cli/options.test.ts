@@ -35,3 +35,60 @@ describe("paths: what the run writes is relative to the shell's directory, what 
     expect(json(run).flatMap((r) => r.messages.map((m) => `${m.ruleId}:${m.severity}`))).toEqual(["destructive-change:1"]);
   });
 });
+
+describe("--print-config shows what discovery found", () => {
+  it("schema files, migrations folder, provider, Prisma version and its source, runner model, postgresVersion", () => {
+    const dir = project({ [DROP]: DROP_SQL });
+    write(dir, { "package.json": JSON.stringify({ devDependencies: { prisma: "^7.4.1" } }), ".migration-lintrc.json": JSON.stringify({ extends: "recommended", postgresVersion: 16 }) });
+    const run = cli(["--cwd", dir, "--print-config"]);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stderr).toBe("");
+    const printed = JSON.parse(run.stdout) as { configFile: string; postgresVersion: number; projects: unknown[] };
+    expect(printed.configFile).toBe(path.join(dir, ".migration-lintrc.json"));
+    expect(printed.projects).toEqual([
+      {
+        root: dir,
+        schemaFiles: [path.join(dir, "prisma/schema.prisma")],
+        schemaSource: "default",
+        prismaConfigFile: null,
+        migrationsDir: path.join(dir, "prisma/migrations"),
+        migrationsDirExists: true,
+        provider: "postgresql",
+        providerSource: "migration_lock.toml",
+        prismaVersion: "7.4.1",
+        prismaVersionSource: "package.json",
+        runnerModel: "per-statement",
+        postgresVersion: 16,
+        notes: [],
+      },
+    ]);
+  });
+
+  it("without migration_lock.toml the provider comes from the datasource; --schema and prismaVersion in the config are followed", () => {
+    const dir = project({}, { lock: null });
+    write(dir, { "db/main.prisma": 'datasource db {\n  provider = "postgresql"\n  url = env("DATABASE_URL")\n}\n', "ml.json": JSON.stringify({ extends: "recommended", prismaVersion: "6.19.0" }) });
+    const run = cli(["--cwd", dir, "--print-config", "--schema", "db/main.prisma", "-c", "ml.json"]);
+    expect(run.status, run.stderr).toBe(0);
+    const [found] = (JSON.parse(run.stdout) as { projects: Array<Record<string, unknown>> }).projects;
+    expect(found).toMatchObject({ schemaFiles: [path.join(dir, "db/main.prisma")], schemaSource: "flag", migrationsDir: path.join(dir, "db/migrations"), migrationsDirExists: false, provider: "postgresql", providerSource: "datasource", prismaVersion: "6.19.0", prismaVersionSource: "config", runnerModel: "script-transaction" });
+  });
+
+  it("where no project is found, the configuration still prints, with a note on stderr (exit 0)", () => {
+    const dir = tempDir();
+    const run = cli(["--cwd", dir, "--print-config"]);
+    expect(run.status).toBe(0);
+    expect((JSON.parse(run.stdout) as { projects: unknown[] }).projects).toEqual([]);
+    expect(run.stderr).toMatch(/^migration-lint: note: no project discovered: Could not find a Prisma schema in .*\n$/);
+  });
+
+  it("is redacted like every output: the --database-url password never shows, even inside a discovered path", () => {
+    const secret = "hunter2secret";
+    const parent = tempDir();
+    const dir = path.join(parent, `db-${secret}`);
+    fs.cpSync(project({ [DROP]: DROP_SQL }), dir, { recursive: true });
+    const run = cli(["--cwd", dir, "--print-config", "--database-url", `postgres://me:${secret}@localhost/db`]);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain("db-");
+    expect(run.stdout).not.toContain(secret);
+  });
+});

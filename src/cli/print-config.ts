@@ -1,0 +1,79 @@
+/**
+ * `--print-config`: the resolved configuration, and what discovery found for each project the run would lint
+ * (schema files, migrations folder, provider, Prisma version and where it came from, runner model,
+ * postgresVersion). The CLI prints it through the same redaction as every other output.
+ */
+import { loadConfig } from "../api/lint.js";
+import { resolveTargets } from "../discover/targets.js";
+import { projectRunner } from "../engine/runner.js";
+import { MigrationLintError } from "../errors.js";
+import { readSchemaFiles, startSchemaParse } from "../schema/load.js";
+import type { PrismaProject } from "../discover/project.js";
+import type { ResolvedConfig } from "../config/types.js";
+
+const SEVERITY_NAMES = ["off", "warn", "error"] as const;
+
+export interface PrintConfigOptions {
+  cwd: string;
+  configFile?: string;
+  rulesDirs?: string[];
+  paths: string[];
+  schema?: string;
+  migrations?: string;
+}
+
+/** The JSON `--print-config` prints, and a note when no project could be discovered (the configuration still prints). */
+export async function printConfig(options: PrintConfigOptions): Promise<{ text: string; note?: string }> {
+  const { cwd } = options;
+  const config = await loadConfig({ cwd, ...(options.configFile ? { configFile: options.configFile } : {}), ...(options.rulesDirs ? { rulesDirs: options.rulesDirs } : {}) });
+  const schema = options.schema ?? config.schema;
+  const migrations = options.migrations ?? config.migrations;
+  let projects: object[] = [];
+  let note: string | undefined;
+  try {
+    const targets = await resolveTargets(options.paths, { cwd, ...(schema ? { schema } : {}), ...(migrations ? { migrations } : {}) });
+    projects = await Promise.all(targets.map((t) => discovered(t.project, config)));
+  } catch (err) {
+    if (!(err instanceof MigrationLintError)) throw err;
+    note = `no project discovered: ${err.format()}`;
+  }
+  const printable = {
+    configFile: config.filepath,
+    extends: config.extends,
+    rules: {
+      ...Object.fromEntries(config.rules.map((r) => [r.id, Object.keys(r.options).length ? [SEVERITY_NAMES[r.severity], r.options] : SEVERITY_NAMES[r.severity]])),
+      ...Object.fromEntries(Object.entries(config.engineSeverities).map(([id, severity]) => [id, SEVERITY_NAMES[severity]])),
+    },
+    plugins: config.plugins,
+    schema: config.schema,
+    migrations: config.migrations,
+    postgresVersion: config.postgresVersion,
+    prismaVersion: config.prismaVersion,
+    ignore: config.ignore,
+    startAfter: config.startAfter,
+    projects,
+  };
+  return { text: `${JSON.stringify(printable, null, 2)}\n`, ...(note ? { note } : {}) };
+}
+
+async function discovered(project: PrismaProject, config: ResolvedConfig): Promise<object> {
+  const runner = await projectRunner(project, config.prismaVersion);
+  // migration_lock.toml says which provider the migrations were made for; without it, the schema's datasource does
+  const provider = project.lockProvider
+    ? { provider: project.lockProvider, providerSource: "migration_lock.toml" }
+    : { provider: startSchemaParse(readSchemaFiles(project.schemaFiles).files).get().provider, providerSource: "datasource" };
+  return {
+    root: project.root,
+    schemaFiles: project.schemaFiles,
+    schemaSource: project.schemaSource,
+    prismaConfigFile: project.prismaConfigFile,
+    migrationsDir: project.migrationsDir,
+    migrationsDirExists: project.migrationsDirExists,
+    ...provider,
+    prismaVersion: runner.prismaVersion,
+    prismaVersionSource: runner.source,
+    runnerModel: runner.model,
+    postgresVersion: config.postgresVersion,
+    notes: project.notes,
+  };
+}

@@ -5,13 +5,37 @@ import v8 from "node:v8";
 // enough, and skipping the optimizing tier saves its compile time (measured: a cold run of a
 // 19-migration project 0.44 -> 0.36 s, of 820 migrations 0.87 -> 0.80 s, on 2 cores). Replay runs
 // a whole Postgres in WASM for seconds, where the optimizing tier pays off, so it keeps it.
-if (!process.argv.some((a) => a === "--replay" || a === "--drift-only" || a === "--lock-trace")) {
-  v8.setFlagsFromString("--liftoff-only");
-}
-// V8 lets the heap grow to up to 4x what survived the last full GC before collecting again; a long
+// V8 grows the heap to up to 4x what survived the last full GC before collecting again; a long
 // history keeps ~60-90 MB alive, so the default peaked at 350 MB on a 5,000-migration history. Growing
 // by 50% instead holds it near 250 MB at the same speed (bench/corpus.mjs, synthetic history).
-v8.setFlagsFromString("--heap-growing-percent=50");
+const relaunched = process.env.MIGRATION_LINT_RELAUNCHED === "1";
+delete process.env.MIGRATION_LINT_RELAUNCHED; // not passed on to anything this run starts
+const flags = ["--heap-growing-percent=50"];
+if (!process.argv.some((a) => a === "--replay" || a === "--drift-only" || a === "--lock-trace")) flags.unshift("--liftoff-only");
+// Node 20 and 22 (V8 <= 12.4) honour these flags set at run time. From Node 23 (V8 12.9) on, V8 reads its
+// WASM tiering flags only at start-up: set at run time, --liftoff-only does nothing, and the parser's
+// tier-up costs 2-3 s and ~570 MB more on every run (measured on Node 24.22: fixtures/example 2.79 s /
+// 656 MB, 0.80 s / 85 MB with the flag on the command line). There the process starts again with the
+// flags on its command line, which costs one Node start-up (~25 ms on Node 24).
+const [v8Major, v8Minor] = process.versions.v8.split(".").map(Number);
+const startupOnly = v8Major > 12 || (v8Major === 12 && v8Minor >= 5);
+const missing = flags.filter((f) => !process.execArgv.includes(f));
+if (startupOnly && missing.includes("--liftoff-only") && !relaunched) {
+  const args = [...process.execArgv, ...missing, process.argv[1], ...process.argv.slice(2)];
+  const env = { ...process.env, MIGRATION_LINT_RELAUNCHED: "1" };
+  if (typeof process.execve === "function") {
+    process.execve(process.execPath, [process.execPath, ...args], env); // replaces this process: same pid, signals and exit code
+  }
+  const { spawnSync } = await import("node:child_process");
+  const child = spawnSync(process.execPath, args, { stdio: "inherit", env });
+  if (child.error) {
+    process.stderr.write(`migration-lint: could not restart Node with ${missing.join(" ")}: ${child.error.message}\n`);
+    process.exit(2);
+  }
+  if (child.signal) process.kill(process.pid, child.signal);
+  process.exit(child.status ?? 2);
+}
+for (const flag of missing) v8.setFlagsFromString(flag);
 
 // The report is the only thing on stdout. Output of user code (a config, a plugin, a formatter module that
 // calls console.log) goes to stderr instead, so that JSON and SARIF on stdout stay parseable.

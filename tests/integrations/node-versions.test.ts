@@ -1,0 +1,57 @@
+/**
+ * The CLI on every Node.js major the package supports besides the one running the tests: the official
+ * binaries that `.ci/run` fetches with scripts/ci-nodes.sh (MIGRATION_LINT_TEST_NODES, colon-separated
+ * paths; skipped when unset). Each must print exactly what this Node prints, and must not pay for V8's
+ * optimizing WASM tier: from Node 23 on, V8 ignores `--liftoff-only` set at run time, and bin/ starts the
+ * process again with the flag on its command line (without that, fixtures/example peaked at 656 MB on
+ * Node 24.22 instead of 85 MB, and took 2.8 s instead of 0.8 s).
+ */
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { ROOT } from "./hosts.js";
+
+const nodes = (process.env.MIGRATION_LINT_TEST_NODES ?? "").split(":").filter(Boolean);
+const CLI = path.join(ROOT, "bin/migration-lint.js");
+const EXAMPLE = path.join(ROOT, "fixtures/example");
+const GNU_TIME = fs.existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
+
+/** Runs the CLI with `node`; peak RSS in MB from GNU time where it is installed. */
+function lint(node: string, args: string[]) {
+  const command = GNU_TIME ? [GNU_TIME, "-f", "peak-rss-kb=%M", node] : [node];
+  const r = spawnSync(command[0]!, [...command.slice(1), CLI, ...args], { encoding: "utf8", maxBuffer: 1 << 28 });
+  const peak = /peak-rss-kb=(\d+)\s*$/.exec(r.stderr ?? "");
+  return { status: r.status, stdout: r.stdout, stderr: (r.stderr ?? "").replace(/(?:Command exited with non-zero status \d+\n)?peak-rss-kb=\d+\s*$/, ""), peakMb: peak ? Number(peak[1]) / 1024 : undefined };
+}
+
+describe.skipIf(nodes.length === 0)("the CLI on other Node.js majors (MIGRATION_LINT_TEST_NODES)", () => {
+  const reference = lint(process.execPath, ["--cwd", EXAMPLE, "-f", "json"]);
+
+  it.each(nodes)("%s prints what this Node prints, without the optimizing WASM tier's memory", (node) => {
+    const version = spawnSync(node, ["--version"], { encoding: "utf8" }).stdout.trim();
+    const r = lint(node, ["--cwd", EXAMPLE, "-f", "json"]);
+    expect(r.stderr, version).toBe("");
+    expect(r.status, version).toBe(reference.status);
+    expect(r.stdout, version).toBe(reference.stdout);
+    // 85-90 MB with --liftoff-only in effect on Node 20-25; 650 MB on Node 24 without it
+    if (r.peakMb !== undefined) expect(r.peakMb, version).toBeLessThan(250);
+  }, 60_000);
+
+  it.each(nodes)("%s keeps usage errors at exit 2, with this Node's message", (node) => {
+    const expected = lint(process.execPath, ["--no-such-flag"]);
+    const r = lint(node, ["--no-such-flag"]);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe(expected.stderr);
+    expect(r.stderr).toMatch(/^migration-lint: Unknown option '--no-such-flag'/);
+  }, 60_000);
+
+  it.each(nodes)("%s replays the example on PGlite (the optimizing tier kept) as this Node does", (node) => {
+    const args = ["--cwd", EXAMPLE, "-f", "json", "--replay"];
+    const expected = lint(process.execPath, args);
+    const r = lint(node, args);
+    expect(r.status).toBe(expected.status);
+    expect(r.stdout).toBe(expected.stdout);
+  }, 120_000);
+});

@@ -7,6 +7,7 @@ export default defineRule({
     type: "suggestion",
     docs: { description: "char(n) / character(n) (bpchar) columns (Prisma's @db.Char(n)): blank-padded; prefer text or varchar.", preset: "all" },
     defaultSeverity: "warn",
+    dialects: ["postgresql"],
     messages: {
       char:
         'Column "{{column}}" of {{table}} is {{display}}{{field}}: shorter values are padded with spaces to {{length}} characters, trailing spaces are ignored in comparisons but not by LIKE, regular expressions or the application, and it takes no less space than text.',

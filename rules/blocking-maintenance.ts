@@ -1,5 +1,5 @@
 import { defineRule, quoteName } from "../src/engine/rule.js";
-import { isStrongLock } from "../src/model/locks.js";
+import { isStrongLock } from "../src/dialects/postgres/locks.js";
 import type { Operation, QualifiedName } from "../src/types.js";
 
 export default defineRule({
@@ -8,6 +8,7 @@ export default defineRule({
     type: "problem",
     docs: { description: "VACUUM FULL, CLUSTER, explicit LOCK TABLE, blocking REINDEX / REFRESH MATERIALIZED VIEW and SET TABLESPACE / LOGGED / UNLOGGED on existing tables.", preset: "strict" },
     defaultSeverity: "warn",
+    requires: { capabilities: ["maintenance-commands"] },
     messages: {
       vacuumFull: "VACUUM FULL rewrites {{what}} under an ACCESS EXCLUSIVE lock: every read and write waits until the copy is done, and it needs room for a second copy on disk.",
       cluster: "CLUSTER rewrites {{what}} in index order under an ACCESS EXCLUSIVE lock: every read and write waits until it is done.",

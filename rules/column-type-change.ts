@@ -1,6 +1,6 @@
 import { abbreviate, defineRule, quoteIdent, quoteName, schemaPlace, type RuleContext } from "../src/engine/rule.js";
 import { enumRecreation } from "../src/engine/risk.js";
-import { blockedBy, changesIndexOpclass, isBinaryCoercible, isNarrowing, widens } from "../src/model/locks.js";
+import { blockedBy, changesIndexOpclass, isBinaryCoercible, isNarrowing, widens } from "../src/dialects/postgres/locks.js";
 import { storedType, typeSql } from "../src/model/ast.js";
 import { castFailureNote, columnSwaps, dataDependentCasts, usingExpression } from "../src/model/queries.js";
 

@@ -11,6 +11,7 @@ export default defineRule({
     type: "problem",
     docs: { description: "A CONCURRENTLY statement inside BEGIN ... COMMIT, or sharing its migration file with other statements: the migration fails (or, on Prisma 7.4+, the file is no longer atomic).", preset: "recommended" },
     defaultSeverity: "error",
+    requires: { capabilities: ["concurrent-index"] },
     messages: {
       inBlock: '{{command}} inside BEGIN ... COMMIT: Postgres rejects it with "{{command}} cannot run inside a transaction block", so `prisma migrate deploy` fails on this migration (P3018) and every later deploy stops on it (P3009) until it is resolved by hand.',
       sharedFile: '{{command}} shares its migration file with {{count}} other statement(s){{why}}: Postgres runs a multi-statement script as one implicit transaction and rejects it with "{{command}} cannot run inside a transaction block", so `prisma migrate deploy` fails on this migration (P3018) and later deploys stop on it (P3009).',

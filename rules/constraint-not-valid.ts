@@ -1,5 +1,5 @@
 import { defineRule, formatName, quoteName } from "../src/engine/rule.js";
-import { blockedBy } from "../src/model/locks.js";
+import { blockedBy } from "../src/dialects/postgres/locks.js";
 import type { LockMode, Operation, QualifiedName, Statement } from "../src/types.js";
 
 export default defineRule({
@@ -8,6 +8,7 @@ export default defineRule({
     type: "problem",
     docs: { description: "FOREIGN KEY or CHECK added to an existing table without NOT VALID (a validation scan under lock), or validated in the same transaction that added it.", preset: "recommended" },
     defaultSeverity: "warn",
+    requires: { capabilities: ["not-valid-constraints"] },
     messages: {
       validates: 'Adds {{what}} "{{name}}" to {{table}} without NOT VALID: Postgres checks every existing row of {{table}} while holding {{locks}}, which blocks {{blocked}} until the scan finishes{{rows}}.',
       sameTransaction: 'VALIDATE CONSTRAINT "{{name}}" runs in the same transaction as the ADD CONSTRAINT ... NOT VALID on line {{line}} ({{why}}): the lock the ADD took ({{locks}}) is held while the validation scans every row, so it blocks {{blocked}} just as if NOT VALID had not been used.',

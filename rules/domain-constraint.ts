@@ -12,6 +12,7 @@ export default defineRule({
     type: "suggestion",
     docs: { description: "CHECK constraints on domains (CREATE DOMAIN ... CHECK, ALTER DOMAIN ADD CONSTRAINT, ALTER DOMAIN SET NOT NULL): put the constraint on the table column instead.", preset: "all" },
     defaultSeverity: "warn",
+    requires: { capabilities: ["domains"] },
     messages: {
       create: 'Domain "{{domain}}" carries a CHECK constraint: every column of the domain checks it on every write, and changing it later is an ALTER DOMAIN that scans every table using the domain while it holds their locks. Prisma does not see domains (schema.prisma only shows the base type).',
       alter: 'ALTER DOMAIN "{{domain}}" {{action}} checks every row of every column of the domain, in every table that uses it, within this migration, under locks that block writes on those tables until it is done.',

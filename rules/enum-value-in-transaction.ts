@@ -11,6 +11,7 @@ export default defineRule({
     type: "problem",
     docs: { description: "An enum value added with ALTER TYPE ... ADD VALUE and used in the same transaction (the same migration file), or, before Postgres 12, ADD VALUE inside a transaction at all.", preset: "recommended" },
     defaultSeverity: "error",
+    requires: { capabilities: ["enum-types"] },
     messages: {
       unsafeUse: "Uses '{{value}}', which line {{line}} adds to enum {{type}} in the same transaction ({{why}}): Postgres rejects it with 'unsafe use of new value \"{{value}}\" of enum type {{typeName}}' until the ADD VALUE has committed, so `prisma migrate deploy` fails on this migration (P3018).",
       inTransaction: "ALTER TYPE {{type}} ADD VALUE '{{value}}' runs inside a transaction ({{why}}): Postgres {{version}} (before 12) rejects it with \"ALTER TYPE ... ADD cannot run inside a transaction block\", so `prisma migrate deploy` fails on this migration.",

@@ -1,5 +1,5 @@
 import { defineRule } from "../src/engine/rule.js";
-import { tokenize } from "../src/parse/lexer.js";
+import { tokenize } from "../src/dialects/postgres/lexer.js";
 import { DEFAULT_SCHEMA } from "../src/history/catalog.js";
 import type { Operation, QualifiedName, SourceRange } from "../src/types.js";
 
@@ -22,6 +22,7 @@ export default defineRule({
     type: "problem",
     docs: { description: "Names longer than Postgres's 63 bytes in CREATE TABLE, ADD COLUMN, CREATE INDEX, ADD CONSTRAINT, CREATE TYPE and RENAME: silently truncated, and truncated names can collide.", preset: "recommended" },
     defaultSeverity: "error",
+    requires: { capabilities: ["identifier-truncation"] },
     messages: {
       tooLong: 'The {{what}} name "{{name}}" is {{bytes}} bytes: Postgres keeps only the first 63 and silently names it "{{truncated}}", so the database no longer matches the SQL and schema.prisma, and the next `prisma migrate dev` sees drift.',
       collision: 'The {{what}} name "{{name}}" and "{{other}}"{{where}} are the same to Postgres after truncation to 63 bytes ("{{truncated}}"): this statement fails with "already exists"{{ifNotExists}}.',

@@ -1,5 +1,5 @@
 import { abbreviate, defineRule, quoteName, schemaPlace, type RuleContext } from "../src/engine/rule.js";
-import { isBinaryCoercible } from "../src/model/locks.js";
+import { isBinaryCoercible } from "../src/dialects/postgres/locks.js";
 import { copiedBefore, dataCopies, sameTable } from "../src/model/queries.js";
 import { bestPairs, nameEvidence, nameWords, sameWords } from "../src/model/renames.js";
 import type { Operation, OperationOf, QualifiedName, TypeSpec } from "../src/types.js";

@@ -1,5 +1,5 @@
 import { defineRule, quoteName, type RuleContext } from "../src/engine/rule.js";
-import { blockedBy, isStrongLock, type TableLock } from "../src/model/locks.js";
+import { blockedBy, isStrongLock, type TableLock } from "../src/dialects/postgres/locks.js";
 import type { Operation } from "../src/types.js";
 
 /** `0`, `'0'`, `'0ms'`: a lock_timeout of zero waits for ever. */
@@ -11,6 +11,7 @@ export default defineRule({
     type: "problem",
     docs: { description: "Statements that take a lock blocking writes (or reads) on an existing table with no `SET lock_timeout` before them in the migration.", preset: "strict" },
     defaultSeverity: "warn",
+    requires: { capabilities: ["lock-timeout"] },
     messages: {
       missing:
         'Takes {{mode}} lock on {{table}} with no lock_timeout set ({{count}} in this migration, this is the first). If a long query or an open transaction holds a conflicting lock, the statement waits in the lock queue, and every query on {{table}} queues behind it ({{blocked}} stop) for as long as it waits{{statementTimeout}}.',

@@ -10,6 +10,7 @@ export default defineRule({
     type: "suggestion",
     docs: { description: "Integer (int4/int2, serial) primary keys and identity columns that can run out of values: prefer bigint.", preset: "all" },
     defaultSeverity: "warn",
+    dialects: ["postgresql"],
     messages: {
       smallId:
         'Column "{{column}}" of {{table}} is {{article}} {{type}} {{role}}{{field}}: once its values pass {{max}}, every insert fails ("integer out of range" / "nextval: reached maximum value"), and widening it then rewrites the table and every foreign key column that references it under ACCESS EXCLUSIVE locks.',

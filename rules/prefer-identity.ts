@@ -12,6 +12,7 @@ export default defineRule({
     type: "suggestion",
     docs: { description: "serial / bigserial columns (Prisma's @default(autoincrement())): prefer GENERATED ... AS IDENTITY.", preset: "all" },
     defaultSeverity: "warn",
+    dialects: ["postgresql"],
     messages: {
       serial:
         'Column "{{column}}" of {{table}} is {{type}}{{field}}: a plain column with a default drawn from a separate sequence. Roles that insert need their own grant on the sequence, the sequence is left behind by CREATE TABLE ... LIKE and partial dumps, and explicit ids inserted by hand do not advance it, so later inserts collide.',

@@ -7,6 +7,7 @@ export default defineRule({
     type: "suggestion",
     docs: { description: "varchar(n) columns (Prisma's @db.VarChar(n)): prefer text with a CHECK constraint on the length.", preset: "all" },
     defaultSeverity: "warn",
+    dialects: ["postgresql"],
     messages: {
       varchar:
         'Column "{{column}}" of {{table}} is {{type}}{{field}}: the length limit lives in the type, so changing it later is an ALTER COLUMN TYPE under an ACCESS EXCLUSIVE lock (and lowering it scans the table and fails on longer values), while inserts over {{limit}} characters fail at run time. Postgres stores text and varchar the same way.',

@@ -7,6 +7,7 @@ export default defineRule({
     type: "suggestion",
     docs: { description: "`timestamp without time zone` columns (Prisma's default TIMESTAMP(3) for DateTime): prefer timestamptz.", preset: "all" },
     defaultSeverity: "warn",
+    dialects: ["postgresql"],
     messages: {
       timestamp:
         'Column "{{column}}" of {{table}} is {{type}}, timestamp without time zone{{field}}: it stores a wall-clock reading, not an instant. Prisma Client writes UTC, but database defaults (now(), CURRENT_TIMESTAMP) and other clients write in their session TimeZone, and nothing in the value says which one was used.',

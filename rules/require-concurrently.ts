@@ -10,6 +10,7 @@ export default defineRule({
     type: "problem",
     docs: { description: "CREATE INDEX, DROP INDEX, REINDEX, REFRESH MATERIALIZED VIEW and DETACH PARTITION without CONCURRENTLY on existing tables.", preset: "recommended" },
     defaultSeverity: "warn",
+    requires: { capabilities: ["concurrent-index"] },
     messages: {
       createIndex: 'CREATE INDEX {{name}} without CONCURRENTLY holds a SHARE lock on {{table}} for the whole index build, which blocks writes (INSERT, UPDATE, DELETE) until it finishes; reads continue.',
       createIndexHeld: 'CREATE INDEX {{name}} builds while this transaction holds the ACCESS EXCLUSIVE lock that line {{line}} took on {{table}}: reads and writes on {{table}} wait for the whole index build, not only for the brief change on line {{line}}.',

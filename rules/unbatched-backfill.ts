@@ -1,7 +1,7 @@
 import { constantFill, ONE_STATEMENT_HELP } from "../src/engine/columns.js";
 import { defineRule, quoteIdent, quoteName, type RuleContext } from "../src/engine/rule.js";
 import type { TableState } from "../src/history/catalog.js";
-import { isStrongLock } from "../src/model/locks.js";
+import { isStrongLock } from "../src/dialects/postgres/locks.js";
 import { castFailureNote, dataDependentCasts } from "../src/model/queries.js";
 
 export default defineRule({

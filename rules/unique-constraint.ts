@@ -1,6 +1,6 @@
 import { accessExclusiveHeld } from "../src/engine/held-locks.js";
 import { defineRule, formatName, quoteIdent, quoteName } from "../src/engine/rule.js";
-import { blockedBy } from "../src/model/locks.js";
+import { blockedBy } from "../src/dialects/postgres/locks.js";
 import { typeSql } from "../src/model/ast.js";
 import type { Operation, QualifiedName } from "../src/types.js";
 

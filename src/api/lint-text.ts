@@ -11,9 +11,7 @@ import type { MigrationLintConfig } from "../config/types.js";
 import { lintProject, type LoadedMigration } from "../engine/linter.js";
 import { toResults, type LintMessage, type LintResult } from "../engine/results.js";
 import { applyAllDirectives } from "../engine/directives.js";
-import { runnerModelFor } from "../engine/runner.js";
-import { buildOperations } from "../model/build.js";
-import { parseSqlFile } from "../parse/sql.js";
+import { dialectIdOf, loadDialect } from "../dialects/index.js";
 import { parsePrismaSchema } from "../schema/parse-schema.js";
 
 export interface LintTextOptions {
@@ -41,18 +39,19 @@ export async function lintText(options: LintTextOptions): Promise<LintResult[]> 
   const root = path.resolve(options.root ?? process.cwd());
   const config = await resolveConfig({ config: options.config ?? null, filepath: null, builtinRules, cwd: root, ...(options.rules ? { extraRules: options.rules } : {}) });
   requireSomeRule(config);
+  // the lock file's provider picks the dialect; one without a dialect (a provider-mismatch case) is read as PostgreSQL
+  const dialect = await loadDialect((options.lockProvider && dialectIdOf(options.lockProvider)) || "postgresql");
   const migrations: LoadedMigration[] = [];
   for (const [index, m] of options.migrations.entries()) {
     const dir = path.join(root, "migrations", m.name);
-    const file = await parseSqlFile(path.join(dir, "migration.sql"), m.sql);
-    buildOperations(file);
+    const file = await dialect.parseFile(path.join(dir, "migration.sql"), m.sql);
     migrations.push({ entry: { name: m.name, dir, upPath: file.path, downPath: null, extraFiles: [] }, index, file, error: null });
   }
   const selected = new Set(options.lint ?? (options.migrations.length ? [options.migrations.at(-1)!.name] : []));
   const schema = options.schema !== undefined ? parsePrismaSchema([{ path: path.join(root, "schema.prisma"), text: options.schema }]) : null;
   const version = options.prismaVersion ?? config.prismaVersion ?? null;
-  const runner = { model: runnerModelFor(version), prismaVersion: version, source: version ? "config" : "unknown" };
-  const messages = await lintProject({ root, schema, migrations, runner, postgresVersion: config.postgresVersion, lockProvider: options.lockProvider ?? null }, config.rules, (m) => selected.has(m.entry.name), options.ruleTimeBudgetMs ? { ruleTimeBudgetMs: options.ruleTimeBudgetMs } : {});
+  const runner = dialect.runner({ configuredVersion: version ?? undefined, detected: null, prismaConfigText: null });
+  const messages = await lintProject({ root, schema, migrations, runner, dialect, postgresVersion: config.postgresVersion, lockProvider: options.lockProvider ?? null }, config.rules, (m) => selected.has(m.entry.name), options.ruleTimeBudgetMs ? { ruleTimeBudgetMs: options.ruleTimeBudgetMs } : {});
   for (const m of migrations) if (selected.has(m.entry.name) && !messages.has(m.entry.upPath!)) messages.set(m.entry.upPath!, []);
   const suppressed = new Map<string, LintMessage[]>();
   const knownRules = new Set(config.rules.map((r) => r.id).concat(Object.keys(builtinRules)));

@@ -14,18 +14,20 @@ import { resolveTargets, type LintTarget } from "../discover/targets.js";
 import { fingerprint, lintProject, type LoadedMigration, type MessagesByFile } from "../engine/linter.js";
 import { toResults, type LintMessage, type LintResult } from "../engine/results.js";
 import { applyEngineSeverities } from "../engine/engine-findings.js";
-import { projectRunner } from "../engine/runner.js";
+import { runnerInput } from "../engine/runner.js";
 import { applyAllDirectives, keepOnlyDirectiveData } from "../engine/directives.js";
 import { applyBaseline, BASELINE_FILE, readBaseline, type Baseline } from "../engine/baseline.js";
 import { migrationChanges, stagedPrismaFiles, type MigrationChanges } from "../git/changes.js";
 import { MigrationLintError } from "../errors.js";
-import { parsePending, pendingMigrations, readMigrationSources, releaseSyntaxTrees, type MigrationSourceText } from "../model/load.js";
+import { parsePending, pendingMigrations, readMigrationSources, type MigrationSourceText } from "../model/load.js";
+import { dialectFor } from "../dialects/index.js";
 import { Catalog } from "../history/catalog.js";
 import { codeDigest } from "../cache/code-digest.js";
 import { hashKey, LintCache, resolveCacheLocation, type CachedFindings } from "../cache/cache.js";
 import { TOOL_VERSION } from "../version.js";
 import type { LockTraceEntry } from "../replay/lock-trace-types.js";
 import { unpackCachedSchema, readSchemaFiles, startSchemaParse } from "../schema/load.js";
+import type { PrismaSchemaModel } from "../schema/types.js";
 import { isCodeMigration, prismaMigrateSource } from "../sources/prisma-migrate.js";
 import type { MigrationEntry, RunnerInfo } from "../types.js";
 
@@ -104,8 +106,6 @@ export interface LintRun {
   /** File texts by absolute path, for formatters that show source lines. */
   sources: Map<string, string>;
 }
-
-const SUPPORTED_PROVIDERS = new Set(["postgresql", "postgres"]);
 
 /** Lints and returns ESLint-shaped results (the CLI's `--format json`). */
 export async function lint(options: LintOptions = {}): Promise<LintResult[]> {
@@ -191,17 +191,13 @@ async function lintTarget(target: LintTarget, config: ResolvedConfig, options: L
   const packedSchema = cache?.schema(project.root, schemaHash);
   const cachedSchema = packedSchema ? unpackCachedSchema(packedSchema, schemaFiles.files) : null;
   const schemaHandle = cachedSchema ?? startSchemaParse(schemaFiles.files);
-  const [listed, runner] = await Promise.all([
+  const [listed, runnerFacts] = await Promise.all([
     project.migrationsDirExists ? prismaMigrateSource.list(project.migrationsDir) : Promise.resolve([]),
-    projectRunner(project, config.prismaVersion),
+    runnerInput(project, config.prismaVersion),
   ]);
 
-  const unsupported = (provider: string | null, file: string) => {
-    if (provider && !SUPPORTED_PROVIDERS.has(provider)) {
-      throw new MigrationLintError("project", `Provider "${provider}" is not supported yet: migration-lint lints PostgreSQL migrations. (MySQL, SQLite and SQL Server are planned.)`, { file });
-    }
-  };
-  unsupported(project.lockProvider, path.join(project.migrationsDir, "migration_lock.toml"));
+  // the provider's dialect parses, models and replays the SQL: migration_lock.toml's provider, else the datasource's (below)
+  const lockDialect = project.lockProvider ? await dialectFor(project.lockProvider, path.join(project.migrationsDir, "migration_lock.toml")) : null;
 
   const codeMigrations = listed.filter(isCodeMigration).map((e) => e.name);
   if (codeMigrations.length) notes.push(`${codeMigrations.join(", ")}: data migration in code and no migration.sql, left to the project's own migration runner (not linted).`);
@@ -218,6 +214,9 @@ async function lintTarget(target: LintTarget, config: ResolvedConfig, options: L
     }
     if (!project.migrationsDirMissing) notes.push(nothing.reason);
   }
+  // without migration_lock.toml the datasource says which provider this is: that needs the schema now
+  const dialect = lockDialect ?? (await schemaDialect(schemaHandle.get(), project.schemaPath));
+  const runner = dialect.runner(runnerFacts);
   const unused = options.reportUnusedDisableDirectives;
   // a severity for unused-directive in the config turns the report on too
   const reportUnused: 0 | 1 | 2 = unused === "warn" ? 1 : unused ? 2 : config.engineSeverities["unused-directive"] ?? 0;
@@ -238,13 +237,8 @@ async function lintTarget(target: LintTarget, config: ResolvedConfig, options: L
   // replay needs every statement, so it takes the uncached path
   const plan = cache && !options.replay && !options.driftOnly ? planFromCache(cache, project.root, configKey, texts, (i) => inScope({ entry: texts[i]!.entry } as LoadedMigration)) : null;
   // parsed one by one as the linter reaches them, and their syntax trees dropped after (memory stays flat on long histories)
-  const loaded = pendingMigrations(texts, plan?.startIndex ?? 0);
+  const loaded = pendingMigrations(texts, dialect, plan?.startIndex ?? 0);
 
-  // without migration_lock.toml the datasource says which provider this is: that needs the schema now
-  if (!project.lockProvider) {
-    const schema = schemaHandle.get();
-    unsupported(schema.provider, schema.datasourceFile ?? project.schemaPath);
-  }
   if (project.lockError) {
     addMessage(project.lockError.file, {
       ruleId: "parse-error",
@@ -272,6 +266,7 @@ async function lintTarget(target: LintTarget, config: ResolvedConfig, options: L
       },
       migrations: loaded,
       runner,
+      dialect,
       postgresVersion: config.postgresVersion,
       lockProvider: project.lockProvider,
       git,
@@ -284,18 +279,18 @@ async function lintTarget(target: LintTarget, config: ResolvedConfig, options: L
       cached: plan?.cached ?? new Set(),
       ...(options.ruleTimeBudgetMs ? { ruleTimeBudgetMs: options.ruleTimeBudgetMs } : {}),
       prepare: async (m) => {
-        await parsePending(m, texts[m.index]!);
+        await parsePending(m, texts[m.index]!, dialect);
         // while the schema is still parsing in a worker, parse the next migrations instead of waiting on it when a rule first asks
         for (let next = m.index + 1, ahead = 0; !schemaHandle.ready() && next < loaded.length && ahead < PARSE_AHEAD_CHARS; next++) {
           if (!loaded[next]!.pending) continue;
           ahead += texts[next]!.text?.length ?? 0;
-          await parsePending(loaded[next]!, texts[next]!);
+          await parsePending(loaded[next]!, texts[next]!, dialect);
         }
       },
       release: (m) => {
         if (!m.file) return;
         if (inScope(m) && m.file.parseErrors.length && m.file.statements.every((st) => st.nodeType === null)) unchecked++;
-        releaseSyntaxTrees(m.file);
+        dialect.releaseSyntaxTrees(m.file);
         // replay needs the statements and operations; without it, only what directives read is kept. The newest
         // migration released (in scope, and at all) stays whole until the next: Project:exit hooks run on one of them.
         if (options.replay || options.driftOnly) return;
@@ -337,7 +332,7 @@ async function lintTarget(target: LintTarget, config: ResolvedConfig, options: L
 
   let replayReport: ProjectReport["replay"];
   if (options.replay || options.driftOnly) {
-    const { replay } = await import("../replay/index.js");
+    const { replay } = await dialect.loadReplay();
     let seedSql: string | undefined;
     if (options.seed) {
       try {
@@ -433,6 +428,11 @@ async function lintTarget(target: LintTarget, config: ResolvedConfig, options: L
     runner,
     notes,
   };
+}
+
+/** The dialect of the datasource's provider (a project without migration_lock.toml). */
+function schemaDialect(schema: PrismaSchemaModel, schemaPath: string) {
+  return dialectFor(schema.provider, schema.datasourceFile ?? schemaPath);
 }
 
 interface CachePlan {

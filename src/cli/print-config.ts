@@ -6,6 +6,7 @@
 import { loadConfig } from "../api/lint.js";
 import { resolveTargets } from "../discover/targets.js";
 import { projectRunner } from "../engine/runner.js";
+import { dialectIdOf, loadDialect } from "../dialects/index.js";
 import { MigrationLintError } from "../errors.js";
 import { readSchemaFiles, startSchemaParse } from "../schema/load.js";
 import type { PrismaProject } from "../discover/project.js";
@@ -57,11 +58,12 @@ export async function printConfig(options: PrintConfigOptions): Promise<{ text: 
 }
 
 async function discovered(project: PrismaProject, config: ResolvedConfig): Promise<object> {
-  const runner = await projectRunner(project, config.prismaVersion);
   // migration_lock.toml says which provider the migrations were made for; without it, the schema's datasource does
   const provider = project.lockProvider
     ? { provider: project.lockProvider, providerSource: "migration_lock.toml" }
     : { provider: startSchemaParse(readSchemaFiles(project.schemaFiles).files).get().provider, providerSource: "datasource" };
+  // the provider's dialect says how its files run (a provider without one is shown as PostgreSQL would run it)
+  const runner = await projectRunner(project, config.prismaVersion, await loadDialect(dialectIdOf(provider.provider ?? "") ?? "postgresql"));
   return {
     root: project.root,
     schemaFiles: project.schemaFiles,

@@ -13,8 +13,8 @@ import type { ResolvedRule } from "../config/types.js";
 import { interpolate, type MigrationContext, type ReportDescriptor, type RuleContext, type RuleVisitors } from "./rule.js";
 import type { LintMessage } from "./results.js";
 import type { MigrationChanges } from "../git/changes.js";
-import { locksOf } from "../model/locks.js";
-import { statementsInTransactionBlock, transactionIds } from "../model/queries.js";
+import { statementsInTransactionBlock } from "../model/queries.js";
+import { appliesTo, type Dialect } from "../dialects/dialect.js";
 
 export interface LoadedMigration {
   entry: MigrationEntry;
@@ -33,6 +33,8 @@ export interface ProjectModel {
   readonly schema: PrismaSchemaModel | null;
   migrations: LoadedMigration[];
   runner: RunnerInfo;
+  /** The provider's dialect: parsing, locks and transactions of its runner. */
+  dialect: Dialect;
   postgresVersion: number;
   /** `provider` of migration_lock.toml, or null. */
   lockProvider: string | null;
@@ -135,7 +137,8 @@ function notTheRule<T>(state: RunState, work: () => T): T {
 
 export async function lintProject(model: ProjectModel, allRules: ResolvedRule[], inScope: (m: LoadedMigration) => boolean, options: LintProjectOptions = {}): Promise<MessagesByFile> {
   // rules that need git information cannot run without it (the caller notes why)
-  const rules = model.git ? allRules : allRules.filter((r) => !r.rule.meta.requires?.git);
+  // and rules about a hazard this dialect does not have are skipped
+  const rules = allRules.filter((r) => (model.git || !r.rule.meta.requires?.git) && appliesTo(r.rule.meta, model.dialect));
   const gitRules = rules.filter((r) => r.rule.meta.requires?.git);
   const out: MessagesByFile = new Map();
   const seenInternal = new Set<string>();
@@ -249,6 +252,7 @@ function instantiate(rules: ResolvedRule[], model: ProjectModel, migration: Load
         return schema();
       },
       lockProvider: model.lockProvider,
+      dialect: model.dialect.id,
       postgresVersion: model.postgresVersion,
       runner: model.runner,
     },
@@ -263,16 +267,16 @@ function instantiate(rules: ResolvedRule[], model: ProjectModel, migration: Load
     prismaModel: (table) => schema()?.modelForTable(table.name, table.schema),
     prismaField: (table, column) => schema()?.modelForTable(table.name, table.schema)?.fields.find((f) => f.columnName === column && !f.relation),
     locks: (op) =>
-      locksOf(op, {
+      model.dialect.locks(op, {
         postgresVersion: model.postgresVersion,
         previousType: op.kind === "alter-column" ? catalog.getColumn(op.table, op.column)?.type ?? null : null,
       }),
     inTransactionBlock: (statement) => (transactionBlock ??= statementsInTransactionBlock(file.statements)).has(statement.index),
-    transactionOf: (statement) => (transactions ??= transactionIds(file.statements, model.runner.model))[statement.index]!,
+    transactionOf: (statement) => (transactions ??= model.dialect.transactionIds(file.statements, model.runner.model))[statement.index]!,
     emptiedInTransaction: (table, statement) => {
       const emptied = catalog.getTable(table)?.emptied;
       if (!emptied || emptied.migration !== migration.index) return null;
-      transactions ??= transactionIds(file.statements, model.runner.model);
+      transactions ??= model.dialect.transactionIds(file.statements, model.runner.model);
       return transactions[emptied.statement] === transactions[statement.index] ? emptied : null;
     },
   };

@@ -1,6 +1,6 @@
 /** What makes a migration risky: data loss or a blocking lock (for the rules that ask for a plan or a comment), and statements that can fail on production data. */
 import { abbreviate, formatName, quoteName, type RuleContext } from "./rule.js";
-import { isBinaryCoercible, isStrongLock, widens } from "../model/locks.js";
+import { isBinaryCoercible, isStrongLock, widens } from "../dialects/postgres/locks.js";
 import { isSerialType } from "../model/ast.js";
 import type { Operation, OperationOf, QualifiedName, Statement, TypeSpec } from "../types.js";
 

@@ -5,7 +5,8 @@
 import path from "node:path";
 import { quoteIdent } from "../parse/quote.js";
 import type { CatalogView, EmptiedState, TableState } from "../history/catalog.js";
-import type { TableLock } from "../model/locks.js";
+import type { TableLock } from "../dialects/postgres/locks.js";
+import type { Capability, DialectId } from "../dialects/dialect.js";
 import type { MigrationChanges } from "../git/changes.js";
 import type { PrismaSchemaModel, PrismaField, PrismaModel, SchemaLocation } from "../schema/types.js";
 import type { MigrationEntry, Operation, OperationKind, OperationOf, ParsedSqlFile, QualifiedName, RunnerInfo, SeverityName, SourceRange, Statement } from "../types.js";
@@ -33,8 +34,10 @@ export interface RuleMeta {
   messages: Record<string, string>;
   /** Safe-alternative templates by message id, shown as `help:` under the finding. */
   help?: Record<string, string>;
-  /** What the rule needs from the engine. */
-  requires?: { history?: boolean; git?: boolean };
+  /** What the rule needs from the engine; with `capabilities`, it runs only on dialects that have them (src/dialects/dialect.ts). */
+  requires?: { history?: boolean; git?: boolean; capabilities?: Capability[] };
+  /** The dialects whose own behaviour the rule is about (e.g. `["sqlite"]`); default: every dialect. Prefer `requires.capabilities` where the hazard is a feature several databases share. */
+  dialects?: DialectId[];
 }
 
 export interface MigrationContext {
@@ -69,6 +72,8 @@ export interface RuleContext<Options = Record<string, unknown>> {
     schema: PrismaSchemaModel | null;
     /** `provider` of migrations/migration_lock.toml, or null when there is none. */
     lockProvider: string | null;
+    /** The dialect the migrations are linted as (from migration_lock.toml, else the datasource). */
+    dialect: DialectId;
     postgresVersion: number;
     runner: RunnerInfo;
   };

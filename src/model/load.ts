@@ -8,8 +8,8 @@ import { lstatSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import type { MigrationEntry } from "../types.js";
 import type { LoadedMigration } from "../engine/linter.js";
-import { liteSqlFile, parseSqlFile, releaseSyntaxTrees } from "../parse/sql.js";
-import { buildOperations } from "./build.js";
+import type { Dialect } from "../dialects/dialect.js";
+import { loadDialect } from "../dialects/index.js";
 import { errorMessage } from "../errors.js";
 
 /** Decodes a file: UTF-8 (BOM kept for SourceText to strip), or UTF-16 when it starts with a UTF-16 BOM. */
@@ -164,9 +164,9 @@ function missingScript(entry: MigrationEntry): string {
 }
 
 /** Parses migrations from `fromIndex` on; earlier ones get a statement-less file (text only). */
-export async function parseMigrations(sources: MigrationSourceText[], fromIndex = 0): Promise<LoadedMigration[]> {
-  const out = pendingMigrations(sources, fromIndex);
-  for (const m of out) await parsePending(m, sources[m.index]!);
+export async function parseMigrations(sources: MigrationSourceText[], dialect: Dialect, fromIndex = 0): Promise<LoadedMigration[]> {
+  const out = pendingMigrations(sources, dialect, fromIndex);
+  for (const m of out) await parsePending(m, sources[m.index]!, dialect);
   return out;
 }
 
@@ -176,21 +176,18 @@ export async function parseMigrations(sources: MigrationSourceText[], fromIndex 
  * just before it lints it and drops its syntax trees after, so a long history
  * never holds every tree at once.
  */
-export function pendingMigrations(sources: MigrationSourceText[], fromIndex = 0): LoadedMigration[] {
+export function pendingMigrations(sources: MigrationSourceText[], dialect: Dialect, fromIndex = 0): LoadedMigration[] {
   return sources.map(({ entry, index, text, error }) => {
     if (text === null) return { entry, index, file: null, error };
-    if (index < fromIndex) return { entry, index, file: liteSqlFile(entry.upPath!, text), error: null };
+    if (index < fromIndex) return { entry, index, file: dialect.liteFile(entry.upPath!, text), error: null };
     return { entry, index, file: null, error: null, pending: true };
   });
 }
 
-export { releaseSyntaxTrees };
-
-/** Parses a pending migration in place. */
-export async function parsePending(m: LoadedMigration, source: MigrationSourceText): Promise<void> {
+/** Parses a pending migration in place, with its operations. */
+export async function parsePending(m: LoadedMigration, source: MigrationSourceText, dialect: Dialect): Promise<void> {
   if (!m.pending || source.text === null) return;
-  const file = await parseSqlFile(m.entry.upPath!, source.text);
-  buildOperations(file);
+  const file = await dialect.parseFile(m.entry.upPath!, source.text);
   if (source.encoding) {
     const at = Math.min(source.encoding.offset, file.text.length);
     file.parseErrors.unshift({ kind: "encoding", message: source.encoding.message, range: file.rangeOf(at, Math.min(at + 1, file.text.length)) });
@@ -199,6 +196,7 @@ export async function parsePending(m: LoadedMigration, source: MigrationSourceTe
   delete m.pending;
 }
 
-export async function loadMigrations(entries: MigrationEntry[]): Promise<LoadedMigration[]> {
-  return parseMigrations(readMigrationSources(entries));
+/** Reads and parses a whole history (default: as PostgreSQL). */
+export async function loadMigrations(entries: MigrationEntry[], dialect?: Dialect): Promise<LoadedMigration[]> {
+  return parseMigrations(readMigrationSources(entries), dialect ?? (await loadDialect("postgresql")));
 }

@@ -22,7 +22,7 @@ import { readFileSync } from "node:fs";
 import type { PrismaBlockIndex, PrismaEnum, PrismaField, PrismaModel, PrismaSchemaModel, SchemaLocation } from "../schema/types.js";
 import { decodeText } from "../model/load.js";
 import { SourceText } from "../parse/source-text.js";
-import { loadPostgresParser } from "../parse/sql.js";
+import { loadPostgresParser } from "../dialects/postgres/parse.js";
 import { walk } from "../model/ast.js";
 import { dbError, type ReplayDb } from "./driver.js";
 import { displayName, relationKey, type DbColumn, type DbRelation, type DbSnapshot } from "./introspect.js";

@@ -14,12 +14,12 @@
  * Postgres keeps one lock entry per table and mode per transaction, so a
  * statement that takes a mode an earlier statement of the same migration
  * already holds shows no new entry; such locks are filled in from the static
- * lock model (src/model/locks.ts) and marked `alreadyHeld`.
+ * lock model (src/dialects/postgres/locks.ts) and marked `alreadyHeld`.
  */
 import { compareCodeUnits } from "../compare.js";
 import { lineColumns } from "../engine/linter.js";
 import type { LintMessage } from "../engine/results.js";
-import { blockedBy, locksOf } from "../model/locks.js";
+import { blockedBy, locksOf } from "../dialects/postgres/locks.js";
 import type { LockMode, Operation, ParsedSqlFile, Statement } from "../types.js";
 import { dbError, type ReplayDb } from "./driver.js";
 import { displayName } from "./introspect.js";

@@ -17,7 +17,7 @@
  * soundly without it, and stops). PGlite runs everything: it is in-process
  * and thrown away.
  */
-import { loadPostgresParser, parseSqlFile } from "../parse/sql.js";
+import { loadPostgresParser, parseSqlFile } from "../dialects/postgres/parse.js";
 import { strings, unwrap, walk, type Body } from "../model/ast.js";
 import type { Statement } from "../types.js";
 
@@ -90,7 +90,7 @@ const OPAQUE_LANGUAGE = /^(c|pl\w*u)$/i;
 
 type PlParser = { parseSync(sql: string): { stmts?: Array<{ stmt?: Record<string, unknown> }> }; parsePlPgSQLSync(sql: string): unknown };
 
-/** The parser instance parse/sql.ts loaded (the libpg-query module, which has the PL/pgSQL parser too). */
+/** The parser instance dialects/postgres/parse.ts loaded (the libpg-query module, which has the PL/pgSQL parser too). */
 async function plParser(): Promise<PlParser> {
   return (await loadPostgresParser()) as unknown as PlParser;
 }

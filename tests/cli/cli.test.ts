@@ -137,8 +137,10 @@ describe("help and version", () => {
       "libpg-query": ["libpg-query"],
       "prisma-ast": ["prisma-ast"],
       cosmiconfig: chunksHolding("node_modules/cosmiconfig/"),
-      "the SQL layer": chunksHolding("dist/src/parse/sql.js"),
+      "the SQL layer": chunksHolding("dist/src/dialects/postgres/parse.js"),
     };
+    /** The npm packages other dialects parse and replay with: a PostgreSQL run must not load them. */
+    const OTHER_DIALECT_PARSERS = ["node_modules/@guanmingchiu/sqlparser-ts/", "node_modules/sql.js/"];
     const loads = (modules: string[], name: string) => modules.some((m) => HEAVY[name]!.some((needle) => m.includes(needle)));
 
     /** Runs the CLI with the trace loader and returns every module it loaded. */
@@ -155,6 +157,21 @@ describe("help and version", () => {
       // on the main thread: the tracer does not follow the CLI's lint worker
       const modules = loadedModules(["--cwd", EXAMPLE, "-f", "json"], { MIGRATION_LINT_NO_WORKER: "1" });
       for (const name of Object.keys(HEAVY)) expect(loads(modules, name), name).toBe(true);
+    });
+
+    it("a PostgreSQL run loads the PostgreSQL dialect and no other dialect's code or parser", () => {
+      const dialectsDir = path.resolve(__dirname, "../../dist/src/dialects");
+      const others = fs.readdirSync(dialectsDir, { withFileTypes: true }).filter((d) => d.isDirectory() && d.name !== "postgres").map((d) => d.name);
+      const modules = loadedModules(["--cwd", EXAMPLE, "-f", "json"], { MIGRATION_LINT_NO_WORKER: "1" });
+      const postgres = chunksHolding("dist/src/dialects/postgres/");
+      expect(postgres.length).toBeGreaterThan(0);
+      expect(modules.some((m) => postgres.some((chunk) => m.includes(chunk)))).toBe(true);
+      for (const other of others) {
+        const chunks = chunksHolding(`dist/src/dialects/${other}/`);
+        expect(chunks.length, other).toBeGreaterThan(0);
+        expect(modules.filter((m) => chunks.some((chunk) => m.includes(chunk))), other).toEqual([]);
+      }
+      for (const parser of OTHER_DIALECT_PARSERS) expect(modules.filter((m) => m.includes(parser)), parser).toEqual([]);
     });
 
     it.each([["--help"], ["--version"]])("%s does not load the SQL parser, the schema parser or cosmiconfig", (flag) => {

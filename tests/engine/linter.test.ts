@@ -107,8 +107,7 @@ describe("time that is not the rule's", () => {
   // and that wait was billed to its time budget: the rule was switched off, and its later findings went unreported.
   it("waiting for the schema is not billed to the rule that first reads it", async () => {
     const { lintProject } = await import("../../src/engine/linter.js");
-    const { parseSqlFile } = await import("../../src/parse/sql.js");
-    const { buildOperations } = await import("../../src/model/build.js");
+    const { postgres } = await import("../../src/dialects/postgres/index.js");
     const { parsePrismaSchema } = await import("../../src/schema/parse-schema.js");
     const parsedSchema = parsePrismaSchema([{ path: "/p/schema.prisma", text: 'datasource db {\n  provider = "postgresql"\n  url = env("DATABASE_URL")\n}\n' }]);
     let parsed = false;
@@ -126,12 +125,12 @@ describe("time that is not the rule's", () => {
       },
       migrations: [] as LoadedMigration[],
       runner: { model: "unknown", prismaVersion: null, source: "unknown" },
+      dialect: postgres,
       postgresVersion: 14,
       lockProvider: null,
     };
     for (const [index, [name, sql]] of [["1_create", create], ["2_drop", drops]].entries()) {
-      const file = await parseSqlFile(`/p/migrations/${name}/migration.sql`, sql!);
-      buildOperations(file);
+      const file = await postgres.parseFile(`/p/migrations/${name}/migration.sql`, sql!);
       model.migrations.push({ entry: { name: name!, dir: `/p/migrations/${name}`, upPath: file.path, downPath: null, extraFiles: [] }, index, file, error: null });
     }
     const readsSchema = defineRule({

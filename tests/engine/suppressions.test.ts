@@ -102,8 +102,8 @@ describe("baseline and unused directives through the project API", () => {
 
 describe("directives after a linted file is trimmed (keepOnlyDirectiveData)", () => {
   it("apply the same way to the same messages", async () => {
-    const { parseSqlFile } = await import("../../src/parse/sql.js");
-    const { buildOperations } = await import("../../src/model/build.js");
+    const { parseSqlFile } = await import("../../src/dialects/postgres/parse.js");
+    const { buildOperations } = await import("../../src/dialects/postgres/build.js");
     const { applyDirectives, keepOnlyDirectiveData } = await import("../../src/engine/directives.js");
     const sql = `-- AlterTable
 ALTER TABLE "T" DROP COLUMN "a";

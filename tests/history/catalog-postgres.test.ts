@@ -7,8 +7,8 @@
 import type { PGlite } from "@electric-sql/pglite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Catalog } from "../../src/history/catalog.js";
-import { buildOperations } from "../../src/model/build.js";
-import { parseSqlFile } from "../../src/parse/sql.js";
+import { buildOperations } from "../../src/dialects/postgres/build.js";
+import { parseSqlFile } from "../../src/dialects/postgres/parse.js";
 import { pgliteDb, type ReplayDb } from "../../src/replay/driver.js";
 import { snapshot } from "../../src/replay/introspect.js";
 import { catalogShape, postgresShape } from "./shape.js";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Catalog } from "../../src/history/catalog.js";
-import { buildOperations } from "../../src/model/build.js";
-import { parseSqlFile } from "../../src/parse/sql.js";
+import { buildOperations } from "../../src/dialects/postgres/build.js";
+import { parseSqlFile } from "../../src/dialects/postgres/parse.js";
 
 async function replay(migrations: string[]): Promise<Catalog> {
   const catalog = new Catalog();

@@ -6,8 +6,8 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { lintText } from "../../src/api/lint-text.js";
-import { parseSqlFile } from "../../src/parse/sql.js";
-import { buildOperations } from "../../src/model/build.js";
+import { parseSqlFile } from "../../src/dialects/postgres/parse.js";
+import { buildOperations } from "../../src/dialects/postgres/build.js";
 import type { LintMessage } from "../../src/engine/results.js";
 import { DROP_SQL, INIT_SQL, expectInside, ruleIds } from "./helpers.js";
 import { fcSettings } from "../property/settings.js";

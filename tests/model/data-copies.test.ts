@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseSqlFile } from "../../src/parse/sql.js";
-import { buildOperations } from "../../src/model/build.js";
+import { parseSqlFile } from "../../src/dialects/postgres/parse.js";
+import { buildOperations } from "../../src/dialects/postgres/build.js";
 import { columnSwaps, dataCopies } from "../../src/model/queries.js";
 
 async function file(sql: string) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { blockedBy, isBinaryCoercible, isNarrowing, locksOf } from "../../src/model/locks.js";
-import { buildOperations } from "../../src/model/build.js";
-import { parseSqlFile } from "../../src/parse/sql.js";
+import { blockedBy, isBinaryCoercible, isNarrowing, locksOf } from "../../src/dialects/postgres/locks.js";
+import { buildOperations } from "../../src/dialects/postgres/build.js";
+import { parseSqlFile } from "../../src/dialects/postgres/parse.js";
 import type { Operation, TypeSpec } from "../../src/types.js";
 
 async function op(sql: string): Promise<Operation> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseSqlFile } from "../../src/parse/sql.js";
+import { parseSqlFile } from "../../src/dialects/postgres/parse.js";
 import { byteOffsetMapper, SourceText } from "../../src/parse/source-text.js";
 
 const loc = (r: { loc: { start: { line: number; column: number }; end: { line: number; column: number } } }) =>

@@ -21,7 +21,7 @@ import { afterAll, beforeAll, expect, it, vi } from "vitest";
 import type { PGlite } from "@electric-sql/pglite";
 import type { RuleModule } from "../../src/engine/rule.js";
 import type { RuleCases, InvalidRuleTestCase } from "../../src/testing/rule-tester.js";
-import { parseSqlFile } from "../../src/parse/sql.js";
+import { parseSqlFile } from "../../src/dialects/postgres/parse.js";
 import { extensionNames, loadPgliteExtensions } from "../../src/replay/extensions.js";
 
 const collected = vi.hoisted(() => [] as Array<{ rule: RuleModule<any>; cases: RuleCases }>); // eslint-disable-line @typescript-eslint/no-explicit-any

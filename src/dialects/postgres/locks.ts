@@ -3,7 +3,7 @@
  * what that lock blocks, and how long it is held. One place for the table in
  * Postgres's docs ("Explicit Locking", ALTER TABLE's notes) so rules agree.
  */
-import type { ColumnChange, LockMode, Operation, QualifiedName, TypeSpec } from "../types.js";
+import type { ColumnChange, LockMode, Operation, QualifiedName, TypeSpec } from "../../types.js";
 
 /** How long the lock is held: catalog-only change, full scan, full rewrite, or an index build. */
 export type LockDuration = "instant" | "scan" | "rewrite" | "index-build" | "data";

@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
-import type { ParsedSqlFile, SqlComment, Statement } from "../types.js";
-import { byteOffsetMapper, SourceText } from "./source-text.js";
+import type { ParsedSqlFile, SqlComment, Statement } from "../../types.js";
+import { byteOffsetMapper, SourceText } from "../../parse/source-text.js";
 import { isComment, splitStatements, tokenize, type Token } from "./lexer.js";
 
 /** The subset of libpg-query this module uses; loaded lazily so `--help` never pays for the WASM parser. */

@@ -14,9 +14,9 @@ import type {
   SourceRange,
   Statement,
   TransactionAction,
-} from "../types.js";
-import { fileInternals, lowerBound } from "../parse/sql.js";
-import { isComment, type Token } from "../parse/lexer.js";
+} from "../../types.js";
+import { fileInternals, lowerBound } from "./parse.js";
+import { isComment, type Token } from "./lexer.js";
 import {
   bodyOf,
   defaultSpec,
@@ -28,7 +28,7 @@ import {
   unwrap,
   walk,
   type Body,
-} from "./ast.js";
+} from "../../model/ast.js";
 
 /** Fills `statement.operations` for every statement of a parsed file. */
 export function buildOperations(file: ParsedSqlFile): void {

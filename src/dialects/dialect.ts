@@ -1,0 +1,90 @@
+/**
+ * A dialect is one database provider as a plug-in of the pipeline: everything
+ * that differs between PostgreSQL, SQLite, MySQL or SQL Server lives behind
+ * this interface, and the rest (discovery, the history catalog, the engine,
+ * provider-neutral rules, formatters, the CLI) never asks which one it is.
+ * docs/dialects.md says what each member means and how to add a dialect.
+ */
+import type { Operation, ParsedSqlFile, RunnerInfo, Statement, TypeSpec } from "../types.js";
+import type { TableLock } from "./postgres/locks.js";
+
+/** The providers migration-lint has a dialect for, as migration_lock.toml spells them. */
+export type DialectId = "postgresql";
+
+/**
+ * What a database can do where a hazard depends on it. A rule that needs one
+ * (`meta.requires.capabilities`) runs only on dialects that have it: the
+ * engine skips it elsewhere, so the rule never branches on the provider.
+ */
+export type Capability =
+  /** DDL runs inside a transaction and rolls back with it (a failed file leaves nothing behind). */
+  | "transactional-ddl"
+  /** Table-level lock modes per statement (Postgres's ACCESS EXCLUSIVE, SHARE, ...), the model behind `RuleContext.locks`. */
+  | "table-locks"
+  /** `CREATE INDEX CONCURRENTLY` and the other non-blocking forms that cannot run in a transaction. */
+  | "concurrent-index"
+  /** `CREATE TYPE ... AS ENUM` with `ALTER TYPE ... ADD VALUE`. */
+  | "enum-types"
+  /** `ALTER TABLE ... ALTER COLUMN` that changes a type, nullability or default in place. */
+  | "alter-column"
+  /** Session settings that bound a lock wait (`lock_timeout`, `statement_timeout`). */
+  | "lock-timeout"
+  /** NOT VALID constraints validated later with a weaker lock. */
+  | "not-valid-constraints"
+  /** Domains (`CREATE DOMAIN ... CHECK`). */
+  | "domains"
+  /** Maintenance commands that take strong locks (VACUUM FULL, CLUSTER, REINDEX, REFRESH MATERIALIZED VIEW). */
+  | "maintenance-commands"
+  /** Names over `identifiers.maxBytes` are truncated in silence (Postgres), so the database and schema.prisma disagree. */
+  | "identifier-truncation";
+
+/** What the runner resolution reads: the Prisma version found (or configured), the prisma.config text, and the configured runner. */
+export interface RunnerInput {
+  configuredVersion?: string | undefined;
+  detected: { version: string; source: string } | null;
+  prismaConfigText: string | null;
+}
+
+export interface Dialect {
+  id: DialectId;
+  /** Name for messages ("PostgreSQL"). */
+  displayName: string;
+  capabilities: ReadonlySet<Capability>;
+  identifiers: {
+    /** Longest identifier in bytes before the database truncates or rejects it; null when there is no limit. */
+    maxBytes: number | null;
+    /** Schema an unqualified name resolves to (Postgres `public`); null where the database has no schemas to speak of. */
+    defaultSchema: string | null;
+  };
+  /**
+   * Parses a migration file into statements with exact ranges (comments kept and
+   * attached) and fills each statement's provider-neutral `operations`. Never
+   * throws on bad SQL: a statement that does not parse becomes a `parseErrors` entry
+   * at its line, and the rest of the file goes on.
+   */
+  parseFile(path: string, text: string): Promise<ParsedSqlFile>;
+  /** A file known only by its text (its findings and catalog effect come from the cache). */
+  liteFile(path: string, text: string): ParsedSqlFile;
+  /** Drops the parser's syntax trees once a file is linted; statements, operations, ranges and comments stay. */
+  releaseSyntaxTrees(file: ParsedSqlFile): void;
+  /** The table locks an operation takes, and for how long (`RuleContext.locks`). */
+  locks(op: Operation, options: { postgresVersion: number; previousType: TypeSpec | null }): TableLock[];
+  /** How `prisma migrate deploy` (or the configured runner) executes a file, per Prisma version: docs/runner-model.md. */
+  runner(input: RunnerInput): RunnerInfo;
+  /** Which statements share a transaction under a runner model: equal numbers, one transaction. */
+  transactionIds(statements: Statement[], model: RunnerInfo["model"]): number[];
+  /** Loads the replay engine for this provider (lazily: only `--replay` and `--drift-only` pay for it). */
+  loadReplay(): Promise<typeof import("../replay/index.js")>;
+}
+
+/** What a rule declares about where its hazard exists (`meta.dialects`, `meta.requires.capabilities`). */
+export interface DialectRequirements {
+  dialects?: readonly DialectId[];
+  requires?: { capabilities?: readonly Capability[] };
+}
+
+/** True when the rule's hazard exists on this dialect: the engine runs it only then. */
+export function appliesTo(meta: DialectRequirements, dialect: Pick<Dialect, "id" | "capabilities">): boolean {
+  if (meta.dialects && !meta.dialects.includes(dialect.id)) return false;
+  return (meta.requires?.capabilities ?? []).every((c) => dialect.capabilities.has(c));
+}

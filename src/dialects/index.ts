@@ -1,0 +1,53 @@
+/**
+ * Chooses the dialect of a project by provider and loads it lazily: each
+ * dialect is its own module (and chunk of the CLI bundle), imported only when
+ * a project of that provider is linted, so a Postgres run never loads another
+ * dialect's code or parser.
+ */
+import { MigrationLintError } from "../errors.js";
+import type { Dialect, DialectId } from "./dialect.js";
+
+/** The provider spellings Prisma accepts, by dialect (`postgres` is Prisma's alias of `postgresql`). */
+const PROVIDERS: Record<DialectId, readonly string[]> = {
+  postgresql: ["postgresql", "postgres"],
+};
+
+/** The dialect a provider name selects, or null when migration-lint has none for it. */
+export function dialectIdOf(provider: string): DialectId | null {
+  for (const [id, names] of Object.entries(PROVIDERS) as Array<[DialectId, readonly string[]]>) if (names.includes(provider)) return id;
+  return null;
+}
+
+/** The providers with a dialect, for messages. */
+export const supportedProviders = (): string[] => Object.keys(PROVIDERS);
+
+const loaded = new Map<DialectId, Promise<Dialect>>();
+
+/** Imports a dialect's module once per process. */
+export function loadDialect(id: DialectId): Promise<Dialect> {
+  let dialect = loaded.get(id);
+  if (!dialect) {
+    dialect = importDialect(id);
+    loaded.set(id, dialect);
+  }
+  return dialect;
+}
+
+// one literal import() per dialect, so the bundler gives each its own chunk
+function importDialect(id: DialectId): Promise<Dialect> {
+  switch (id) {
+    case "postgresql":
+      return import("./postgres/index.js").then((m) => m.postgres);
+  }
+}
+
+/**
+ * The dialect of a project's provider (migration_lock.toml's, else the datasource's); with no provider
+ * to go by, PostgreSQL. An unsupported provider is a project error naming the file that chose it.
+ */
+export async function dialectFor(provider: string | null, file: string): Promise<Dialect> {
+  if (!provider) return loadDialect("postgresql");
+  const id = dialectIdOf(provider);
+  if (!id) throw new MigrationLintError("project", `Provider "${provider}" is not supported yet: migration-lint lints PostgreSQL migrations. (MySQL, SQLite and SQL Server are planned.)`, { file });
+  return loadDialect(id);
+}

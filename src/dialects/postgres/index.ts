@@ -1,0 +1,44 @@
+/**
+ * PostgreSQL: libpg-query (Postgres's own parser, WASM) with our lexer for
+ * exact ranges and comments, the operation builder over its parse trees, the
+ * table-lock model of Postgres's "Explicit Locking" docs, Prisma's runner
+ * model per version, and replay on PGlite or a real server.
+ */
+import type { Capability, Dialect } from "../dialect.js";
+import { transactionIds } from "../../model/queries.js";
+import { buildOperations } from "./build.js";
+import { locksOf } from "./locks.js";
+import { liteSqlFile, parseSqlFile, releaseSyntaxTrees } from "./parse.js";
+import { resolveRunner } from "./runner.js";
+
+const capabilities: ReadonlySet<Capability> = new Set<Capability>([
+  "transactional-ddl",
+  "table-locks",
+  "concurrent-index",
+  "enum-types",
+  "alter-column",
+  "lock-timeout",
+  "not-valid-constraints",
+  "domains",
+  "maintenance-commands",
+  "identifier-truncation",
+]);
+
+export const postgres: Dialect = {
+  id: "postgresql",
+  displayName: "PostgreSQL",
+  capabilities,
+  // NAMEDATALEN - 1
+  identifiers: { maxBytes: 63, defaultSchema: "public" },
+  async parseFile(path, text) {
+    const file = await parseSqlFile(path, text);
+    buildOperations(file);
+    return file;
+  },
+  liteFile: liteSqlFile,
+  releaseSyntaxTrees,
+  locks: (op, options) => locksOf(op, options),
+  runner: resolveRunner,
+  transactionIds,
+  loadReplay: () => import("../../replay/index.js"),
+};

@@ -15,6 +15,7 @@ import { fingerprint, lintProject, type LoadedMigration, type MessagesByFile } f
 import { toResults, type LintMessage, type LintResult } from "../engine/results.js";
 import { applyEngineSeverities } from "../engine/engine-findings.js";
 import { runnerInput } from "../engine/runner.js";
+import { addTime, addTimings, timedAsync, type PhaseTimings } from "../engine/timings.js";
 import { applyAllDirectives, keepOnlyDirectiveData } from "../engine/directives.js";
 import { applyBaseline, BASELINE_FILE, readBaseline, type Baseline } from "../engine/baseline.js";
 import { migrationChanges, stagedPrismaFiles, type MigrationChanges } from "../git/changes.js";
@@ -97,6 +98,8 @@ export interface ProjectReport {
   parsedCount: number;
   runner: RunnerInfo;
   notes: string[];
+  /** Milliseconds spent on this project by phase (discovery, parse, history, rules, replay), what `--debug` prints. */
+  timings: PhaseTimings;
 }
 
 export interface LintRun {
@@ -105,6 +108,8 @@ export interface LintRun {
   projects: ProjectReport[];
   /** File texts by absolute path, for formatters that show source lines. */
   sources: Map<string, string>;
+  /** Milliseconds by phase over the whole run: every project's, and finding the projects (`discovery`). */
+  timings: PhaseTimings;
 }
 
 /** Lints and returns ESLint-shaped results (the CLI's `--format json`). */
@@ -143,6 +148,8 @@ export async function runLint(options: LintOptions = {}): Promise<LintRun> {
   const schema = options.schema ?? config.schema;
   const migrations = options.migrations ?? config.migrations;
   const resolveOptions = { cwd, ...(schema ? { schema } : {}), ...(migrations ? { migrations } : {}) };
+  const timings: PhaseTimings = {};
+  const started = performance.now();
   const targets = await resolveTargets(options.paths ?? [], resolveOptions).catch(async (err: unknown) => {
     // --staged where there is no Prisma project (a monorepo's root, where pre-commit runs a hook given no
     // files): lint the projects the staged migration and schema files belong to, each as a whole
@@ -154,11 +161,13 @@ export async function runLint(options: LintOptions = {}): Promise<LintRun> {
   const messages: MessagesByFile = new Map();
   const suppressed: MessagesByFile = new Map();
   const sources = new Map<string, string>();
+  addTime(timings, "discovery", performance.now() - started);
   const projects: ProjectReport[] = [];
   for (const target of targets) projects.push(await lintTarget(target, config, options, { messages, suppressed, sources }));
+  for (const project of projects) addTimings(timings, project.timings);
   const results = toResults(messages, suppressed);
   applyEngineSeverities(results, config.engineSeverities ?? {});
-  return { results, config, projects, sources };
+  return { results, config, projects, sources, timings };
 }
 
 interface Sinks {
@@ -178,6 +187,8 @@ async function lintTarget(target: LintTarget, config: ResolvedConfig, options: L
   const { project } = target;
   const { messages, sources } = sinks;
   const notes = [...project.notes];
+  const timings: PhaseTimings = {};
+  const discoveryStarted = performance.now();
   const addMessage = (file: string, message: LintMessage) => {
     const list = messages.get(file) ?? [];
     list.push(message);
@@ -204,6 +215,7 @@ async function lintTarget(target: LintTarget, config: ResolvedConfig, options: L
   const entries = listed.filter((e) => !isCodeMigration(e));
   const texts = readMigrationSources(entries);
   for (const t of texts) if (t.text !== null) sources.set(t.entry.upPath!, t.text);
+  addTime(timings, "discovery", performance.now() - discoveryStarted);
   const git = options.base || options.staged ? readGitChanges(project.migrationsDir, options, notes) : null;
   const inScope = scopeFilter(target, config, git);
   // nothing to lint is a failure, not a clean run; drift-only compares the database with the schema, migrations or not
@@ -278,7 +290,8 @@ async function lintTarget(target: LintTarget, config: ResolvedConfig, options: L
       startIndex: plan?.startIndex ?? 0,
       cached: plan?.cached ?? new Set(),
       ...(options.ruleTimeBudgetMs ? { ruleTimeBudgetMs: options.ruleTimeBudgetMs } : {}),
-      prepare: async (m) => {
+      timings,
+      prepare: (m) => timedAsync(timings, "parse", async () => {
         await parsePending(m, texts[m.index]!, dialect);
         // while the schema is still parsing in a worker, parse the next migrations instead of waiting on it when a rule first asks
         for (let next = m.index + 1, ahead = 0; !schemaHandle.ready() && next < loaded.length && ahead < PARSE_AHEAD_CHARS; next++) {
@@ -286,7 +299,7 @@ async function lintTarget(target: LintTarget, config: ResolvedConfig, options: L
           ahead += texts[next]!.text?.length ?? 0;
           await parsePending(loaded[next]!, texts[next]!, dialect);
         }
-      },
+      }),
       release: (m) => {
         if (!m.file) return;
         if (inScope(m) && m.file.parseErrors.length && m.file.statements.every((st) => st.nodeType === null)) unchecked++;
@@ -361,6 +374,7 @@ async function lintTarget(target: LintTarget, config: ResolvedConfig, options: L
         if (text !== null) sources.set(m.entry.downPath, text);
       }
     }
+    addTime(timings, "replay", report.timings.totalMs);
     replayReport = { database: report.database, totalMs: report.timings.totalMs, applied: report.timings.migrations, restored: report.timings.restored, lockTrace: report.lockTrace };
   }
 
@@ -427,6 +441,7 @@ async function lintTarget(target: LintTarget, config: ResolvedConfig, options: L
     parsedCount: loaded.filter((m) => m.index >= (plan?.startIndex ?? 0) && m.file).length,
     runner,
     notes,
+    timings,
   };
 }
 

@@ -56,6 +56,7 @@ Options:
   --print-config           Print the resolved configuration and what discovery found
                            (schema, migrations, provider, Prisma version, runner) and exit
   --list-rules             List the rules and exit
+  --debug                  Print the time of each phase on stderr
   -h, --help               Show this help
   -v, --version            Show the version
 

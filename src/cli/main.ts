@@ -54,11 +54,13 @@ const OPTIONS = {
   "write-baseline": { type: "boolean" },
   "list-rules": { type: "boolean" },
   "no-error-on-unmatched-pattern": { type: "boolean" },
+  debug: { type: "boolean" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean", short: "v" },
 } as const;
 
 export async function main(argv: string[], rawIO: CliIO): Promise<number> {
+  const started = performance.now();
   // everything shown goes through the one redaction (src/redact.ts): the password of --database-url, in any spelling, never appears
   const secrets = secretsOf(databaseUrlArgument(argv) ?? process.env.MIGRATION_LINT_DATABASE_URL);
   const shown = (text: string) => redact(text, secrets);
@@ -218,7 +220,9 @@ export async function main(argv: string[], rawIO: CliIO): Promise<number> {
     const context = { cwd, ...(repositoryRoot ? { repositoryRoot } : {}), color, sourceOf: (file: string) => run.sources.get(file) };
     // no report may overwrite a file this run read
     const inputs = new Set([...run.sources.keys(), ...run.projects.flatMap((p) => [...p.schemaFiles, p.baselinePath]), ...(found?.filepath ? [found.filepath] : [])]);
+    const reportStarted = performance.now();
     await writeReports(reports, results, context, io.stdout, inputs, shown);
+    if (values.debug) io.stderr((await import("./debug.js")).formatTimings({ ...run.timings, report: performance.now() - reportStarted }, performance.now() - started));
     if (reports.some((r) => HUMAN_FORMATS.has(r.format) && r.file === undefined)) {
       const narrowed = values.base !== undefined || !!values.staged || positionals.length > 0 || found?.config.startAfter !== undefined;
       const hint = adoptionHint(results, run.projects, { narrowed, inGit: !!repositoryRoot });
@@ -260,7 +264,7 @@ export async function main(argv: string[], rawIO: CliIO): Promise<number> {
     }
     const { thrownValue } = await import("../errors.js");
     say(`internal error: ${err instanceof Error ? err.message : thrownValue(err)}`);
-    if (process.env.MIGRATION_LINT_DEBUG && err instanceof Error && err.stack) io.stderr(`${err.stack.split("\n").map((line) => showControls(line)).join("\n")}\n`);
+    if ((process.env.MIGRATION_LINT_DEBUG || values.debug) && err instanceof Error && err.stack) io.stderr(`${err.stack.split("\n").map((line) => showControls(line)).join("\n")}\n`);
     io.stderr(`This is a bug in migration-lint; please report it with the command you ran. Set MIGRATION_LINT_DEBUG=1 for a stack trace.\n`);
     return 2;
   }

@@ -15,6 +15,7 @@ import type { LintMessage } from "./results.js";
 import type { MigrationChanges } from "../git/changes.js";
 import { statementsInTransactionBlock } from "../model/queries.js";
 import { appliesTo, type Dialect } from "../dialects/dialect.js";
+import { addTime, timed, type PhaseTimings } from "./timings.js";
 
 export interface LoadedMigration {
   entry: MigrationEntry;
@@ -63,6 +64,8 @@ export interface LintProjectOptions {
   prepare?: (migration: LoadedMigration) => Promise<void>;
   /** Called after a migration is linted (e.g. to drop its syntax trees). */
   release?: (migration: LoadedMigration) => void;
+  /** Gets the time spent replaying the history into the catalog (`history`) and in rule visitors (`rules`). */
+  timings?: PhaseTimings;
 }
 
 /** Per-run bookkeeping shared by every migration's rule instances. */
@@ -180,7 +183,9 @@ export async function lintProject(model: ProjectModel, allRules: ResolvedRule[],
       continue;
     }
     if (!linted) {
-      for (const statement of file.statements) for (const op of statement.operations) catalog.apply(op, migration.index);
+      timed(options.timings, "history", () => {
+        for (const statement of file.statements) for (const op of statement.operations) catalog.apply(op, migration.index);
+      });
       options.release?.(migration);
       continue;
     }
@@ -206,7 +211,7 @@ export async function lintProject(model: ProjectModel, allRules: ResolvedRule[],
       run.call("Statement", statement, statement.range);
       for (const op of statement.operations) {
         run.call(op.kind, op, op.range);
-        catalog.apply(op as Operation, migration.index);
+        timed(options.timings, "history", () => catalog.apply(op as Operation, migration.index));
       }
     }
     run.setStatement(null);
@@ -221,6 +226,7 @@ export async function lintProject(model: ProjectModel, allRules: ResolvedRule[],
     const run = instantiate(rules, model, last, last.file, catalog, push, state);
     run.call("Project:exit", run.context, last.file.rangeOf(0, 0));
   }
+  for (const ms of state.spentMs.values()) addTime(options.timings, "rules", ms);
   return out;
 }
 

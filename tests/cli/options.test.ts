@@ -92,3 +92,40 @@ describe("--print-config shows what discovery found", () => {
     expect(run.stdout).not.toContain(secret);
   });
 });
+
+describe("--debug", () => {
+  const timings = (stderr: string) => {
+    const rows = Object.fromEntries([...stderr.matchAll(/^ {2}(\w+) +(\d+\.\d)$/gm)].map((m) => [m[1]!, Number(m[2])]));
+    expect(Object.keys(rows)).toEqual(["discovery", "parse", "history", "rules", "replay", "report", "total"]);
+    return rows;
+  };
+
+  it("prints the time of each phase on stderr; stdout carries the same report as without it", () => {
+    const dir = project({ [DROP]: DROP_SQL });
+    const plain = cli(["--cwd", dir, "-f", "json"]);
+    const run = cli(["--cwd", dir, "-f", "json", "--debug"]);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toBe(plain.stdout);
+    expect(run.stderr).toMatch(/^migration-lint: debug: timings in ms/);
+    const rows = timings(run.stderr);
+    for (const phase of ["discovery", "parse", "rules", "report"]) expect(rows[phase], phase).toBeGreaterThan(0);
+    expect(rows.replay).toBe(0);
+    expect(rows.total!).toBeGreaterThanOrEqual(rows.discovery! + rows.parse! + rows.rules! + rows.report!);
+  });
+
+  it("has the phases of a supervised run too (rules from --rulesdir lint in a worker)", () => {
+    const dir = project({ [DROP]: DROP_SQL });
+    write(dir, { "rules/.keep": "" });
+    const rows = timings(cli(["--cwd", dir, "--rulesdir", "rules", "--debug"]).stderr);
+    expect(rows.parse).toBeGreaterThan(0);
+    expect(rows.rules).toBeGreaterThan(0);
+  });
+});
+
+describe("--debug with --replay", () => {
+  it("counts the replay's time", () => {
+    const dir = project({ [DROP]: DROP_SQL });
+    const run = cli(["--cwd", dir, "--replay", "--debug"], { timeout: 120_000 });
+    expect(Number(/^ {2}replay +(\d+\.\d)$/m.exec(run.stderr)?.[1])).toBeGreaterThan(0);
+  });
+});

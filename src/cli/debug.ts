@@ -1,0 +1,9 @@
+/** `--debug`: where the run's time went, by phase, for stderr (never stdout, which carries the report). */
+import { PHASES, type PhaseTimings } from "../engine/timings.js";
+
+export function formatTimings(timings: PhaseTimings, totalMs: number): string {
+  const rows: Array<[string, number]> = [...PHASES.map((phase): [string, number] => [phase, timings[phase] ?? 0]), ["total", totalMs]];
+  const lines = rows.map(([name, ms]) => `  ${name.padEnd(10)} ${ms.toFixed(1).padStart(9)}`);
+  // the rest of the total: loading the config, plugins and formatters, the supervising worker's start-up
+  return `migration-lint: debug: timings in ms (total: the whole command)\n${lines.join("\n")}\n`;
+}

@@ -186,7 +186,7 @@ export type OperationKind = Operation["kind"];
 export type OperationOf<K extends OperationKind> = Extract<Operation, { kind: K }>;
 
 /** Why a file or statement could not be read: bad SQL, a bad encoding, or a limit of the parser. */
-export type ParseErrorKind = "syntax" | "encoding" | "limit";
+export type ParseErrorKind = "syntax" | "encoding" | "limit" | "skipped";
 
 /** A migration file parsed into statements and comments. */
 export interface ParsedSqlFile {

@@ -192,10 +192,12 @@ export async function lintProject(model: ProjectModel, allRules: ResolvedRule[],
     const fromCache = options.cached?.has(migration.index) ?? false;
 
     for (const error of fromCache ? [] : file.parseErrors) {
+      // rows read only in part are a warning: nothing is known to be wrong with them
+      const partial = error.kind === "skipped";
       push(file.path, {
         ruleId: "parse-error",
-        severity: 2,
-        fatal: true,
+        severity: partial ? 1 : 2,
+        ...(partial ? {} : { fatal: true }),
         message: parseErrorMessage(error),
         ...lineColumns(error.range),
         fingerprint: fingerprint([migration.entry.name, "parse-error", normalize(file.text.slice(error.range.start, error.range.end))]),
@@ -399,6 +401,8 @@ const PARSE_ERROR_TEXT: Record<ParseErrorKind, (message: string) => string> = {
   syntax: (m) => `Cannot parse this statement: ${m}. Postgres will reject it too, so \`prisma migrate deploy\` fails here.`,
   encoding: (m) => `Cannot read this file as SQL: ${m}.`,
   limit: (m) => `migration-lint's parser cannot read this statement: ${m}. Postgres may still accept it; the statement is not linted.`,
+  skipped: (m) =>
+    `Seed data not fully checked: ${m}. Each still counts as an insert into its table for the rules, but a syntax error in a later row is not reported, while Postgres rejects the whole migration on it. Load large seed data with \`prisma db seed\` (or a script run after \`prisma migrate deploy\`) instead of a migration.`,
 };
 
 function parseErrorMessage(error: ParsedSqlFile["parseErrors"][number]): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseSqlFile } from "../../src/dialects/postgres/parse.js";
+import { parseSqlFile, SEED_PARSE_CHARS } from "../../src/dialects/postgres/parse.js";
 import { byteOffsetMapper, SourceText } from "../../src/parse/source-text.js";
 
 const loc = (r: { loc: { start: { line: number; column: number }; end: { line: number; column: number } } }) =>
@@ -68,6 +68,60 @@ describe("statements that do not parse", () => {
     const comments = await parseSqlFile("m.sql", "-- nothing\n/* here */\n");
     expect(comments.statements).toEqual([]);
     expect(comments.comments).toHaveLength(2);
+  });
+});
+
+describe("seed data in a large file", () => {
+  /** `count` statements of `rows` rows each inserting into `table`. */
+  const inserts = (table: string, count: number, rows: number, from: number): string[] =>
+    Array.from({ length: count }, (_, s) => {
+      const values = Array.from({ length: rows }, (_, r) => `(${from + s * rows + r}, 'user${from + s * rows + r}@example.com')`);
+      return `INSERT INTO "public"."${table}" ("id", "email") VALUES\n${values.join(",\n")};\n`;
+    });
+
+  it("past the budget, INSERT ... VALUES rows are read for their table only, once per run, with a warning; other statements are parsed whole", async () => {
+    const seed = inserts("User", 100, 1000, 0);
+    // the first statement whose rows take the INSERT text of the file past the budget
+    let total = 0;
+    const firstSkipped = seed.findIndex((s) => (total += s.trimEnd().length - 1) > SEED_PARSE_CHARS);
+    expect(firstSkipped).toBeGreaterThan(0);
+    const sql = [
+      'CREATE TABLE "Copy" ("id" INT);\n',
+      ...seed,
+      'UPDATE "User" SET "email" = lower("email");\n',
+      ...inserts("User", 3, 2, 20_000_000),
+      'INSERT INTO "Copy" SELECT "id" FROM "User";\n',
+      "INSERT INTO \"Tag\" VALUES (1, 'a;b'), (2, ')');\n",
+      'ALTER TABLE "User" DROP COLUMN "email";\n',
+    ].join("");
+    const file = await parseSqlFile("m.sql", sql);
+    const types = file.statements.map((s) => s.nodeType);
+    // the rows up to the budget parse whole; then one statement a run of inserts into the same table (a run is cut by the UPDATE)
+    expect(types).toEqual(["CreateStmt", ...Array(firstSkipped + 1).fill("InsertStmt"), "UpdateStmt", "InsertStmt", "InsertStmt", "InsertStmt", "AlterTableStmt"]);
+    const head = (statement: string) => statement.slice(0, statement.indexOf("),") + 1);
+    expect(file.statements[1 + firstSkipped]!.text).toBe(head(seed[firstSkipped]!));
+    const afterUpdate = file.statements.at(-4)!;
+    expect(afterUpdate.text).toBe(head(inserts("User", 1, 2, 20_000_000)[0]!));
+    expect((afterUpdate.node as { InsertStmt: { relation: { relname: string } } }).InsertStmt.relation.relname).toBe("User");
+    // an INSERT ... SELECT is parsed whole, and so is a VALUES insert into a new table (a string with ";" and ")" in it)
+    expect(file.statements.at(-3)!.text).toBe('INSERT INTO "Copy" SELECT "id" FROM "User"');
+    expect(file.statements.at(-2)!.text).toBe("INSERT INTO \"Tag\" VALUES (1, 'a;b')");
+    // one warning, at the first statement read in part, saying how many and up to where
+    expect(file.parseErrors).toHaveLength(1);
+    const [warning] = file.parseErrors;
+    expect(warning!.kind).toBe("skipped");
+    expect(warning!.range.loc.start.line).toBe(2 + firstSkipped * 1001);
+    const lastSkippedLine = sql.split("\n").length - 2; // the insert into "Tag"
+    expect(warning!.message).toMatch(new RegExp(`^${100 - firstSkipped + 4} INSERT \\.\\.\\. VALUES statements from here to line ${lastSkippedLine} \\(\\d\\.\\d MB\\) were read only for the table they insert into`));
+    expect(file.statements.at(-1)!.range.loc.start.line).toBe(lastSkippedLine + 1);
+  });
+
+  it("a file of rows under the budget is parsed row by row", async () => {
+    const sql = inserts("User", 40, 1000, 0).join("");
+    expect(sql.length).toBeGreaterThan(1 << 20);
+    const file = await parseSqlFile("m.sql", sql);
+    expect(file.statements).toHaveLength(40);
+    expect(file.parseErrors).toEqual([]);
   });
 });
 

@@ -15,8 +15,8 @@ import type {
   Statement,
   TransactionAction,
 } from "../../types.js";
-import { fileInternals, lowerBound } from "./parse.js";
-import { isComment, type Token } from "./lexer.js";
+import { fileInternals } from "./parse.js";
+import type { Token, TokenList } from "./lexer.js";
 import {
   bodyOf,
   defaultSpec,
@@ -44,7 +44,7 @@ class StatementContext {
   constructor(
     readonly file: ParsedSqlFile,
     readonly statement: Statement,
-    readonly tokens: Token[],
+    readonly tokens: TokenList,
     readonly toOffset: (byteLocation: number) => number,
   ) {}
 
@@ -56,8 +56,8 @@ class StatementContext {
   codeTokens(): Token[] {
     const { start, end } = this.statement.range;
     const out: Token[] = [];
-    for (let i = lowerBound(this.tokens, start); i < this.tokens.length && this.tokens[i]!.start < end; i++) {
-      if (!isComment(this.tokens[i]!)) out.push(this.tokens[i]!);
+    for (let i = this.tokens.lowerBound(start); i < this.tokens.length && this.tokens.startAt(i) < end; i++) {
+      if (!this.tokens.isCommentAt(i)) out.push(this.tokens.at(i)!);
     }
     return out;
   }

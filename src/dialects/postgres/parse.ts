@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import type { ParsedSqlFile, SqlComment, Statement } from "../../types.js";
 import { byteOffsetMapper, SourceText } from "../../parse/source-text.js";
-import { isComment, splitStatements, tokenize, type Token } from "./lexer.js";
+import { splitStatements, tokenList, TokenList } from "./lexer.js";
 
 /** The subset of libpg-query this module uses; loaded lazily so `--help` never pays for the WASM parser. */
 interface PgParser {
@@ -65,7 +65,7 @@ async function parseScript(sql: string): Promise<{ result: PgParseResult } | { e
 /** Extra per-file data the model builder needs (tokens for clause ranges). */
 export interface SqlFileInternals {
   source: SourceText;
-  tokens: Token[];
+  tokens: TokenList;
   /** Per statement index: maps a libpg-query `location` (a byte offset into what was parsed) to an offset in the file text. */
   locationMappers: Array<(byteLocation: number) => number>;
 }
@@ -98,15 +98,20 @@ export async function parseSqlFile(path: string, raw: string): Promise<ParsedSql
   // NULs read as spaces (same offsets).
   const firstNul = text.indexOf("\0");
   const sql = firstNul < 0 ? text : text.replaceAll("\0", " ");
-  const tokens = tokenize(sql);
+  const tokens = tokenList(sql);
   // not a closure over this function's scope: the file keeps `rangeOf`, and with it would keep every token (V8 closures share one context)
   const rangeOf = rangeMapper(source);
 
-  const comments: SqlComment[] = tokens.filter(isComment).map((t) => ({
-    kind: t.kind === "line-comment" ? "line" : "block",
-    text: text.slice(t.start + 2, t.kind === "line-comment" || t.unterminated ? t.end : t.end - 2),
-    range: rangeOf(t.start, t.end),
-  }));
+  const comments: SqlComment[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    if (!tokens.isCommentAt(i)) continue;
+    const t = tokens.at(i)!;
+    comments.push({
+      kind: t.kind === "line-comment" ? "line" : "block",
+      text: text.slice(t.start + 2, t.kind === "line-comment" || t.unterminated ? t.end : t.end - 2),
+      range: rangeOf(t.start, t.end),
+    });
+  }
 
   const statements: Statement[] = [];
   const locationMappers: SqlFileInternals["locationMappers"] = [];
@@ -148,8 +153,8 @@ export async function parseSqlFile(path: string, raw: string): Promise<ParsedSql
 
   /** One statement (token range) alone; if it fails and holds `;` inside parentheses, its pieces one by one. */
   const parseStatement = async (span: { from: number; to: number }, pieces: boolean): Promise<void> => {
-    const start = tokens[span.from]!.start;
-    const end = tokens[span.to - 1]!.end;
+    const start = tokens.startAt(span.from);
+    const end = tokens.endAt(span.to - 1);
     const chunk = sql.slice(start, end);
     const attempt = await parseScript(chunk);
     if ("result" in attempt) return addParsed(attempt.result, chunk, start, end);
@@ -162,18 +167,53 @@ export async function parseSqlFile(path: string, raw: string): Promise<ParsedSql
     addStatement(start, end, null, () => start);
   };
 
-  for (const [start, end] of segments(sql, tokens)) {
+  /** `sql[start, end)` in one libpg-query call; when that fails, statement by statement. */
+  const parseChunk = async (start: number, end: number): Promise<void> => {
     const chunk = sql.slice(start, end);
-    if (chunk.length === 0) continue; // an empty file: nothing to run (libpg-query throws "Query cannot be empty")
+    if (chunk.length === 0) return; // nothing to run (libpg-query throws "Query cannot be empty")
     const attempt = await parseScript(chunk);
-    if ("result" in attempt) {
-      addParsed(attempt.result, chunk, start, end);
-      continue;
-    }
+    if ("result" in attempt) return addParsed(attempt.result, chunk, start, end);
     const before = parseErrors.length;
-    for (const span of splitStatements(sql, tokens, { start: lowerBound(tokens, start), end: lowerBound(tokens, end) })) await parseStatement(span, true);
+    for (const span of splitStatements(sql, tokens, { start: tokens.lowerBound(start), end: tokens.lowerBound(end) })) await parseStatement(span, true);
     // e.g. an unterminated block comment: no statement to blame, so report where Postgres stopped
     if (parseErrors.length === before) parseErrors.push(errorAt(attempt.error, chunk, start, end, rangeOf));
+  };
+
+  if (sql.length <= SEGMENT_CHARS) {
+    await parseChunk(0, sql.length);
+  } else {
+    // a large file: segments of about SEGMENT_CHARS cut between statements, and seed rows past the budget read by their head
+    const seeds = new SeedRows();
+    let segmentStart = 0;
+    for (const span of splitStatements(sql, tokens)) {
+      const statementStart = tokens.startAt(span.from);
+      const statementEnd = tokens.endAt(span.to - 1);
+      const insert = seeds.overBudget(sql, tokens, span);
+      if (!insert) {
+        if (statementEnd - segmentStart > SEGMENT_CHARS && statementStart > segmentStart) {
+          await parseChunk(segmentStart, statementStart);
+          segmentStart = statementStart;
+        }
+        continue;
+      }
+      await parseChunk(segmentStart, statementStart);
+      segmentStart = statementEnd;
+      if (seeds.continuesRun(insert)) continue;
+      // the first of a run: parsed up to its first row, which says everything the catalog and rules use (an insert into that table)
+      const head = sql.slice(statementStart, insert.firstRowEnd);
+      const attempt = await parseScript(head);
+      if ("result" in attempt) addParsed(attempt.result, head, statementStart, insert.firstRowEnd);
+      else await parseStatement(span, true);
+    }
+    await parseChunk(segmentStart, sql.length);
+    const skipped = seeds.summary();
+    if (skipped) {
+      parseErrors.push({
+        kind: "skipped",
+        message: `${skipped.count === 1 ? "an INSERT ... VALUES statement" : `${skipped.count} INSERT ... VALUES statements`} from here to line ${rangeOf(skipped.lastEnd, skipped.lastEnd).loc.start.line} (${(skipped.chars / 1024 / 1024).toFixed(1)} MB) ${skipped.count === 1 ? "was" : "were"} read only for the table ${skipped.count === 1 ? "it inserts" : "they insert"} into, not row by row: the file holds more than ${SEED_PARSE_CHARS / 1024 / 1024} MB of inserted rows, and parsing every row would take memory in proportion (3 GB for a 100 MB file)`,
+        range: rangeOf(skipped.firstStart, skipped.firstRowEnd),
+      });
+    }
   }
 
   attachLeadingComments(statements, comments);
@@ -187,20 +227,105 @@ function rangeMapper(source: SourceText): ParsedSqlFile["rangeOf"] {
   return (start, end) => source.rangeOf(start, end);
 }
 
-/** `[start, end)` ranges covering `sql`: one, or for a large file several of about SEGMENT_CHARS, each cut just before a statement. */
-function segments(sql: string, tokens: Token[]): Array<[number, number]> {
-  if (sql.length <= SEGMENT_CHARS) return [[0, sql.length]];
-  const out: Array<[number, number]> = [];
-  let segmentStart = 0;
-  for (const span of splitStatements(sql, tokens)) {
-    const statementStart = tokens[span.from]!.start;
-    if (statementStart > segmentStart && tokens[span.to - 1]!.end - segmentStart > SEGMENT_CHARS) {
-      out.push([segmentStart, statementStart]);
-      segmentStart = statementStart;
-    }
+/**
+ * INSERT ... VALUES text a large file may hold before later INSERT ... VALUES
+ * statements are parsed only up to their first row. Each row's parse tree
+ * stays in memory until its migration is linted: a 100 MB seed file peaked at
+ * 3 GB, most of it rows no rule reads (an INSERT's table is what the catalog
+ * and the rules use). Far above any migration of the corpus (the largest is
+ * under 100 KB); only files larger than SEGMENT_CHARS are considered.
+ */
+export const SEED_PARSE_CHARS = 2 << 20;
+
+/** `INSERT INTO <name> [(<columns>)] VALUES (...)...`: where its VALUES keyword and its first row end are. */
+interface ValuesInsert {
+  /** The text before VALUES, spaces normalized: statements with the same target continue one run. */
+  target: string;
+  start: number;
+  firstRowEnd: number;
+  end: number;
+}
+
+/** Counts INSERT ... VALUES text of a file and groups the statements past SEED_PARSE_CHARS into runs of the same target. */
+class SeedRows {
+  private chars = 0;
+  private run: string | null = null;
+  private skipped: { count: number; chars: number; firstStart: number; firstRowEnd: number; lastEnd: number } | null = null;
+
+  /** The statement as a seed insert when the budget is spent, else null (and any run ends). */
+  overBudget(sql: string, tokens: TokenList, span: { from: number; to: number }): ValuesInsert | null {
+    const insert = valuesInsert(sql, tokens, span);
+    if (insert) this.chars += insert.end - insert.start;
+    if (insert && this.chars > SEED_PARSE_CHARS) return insert;
+    this.run = null;
+    return null;
   }
-  out.push([segmentStart, sql.length]);
-  return out;
+
+  /** Records a skipped insert; true when it continues the run of the one before (so it needs no statement of its own). */
+  continuesRun(insert: ValuesInsert): boolean {
+    const size = insert.end - insert.start;
+    this.skipped ??= { count: 0, chars: 0, firstStart: insert.start, firstRowEnd: insert.firstRowEnd, lastEnd: insert.end };
+    this.skipped.count++;
+    this.skipped.chars += size;
+    this.skipped.lastEnd = insert.end;
+    const continues = this.run === insert.target;
+    this.run = insert.target;
+    return continues;
+  }
+
+  summary() {
+    return this.skipped;
+  }
+}
+
+/** Reads `INSERT INTO name [(columns)] VALUES (` from the statement's tokens; null for any other shape (then the statement is parsed whole). */
+function valuesInsert(sql: string, tokens: TokenList, span: { from: number; to: number }): ValuesInsert | null {
+  let i = span.from;
+  const skipComments = () => {
+    while (i < span.to && tokens.isCommentAt(i)) i++;
+  };
+  const word = (upper: string): boolean => {
+    skipComments();
+    if (i >= span.to || tokens.kindAt(i) !== "word" || sql.slice(tokens.startAt(i), tokens.endAt(i)).toUpperCase() !== upper) return false;
+    i++;
+    return true;
+  };
+  const name = (): boolean => {
+    skipComments();
+    if (i >= span.to || (tokens.kindAt(i) !== "word" && tokens.kindAt(i) !== "quoted-ident")) return false;
+    i++;
+    return true;
+  };
+  /** Past the parenthesis group opening at `i`; its closing token index, or -1. */
+  const group = (): number => {
+    skipComments();
+    if (i >= span.to || tokens.kindAt(i) !== "lparen") return -1;
+    for (let depth = 0; i < span.to; i++) {
+      const kind = tokens.kindAt(i);
+      if (kind === "lparen") depth++;
+      else if (kind === "rparen" && --depth === 0) return i++;
+    }
+    return -1;
+  };
+  if (!word("INSERT") || !word("INTO") || !name()) return null;
+  while (i + 1 < span.to && tokens.kindAt(i) === "other" && sql[tokens.startAt(i)] === "." && tokens.endAt(i) - tokens.startAt(i) === 1) {
+    i++;
+    if (!name()) return null;
+  }
+  skipComments();
+  if (i < span.to && tokens.kindAt(i) === "lparen" && group() < 0) return null;
+  const valuesAt = i;
+  if (!word("VALUES")) return null;
+  const firstRowClose = group();
+  if (firstRowClose < 0) return null;
+  skipComments();
+  const start = tokens.startAt(span.from);
+  return {
+    target: sql.slice(start, tokens.startAt(valuesAt)).replace(/\s+/g, " "),
+    start,
+    firstRowEnd: tokens.endAt(firstRowClose),
+    end: tokens.endAt(span.to - 1),
+  };
 }
 
 /**
@@ -223,7 +348,7 @@ export function releaseSyntaxTrees(file: ParsedSqlFile): void {
 export function liteSqlFile(path: string, raw: string): ParsedSqlFile {
   const source = new SourceText(raw);
   const file: ParsedSqlFile = { path, text: source.text, statements: [], comments: [], parseErrors: [], rangeOf: (start, end) => source.rangeOf(start, end) };
-  internals.set(file, { source, tokens: [], locationMappers: [] });
+  internals.set(file, { source, tokens: new TokenList(0), locationMappers: [] });
   return file;
 }
 
@@ -245,27 +370,13 @@ function errorAt(err: unknown, parsed: string, start: number, end: number, range
 }
 
 /** Narrows [from, to) to the first and last non-comment token inside it. */
-function trimToCode(tokens: Token[], from: number, to: number): [number, number] {
-  let lo = lowerBound(tokens, from);
-  while (lo < tokens.length && tokens[lo]!.start < to && isComment(tokens[lo]!)) lo++;
-  let hi = lowerBound(tokens, to) - 1;
-  while (hi > lo && (isComment(tokens[hi]!) || tokens[hi]!.kind === "semicolon")) hi--;
-  const first = tokens[lo];
-  const last = tokens[hi];
-  if (!first || !last || first.start >= to) return [from, to];
-  return [first.start, last.end];
-}
-
-/** Index of the first token starting at or after `offset`. */
-export function lowerBound(tokens: Token[], offset: number): number {
-  let lo = 0;
-  let hi = tokens.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (tokens[mid]!.start < offset) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+function trimToCode(tokens: TokenList, from: number, to: number): [number, number] {
+  let lo = tokens.lowerBound(from);
+  while (lo < tokens.length && tokens.startAt(lo) < to && tokens.isCommentAt(lo)) lo++;
+  let hi = tokens.lowerBound(to) - 1;
+  while (hi > lo && (tokens.isCommentAt(hi) || tokens.kindAt(hi) === "semicolon")) hi--;
+  if (lo >= tokens.length || hi < 0 || tokens.startAt(lo) >= to) return [from, to];
+  return [tokens.startAt(lo), tokens.endAt(hi)];
 }
 
 function attachLeadingComments(statements: Statement[], comments: SqlComment[]): void {

@@ -72,8 +72,8 @@ describe("large migrations", () => {
     ]);
     expect(messages[0]!.message).toMatch(new RegExp(`^Seed data not fully checked: \\d+ INSERT \\.\\.\\. VALUES statements from here to line ${line - 1} \\(9\\d\\.\\d MB\\) were read only for the table they insert into`));
     expect(messages[2]!.column).toBe(20);
-    // measured 12 s and 580 MB here (2 shared cores); before, 86 s and 3.0 GB (and a rule ran out of its time budget)
-    expect(run.ms).toBeLessThan(45_000);
+    // measured 12 s and 580 MB here (2 shared cores); before, 86 s and 3.0 GB (and a rule ran out of its time budget).
+    // Time is not asserted (speed targets live in bench/, and CI load varies); the test's timeout is the hang guard.
     expect(rssKb).toBeLessThan(900 * 1024);
   }, 150_000);
 

@@ -95,7 +95,6 @@ describe("large migrations", () => {
       ["parse-error", 5_000, 49],
       ["destructive-change", 10_001, 20],
     ]);
-    expect(run.ms).toBeLessThan(20_000);
   });
 
   it("10,000 valid statements under the strict preset", () => {
@@ -112,6 +111,5 @@ describe("large migrations", () => {
     const messages = messagesOf(json(run), migrationFile(dir, SEED));
     expectInside(messages, statements.join(""));
     expect(messages.some((m) => m.ruleId === "oversized-migration")).toBe(true);
-    expect(run.ms).toBeLessThan(20_000);
   });
 });

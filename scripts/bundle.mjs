@@ -7,7 +7,7 @@
  *   load only when a run needs them (formatters, replay, ...). Loading ~100
  *   modules one by one took ~60 ms of a 190 ms warm run; the bundle takes a
  *   fraction of it. The library (`import "migration-lint"`) stays dist/src/,
- *   module per file. Left out, loaded from node_modules: the SQL parser (WASM),
+ *   module per file. Left out, loaded from node_modules: the SQL parsers (WASM),
  *   PGlite and pg (replay only), jiti and TypeScript (TypeScript configs only),
  *   and ajv (rule options only).
  * - dist/vendor/prisma-ast.cjs: @mrleebo/prisma-ast (with chevrotain and
@@ -84,7 +84,7 @@ const { metafile } = await build({
   target: "node20",
   outdir: cli,
   chunkNames: "chunk-[hash]",
-  external: ["libpg-query", "@electric-sql/pglite", "pg", "jiti", "typescript", "ajv"],
+  external: ["libpg-query", "@guanmingchiu/sqlparser-ts", "@electric-sql/pglite", "pg", "jiti", "typescript", "ajv"],
   // CommonJS dependencies (cosmiconfig) require() Node's built-in modules
   banner: { js: 'import { createRequire as __bundleRequire } from "node:module"; const require = __bundleRequire(import.meta.url);' },
   legalComments: "inline",

@@ -9,7 +9,7 @@ import picomatch from "picomatch";
 import { builtinRules } from "../../rules/index.js";
 import { findConfig } from "../config/load.js";
 import { loadRulesDirs, requireSomeRule, resolveConfig } from "../config/resolve.js";
-import type { MigrationLintConfig, ResolvedConfig } from "../config/types.js";
+import type { MigrationLintConfig, ResolvedConfig, RuleSetting } from "../config/types.js";
 import { resolveTargets, type LintTarget } from "../discover/targets.js";
 import { fingerprint, lintProject, type LoadedMigration, type MessagesByFile } from "../engine/linter.js";
 import { toResults, type LintMessage, type LintResult } from "../engine/results.js";
@@ -67,6 +67,8 @@ export interface LintOptions {
   ruleTimeBudgetMs?: number;
   /** Folders of extra rule files (`--rulesdir`), enabled through `rules` in the config. */
   rulesDirs?: string[];
+  /** Rule settings over the config's (`--rule`), as in `rules`. */
+  ruleOverrides?: Record<string, RuleSetting>;
   /** Reuse the findings and catalog of unchanged migrations between runs (`--cache`). */
   cache?: boolean;
   /** Cache file or folder (default `.migration-lint-cache` in `cwd`). */
@@ -117,16 +119,23 @@ export async function lint(options: LintOptions = {}): Promise<LintResult[]> {
   return (await runLint(options)).results;
 }
 
-export async function loadConfig(options: { cwd?: string; configFile?: string; config?: MigrationLintConfig; rulesDirs?: string[] } = {}): Promise<ResolvedConfig> {
+export async function loadConfig(options: { cwd?: string; configFile?: string; config?: MigrationLintConfig; rulesDirs?: string[]; ruleOverrides?: Record<string, RuleSetting> } = {}): Promise<ResolvedConfig> {
   const cwd = path.resolve(options.cwd ?? process.cwd());
   const found = options.config ? { config: options.config, filepath: null } : await findConfig({ cwd, ...(options.configFile ? { configFile: options.configFile } : {}) });
-  return resolveFoundConfig(found, { cwd, ...(options.rulesDirs ? { rulesDirs: options.rulesDirs } : {}) });
+  return resolveFoundConfig(found, { cwd, ...(options.rulesDirs ? { rulesDirs: options.rulesDirs } : {}), ...(options.ruleOverrides ? { ruleOverrides: options.ruleOverrides } : {}) });
 }
 
 /** A configuration object already read (by findConfig): its plugins and `rulesDirs` are imported here, once. */
-export async function resolveFoundConfig(found: FoundConfig | null, options: { cwd: string; rulesDirs?: string[] }): Promise<ResolvedConfig> {
+export async function resolveFoundConfig(found: FoundConfig | null, options: { cwd: string; rulesDirs?: string[]; ruleOverrides?: Record<string, RuleSetting> }): Promise<ResolvedConfig> {
   const extraRules = options.rulesDirs?.length ? await loadRulesDirs(options.rulesDirs, options.cwd) : undefined;
-  return resolveConfig({ config: found?.config ?? null, filepath: found?.filepath ?? null, builtinRules, cwd: options.cwd, ...(extraRules ? { extraRules } : {}) });
+  return resolveConfig({
+    config: found?.config ?? null,
+    filepath: found?.filepath ?? null,
+    builtinRules,
+    cwd: options.cwd,
+    ...(extraRules ? { extraRules } : {}),
+    ...(options.ruleOverrides ? { ruleOverrides: options.ruleOverrides } : {}),
+  });
 }
 
 export interface FoundConfig {
@@ -141,6 +150,7 @@ export async function runLint(options: LintOptions = {}): Promise<LintRun> {
     ...(options.configFile ? { configFile: options.configFile } : {}),
     ...(options.config ? { config: options.config } : {}),
     ...(options.rulesDirs ? { rulesDirs: options.rulesDirs } : {}),
+    ...(options.ruleOverrides ? { ruleOverrides: options.ruleOverrides } : {}),
   });
   // replay and drift-only check the database whatever the rules
   if (!options.replay && !options.driftOnly) requireSomeRule(config);

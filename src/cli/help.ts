@@ -16,6 +16,8 @@ Options:
                            and --seed are relative to it, -o, -f <name>:<file> and
                            --cache-location to the shell's directory
   --rulesdir <dir>         Load extra rules from a folder (repeatable); enable them in "rules"
+  --rule <setting>         Set a rule over the config (repeatable), as in ESLint:
+                           'destructive-change: off', 'id: [warn, {option: value}]'
   -f, --format <name>      Output format: stylish (default), compact, json, sarif,
                            github, gitlab, junit, markdown, or a formatter
                            module (path or migration-lint-formatter-<name>)

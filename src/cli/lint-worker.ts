@@ -24,7 +24,7 @@ try {
   // user code, imported where the supervisor sees a loop at import
   const config = found !== undefined ? found : options.config ? { config: options.config, filepath: null } : await whileLoading(`the configuration${options.configFile ? ` ${options.configFile}` : ""}`, () => findConfig({ cwd, ...(options.configFile ? { configFile: options.configFile } : {}) }));
   const imported = [...(config?.config.plugins ?? []).map((p) => `plugin "${p}"`), ...(options.rulesDirs ?? []).map((d) => `--rulesdir ${d}`)];
-  const resolvedConfig = await whileLoading(imported.join(", ") || "the configuration", () => resolveFoundConfig(config, { cwd, ...(options.rulesDirs ? { rulesDirs: options.rulesDirs } : {}) }));
+  const resolvedConfig = await whileLoading(imported.join(", ") || "the configuration", () => resolveFoundConfig(config, { cwd, ...(options.rulesDirs ? { rulesDirs: options.rulesDirs } : {}), ...(options.ruleOverrides ? { ruleOverrides: options.ruleOverrides } : {}) }));
   const run = await runLint({ ...options, ...(resolvedConfig ? { resolvedConfig } : {}) });
   parentPort!.postMessage({ ok: true, results: run.results, projects: run.projects, sources: [...run.sources], timings: run.timings, strays, engineSeverities: run.config.engineSeverities ?? {} });
 } catch (err) {

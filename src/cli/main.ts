@@ -55,6 +55,7 @@ const OPTIONS = {
   "list-rules": { type: "boolean" },
   "no-error-on-unmatched-pattern": { type: "boolean" },
   debug: { type: "boolean" },
+  rule: { type: "string", multiple: true },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean", short: "v" },
 } as const;
@@ -125,6 +126,7 @@ export async function main(argv: string[], rawIO: CliIO): Promise<number> {
         paths: positionals,
         ...(values.config ? { configFile: values.config } : {}),
         ...(values.rulesdir?.length ? { rulesDirs: values.rulesdir } : {}),
+        ...(values.rule?.length ? { ruleOverrides: (await import("./rule-option.js")).parseRuleOptions(values.rule) } : {}),
         ...(values.schema ? { schema: values.schema } : {}),
         ...(values.migrations ? { migrations: values.migrations } : {}),
       });
@@ -171,6 +173,7 @@ export async function main(argv: string[], rawIO: CliIO): Promise<number> {
       ...(values["drift-only"] ? { driftOnly: true } : {}),
       ...(values.seed ? { seed: path.resolve(cwd, values.seed) } : {}),
       ...(values.rulesdir?.length ? { rulesDirs: values.rulesdir } : {}),
+      ...(values.rule?.length ? { ruleOverrides: (await import("./rule-option.js")).parseRuleOptions(values.rule) } : {}),
       ...(values["cache-location"] ? { cacheLocation: fromShell(values["cache-location"], shell) } : {}),
       ...(values["report-unused-disable-directives"] ? { reportUnusedDisableDirectives: true } : {}),
       ...(values["no-baseline"] ? { baseline: false as const } : values.baseline ? { baseline: path.resolve(cwd, values.baseline) } : {}),
@@ -196,7 +199,7 @@ export async function main(argv: string[], rawIO: CliIO): Promise<number> {
     if (found === undefined && located) lintOptions.configFile = located;
     const run = supervised
       ? await (await import("./supervise.js")).runLintSupervised(lintOptions, budget ?? DEFAULT_RULE_TIME_BUDGET_MS, found)
-      : await api.runLint({ ...lintOptions, resolvedConfig: await api.resolveFoundConfig(found ?? null, { cwd, ...(lintOptions.rulesDirs ? { rulesDirs: lintOptions.rulesDirs } : {}) }) });
+      : await api.runLint({ ...lintOptions, resolvedConfig: await api.resolveFoundConfig(found ?? null, { cwd, ...(lintOptions.rulesDirs ? { rulesDirs: lintOptions.rulesDirs } : {}), ...(lintOptions.ruleOverrides ? { ruleOverrides: lintOptions.ruleOverrides } : {}) }) });
 
     if (values["write-baseline"]) {
       const { writeBaseline } = await import("../engine/baseline.js");

@@ -10,7 +10,7 @@ import { dialectIdOf, loadDialect } from "../dialects/index.js";
 import { MigrationLintError } from "../errors.js";
 import { readSchemaFiles, startSchemaParse } from "../schema/load.js";
 import type { PrismaProject } from "../discover/project.js";
-import type { ResolvedConfig } from "../config/types.js";
+import type { ResolvedConfig, RuleSetting } from "../config/types.js";
 
 const SEVERITY_NAMES = ["off", "warn", "error"] as const;
 
@@ -18,6 +18,7 @@ export interface PrintConfigOptions {
   cwd: string;
   configFile?: string;
   rulesDirs?: string[];
+  ruleOverrides?: Record<string, RuleSetting>;
   paths: string[];
   schema?: string;
   migrations?: string;
@@ -26,7 +27,7 @@ export interface PrintConfigOptions {
 /** The JSON `--print-config` prints, and a note when no project could be discovered (the configuration still prints). */
 export async function printConfig(options: PrintConfigOptions): Promise<{ text: string; note?: string }> {
   const { cwd } = options;
-  const config = await loadConfig({ cwd, ...(options.configFile ? { configFile: options.configFile } : {}), ...(options.rulesDirs ? { rulesDirs: options.rulesDirs } : {}) });
+  const config = await loadConfig({ cwd, ...(options.configFile ? { configFile: options.configFile } : {}), ...(options.rulesDirs ? { rulesDirs: options.rulesDirs } : {}), ...(options.ruleOverrides ? { ruleOverrides: options.ruleOverrides } : {}) });
   const schema = options.schema ?? config.schema;
   const migrations = options.migrations ?? config.migrations;
   let projects: object[] = [];

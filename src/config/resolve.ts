@@ -50,6 +50,8 @@ export interface ResolveOptions {
   extraRules?: Record<string, AnyRule>;
   /** Folder plugins are resolved from (defaults to the config file's folder). */
   cwd: string;
+  /** Settings from the command line (`--rule`), applied over the config's; their problems are usage errors, not the config file's. */
+  ruleOverrides?: Record<string, RuleSetting>;
 }
 
 /** The file each plugin or rules-folder rule was loaded from (its code is part of the cache key). */
@@ -60,6 +62,10 @@ export async function resolveConfig(options: ResolveOptions): Promise<ResolvedCo
   const where = filepath ? { file: filepath } : undefined;
   const fail = (message: string): never => {
     throw new MigrationLintError("config", message, where);
+  };
+  const failInConfig = fail;
+  const failOnCommandLine = (message: string): never => {
+    throw new MigrationLintError("usage", message);
   };
   const config: MigrationLintConfig = options.config ?? { extends: "recommended" };
 
@@ -80,10 +86,10 @@ export async function resolveConfig(options: ResolveOptions): Promise<ResolvedCo
   }
 
   // severities and options by rule id, presets first, then the config's own rules
-  const settings = new Map<string, { severity: 0 | 1 | 2; options?: Record<string, unknown> }>();
+  const settings = new Map<string, { severity: 0 | 1 | 2; options?: Record<string, unknown>; fromCommandLine?: boolean }>();
   const extendsList = config.extends === undefined ? [] : Array.isArray(config.extends) ? config.extends : [config.extends];
   const engineSeverities: Record<string, 0 | 1 | 2> = {};
-  const apply = (ruleSettings: Record<string, RuleSetting>, origin: string) => {
+  const apply = (ruleSettings: Record<string, RuleSetting>, origin: string, fail = failInConfig) => {
     for (const [id, setting] of Object.entries(ruleSettings)) {
       const engine = own(rules, id) ? undefined : ENGINE_IDS.get(id);
       if (!own(rules, id) && !engine) fail(`Unknown rule "${id}" in ${origin}.${didYouMean(id, [...Object.keys(rules), ...ENGINE_IDS.keys()])} Run \`migration-lint --list-rules\` to see the rules.`);
@@ -100,7 +106,7 @@ export async function resolveConfig(options: ResolveOptions): Promise<ResolvedCo
         fail(`Rule "${id}" in ${origin}: options must be an object, got ${JSON.stringify(ruleOptions)}.`);
       }
       const previous = settings.get(id);
-      settings.set(id, { severity: severity!, options: (ruleOptions as Record<string, unknown> | undefined) ?? previous?.options });
+      settings.set(id, { severity: severity!, options: (ruleOptions as Record<string, unknown> | undefined) ?? previous?.options, fromCommandLine: fail === failOnCommandLine && ruleOptions !== undefined });
     }
   };
   for (const name of extendsList) {
@@ -114,12 +120,13 @@ export async function resolveConfig(options: ResolveOptions): Promise<ResolvedCo
     apply(pluginConfig!.rules ?? {}, `preset "${name}"`);
   }
   apply(config.rules ?? {}, "rules");
+  if (options.ruleOverrides) apply(options.ruleOverrides, "--rule", failOnCommandLine);
 
   const resolved: ResolvedRule[] = [];
   for (const [id, setting] of settings) {
     if (setting.severity === 0) continue;
     const rule = own(rules, id)!;
-    const ruleOptions = await validateOptions(id, rule, setting.options, fail);
+    const ruleOptions = await validateOptions(id, rule, setting.options, setting.fromCommandLine ? failOnCommandLine : fail);
     const source = ruleSources.get(rule);
     resolved.push({ id, rule, severity: setting.severity, options: ruleOptions, ...(source ? { source } : {}) });
   }

@@ -129,3 +129,48 @@ describe("--debug with --replay", () => {
     expect(Number(/^ {2}replay +(\d+\.\d)$/m.exec(run.stderr)?.[1])).toBeGreaterThan(0);
   });
 });
+
+describe("--rule 'id: severity' overrides the config, as ESLint's", () => {
+  const ruleIds = (run: ReturnType<typeof cli>) => json(run).flatMap((r) => r.messages.map((m) => `${m.ruleId}:${m.severity}`));
+
+  it("switches a rule off, or changes its severity, over the config file; repeatable, the last setting wins", () => {
+    const dir = project({ [DROP]: DROP_SQL });
+    write(dir, { ".migration-lintrc.json": JSON.stringify({ extends: "recommended", rules: { "destructive-change": "warn" } }) });
+    expect(ruleIds(cli(["--cwd", dir, "-f", "json"]))).toEqual(["destructive-change:1"]);
+    const off = cli(["--cwd", dir, "-f", "json", "--rule", "destructive-change: off"]);
+    expect(off.status, off.stderr).toBe(0);
+    expect(ruleIds(off)).toEqual([]);
+    const error = cli(["--cwd", dir, "-f", "json", "--rule", "destructive-change: off", "--rule", '{"destructive-change": "error"}']);
+    expect(error.status).toBe(1);
+    expect(ruleIds(error)).toEqual(["destructive-change:2"]);
+  });
+
+  it("takes options as ESLint does (id: [severity, {option: value}]), checked against the rule's schema", () => {
+    const dir = project({ [DROP]: DROP_SQL });
+    const printed = JSON.parse(cli(["--cwd", dir, "--print-config", "--rule", "destructive-change: [warn, {allowPreserved: true}]"]).stdout) as { rules: Record<string, unknown> };
+    expect(printed.rules["destructive-change"]).toEqual(["warn", { allowPreserved: true }]);
+    const bad = cli(["--cwd", dir, "--rule", "destructive-change: [warn, {allowPreserve: true}]"]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toBe('migration-lint: Rule "destructive-change": options has unknown property "allowPreserve".\n');
+  });
+
+  it("enables a --rulesdir rule in the supervised worker", () => {
+    const dir = project({ [DROP]: DROP_SQL });
+    write(dir, {
+      "rules/every-migration.mjs": 'export default { meta: { id: "every-migration", type: "suggestion", docs: { description: "Reports every migration." }, defaultSeverity: "warn", messages: { seen: "Seen." } }, create(context) { return { Migration() { context.report({ messageId: "seen" }); } }; } };\n',
+    });
+    const run = cli(["--cwd", dir, "-f", "json", "--rulesdir", "rules", "--rule", "every-migration: warn", "--rule", "destructive-change: off"]);
+    expect(run.status, run.stderr).toBe(0);
+    expect(ruleIds(run)).toEqual(["every-migration:1", "every-migration:1"]);
+  });
+
+  it("an unknown id gets the closest known one, a malformed value says how to write it (exit 2, one line)", () => {
+    const dir = project({ [DROP]: DROP_SQL });
+    const unknown = cli(["--cwd", dir, "--rule", "destructive-chang: off"]);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toBe('migration-lint: Unknown rule "destructive-chang" in --rule. Did you mean "destructive-change"? Run `migration-lint --list-rules` to see the rules.\n');
+    const malformed = cli(["--cwd", dir, "--rule", "destructive-change"]);
+    expect(malformed.status).toBe(2);
+    expect(malformed.stderr).toBe(`migration-lint: --rule 'destructive-change': expected ":" after "destructive-change". Write --rule 'rule-id: severity' or --rule 'rule-id: [severity, {option: value}]'.\n`);
+  });
+});

@@ -80,13 +80,8 @@ export default defineRule({
   },
 });
 
-/** Locks that block writes on tables that existed before the migration; DROP INDEX locks its table, found through the catalog. */
+/** Locks that block writes on tables that existed before the migration (context.locks finds a dropped index's table). */
 function strongLocks(context: RuleContext, op: Operation): TableLock[] {
   if (op.kind === "drop-table" && op.ifExists && !context.table(op.table)) return []; // a defensive drop of a table no migration created
-  let locks = context.locks(op);
-  if (op.kind === "drop-index" && !op.concurrently) {
-    const index = context.catalog.getIndex(op.index);
-    if (index) locks = [{ table: { schema: index.schema, name: index.table }, mode: "ACCESS EXCLUSIVE", duration: "instant" }];
-  }
-  return locks.filter((l) => isStrongLock(l.mode) && context.existedBefore(l.table));
+  return context.locks(op).filter((l) => isStrongLock(l.mode) && context.existedBefore(l.table));
 }

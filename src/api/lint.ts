@@ -27,6 +27,8 @@ import { codeDigest } from "../cache/code-digest.js";
 import { hashKey, LintCache, resolveCacheLocation, type CachedFindings } from "../cache/cache.js";
 import { TOOL_VERSION } from "../version.js";
 import type { LockTraceEntry } from "../replay/lock-trace-types.js";
+import { blockedBy, type StatementLocks } from "../dialects/postgres/locks.js";
+import { quoteName } from "../engine/rule.js";
 import { unpackCachedSchema, readSchemaFiles, startSchemaParse } from "../schema/load.js";
 import type { PrismaSchemaModel } from "../schema/types.js";
 import { isCodeMigration, prismaMigrateSource } from "../sources/prisma-migrate.js";
@@ -79,6 +81,8 @@ export interface LintOptions {
    * makes it a note in the project's report instead (`--no-error-on-unmatched-pattern`). Default true.
    */
   errorOnUnmatchedPattern?: boolean;
+  /** Record the table locks each statement of a linted migration takes (`projects[].statementLocks`; the HTML report asks for them). */
+  statementLocks?: boolean;
   /** Baseline file; `false` ignores any baseline. Default: config `baseline`, else `.migration-lint-baseline.json` in the project root when it exists. */
   baseline?: string | false;
 }
@@ -102,6 +106,8 @@ export interface ProjectReport {
   notes: string[];
   /** Milliseconds spent on this project by phase (discovery, parse, history, rules, replay), what `--debug` prints. */
   timings: PhaseTimings;
+  /** With `statementLocks`: each statement of a freshly linted migration that takes table locks (not those the cache supplied). */
+  statementLocks?: StatementLocks[];
 }
 
 export interface LintRun {
@@ -256,8 +262,8 @@ async function lintTarget(target: LintTarget, config: ResolvedConfig, options: L
     schemaHash,
     project.lockProvider,
   ]);
-  // replay needs every statement, so it takes the uncached path
-  const plan = cache && !options.replay && !options.driftOnly ? planFromCache(cache, project.root, configKey, texts, (i) => inScope({ entry: texts[i]!.entry } as LoadedMigration)) : null;
+  // replay and the statements' locks (the HTML report) need every statement, so they take the uncached path
+  const plan = cache && !options.replay && !options.driftOnly && !options.statementLocks ? planFromCache(cache, project.root, configKey, texts, (i) => inScope({ entry: texts[i]!.entry } as LoadedMigration)) : null;
   // parsed one by one as the linter reaches them, and their syntax trees dropped after (memory stays flat on long histories)
   const loaded = pendingMigrations(texts, dialect, plan?.startIndex ?? 0);
 
@@ -280,6 +286,7 @@ async function lintTarget(target: LintTarget, config: ResolvedConfig, options: L
   let heldWhole: Array<LoadedMigration | undefined> = [undefined, undefined];
   /** Linted migrations of which not one statement could be read. */
   let unchecked = 0;
+  const statementLocks: StatementLocks[] | undefined = options.statementLocks ? [] : undefined;
   const byFile = await lintProject(
     {
       root: project.root,
@@ -300,6 +307,18 @@ async function lintTarget(target: LintTarget, config: ResolvedConfig, options: L
       startIndex: plan?.startIndex ?? 0,
       cached: plan?.cached ?? new Set(),
       ...(options.ruleTimeBudgetMs ? { ruleTimeBudgetMs: options.ruleTimeBudgetMs } : {}),
+      ...(statementLocks
+        ? {
+            statementLocks: (m, statement, locks) =>
+              statementLocks.push({
+                file: m.file!.path,
+                migration: m.entry.name,
+                line: statement.range.loc.start.line,
+                endLine: statement.range.loc.end.line,
+                locks: mergeLocks(locks.map((l) => ({ table: quoteName(l.table.schema === dialect.identifiers.defaultSchema ? { schema: null, name: l.table.name } : l.table), mode: l.mode, blocks: blockedBy(l.mode), duration: l.duration, existed: l.existed }))),
+              }),
+          }
+        : {}),
       timings,
       prepare: (m) => timedAsync(timings, "parse", async () => {
         await parsePending(m, texts[m.index]!, dialect);
@@ -452,7 +471,23 @@ async function lintTarget(target: LintTarget, config: ResolvedConfig, options: L
     runner,
     notes,
     timings,
+    ...(statementLocks ? { statementLocks } : {}),
   };
+}
+
+/** How long each duration holds its lock, shortest first: one statement's operations on a table take its lock once, for the longest of them. */
+const DURATIONS: StatementLocks["locks"][number]["duration"][] = ["instant", "data", "scan", "index-build", "rewrite"];
+
+/** One entry per table and mode (ALTER TABLE "User" DROP COLUMN a, ADD COLUMN b takes one ACCESS EXCLUSIVE on "User"), held for the longest of its operations. */
+function mergeLocks(locks: StatementLocks["locks"]): StatementLocks["locks"] {
+  const merged = new Map<string, StatementLocks["locks"][number]>();
+  for (const lock of locks) {
+    const key = `${lock.table}\0${lock.mode}`;
+    const seen = merged.get(key);
+    if (!seen) merged.set(key, lock);
+    else if (DURATIONS.indexOf(lock.duration) > DURATIONS.indexOf(seen.duration)) merged.set(key, { ...seen, duration: lock.duration });
+  }
+  return [...merged.values()];
 }
 
 /** The dialect of the datasource's provider (a project without migration_lock.toml). */

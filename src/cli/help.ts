@@ -19,8 +19,9 @@ Options:
   --rule <setting>         Set a rule over the config (repeatable), as in ESLint:
                            'destructive-change: off', 'id: [warn, {option: value}]'
   -f, --format <name>      Output format: stylish (default), compact, json, sarif,
-                           github, gitlab, junit, markdown, or a formatter
-                           module (path or migration-lint-formatter-<name>)
+                           github, gitlab, junit, markdown, html (a page to
+                           open in a browser), or a formatter module (path
+                           or migration-lint-formatter-<name>)
   -f, --format <name>:<file>
                            Also write a report in that format to <file>; repeat
                            for several reports from one run (one format may go

@@ -182,6 +182,7 @@ export async function main(argv: string[], rawIO: CliIO): Promise<number> {
       ...(values.migrations ? { migrations: values.migrations } : {}),
       ...(budget ? { ruleTimeBudgetMs: budget } : {}),
       ...(values["no-error-on-unmatched-pattern"] ? { errorOnUnmatchedPattern: false } : {}),
+      ...(reports.some((r) => r.format === "html") ? { statementLocks: true } : {}),
     };
     // A config file, plugins and --rulesdir rules are other people's code: lint in a supervised worker then, so
     // that one stuck in an endless loop (at import, or in a rule) is stopped and reported. Built-in rules (fuzzed,
@@ -220,7 +221,8 @@ export async function main(argv: string[], rawIO: CliIO): Promise<number> {
     }
     const { findRepositoryRoot } = await import("../git/root.js");
     const repositoryRoot = findRepositoryRoot(cwd);
-    const context = { cwd, ...(repositoryRoot ? { repositoryRoot } : {}), color, sourceOf: (file: string) => run.sources.get(file) };
+    const { statementLocksOf } = await import("./reports.js");
+    const context = { cwd, ...(repositoryRoot ? { repositoryRoot } : {}), color, sourceOf: (file: string) => run.sources.get(file), statementLocks: statementLocksOf(run.projects) };
     // no report may overwrite a file this run read
     const inputs = new Set([...run.sources.keys(), ...run.projects.flatMap((p) => [...p.schemaFiles, p.baselinePath]), ...(found?.filepath ? [found.filepath] : [])]);
     const reportStarted = performance.now();

@@ -8,6 +8,21 @@ import { MigrationLintError } from "../errors.js";
 import { writeReportFile } from "../write-file.js";
 import type { LintResult } from "../engine/results.js";
 import type { Formatter, FormatterContext } from "../formatters/types.js";
+import type { ProjectReport } from "../api/lint.js";
+import type { StatementLocks } from "../dialects/postgres/locks.js";
+
+/** `FormatterContext.statementLocks` from the projects' recorded locks, by file. */
+export function statementLocksOf(projects: readonly ProjectReport[]): (filePath: string) => StatementLocks[] | undefined {
+  const byFile = new Map<string, StatementLocks[]>();
+  for (const project of projects) {
+    for (const s of project.statementLocks ?? []) {
+      const list = byFile.get(s.file);
+      if (list) list.push(s);
+      else byFile.set(s.file, [s]);
+    }
+  }
+  return (filePath) => byFile.get(filePath);
+}
 
 export interface ReportSpec {
   format: string;

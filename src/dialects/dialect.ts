@@ -5,7 +5,7 @@
  * provider-neutral rules, formatters, the CLI) never asks which one it is.
  * docs/dialects.md says what each member means and how to add a dialect.
  */
-import type { Operation, ParsedSqlFile, RunnerInfo, Statement, TypeSpec } from "../types.js";
+import type { Operation, ParsedSqlFile, QualifiedName, RunnerInfo, Statement, TypeSpec } from "../types.js";
 import type { TableLock } from "./postgres/locks.js";
 
 /** The providers migration-lint has a dialect for, as migration_lock.toml spells them. */
@@ -68,7 +68,7 @@ export interface Dialect {
   /** Drops the parser's syntax trees once a file is linted; statements, operations, ranges and comments stay. */
   releaseSyntaxTrees(file: ParsedSqlFile): void;
   /** The table locks an operation takes, and for how long (`RuleContext.locks`). */
-  locks(op: Operation, options: { postgresVersion: number; previousType: TypeSpec | null }): TableLock[];
+  locks(op: Operation, options: { postgresVersion: number; previousType: TypeSpec | null; indexTable: QualifiedName | null }): TableLock[];
   /** How `prisma migrate deploy` (or the configured runner) executes a file, per Prisma version: docs/runner-model.md. */
   runner(input: RunnerInput): RunnerInfo;
   /** Which statements share a transaction under a runner model: equal numbers, one transaction. */

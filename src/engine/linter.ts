@@ -16,6 +16,7 @@ import type { MigrationChanges } from "../git/changes.js";
 import { statementsInTransactionBlock } from "../model/queries.js";
 import { appliesTo, type Dialect } from "../dialects/dialect.js";
 import { addTime, timed, type PhaseTimings } from "./timings.js";
+import type { TableLock } from "../dialects/postgres/locks.js";
 
 export interface LoadedMigration {
   entry: MigrationEntry;
@@ -66,6 +67,25 @@ export interface LintProjectOptions {
   release?: (migration: LoadedMigration) => void;
   /** Gets the time spent replaying the history into the catalog (`history`) and in rule visitors (`rules`). */
   timings?: PhaseTimings;
+  /**
+   * Called for each statement of a freshly linted migration that takes table locks, with the locks of its
+   * operations as `context.locks` gives them to rules, and whether each table existed before the migration
+   * (the HTML report's lock column).
+   */
+  statementLocks?: (migration: LoadedMigration, statement: Statement, locks: Array<TableLock & { existed: boolean }>) => void;
+}
+
+/**
+ * The table locks an operation takes by the dialect's lock model, with the history's knowledge: the column's
+ * previous type for a type change, and the table of a dropped index. What `context.locks` answers.
+ */
+export function tableLocks(op: Operation, catalog: Catalog, dialect: Dialect, postgresVersion: number): TableLock[] {
+  const index = op.kind === "drop-index" ? catalog.getIndex(op.index) : undefined;
+  return dialect.locks(op, {
+    postgresVersion,
+    previousType: op.kind === "alter-column" ? catalog.getColumn(op.table, op.column)?.type ?? null : null,
+    indexTable: index ? { schema: index.schema, name: index.table } : null,
+  });
 }
 
 /** Per-run bookkeeping shared by every migration's rule instances. */
@@ -208,13 +228,17 @@ export async function lintProject(model: ProjectModel, allRules: ResolvedRule[],
     const run = instantiate(fromCache ? gitRules : rules, model, migration, file, catalog, push, state);
     const start = file.rangeOf(0, 0);
     run.call("Migration", run.context, start);
+    const recordLocks = fromCache ? undefined : options.statementLocks;
     for (const statement of file.statements) {
       run.setStatement(statement);
       run.call("Statement", statement, statement.range);
+      const locks: Array<TableLock & { existed: boolean }> = [];
       for (const op of statement.operations) {
         run.call(op.kind, op, op.range);
+        if (recordLocks) for (const lock of tableLocks(op as Operation, catalog, model.dialect, model.postgresVersion)) locks.push({ ...lock, existed: existedBefore(catalog, lock.table, migration.index) });
         timed(options.timings, "history", () => catalog.apply(op as Operation, migration.index));
       }
+      if (locks.length) recordLocks!(migration, statement, locks);
     }
     run.setStatement(null);
     run.call("Migration:exit", run.context, start);
@@ -230,6 +254,12 @@ export async function lintProject(model: ProjectModel, allRules: ResolvedRule[],
   }
   for (const ms of state.spentMs.values()) addTime(options.timings, "rules", ms);
   return out;
+}
+
+/** True unless the history created the table in this migration (a table it does not know is taken as existing). */
+function existedBefore(catalog: Catalog, table: QualifiedName, migrationIndex: number): boolean {
+  const state = catalog.getTable(table);
+  return !state || state.createdIn < migrationIndex;
 }
 
 /** A range from a rule, recomputed from its offsets and kept inside the file (a rule's arithmetic can be off). */
@@ -266,19 +296,12 @@ function instantiate(rules: ResolvedRule[], model: ProjectModel, migration: Load
     },
     catalog,
     git: model.git ?? null,
-    existedBefore: (table: QualifiedName) => {
-      const state = catalog.getTable(table);
-      return !state || state.createdIn < migration.index;
-    },
+    existedBefore: (table: QualifiedName) => existedBefore(catalog, table, migration.index),
     migrationName: (index) => model.migrations[index]?.entry.name,
     table: (table) => catalog.getTable(table),
     prismaModel: (table) => schema()?.modelForTable(table.name, table.schema),
     prismaField: (table, column) => schema()?.modelForTable(table.name, table.schema)?.fields.find((f) => f.columnName === column && !f.relation),
-    locks: (op) =>
-      model.dialect.locks(op, {
-        postgresVersion: model.postgresVersion,
-        previousType: op.kind === "alter-column" ? catalog.getColumn(op.table, op.column)?.type ?? null : null,
-      }),
+    locks: (op) => tableLocks(op, catalog, model.dialect, model.postgresVersion),
     inTransactionBlock: (statement) => (transactionBlock ??= statementsInTransactionBlock(file.statements)).has(statement.index),
     transactionOf: (statement) => (transactions ??= model.dialect.transactionIds(file.statements, model.runner.model))[statement.index]!,
     emptiedInTransaction: (table, statement) => {

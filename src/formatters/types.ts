@@ -1,4 +1,5 @@
 import type { LintResult } from "../engine/results.js";
+import type { StatementLocks } from "../dialects/postgres/locks.js";
 
 export interface FormatterContext {
   /** Working directory: paths are shown relative to it. */
@@ -13,6 +14,8 @@ export interface FormatterContext {
   color: boolean;
   /** Source text of a linted file, for formatters that show the offending line. */
   sourceOf(filePath: string): string | undefined;
+  /** The table locks each statement of a linted migration takes (set by the CLI when a report is `html`, from LintRun's `projects[].statementLocks`). */
+  statementLocks?(filePath: string): StatementLocks[] | undefined;
 }
 
 /**

@@ -100,6 +100,21 @@ export default {
     expect(fs.readFileSync(path.join(db, "annotations.txt"), "utf8")).toContain(`file=${DROPPED},`);
   });
 
+  it("writes the html report with each statement's locks, from the linting thread and from the supervised worker", () => {
+    for (const env of [{}, { MIGRATION_LINT_SUPERVISE: "1" }]) {
+      const run = cli(db, ["-f", "stylish", "-f", "html:report.html"], env);
+      expect(run.status).toBe(1);
+      expect(run.stdout).toContain("destructive-change");
+      const page = fs.readFileSync(path.join(db, "report.html"), "utf8");
+      expect(page.startsWith("<!doctype html>")).toBe(true);
+      expect(page).toContain('<span class="lock reads">ACCESS EXCLUSIVE on &quot;User&quot;</span>— blocks reads and writes');
+    }
+    // on standard output the page is all there is: no adoption hint after it
+    const stdout = cli(db, ["-f", "html"]);
+    expect(stdout.status).toBe(1);
+    expect(stdout.stdout.endsWith("</html>\n")).toBe(true);
+  });
+
   it("refuses two formats on standard output, an --output-file no format writes, and two reports in one file (exit 2)", () => {
     const both = cli(db, ["-f", "github", "-f", "markdown"]);
     expect(both.status).toBe(2);

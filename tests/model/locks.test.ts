@@ -30,6 +30,13 @@ describe("locks", () => {
     expect(lock).toMatchObject({ mode, duration });
   });
 
+  it("DROP INDEX locks the index's table, when the history knows it: ACCESS EXCLUSIVE, SHARE UPDATE EXCLUSIVE with CONCURRENTLY", async () => {
+    const indexTable = { schema: "public", name: "User" };
+    expect(locksOf(await op('DROP INDEX "User_email_key";'), { postgresVersion: 14, indexTable })).toEqual([{ table: indexTable, mode: "ACCESS EXCLUSIVE", duration: "instant" }]);
+    expect(locksOf(await op('DROP INDEX CONCURRENTLY "User_email_key";'), { postgresVersion: 14, indexTable })).toEqual([{ table: indexTable, mode: "SHARE UPDATE EXCLUSIVE", duration: "instant" }]);
+    expect(locksOf(await op('DROP INDEX "User_email_key";'), { postgresVersion: 14 })).toEqual([]);
+  });
+
   it("a constant default rewrites the table only before Postgres 11", async () => {
     const add = await op('ALTER TABLE "T" ADD COLUMN "a" INT NOT NULL DEFAULT 0;');
     expect(locksOf(add, { postgresVersion: 10 })[0]!.duration).toBe("rewrite");

@@ -14,6 +14,25 @@ export interface TableLock {
   duration: LockDuration;
 }
 
+/** The table locks one statement of a linted migration takes, by this model (LintRun's `projects[].statementLocks`, the HTML report's lock column). */
+export interface StatementLocks {
+  /** Absolute path of migration.sql. */
+  file: string;
+  migration: string;
+  /** 1-based lines the statement spans. */
+  line: number;
+  endLine: number;
+  locks: Array<{
+    /** As messages quote it: `"User"`, `"audit"."User"`. */
+    table: string;
+    mode: LockMode;
+    blocks: ReturnType<typeof blockedBy>;
+    duration: LockDuration;
+    /** False when the table was created earlier in the same migration (no traffic waits on it yet). */
+    existed: boolean;
+  }>;
+}
+
 /** What a lock mode blocks for application traffic. */
 export function blockedBy(mode: LockMode): "reads and writes" | "writes" | "nothing" {
   if (mode === "ACCESS EXCLUSIVE") return "reads and writes";
@@ -30,6 +49,8 @@ export interface LockOptions {
   postgresVersion: number;
   /** Type of the column before a set-type change, when the history knows it. */
   previousType?: TypeSpec | null;
+  /** Table of the index a DROP INDEX drops, when the history knows it. */
+  indexTable?: QualifiedName | null;
 }
 
 /** The table locks an operation takes (empty for operations that touch no existing table). */
@@ -64,8 +85,8 @@ export function locksOf(op: Operation, options: LockOptions): TableLock[] {
     case "create-index":
       return on(op.table, op.concurrently ? "SHARE UPDATE EXCLUSIVE" : "SHARE", "index-build");
     case "drop-index":
-      // the table is known only through the catalog; the rule resolves it
-      return [];
+      // the table is known only through the catalog (options.indexTable)
+      return options.indexTable ? on(options.indexTable, op.concurrently ? "SHARE UPDATE EXCLUSIVE" : "ACCESS EXCLUSIVE", "instant") : [];
     case "add-constraint": {
       const c = op.constraint;
       if (c.kind === "foreign-key") {

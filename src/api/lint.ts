@@ -7,10 +7,13 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import picomatch from "picomatch";
 import { builtinRules } from "../../rules/index.js";
-import { findConfig } from "../config/load.js";
+import { findConfig, locateConfigFile } from "../config/load.js";
 import { loadRulesDirs, requireSomeRule, resolveConfig } from "../config/resolve.js";
 import type { MigrationLintConfig, ResolvedConfig, RuleSetting } from "../config/types.js";
 import { resolveTargets, type LintTarget } from "../discover/targets.js";
+import { findProjectsBelow } from "../discover/monorepo.js";
+import { lintEachProject, projectConfigs, type SkippedProject } from "./projects.js";
+import { detectPrismaVersion } from "../discover/prisma-version.js";
 import { fingerprint, lintProject, type LoadedMigration, type MessagesByFile } from "../engine/linter.js";
 import { toResults, type LintMessage, type LintResult } from "../engine/results.js";
 import { applyEngineSeverities } from "../engine/engine-findings.js";
@@ -83,6 +86,8 @@ export interface LintOptions {
   errorOnUnmatchedPattern?: boolean;
   /** Record the table locks each statement of a linted migration takes (`projects[].statementLocks`; the HTML report asks for them). */
   statementLocks?: boolean;
+  /** Throw NeedsSupervision rather than import a project's own code config or plugins on this thread (the CLI then supervises). */
+  superviseCode?: boolean;
   /** Baseline file; `false` ignores any baseline. Default: config `baseline`, else `.migration-lint-baseline.json` in the project root when it exists. */
   baseline?: string | false;
 }
@@ -118,6 +123,8 @@ export interface LintRun {
   sources: Map<string, string>;
   /** Milliseconds by phase over the whole run: every project's, and finding the projects (`discovery`). */
   timings: PhaseTimings;
+  /** Projects not linted (a provider not supported, no migrations) while others were, and why. */
+  skipped?: SkippedProject[];
 }
 
 /** Lints and returns ESLint-shaped results (the CLI's `--format json`). */
@@ -166,24 +173,46 @@ export async function runLint(options: LintOptions = {}): Promise<LintRun> {
   const resolveOptions = { cwd, ...(schema ? { schema } : {}), ...(migrations ? { migrations } : {}) };
   const timings: PhaseTimings = {};
   const started = performance.now();
+  const skipped: SkippedProject[] = [];
   const targets = await resolveTargets(options.paths ?? [], resolveOptions).catch(async (err: unknown) => {
     // --staged where there is no Prisma project (a monorepo's root, where pre-commit runs a hook given no
     // files): lint the projects the staged migration and schema files belong to, each as a whole
-    const staged = options.staged && !options.paths?.length && !schema && !migrations && err instanceof MigrationLintError && err.kind === "project" ? stagedPrismaFiles(cwd) : [];
-    if (!staged.length) throw err;
-    return (await resolveTargets(staged, resolveOptions)).map((target): LintTarget => ({ ...target, migrations: null }));
+    const noProjectHere = !options.paths?.length && !schema && !migrations && err instanceof MigrationLintError && err.kind === "project";
+    const staged = options.staged && noProjectHere ? stagedPrismaFiles(cwd) : [];
+    if (staged.length) return (await resolveTargets(staged, resolveOptions)).map((target): LintTarget => ({ ...target, migrations: null }));
+    // a monorepo's root: every project below it
+    const below = noProjectHere && !options.staged ? await findProjectsBelow(cwd) : null;
+    if (!below?.targets.length) throw err;
+    for (const { file, message } of below.passedOver) skipped.push({ path: file, message });
+    return below.targets;
   });
 
   const messages: MessagesByFile = new Map();
   const suppressed: MessagesByFile = new Map();
   const sources = new Map<string, string>();
   addTime(timings, "discovery", performance.now() - started);
-  const projects: ProjectReport[] = [];
-  for (const target of targets) projects.push(await lintTarget(target, config, options, { messages, suppressed, sources }));
-  for (const project of projects) addTimings(timings, project.timings);
+  const configFor = projectConfigs(config, {
+    cwd,
+    explicit: !!options.config || (!!options.configFile && path.resolve(cwd, options.configFile) !== locateConfigFile({ cwd })),
+    ...(options.rulesDirs ? { rulesDirs: options.rulesDirs } : {}),
+    ...(options.ruleOverrides ? { ruleOverrides: options.ruleOverrides } : {}),
+    ...(options.disabledRules ? { disabledRules: options.disabledRules } : {}),
+    rulesOptional: !!(options.replay || options.driftOnly),
+    ...(options.superviseCode ? { superviseCode: true } : {}),
+  });
+  const configs: Array<{ root: string; config: ResolvedConfig }> = [];
+  const each = await lintEachProject(targets, cwd, async (target) => {
+    const projectConfig = await configFor(target.project.root);
+    if (projectConfig !== config) configs.push({ root: target.project.root, config: projectConfig });
+    return lintTarget(target, projectConfig, options, { messages, suppressed, sources });
+  });
   const results = toResults(messages, suppressed);
-  applyEngineSeverities(results, config.engineSeverities ?? {});
-  return { results, config, projects, sources, timings };
+  // each project's findings take the engine severities of the configuration it was linted with
+  const within = (root: string, file: string) => file.startsWith(root + path.sep);
+  applyEngineSeverities(results.filter((r) => !configs.some((c) => within(c.root, r.filePath))), config.engineSeverities ?? {});
+  for (const c of configs) applyEngineSeverities(results.filter((r) => within(c.root, r.filePath)), c.config.engineSeverities ?? {});
+  for (const project of each.reports) addTimings(timings, project.timings);
+  return { results, config, projects: each.reports, sources, timings, skipped: [...skipped, ...each.skipped] };
 }
 
 interface Sinks {

@@ -26,7 +26,7 @@ try {
   const imported = [...(config?.config.plugins ?? []).map((p) => `plugin "${p}"`), ...(options.rulesDirs ?? []).map((d) => `--rulesdir ${d}`)];
   const resolvedConfig = await whileLoading(imported.join(", ") || "the configuration", () => resolveFoundConfig(config, { cwd, ...(options.rulesDirs ? { rulesDirs: options.rulesDirs } : {}), ...(options.ruleOverrides ? { ruleOverrides: options.ruleOverrides } : {}) }));
   const run = await runLint({ ...options, ...(resolvedConfig ? { resolvedConfig } : {}) });
-  parentPort!.postMessage({ ok: true, results: run.results, projects: run.projects, sources: [...run.sources], timings: run.timings, strays, engineSeverities: run.config.engineSeverities ?? {} });
+  parentPort!.postMessage({ ok: true, results: run.results, projects: run.projects, skipped: run.skipped ?? [], sources: [...run.sources], timings: run.timings, strays, engineSeverities: run.config.engineSeverities ?? {} });
 } catch (err) {
   const known = err instanceof MigrationLintError;
   parentPort!.postMessage({

@@ -198,9 +198,15 @@ export async function main(argv: string[], rawIO: CliIO): Promise<number> {
     const untrusted = found === undefined || (found?.config.plugins?.length ?? 0) > 0 || (lintOptions.rulesDirs?.length ?? 0) > 0 || process.env.MIGRATION_LINT_SUPERVISE === "1";
     const supervised = untrusted && canSupervise;
     if (found === undefined && located) lintOptions.configFile = located;
+    const runSupervised = async () => (await import("./supervise.js")).runLintSupervised(lintOptions, budget ?? DEFAULT_RULE_TIME_BUDGET_MS, found);
+    // a monorepo project's own config file may be code: then the run starts again under supervision
+    const { NeedsSupervision } = await import("../api/projects.js");
     const run = supervised
-      ? await (await import("./supervise.js")).runLintSupervised(lintOptions, budget ?? DEFAULT_RULE_TIME_BUDGET_MS, found)
-      : await api.runLint({ ...lintOptions, resolvedConfig: await api.resolveFoundConfig(found ?? null, { cwd, ...(lintOptions.rulesDirs ? { rulesDirs: lintOptions.rulesDirs } : {}), ...(lintOptions.ruleOverrides ? { ruleOverrides: lintOptions.ruleOverrides } : {}) }) });
+      ? await runSupervised()
+      : await api.runLint({ ...lintOptions, superviseCode: canSupervise, resolvedConfig: await api.resolveFoundConfig(found ?? null, { cwd, ...(lintOptions.rulesDirs ? { rulesDirs: lintOptions.rulesDirs } : {}), ...(lintOptions.ruleOverrides ? { ruleOverrides: lintOptions.ruleOverrides } : {}) }) }).catch((err: unknown) => {
+          if (err instanceof NeedsSupervision) return runSupervised();
+          throw err;
+        });
 
     if (values["write-baseline"]) {
       const { writeBaseline } = await import("../engine/baseline.js");
@@ -234,6 +240,7 @@ export async function main(argv: string[], rawIO: CliIO): Promise<number> {
       if (hint) io.stdout(`${showControls(hint)}\n`);
     }
     for (const project of run.projects) for (const note of project.notes) say(`note: ${note}`);
+    for (const skipped of run.skipped ?? []) say(`not linted: ${path.relative(cwd, skipped.path) || "."}: ${skipped.message}`);
     if (values["lock-trace"]) {
       const { formatLockTrace } = await import("./lock-trace.js");
       const trace = formatLockTrace(run.projects, cwd);

@@ -14,7 +14,7 @@ import { fingerprint, LOADING_LABEL } from "../engine/linter.js";
 import type { LintResult } from "../engine/results.js";
 import { MigrationLintError } from "../errors.js";
 
-export type SupervisedRun = Pick<LintRun, "results" | "projects" | "sources" | "timings"> & {
+export type SupervisedRun = Pick<LintRun, "results" | "projects" | "sources" | "timings" | "skipped"> & {
   /** What user code threw outside the run's call stack in the worker (timers, promises), described (exit-guard.ts). */
   strays?: string[];
   /** The `rules` severities of engine ids the worker's config set, for the findings the supervisor adds itself. */
@@ -97,12 +97,12 @@ function attemptRun(options: LintOptions, stallMs: number, found: FoundConfig | 
       clearInterval(watch);
       for (const signal of SIGNALS) process.removeListener(signal, onSignal);
     };
-    worker.on("message", (message: { unhandledSignal?: NodeJS.Signals; ok: boolean; results?: LintResult[]; projects?: ProjectReport[]; sources?: Array<[string, string]>; timings?: LintRun["timings"]; strays?: string[]; engineSeverities?: Record<string, 0 | 1 | 2>; error?: { kind: MigrationLintError["kind"]; message: string; file?: string; line?: number; stack?: string }; known?: boolean }) => {
+    worker.on("message", (message: { unhandledSignal?: NodeJS.Signals; ok: boolean; results?: LintResult[]; projects?: ProjectReport[]; skipped?: LintRun["skipped"]; sources?: Array<[string, string]>; timings?: LintRun["timings"]; strays?: string[]; engineSeverities?: Record<string, 0 | 1 | 2>; error?: { kind: MigrationLintError["kind"]; message: string; file?: string; line?: number; stack?: string }; known?: boolean }) => {
       if (message.unhandledSignal) return raise(message.unhandledSignal);
       finish();
       void worker.terminate();
       if (message.ok) {
-        resolve({ kind: "done", run: { results: message.results!, projects: message.projects!, sources: new Map(message.sources!), timings: message.timings ?? {}, strays: message.strays ?? [], engineSeverities: message.engineSeverities ?? {} } });
+        resolve({ kind: "done", run: { results: message.results!, projects: message.projects!, skipped: message.skipped ?? [], sources: new Map(message.sources!), timings: message.timings ?? {}, strays: message.strays ?? [], engineSeverities: message.engineSeverities ?? {} } });
       } else if (message.known) {
         const e = message.error!;
         reject(new MigrationLintError(e.kind, e.message, { ...(e.file ? { file: e.file } : {}), ...(e.line ? { line: e.line } : {}) }));

@@ -43,13 +43,13 @@ function ancestorsOf(dir: string): string[] {
 }
 
 /** `child` is `parent` or below it. */
-function isWithin(parent: string, child: string): boolean {
+export function isWithin(parent: string, child: string): boolean {
   const r = path.relative(parent, child);
   return r === "" || (!r.startsWith("..") && !path.isAbsolute(r));
 }
 
 /** Marker files of a directory a developer runs Prisma from. */
-async function hasProjectMarker(dir: string): Promise<boolean> {
+export async function hasProjectMarker(dir: string): Promise<boolean> {
   if (await exists(path.join(dir, "package.json"))) return true;
   for (const name of PRISMA_CONFIG_FILES) if (await exists(path.join(dir, name))) return true;
   return false;
@@ -63,7 +63,15 @@ interface Resolved {
   explicit: boolean;
 }
 
-class Resolver {
+export class Resolver {
+  /** `within`: look for a project's root no higher than this folder (a monorepo root being searched). */
+  constructor(private readonly within?: string) {}
+
+  private ancestors(dir: string): string[] {
+    const within = this.within;
+    return within === undefined ? ancestorsOf(dir) : ancestorsOf(dir).filter((d) => isWithin(within, d));
+  }
+
   private readonly discoveries = new Map<string, Promise<PrismaProject | null>>();
   private readonly migrationDirs = new Map<string, Promise<PrismaProject | null>>();
 
@@ -100,7 +108,7 @@ class Resolver {
     const parent = path.dirname(dir);
     if (parent === dir) return null;
     let farthest: PrismaProject | null = null;
-    for (const ancestor of ancestorsOf(parent)) {
+    for (const ancestor of this.ancestors(parent)) {
       const project = await this.discover(ancestor);
       if (!project || project.migrationsDir !== dir) continue;
       if (await hasProjectMarker(ancestor)) return project;
@@ -122,7 +130,7 @@ class Resolver {
   async projectForSchemaPath(p: string): Promise<PrismaProject | null> {
     const start = path.dirname(p);
     let farthest: PrismaProject | null = null;
-    for (const ancestor of ancestorsOf(start)) {
+    for (const ancestor of this.ancestors(start)) {
       const project = await this.discover(ancestor);
       if (!project) continue;
       if (project.schemaPath !== p && !project.schemaFiles.includes(p)) continue;

@@ -20,7 +20,7 @@ h1{font-size:20px;margin:0}
 .chip{display:inline-flex;align-items:center;gap:6px;border:1px solid var(--line);border-radius:999px;padding:3px 12px 3px 8px;cursor:pointer;user-select:none;background:var(--card)}
 .chip input{margin:0;accent-color:var(--accent)}
 .chip.error{border-color:var(--err);color:var(--err)}.chip.warning{border-color:var(--warn);color:var(--warn)}.chip.clean{color:var(--ok);border-color:var(--ok)}
-.chip:has(input:not(:checked)){opacity:.55;text-decoration:line-through}
+.chip:not(.order):has(input:not(:checked)){opacity:.5}
 select{font:inherit;border:1px solid var(--line);border-radius:6px;padding:3px 6px;background:var(--card);color:var(--ink)}
 .shown{color:var(--muted);margin-left:auto}
 .strip{display:flex;height:22px;margin-top:10px;border-radius:4px;overflow:hidden;background:var(--line);gap:1px}
@@ -38,6 +38,10 @@ li.migration:first-child::after{top:16px}li.migration:last-child::after{bottom:a
 li.migration::before{content:"";position:absolute;z-index:1;left:3px;top:11px;width:14px;height:14px;border-radius:50%;background:var(--ok);border:3px solid var(--bg)}
 li.migration.error::before{background:var(--err)}li.migration.warning::before{background:var(--warn)}
 li.migration[hidden]{display:none}
+li.migration{scroll-margin-top:160px}
+body.newest ol.timeline{display:flex;flex-direction:column-reverse}
+body.newest li.migration:first-child::after{top:0;bottom:auto;height:16px}body.newest li.migration:last-child::after{top:16px;bottom:0;height:auto}
+.chip.order{color:var(--muted)}
 details{background:var(--card);border:1px solid var(--line);border-radius:8px}
 li.migration.error>details{border-left:4px solid var(--err)}li.migration.warning>details{border-left:4px solid var(--warn)}
 summary{display:flex;flex-wrap:wrap;align-items:baseline;gap:4px 12px;padding:8px 14px;cursor:pointer;list-style:none}
@@ -52,7 +56,7 @@ time{color:var(--muted);font-variant-numeric:tabular-nums;min-width:118px}
 .path{color:var(--muted);font-size:12px;margin-left:auto;word-break:break-all}
 .body{padding:0 14px 12px}
 .finding{border-top:1px solid var(--line);padding:10px 0 4px}
-.finding[hidden]{display:none}
+body.hide-error .finding.error,body.hide-warning .finding.warning{display:none}
 .fhead{display:flex;flex-wrap:wrap;align-items:baseline;gap:4px 10px}
 .sev{font-size:11px;font-weight:700;text-transform:uppercase;letter-spacing:.04em;border-radius:4px;padding:0 6px}
 .sev.error{background:var(--err);color:#fff}.sev.warning{background:var(--warn);color:#fff}
@@ -80,9 +84,14 @@ table.locks td.stmt{max-width:520px;overflow:hidden;text-overflow:ellipsis;white
 footer{color:var(--muted);font-size:12px;text-align:center;padding:20px}
 `;
 
-/** Filters: severities (findings and the migrations that have them), clean migrations, and one rule. */
+/**
+ * Filters: severities and one rule hide findings through attributes on <body> (the stylesheet does the rest);
+ * each migration's `data-counts` (`e3:2 w0:1`: errors and warnings by rule index) says whether it still shows
+ * a finding, without looking at its findings.
+ */
 export const SCRIPT = `
 (function(){
+  var body=document.body;
   var boxes=[].slice.call(document.querySelectorAll("input[data-filter]"));
   var rule=document.getElementById("rule");
   var migrations=[].slice.call(document.querySelectorAll("li.migration"));
@@ -92,18 +101,18 @@ export const SCRIPT = `
     var on={};
     boxes.forEach(function(b){on[b.getAttribute("data-filter")]=b.checked;});
     var only=rule?rule.value:"";
+    body.classList.toggle("hide-error",!on.error);
+    body.classList.toggle("hide-warning",!on.warning);
+    if(only)body.setAttribute("data-only",only);else body.removeAttribute("data-only");
     var visibleMigrations=0,visibleFindings=0;
     migrations.forEach(function(m,i){
-      var findings=m.querySelectorAll(".finding"),left=0;
-      for(var j=0;j<findings.length;j++){
-        var f=findings[j];
-        var show=on[f.getAttribute("data-severity")]&&(!only||f.getAttribute("data-rule")===only);
-        f.hidden=!show;
-        if(show)left++;
-      }
-      var visible=findings.length?left>0:(on.clean&&!only);
-      m.hidden=!visible;
-      if(ticks[i])ticks[i].classList.toggle("off",!visible);
+      var counts=m.getAttribute("data-counts"),left=0;
+      if(counts)counts.split(" ").forEach(function(c){
+        var severity=c.charAt(0)==="e"?"error":"warning",colon=c.indexOf(":");
+        if(on[severity]&&(!only||"r"+c.slice(1,colon)===only))left+=+c.slice(colon+1);
+      });
+      var visible=counts?left>0:(on.clean&&!only);
+      if(m.hidden===visible){m.hidden=!visible;if(ticks[i])ticks[i].classList.toggle("off",!visible);}
       if(visible)visibleMigrations++;
       visibleFindings+=left;
     });
@@ -111,6 +120,8 @@ export const SCRIPT = `
   }
   boxes.forEach(function(b){b.addEventListener("change",apply);});
   if(rule)rule.addEventListener("change",apply);
+  var newest=document.getElementById("newest");
+  if(newest)newest.addEventListener("change",function(){body.classList.toggle("newest",newest.checked);});
   Array.prototype.forEach.call(ticks,function(t){t.addEventListener("click",function(){var m=document.getElementById(t.getAttribute("href").slice(1));if(m){var d=m.querySelector("details");if(d)d.open=true;}});});
   apply();
 })();

@@ -26,7 +26,15 @@ export function escapeHtml(text: string): string {
 const safeUrl = (url: string | undefined) => (url && /^https?:\/\/[^\s]+$/i.test(url) ? url : undefined);
 
 const hash = (text: string) => `'sha256-${createHash("sha256").update(text).digest("base64")}'`;
-const CSP = `default-src 'none'; style-src ${hash(STYLE)}; script-src ${hash(SCRIPT)}; img-src data:; base-uri 'none'; form-action 'none'`;
+/** The policy: nothing may load, and only this page's own stylesheet and script (by hash) may apply or run. */
+const csp = (style: string) => `default-src 'none'; style-src ${hash(style)}; script-src ${hash(SCRIPT)}; img-src data:; base-uri 'none'; form-action 'none'`;
+
+/**
+ * The rule filter in CSS, one line per rule (`body[data-only="r3"]` hides findings of other rules): the
+ * script only sets attributes on <body>, and the browser restyles once, which keeps filters quick on a
+ * report of hundreds of migrations.
+ */
+const ruleFilterStyle = (ruleCount: number) => Array.from({ length: ruleCount }, (_, k) => `body[data-only="r${k}"] .finding:not(.r${k})`).join(",") + (ruleCount ? "{display:none}\n" : "");
 
 /** At most this many lines of a finding's statement are shown, each cut at this many characters. */
 const EXCERPT_LINES = 8;
@@ -111,14 +119,14 @@ function lockLine(locks: StatementLocks | undefined): string {
   return `<p class="lockline"><b>Locks</b> ${locks.locks.map(lockBadge).join("")}— ${escapeHtml(lockEffect(strongest))}${locks.locks.length > 1 ? ` (${escapeHtml(strongest.table)})` : ""}</p>`;
 }
 
-function finding(m: LintMessage, source: string | undefined, statements: StatementLocks[]): string {
+function finding(m: LintMessage, source: string | undefined, statements: StatementLocks[], ruleIndex: ReadonlyMap<string, number>): string {
   const severity = severityOf(m);
   const id = ruleIdOf(m);
   const docs = safeUrl(m.docsUrl);
   const span = spanOf(m);
   const statement = statements.find((s) => s.line <= span.line && span.line <= s.endLine);
   return [
-    `<article class="finding ${severity}" data-severity="${severity}" data-rule="${escapeHtml(id)}">`,
+    `<article class="finding ${severity} r${ruleIndex.get(id)}" data-severity="${severity}" data-rule="${escapeHtml(id)}">`,
     `<div class="fhead"><span class="sev ${severity}">${severity}</span>`,
     docs ? `<a class="rule" href="${escapeHtml(docs)}" target="_blank" rel="noopener noreferrer">${escapeHtml(id)}</a>` : `<span class="rule">${escapeHtml(id)}</span>`,
     `<span class="at">line ${span.line}:${span.column}</span>`,
@@ -154,15 +162,25 @@ function badges(entry: Entry): string {
   return `<span class="badges">${out.join("")}</span>`;
 }
 
-function migrationItem(entry: Entry, index: number, context: FormatterContext, root: string): string {
+/** `e3:2 w0:1`: how many errors and warnings of which rule (by index) the migration has, for the filters' script. */
+function countsOf(messages: LintMessage[], ruleIndex: ReadonlyMap<string, number>): string {
+  const counts = new Map<string, number>();
+  for (const m of messages) {
+    const key = `${isError(m) ? "e" : "w"}${ruleIndex.get(ruleIdOf(m))}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return [...counts].map(([key, n]) => `${key}:${n}`).join(" ");
+}
+
+function migrationItem(entry: Entry, index: number, context: FormatterContext, root: string, ruleIndex: ReadonlyMap<string, number>): string {
   const { result } = entry;
   const source = context.sourceOf(result.filePath);
   const statements = context.statementLocks?.(result.filePath) ?? [];
   const kind = entry.errors ? "error" : entry.warnings ? "warning" : "clean";
   const when = timestampOf(entry.name);
-  const findings = result.messages.map((m) => finding(m, source, statements)).join("");
+  const findings = result.messages.map((m) => finding(m, source, statements, ruleIndex)).join("");
   return [
-    `<li class="migration ${kind}" id="m-${index}">`,
+    `<li class="migration ${kind}" id="m-${index}"${result.messages.length ? ` data-counts="${countsOf(result.messages, ruleIndex)}"` : ""}>`,
     `<details${entry.errors || entry.warnings ? " open" : ""}><summary>`,
     when ? `<time>${escapeHtml(when)}</time>` : "",
     `<span class="name" title="${escapeHtml(relativePath(root, result.filePath))}">${escapeHtml(entry.name)}</span>`,
@@ -185,23 +203,26 @@ function* chunks(results: LintResult[], context: FormatterContext): Iterable<str
   const perRule = new Map<string, number>();
   for (const e of entries) for (const m of e.result.messages) perRule.set(ruleIdOf(m), (perRule.get(ruleIdOf(m)) ?? 0) + 1);
   const rules = [...perRule].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1));
+  const ruleIndex = new Map(rules.map(([id], k) => [id, k]));
+  const style = STYLE + ruleFilterStyle(rules.length);
   const total = errors + warnings;
   const migrationCount = groups.filter((g) => g.folder !== null).reduce((n, g) => n + g.entries.length, 0);
   const dated = entries.map((e) => timestampOf(e.name)).filter((t): t is string => !!t);
 
   yield [
     `<!doctype html>\n<html lang="en"><head><meta charset="utf-8">`,
-    `<meta http-equiv="Content-Security-Policy" content="${CSP}">`,
+    `<meta http-equiv="Content-Security-Policy" content="${csp(style)}">`,
     `<meta name="referrer" content="no-referrer"><meta name="viewport" content="width=device-width, initial-scale=1">`,
     `<title>migration-lint: ${total ? plural(total, "problem") : "no problems"}</title>`,
-    `<style>${STYLE}</style></head><body>`,
+    `<style>${style}</style></head><body>`,
     `<header class="top"><div class="title"><h1>migration-lint</h1><span class="totals">`,
     `${plural(migrationCount, "migration")}${entries.length > migrationCount ? ` + ${plural(entries.length - migrationCount, "other file")}` : ""} · <b class="e">${plural(errors, "error")}</b> · <b class="w">${plural(warnings, "warning")}</b>${suppressed ? ` · ${suppressed} suppressed` : ""}</span></div>`,
     `<div class="controls">`,
     `<label class="chip error"><input type="checkbox" data-filter="error" checked>Errors <b>${errors}</b></label>`,
     `<label class="chip warning"><input type="checkbox" data-filter="warning" checked>Warnings <b>${warnings}</b></label>`,
     `<label class="chip clean"><input type="checkbox" data-filter="clean">Clean migrations <b>${clean}</b></label>`,
-    rules.length ? `<select id="rule" aria-label="Rule"><option value="">All rules</option>${rules.map(([id, n]) => `<option value="${escapeHtml(id)}">${escapeHtml(id)} (${n})</option>`).join("")}</select>` : "",
+    rules.length ? `<select id="rule" aria-label="Rule"><option value="">All rules</option>${rules.map(([id, n], k) => `<option value="r${k}">${escapeHtml(id)} (${n})</option>`).join("")}</select>` : "",
+    `<label class="chip order"><input type="checkbox" id="newest">Newest first</label>`,
     `<span class="shown" id="shown" aria-live="polite"></span></div>`,
     `<nav class="strip" aria-label="Timeline">${entries.map((e, i) => `<a href="#m-${i}" class="${e.errors ? "error" : e.warnings ? "warning" : "clean"}" title="${escapeHtml(`${e.name}: ${plural(e.errors, "error")}, ${plural(e.warnings, "warning")}`)}"></a>`).join("")}</nav>`,
     dated.length ? `<div class="axis"><span>${escapeHtml(dated[0]!.slice(0, 10))}</span><span>${escapeHtml(dated.at(-1)!.slice(0, 10))}</span></div>` : "",
@@ -211,7 +232,7 @@ function* chunks(results: LintResult[], context: FormatterContext): Iterable<str
   let index = 0;
   for (const g of groups) {
     yield `<h2>${g.folder === null ? "Other files" : escapeHtml(relativePath(root, g.folder))}</h2><ol class="timeline">`;
-    for (const entry of g.entries) yield migrationItem(entry, index++, context, root);
+    for (const entry of g.entries) yield migrationItem(entry, index++, context, root, ruleIndex);
     yield `</ol>`;
   }
   if (!entries.length) yield `<p class="empty">Nothing was linted.</p>`;

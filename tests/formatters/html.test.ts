@@ -53,6 +53,7 @@ describe("html", () => {
     const page = html(results, fixtureContext());
     expect(page).not.toContain("javascript:");
     expect(page).toContain('data-rule="acme/&lt;b&gt;&quot;x&quot;"');
+    expect(page).toContain('>acme/&lt;b&gt;&quot;x&quot; (1)</option>');
     expect(page).toContain('<span class="rule">acme/&lt;b&gt;&quot;x&quot;</span>');
   });
 
@@ -71,7 +72,7 @@ describe("html", () => {
 
   it("shows each finding with its excerpt, help, docs link and the locks of its statement, and a lock table per migration", async () => {
     const page = await hostileReport();
-    const dropIndex = /<article class="finding warning"[^>]*data-rule="require-concurrently">[\s\S]*?<\/article>/.exec(page)![0];
+    const dropIndex = /<article class="finding warning r0"[^>]*data-rule="require-concurrently">[\s\S]*?<\/article>/.exec(page)![0];
     expect(dropIndex).toContain('<span class="ln">2</span><mark>DROP INDEX &quot;User_email_key&quot;</mark>;');
     expect(dropIndex).toContain('<span class="lock reads">ACCESS EXCLUSIVE on &quot;User&quot;</span>— blocks reads and writes');
     expect(dropIndex).toContain("<b>Fix:</b> Use `DROP INDEX CONCURRENTLY");
@@ -80,14 +81,15 @@ describe("html", () => {
     // the init migration's foreign key locks two tables it created itself: no traffic waits on them
     expect(page).toContain('<span class="lock writes new">SHARE ROW EXCLUSIVE on &quot;Post&quot;</span><span class="effect">table created in this migration: no traffic waits on it</span>');
     // a timeline entry per migration, in history order, the clean one first and closed
-    const items = [...page.matchAll(/<li class="migration (\w+)" id="m-(\d+)"><details( open)?>/g)].map((m) => [m[1], m[2], !!m[3]]);
+    const items = [...page.matchAll(/<li class="migration (\w+)" id="m-(\d+)"(?: data-counts="[^"]*")?><details( open)?>/g)].map((m) => [m[1], m[2], !!m[3]]);
     expect(items).toEqual([
       ["clean", "0", false],
       ["error", "1", true],
     ]);
     expect(page).toContain('<label class="chip error"><input type="checkbox" data-filter="error" checked>Errors <b>1</b></label>');
     expect(page).toContain('<label class="chip warning"><input type="checkbox" data-filter="warning" checked>Warnings <b>2</b></label>');
-    expect(page).toContain('<option value="require-concurrently">require-concurrently (2)</option>');
+    expect(page).toContain('<option value="r0">require-concurrently (2)</option>');
+    expect(page).toContain('<li class="migration error" id="m-1" data-counts="w0:2 e1:1">');
   });
 
   it("says so when nothing was linted, and is streamed in pieces that make the same page", () => {

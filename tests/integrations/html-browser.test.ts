@@ -113,11 +113,18 @@ describe.skipIf(skipReason)(`--format html in headless Chromium${skipReason ? ` 
     expect(await shown(page)).toMatchObject({ errors: 0, warnings: 0, migrations: ["20240105093000_init", "20240212120000_add_profile", "20240310081500_order_status"] });
     await page.getByLabel("Errors").check();
     await page.getByLabel("Clean migrations").uncheck();
-    await page.getByLabel("Rule").selectOption("destructive-change");
+    await page.getByLabel("Rule").selectOption({ label: "destructive-change (3)" });
     expect(await shown(page)).toMatchObject({ errors: 3, warnings: 0, rules: ["destructive-change"], counter: "Showing 3 findings in 3 of 7 migrations" });
 
+    // newest first turns the timeline around
+    await page.getByLabel("Newest first").check();
+    const tops = await page.locator("li.migration:not([hidden])").evaluateAll((items) => items.map((li) => li.getBoundingClientRect().top));
+    expect(tops).toHaveLength(3);
+    expect([...tops].sort((a, b) => b - a)).toEqual(tops);
+    await page.getByLabel("Newest first").uncheck();
+
     // a click on the timeline strip goes to the migration, in the page
-    await page.getByLabel("Rule").selectOption("");
+    await page.getByLabel("Rule").selectOption({ label: "All rules" });
     await page.locator(".strip a").nth(5).click();
     expect(new URL(page.url()).hash).toBe("#m-5");
 

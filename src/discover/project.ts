@@ -671,6 +671,41 @@ async function defaultMigrationsDir(found: FoundSchema, files: string[]): Promis
   return candidates[0]!;
 }
 
+const MODEL_BLOCK_RE = /^[ \t]*(?:model|enum|view|type)[ \t]+[A-Za-z_][A-Za-z0-9_]*[ \t]*\{/m;
+
+/**
+ * Prisma's multi-file layout (GA in 6.7, the `prismaSchemaFolder` preview before): `schema.prisma` holds the
+ * datasource and generator, the models are in `.prisma` files beside it or below it (`models/`), and Prisma reads
+ * them all only when `--schema`, package.json "prisma.schema" or prisma.config.ts `schema` names the folder. A
+ * schema file found on its own that declares no model, enum, view or type, with such files in its folder, is read
+ * as that folder (as the project configured for Prisma means, when the config could not be read statically), with
+ * a note; named by --schema, the file is kept and the note says how to read the rest.
+ */
+async function withModelsFolder(found: FoundSchema, root: string, notes: string[]): Promise<FoundSchema> {
+  if (found.kind !== "file") return found;
+  const text = await readText(found.schemaPath);
+  if (text === null || MODEL_BLOCK_RE.test(text)) return found;
+  const folder = path.dirname(found.schemaPath);
+  const others = (await listPrismaFiles(folder)).filter((file) => file !== found.schemaPath && !isWithinDir(path.join(folder, "migrations"), file));
+  if (others.length === 0) return found;
+  const where = [...new Set(others.map((file) => rel(root, path.dirname(file))))].join(", ");
+  const named = rel(root, found.schemaPath);
+  if (found.source === "flag") {
+    notes.push(`${named} declares no model; the .prisma files in ${where} are not read with it. Pass --schema ${rel(root, folder)} (the folder) to lint with the whole multi-file schema.`);
+    return found;
+  }
+  notes.push(
+    `${named} declares no model and ${where} holds .prisma files: read as the multi-file schema ${rel(root, folder)}/. ` +
+      `Prisma reads them only when the folder is configured (prisma.config.ts "schema": "${rel(root, folder)}", or package.json "prisma": { "schema": "${rel(root, folder)}" }); without that, Prisma sees no model in it, and \`prisma migrate dev\` would drop their tables.`,
+  );
+  return { ...found, schemaPath: folder, kind: "dir" };
+}
+
+function isWithinDir(dir: string, file: string): boolean {
+  const r = path.relative(dir, file);
+  return r !== "" && !r.startsWith("..") && !path.isAbsolute(r);
+}
+
 /**
  * Find the Prisma project of `options.cwd`: the schema (`--schema`, then
  * `prisma.config.*`, then the nearest package.json's `prisma.schema`, then
@@ -799,6 +834,7 @@ export async function discoverProject(options: DiscoverOptions): Promise<PrismaP
     );
   }
 
+  found = await withModelsFolder(found, root, notes);
   const schemaFiles = await schemaFilesOf(found);
   if (schemaFiles.length === 0) {
     const where = found.source === "flag" ? `--schema ${options.schema ?? found.schemaPath}` : rel(root, found.schemaPath);

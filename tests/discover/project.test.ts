@@ -104,6 +104,35 @@ describe("discoverProject: schema location", () => {
     expect(p.lockProvider).toBe("postgresql");
   });
 
+  describe("a schema.prisma without models beside a models/ folder (Prisma's multi-file layout)", () => {
+    const DATASOURCE = 'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n\ngenerator client {\n  provider = "prisma-client-js"\n}\n';
+    const USER = "model User {\n  id Int @id @default(autoincrement())\n}\n";
+    const LOCK = 'provider = "postgresql"\n';
+
+    it("reads the folder as the schema, with a note on configuring it for Prisma", async () => {
+      const root = await temp({ "package.json": "{}", "prisma/schema.prisma": DATASOURCE, "prisma/models/user.prisma": USER, "prisma/migrations/migration_lock.toml": LOCK });
+      const p = await discoverProject({ cwd: root });
+      expect(p.schemaPath).toBe(path.join(root, "prisma"));
+      expect(p.schemaFiles).toEqual([path.join(root, "prisma/models/user.prisma"), path.join(root, "prisma/schema.prisma")]);
+      expect(p.migrationsDir).toBe(path.join(root, "prisma/migrations"));
+      expect(p.notes).toEqual([expect.stringMatching(/^prisma\/schema\.prisma declares no model and prisma\/models holds \.prisma files: read as the multi-file schema prisma\/\. Prisma reads them only when the folder is configured \(prisma\.config\.ts "schema": "prisma"/)]);
+    });
+
+    it("keeps a schema.prisma that declares models as it is", async () => {
+      const root = await temp({ "prisma/schema.prisma": DATASOURCE + USER, "prisma/models/post.prisma": "model Post {\n  id Int @id\n}\n", "prisma/migrations/migration_lock.toml": LOCK });
+      const p = await discoverProject({ cwd: root });
+      expect(p.schemaFiles).toEqual([path.join(root, "prisma/schema.prisma")]);
+      expect(p.notes).toEqual([]);
+    });
+
+    it("keeps a file named by --schema, and says how to read the folder", async () => {
+      const root = await temp({ "prisma/schema.prisma": DATASOURCE, "prisma/models/user.prisma": USER, "prisma/migrations/migration_lock.toml": LOCK });
+      const p = await discoverProject({ cwd: root, schema: "prisma/schema.prisma" });
+      expect(p.schemaFiles).toEqual([path.join(root, "prisma/schema.prisma")]);
+      expect(p.notes).toEqual(["prisma/schema.prisma declares no model; the .prisma files in prisma/models are not read with it. Pass --schema prisma (the folder) to lint with the whole multi-file schema."]);
+    });
+  });
+
   it("uses migrations/ beside a schema folder when that is the one that exists", async () => {
     const root = fixture("multi-file-sibling");
     const p = await discoverProject({ cwd: root });

@@ -14,6 +14,7 @@ import { resolveTargets, type LintTarget } from "../discover/targets.js";
 import { findProjectsBelow } from "../discover/monorepo.js";
 import { lintEachProject, projectConfigs, type SkippedProject } from "./projects.js";
 import { detectPrismaVersion } from "../discover/prisma-version.js";
+import { bufferDiscoveryPath, bufferMigrationName, withBufferEntry, type EditorBuffer } from "../discover/buffer.js";
 import { fingerprint, lintProject, type LoadedMigration, type MessagesByFile } from "../engine/linter.js";
 import { toResults, type LintMessage, type LintResult } from "../engine/results.js";
 import { applyEngineSeverities } from "../engine/engine-findings.js";
@@ -88,6 +89,11 @@ export interface LintOptions {
   statementLocks?: boolean;
   /** Throw NeedsSupervision rather than import a project's own code config or plugins on this thread (the CLI then supervises). */
   superviseCode?: boolean;
+  /**
+   * Lint this text as the migration.sql at `filePath` (relative to `cwd`; its folder may not exist yet) instead of
+   * the file on disk, with the rest of the history from disk; only that migration is linted (`--stdin`).
+   */
+  buffer?: EditorBuffer;
   /** Baseline file; `false` ignores any baseline. Default: config `baseline`, else `.migration-lint-baseline.json` in the project root when it exists. */
   baseline?: string | false;
 }
@@ -174,10 +180,12 @@ export async function runLint(options: LintOptions = {}): Promise<LintRun> {
   const timings: PhaseTimings = {};
   const started = performance.now();
   const skipped: SkippedProject[] = [];
-  const targets = await resolveTargets(options.paths ?? [], resolveOptions).catch(async (err: unknown) => {
+  const buffer = options.buffer ? { ...options.buffer, filePath: path.resolve(cwd, options.buffer.filePath) } : undefined;
+  const paths = buffer ? [bufferDiscoveryPath(buffer.filePath)] : options.paths ?? [];
+  const found = await resolveTargets(paths, resolveOptions).catch(async (err: unknown) => {
     // --staged where there is no Prisma project (a monorepo's root, where pre-commit runs a hook given no
     // files): lint the projects the staged migration and schema files belong to, each as a whole
-    const noProjectHere = !options.paths?.length && !schema && !migrations && err instanceof MigrationLintError && err.kind === "project";
+    const noProjectHere = !paths.length && !schema && !migrations && err instanceof MigrationLintError && err.kind === "project";
     const staged = options.staged && noProjectHere ? stagedPrismaFiles(cwd) : [];
     if (staged.length) return (await resolveTargets(staged, resolveOptions)).map((target): LintTarget => ({ ...target, migrations: null }));
     // a monorepo's root: every project below it
@@ -186,6 +194,7 @@ export async function runLint(options: LintOptions = {}): Promise<LintRun> {
     for (const { file, message } of below.passedOver) skipped.push({ path: file, message });
     return below.targets;
   });
+  const targets = buffer ? found.map((target) => ({ ...target, migrations: [bufferMigrationName(buffer.filePath)] })) : found;
 
   const messages: MessagesByFile = new Map();
   const suppressed: MessagesByFile = new Map();
@@ -204,7 +213,7 @@ export async function runLint(options: LintOptions = {}): Promise<LintRun> {
   const each = await lintEachProject(targets, cwd, async (target) => {
     const projectConfig = await configFor(target.project.root);
     if (projectConfig !== config) configs.push({ root: target.project.root, config: projectConfig });
-    return lintTarget(target, projectConfig, options, { messages, suppressed, sources });
+    return lintTarget(target, projectConfig, { ...options, ...(buffer ? { buffer } : {}) }, { messages, suppressed, sources });
   });
   const results = toResults(messages, suppressed);
   // each project's findings take the engine severities of the configuration it was linted with
@@ -257,14 +266,15 @@ async function lintTarget(target: LintTarget, config: ResolvedConfig, options: L
 
   const codeMigrations = listed.filter(isCodeMigration).map((e) => e.name);
   if (codeMigrations.length) notes.push(`${codeMigrations.join(", ")}: data migration in code and no migration.sql, left to the project's own migration runner (not linted).`);
-  const entries = listed.filter((e) => !isCodeMigration(e));
-  const texts = readMigrationSources(entries);
+  const listedEntries = listed.filter((e) => !isCodeMigration(e));
+  const entries = options.buffer ? withBufferEntry(listedEntries, project, options.buffer.filePath) : listedEntries;
+  const texts = readMigrationSources(entries, options.buffer);
   for (const t of texts) if (t.text !== null) sources.set(t.entry.upPath!, t.text);
   addTime(timings, "discovery", performance.now() - discoveryStarted);
   const git = options.base || options.staged ? readGitChanges(project.migrationsDir, options, notes) : null;
   const inScope = scopeFilter(target, config, git);
   // nothing to lint is a failure, not a clean run; drift-only compares the database with the schema, migrations or not
-  const nothing = options.driftOnly ? null : nothingToLint(target, config, entries, inScope, git);
+  const nothing = options.driftOnly || options.buffer ? null : nothingToLint(target, config, entries, inScope, git);
   if (nothing) {
     if (options.errorOnUnmatchedPattern !== false) {
       throw new MigrationLintError("project", `${nothing.reason} Nothing was checked; pass --no-error-on-unmatched-pattern if that is expected.`, nothing.file ? { file: nothing.file } : undefined);

@@ -27,6 +27,10 @@ Options:
                            for several reports from one run (one format may go
                            to stdout or --output-file)
   -o, --output-file <file> Write the report to a file
+  --stdin                  Lint the migration on standard input (an editor buffer),
+                           with the project's history from disk
+  --stdin-filename <file>  Its file: prisma/migrations/<name>/migration.sql (the
+                           folder may not exist yet)
   --max-warnings <n>       Exit 1 when there are more than n warnings
   --quiet                  Report errors only
   --color, --no-color      Force or disable colours (NO_COLOR / FORCE_COLOR work too)

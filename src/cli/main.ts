@@ -56,6 +56,8 @@ const OPTIONS = {
   "no-error-on-unmatched-pattern": { type: "boolean" },
   debug: { type: "boolean" },
   rule: { type: "string", multiple: true },
+  stdin: { type: "boolean" },
+  "stdin-filename": { type: "string" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean", short: "v" },
 } as const;
@@ -162,9 +164,11 @@ export async function main(argv: string[], rawIO: CliIO): Promise<number> {
         return 2;
       }
     }
+    const buffer = await (await import("./stdin.js")).editorBuffer(values, positionals);
     const lintOptions: LintOptions = {
       cwd,
       paths: positionals,
+      ...(buffer ? { buffer } : {}),
       ...(values.base !== undefined ? { base: values.base } : {}),
       ...(values.staged ? { staged: true } : {}),
       ...(values.cache ? { cache: true } : {}),

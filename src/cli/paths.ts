@@ -2,8 +2,8 @@
  * Which directory a path typed on the command line is relative to.
  *
  * `--cwd` is where the linter works: the project, its config and every path that describes the project
- * (positional paths, `--schema`, `--migrations`, `--config`, `--baseline`, `--rulesdir`, `--seed`) are found
- * from there, so a command that works inside the project works unchanged as `--cwd <project>` from anywhere.
+ * (positional paths, `--schema`, `--migrations`, `--config`, `--baseline`, `--rulesdir`, `--seed`,
+ * `--stdin-filename`) are found from there, so a command that works inside the project works unchanged as `--cwd <project>` from anywhere.
  * What the run writes for the caller (`-o`, `-f <name>:<file>`, `--cache-location`) goes where the caller
  * is: relative to the shell's directory, as ESLint resolves them, so that a CI step that runs
  * `migration-lint --cwd packages/db -o report.json` finds report.json where it stands.

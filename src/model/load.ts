@@ -89,7 +89,7 @@ export interface MigrationSourceText {
  * per-file handle and event-loop round trip): trigger.dev's 820 files take
  * 7 ms one after another, 55-80 ms as Promise.all(readFile) (2 cores).
  */
-export function readMigrationSources(entries: MigrationEntry[]): MigrationSourceText[] {
+export function readMigrationSources(entries: MigrationEntry[], buffer?: { filePath: string; text: string | Uint8Array }): MigrationSourceText[] {
   let chain = "";
   return entries.map((entry, index) => {
     let text: string | null = null;
@@ -102,7 +102,8 @@ export function readMigrationSources(entries: MigrationEntry[]): MigrationSource
       error = missingScript(entry);
     } else {
       try {
-        const bytes = readFileSync(entry.upPath);
+        // an editor buffer (--stdin) stands for its file
+        const bytes = buffer && entry.upPath === buffer.filePath ? Buffer.from(buffer.text) : readFileSync(entry.upPath);
         hash = createHash("sha1").update(bytes).digest("hex");
         ({ text, problem: encoding } = decodeSource(bytes));
       } catch (err) {

@@ -174,3 +174,47 @@ describe("--rule 'id: severity' overrides the config, as ESLint's", () => {
     expect(malformed.stderr).toBe(`migration-lint: --rule 'destructive-change': expected ":" after "destructive-change". Write --rule 'rule-id: severity' or --rule 'rule-id: [severity, {option: value}]'.\n`);
   });
 });
+
+describe("--stdin / --stdin-filename: a migration from an editor buffer, with the project's history", () => {
+  const ADD_REQUIRED = 'ALTER TABLE "User" ADD COLUMN "name" TEXT NOT NULL;\n';
+  const ADD_OPTIONAL = 'ALTER TABLE "User" ADD COLUMN "nickname" TEXT;\n';
+
+  it("a buffer for a new folder is linted after the history on disk, and only it is reported", () => {
+    const dir = project({ [DROP]: DROP_SQL });
+    const file = "prisma/migrations/20250101000000_add_name/migration.sql";
+    // "User" comes from the init migration on disk, so it may hold rows: add-required-column applies
+    const run = cli(["--cwd", dir, "-f", "json", "--stdin", "--stdin-filename", file], { input: ADD_REQUIRED });
+    expect(run.status, run.stderr).toBe(1);
+    const results = json(run);
+    expect(results.map((r) => r.filePath)).toEqual([path.join(dir, file)]);
+    expect(results[0]!.messages.map((m) => `${m.ruleId}:${m.line}`)).toEqual(["add-required-column:1"]);
+    expect(fs.existsSync(path.dirname(path.join(dir, file)))).toBe(false);
+  });
+
+  it("a buffer replaces the migration's file on disk; the file's own findings are not reported", () => {
+    const dir = project({ [DROP]: DROP_SQL });
+    const file = `prisma/migrations/${DROP}/migration.sql`;
+    expect(cli(["--cwd", dir, "-f", "json", file]).status).toBe(1);
+    const safe = cli(["--cwd", dir, "-f", "json", "--stdin", "--stdin-filename", file], { input: ADD_OPTIONAL });
+    expect(safe.status, safe.stderr).toBe(0);
+    expect(json(safe).map((r) => [r.filePath, r.messages])).toEqual([[path.join(dir, file), []]]);
+    // what the buffer says is reported at its own lines, with exit 1
+    const dropped = cli(["--cwd", dir, "-f", "json", "--stdin", "--stdin-filename", file], { input: `-- edited\n\n${DROP_SQL}` });
+    expect(dropped.status).toBe(1);
+    expect(json(dropped)[0]!.messages.map((m) => `${m.ruleId}:${m.line}`)).toEqual(["destructive-change:4"]);
+    expect(fs.readFileSync(path.join(dir, file), "utf8")).toBe(DROP_SQL);
+  });
+
+  it("needs --stdin-filename naming a migration.sql of the project, and no paths (exit 2, one line)", () => {
+    const dir = project({ [DROP]: DROP_SQL });
+    const missing = cli(["--cwd", dir, "--stdin"], { input: DROP_SQL });
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/^migration-lint: --stdin needs --stdin-filename .*\n$/);
+    const elsewhere = cli(["--cwd", dir, "--stdin", "--stdin-filename", "prisma/seed.sql"], { input: DROP_SQL });
+    expect(elsewhere.status).toBe(2);
+    expect(elsewhere.stderr).toBe(`migration-lint: ${path.join(dir, "prisma/seed.sql")}: --stdin-filename must name the migration.sql of a migration folder in ${path.join(dir, "prisma/migrations")} (it may not exist yet), e.g. ${path.join(dir, "prisma/migrations/20240101000000_add_user/migration.sql")}.\n`);
+    const withPaths = cli(["--cwd", dir, "--stdin", "--stdin-filename", `prisma/migrations/${DROP}/migration.sql`, "prisma"], { input: DROP_SQL });
+    expect(withPaths.status).toBe(2);
+    expect(cli(["--cwd", dir, "--stdin-filename", "x.sql"]).stderr).toBe("migration-lint: --stdin-filename names the file of the text read with --stdin; add --stdin.\n");
+  });
+});

@@ -103,7 +103,7 @@ function cleanEnv(): NodeJS.ProcessEnv {
 }
 
 /** Runs the built CLI (`npm test` compiles dist/ first). */
-export function cli(args: string[], options: { cwd?: string; nodeArgs?: string[]; timeout?: number } = {}): Run {
+export function cli(args: string[], options: { cwd?: string; nodeArgs?: string[]; timeout?: number; input?: string } = {}): Run {
   const started = performance.now();
   const result = spawnSync(process.execPath, [...(options.nodeArgs ?? []), BIN, ...args], {
     cwd: options.cwd ?? ROOT,
@@ -111,6 +111,7 @@ export function cli(args: string[], options: { cwd?: string; nodeArgs?: string[]
     env: cleanEnv(),
     timeout: options.timeout ?? 60_000,
     maxBuffer: 64 * 1024 * 1024,
+    ...(options.input !== undefined ? { input: options.input } : {}),
   });
   if (result.error) throw result.error;
   return { status: result.status, stdout: result.stdout, stderr: result.stderr, ms: performance.now() - started };

@@ -11,16 +11,27 @@ import type { Formatter, FormatterContext } from "../formatters/types.js";
 import type { ProjectReport } from "../api/lint.js";
 import type { StatementLocks } from "../dialects/postgres/locks.js";
 
-/** `FormatterContext.statementLocks` from the projects' recorded locks, by file. */
+/**
+ * `FormatterContext.statementLocks` from the projects' recorded locks, by file; with `--replay`, each
+ * statement the lock trace saw take a lock gets what Postgres really took (`measured`).
+ */
 export function statementLocksOf(projects: readonly ProjectReport[]): (filePath: string) => StatementLocks[] | undefined {
   const byFile = new Map<string, StatementLocks[]>();
+  const add = (s: StatementLocks) => {
+    const list = byFile.get(s.file);
+    if (list) list.push(s);
+    else byFile.set(s.file, [s]);
+    return s;
+  };
   for (const project of projects) {
-    for (const s of project.statementLocks ?? []) {
-      const list = byFile.get(s.file);
-      if (list) list.push(s);
-      else byFile.set(s.file, [s]);
+    for (const s of project.statementLocks ?? []) add({ ...s });
+    for (const entry of project.replay?.lockTrace ?? []) {
+      if (!entry.locks.length) continue;
+      const statement = byFile.get(entry.file)?.find((s) => s.line === entry.line) ?? add({ file: entry.file, migration: entry.migration, line: entry.line, endLine: entry.line, locks: [] });
+      statement.measured = { database: project.replay!.database, locks: entry.locks };
     }
   }
+  for (const list of byFile.values()) list.sort((a, b) => a.line - b.line);
   return (filePath) => byFile.get(filePath);
 }
 

@@ -71,6 +71,7 @@ pre.sql .more{color:var(--muted);padding-left:4.2em}
 .help{margin:6px 0;padding-left:10px;border-left:3px solid var(--ok)}
 .help b,.lockline b{font-weight:600}
 .lockline{margin:6px 0;color:var(--muted)}
+.measured{color:var(--accent);font-weight:600;font-size:12.5px;margin-right:4px}
 .lock{display:inline-block;border-radius:4px;padding:0 6px;margin-right:6px;font-size:12px;background:var(--code);border:1px solid var(--line);color:var(--ink)}
 .lock.reads{border-color:var(--err);color:var(--err)}.lock.writes{border-color:var(--warn);color:var(--warn)}.lock.new{opacity:.6}
 table.locks{border-collapse:collapse;width:100%;margin:8px 0 4px;font-size:13px}

@@ -112,11 +112,25 @@ function lockEffect(lock: StatementLocks["locks"][number]): string {
   return `blocks ${lock.blocks}${HELD[lock.duration] ? ` ${HELD[lock.duration]}` : ""}`;
 }
 
-/** Under a finding: the locks of its statement, and what the strongest one on an existing table blocks. */
-function lockLine(locks: StatementLocks | undefined): string {
-  if (!locks) return "";
-  const strongest = locks.locks.find((l) => l.existed && l.blocks !== "nothing") ?? locks.locks.find((l) => l.existed) ?? locks.locks[0]!;
-  return `<p class="lockline"><b>Locks</b> ${locks.locks.map(lockBadge).join("")}— ${escapeHtml(lockEffect(strongest))}${locks.locks.length > 1 ? ` (${escapeHtml(strongest.table)})` : ""}</p>`;
+/** Under a finding: the locks of its statement, what the strongest one on an existing table blocks, and with --replay what Postgres took. */
+function lockLine(statement: StatementLocks | undefined): string {
+  if (!statement) return "";
+  const out: string[] = [];
+  if (statement.locks.length) {
+    const strongest = statement.locks.find((l) => l.existed && l.blocks !== "nothing") ?? statement.locks.find((l) => l.existed) ?? statement.locks[0]!;
+    out.push(`<p class="lockline"><b>Locks</b> ${statement.locks.map(lockBadge).join("")}— ${escapeHtml(lockEffect(strongest))}${statement.locks.length > 1 ? ` (${escapeHtml(strongest.table)})` : ""}</p>`);
+  }
+  if (statement.measured) out.push(`<p class="lockline">${measuredLocks(statement.measured)}</p>`);
+  return out.join("");
+}
+
+/** What the lock trace measured (`--replay`): each lock Postgres granted the statement on an existing table. */
+function measuredLocks(measured: NonNullable<StatementLocks["measured"]>): string {
+  const badges = measured.locks.map((l) => {
+    const extra = [l.rewrite ? "rewrote the table" : "", l.alreadyHeld ? "already held" : ""].filter(Boolean).join(", ");
+    return `<span class="lock ${LOCK_CLASS[l.blocks]}">${escapeHtml(l.mode)} on ${escapeHtml(l.table)}</span>${extra ? `<span class="effect">${escapeHtml(extra)} </span>` : ""}`;
+  });
+  return `<b class="measured">Measured on ${escapeHtml(measured.database)}</b> ${badges.join("")}`;
 }
 
 function finding(m: LintMessage, source: string | undefined, statements: StatementLocks[], ruleIndex: ReadonlyMap<string, number>): string {
@@ -146,7 +160,7 @@ function lockTable(statements: StatementLocks[], source: string | undefined): st
   const lines = source?.split(/\r\n|\r|\n/) ?? [];
   const rows = statements.map((s) => {
     const text = lines.slice(s.line - 1, s.endLine).join(" ").replace(/\s+/g, " ").trim();
-    const locks = s.locks.map((l) => `<div>${lockBadge(l)}<span class="effect">${escapeHtml(lockEffect(l))}</span></div>`).join("");
+    const locks = s.locks.map((l) => `<div>${lockBadge(l)}<span class="effect">${escapeHtml(lockEffect(l))}</span></div>`).join("") + (s.measured ? `<div>${measuredLocks(s.measured)}</div>` : "");
     return `<tr><td class="mono">${s.line}</td><td class="stmt mono">${escapeHtml(text.length > 160 ? `${text.slice(0, 160)}…` : text)}</td><td>${locks}</td></tr>`;
   });
   return `<table class="locks"><caption>Locks each statement takes</caption><thead><tr><th>Line</th><th>Statement</th><th>Lock on table</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
@@ -236,7 +250,7 @@ function* chunks(results: LintResult[], context: FormatterContext): Iterable<str
     yield `</ol>`;
   }
   if (!entries.length) yield `<p class="empty">Nothing was linted.</p>`;
-  yield `</main><footer>Locks: what each statement takes by migration-lint's lock model, the one its rules use; <code>--replay --lock-trace</code> measures them on Postgres.</footer><script>${SCRIPT}</script></body></html>\n`;
+  yield `</main><footer>Locks: what each statement takes by migration-lint's lock model, the one its rules use; with <code>--replay</code>, also what Postgres really took on existing tables ("Measured").</footer><script>${SCRIPT}</script></body></html>\n`;
 }
 
 const html: Formatter = Object.assign((results: LintResult[], context: FormatterContext) => [...chunks(results, context)].join(""), { chunks });

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { rmSync } from "node:fs";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { runLint } from "../../src/api/lint.js";
 import { statementLocksOf } from "../../src/cli/reports.js";
 import type { LintResult } from "../../src/engine/results.js";
@@ -90,6 +91,16 @@ describe("html", () => {
     expect(page).toContain('<label class="chip warning"><input type="checkbox" data-filter="warning" checked>Warnings <b>2</b></label>');
     expect(page).toContain('<option value="r0">require-concurrently (2)</option>');
     expect(page).toContain('<li class="migration error" id="m-1" data-counts="w0:2 e1:1">');
+  });
+
+  it("with --replay, shows under each statement the locks Postgres really took (the lock trace)", { timeout: 180_000 }, async () => {
+    const cwd = fileURLToPath(new URL("../../fixtures/example/", import.meta.url));
+    const run = await runLint({ cwd, replay: true, statementLocks: true, baseline: false });
+    const page = html(run.results, { cwd, color: false, sourceOf: (file) => run.sources.get(file), statementLocks: statementLocksOf(run.projects) });
+    const typeChange = /<article class="finding error r\d+" data-severity="error" data-rule="column-type-change">[\s\S]*?<\/article>/.exec(page)![0];
+    expect(typeChange).toMatch(/<b class="measured">Measured on PGlite \(Postgres \d+\)<\/b> <span class="lock reads">ACCESS EXCLUSIVE on &quot;User&quot;<\/span><span class="effect">rewrote the table, already held <\/span><span class="lock writes">SHARE on &quot;User&quot;<\/span><span class="effect">rewrote the table <\/span><\/p>/);
+    // the foreign key of add_profile has no finding: its measured locks are in the migration's lock table
+    expect(page).toMatch(/<tr><td class="mono">14<\/td><td class="stmt mono">ALTER TABLE &quot;Profile&quot; ADD CONSTRAINT [^<]*<\/td><td><div><span class="lock writes new">SHARE ROW EXCLUSIVE on &quot;Profile&quot;<\/span>.*?<b class="measured">Measured on PGlite[^<]*<\/b> <span class="lock writes">SHARE ROW EXCLUSIVE on &quot;User&quot;<\/span>/);
   });
 
   it("says so when nothing was linted, and is streamed in pieces that make the same page", () => {

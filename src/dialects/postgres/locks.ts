@@ -4,6 +4,7 @@
  * Postgres's docs ("Explicit Locking", ALTER TABLE's notes) so rules agree.
  */
 import type { ColumnChange, LockMode, Operation, QualifiedName, TypeSpec } from "../../types.js";
+import type { TracedLock } from "../../replay/lock-trace-types.js";
 
 /** How long the lock is held: catalog-only change, full scan, full rewrite, or an index build. */
 export type LockDuration = "instant" | "scan" | "rewrite" | "index-build" | "data";
@@ -31,6 +32,8 @@ export interface StatementLocks {
     /** False when the table was created earlier in the same migration (no traffic waits on it yet). */
     existed: boolean;
   }>;
+  /** With `--replay`: the locks the statement really took on existing tables, from the lock trace (the CLI adds them for formatters). */
+  measured?: { database: string; locks: TracedLock[] };
 }
 
 /** What a lock mode blocks for application traffic. */

@@ -1,4 +1,4 @@
-/** `migration-lint explain <rule>`: the doc page of a rule or of an engine finding, shipped in docs/rules/. */
+/** `migration-lint explain <rule>`: the doc page of a rule or of an engine finding, shipped in docs/rules/, rendered for a terminal. */
 import { own } from "../own.js";
 import { showControls } from "../controls.js";
 import { didYouMean } from "../did-you-mean.js";
@@ -16,7 +16,7 @@ function docsFile(id: string): string | null {
   return null;
 }
 
-export function explain(args: string[], io: CliIO): number {
+export async function explain(args: string[], io: CliIO, color: boolean): Promise<number> {
   const id = args[0];
   if (!id || args.length > 1) {
     io.stderr("migration-lint: usage: migration-lint explain <rule>\n");
@@ -28,7 +28,8 @@ export function explain(args: string[], io: CliIO): number {
     io.stderr(`migration-lint: unknown rule "${showControls(id)}".${didYouMean(id, [...Object.keys(builtinRules), ...ENGINE_IDS.keys()])} Run \`migration-lint --list-rules\` to see the rules.\n`);
     return 2;
   }
-  const page = docsFile(id);
-  io.stdout(page ?? `# ${id}\n\n${rule?.meta.docs.description ?? engine?.description}\n`);
+  const page = docsFile(id) ?? `# ${id}\n\n${rule?.meta.docs.description ?? engine?.description}\n`;
+  const { renderMarkdown } = await import("./render-markdown.js");
+  io.stdout(renderMarkdown(page, color));
   return 0;
 }

@@ -93,7 +93,7 @@ export async function main(argv: string[], rawIO: CliIO): Promise<number> {
 
   if (positionals[0] === "explain") {
     const { explain } = await import("./explain.js");
-    return explain(positionals.slice(1), io);
+    return explain(positionals.slice(1), io, values["no-color"] ? false : values.color ? true : io.colorDefault);
   }
 
   let maxWarnings: number | undefined;

@@ -472,8 +472,13 @@ describe("explain", () => {
   it("prints the rule's doc page", () => {
     const run = cli(["explain", "destructive-change"]);
     expect(run.status).toBe(0);
-    expect(run.stdout).toMatch(/^# destructive-change/);
-    expect(run.stdout).toContain("## How to fix");
+    // rendered for a terminal: no Markdown markup, no HTML comment (the page's history block)
+    expect(run.stdout).toMatch(/^destructive-change\n==================\n/);
+    expect(run.stdout).toContain("\nHow to fix\n----------\n");
+    expect(run.stdout).toContain('\n    ALTER TABLE "User" RENAME COLUMN "name" TO "fullName";\n');
+    expect(run.stdout).not.toMatch(/<!--|```|^#|\|---/m);
+    // --color: headings in bold, code in colour
+    expect(cli(["explain", "destructive-change", "--color"]).stdout).toMatch(/^\u001b\[1m\u001b\[4mdestructive-change/);
   });
 
   it("exits 2 for an unknown rule, suggesting close ids", () => {
@@ -579,8 +584,8 @@ describe("engine findings in `rules`", () => {
   it("explain prints an engine finding's page, and --list-rules lists it", () => {
     const run = cli(["explain", "parse-error"]);
     expect(run.status).toBe(0);
-    expect(run.stdout).toMatch(/^# parse-error/);
-    expect(run.stdout).toContain("## How to configure it");
+    expect(run.stdout).toMatch(/^parse-error\n===========\n/);
+    expect(run.stdout).toContain("\nHow to configure it\n---");
     expect(cli(["--list-rules", "--no-color"]).stdout).toMatch(/^file-error +error +no +A migration folder without a readable migration\.sql\./m);
   });
 });

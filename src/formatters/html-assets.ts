@@ -4,8 +4,8 @@
  */
 
 export const STYLE = `
-:root{--bg:#f6f7f9;--card:#fff;--ink:#1f2328;--muted:#656d76;--line:#d8dee4;--err:#cf222e;--err-bg:#ffebe9;--warn:#9a6700;--warn-bg:#fff8c5;--ok:#1a7f37;--ok-bg:#dafbe1;--code:#f6f8fa;--mark:#ffd8b5;--accent:#0969da}
-@media (prefers-color-scheme:dark){:root{--bg:#0d1117;--card:#161b22;--ink:#e6edf3;--muted:#8d96a0;--line:#30363d;--err:#ff7b72;--err-bg:#3c1618;--warn:#d29922;--warn-bg:#341a04;--ok:#3fb950;--ok-bg:#0f2d1a;--code:#0d1117;--mark:#5a3a12;--accent:#4493f8}}
+:root{--bg:#f6f7f9;--card:#fff;--ink:#1f2328;--muted:#656d76;--line:#d8dee4;--err:#cf222e;--err-bg:#ffebe9;--warn:#9a6700;--warn-bg:#fff8c5;--ok:#1a7f37;--ok-bg:#dafbe1;--code:#f6f8fa;--mark:#ffd8b5;--accent:#0969da;--on-sev:#fff}
+@media (prefers-color-scheme:dark){:root{--bg:#0d1117;--card:#161b22;--ink:#e6edf3;--muted:#8d96a0;--line:#30363d;--err:#ff7b72;--err-bg:#3c1618;--warn:#d29922;--warn-bg:#341a04;--ok:#3fb950;--ok-bg:#0f2d1a;--code:#0d1117;--mark:#5a3a12;--accent:#4493f8;--on-sev:#0d1117}}
 *{box-sizing:border-box}
 body{margin:0;background:var(--bg);color:var(--ink);font:14px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
 code,pre,.mono{font-family:ui-monospace,SFMono-Regular,"SF Mono",Menlo,Consolas,"Liberation Mono",monospace;font-size:12.5px}
@@ -59,7 +59,7 @@ time{color:var(--muted);font-variant-numeric:tabular-nums;min-width:118px}
 body.hide-error .finding.error,body.hide-warning .finding.warning{display:none}
 .fhead{display:flex;flex-wrap:wrap;align-items:baseline;gap:4px 10px}
 .sev{font-size:11px;font-weight:700;text-transform:uppercase;letter-spacing:.04em;border-radius:4px;padding:0 6px}
-.sev.error{background:var(--err);color:#fff}.sev.warning{background:var(--warn);color:#fff}
+.sev.error{background:var(--err);color:var(--on-sev)}.sev.warning{background:var(--warn);color:var(--on-sev)}
 .rule{font-weight:600}
 .at{color:var(--muted)}
 .fid{color:var(--muted);font-size:11px;margin-left:auto}

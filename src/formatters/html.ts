@@ -73,9 +73,8 @@ function group(results: LintResult[]): Array<{ folder: string | null; entries: E
 }
 
 /** The lines of the finding's range (capped), numbered, with the reported span marked. */
-function excerpt(m: LintMessage, source: string | undefined): string {
-  if (source === undefined) return "";
-  const lines = source.split(/\r\n|\r|\n/);
+function excerpt(m: LintMessage, lines: readonly string[] | undefined): string {
+  if (!lines) return "";
   const span = spanOf(m);
   if (span.line > lines.length) return "";
   const last = Math.min(span.end?.line ?? span.line, lines.length, span.line + EXCERPT_LINES - 1);
@@ -133,12 +132,26 @@ function measuredLocks(measured: NonNullable<StatementLocks["measured"]>): strin
   return `<b class="measured">Measured on ${escapeHtml(measured.database)}</b> ${badges.join("")}`;
 }
 
-function finding(m: LintMessage, source: string | undefined, statements: StatementLocks[], ruleIndex: ReadonlyMap<string, number>): string {
+/** The statement whose lines hold `line` (statements are in file order: a binary search, for files of thousands). */
+function statementAt(statements: readonly StatementLocks[], line: number): StatementLocks | undefined {
+  let low = 0;
+  let high = statements.length - 1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    const s = statements[mid]!;
+    if (line < s.line) high = mid - 1;
+    else if (line > s.endLine) low = mid + 1;
+    else return s;
+  }
+  return undefined;
+}
+
+function finding(m: LintMessage, lines: readonly string[] | undefined, statements: readonly StatementLocks[], ruleIndex: ReadonlyMap<string, number>): string {
   const severity = severityOf(m);
   const id = ruleIdOf(m);
   const docs = safeUrl(m.docsUrl);
   const span = spanOf(m);
-  const statement = statements.find((s) => s.line <= span.line && span.line <= s.endLine);
+  const statement = statementAt(statements, span.line);
   return [
     `<article class="finding ${severity} r${ruleIndex.get(id)}" data-severity="${severity}" data-rule="${escapeHtml(id)}">`,
     `<div class="fhead"><span class="sev ${severity}">${severity}</span>`,
@@ -147,7 +160,7 @@ function finding(m: LintMessage, source: string | undefined, statements: Stateme
     m.fingerprint ? `<span class="fid mono" title="stable id of the finding (for the baseline)">${escapeHtml(m.fingerprint)}</span>` : "",
     `</div>`,
     `<p class="message">${escapeHtml(m.message)}</p>`,
-    excerpt(m, source),
+    excerpt(m, lines),
     lockLine(statement),
     m.help || docs ? `<p class="help">${m.help ? `<b>Fix:</b> ${escapeHtml(m.help)} ` : ""}${docs ? `<a href="${escapeHtml(docs)}" target="_blank" rel="noopener noreferrer">Docs</a>` : ""}</p>` : "",
     `</article>`,
@@ -155,11 +168,11 @@ function finding(m: LintMessage, source: string | undefined, statements: Stateme
 }
 
 /** Every statement of the migration that takes a table lock, in a table under its findings. */
-function lockTable(statements: StatementLocks[], source: string | undefined): string {
+function lockTable(statements: readonly StatementLocks[], lines: readonly string[] = []): string {
   if (!statements.length) return "";
-  const lines = source?.split(/\r\n|\r|\n/) ?? [];
   const rows = statements.map((s) => {
-    const text = lines.slice(s.line - 1, s.endLine).join(" ").replace(/\s+/g, " ").trim();
+    // the first lines are enough for the 160 characters shown
+    const text = lines.slice(s.line - 1, Math.min(s.endLine, s.line + 8)).join(" ").replace(/\s+/g, " ").trim();
     const locks = s.locks.map((l) => `<div>${lockBadge(l)}<span class="effect">${escapeHtml(lockEffect(l))}</span></div>`).join("") + (s.measured ? `<div>${measuredLocks(s.measured)}</div>` : "");
     return `<tr><td class="mono">${s.line}</td><td class="stmt mono">${escapeHtml(text.length > 160 ? `${text.slice(0, 160)}…` : text)}</td><td>${locks}</td></tr>`;
   });
@@ -188,11 +201,12 @@ function countsOf(messages: LintMessage[], ruleIndex: ReadonlyMap<string, number
 
 function migrationItem(entry: Entry, index: number, context: FormatterContext, root: string, ruleIndex: ReadonlyMap<string, number>): string {
   const { result } = entry;
-  const source = context.sourceOf(result.filePath);
+  // split once per file: a finding's excerpt and the lock table read lines from it
+  const lines = context.sourceOf(result.filePath)?.split(/\r\n|\r|\n/);
   const statements = context.statementLocks?.(result.filePath) ?? [];
   const kind = entry.errors ? "error" : entry.warnings ? "warning" : "clean";
   const when = timestampOf(entry.name);
-  const findings = result.messages.map((m) => finding(m, source, statements, ruleIndex)).join("");
+  const findings = result.messages.map((m) => finding(m, lines, statements, ruleIndex)).join("");
   return [
     `<li class="migration ${kind}" id="m-${index}"${result.messages.length ? ` data-counts="${countsOf(result.messages, ruleIndex)}"` : ""}>`,
     `<details${entry.errors || entry.warnings ? " open" : ""}><summary>`,
@@ -201,7 +215,7 @@ function migrationItem(entry: Entry, index: number, context: FormatterContext, r
     badges(entry),
     `</summary><div class="body">`,
     findings || `<p class="empty">No findings.</p>`,
-    lockTable(statements, source),
+    lockTable(statements, lines),
     `</div></details></li>`,
   ].join("");
 }
@@ -239,7 +253,7 @@ function* chunks(results: LintResult[], context: FormatterContext): Iterable<str
     `<label class="chip order"><input type="checkbox" id="newest">Newest first</label>`,
     `<span class="shown" id="shown" aria-live="polite"></span></div>`,
     `<nav class="strip" aria-label="Timeline">${entries.map((e, i) => `<a href="#m-${i}" class="${e.errors ? "error" : e.warnings ? "warning" : "clean"}" title="${escapeHtml(`${e.name}: ${plural(e.errors, "error")}, ${plural(e.warnings, "warning")}`)}"></a>`).join("")}</nav>`,
-    dated.length ? `<div class="axis"><span>${escapeHtml(dated[0]!.slice(0, 10))}</span><span>${escapeHtml(dated.at(-1)!.slice(0, 10))}</span></div>` : "",
+    dated.length ? `<div class="axis"><span>${escapeHtml(dated.reduce((a, b) => (b < a ? b : a)).slice(0, 10))}</span><span>${escapeHtml(dated.reduce((a, b) => (b > a ? b : a)).slice(0, 10))}</span></div>` : "",
     `</header><main>`,
   ].join("");
 

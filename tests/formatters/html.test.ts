@@ -103,6 +103,29 @@ describe("html", () => {
     expect(page).toMatch(/<tr><td class="mono">14<\/td><td class="stmt mono">ALTER TABLE &quot;Profile&quot; ADD CONSTRAINT [^<]*<\/td><td><div><span class="lock writes new">SHARE ROW EXCLUSIVE on &quot;Profile&quot;<\/span>.*?<b class="measured">Measured on PGlite[^<]*<\/b> <span class="lock writes">SHARE ROW EXCLUSIVE on &quot;User&quot;<\/span>/);
   });
 
+  it("finds each finding's statement among thousands, and reads the file once for all of them", () => {
+    const file = "/home/ci/shop/prisma/migrations/20240101000000_big/migration.sql";
+    // statement k spans lines 2k+1 and 2k+2, and locks table "Tk"
+    const count = 3000;
+    const source = Array.from({ length: count }, (_, k) => `ALTER TABLE "T${k}"\n  DROP COLUMN "c";`).join("\n");
+    const statementLocks = Array.from({ length: count }, (_, k) => ({ file, migration: "20240101000000_big", line: 2 * k + 1, endLine: 2 * k + 2, locks: [{ table: `"T${k}"`, mode: "ACCESS EXCLUSIVE" as const, blocks: "reads and writes" as const, duration: "instant" as const, existed: true }] }));
+    const messages = Array.from({ length: count }, (_, k) => ({ ruleId: "destructive-change", severity: 2 as const, message: `drops T${k}.c`, line: 2 * k + 2, column: 3, endLine: 2 * k + 2, endColumn: 18, fingerprint: String(k) }));
+    let reads = 0;
+    const page = html([{ filePath: file, messages, suppressedMessages: [], errorCount: count, fatalErrorCount: 0, warningCount: 0, fixableErrorCount: 0, fixableWarningCount: 0, usedDeprecatedRules: [] }], {
+      cwd: "/home/ci/shop",
+      color: false,
+      sourceOf: () => (reads++, source),
+      statementLocks: () => statementLocks,
+    });
+    expect(reads).toBe(1);
+    const findings = page.match(/<article[\s\S]*?<\/article>/g)!;
+    expect(findings).toHaveLength(count);
+    for (const k of [0, 1, 1499, count - 1]) {
+      expect(findings[k]).toContain(`<span class="ln">${2 * k + 2}</span>  <mark>DROP COLUMN &quot;c&quot;</mark>;`);
+      expect(findings[k]).toContain(`ACCESS EXCLUSIVE on &quot;T${k}&quot;</span>— blocks reads and writes`);
+    }
+  });
+
   it("says so when nothing was linted, and is streamed in pieces that make the same page", () => {
     expect(html([], fixtureContext())).toContain('<p class="empty">Nothing was linted.</p>');
     const results = fixtureResults();

@@ -73,6 +73,11 @@ export interface LintOptions {
   ruleTimeBudgetMs?: number;
   /** Folders of extra rule files (`--rulesdir`), enabled through `rules` in the config. */
   rulesDirs?: string[];
+  /**
+   * Migrations not to report, on top of the config's `ignore` (`--ignore-pattern`): globs matched against the
+   * folder name, as `ignore` is, and against the folder's and its migration.sql's paths relative to `cwd`.
+   */
+  ignorePatterns?: string[];
   /** Rule settings over the config's (`--rule`), as in `rules`. */
   ruleOverrides?: Record<string, RuleSetting>;
   /** Reuse the findings and catalog of unchanged migrations between runs (`--cache`). */
@@ -272,9 +277,9 @@ async function lintTarget(target: LintTarget, config: ResolvedConfig, options: L
   for (const t of texts) if (t.text !== null) sources.set(t.entry.upPath!, t.text);
   addTime(timings, "discovery", performance.now() - discoveryStarted);
   const git = options.base || options.staged ? readGitChanges(project.migrationsDir, options, notes) : null;
-  const inScope = scopeFilter(target, config, git);
+  const inScope = scopeFilter(target, config, git, ignoredByPattern(options));
   // nothing to lint is a failure, not a clean run; drift-only compares the database with the schema, migrations or not
-  const nothing = options.driftOnly || options.buffer ? null : nothingToLint(target, config, entries, inScope, git);
+  const nothing = options.driftOnly || options.buffer ? null : nothingToLint(target, config, entries, inScope, git, options.ignorePatterns ?? []);
   if (nothing) {
     if (options.errorOnUnmatchedPattern !== false) {
       throw new MigrationLintError("project", `${nothing.reason} Nothing was checked; pass --no-error-on-unmatched-pattern if that is expected.`, nothing.file ? { file: nothing.file } : undefined);
@@ -576,15 +581,16 @@ function planFromCache(cache: LintCache, root: string, configKey: string, texts:
 }
 
 /** Why a project has nothing to lint, or null. Narrowed runs (paths, --base, --staged) may rightly lint nothing. */
-function nothingToLint(target: LintTarget, config: ResolvedConfig, entries: MigrationEntry[], inScope: (m: LoadedMigration) => boolean, git: MigrationChanges | null): { reason: string; file?: string } | null {
+function nothingToLint(target: LintTarget, config: ResolvedConfig, entries: MigrationEntry[], inScope: (m: LoadedMigration) => boolean, git: MigrationChanges | null, ignorePatterns: string[]): { reason: string; file?: string } | null {
   const { project } = target;
   if (project.migrationsDirMissing) return { reason: project.migrationsDirMissing };
   const folder = path.relative(project.root, project.migrationsDir) || ".";
   if (entries.length === 0) return { reason: `No migrations in ${folder}: it holds no migration folders.` };
   if (target.migrations !== null || git || entries.some((entry) => inScope({ entry } as LoadedMigration))) return null;
-  const keys = [config.startAfter !== undefined ? `"startAfter": ${JSON.stringify(config.startAfter)}` : null, config.ignore.length ? `"ignore": ${JSON.stringify(config.ignore)}` : null];
-  const reason = `${keys.filter(Boolean).join(" with ")} leaves none of the ${entries.length} migrations in ${folder} to lint (the newest is ${entries.at(-1)!.name}).`;
-  return { reason, ...(config.filepath ? { file: config.filepath } : {}) };
+  const configKeys = [config.startAfter !== undefined ? `"startAfter": ${JSON.stringify(config.startAfter)}` : null, config.ignore.length ? `"ignore": ${JSON.stringify(config.ignore)}` : null].filter(Boolean);
+  const keys = [...configKeys, ...ignorePatterns.map((p) => `--ignore-pattern ${JSON.stringify(p)}`)];
+  const reason = `${keys.join(" with ")} leaves none of the ${entries.length} migrations in ${folder} to lint (the newest is ${entries.at(-1)!.name}).`;
+  return { reason, ...(config.filepath && configKeys.length ? { file: config.filepath } : {}) };
 }
 
 function readGitChanges(migrationsDir: string, options: LintOptions, notes: string[]): MigrationChanges | null {
@@ -597,12 +603,20 @@ function readGitChanges(migrationsDir: string, options: LintOptions, notes: stri
   return changes;
 }
 
+/** `--ignore-pattern`: whether a migration's folder name, or its folder's or migration.sql's path from `cwd`, matches a pattern. */
+function ignoredByPattern(options: LintOptions): ((entry: MigrationEntry) => boolean) | null {
+  if (!options.ignorePatterns?.length) return null;
+  const matches = picomatch(options.ignorePatterns, { dot: true });
+  const cwd = path.resolve(options.cwd ?? process.cwd());
+  return (entry) => matches(entry.name) || matches(path.relative(cwd, entry.dir)) || (entry.upPath !== null && matches(path.relative(cwd, entry.upPath)));
+}
+
 /**
  * Which migrations the rules run on: the targeted ones (and, against a git
  * base, only those added or changed since), minus `ignore`, after
  * `startAfter`. All of them still build the history.
  */
-function scopeFilter(target: LintTarget, config: ResolvedConfig, git: MigrationChanges | null): (m: LoadedMigration) => boolean {
+function scopeFilter(target: LintTarget, config: ResolvedConfig, git: MigrationChanges | null, ignoredByFlag: ((entry: MigrationEntry) => boolean) | null): (m: LoadedMigration) => boolean {
   const wanted = target.migrations ? new Set(target.migrations) : null;
   const changed = git ? new Set([...git.changes].filter(([, kind]) => kind !== "deleted").map(([name]) => name)) : null;
   const ignored = config.ignore.length ? picomatch(config.ignore) : null;
@@ -610,7 +624,7 @@ function scopeFilter(target: LintTarget, config: ResolvedConfig, git: MigrationC
     const name = m.entry.name;
     if (wanted && !wanted.has(name)) return false;
     if (changed && !changed.has(name)) return false;
-    if (ignored?.(name)) return false;
+    if (ignored?.(name) || ignoredByFlag?.(m.entry)) return false;
     if (config.startAfter !== undefined && !(name > config.startAfter)) return false;
     return true;
   };

@@ -31,6 +31,8 @@ Options:
                            with the project's history from disk
   --stdin-filename <file>  Its file: prisma/migrations/<name>/migration.sql (the
                            folder may not exist yet)
+  --ignore-pattern <glob>  Do not report matching migrations (folder name or path;
+                           repeatable), on top of the config's "ignore"
   --max-warnings <n>       Exit 1 when there are more than n warnings
   --quiet                  Report errors only
   --color, --no-color      Force or disable colours (NO_COLOR / FORCE_COLOR work too)

@@ -58,6 +58,7 @@ const OPTIONS = {
   rule: { type: "string", multiple: true },
   stdin: { type: "boolean" },
   "stdin-filename": { type: "string" },
+  "ignore-pattern": { type: "string", multiple: true },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean", short: "v" },
 } as const;
@@ -169,6 +170,7 @@ export async function main(argv: string[], rawIO: CliIO): Promise<number> {
       cwd,
       paths: positionals,
       ...(buffer ? { buffer } : {}),
+      ...(values["ignore-pattern"]?.length ? { ignorePatterns: values["ignore-pattern"] } : {}),
       ...(values.base !== undefined ? { base: values.base } : {}),
       ...(values.staged ? { staged: true } : {}),
       ...(values.cache ? { cache: true } : {}),

@@ -218,3 +218,29 @@ describe("--stdin / --stdin-filename: a migration from an editor buffer, with th
     expect(cli(["--cwd", dir, "--stdin-filename", "x.sql"]).stderr).toBe("migration-lint: --stdin-filename names the file of the text read with --stdin; add --stdin.\n");
   });
 });
+
+describe("--ignore-pattern (repeatable), with the config's ignore", () => {
+  const DROP2 = "20240401000000_drop_id";
+  const linted = (run: ReturnType<typeof cli>) => json(run).map((r) => path.basename(path.dirname(r.filePath)));
+
+  it("leaves out the migrations a glob matches by folder name, or by path from --cwd, on top of the config's ignore", () => {
+    const dir = project({ [DROP]: DROP_SQL, [DROP2]: 'ALTER TABLE "User" DROP COLUMN "id";\n' });
+    expect(linted(cli(["--cwd", dir, "-f", "json"]))).toEqual(["20240101000000_init", DROP, DROP2]);
+    const byName = cli(["--cwd", dir, "-f", "json", "--ignore-pattern", "202403*"]);
+    expect(byName.status).toBe(1);
+    expect(linted(byName)).toEqual(["20240101000000_init", DROP2]);
+    write(dir, { ".migration-lintrc.json": JSON.stringify({ extends: "recommended", ignore: ["*_init"] }) });
+    const shell = tempDir("shell");
+    const byFolder = cli(["--cwd", dir, "-f", "json", "--ignore-pattern", "prisma/migrations/202403*"], { cwd: shell });
+    expect(linted(byFolder)).toEqual([DROP2]);
+    const byFile = cli(["--cwd", dir, "-f", "json", "--ignore-pattern", "**/20240401*/migration.sql", "--ignore-pattern", "nothing*"], { cwd: shell });
+    expect(linted(byFile)).toEqual([DROP]);
+  });
+
+  it("one that leaves nothing to lint is exit 2 naming it, as the config's ignore is", () => {
+    const dir = project({ [DROP]: DROP_SQL });
+    const run = cli(["--cwd", dir, "--ignore-pattern", "2024*"]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe('migration-lint: --ignore-pattern "2024*" leaves none of the 2 migrations in prisma/migrations to lint (the newest is 20240301000000_drop_email). Nothing was checked; pass --no-error-on-unmatched-pattern if that is expected.\n');
+  });
+});

@@ -16,6 +16,7 @@ export default defineRule({
     type: "problem",
     docs: { description: "ADD COLUMN on an existing table that fails (NOT NULL without a default) or rewrites the table (volatile default, any default before Postgres 11, stored generated column).", preset: "recommended" },
     defaultSeverity: "error",
+    requires: { capabilities: ["table-locks"] },
     messages: {
       required: 'Adds required column {{column}} ({{type}}) to {{table}} without a default: the migration fails if {{table}} has any row (ERROR: column {{column}} of relation {{table}} contains null values), and once it is applied, INSERTs from app instances still running the previous release (which do not set {{column}}) fail with a NOT NULL violation.',
       rewrite: 'Adds {{column}} to {{table}} with {{why}}: Postgres rewrites every row of {{table}} under an ACCESS EXCLUSIVE lock, which blocks reads and writes until the rewrite finishes.',

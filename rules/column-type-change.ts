@@ -14,6 +14,7 @@ export default defineRule({
     type: "problem",
     docs: { description: "ALTER COLUMN TYPE on an existing table: a full rewrite under ACCESS EXCLUSIVE, and data loss or a failed migration when the new type is narrower.", preset: "recommended" },
     defaultSeverity: "error",
+    requires: { capabilities: ["table-locks"] },
     messages: {
       narrowing: 'Changes {{table}}.{{column}} from {{from}} to {{to}}{{using}}: rows whose values do not fit the new type make the migration fail (too long, out of range, not castable) or lose data (rounded, truncated), and the table is rewritten under an {{mode}} lock on {{table}} that blocks {{blocked}} until it finishes. App instances still running the previous release may write values the new type rejects.{{casts}}',
       rewrite: 'Changes {{table}}.{{column}} from {{from}} to {{to}}{{using}}: Postgres rewrites the whole table and rebuilds its indexes under an {{mode}} lock on {{table}}, which blocks {{blocked}} until it finishes.{{casts}}',

@@ -57,7 +57,9 @@ export default defineRule({
         if (context.existedBefore(op.table) && op.column.type && !filled(op.table, op.column.name)) added.push(op);
       },
       "create-table"(op) {
-        if (!op.asSelect && op.columns.length && !filled(op.table)) created.push(op);
+        // a table made to replace one dropped in this migration under the same name (SQLite's rebuild) is not a rename
+        const recreates = ops.some((o) => o.kind === "rename-table" && sameTable(o.table, op.table) && ops.some((d) => d.kind === "drop-table" && d.table.name === o.newName));
+        if (!op.asSelect && op.columns.length && !filled(op.table) && !recreates) created.push(op);
       },
       "Migration:exit"() {
         const tables = bestPairs(

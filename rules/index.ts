@@ -33,6 +33,8 @@ import banChar from "./ban-char.js";
 import domainConstraint from "./domain-constraint.js";
 import emptyMigration from "./empty-migration.js";
 import nonAtomicMigration from "./non-atomic-migration.js";
+import sqliteRebuildCascade from "./sqlite-rebuild-cascade.js";
+import sqliteRebuild from "./sqlite-rebuild.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const builtinRules: Record<string, RuleModule<any>> = {
@@ -69,4 +71,6 @@ export const builtinRules: Record<string, RuleModule<any>> = {
   [domainConstraint.meta.id]: domainConstraint,
   [emptyMigration.meta.id]: emptyMigration,
   [nonAtomicMigration.meta.id]: nonAtomicMigration,
+  [sqliteRebuildCascade.meta.id]: sqliteRebuildCascade,
+  [sqliteRebuild.meta.id]: sqliteRebuild,
 };

@@ -14,6 +14,7 @@ export default defineRule({
     type: "problem",
     docs: { description: "A statement that can fail on production data, run after earlier changes of its file were already committed (after a COMMIT, or on Prisma 7.4+ where each statement is its own transaction): a failure leaves the migration half applied.", preset: "recommended" },
     defaultSeverity: "warn",
+    dialects: ["postgresql"],
     messages: {
       afterCommit:
         "This statement {{why}}, and it runs after the COMMIT on line {{commitLine}}, which ends the transaction Prisma {{version}} runs the whole file in: the {{count}} change(s) before it (from line {{firstLine}}{{destructive}}) are already committed. If it fails, they stay applied while Prisma marks the migration failed: the database is half migrated, every later `prisma migrate deploy` stops on it (P3009), and it has to be repaired by hand before `prisma migrate resolve`.",

@@ -68,6 +68,7 @@ export default defineRule({
     type: "problem",
     docs: { description: "Prisma's own `Warnings:` block: warnings whose statement was edited away, hand-added drops it does not mention, and and a primary key change Prisma 7.4+ would run outside a transaction.", preset: "recommended" },
     defaultSeverity: "warn",
+    dialects: ["postgresql"],
     messages: {
       stale: "Prisma warned \"{{warning}}\" but no statement of this migration does that any more: the SQL was edited after it was generated, so the warning (and the review it got) no longer describes what runs.",
       unmentioned: "{{what}} is not among the warnings Prisma wrote above: it was added by hand after generation (or Prisma saw an empty table in the development database), so a reviewer reading the warnings does not see this loss.",

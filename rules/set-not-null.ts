@@ -13,6 +13,7 @@ export default defineRule({
     type: "problem",
     docs: { description: "SET NOT NULL on an existing column: a full scan under ACCESS EXCLUSIVE, and a failed migration if any row holds NULL.", preset: "recommended" },
     defaultSeverity: "warn",
+    requires: { capabilities: ["table-locks"] },
     messages: {
       setNotNull: 'SET NOT NULL on {{table}}.{{column}} scans every row of {{table}} under an ACCESS EXCLUSIVE lock, which blocks reads and writes until the scan finishes, and the migration fails if any row holds NULL (app instances still running the previous release may keep writing NULLs until the deploy).',
       afterDelete: 'SET NOT NULL on {{table}}.{{column}} scans all of {{table}} under an ACCESS EXCLUSIVE lock, which blocks reads and writes until the scan finishes. The DELETE on line {{line}} emptied the table, so the scan cannot fail, but the deleted rows stay on disk as dead tuples until VACUUM and the scan reads every one of them.',

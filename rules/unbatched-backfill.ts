@@ -10,6 +10,7 @@ export default defineRule({
     type: "problem",
     docs: { description: "UPDATE, DELETE ... WHERE or INSERT ... SELECT on an existing table inside a migration: one long transaction that holds its row locks (and the migration's other locks) until commit.", preset: "recommended" },
     defaultSeverity: "warn",
+    requires: { capabilities: ["table-locks"] },
     messages: {
       backfill: '{{action}} on {{table}} runs inside the migration as one statement: every row it changes stays locked until the migration commits, so app writes to those rows wait (and may time out), and on a large table it runs for minutes, bloats the table and its WAL, and cannot be resumed if it fails{{held}}.{{casts}}',
     },

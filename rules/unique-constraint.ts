@@ -10,6 +10,7 @@ export default defineRule({
     type: "problem",
     docs: { description: "UNIQUE or PRIMARY KEY built on an existing table under a blocking lock: ADD CONSTRAINT without USING INDEX, CREATE UNIQUE INDEX without CONCURRENTLY, a new SERIAL/identity key column.", preset: "recommended" },
     defaultSeverity: "warn",
+    requires: { capabilities: ["table-locks"] },
     messages: {
       constraint: 'Adds {{what}} {{name}} to {{table}} by building its index under an ACCESS EXCLUSIVE lock, which blocks reads and writes on {{table}} until the build finishes{{rows}}.',
       index: 'CREATE UNIQUE INDEX {{name}} without CONCURRENTLY holds a {{mode}} lock on {{table}} for the whole build, which blocks {{blocked}}{{reads}}{{rows}}.',

@@ -137,6 +137,13 @@ interface OperationBase {
 export type Operation =
   | (OperationBase & { kind: "create-table"; table: QualifiedName; columns: ColumnSpec[]; constraints: ConstraintSpec[]; ifNotExists: boolean; asSelect: boolean; partitionOf: QualifiedName | null; /** CREATE TEMP TABLE: lives in the session's pg_temp schema, which unqualified names resolve to first. */ temporary: boolean })
   | (OperationBase & { kind: "drop-table"; table: QualifiedName; ifExists: boolean; cascade: boolean })
+  /**
+   * A table rebuilt by copying it (SQLite's `-- RedefineTables`: CREATE TABLE "new_X", INSERT INTO "new_X" ... SELECT
+   * ... FROM "X", DROP TABLE "X", ALTER TABLE "new_X" RENAME TO "X"), on the DROP TABLE statement. `copied` maps each
+   * column of the new table filled from an old column; `dropped` are old columns the copy leaves behind, `added` new
+   * columns it does not fill. The copy statement also carries them as drop-column / rename-column / add-column.
+   */
+  | (OperationBase & { kind: "rebuild-table"; table: QualifiedName; from: QualifiedName; copied: Array<{ column: string; from: string }>; dropped: string[]; added: string[]; copyStatement: number; renameStatement: number })
   | (OperationBase & { kind: "rename-table"; table: QualifiedName; newName: string })
   | (OperationBase & { kind: "add-column"; table: QualifiedName; column: ColumnSpec; ifNotExists: boolean })
   | (OperationBase & { kind: "drop-column"; table: QualifiedName; column: string; ifExists: boolean; cascade: boolean })

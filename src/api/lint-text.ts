@@ -50,7 +50,7 @@ export async function lintText(options: LintTextOptions): Promise<LintResult[]> 
   const selected = new Set(options.lint ?? (options.migrations.length ? [options.migrations.at(-1)!.name] : []));
   const schema = options.schema !== undefined ? parsePrismaSchema([{ path: path.join(root, "schema.prisma"), text: options.schema }]) : null;
   const version = options.prismaVersion ?? config.prismaVersion ?? null;
-  const runner = dialect.runner({ configuredVersion: version ?? undefined, detected: null, prismaConfigText: null });
+  const runner = dialect.runner({ configuredVersion: version ?? undefined, detected: null, prismaConfigText: null, configuredRunner: config.runner });
   const messages = await lintProject({ root, schema, migrations, runner, dialect, postgresVersion: config.postgresVersion, lockProvider: options.lockProvider ?? null }, config.rules, (m) => selected.has(m.entry.name), options.ruleTimeBudgetMs ? { ruleTimeBudgetMs: options.ruleTimeBudgetMs } : {});
   for (const m of migrations) if (selected.has(m.entry.name) && !messages.has(m.entry.upPath!)) messages.set(m.entry.upPath!, []);
   const suppressed = new Map<string, LintMessage[]>();

@@ -18,6 +18,8 @@ import type { SeverityInput } from "../types.js";
 import type { MigrationLintConfig, MigrationLintPlugin, ResolvedConfig, ResolvedRule, RuleSetting } from "./types.js";
 
 export const DEFAULT_POSTGRES_VERSION = 14;
+/** What can run the migration files instead of `prisma migrate deploy` (docs/runner-model.md). */
+export const RUNNERS = ["prisma", "d1", "transaction"] as const;
 export const PRESETS: PresetName[] = ["recommended", "strict", "all"];
 
 type AnyRule = RuleModule<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -34,6 +36,7 @@ const CONFIG_KEYS: Record<keyof MigrationLintConfig, (value: unknown) => string 
   startAfter: (v) => (typeof v === "string" ? null : "must be a migration folder name"),
   requireDisableReason: (v) => (typeof v === "boolean" ? null : "must be true or false"),
   baseline: (v) => (typeof v === "string" ? null : "must be a path"),
+  runner: (v) => (typeof v === "string" && (RUNNERS as readonly string[]).includes(v) ? null : `must be one of ${RUNNERS.map((r) => `"${r}"`).join(", ")}`),
 };
 
 const SEVERITIES: Record<string, 0 | 1 | 2> = { off: 0, warn: 1, error: 2, "0": 0, "1": 1, "2": 2 };
@@ -146,6 +149,7 @@ export async function resolveConfig(options: ResolveOptions): Promise<ResolvedCo
     startAfter: config.startAfter,
     requireDisableReason: config.requireDisableReason ?? true,
     baseline: config.baseline !== undefined ? path.resolve(baseDir, config.baseline) : undefined,
+    runner: config.runner,
   };
 }
 

@@ -28,6 +28,8 @@ export interface MigrationLintConfig {
   requireDisableReason?: boolean;
   /** Baseline file of accepted findings (relative to the config file; default `.migration-lint-baseline.json` in the project root). */
   baseline?: string;
+  /** What applies the migration files in production: `prisma` (default: `prisma migrate deploy`), `d1` (Cloudflare D1 / wrangler: one transaction per file), `transaction` (any runner that wraps each file in one transaction). */
+  runner?: "prisma" | "d1" | "transaction";
 }
 
 /** A plugin module's default export. */
@@ -62,6 +64,7 @@ export interface ResolvedConfig {
   startAfter: string | undefined;
   requireDisableReason: boolean;
   baseline: string | undefined;
+  runner?: "prisma" | "d1" | "transaction" | undefined;
 }
 
 /** Identity helper for typed config files: `export default defineConfig({ ... })`. */

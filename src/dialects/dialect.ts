@@ -7,9 +7,10 @@
  */
 import type { Operation, ParsedSqlFile, QualifiedName, RunnerInfo, Statement, TypeSpec } from "../types.js";
 import type { TableLock } from "./postgres/locks.js";
+import type { CatalogView } from "../history/catalog.js";
 
 /** The providers migration-lint has a dialect for, as migration_lock.toml spells them. */
-export type DialectId = "postgresql";
+export type DialectId = "postgresql" | "sqlite";
 
 /**
  * What a database can do where a hazard depends on it. A rule that needs one
@@ -43,6 +44,8 @@ export interface RunnerInput {
   configuredVersion?: string | undefined;
   detected: { version: string; source: string } | null;
   prismaConfigText: string | null;
+  /** The `runner` config key: what applies the files instead of `prisma migrate deploy`, if anything. */
+  configuredRunner?: "prisma" | "d1" | "transaction" | undefined;
 }
 
 export interface Dialect {
@@ -67,6 +70,11 @@ export interface Dialect {
   liteFile(path: string, text: string): ParsedSqlFile;
   /** Drops the parser's syntax trees once a file is linted; statements, operations, ranges and comments stay. */
   releaseSyntaxTrees(file: ParsedSqlFile): void;
+  /**
+   * Operations that depend on the history (SQLite: which columns a table rebuild leaves behind), added just before
+   * the migration is linted, with the catalog as it stands when the migration starts. Optional.
+   */
+  withHistory?(file: ParsedSqlFile, catalog: CatalogView): void;
   /** The table locks an operation takes, and for how long (`RuleContext.locks`). */
   locks(op: Operation, options: { postgresVersion: number; previousType: TypeSpec | null; indexTable: QualifiedName | null }): TableLock[];
   /** How `prisma migrate deploy` (or the configured runner) executes a file, per Prisma version: docs/runner-model.md. */

@@ -10,6 +10,7 @@ import type { Dialect, DialectId } from "./dialect.js";
 /** The provider spellings Prisma accepts, by dialect (`postgres` is Prisma's alias of `postgresql`). */
 const PROVIDERS: Record<DialectId, readonly string[]> = {
   postgresql: ["postgresql", "postgres"],
+  sqlite: ["sqlite"],
 };
 
 /** The dialect a provider name selects, or null when migration-lint has none for it. */
@@ -38,6 +39,8 @@ function importDialect(id: DialectId): Promise<Dialect> {
   switch (id) {
     case "postgresql":
       return import("./postgres/index.js").then((m) => m.postgres);
+    case "sqlite":
+      return import("./sqlite/index.js").then((m) => m.sqlite);
   }
 }
 
@@ -48,6 +51,6 @@ function importDialect(id: DialectId): Promise<Dialect> {
 export async function dialectFor(provider: string | null, file: string): Promise<Dialect> {
   if (!provider) return loadDialect("postgresql");
   const id = dialectIdOf(provider);
-  if (!id) throw new MigrationLintError("project", `Provider "${provider}" is not supported yet: migration-lint lints PostgreSQL migrations. (MySQL, SQLite and SQL Server are planned.)`, { file });
+  if (!id) throw new MigrationLintError("project", `Provider "${provider}" is not supported yet: migration-lint lints PostgreSQL and SQLite migrations. (MySQL and SQL Server are planned.)`, { file });
   return loadDialect(id);
 }

@@ -185,6 +185,7 @@ export async function lintProject(model: ProjectModel, allRules: ResolvedRule[],
     catalog.startMigration(migration.index);
     const linted = inScope(migration);
     const file = migration.file;
+    if (file) model.dialect.withHistory?.(file, catalog);
     if (!file) {
       if (linted) {
         push(migration.entry.upPath ?? migration.entry.dir, {

@@ -29,6 +29,8 @@ export interface ConstraintState {
   expression: string | null;
   /** Foreign keys: the referenced table; null (or absent, in an older cache) otherwise. */
   references?: QualifiedName | null;
+  /** Foreign keys: the ON DELETE action when the SQL gave one (`CASCADE`, `SET NULL`, ...). */
+  onDelete?: string;
   addedIn: number;
 }
 
@@ -168,7 +170,7 @@ export class Catalog implements CatalogView {
         if (op.ifNotExists && this.getTable(ref)) return;
         const table = this.newTable(ref, migrationIndex);
         for (const column of op.columns) table.columns.set(column.name, columnState(column, migrationIndex));
-        for (const constraint of op.constraints) this.addConstraint(table, constraint.name, constraint.kind, constraint.columns, constraint.notValid, migrationIndex, constraint.expression, constraint.references?.table);
+        for (const constraint of op.constraints) this.addConstraint(table, constraint.name, constraint.kind, constraint.columns, constraint.notValid, migrationIndex, constraint.expression, constraint.references?.table, constraint.references?.onDelete);
         for (const column of op.columns) this.addColumnConstraints(table, column, migrationIndex);
         return;
       }
@@ -176,6 +178,22 @@ export class Catalog implements CatalogView {
         const table = this.getTable(op.table);
         if (table) this.tableMap.delete(keyOf(table));
         if (table) for (const [key, index] of this.indexMap) if (index.table === table.name && index.schema === table.schema) this.indexMap.delete(key);
+        return;
+      }
+      case "rebuild-table": {
+        // the copy takes the table's place: it keeps its age, and the copied columns theirs
+        const old = this.getTable(op.table);
+        const copy = this.getTable(op.from);
+        if (old && copy) {
+          copy.createdIn = old.createdIn;
+          for (const { column, from } of op.copied) {
+            const before = old.columns.get(from);
+            const after = copy.columns.get(column);
+            if (before && after) after.addedIn = before.addedIn;
+          }
+        }
+        if (old) this.tableMap.delete(keyOf(old));
+        if (old) for (const [key, index] of this.indexMap) if (index.table === old.name && index.schema === old.schema) this.indexMap.delete(key);
         return;
       }
       case "rename-table": {
@@ -435,9 +453,9 @@ export class Catalog implements CatalogView {
     }
   }
 
-  private addConstraint(table: TableState, name: string | null, kind: ConstraintKind, columns: string[], notValid: boolean, migrationIndex: number, expression: string | null = null, references: QualifiedName | null = null) {
+  private addConstraint(table: TableState, name: string | null, kind: ConstraintKind, columns: string[], notValid: boolean, migrationIndex: number, expression: string | null = null, references: QualifiedName | null = null, onDelete: string | null = null) {
     const key = name ?? `${table.name}_${columns.join("_")}_${kind}`;
-    table.constraints.set(key, { name: key, kind, columns, notValid, expression, references, addedIn: migrationIndex });
+    table.constraints.set(key, { name: key, kind, columns, notValid, expression, references, ...(onDelete ? { onDelete } : {}), addedIn: migrationIndex });
   }
 }
 

@@ -113,6 +113,11 @@ export const sameTable = (a: QualifiedName, b: QualifiedName) => a.name === b.na
 
 const copiesByFile = new WeakMap<ParsedSqlFile, DataCopy[]>();
 
+/** For a dialect whose syntax trees this module does not read (not libpg-query's): the copies its builder found. */
+export function setDataCopies(file: ParsedSqlFile, copies: DataCopy[]): void {
+  copiesByFile.set(file, copies);
+}
+
 /** Every copy of data the file makes, in statement order (computed once per file). */
 export function dataCopies(file: ParsedSqlFile): DataCopy[] {
   let copies = copiesByFile.get(file);

@@ -1,4 +1,4 @@
-import type { Position, SourceRange } from "../types.js";
+import type { Position, SqlComment, SourceRange, Statement } from "../types.js";
 
 const BOM = "\uFEFF";
 
@@ -109,4 +109,18 @@ export function byteOffsetMapper(text: string): (byteOffset: number) => number {
     const after = indexes[lo]! + (ends[lo]! - starts[lo]! === 4 ? 2 : 1);
     return after + (b - ends[lo]!);
   };
+}
+
+/** Gives each statement the comments between the previous statement and it (every dialect's parser ends with this). */
+export function attachLeadingComments(statements: Statement[], comments: SqlComment[]): void {
+  let c = 0;
+  let previousEnd = 0;
+  for (const statement of statements) {
+    while (c < comments.length && comments[c]!.range.start < previousEnd) c++;
+    while (c < comments.length && comments[c]!.range.end <= statement.range.start) {
+      statement.leadingComments.push(comments[c]!);
+      c++;
+    }
+    previousEnd = statement.range.end;
+  }
 }

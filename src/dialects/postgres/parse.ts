@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import type { ParsedSqlFile, SqlComment, Statement } from "../../types.js";
-import { byteOffsetMapper, SourceText } from "../../parse/source-text.js";
+import { attachLeadingComments, byteOffsetMapper, SourceText } from "../../parse/source-text.js";
 import { splitStatements, tokenList, TokenList } from "./lexer.js";
 
 /** The subset of libpg-query this module uses; loaded lazily so `--help` never pays for the WASM parser. */
@@ -377,17 +377,4 @@ function trimToCode(tokens: TokenList, from: number, to: number): [number, numbe
   while (hi > lo && (tokens.isCommentAt(hi) || tokens.kindAt(hi) === "semicolon")) hi--;
   if (lo >= tokens.length || hi < 0 || tokens.startAt(lo) >= to) return [from, to];
   return [tokens.startAt(lo), tokens.endAt(hi)];
-}
-
-function attachLeadingComments(statements: Statement[], comments: SqlComment[]): void {
-  let c = 0;
-  let previousEnd = 0;
-  for (const statement of statements) {
-    while (c < comments.length && comments[c]!.range.start < previousEnd) c++;
-    while (c < comments.length && comments[c]!.range.end <= statement.range.start) {
-      statement.leadingComments.push(comments[c]!);
-      c++;
-    }
-    previousEnd = statement.range.end;
-  }
 }

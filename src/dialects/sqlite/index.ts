@@ -1,0 +1,47 @@
+/**
+ * SQLite: statements cut by our tokenizer and parsed by sqlparser-rs (WASM,
+ * loaded on first use), PRAGMA by SQLite's own grammar; Prisma's table
+ * rebuild read as one operation; no table locks (one database-wide write
+ * lock, held by every writing statement); the runner model of
+ * `prisma migrate deploy` (statement by statement) or of a transactional
+ * runner (the `runner` config key).
+ */
+import type { Capability, Dialect } from "../dialect.js";
+import type { ParsedSqlFile } from "../../types.js";
+import { SourceText } from "../../parse/source-text.js";
+import { MigrationLintError } from "../../errors.js";
+import { transactionIds } from "../../model/queries.js";
+import { buildSqliteOperations, recogniseRebuilds } from "./build.js";
+import { parseSqliteFile } from "./parse.js";
+import { sqliteRunner } from "./runner.js";
+
+const capabilities: ReadonlySet<Capability> = new Set<Capability>([]);
+
+export const sqlite: Dialect = {
+  id: "sqlite",
+  displayName: "SQLite",
+  capabilities,
+  identifiers: { maxBytes: null, defaultSchema: null },
+  async parseFile(path, text) {
+    const file = await parseSqliteFile(path, text);
+    buildSqliteOperations(file);
+    return file;
+  },
+  liteFile(path, raw): ParsedSqlFile {
+    const source = new SourceText(raw);
+    return { path, text: source.text, statements: [], comments: [], parseErrors: [], rangeOf: (start, end) => source.rangeOf(start, end) };
+  },
+  releaseSyntaxTrees(file) {
+    for (const statement of file.statements) {
+      statement.node = null;
+      for (const op of statement.operations) (op as { node: unknown }).node = null;
+    }
+  },
+  withHistory(file, catalog) {
+    recogniseRebuilds(file, (table) => catalog.getTable(table)?.columns);
+  },
+  locks: () => [],
+  runner: sqliteRunner,
+  transactionIds,
+  loadReplay: () => Promise.reject(new MigrationLintError("usage", "--replay and --drift-only run on PostgreSQL only for now: SQLite replay (sql.js) is not built yet (docs/dialects.md).")),
+};

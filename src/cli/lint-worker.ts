@@ -5,8 +5,9 @@ import { setHeartbeat, whileLoading } from "../engine/linter.js";
 import { findConfig } from "../config/load.js";
 import { MigrationLintError } from "../errors.js";
 import { describeStray, refuseProcessExit } from "./exit-guard.js";
+import type { PrintConfigOptions } from "./print-config.js";
 
-const { options, heartbeat, found } = workerData as { options: LintOptions; heartbeat: SharedArrayBuffer; found?: FoundConfig | null };
+const { options, heartbeat, found, printConfig } = workerData as { options: LintOptions; heartbeat: SharedArrayBuffer; found?: FoundConfig | null; printConfig?: PrintConfigOptions };
 setHeartbeat(heartbeat);
 // in a worker, process.exit() ends the thread: the run would end with no report (see exit-guard.ts)
 refuseProcessExit();
@@ -19,6 +20,22 @@ parentPort!.on("message", (message: { signal?: NodeJS.Signals }) => {
 });
 parentPort!.unref();
 try {
+  if (printConfig) {
+    // --print-config: the config, its plugins and --rulesdir rules are imported here, where a loop at import is seen
+    const { printConfig: print } = await import("./print-config.js");
+    const printed = await whileLoading(`the configuration${printConfig.configFile ? ` ${printConfig.configFile}` : ""}`, () => print(printConfig));
+    parentPort!.postMessage({ ok: true, printed, strays });
+  } else await lint();
+} catch (err) {
+  const known = err instanceof MigrationLintError;
+  parentPort!.postMessage({
+    ok: false,
+    error: known ? { kind: err.kind, message: err.message, file: err.file, line: err.line } : { kind: "internal", message: err instanceof Error ? err.message : String(err), stack: err instanceof Error ? err.stack : undefined },
+    known,
+  });
+}
+
+async function lint(): Promise<void> {
   const cwd = options.cwd ?? process.cwd();
   // the config the main thread read (undefined: read it here)
   // user code, imported where the supervisor sees a loop at import
@@ -27,11 +44,4 @@ try {
   const resolvedConfig = await whileLoading(imported.join(", ") || "the configuration", () => resolveFoundConfig(config, { cwd, ...(options.rulesDirs ? { rulesDirs: options.rulesDirs } : {}), ...(options.ruleOverrides ? { ruleOverrides: options.ruleOverrides } : {}) }));
   const run = await runLint({ ...options, ...(resolvedConfig ? { resolvedConfig } : {}) });
   parentPort!.postMessage({ ok: true, results: run.results, projects: run.projects, skipped: run.skipped ?? [], sources: [...run.sources], timings: run.timings, strays, engineSeverities: run.config.engineSeverities ?? {} });
-} catch (err) {
-  const known = err instanceof MigrationLintError;
-  parentPort!.postMessage({
-    ok: false,
-    error: known ? { kind: err.kind, message: err.message, file: err.file, line: err.line } : { kind: "internal", message: err instanceof Error ? err.message : String(err), stack: err instanceof Error ? err.stack : undefined },
-    known,
-  });
 }

@@ -122,9 +122,14 @@ export async function main(argv: string[], rawIO: CliIO): Promise<number> {
       io.stdout(listRules(color));
       return 0;
     }
+    // Same default and limit as the run's; user code (a config, plugins, --rulesdir rules, a formatter module) may take at most this long to answer
+    const budgetOption = Number(values["rule-time-budget"]);
+    const formatterLimit = Number.isInteger(budgetOption) && budgetOption > 0 ? budgetOption : DEFAULT_RULE_TIME_BUDGET_MS;
+    const canSupervise = import.meta.url.endsWith(".js") && process.env.MIGRATION_LINT_NO_WORKER !== "1";
     if (values["print-config"]) {
-      const { printConfig } = await import("./print-config.js");
-      const printed = await printConfig({
+      // the config, plugins and rules folders it imports are user code: supervised as a lint run's are
+      const printConfig = canSupervise ? (await import("./supervise.js")).printConfigSupervisedWith(formatterLimit) : (await import("./print-config.js")).printConfig;
+      const printed: { text: string; note?: string; strays?: string[] } = await printConfig({
         cwd,
         paths: positionals,
         ...(values.config ? { configFile: values.config } : {}),
@@ -135,7 +140,8 @@ export async function main(argv: string[], rawIO: CliIO): Promise<number> {
       });
       io.stdout(printed.text);
       if (printed.note) say(`note: ${printed.note}`);
-      return 0;
+      for (const stray of printed.strays ?? []) say(stray);
+      return printed.strays?.length ? 2 : 0;
     }
 
     const { loadFormatter } = await import("../formatters/index.js");
@@ -143,10 +149,8 @@ export async function main(argv: string[], rawIO: CliIO): Promise<number> {
     const { adoptionHint, HUMAN_FORMATS } = await import("./adoption.js");
     const reports = [];
     // a formatter module is user code: it runs in a worker that may take at most the time budget per answer
-    const budgetOption = Number(values["rule-time-budget"]);
-    const formatterLimit = Number.isInteger(budgetOption) && budgetOption > 0 ? budgetOption : DEFAULT_RULE_TIME_BUDGET_MS;
     const importer =
-      import.meta.url.endsWith(".js") && process.env.MIGRATION_LINT_NO_WORKER !== "1"
+      canSupervise
         ? async (name: string, file: string) => (await import("./formatter-host.js")).supervisedFormatterLoader(formatterLimit)(name, file)
         : undefined;
     // what the run writes for the caller is relative to the shell's directory, not --cwd (src/cli/paths.ts)
@@ -196,11 +200,11 @@ export async function main(argv: string[], rawIO: CliIO): Promise<number> {
     // there too: this thread forwards signals, so that its scratch database is still dropped on Ctrl-C.
     // The config file and plugins are user code: each is imported once, by the thread that lints.
     const api = await import("../api/lint.js");
-    const { findConfig, isCodeConfig, locateConfigFile } = await import("../config/load.js");
+    const { configMayRunCode, findConfig, locateConfigFile } = await import("../config/load.js");
     const located = locateConfigFile({ cwd, ...(lintOptions.configFile ? { configFile: lintOptions.configFile } : {}) });
-    const canSupervise = import.meta.url.endsWith(".js") && process.env.MIGRATION_LINT_NO_WORKER !== "1";
-    // a JavaScript or TypeScript config is read by the worker (undefined); data is read here to see whether it lists plugins
-    const found = canSupervise && located && isCodeConfig(located) ? undefined : await findConfig({ cwd, ...(lintOptions.configFile ? { configFile: lintOptions.configFile } : {}) });
+    // a config whose reading may run code (JavaScript, TypeScript, $import, a meta or global config) is read by the
+    // worker (undefined); plain data is read here to see whether it lists plugins
+    const found = canSupervise && configMayRunCode({ cwd, ...(lintOptions.configFile ? { configFile: lintOptions.configFile } : {}) }) ? undefined : await findConfig({ cwd, ...(lintOptions.configFile ? { configFile: lintOptions.configFile } : {}) });
     const untrusted = found === undefined || (found?.config.plugins?.length ?? 0) > 0 || (lintOptions.rulesDirs?.length ?? 0) > 0 || process.env.MIGRATION_LINT_SUPERVISE === "1";
     const supervised = untrusted && canSupervise;
     if (found === undefined && located) lintOptions.configFile = located;

@@ -13,6 +13,10 @@ import { applyEngineSeverities } from "../engine/engine-findings.js";
 import { fingerprint, LOADING_LABEL } from "../engine/linter.js";
 import type { LintResult } from "../engine/results.js";
 import { MigrationLintError } from "../errors.js";
+import type { PrintConfigOptions, printConfig } from "./print-config.js";
+
+/** What --print-config prints, and what user code threw meanwhile outside its call stack (a timer's process.exit). */
+export type PrintedConfig = Awaited<ReturnType<typeof printConfig>> & { strays?: string[] };
 
 export type SupervisedRun = Pick<LintRun, "results" | "projects" | "sources" | "timings" | "skipped"> & {
   /** What user code threw outside the run's call stack in the worker (timers, promises), described (exit-guard.ts). */
@@ -39,13 +43,24 @@ export async function runLintSupervised(options: LintOptions, stallMs: number, f
       addHungFindings(outcome.run, hung, stallMs);
       return outcome.run;
     }
+    if (outcome.kind !== "stuck") throw new MigrationLintError("internal", "The lint worker answered with a printed configuration.");
     hung.push(outcome.stuck);
     disabled.push(outcome.stuck.rule);
     if (attempt >= MAX_RESTARTS) throw new MigrationLintError("internal", `Rules kept hanging (${hung.map((h) => h.rule).join(", ")}); giving up.`);
   }
 }
 
-type Outcome = { kind: "done"; run: SupervisedRun } | { kind: "stuck"; stuck: { rule: string; migration: string } };
+/**
+ * `--print-config` in the same supervised worker: it imports the config file, its plugins and --rulesdir rules,
+ * so one that loops at import is stopped after `stallMs` (exit 2 naming it), as a lint run's would be.
+ */
+export const printConfigSupervisedWith = (stallMs: number) => async (options: PrintConfigOptions): Promise<PrintedConfig> => {
+  const outcome = await attemptRun({ cwd: options.cwd }, stallMs, undefined, options);
+  if (outcome.kind !== "printed") throw new MigrationLintError("internal", "The --print-config worker answered with a lint run.");
+  return outcome.printed;
+};
+
+type Outcome = { kind: "done"; run: SupervisedRun } | { kind: "stuck"; stuck: { rule: string; migration: string } } | { kind: "printed"; printed: PrintedConfig };
 
 function cloneable(value: unknown): boolean {
   try {
@@ -56,10 +71,10 @@ function cloneable(value: unknown): boolean {
   }
 }
 
-function attemptRun(options: LintOptions, stallMs: number, found: FoundConfig | null | undefined): Promise<Outcome> {
+function attemptRun(options: LintOptions, stallMs: number, found: FoundConfig | null | undefined, printConfig?: PrintConfigOptions): Promise<Outcome> {
   const buffer = new SharedArrayBuffer(16 + 1024);
   const slots = new Int32Array(buffer, 0, 4);
-  const worker = new Worker(new URL("./lint-worker.js", import.meta.url), { workerData: { options, heartbeat: buffer, found } });
+  const worker = new Worker(new URL("./lint-worker.js", import.meta.url), { workerData: { options, heartbeat: buffer, found, printConfig } });
   return new Promise<Outcome>((resolve, reject) => {
     let lastCount = -1;
     let since = Date.now();
@@ -97,11 +112,13 @@ function attemptRun(options: LintOptions, stallMs: number, found: FoundConfig | 
       clearInterval(watch);
       for (const signal of SIGNALS) process.removeListener(signal, onSignal);
     };
-    worker.on("message", (message: { unhandledSignal?: NodeJS.Signals; ok: boolean; results?: LintResult[]; projects?: ProjectReport[]; skipped?: LintRun["skipped"]; sources?: Array<[string, string]>; timings?: LintRun["timings"]; strays?: string[]; engineSeverities?: Record<string, 0 | 1 | 2>; error?: { kind: MigrationLintError["kind"]; message: string; file?: string; line?: number; stack?: string }; known?: boolean }) => {
+    worker.on("message", (message: { unhandledSignal?: NodeJS.Signals; ok: boolean; printed?: PrintedConfig; results?: LintResult[]; projects?: ProjectReport[]; skipped?: LintRun["skipped"]; sources?: Array<[string, string]>; timings?: LintRun["timings"]; strays?: string[]; engineSeverities?: Record<string, 0 | 1 | 2>; error?: { kind: MigrationLintError["kind"]; message: string; file?: string; line?: number; stack?: string }; known?: boolean }) => {
       if (message.unhandledSignal) return raise(message.unhandledSignal);
       finish();
       void worker.terminate();
-      if (message.ok) {
+      if (message.ok && message.printed) {
+        resolve({ kind: "printed", printed: { ...message.printed, strays: message.strays ?? [] } });
+      } else if (message.ok) {
         resolve({ kind: "done", run: { results: message.results!, projects: message.projects!, skipped: message.skipped ?? [], sources: new Map(message.sources!), timings: message.timings ?? {}, strays: message.strays ?? [], engineSeverities: message.engineSeverities ?? {} } });
       } else if (message.known) {
         const e = message.error!;

@@ -5,6 +5,7 @@
  */
 import path from "node:path";
 import fs from "node:fs";
+import os from "node:os";
 import { pathToFileURL } from "node:url";
 import { stripVTControlCharacters } from "node:util";
 import { syntaxErrorLine } from "./syntax-error.js";
@@ -128,6 +129,48 @@ export function locateConfigFile(options: { cwd: string; configFile?: string }):
 
 /** A config file whose loading runs its code. */
 export const isCodeConfig = (file: string): boolean => /\.[cm]?[jt]s$/.test(file);
+
+/**
+ * Whether reading the configuration from `cwd` may run code, checked without loading anything: a JavaScript or
+ * TypeScript config; a data config that pulls in another file with cosmiconfig's `$import`; a cosmiconfig meta
+ * config in the process's folder (`.config/config.*`, or a "cosmiconfig" key in package.json or package.yaml),
+ * which can add search places and is itself loaded; or, when no project config is found, any file in the
+ * global config folder (`$XDG_CONFIG_HOME/migration-lint/config.mjs` and the like). When in doubt, yes: the
+ * CLI then reads the configuration in its supervised worker.
+ */
+export function configMayRunCode(options: { cwd: string; configFile?: string }): boolean {
+  if (hasMetaConfig(process.cwd())) return true;
+  const located = locateConfigFile(options);
+  if (!located) return fs.existsSync(globalConfigFolder());
+  if (isCodeConfig(located)) return true;
+  try {
+    return fs.readFileSync(located, "utf8").includes("$import");
+  } catch {
+    return false; // unreadable: loading it fails with its own error, running nothing
+  }
+}
+
+function hasMetaConfig(dir: string): boolean {
+  if (fs.existsSync(path.join(dir, ".config"))) {
+    for (const name of ["config", "config.json", "config.yaml", "config.yml", "config.js", "config.ts", "config.cjs", "config.mjs"]) if (fs.existsSync(path.join(dir, ".config", name))) return true;
+  }
+  for (const name of ["package.json", "package.yaml"]) {
+    try {
+      if (/["']?cosmiconfig["']?\s*:/.test(fs.readFileSync(path.join(dir, name), "utf8"))) return true;
+    } catch {
+      // no such file
+    }
+  }
+  return false;
+}
+
+/** The folder cosmiconfig's global search reads (env-paths' config folder for "migration-lint", as cosmiconfig 9 computes it). */
+function globalConfigFolder(): string {
+  const home = os.homedir();
+  if (process.platform === "darwin") return path.join(home, "Library", "Preferences", "migration-lint");
+  if (process.platform === "win32") return path.join(process.env.APPDATA || path.join(home, "AppData", "Roaming"), "migration-lint", "Config");
+  return path.join(process.env.XDG_CONFIG_HOME || path.join(home, ".config"), "migration-lint");
+}
 
 function repositoryRoot(start: string): string {
   let dir = path.resolve(start);

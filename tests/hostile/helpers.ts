@@ -103,12 +103,12 @@ function cleanEnv(): NodeJS.ProcessEnv {
 }
 
 /** Runs the built CLI (`npm test` compiles dist/ first). */
-export function cli(args: string[], options: { cwd?: string; nodeArgs?: string[]; timeout?: number; input?: string } = {}): Run {
+export function cli(args: string[], options: { cwd?: string; nodeArgs?: string[]; timeout?: number; input?: string; env?: NodeJS.ProcessEnv } = {}): Run {
   const started = performance.now();
   const result = spawnSync(process.execPath, [...(options.nodeArgs ?? []), BIN, ...args], {
     cwd: options.cwd ?? ROOT,
     encoding: "utf8",
-    env: cleanEnv(),
+    env: { ...cleanEnv(), ...options.env },
     timeout: options.timeout ?? 60_000,
     maxBuffer: 64 * 1024 * 1024,
     ...(options.input !== undefined ? { input: options.input } : {}),

@@ -7,7 +7,7 @@
  */
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { DROP_SQL, cleanupTemp, cli, expectFailure, expectNoCrash, json, messagesOf, migrationFile, project, write } from "./helpers.js";
+import { DROP_SQL, cleanupTemp, cli, expectFailure, expectNoCrash, json, messagesOf, migrationFile, project, tempDir, write } from "./helpers.js";
 
 afterAll(cleanupTemp);
 
@@ -133,4 +133,83 @@ describe("user code never hangs the run: --rule-time-budget stops it in every mo
       expect(drop.find((m) => m.ruleId === "internal-error")!.message).toMatch(/Rule "spin" did not finish within 1000 ms on 20240301000000_drop_email/);
     }, 180_000);
   }
+});
+
+/**
+ * User code the CLI used to load on its own thread, before any supervisor: the config --print-config reads
+ * (with its plugins and --rulesdir rules), a config in cosmiconfig's global folder, and a file a data config
+ * pulls in with `$import`. Each now loads in the supervised worker: an endless loop there is stopped, and
+ * process.exit and console.log are contained as in a lint run.
+ */
+describe("user code loaded before a run is supervised too", () => {
+  const BUDGET = ["--rule-time-budget", "1000"];
+  const LOOP = "for (;;) {}\nexport default {};\n";
+
+  it("--print-config with a config that loops at import: exit 2 naming it, within the budget", () => {
+    const dir = project({ [DROP]: DROP_SQL });
+    write(dir, { "migration-lint.config.mjs": LOOP });
+    const run = cli(["--cwd", dir, "--print-config", ...BUDGET], { timeout: 30_000 });
+    expectFailure(run, null, /Loading the configuration did not finish within 1000 ms \(an endless loop at import\?\) and was stopped/);
+  });
+
+  it("--print-config with a plugin that loops at import: exit 2", () => {
+    const dir = project({ [DROP]: DROP_SQL });
+    write(dir, { "loop.mjs": "for (;;) {}\n", ".migration-lintrc.json": JSON.stringify({ extends: "recommended", plugins: ["./loop.mjs"] }) });
+    const run = cli(["--cwd", dir, "--print-config", ...BUDGET], { timeout: 30_000 });
+    expectFailure(run, null, /did not finish within 1000 ms/);
+  });
+
+  it("--print-config with a config that calls process.exit(0) from a timer: the config is printed, the call named, exit 2", () => {
+    const dir = project({ [DROP]: DROP_SQL });
+    write(dir, { "migration-lint.config.mjs": 'setTimeout(() => process.exit(0), 1);\nexport default { extends: "recommended" };\n' });
+    const run = cli(["--cwd", dir, "--print-config"]);
+    expect(run.status, run.stderr).toBe(2);
+    expect(JSON.parse(run.stdout).extends).toEqual(["recommended"]);
+    expect(run.stderr).toMatch(/process\.exit\(0\) was called at .*migration-lint\.config\.mjs:1/);
+  });
+
+  it("--print-config with a config that calls console.log: stdout is the configuration alone", () => {
+    const dir = project({ [DROP]: DROP_SQL });
+    write(dir, { "migration-lint.config.mjs": 'console.log("hello from the config");\nexport default { extends: "recommended" };\n' });
+    const run = cli(["--cwd", dir, "--print-config"]);
+    expect(run.status, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout).configFile).toBe(path.join(dir, "migration-lint.config.mjs"));
+    expect(run.stderr).toContain("hello from the config");
+  });
+
+  /** A folder to use as XDG_CONFIG_HOME, with `migration-lint/config.mjs` holding `code`. */
+  function globalConfig(code: string): NodeJS.ProcessEnv {
+    const home = tempDir("global");
+    write(home, { "xdg/migration-lint/config.mjs": code });
+    return { XDG_CONFIG_HOME: path.join(home, "xdg") };
+  }
+
+  it("a global config (cosmiconfig's global folder) that loops at import: exit 2, within the budget", () => {
+    const dir = project({ [DROP]: DROP_SQL });
+    const run = cli(["--cwd", dir, ...BUDGET], { timeout: 30_000, env: globalConfig(LOOP) });
+    expectFailure(run, null, /Loading the configuration did not finish within 1000 ms/);
+  });
+
+  it("a global config that calls process.exit(0) from a timer: the report is written, the call named, exit 2", () => {
+    const dir = project({ [DROP]: DROP_SQL });
+    const run = cli(["--cwd", dir, "-f", "json"], { env: globalConfig('setTimeout(() => process.exit(0), 1);\nexport default { extends: "recommended" };\n') });
+    expect(run.status, run.stderr).toBe(2);
+    expect(json(run)).toHaveLength(2);
+    expect(run.stderr).toMatch(/process\.exit\(0\) was called at .*config\.mjs:1/);
+  });
+
+  it("a global config that calls console.log: the JSON report on stdout stays parseable", () => {
+    const dir = project({ [DROP]: DROP_SQL });
+    const run = cli(["--cwd", dir, "-f", "json"], { env: globalConfig('console.log("hello from the global config");\nexport default { extends: "recommended" };\n') });
+    expect(run.status, run.stderr).toBe(1);
+    expect(json(run)).toHaveLength(2);
+    expect(run.stderr).toContain("hello from the global config");
+  });
+
+  it("a JSON config whose $import is a JavaScript file that loops: exit 2, within the budget", () => {
+    const dir = project({ [DROP]: DROP_SQL });
+    write(dir, { "base.mjs": LOOP, ".migration-lintrc.json": JSON.stringify({ $import: "./base.mjs", extends: "recommended" }) });
+    const run = cli(["--cwd", dir, ...BUDGET], { timeout: 30_000 });
+    expectFailure(run, null, /did not finish within 1000 ms/);
+  });
 });

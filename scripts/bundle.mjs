@@ -94,3 +94,7 @@ const { metafile } = await build({
 // which sources each output holds: tests/cli/cli.test.ts checks that --help and --version load none of the heavy ones
 const outputs = Object.fromEntries(Object.entries(metafile.outputs).map(([file, out]) => [path.basename(file), Object.keys(out.inputs)]));
 writeFileSync(path.join(cli, "meta.json"), `${JSON.stringify({ outputs }, null, 1)}\n`);
+
+// last, over everything above: the --cache keys built-in rules by the code that runs them (scripts/code-digest.mjs)
+const { writeCodeDigest } = await import("./code-digest.mjs");
+writeCodeDigest(path.join(root, "dist"));

@@ -22,3 +22,21 @@ export function packageVersion(): string | null {
 
 /** The version the cache is keyed by. */
 export const TOOL_VERSION = packageVersion() ?? "0.0.0-unknown";
+
+let digest: string | null | undefined;
+
+/**
+ * The sha1 of the built code (dist/code-digest.json, which `npm run build` writes last, scripts/code-digest.mjs),
+ * or null when running from the TypeScript sources. One folder up from dist/src/version.js and from the CLI
+ * bundle (dist/cli/); read once.
+ */
+export function builtCodeDigest(): string | null {
+  if (digest !== undefined) return digest;
+  try {
+    const { digest: value } = JSON.parse(readFileSync(new URL("../code-digest.json", import.meta.url), "utf8")) as { digest?: unknown };
+    digest = typeof value === "string" ? value : null;
+  } catch {
+    digest = null;
+  }
+  return digest;
+}

@@ -29,7 +29,7 @@ import { dialectFor } from "../dialects/index.js";
 import { Catalog } from "../history/catalog.js";
 import { codeDigest } from "../cache/code-digest.js";
 import { hashKey, LintCache, resolveCacheLocation, type CachedFindings } from "../cache/cache.js";
-import { TOOL_VERSION } from "../version.js";
+import { builtCodeDigest, TOOL_VERSION } from "../version.js";
 import type { LockTraceEntry } from "../replay/lock-trace-types.js";
 import { blockedBy, type StatementLocks } from "../dialects/postgres/locks.js";
 import { quoteName } from "../engine/rule.js";
@@ -294,10 +294,12 @@ async function lintTarget(target: LintTarget, config: ResolvedConfig, options: L
   const reportUnused: 0 | 1 | 2 = unused === "warn" ? 1 : unused ? 2 : config.engineSeverities["unused-directive"] ?? 0;
 
   // with the cache: reuse the findings of unchanged migrations and parse only from the last cached catalog on
-  // the code of every rule that runs: ours by the tool version, a plugin's or rules folder's by its content
+  // the code of every rule that runs: ours by the tool version and the digest of the built code (a rebuilt dist of the
+  // same version misses), a plugin's or rules folder's by its content
   const digests = new Map<string, string>();
   const configKey = hashKey([
     TOOL_VERSION,
+    builtCodeDigest(),
     config.rules.map((r) => [r.id, r.severity, r.options, r.source && cache ? codeDigest(r.source, digests) : null]),
     config.postgresVersion,
     config.requireDisableReason,

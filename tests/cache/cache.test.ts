@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { spawnSync } from "node:child_process";
 import { afterAll, describe, expect, it } from "vitest";
 import { runLint, type LintOptions } from "../../src/api/lint.js";
 
@@ -110,4 +111,40 @@ describe("--cache", () => {
     await run(dir, folder);
     expect(fs.existsSync(path.join(folder, ".migration-lint-cache"))).toBe(true);
   });
+
+  it("a rebuilt dist of the same version misses where a built-in rule's code changed (the CLI keys them by dist/code-digest.json)", () => {
+    const repo = path.resolve(__dirname, "../..");
+    // a copy of the installed package, as a user has it: bin/, dist/, package.json, with this repository's node_modules
+    const pkg = fs.mkdtempSync(path.join(os.tmpdir(), "ml-pkg-"));
+    made.push(pkg);
+    for (const part of ["bin", "dist", "package.json"]) fs.cpSync(path.join(repo, part), path.join(pkg, part), { recursive: true });
+    fs.symlinkSync(path.join(repo, "node_modules"), path.join(pkg, "node_modules"), "dir");
+    const { dir, cacheFile } = project();
+    const lint = () => {
+      const run = spawnSync(process.execPath, [path.join(pkg, "bin/migration-lint.js"), "--cwd", dir, "--cache", "--cache-location", cacheFile, "-f", "json"], { encoding: "utf8" });
+      expect(run.status, run.stderr).toBe(1);
+      return (JSON.parse(run.stdout) as Array<{ messages: Array<{ ruleId: string; message: string }> }>).flatMap((r) => r.messages).filter((m) => m.ruleId === "destructive-change").map((m) => m.message);
+    };
+    const before = lint();
+    expect(before.some((m) => m.includes("fail on queries that select it"))).toBe(true);
+    // edit the built-in rule's message in the bundle the CLI runs, and rebuild the digest as npm run build does
+    const edited = "fail on queries that select it (edited)";
+    let changed = 0;
+    for (const file of fs.readdirSync(path.join(pkg, "dist/cli"))) {
+      const full = path.join(pkg, "dist/cli", file);
+      const text = fs.readFileSync(full, "utf8");
+      if (!text.includes("fail on queries that select it")) continue;
+      fs.writeFileSync(full, text.replaceAll("fail on queries that select it", edited));
+      changed++;
+    }
+    expect(changed).toBeGreaterThan(0);
+    expect(JSON.parse(fs.readFileSync(path.join(pkg, "package.json"), "utf8")).version).toBe(JSON.parse(fs.readFileSync(path.join(repo, "package.json"), "utf8")).version);
+    const rebuilt = spawnSync(process.execPath, [path.join(repo, "scripts/code-digest.mjs"), path.join(pkg, "dist")], { encoding: "utf8" });
+    expect(rebuilt.status, rebuilt.stderr).toBe(0);
+    const after = lint();
+    expect(after.length).toBe(before.length);
+    expect(after.filter((m) => m.includes(edited))).toHaveLength(before.filter((m) => m.includes("fail on queries that select it")).length);
+    // and unchanged code still hits: a third run reports the same, from the cache
+    expect(lint()).toEqual(after);
+  }, 60_000);
 });

@@ -56,7 +56,11 @@ time{color:var(--muted);font-variant-numeric:tabular-nums;min-width:118px}
 .path{color:var(--muted);font-size:12px;margin-left:auto;word-break:break-all}
 .body{padding:0 14px 12px}
 .finding{border-top:1px solid var(--line);padding:10px 0 4px}
-body.hide-error .finding.error,body.hide-warning .finding.warning{display:none}
+body.hide-error .finding.error[data-severity],body.hide-warning .finding.warning[data-severity]{display:none}
+details.suppressed{border:0;border-top:1px solid var(--line);border-radius:0;margin-top:8px}
+details.suppressed>summary{padding:8px 0;color:var(--muted);font-weight:600}
+details.suppressed .finding{opacity:.75}
+.suppression{margin:6px 0;color:var(--muted);font-style:italic}
 .fhead{display:flex;flex-wrap:wrap;align-items:baseline;gap:4px 10px}
 .sev{font-size:11px;font-weight:700;text-transform:uppercase;letter-spacing:.04em;border-radius:4px;padding:0 6px}
 .sev.error{background:var(--err);color:var(--on-sev)}.sev.warning{background:var(--warn);color:var(--on-sev)}

@@ -146,20 +146,22 @@ function statementAt(statements: readonly StatementLocks[], line: number): State
   return undefined;
 }
 
-function finding(m: LintMessage, lines: readonly string[] | undefined, statements: readonly StatementLocks[], ruleIndex: ReadonlyMap<string, number>): string {
+/** One finding; a suppressed one (`ruleIndex` null) stays out of the filters and says what silenced it. */
+function finding(m: LintMessage, lines: readonly string[] | undefined, statements: readonly StatementLocks[], ruleIndex: ReadonlyMap<string, number> | null): string {
   const severity = severityOf(m);
   const id = ruleIdOf(m);
   const docs = safeUrl(m.docsUrl);
   const span = spanOf(m);
   const statement = statementAt(statements, span.line);
   return [
-    `<article class="finding ${severity} r${ruleIndex.get(id)}" data-severity="${severity}" data-rule="${escapeHtml(id)}">`,
+    ruleIndex ? `<article class="finding ${severity} r${ruleIndex.get(id)}" data-severity="${severity}" data-rule="${escapeHtml(id)}">` : `<article class="finding ${severity}">`,
     `<div class="fhead"><span class="sev ${severity}">${severity}</span>`,
     docs ? `<a class="rule" href="${escapeHtml(docs)}" target="_blank" rel="noopener noreferrer">${escapeHtml(id)}</a>` : `<span class="rule">${escapeHtml(id)}</span>`,
     `<span class="at">line ${span.line}:${span.column}</span>`,
     m.fingerprint ? `<span class="fid mono" title="stable id of the finding (for the baseline)">${escapeHtml(m.fingerprint)}</span>` : "",
     `</div>`,
     `<p class="message">${escapeHtml(m.message)}</p>`,
+    ruleIndex ? "" : suppressionNote(m),
     excerpt(m, lines),
     lockLine(statement),
     m.help || docs ? `<p class="help">${m.help ? `<b>Fix:</b> ${escapeHtml(m.help)} ` : ""}${docs ? `<a href="${escapeHtml(docs)}" target="_blank" rel="noopener noreferrer">Docs</a>` : ""}</p>` : "",
@@ -189,6 +191,21 @@ function badges(entry: Entry): string {
   return `<span class="badges">${out.join("")}</span>`;
 }
 
+/** How a suppressed finding was silenced, with the justification its author gave. */
+function suppressionNote(m: LintMessage): string {
+  const notes = (m.suppressions ?? []).map((s) => {
+    const by = s.kind === "directive" ? "an inline disable directive" : s.kind === "baseline" ? "the baseline" : "the replay";
+    return `Suppressed by ${by}${s.justification ? `: ${s.justification}` : ""}`;
+  });
+  return notes.length ? `<p class="suppression">${notes.map(escapeHtml).join("<br>")}</p>` : "";
+}
+
+/** The migration's suppressed findings, folded away under their count. */
+function suppressedSection(messages: LintMessage[], lines: readonly string[] | undefined, statements: readonly StatementLocks[]): string {
+  if (!messages.length) return "";
+  return `<details class="suppressed"><summary>${plural(messages.length, "suppressed finding")}</summary>${messages.map((m) => finding(m, lines, statements, null)).join("")}</details>`;
+}
+
 /** `e3:2 w0:1`: how many errors and warnings of which rule (by index) the migration has, for the filters' script. */
 function countsOf(messages: LintMessage[], ruleIndex: ReadonlyMap<string, number>): string {
   const counts = new Map<string, number>();
@@ -215,6 +232,7 @@ function migrationItem(entry: Entry, index: number, context: FormatterContext, r
     badges(entry),
     `</summary><div class="body">`,
     findings || `<p class="empty">No findings.</p>`,
+    suppressedSection(result.suppressedMessages ?? [], lines, statements),
     lockTable(statements, lines),
     `</div></details></li>`,
   ].join("");

@@ -126,6 +126,18 @@ describe("html", () => {
     }
   });
 
+  it("lists suppressed findings apart, folded, outside the filters, with what silenced them and why", () => {
+    const page = html(fixtureResults(), fixtureContext());
+    const [baselined, directive] = page.match(/<details class="suppressed">[\s\S]*?<\/details>/g)!;
+    expect(baselined).toContain("<summary>1 suppressed finding</summary>");
+    expect(baselined).toContain('<article class="finding error"><div class="fhead">');
+    expect(baselined).toContain('Drops column &quot;nickname&quot; of &quot;User&quot;: its data is lost, and app instances still running the previous release fail on queries that select it.</p><p class="suppression">Suppressed by the baseline</p>');
+    expect(directive).toContain("Empties &quot;AuditLog&quot;");
+    expect(directive).toContain('<p class="suppression">Suppressed by an inline disable directive: AuditLog was archived to S3 in release 41</p>');
+    // not counted by the filters: the migration's counts and the rule list hold only the findings shown
+    expect(page).toContain('<label class="chip error"><input type="checkbox" data-filter="error" checked>Errors <b>3</b></label>');
+  });
+
   it("says so when nothing was linted, and is streamed in pieces that make the same page", () => {
     expect(html([], fixtureContext())).toContain('<p class="empty">Nothing was linted.</p>');
     const results = fixtureResults();

@@ -19,7 +19,9 @@ Options:
   --rule <setting>         Set a rule over the config (repeatable), as in ESLint:
                            'destructive-change: off', 'id: [warn, {option: value}]'
   -f, --format <name>      Output format: stylish (default), compact, json, sarif,
-                           github, gitlab, junit, markdown, html (a page to
+                           github, gitlab, junit, markdown (a PR comment, cut
+                           at 65,536 characters), markdown-summary (a step
+                           summary, cut at 1 MiB), html (a page to
                            open in a browser), or a formatter module (path
                            or migration-lint-formatter-<name>)
   -f, --format <name>:<file>

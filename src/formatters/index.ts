@@ -15,6 +15,7 @@ const BUILTIN: Record<string, () => Promise<{ default: Formatter }>> = {
   gitlab: () => import("./gitlab.js"),
   junit: () => import("./junit.js"),
   markdown: () => import("./markdown.js"),
+  "markdown-summary": () => import("./markdown-summary.js"),
   html: () => import("./html.js"),
 };
 

@@ -1,7 +1,9 @@
 /**
- * A Markdown report for a pull request comment or `$GITHUB_STEP_SUMMARY`:
- * totals, a table of findings linked to the rule docs, and counts per rule.
+ * A Markdown report for a pull request comment (`markdown`, at most 65,536 characters) or
+ * `$GITHUB_STEP_SUMMARY` (`markdown-summary`, at most 1 MiB): totals, counts per rule, and a table of
+ * findings linked to the rule docs, the newest migration first, cut with a note when it would not fit.
  */
+import path from "node:path";
 import type { LintMessage } from "../engine/results.js";
 import type { Formatter } from "./types.js";
 import { plural, relativePath, reportRoot, ruleIdOf, showControls, spanOf } from "./util.js";
@@ -52,50 +54,87 @@ function ruleCell(m: LintMessage): string {
 
 const severityText = (m: LintMessage) => (m.fatal ? "Fatal error" : m.severity === 2 ? "Error" : "Warning");
 
-const markdown: Formatter = (results, context) => {
-  let errors = 0;
-  let warnings = 0;
-  let suppressed = 0;
-  const rows: string[] = [];
-  const perRule = new Map<string, { errors: number; warnings: number; docsUrl?: string }>();
+/** GitHub's limit for a comment body (an issue or pull request comment): 65,536 characters. */
+export const COMMENT_LIMIT = 65_536;
+/** GitHub's limit for a step's `$GITHUB_STEP_SUMMARY`: 1 MiB (in bytes; the report is measured in UTF-8). */
+export const STEP_SUMMARY_LIMIT = 1024 * 1024;
 
-  for (const result of results) {
-    const file = relativePath(reportRoot(context), result.filePath);
-    suppressed += result.suppressedMessages?.length ?? 0;
-    for (const m of result.messages) {
-      const isError = m.fatal || m.severity === 2;
-      if (isError) errors++;
-      else warnings++;
-      const id = ruleIdOf(m);
-      const counts = perRule.get(id) ?? { errors: 0, warnings: 0 };
-      if (isError) counts.errors++;
-      else counts.warnings++;
-      counts.docsUrl ??= m.docsUrl;
-      perRule.set(id, counts);
-      rows.push(`| ${codeCell(`${file}:${spanOf(m).line}`)} | ${severityText(m)} | ${ruleCell(m)} | ${escapeCell(m.message)} | ${m.fingerprint ? codeCell(m.fingerprint) : ""} |`);
+/** The migration a file belongs to (its folder's name, which starts with its timestamp), or "" for a schema or other file. */
+const migrationOf = (filePath: string) => (/^(?:migration|down)\.sql$/.test(path.basename(filePath)) ? path.basename(path.dirname(filePath)) : "");
+
+/**
+ * A Markdown report of at most `limit` (measured by `size`): the totals and the findings per rule first, then one
+ * row a finding, the newest migration first (what a pull request adds), files that are no migration (the schema)
+ * before them. Rows that do not fit are left out, and a last line says how many, of which severity, and where the
+ * whole report is.
+ */
+export function markdownReport(limit: number, size: (text: string) => number, unit: string, fullReport: string): Formatter {
+  return (results, context) => {
+    let errors = 0;
+    let warnings = 0;
+    let suppressed = 0;
+    const rows: Array<{ row: string; isError: boolean }> = [];
+    const perRule = new Map<string, { errors: number; warnings: number; docsUrl?: string }>();
+
+    const ordered = [...results].sort((a, b) => {
+      const [x, y] = [migrationOf(a.filePath), migrationOf(b.filePath)];
+      return x === y ? 0 : x === "" ? -1 : y === "" ? 1 : x < y ? 1 : -1;
+    });
+    for (const result of ordered) {
+      const file = relativePath(reportRoot(context), result.filePath);
+      suppressed += result.suppressedMessages?.length ?? 0;
+      for (const m of result.messages) {
+        const isError = m.fatal || m.severity === 2;
+        if (isError) errors++;
+        else warnings++;
+        const id = ruleIdOf(m);
+        const counts = perRule.get(id) ?? { errors: 0, warnings: 0 };
+        if (isError) counts.errors++;
+        else counts.warnings++;
+        counts.docsUrl ??= m.docsUrl;
+        perRule.set(id, counts);
+        rows.push({ row: `| ${codeCell(`${file}:${spanOf(m).line}`)} | ${severityText(m)} | ${ruleCell(m)} | ${escapeCell(m.message)} | ${m.fingerprint ? codeCell(m.fingerprint) : ""} |`, isError });
+      }
     }
-  }
 
-  const total = errors + warnings;
-  const suppressedNote = suppressed ? `${plural(suppressed, "suppressed finding")} not shown.` : "";
-  if (!total) return ["## migration-lint", "", "No problems found.", ...(suppressedNote ? ["", suppressedNote] : []), ""].join("\n");
+    const total = errors + warnings;
+    const suppressedNote = suppressed ? `${plural(suppressed, "suppressed finding")} not shown.` : "";
+    if (!total) return ["## migration-lint", "", "No problems found.", ...(suppressedNote ? ["", suppressedNote] : []), ""].join("\n");
 
-  const byRule = [...perRule].sort(([a, x], [b, y]) => y.errors + y.warnings - (x.errors + x.warnings) || (a < b ? -1 : a > b ? 1 : 0));
-  return [
-    `## migration-lint: ${plural(total, "problem")} (${plural(errors, "error")}, ${plural(warnings, "warning")})`,
-    "",
-    "| Location | Severity | Rule | Message | Id |",
-    "| --- | --- | --- | --- | --- |",
-    ...rows,
-    "",
-    "### Findings per rule",
-    "",
-    "| Rule | Errors | Warnings |",
-    "| --- | ---: | ---: |",
-    ...byRule.map(([id, c]) => `| ${c.docsUrl ? `[${escapeCell(id)}](${linkTarget(c.docsUrl)})` : escapeCell(id)} | ${c.errors} | ${c.warnings} |`),
-    ...(suppressedNote ? ["", suppressedNote] : []),
-    "",
-  ].join("\n");
-};
+    const byRule = [...perRule].sort(([a, x], [b, y]) => y.errors + y.warnings - (x.errors + x.warnings) || (a < b ? -1 : a > b ? 1 : 0));
+    const head = [
+      `## migration-lint: ${plural(total, "problem")} (${plural(errors, "error")}, ${plural(warnings, "warning")})`,
+      "",
+      "| Rule | Errors | Warnings |",
+      "| --- | ---: | ---: |",
+      ...byRule.map(([id, c]) => `| ${c.docsUrl ? `[${escapeCell(id)}](${linkTarget(c.docsUrl)})` : escapeCell(id)} | ${c.errors} | ${c.warnings} |`),
+      ...(suppressedNote ? ["", suppressedNote] : []),
+      "",
+      "### Findings, newest migration first",
+      "",
+      "| Location | Severity | Rule | Message | Id |",
+      "| --- | --- | --- | --- | --- |",
+    ].join("\n");
+    const cutNote = (left: typeof rows) => {
+      const leftErrors = left.filter((r) => r.isError).length;
+      return `\n\n**${plural(left.length, "more finding")} not shown** (${plural(leftErrors, "error")}, ${plural(left.length - leftErrors, "warning")}, in older migrations): the report is cut to ${limit.toLocaleString("en-US")} ${unit}. ${fullReport}\n`;
+    };
+    let text = head;
+    let used = size(head);
+    // room for the note that rows were left out: its length with every row left out is the most it takes
+    const noteRoom = size(cutNote(rows));
+    for (const [i, { row }] of rows.entries()) {
+      const next = size(row) + 1;
+      const reserve = i + 1 < rows.length ? noteRoom : 1;
+      if (used + next + reserve > limit) return text + cutNote(rows.slice(i));
+      text += `\n${row}`;
+      used += next;
+    }
+    return `${text}\n`;
+  };
+}
+
+/** The pull request comment: at most GitHub's 65,536 characters. */
+const markdown = markdownReport(COMMENT_LIMIT, (text) => text.length, "characters, the most a pull request comment holds", "The whole report is in the job summary of the workflow run (the GitHub Action writes it with `--format markdown-summary`), or run migration-lint locally.");
 
 export default markdown;

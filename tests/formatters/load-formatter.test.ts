@@ -20,7 +20,7 @@ async function usageError(promise: Promise<unknown>): Promise<MigrationLintError
 
 describe("loadFormatter", () => {
   it("loads every built-in formatter by name, with or without a cwd", async () => {
-    expect(formatterNames).toEqual(["stylish", "json", "compact", "sarif", "github", "gitlab", "junit", "markdown", "html"]);
+    expect(formatterNames).toEqual(["stylish", "json", "compact", "sarif", "github", "gitlab", "junit", "markdown", "markdown-summary", "html"]);
     for (const name of formatterNames) {
       const format = await loadFormatter(name);
       expect(typeof format(fixtureResults(), fixtureContext())).toBe("string");

@@ -47,6 +47,53 @@ describe("markdown", () => {
     expect(text).toContain("2 suppressed findings not shown.");
   });
 
+  describe("cut to fit a pull request comment (65,536 characters) or a step summary (1 MiB)", () => {
+    /** `count` migrations, oldest first, each with one finding whose message is `size` characters long. */
+    function manyFindings(count: number, size: number, char = "x"): LintResult[] {
+      return Array.from({ length: count }, (_, i) => {
+        const name = `2024${String(i).padStart(10, "0")}_m${i}`;
+        return {
+          filePath: `${CWD}/prisma/migrations/${name}/migration.sql`,
+          messages: [{ ruleId: "destructive-change", severity: i % 3 === 0 ? 2 : 1, message: `${name} ${char.repeat(size)}`, line: 1, column: 1, endLine: 1, endColumn: 1, fingerprint: `f${i}` }],
+          suppressedMessages: [],
+          errorCount: i % 3 === 0 ? 1 : 0,
+          fatalErrorCount: 0,
+          warningCount: i % 3 === 0 ? 0 : 1,
+          fixableErrorCount: 0,
+          fixableWarningCount: 0,
+        } as LintResult;
+      });
+    }
+
+    it("keeps the summary and the newest migrations' findings, and says what was cut", () => {
+      const results = manyFindings(400, 300);
+      const text = markdown(results, fixtureContext({ cwd: CWD }));
+      expect(text.length).toBeLessThanOrEqual(65_536);
+      expect(text.startsWith("## migration-lint: 400 problems (134 errors, 266 warnings)\n\n| Rule | Errors | Warnings |")).toBe(true);
+      const shown = [...text.matchAll(/^\| `prisma\/migrations\/(\S+)\/migration\.sql:1`/gm)].map((m) => m[1]!);
+      expect(shown.length).toBeGreaterThan(100);
+      expect(shown.length).toBeLessThan(400);
+      // newest first, and the ones left out are the oldest
+      expect(shown[0]).toBe("20240000000399_m399");
+      expect(shown).toEqual([...shown].sort().reverse());
+      const left = results.slice(0, 400 - shown.length);
+      const leftErrors = left.filter((r) => r.errorCount).length;
+      expect(text.endsWith(`\n\n**${400 - shown.length} more findings not shown** (${leftErrors} errors, ${left.length - leftErrors} warnings, in older migrations): the report is cut to 65,536 characters, the most a pull request comment holds. The whole report is in the job summary of the workflow run (the GitHub Action writes it with \`--format markdown-summary\`), or run migration-lint locally.\n`)).toBe(true);
+      // as many rows as fit: one more would not
+      expect(text.length + 400).toBeGreaterThan(65_536);
+    });
+
+    it("markdown-summary holds 1 MiB, measured in UTF-8 bytes", async () => {
+      const summary = (await import("../../src/formatters/markdown-summary.js")).default;
+      const results = manyFindings(2000, 300, "é");
+      expect(summary(manyFindings(400, 300), fixtureContext({ cwd: CWD }))).not.toContain("not shown");
+      const text = summary(results, fixtureContext({ cwd: CWD }));
+      expect(Buffer.byteLength(text)).toBeLessThanOrEqual(1024 * 1024);
+      expect(Buffer.byteLength(text)).toBeGreaterThan(1024 * 1024 - 1000);
+      expect(text).toMatch(/more findings not shown\*\* \(\d+ errors, \d+ warnings, in older migrations\): the report is cut to 1,048,576 bytes, the most a step summary holds\./);
+    });
+  });
+
   it("says so when there is nothing to report", () => {
     expect(markdown([], fixtureContext())).toBe("## migration-lint\n\nNo problems found.\n");
     const onlySuppressed: LintResult[] = fixtureResults().slice(0, 1);

@@ -71,6 +71,30 @@ describe.skipIf(skipReason)(`action.yml, run as the runner runs a composite acti
     expect(run.summary).toBe("");
   });
 
+  it("a long report: the comment file is cut to a PR comment's 65,536 characters, the step summary holds every finding", () => {
+    const { workspace, repo } = workspaceWithMonorepo();
+    // 500 migrations after the init: each odd one adds a column, the next drops it (a destructive-change error each)
+    const files: Record<string, string> = {};
+    for (let i = 1; i <= 500; i++) {
+      const name = `${MIGRATIONS}/2024030${String(100000 + i).padStart(7, "0")}_step_${i}/migration.sql`;
+      const column = `c${Math.ceil(i / 2)}`;
+      files[name] = i % 2 ? `-- AlterTable\nALTER TABLE "User" ADD COLUMN     "${column}" TEXT;\n` : `/*\n  Warnings:\n\n  - You are about to drop the column \`${column}\` on the \`User\` table. All the data in the column will be lost.\n\n*/\n-- AlterTable\nALTER TABLE "User" DROP COLUMN "${column}";\n`;
+    }
+    writeTree(repo, files);
+    const run = runCompositeAction({ actionPath: ROOT, workspace, temp: temp("ml-action-runner-"), inputs: { "working-directory": DB, "comment-file": "reports/comment.md" }, env: { NO_COLOR: "1" } });
+    expect(run.outputs).toEqual({ "exit-code": "1" });
+    const comment = fs.readFileSync(path.join(workspace, "reports/comment.md"), "utf8");
+    const rows = (text: string) => text.split("\n").filter((line) => line.startsWith("| `")).map((line) => /_step_(\d+)\/|_drop_user_name\//.exec(line)?.[1] ?? "drop_user_name");
+    expect(comment.length).toBeLessThanOrEqual(65_536);
+    expect(comment).toMatch(/^## migration-lint: 251 problems \(251 errors, 0 warnings\)/);
+    expect(comment).toMatch(/\*\*\d+ more findings not shown\*\* \(\d+ errors, 0 warnings, in older migrations\): the report is cut to 65,536 characters/);
+    // the newest migrations first: what the pull request adds
+    expect(rows(comment)[0]).toBe("500");
+    expect(rows(comment).length).toBeLessThan(251);
+    expect(rows(run.summary)).toHaveLength(251);
+    expect(run.summary).not.toContain("not shown");
+  });
+
   it("an args input with an unmatched quote fails with exit code 2 and says why", () => {
     const { workspace } = workspaceWithMonorepo();
     const run = runCompositeAction({ actionPath: ROOT, workspace, temp: temp("ml-action-runner-"), inputs: { "working-directory": DB, args: `--config "ci config.json` } });

@@ -436,6 +436,7 @@ async function lintTarget(target: LintTarget, config: ResolvedConfig, options: L
       ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
       ...(seedSql !== undefined ? { seedSql } : {}),
       ...(options.driftOnly ? { driftOnly: true } : {}),
+      runner,
       // with the cache, PGlite starts from the stored data directory of the history's out-of-scope prefix
       ...(cache && !options.databaseUrl ? { snapshot: { base: cache.file, chains: loaded.map((m) => texts[m.index]!.chain) } } : {}),
     });

@@ -8,6 +8,7 @@
 import type { Operation, ParsedSqlFile, QualifiedName, RunnerInfo, Statement, TypeSpec } from "../types.js";
 import type { TableLock } from "./postgres/locks.js";
 import type { CatalogView } from "../history/catalog.js";
+import type { ReplayOptions, ReplayReport } from "../replay/index.js";
 
 /** The providers migration-lint has a dialect for, as migration_lock.toml spells them. */
 export type DialectId = "postgresql" | "sqlite";
@@ -82,7 +83,7 @@ export interface Dialect {
   /** Which statements share a transaction under a runner model: equal numbers, one transaction. */
   transactionIds(statements: Statement[], model: RunnerInfo["model"]): number[];
   /** Loads the replay engine for this provider (lazily: only `--replay` and `--drift-only` pay for it). */
-  loadReplay(): Promise<typeof import("../replay/index.js")>;
+  loadReplay(): Promise<{ replay(options: ReplayOptions): Promise<ReplayReport> }>;
 }
 
 /** What a rule declares about where its hazard exists (`meta.dialects`, `meta.requires.capabilities`). */

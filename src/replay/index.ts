@@ -20,7 +20,7 @@ import { buildOperations } from "../dialects/postgres/build.js";
 import { decodeText } from "../model/load.js";
 import { parseSqlFile } from "../dialects/postgres/parse.js";
 import type { PrismaSchemaModel } from "../schema/types.js";
-import type { ParsedSqlFile, SourceRange, Statement } from "../types.js";
+import type { ParsedSqlFile, RunnerInfo, SourceRange, Statement } from "../types.js";
 import { dbError, type DbError, type ReplayDb } from "./driver.js";
 import { checkDrift } from "./drift.js";
 import { extensionNames, loadPgliteExtensions } from "./extensions.js";
@@ -52,6 +52,8 @@ export interface ReplayOptions {
    * history on PGlite and compare (no lock traces, no rollback checks).
    */
   driftOnly?: boolean;
+  /** How the project's runner applies a file (a dialect whose runners differ replays the same way: SQLite's `d1` in one transaction). */
+  runner?: RunnerInfo;
   /** Collect per-statement table locks (pg_locks) for in-scope migrations. Default true. */
   lockTrace?: boolean;
   /**

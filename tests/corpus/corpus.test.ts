@@ -8,6 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { LintResult } from "../../src/engine/results.js";
+import { runLint } from "../../src/api/lint.js";
 import { CORPUS, corpusProjects, type CorpusProject } from "./projects.js";
 
 const repoRoot = path.resolve(__dirname, "../..");
@@ -96,6 +97,13 @@ describe.skipIf(!fs.existsSync(CORPUS))("real SQLite histories in ../shared/corp
     it("sqlite-rebuild-cascade: every measured cascade under a transactional runner, none under prisma migrate deploy", () => {
       expect(messagesOf(prisma).filter((m) => m.ruleId === "sqlite-rebuild-cascade")).toEqual([]);
       expect(messagesOf(d1).filter((m) => m.ruleId === "sqlite-rebuild-cascade")).toHaveLength(CASCADES[key(project)]!);
+    });
+
+    it.each([["prisma"], ["d1"]])("replays on sql.js, run as the %s runner runs it: every migration applies", async (runner) => {
+      const run = await runLint({ cwd: project.root, schema: project.schema, migrations: project.migrations, replay: true, baseline: false, config: { extends: ["recommended"], runner: runner as "prisma" | "d1" } });
+      expect(run.results.flatMap((r) => r.messages).filter((m) => m.ruleId === "replay-failed")).toEqual([]);
+      const migrations = fs.readdirSync(project.migrations, { withFileTypes: true }).filter((e) => e.isDirectory()).length;
+      expect(run.projects[0]!.replay!.applied).toBe(migrations);
     });
 
     it("no Postgres-only rule speaks on SQLite", () => {

@@ -9,7 +9,6 @@
 import type { Capability, Dialect } from "../dialect.js";
 import type { ParsedSqlFile } from "../../types.js";
 import { SourceText } from "../../parse/source-text.js";
-import { MigrationLintError } from "../../errors.js";
 import { transactionIds } from "../../model/queries.js";
 import { buildSqliteOperations, recogniseRebuilds } from "./build.js";
 import { parseSqliteFile } from "./parse.js";
@@ -43,5 +42,5 @@ export const sqlite: Dialect = {
   locks: () => [],
   runner: sqliteRunner,
   transactionIds,
-  loadReplay: () => Promise.reject(new MigrationLintError("usage", "--replay and --drift-only run on PostgreSQL only for now: SQLite replay (sql.js) is not built yet (docs/dialects.md).")),
+  loadReplay: () => import("./replay.js"),
 };

@@ -15,7 +15,8 @@ Options:
                            --schema, --migrations, --config, --baseline, --rulesdir
                            and --seed are relative to it, -o, -f <name>:<file> and
                            --cache-location to the shell's directory
-  --rulesdir <dir>         Load extra rules from a folder (repeatable); enable them in "rules"
+  --rulesdir <dir>         Load extra rules (.js, .ts) from a folder (repeatable); enable
+                           them in "rules" or with --rule
   --rule <setting>         Set a rule over the config (repeatable), as in ESLint:
                            'destructive-change: off', 'id: [warn, {option: value}]'
   -f, --format <name>      Output format: stylish (default), compact, json, sarif,

@@ -26,7 +26,8 @@ export const CONFIG_FILES = [
   "migration-lint.config.cts",
 ];
 
-async function loadTypeScript(filepath: string): Promise<unknown> {
+/** A TypeScript module's default export, loaded with jiti (configs, and `--rulesdir` rule files). */
+export async function loadTypeScript(filepath: string): Promise<unknown> {
   const { createJiti } = await import("jiti");
   const jiti = createJiti(import.meta.url, { interopDefault: true });
   return jiti.import(filepath, { default: true });
@@ -186,7 +187,7 @@ function repositoryRoot(start: string): string {
  * The parser's own reason and line. cosmiconfig's JSON/YAML errors start with
  * "JSON Error in <file>:" and carry a code frame (`> 4 | ...`); YAML ones say `(4:7)`.
  */
-function describeLoadError(err: unknown): { reason: string; line?: number } {
+export function describeLoadError(err: unknown): { reason: string; line?: number } {
   // `throw null`, `throw 42`, `throw { code }`: user code may throw anything
   if (!(err instanceof Error)) return { reason: `it threw ${thrownValue(err)} instead of an Error` };
   // parse-json colours its code frame when it thinks the terminal can (CI=true does that)

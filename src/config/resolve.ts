@@ -11,6 +11,7 @@ import { createRequire } from "node:module";
 import { compareCodeUnits } from "../compare.js";
 import { didYouMean } from "../did-you-mean.js";
 import { syntaxErrorLine } from "./syntax-error.js";
+import { describeLoadError, loadTypeScript } from "./load.js";
 import { MigrationLintError, errorMessage } from "../errors.js";
 import type { PresetName, RuleModule } from "../engine/rule.js";
 import { ENGINE_IDS } from "../engine/engine-findings.js";
@@ -211,8 +212,11 @@ async function compileSchema(schema: Record<string, unknown>): Promise<Validator
   return validate;
 }
 
+/** The files `--rulesdir` loads: JavaScript, and TypeScript through jiti as configs are (not declaration files). */
+const RULE_FILE = /^(?!.*\.d\.[cm]?ts$).*\.[cm]?[jt]s$/;
+
 /**
- * `--rulesdir`: every .js/.mjs/.cjs file of the folder whose default export
+ * `--rulesdir`: every .js/.mjs/.cjs/.ts/.mts/.cts file of the folder whose default export
  * is a rule module becomes a rule, under its `meta.id` (else the file name).
  */
 export async function loadRulesDirs(dirs: string[], cwd: string): Promise<Record<string, AnyRule>> {
@@ -222,7 +226,7 @@ export async function loadRulesDirs(dirs: string[], cwd: string): Promise<Record
     const folder = path.resolve(cwd, dir);
     let files: string[];
     try {
-      files = readdirSync(folder).filter((f) => /\.(c|m)?js$/.test(f)).sort();
+      files = readdirSync(folder).filter((f) => RULE_FILE.test(f)).sort();
     } catch (err) {
       throw new MigrationLintError("usage", `--rulesdir ${dir}: ${errorMessage(err)}`);
     }
@@ -230,16 +234,18 @@ export async function loadRulesDirs(dirs: string[], cwd: string): Promise<Record
       const full = path.join(folder, file);
       let mod: { default?: AnyRule };
       try {
-        mod = (await import(pathToFileURL(full).href)) as { default?: AnyRule };
+        mod = /\.[cm]?ts$/.test(file) ? { default: (await loadTypeScript(full)) as AnyRule } : ((await import(pathToFileURL(full).href)) as { default?: AnyRule });
       } catch (err) {
-        const line = syntaxErrorLine(full, err);
-        throw new MigrationLintError("config", `Rule file failed to load: ${errorMessage(err)}`, { file: full, ...(line ? { line } : {}) });
+        // jiti's (TypeScript) errors end with the file and line on a line of their own: the reason is the first line
+        const { reason, line: tsLine } = /\.[cm]?ts$/.test(file) ? describeLoadError(err) : { reason: errorMessage(err), line: undefined };
+        const line = tsLine ?? syntaxErrorLine(full, err);
+        throw new MigrationLintError("config", `Rule file failed to load: ${reason}`, { file: full, ...(line ? { line } : {}) });
       }
       const problem = ruleShapeProblem(mod.default);
       if (problem) throw new MigrationLintError("config", `A rules folder file must export a rule as its default export: ${problem}.`, { file: full });
       const rule = mod.default!;
       ruleSources.set(rule, full);
-      setOwn(rules, rule.meta.id || file.replace(/\.(c|m)?js$/, ""), rule);
+      setOwn(rules, rule.meta.id || file.replace(/\.[cm]?[jt]s$/, ""), rule);
     }
   }
   return rules;

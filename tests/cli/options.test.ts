@@ -4,7 +4,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { DROP_SQL, cleanupTemp, cli, json, project, tempDir, write } from "../hostile/helpers.js";
+import { DROP_SQL, ROOT, cleanupTemp, cli, json, project, tempDir, write } from "../hostile/helpers.js";
 
 afterAll(cleanupTemp);
 
@@ -242,5 +242,30 @@ describe("--ignore-pattern (repeatable), with the config's ignore", () => {
     const run = cli(["--cwd", dir, "--ignore-pattern", "2024*"]);
     expect(run.status).toBe(2);
     expect(run.stderr).toBe('migration-lint: --ignore-pattern "2024*" leaves none of the 2 migrations in prisma/migrations to lint (the newest is 20240301000000_drop_email). Nothing was checked; pass --no-error-on-unmatched-pattern if that is expected.\n');
+  });
+});
+
+describe("--rulesdir loads TypeScript rules", () => {
+  it("runs the README's own example rule (Writing a rule), copied into a rules folder, with migration-lint installed beside it", () => {
+    const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+    const example = /### Writing a rule\n+```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(example).toContain("defineRule");
+    const dir = project({ "20240301000000_add_email_index": 'CREATE UNIQUE INDEX "User_email_key" ON "User"("email");\n', "20240302000000_drop_index": 'DROP INDEX "User_email_key";\n' });
+    write(dir, { "lint-rules/no-drop-index.ts": example!, "lint-rules/types.d.ts": "export {};\n" });
+    // as in a project that installed migration-lint: the rule's import resolves from node_modules
+    fs.mkdirSync(path.join(dir, "node_modules"));
+    fs.symlinkSync(ROOT, path.join(dir, "node_modules", "migration-lint"), "dir");
+    const run = cli(["--cwd", dir, "-f", "json", "--rulesdir", "lint-rules", "--rule", "no-drop-index: warn"]);
+    expect(run.status, run.stderr).toBe(0);
+    const messages = json(run).flatMap((r) => r.messages.filter((m) => m.ruleId === "no-drop-index").map((m) => `${path.basename(path.dirname(r.filePath))}:${m.line}: ${m.message}`));
+    expect(messages).toEqual(['20240302000000_drop_index:1: Drops index "User_email_key".']);
+  });
+
+  it("a TypeScript rule file that does not compile is one line naming the file (exit 2)", () => {
+    const dir = project({ [DROP]: DROP_SQL });
+    write(dir, { "lint-rules/broken.ts": "export default {\n  meta: {\n};\n" });
+    const run = cli(["--cwd", dir, "--rulesdir", "lint-rules"]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe(`migration-lint: ${path.join(dir, "lint-rules/broken.ts")}:3: Rule file failed to load: ParseError: Unexpected token, expected ","\n`);
   });
 });

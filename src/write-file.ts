@@ -1,8 +1,8 @@
 /**
- * Every file migration-lint writes (the report of `-o`, the cache, the baseline) goes through here, so that
+ * Every file migration-lint writes (the report of `-o`, the cache, the baseline, replay snapshots) goes through here, so that
  * none of them can overwrite a file it must not, and every failure is one line naming the file.
  */
-import { lstatSync, mkdirSync, readSync, openSync, closeSync, statSync } from "node:fs";
+import { lstatSync, mkdirSync, readSync, openSync, closeSync, statSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import { open, rm } from "node:fs/promises";
 import path from "node:path";
 import { MigrationLintError, errorMessage } from "./errors.js";
@@ -124,4 +124,32 @@ export async function writeReportFile(file: string, pieces: Iterable<string> | A
     throw err;
   }
   await handle.close();
+}
+
+/**
+ * Writes `data` to `file` whole or not at all: into a temporary file beside it, then renamed over it, so a
+ * failure part-way (a full disk) leaves the previous file as it was, never a truncated one. The folders above
+ * it are created first. A failure is one MigrationLintError naming the file (the temporary file is removed).
+ */
+export function writeFileAtomically(file: string, data: string | Uint8Array, what: string): void {
+  ensureParentFolders(file, what);
+  const temp = `${file}.${process.pid}.tmp`;
+  try {
+    try {
+      writeFileSync(temp, data);
+    } catch (err) {
+      // a folder we may not create files in, holding a file we may write (a shared baseline): written in place, as before
+      if ((err as NodeJS.ErrnoException).code !== "EACCES" && (err as NodeJS.ErrnoException).code !== "EPERM") throw err;
+      writeFileSync(file, data);
+      return;
+    }
+    renameSync(temp, file);
+  } catch (err) {
+    try {
+      unlinkSync(temp);
+    } catch {
+      // nothing was written
+    }
+    throw new MigrationLintError("usage", `Cannot write ${what}: ${describeFsError(err)}`, { file });
+  }
 }

@@ -14,10 +14,10 @@
  * ignored and overwritten; nothing about the cache can fail a run.
  */
 import { createHash } from "node:crypto";
-import { readFileSync, statSync, writeFileSync, renameSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { MigrationLintError } from "../errors.js";
-import { ensureParentFolders, headOf } from "../write-file.js";
+import { headOf, writeFileAtomically } from "../write-file.js";
 import type { CatalogSnapshot } from "../history/catalog.js";
 import type { LintMessage } from "../engine/results.js";
 import type { PackedSchemaData, PrismaSchemaData } from "../schema/parse-schema.js";
@@ -185,10 +185,7 @@ export class LintCache {
   save(): boolean {
     if (!this.dirty) return true;
     try {
-      ensureParentFolders(this.file, "the cache");
-      const temp = `${this.file}.${process.pid}.tmp`;
-      writeFileSync(temp, JSON.stringify(this.data));
-      renameSync(temp, this.file);
+      writeFileAtomically(this.file, JSON.stringify(this.data), "the cache");
       this.dirty = false;
       return true;
     } catch {

@@ -6,11 +6,10 @@
  * `migrate dev` demand a reset: the baseline is the way to accept those.
  */
 import { readFileSync } from "node:fs";
-import { writeFile } from "node:fs/promises";
 import { MigrationLintError, errorMessage } from "../errors.js";
 import { fingerprint } from "./linter.js";
 import { compareCodeUnits } from "../compare.js";
-import { describeFsError, ensureParentFolders, headOf } from "../write-file.js";
+import { headOf, writeFileAtomically } from "../write-file.js";
 import type { LintMessage, LintResult } from "./results.js";
 
 export const BASELINE_FILE = ".migration-lint-baseline.json";
@@ -94,12 +93,8 @@ export async function writeBaseline(path: string, results: LintResult[], previou
       throw new MigrationLintError("usage", "Refusing to write the baseline (--write-baseline) over this file: it exists and is not a migration-lint baseline. Choose another path with --baseline.", { file: path });
     }
   }
-  ensureParentFolders(path, "the baseline");
-  try {
-    await writeFile(path, `${JSON.stringify({ version: 1, entries }, null, 2)}\n`);
-  } catch (err) {
-    throw new MigrationLintError("usage", `Cannot write the baseline: ${describeFsError(err)}`, { file: path });
-  }
+  // whole or not at all: a disk that fills part-way must not leave a truncated baseline that the next run refuses
+  writeFileAtomically(path, `${JSON.stringify({ version: 1, entries }, null, 2)}\n`, "the baseline");
   return entries.length;
 }
 

@@ -12,7 +12,8 @@
  * fail a run: one that is missing, unreadable or does not load means a full
  * replay, and a failed write is ignored.
  */
-import { readFileSync, readdirSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
+import { readFileSync, readdirSync, unlinkSync } from "node:fs";
+import { writeFileAtomically } from "../write-file.js";
 import path from "node:path";
 import type { Extension, PGlite } from "@electric-sql/pglite";
 import { pgliteDb } from "./driver.js";
@@ -90,17 +91,10 @@ export async function openPgliteInstance(extensions: Record<string, Extension>, 
 export async function writeSnapshot(instance: PGlite, base: string, chain: string): Promise<string | null> {
   const file = snapshotFile(base, chain);
   if (existing(base).get(chain.slice(0, 16)) === file) return file;
-  const tmp = `${file}.${process.pid}.tmp`;
   try {
-    const dump = await instance.dumpDataDir("gzip");
-    writeFileSync(tmp, new Uint8Array(await dump.arrayBuffer()));
-    renameSync(tmp, file);
+    // the snapshot is written during the run, before the cache file: its folder may not exist yet
+    writeFileAtomically(file, new Uint8Array(await (await instance.dumpDataDir("gzip")).arrayBuffer()), "the replay snapshot");
   } catch {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // nothing written
-    }
     return null;
   }
   return file;

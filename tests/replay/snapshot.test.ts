@@ -31,6 +31,15 @@ function addMigration(dir: string, name: string, sql: string): string {
 }
 
 describe("replay snapshot (--replay --cache)", () => {
+  it("is stored on the first run even when the cache's folder does not exist yet (it is written before the cache file)", async () => {
+    const { dir, cacheDir } = example();
+    const folder = path.join(cacheDir, "new", "nested");
+    const first = await runLint({ cwd: dir, replay: true, cache: true, cacheLocation: path.join(folder, "lint-cache") });
+    expect(first.projects[0]!.replay).toMatchObject({ applied: 7, restored: 0 });
+    expect(snapshots(folder)).toHaveLength(1);
+    expect(fs.readdirSync(folder).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+  }, 120_000);
+
   it("restores the history up to the new migration and reports the same findings", async () => {
     const { dir, cacheDir } = example();
     const cacheLocation = path.join(cacheDir, "lint-cache");

@@ -5,6 +5,7 @@
  */
 import { loadConfig } from "../api/lint.js";
 import { resolveTargets } from "../discover/targets.js";
+import { findProjectsBelow } from "../discover/monorepo.js";
 import { projectRunner } from "../engine/runner.js";
 import { dialectIdOf, loadDialect } from "../dialects/index.js";
 import { MigrationLintError } from "../errors.js";
@@ -33,7 +34,13 @@ export async function printConfig(options: PrintConfigOptions): Promise<{ text: 
   let projects: object[] = [];
   let note: string | undefined;
   try {
-    const targets = await resolveTargets(options.paths, { cwd, ...(schema ? { schema } : {}), ...(migrations ? { migrations } : {}) });
+    const targets = await resolveTargets(options.paths, { cwd, ...(schema ? { schema } : {}), ...(migrations ? { migrations } : {}) }).catch(async (err: unknown) => {
+      // a monorepo's root, as a lint run finds it (src/api/lint.ts): every project below
+      const noProjectHere = !options.paths.length && !schema && !migrations && err instanceof MigrationLintError && err.kind === "project";
+      const below = noProjectHere ? (await findProjectsBelow(cwd)).targets : [];
+      if (!below.length) throw err;
+      return below;
+    });
     projects = await Promise.all(targets.map((t) => discovered(t.project, config)));
   } catch (err) {
     if (!(err instanceof MigrationLintError)) throw err;

@@ -73,6 +73,14 @@ describe("--print-config shows what discovery found", () => {
     expect(found).toMatchObject({ schemaFiles: [path.join(dir, "db/main.prisma")], schemaSource: "flag", migrationsDir: path.join(dir, "db/migrations"), migrationsDirExists: false, provider: "postgresql", providerSource: "datasource", prismaVersion: "6.19.0", prismaVersionSource: "config", runnerModel: "script-transaction" });
   });
 
+  it("at a monorepo's root, lists every project below it, as a lint run from there finds them", () => {
+    const root = tempDir();
+    for (const name of ["api", "billing"]) fs.cpSync(project({ [DROP]: DROP_SQL }), path.join(root, "packages", name), { recursive: true });
+    const run = cli(["--cwd", root, "--print-config"]);
+    expect(run.status, run.stderr).toBe(0);
+    expect((JSON.parse(run.stdout) as { projects: Array<{ root: string }> }).projects.map((p) => p.root)).toEqual([path.join(root, "packages/api"), path.join(root, "packages/billing")]);
+  });
+
   it("where no project is found, the configuration still prints, with a note on stderr (exit 0)", () => {
     const dir = tempDir();
     const run = cli(["--cwd", dir, "--print-config"]);

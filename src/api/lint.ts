@@ -263,7 +263,7 @@ async function lintTarget(target: LintTarget, config: ResolvedConfig, options: L
   const schemaHandle = cachedSchema ?? startSchemaParse(schemaFiles.files);
   const [listed, runnerFacts] = await Promise.all([
     project.migrationsDirExists ? prismaMigrateSource.list(project.migrationsDir) : Promise.resolve([]),
-    runnerInput(project, config.prismaVersion),
+    runnerInput(project, config),
   ]);
 
   // the provider's dialect parses, models and replays the SQL: migration_lock.toml's provider, else the datasource's (below)
@@ -288,7 +288,7 @@ async function lintTarget(target: LintTarget, config: ResolvedConfig, options: L
   }
   // without migration_lock.toml the datasource says which provider this is: that needs the schema now
   const dialect = lockDialect ?? (await schemaDialect(schemaHandle.get(), project.schemaPath));
-  const runner = dialect.runner({ ...runnerFacts, configuredRunner: config.runner });
+  const runner = dialect.runner(runnerFacts);
   const unused = options.reportUnusedDisableDirectives;
   // a severity for unused-directive in the config turns the report on too
   const reportUnused: 0 | 1 | 2 = unused === "warn" ? 1 : unused ? 2 : config.engineSeverities["unused-directive"] ?? 0;

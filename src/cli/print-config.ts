@@ -58,6 +58,7 @@ export async function printConfig(options: PrintConfigOptions): Promise<{ text: 
     migrations: config.migrations,
     postgresVersion: config.postgresVersion,
     prismaVersion: config.prismaVersion,
+    runner: config.runner,
     ignore: config.ignore,
     startAfter: config.startAfter,
     projects,
@@ -71,7 +72,7 @@ async function discovered(project: PrismaProject, config: ResolvedConfig): Promi
     ? { provider: project.lockProvider, providerSource: "migration_lock.toml" }
     : { provider: startSchemaParse(readSchemaFiles(project.schemaFiles).files).get().provider, providerSource: "datasource" };
   // the provider's dialect says how its files run (a provider without one is shown as PostgreSQL would run it)
-  const runner = await projectRunner(project, config.prismaVersion, await loadDialect(dialectIdOf(provider.provider ?? "") ?? "postgresql"));
+  const runner = await projectRunner(project, config, await loadDialect(dialectIdOf(provider.provider ?? "") ?? "postgresql"));
   return {
     root: project.root,
     schemaFiles: project.schemaFiles,

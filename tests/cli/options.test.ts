@@ -81,6 +81,20 @@ describe("--print-config shows what discovery found", () => {
     expect((JSON.parse(run.stdout) as { projects: Array<{ root: string }> }).projects.map((p) => p.root)).toEqual([path.join(root, "packages/api"), path.join(root, "packages/billing")]);
   });
 
+  it("a SQLite project: its dialect's runner model, and the runner config key (D1 applies each file in one transaction)", () => {
+    const dir = tempDir();
+    write(dir, {
+      "prisma/schema.prisma": 'datasource db {\n  provider = "sqlite"\n  url = "file:dev.db"\n}\n',
+      "prisma/migrations/migration_lock.toml": 'provider = "sqlite"\n',
+      ".migration-lintrc.json": JSON.stringify({ extends: "recommended", runner: "d1" }),
+    });
+    const run = cli(["--cwd", dir, "--print-config"]);
+    expect(run.status, run.stderr).toBe(0);
+    const printed = JSON.parse(run.stdout) as { runner: string; projects: Array<Record<string, unknown>> };
+    expect(printed.runner).toBe("d1");
+    expect(printed.projects[0]).toMatchObject({ provider: "sqlite", runnerModel: "script-transaction", prismaVersionSource: "runner: d1" });
+  });
+
   it("where no project is found, the configuration still prints, with a note on stderr (exit 0)", () => {
     const dir = tempDir();
     const run = cli(["--cwd", dir, "--print-config"]);

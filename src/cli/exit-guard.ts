@@ -11,6 +11,8 @@
  */
 import { fileURLToPath } from "node:url";
 import { MigrationLintError, errorMessage } from "../errors.js";
+import { showControls } from "../controls.js";
+import { redact } from "../redact.js";
 
 /** What a refused `process.exit()` throws. */
 export class ExitCalledError extends MigrationLintError {
@@ -50,12 +52,16 @@ export function refuseProcessExit(): typeof process.exit {
   return original.bind(process);
 }
 
-/** A one-line description of something thrown outside the run's call stack, with where it came from. */
+/**
+ * A one-line description of something thrown outside the run's call stack, with where it came from. It quotes
+ * user code's own message, so it is shown as every other line is: passwords of connection strings removed and
+ * control characters escaped (src/redact.ts, src/controls.ts).
+ */
 export function describeStray(err: unknown): string {
-  if (err instanceof ExitCalledError) return err.message;
+  if (err instanceof ExitCalledError) return showControls(redact(err.message));
   const at = err instanceof Error ? firstUserFrame(err.stack) : null;
   const name = err instanceof Error ? err.name : "a value";
-  return `${name} thrown outside any rule${at ? ` at ${at}` : ""} (a timer or promise of a config, plugin or formatter?): ${errorMessage(err).split("\n")[0]}`;
+  return showControls(redact(`${name} thrown outside any rule${at ? ` at ${at}` : ""} (a timer or promise of a config, plugin or formatter?): ${errorMessage(err).split("\n")[0]}`));
 }
 
 export interface GuardedProcess {

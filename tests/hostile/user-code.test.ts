@@ -213,3 +213,26 @@ describe("user code loaded before a run is supervised too", () => {
     expectFailure(run, null, /did not finish within 1000 ms/);
   });
 });
+
+describe("what user code throws outside a rule is shown like every other line", () => {
+  const THROWS = 'setTimeout(() => { throw new Error("boom \\x1b[2J\\x1b]0;owned\\x07\\r\\n::error::x postgresql://deploy:hunter2@db.example.com/app"); }, 1);\n';
+  const check = (run: ReturnType<typeof cli>) => {
+    expect(run.status, run.stderr).toBe(2);
+    expect(run.stderr).toMatch(/Error thrown outside any rule at .*:1 .*boom/);
+    expect(run.stderr).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f]/);
+    expect(run.stderr).not.toMatch(/^::error/m);
+    expect(run.stderr).not.toContain("hunter2");
+  };
+
+  it("from a plugin's timer in the supervised worker: control characters escaped, no password", () => {
+    const dir = project({ [DROP]: DROP_SQL });
+    write(dir, { "throws.mjs": `${THROWS}export default { rules: {} };\n`, ".migration-lintrc.json": JSON.stringify({ extends: "recommended", plugins: ["./throws.mjs"] }) });
+    check(cli(["--cwd", dir, "-f", "json"]));
+  });
+
+  it("from a config's timer on the CLI's own thread: control characters escaped, no password", () => {
+    const dir = project({ [DROP]: DROP_SQL });
+    write(dir, { "migration-lint.config.mjs": `${THROWS}export default { extends: "recommended" };\n` });
+    check(cli(["--cwd", dir, "-f", "json"], { env: { MIGRATION_LINT_NO_WORKER: "1" } }));
+  });
+});

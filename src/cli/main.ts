@@ -218,7 +218,25 @@ export async function main(argv: string[], rawIO: CliIO): Promise<number> {
           throw err;
         });
 
+    /** Says on stderr why the run is no lint result whatever its findings, and whether so (then it exits 2). */
+    const notALintResult = (): boolean => {
+      // what plugin code threw from a timer or promise in the supervised worker (the CLI's own process reports its own)
+      const strays = "strays" in run ? run.strays ?? [] : [];
+      for (const stray of strays) io.stderr(`migration-lint: ${stray}\n`);
+      if (strays.length) return true;
+      // however parse-error and file-error are configured, a run that could check no migration is not a lint result
+      const withMigrations = run.projects.filter((p) => p.lintedCount > 0);
+      if (withMigrations.length && withMigrations.every((p) => p.uncheckedCount === p.lintedCount)) {
+        const count = withMigrations.reduce((n, p) => n + p.lintedCount, 0);
+        io.stderr(`migration-lint: nothing was checked: not one statement of the ${count} migration${count === 1 ? "" : "s"} in scope could be read or parsed (see the parse-error and file-error findings).\n`);
+        return true;
+      }
+      return false;
+    };
+
     if (values["write-baseline"]) {
+      // a baseline of a history nothing checked, or of a run user code meant to end, accepts what nobody saw
+      if (notALintResult()) return 2;
       const { writeBaseline } = await import("../engine/baseline.js");
       for (const project of run.projects) {
         const inProject = run.results.filter((r) => r.filePath.startsWith(project.root + path.sep));
@@ -259,17 +277,7 @@ export async function main(argv: string[], rawIO: CliIO): Promise<number> {
       else io.stderr(trace);
     }
 
-    // what plugin code threw from a timer or promise in the supervised worker (the CLI's own process reports its own)
-    const strays = "strays" in run ? run.strays ?? [] : [];
-    for (const stray of strays) io.stderr(`migration-lint: ${stray}\n`);
-    if (strays.length) return 2;
-    // however parse-error and file-error are configured, a run that could check no migration is not a lint result
-    const withMigrations = run.projects.filter((p) => p.lintedCount > 0);
-    if (withMigrations.length && withMigrations.every((p) => p.uncheckedCount === p.lintedCount)) {
-      const count = withMigrations.reduce((n, p) => n + p.lintedCount, 0);
-      io.stderr(`migration-lint: nothing was checked: not one statement of the ${count} migration${count === 1 ? "" : "s"} in scope could be read or parsed (see the parse-error and file-error findings).\n`);
-      return 2;
-    }
+    if (notALintResult()) return 2;
     const errorCount = results.reduce((n, r) => n + r.errorCount, 0);
     const warningCount = results.reduce((n, r) => n + r.warningCount, 0);
     if (errorCount > 0) return 1;

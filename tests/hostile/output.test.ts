@@ -59,6 +59,21 @@ describe("files migration-lint writes never overwrite what is not theirs", () =>
     expect(fs.readFileSync(path.join(dir, "notes.json"), "utf8")).toBe('{ "important": true }\n');
     expect(fs.readFileSync(schemaOf(dir), "utf8")).toBe(SCHEMA);
   });
+
+  it("--write-baseline when nothing could be checked: exit 2, said so, no baseline written", () => {
+    const dir = project({ [DROP]: "CREAT TABEL oops;\n" }, { init: false });
+    const run = cli(["--cwd", dir, "--write-baseline"]);
+    expectFailure(run, null, /nothing was checked: not one statement of the 1 migration in scope could be read or parsed/);
+    expect(fs.existsSync(path.join(dir, ".migration-lint-baseline.json"))).toBe(false);
+  });
+
+  it("--write-baseline when a plugin's timer calls process.exit: exit 2 naming the call, no baseline written", () => {
+    const dir = project({ [DROP]: DROP_SQL });
+    write(dir, { "exits.mjs": "setTimeout(() => process.exit(0), 1);\nexport default { rules: {} };\n", ".migration-lintrc.json": JSON.stringify({ extends: "recommended", plugins: ["./exits.mjs"] }) });
+    const run = cli(["--cwd", dir, "--write-baseline"]);
+    expectFailure(run, null, /process\.exit\(0\) was called at .*exits\.mjs:1/);
+    expect(fs.existsSync(path.join(dir, ".migration-lint-baseline.json"))).toBe(false);
+  });
 });
 
 describe("-o that cannot be written: one line naming the file, exit 2", () => {

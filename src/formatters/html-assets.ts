@@ -86,6 +86,7 @@ table.locks .effect{color:var(--muted);font-size:12.5px}
 table.locks td.stmt{max-width:520px;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 .empty{color:var(--muted);padding:8px 0}
 .note{color:var(--muted);font-size:12.5px}
+@media print{.top{position:static;box-shadow:none}.controls,.strip,.axis{display:none}li.migration{content-visibility:visible}}
 footer{color:var(--muted);font-size:12px;text-align:center;padding:20px}
 `;
 

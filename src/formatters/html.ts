@@ -27,7 +27,7 @@ const safeUrl = (url: string | undefined) => (url && /^https?:\/\/[^\s]+$/i.test
 
 const hash = (text: string) => `'sha256-${createHash("sha256").update(text).digest("base64")}'`;
 /** The policy: nothing may load, and only this page's own stylesheet and script (by hash) may apply or run. */
-const csp = (style: string) => `default-src 'none'; style-src ${hash(style)}; script-src ${hash(SCRIPT)}; img-src data:; base-uri 'none'; form-action 'none'`;
+const csp = (style: string) => `default-src 'none'; style-src ${hash(style)}; script-src ${hash(SCRIPT)}; base-uri 'none'; form-action 'none'`;
 
 /**
  * The rule filter in CSS, one line per rule (`body[data-only="r3"]` hides findings of other rules): the
@@ -258,7 +258,7 @@ function* chunks(results: LintResult[], context: FormatterContext): Iterable<str
   yield [
     `<!doctype html>\n<html lang="en"><head><meta charset="utf-8">`,
     `<meta http-equiv="Content-Security-Policy" content="${csp(style)}">`,
-    `<meta name="referrer" content="no-referrer"><meta name="viewport" content="width=device-width, initial-scale=1">`,
+    `<meta name="referrer" content="no-referrer"><meta name="color-scheme" content="light dark"><meta name="viewport" content="width=device-width, initial-scale=1">`,
     `<title>migration-lint: ${total ? plural(total, "problem") : "no problems"}</title>`,
     `<style>${style}</style></head><body>`,
     `<header class="top"><div class="title"><h1>migration-lint</h1><span class="totals">`,

@@ -64,7 +64,7 @@ describe("html", () => {
     expect(csp).toBeDefined();
     const style = /<style>([\s\S]*?)<\/style>/.exec(page)![1]!;
     const script = /<script>([\s\S]*?)<\/script>/.exec(page)![1]!;
-    expect(csp).toBe(`default-src 'none'; style-src ${sha256(style)}; script-src ${sha256(script)}; img-src data:; base-uri 'none'; form-action 'none'`);
+    expect(csp).toBe(`default-src 'none'; style-src ${sha256(style)}; script-src ${sha256(script)}; base-uri 'none'; form-action 'none'`);
     // no attribute or stylesheet that fetches: the only URLs are links a reader clicks
     expect(tagsOf(page).filter((tag) => /\s(src|srcset|action|poster|background|data|formaction)=/i.test(tag))).toEqual([]);
     expect(page).not.toMatch(/url\(|@import/i);

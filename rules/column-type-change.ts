@@ -14,15 +14,18 @@ export default defineRule({
     type: "problem",
     docs: { description: "ALTER COLUMN TYPE on an existing table: a full rewrite under ACCESS EXCLUSIVE, and data loss or a failed migration when the new type is narrower.", preset: "recommended" },
     defaultSeverity: "error",
-    requires: { capabilities: ["table-locks"] },
+    // Postgres: the rewrite under its lock; MySQL: the values its type table says may not fit (SQLite: the rebuild is sqlite-rebuild's)
+    dialects: ["postgresql", "mysql"],
     messages: {
       narrowing: 'Changes {{table}}.{{column}} from {{from}} to {{to}}{{using}}: rows whose values do not fit the new type make the migration fail (too long, out of range, not castable) or lose data (rounded, truncated), and the table is rewritten under an {{mode}} lock on {{table}} that blocks {{blocked}} until it finishes. App instances still running the previous release may write values the new type rejects.{{casts}}',
       rewrite: 'Changes {{table}}.{{column}} from {{from}} to {{to}}{{using}}: Postgres rewrites the whole table and rebuilds its indexes under an {{mode}} lock on {{table}}, which blocks {{blocked}} until it finishes.{{casts}}',
       swap: 'Changes the type of {{table}}.{{column}} from {{from}} to {{to}} by swapping columns (ADD COLUMN "{{temp}}", UPDATE on line {{line}}, DROP COLUMN, RENAME): the data is kept, but the UPDATE fails, and the migration with it, on the first row whose value does not convert to {{to}}; it rewrites every row of {{table}}; and app instances still running the previous release keep writing {{from}} values, which fail where {{to}} does not accept them.',
       enumRecreation: 'Moves {{table}}.{{column}} from {{from}} to {{to}}{{using}}, an enum recreated in this migration{{removed}}: Postgres rewrites the whole table and rebuilds its indexes under an {{mode}} lock on {{table}}, which blocks {{blocked}} until it finishes.',
+      lossy: "Changes {{table}}.{{column}} from {{from}} to {{to}}, and {{why}}: under a strict sql_mode (MySQL 8's default) the ALTER fails on the first such row, after the statements before it in the file are committed; under a lax sql_mode the value is converted without an error (truncated, clipped to the range, or '' for an enum) and its data is lost. App instances still running the previous release may write values the new type rejects.",
       indexRebuild: 'Changes {{table}}.{{column}} from {{from}} to {{to}}: the table is not rewritten ({{to}} and {{from}} are binary-coercible), but the comparison rules change, so Postgres rebuilds {{indexes}} under an ACCESS EXCLUSIVE lock on {{table}}, which blocks reads and writes until every index is built{{unique}}.',
     },
     help: {
+      lossy: "Find the rows that do not fit {{to}} before deploying and fix them (or keep the old type), and release code that only writes values that fit first. On a large table use expand and contract: add the new column (`ALTER TABLE {{table}} ADD COLUMN {{newColumn}} {{to}};`), backfill it in batches, switch the code, drop the old column in a later migration{{field}}.",
       swap: 'Check first that every value converts (SELECT {{column}} FROM {{table}} and try the cast). On a large table, backfill "{{temp}}" in batches outside the migration and release code that writes {{to}} before the swap; on a small one, ALTER TABLE {{table}} ALTER COLUMN {{column}} TYPE {{to}} USING ... does the same in one statement.',
       narrowing: 'Expand and contract: add a new column (`ALTER TABLE {{table}} ADD COLUMN {{newColumn}} {{to}};`), backfill it in batches outside the migration (fixing the values that do not fit), switch the code to it, then drop {{column}} in a later migration; in schema.prisma{{field}} the new field is added beside the old one and can take its name back with @map. Count the rows that do not fit {{to}} before.',
       enumRecreation: "To add values, prefer ALTER TYPE ... ADD VALUE (no rewrite; use the value in a later migration) over recreating the enum; a new sort order can often be had without a rewrite (ORDER BY array_position(...) or CASE). If the recreation is needed on a large table, run it with a lock_timeout at a quiet time.",
@@ -48,6 +51,12 @@ export default defineRule({
         const { type: to, using } = op.change;
         const declared = context.catalog.getColumn(op.table, op.column)?.type;
         const from = declared ? storedType(declared) : null;
+        if (!context.project.capabilities.has("table-locks")) {
+          // no rewrite-and-lock model here (MySQL's table copy is mysql-table-copy's finding): only values that may not fit, by the dialect's type table
+          const verdict = from ? context.typeChange(from, to) : undefined;
+          if (verdict?.kind === "narrowing" && !emptied) reportRewrite(context, op, from, "lossy", { why: verdict.why });
+          return;
+        }
         const recreated = enumRecreation(context, from, to);
         if (recreated) {
           // every recreation rewrites the table; the removed values themselves (failed cast, lost values) are

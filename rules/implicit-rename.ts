@@ -1,4 +1,4 @@
-import { abbreviate, defineRule, quoteName, schemaPlace, type RuleContext } from "../src/engine/rule.js";
+import { abbreviate, defineRule, quoteIdent, quoteName, schemaPlace, type RuleContext } from "../src/engine/rule.js";
 import { isBinaryCoercible } from "../src/dialects/postgres/locks.js";
 import { copiedBefore, dataCopies, sameTable } from "../src/model/queries.js";
 import { bestPairs, nameEvidence, nameWords, sameWords } from "../src/model/renames.js";
@@ -23,8 +23,8 @@ export default defineRule({
       table: 'Looks like table "{{from}}" was renamed to "{{to}}" ({{common}} of {{total}} columns match{{why}}), but the migration drops "{{from}}" and creates "{{to}}": every row of "{{from}}" is deleted, "{{to}}" starts empty, and app instances still running the previous release fail on every query on "{{from}}".',
     },
     help: {
-      column: 'Edit migration.sql: replace the DROP COLUMN and ADD COLUMN with `ALTER TABLE {{table}} RENAME COLUMN "{{from}}" TO "{{to}}";` or keep the column name in schema.prisma with @map("{{from}}") on the field{{field}} and regenerate the migration (nothing changes in the database).',
-      table: 'Edit migration.sql: replace the DROP TABLE and CREATE TABLE with `ALTER TABLE {{fromTable}} RENAME TO "{{to}}";` (then rename its constraints and indexes to the names Prisma expects, e.g. "{{from}}_pkey" to "{{to}}_pkey", with ALTER TABLE ... RENAME CONSTRAINT and ALTER INDEX ... RENAME TO), or keep the table name with @@map("{{from}}") on the model{{model}} and regenerate the migration.',
+      column: 'Edit migration.sql: replace the DROP COLUMN and ADD COLUMN with `ALTER TABLE {{table}} RENAME COLUMN {{fromSql}} TO {{toSql}};` or keep the column name in schema.prisma with @map("{{from}}") on the field{{field}} and regenerate the migration (nothing changes in the database).',
+      table: 'Edit migration.sql: replace the DROP TABLE and CREATE TABLE with `ALTER TABLE {{fromTable}} RENAME TO {{toSql}};` (then rename its constraints and indexes to the names Prisma expects, e.g. "{{from}}_pkey" to "{{to}}_pkey", with ALTER TABLE ... RENAME CONSTRAINT and ALTER INDEX ... RENAME TO), or keep the table name with @@map("{{from}}") on the model{{model}} and regenerate the migration.',
     },
   },
   create(context) {
@@ -66,7 +66,7 @@ export default defineRule({
           created.flatMap((op) => (droppedTables.some((d) => sameTable(d.op.table, op.table)) ? [] : droppedTables.flatMap((d) => tableCandidate(context, d, op)))),
         );
         for (const { from, to, common, total, why } of tables) {
-          context.report({ node: to, messageId: "table", data: { from: from.op.table.name, fromTable: quoteName(from.op.table), to: to.table.name, common, total, why, model: modelHint(context, to.table) } });
+          context.report({ node: to, messageId: "table", data: { from: from.op.table.name, fromTable: quoteName(from.op.table), to: to.table.name, toSql: quoteIdent(to.table.name), common, total, why, model: modelHint(context, to.table) } });
         }
         // a table renamed in this migration: a foreign key to its old name points at the same rows
         const renamedTable = new Map(tables.map((t) => [t.from.op.table.name, t.to.table.name]));
@@ -89,7 +89,7 @@ export default defineRule({
         for (const { from, to, why } of bestPairs(candidates)) {
           const column = to.column;
           const empty = column.notNull && !column.default ? "empty (and as NOT NULL without a default, the ADD fails on a non-empty table)" : column.default ? `with the default ${abbreviate(column.default.text)} in every row` : "NULL in every row";
-          context.report({ node: to, messageId: "column", data: { from: from.op.column, to: column.name, table: quoteName(to.table), type: from.type.text, why, empty, field: fieldHint(context, to.table, column.name) } });
+          context.report({ node: to, messageId: "column", data: { from: from.op.column, to: column.name, fromSql: quoteIdent(from.op.column), toSql: quoteIdent(column.name), table: quoteName(to.table), type: from.type.text, why, empty, field: fieldHint(context, to.table, column.name) } });
         }
       },
     };

@@ -35,6 +35,9 @@ import emptyMigration from "./empty-migration.js";
 import nonAtomicMigration from "./non-atomic-migration.js";
 import sqliteRebuildCascade from "./sqlite-rebuild-cascade.js";
 import sqliteRebuild from "./sqlite-rebuild.js";
+import mysqlTableCopy from "./mysql-table-copy.js";
+import mysqlZeroFill from "./mysql-zero-fill.js";
+import mysqlLockWaitTimeout from "./mysql-lock-wait-timeout.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const builtinRules: Record<string, RuleModule<any>> = {
@@ -73,4 +76,7 @@ export const builtinRules: Record<string, RuleModule<any>> = {
   [nonAtomicMigration.meta.id]: nonAtomicMigration,
   [sqliteRebuildCascade.meta.id]: sqliteRebuildCascade,
   [sqliteRebuild.meta.id]: sqliteRebuild,
+  [mysqlTableCopy.meta.id]: mysqlTableCopy,
+  [mysqlZeroFill.meta.id]: mysqlZeroFill,
+  [mysqlLockWaitTimeout.meta.id]: mysqlLockWaitTimeout,
 };

@@ -14,14 +14,18 @@ export default defineRule({
     type: "problem",
     docs: { description: "A statement that can fail on production data, run after earlier changes of its file were already committed (after a COMMIT, or on Prisma 7.4+ where each statement is its own transaction): a failure leaves the migration half applied.", preset: "recommended" },
     defaultSeverity: "warn",
-    dialects: ["postgresql"],
+    dialects: ["postgresql", "mysql"],
     messages: {
+      implicitCommit:
+        "This statement {{why}}, and the database commits every DDL statement on its own (MySQL's implicit commit; Prisma sends the file as one script without a transaction that could undo DDL): the {{count}} change(s) before it (from line {{firstLine}}{{destructive}}) are already committed when it runs. If it fails, they stay applied while Prisma marks the migration failed: the database is half migrated, every later `prisma migrate deploy` stops on it (P3009), and it has to be repaired by hand before `prisma migrate resolve`.",
       afterCommit:
         "This statement {{why}}, and it runs after the COMMIT on line {{commitLine}}, which ends the transaction Prisma {{version}} runs the whole file in: the {{count}} change(s) before it (from line {{firstLine}}{{destructive}}) are already committed. If it fails, they stay applied while Prisma marks the migration failed: the database is half migrated, every later `prisma migrate deploy` stops on it (P3009), and it has to be repaired by hand before `prisma migrate resolve`.",
       perStatement:
         "This statement {{why}}, and Prisma {{version}} runs every statement of this file in its own transaction: the {{count}} change(s) before it (from line {{firstLine}}{{destructive}}) are already committed when it runs. If it fails, they stay applied while Prisma marks the migration failed: the database is half migrated, every later `prisma migrate deploy` stops on it (P3009), and it has to be repaired by hand before `prisma migrate resolve`.",
     },
     help: {
+      implicitCommit:
+        "Move this statement into a migration of its own that runs first, so that a failure leaves a migration that changed nothing; BEGIN ... COMMIT does not help (each DDL statement commits the transaction it runs in). Check the data first so that it cannot fail on deploy.",
       afterCommit:
         "Make the file one transaction again: move BEGIN; to the top of the file and COMMIT; to its end (atomic with every Prisma version), or move the statements after the COMMIT into a migration of their own. Check the data first so that it cannot fail on deploy.",
       perStatement:
@@ -70,6 +74,10 @@ export default defineRule({
           destructive: lost ? `, including the drop on line ${lost.range.loc.start.line}, whose data cannot be brought back` : "",
           version: prismaVersion ?? (perStatement ? "7.4+" : "up to 7.3"),
         };
+        if (!context.project.capabilities.has("transactional-ddl")) {
+          context.report({ node: statement, messageId: "implicitCommit", data });
+          return;
+        }
         if (perStatement) {
           const hasBlock = statements.some((s) => s.operations.some((op) => op.kind === "transaction" && op.action === "begin"));
           const wrap = hasBlock ? "move the BEGIN; of its block to the top of the file and the COMMIT; to its end" : "add BEGIN; at the top of the file and COMMIT; at its end";

@@ -51,14 +51,17 @@ const KINDS: WarningKind[] = [
   },
   {
     id: "enum-values", covered: true, pattern: /^The values? \[[^\]]*\] on the enum `([^`]+)` will be removed/,
-    matches: (op, e) => (op.kind === "create-enum" || op.kind === "rename-type" || op.kind === "drop-type") && [e, `${e}_new`, `${e}_old`].includes(op.type.name),
+    matches: (op, e) =>
+      ((op.kind === "create-enum" || op.kind === "rename-type" || op.kind === "drop-type") && [e, `${e}_new`, `${e}_old`].includes(op.type.name)) ||
+      // MySQL: the enum is the column's own ENUM(...) type, which Prisma names <table>_<column>
+      (op.kind === "alter-column" && op.change.kind === "set-type" && op.change.type.name === "enum" && `${op.table.name}_${op.column}` === e),
   },
   { id: "made-required", covered: true, pattern: /^Made the column `([^`]+)` on table `([^`]+)` required/, matches: (op, c, t) => op.kind === "alter-column" && op.change.kind === "set-not-null" && col(op, c, t) },
   { id: "cast", covered: true, pattern: /^You are about to alter the column `([^`]+)` on the `([^`]+)` table/, matches: setType },
   { id: "list", covered: true, pattern: /^Changed the column `([^`]+)` on the `([^`]+)` table from a scalar field to a list field/, matches: (op, c, t) => setType(op, c, t) || col(op, c, t) },
   {
     id: "primary-key", covered: false, pattern: /^The primary key for the `([^`]+)` table will be changed/,
-    matches: (op, t) => (op.kind === "drop-constraint" && op.table.name === t && op.name.endsWith("_pkey")) || (op.kind === "add-constraint" && op.table.name === t && op.constraint.kind === "primary-key"),
+    matches: (op, t) => (op.kind === "drop-constraint" && op.table.name === t && (op.name.endsWith("_pkey") || op.name === "PRIMARY")) || (op.kind === "add-constraint" && op.table.name === t && op.constraint.kind === "primary-key"),
   },
 ];
 
@@ -68,7 +71,7 @@ export default defineRule({
     type: "problem",
     docs: { description: "Prisma's own `Warnings:` block: warnings whose statement was edited away, hand-added drops it does not mention, and and a primary key change Prisma 7.4+ would run outside a transaction.", preset: "recommended" },
     defaultSeverity: "warn",
-    dialects: ["postgresql"],
+    dialects: ["postgresql", "mysql"],
     messages: {
       stale: "Prisma warned \"{{warning}}\" but no statement of this migration does that any more: the SQL was edited after it was generated, so the warning (and the review it got) no longer describes what runs.",
       unmentioned: "{{what}} is not among the warnings Prisma wrote above: it was added by hand after generation (or Prisma saw an empty table in the development database), so a reviewer reading the warnings does not see this loss.",

@@ -1,4 +1,5 @@
 import { accessExclusiveHeld } from "../src/engine/held-locks.js";
+import { uniqueBefore } from "../src/engine/risk.js";
 import { defineRule, formatName, quoteIdent, quoteName } from "../src/engine/rule.js";
 import { blockedBy } from "../src/dialects/postgres/locks.js";
 import { typeSql } from "../src/model/ast.js";
@@ -10,13 +11,16 @@ export default defineRule({
     type: "problem",
     docs: { description: "UNIQUE or PRIMARY KEY built on an existing table under a blocking lock: ADD CONSTRAINT without USING INDEX, CREATE UNIQUE INDEX without CONCURRENTLY, a new SERIAL/identity key column.", preset: "recommended" },
     defaultSeverity: "warn",
-    requires: { capabilities: ["table-locks"] },
+    // Postgres: the lock of the build; MySQL: the duplicates only (InnoDB builds online). SQLite recreates indexes in its rebuild: not yet told apart
+    dialects: ["postgresql", "mysql"],
     messages: {
+      duplicates: "Builds {{what}} {{name}} on {{table}}, which already holds rows: the migration fails if existing rows hold {{duplicates}}, and the statements before it in the file stay committed.",
       constraint: 'Adds {{what}} {{name}} to {{table}} by building its index under an ACCESS EXCLUSIVE lock, which blocks reads and writes on {{table}} until the build finishes{{rows}}.',
       index: 'CREATE UNIQUE INDEX {{name}} without CONCURRENTLY holds a {{mode}} lock on {{table}} for the whole build, which blocks {{blocked}}{{reads}}{{rows}}.',
       keyColumn: 'Adds {{kind}} key column {{column}} to {{table}}: Postgres writes a sequence value into every existing row (a full rewrite) and builds the {{what}} index, all under an ACCESS EXCLUSIVE lock that blocks reads and writes on {{table}} until done.',
     },
     help: {
+      duplicates: "Find and resolve the duplicates before deploying, and stop the application from writing new ones first: `SELECT {{columns}}, count(*) FROM {{table}} GROUP BY {{columns}} HAVING count(*) > 1;` must return nothing when the migration runs.",
       constraint: '{{addColumn}}Build the index first without blocking, in a migration file of its own: `CREATE UNIQUE INDEX CONCURRENTLY {{index}} ON {{table}}({{columns}});` then attach it: `ALTER TABLE {{table}} {{drop}}ADD CONSTRAINT {{name}} {{keyword}} USING INDEX {{index}};` (instant; the index is renamed to the constraint). Find duplicates before: `SELECT {{columns}}, count(*) FROM {{table}} GROUP BY {{columns}} HAVING count(*) > 1;`',
       index: 'Put `{{sql}};` in a migration file of its own (Prisma runs a file as one transaction, and CONCURRENTLY cannot run in one).{{duplicates}} If the build fails it leaves an INVALID index: DROP INDEX CONCURRENTLY it and retry.',
       keyColumn: 'Add the column without the sequence default (`ALTER TABLE {{table}} ADD COLUMN {{column}} {{type}};`), attach the sequence as the default for new rows, backfill existing rows in batches, then CREATE UNIQUE INDEX CONCURRENTLY (own migration file) and ADD CONSTRAINT ... {{keyword}} USING INDEX. Or give the model a client-generated id (@default(uuid()) / @default(cuid())).',
@@ -53,11 +57,20 @@ export default defineRule({
       const held = accessExclusiveHeld(context, op.statement, op.table);
       return held && held.index < op.statement.index ? ` and, since line ${held.range.loc.start.line} holds ACCESS EXCLUSIVE on ${quoteName(op.table)} in this transaction, reads too` : " (reads continue)";
     };
+    /** Where the database has no table-lock model (MySQL builds unique indexes online): only the duplicates can fail the build. Returns true when reported. */
+    const duplicatesOnly = (op: Operation & { table: QualifiedName }, what: string, name: string | null, columns: string[], pk: boolean): boolean => {
+      if (context.project.capabilities.has("table-locks")) return false;
+      // a unique key the table already has over some of these columns: nothing to collide (and nothing else to report)
+      if (uniqueBefore(context, op.table, columns)) return true;
+      context.report({ node: op, messageId: "duplicates", data: { what, name: name ? quoteIdent(name) : "", table: quoteName(op.table), columns: cols(columns), duplicates: `duplicate values of (${cols(columns)})${pk ? " or NULLs" : ""}` } });
+      return true;
+    };
     return {
       "add-constraint"(op) {
         const c = op.constraint;
         if ((c.kind !== "unique" && c.kind !== "primary-key") || c.usingIndex || !context.existedBefore(op.table) || truncated(op)) return;
         const pk = c.kind === "primary-key";
+        if (duplicatesOnly(op, pk ? "the primary key" : "the unique constraint", pk ? null : c.name, c.columns, pk)) return;
         const serial = c.columns.length === 1 ? newSerials.get(`${formatName(op.table)}.${c.columns[0]}`) : undefined;
         if (serial !== undefined) return keyColumn(op, op.table, c.columns[0]!, serial, pk);
         const name = c.name ?? `${op.table.name}_${pk ? "pkey" : `${c.columns.join("_")}_key`}`;
@@ -68,6 +81,7 @@ export default defineRule({
       },
       "create-index"(op) {
         if (!op.unique || op.concurrently || !context.existedBefore(op.table) || truncated(op)) return;
+        if (duplicatesOnly(op, "the unique index", op.name, op.columns, false)) return;
         const mode = context.locks(op)[0]?.mode ?? "SHARE";
         const expressions = op.columns.includes("(expression)");
         const columns = expressions ? "the indexed expressions" : cols(op.columns);
@@ -80,6 +94,7 @@ export default defineRule({
         if (!context.existedBefore(op.table) || truncated(op)) return;
         const pk = c.primaryKey;
         if (c.identity && !pk && !c.unique) newSerials.set(`${formatName(op.table)}.${c.name}`, c.type?.name ?? "");
+        if ((pk || c.unique) && !c.identity && duplicatesOnly(op, pk ? "the primary key on the new column" : "a unique index on the new column", null, [c.name], pk)) return;
         if (c.identity && (pk || c.unique)) keyColumn(op, op.table, c.name, c.type?.name ?? "", pk);
         else if (pk || c.unique) {
           const name = pk ? `${op.table.name}_pkey` : `${op.table.name}_${c.name}_key`;

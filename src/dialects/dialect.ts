@@ -11,7 +11,7 @@ import type { CatalogView } from "../history/catalog.js";
 import type { ReplayOptions, ReplayReport } from "../replay/index.js";
 
 /** The providers migration-lint has a dialect for, as migration_lock.toml spells them. */
-export type DialectId = "postgresql" | "sqlite";
+export type DialectId = "postgresql" | "sqlite" | "mysql";
 
 /**
  * What a database can do where a hazard depends on it. A rule that needs one
@@ -59,6 +59,8 @@ export interface Dialect {
     maxBytes: number | null;
     /** Schema an unqualified name resolves to (Postgres `public`); null where the database has no schemas to speak of. */
     defaultSchema: string | null;
+    /** How the database quotes a name: `"` (standard SQL) or a backtick (MySQL). Messages and help SQL quote names with it. */
+    quote: '"' | "`";
   };
   /**
    * Parses a migration file into statements with exact ranges (comments kept and
@@ -82,8 +84,21 @@ export interface Dialect {
   runner(input: RunnerInput): RunnerInfo;
   /** Which statements share a transaction under a runner model: equal numbers, one transaction. */
   transactionIds(statements: Statement[], model: RunnerInfo["model"]): number[];
+  /**
+   * What a column type change does to existing values, where the database has no rewrite-and-lock model
+   * for it (Postgres's lives in its lock model, src/dialects/postgres/locks.ts, so it has none here).
+   */
+  typeChange?(from: TypeSpec, to: TypeSpec): TypeChange;
   /** Loads the replay engine for this provider (lazily: only `--replay` and `--drift-only` pay for it). */
   loadReplay(): Promise<{ replay(options: ReplayOptions): Promise<ReplayReport> }>;
+}
+
+/** What a column type change does to existing values (a dialect's type table, `Dialect.typeChange`). */
+export interface TypeChange {
+  /** `same`: nothing changes; `widening`: every value fits; `narrowing`: some values may not fit. */
+  kind: "same" | "widening" | "narrowing";
+  /** For `narrowing`: which values do not fit, as a clause ("values longer than 30 characters do not fit"). */
+  why: string;
 }
 
 /** What a rule declares about where its hazard exists (`meta.dialects`, `meta.requires.capabilities`). */

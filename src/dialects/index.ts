@@ -11,6 +11,7 @@ import type { Dialect, DialectId } from "./dialect.js";
 const PROVIDERS: Record<DialectId, readonly string[]> = {
   postgresql: ["postgresql", "postgres"],
   sqlite: ["sqlite"],
+  mysql: ["mysql"],
 };
 
 /** The dialect a provider name selects, or null when migration-lint has none for it. */
@@ -41,6 +42,8 @@ function importDialect(id: DialectId): Promise<Dialect> {
       return import("./postgres/index.js").then((m) => m.postgres);
     case "sqlite":
       return import("./sqlite/index.js").then((m) => m.sqlite);
+    case "mysql":
+      return import("./mysql/index.js").then((m) => m.mysql);
   }
 }
 
@@ -51,6 +54,6 @@ function importDialect(id: DialectId): Promise<Dialect> {
 export async function dialectFor(provider: string | null, file: string): Promise<Dialect> {
   if (!provider) return loadDialect("postgresql");
   const id = dialectIdOf(provider);
-  if (!id) throw new MigrationLintError("project", `Provider "${provider}" is not supported yet: migration-lint lints PostgreSQL and SQLite migrations. (MySQL and SQL Server are planned.)`, { file });
+  if (!id) throw new MigrationLintError("project", `Provider "${provider}" is not supported yet: migration-lint lints PostgreSQL, SQLite and MySQL migrations. (SQL Server is planned.)`, { file });
   return loadDialect(id);
 }

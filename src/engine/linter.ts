@@ -15,6 +15,7 @@ import type { LintMessage } from "./results.js";
 import type { MigrationChanges } from "../git/changes.js";
 import { statementsInTransactionBlock } from "../model/queries.js";
 import { appliesTo, type Dialect } from "../dialects/dialect.js";
+import { setIdentifierQuote } from "../parse/quote.js";
 import { addTime, timed, type PhaseTimings } from "./timings.js";
 import type { TableLock } from "../dialects/postgres/locks.js";
 
@@ -161,6 +162,7 @@ function notTheRule<T>(state: RunState, work: () => T): T {
 export async function lintProject(model: ProjectModel, allRules: ResolvedRule[], inScope: (m: LoadedMigration) => boolean, options: LintProjectOptions = {}): Promise<MessagesByFile> {
   // rules that need git information cannot run without it (the caller notes why)
   // and rules about a hazard this dialect does not have are skipped
+  setIdentifierQuote(model.dialect.identifiers.quote);
   const rules = allRules.filter((r) => (model.git || !r.rule.meta.requires?.git) && appliesTo(r.rule.meta, model.dialect));
   const gitRules = rules.filter((r) => r.rule.meta.requires?.git);
   const out: MessagesByFile = new Map();
@@ -182,6 +184,8 @@ export async function lintProject(model: ProjectModel, allRules: ResolvedRule[],
   for (const migration of model.migrations) {
     if (migration.index < startIndex && !options.cached?.has(migration.index)) continue;
     if (migration.pending) await options.prepare?.(migration);
+    // rules quote names as this dialect does; set again after every await, as another project may have run meanwhile
+    setIdentifierQuote(model.dialect.identifiers.quote);
     catalog.startMigration(migration.index);
     const linted = inScope(migration);
     const file = migration.file;
@@ -254,6 +258,7 @@ export async function lintProject(model: ProjectModel, allRules: ResolvedRule[],
     run.call("Project:exit", run.context, last.file.rangeOf(0, 0));
   }
   for (const ms of state.spentMs.values()) addTime(options.timings, "rules", ms);
+  setIdentifierQuote('"');
   return out;
 }
 
@@ -292,6 +297,7 @@ function instantiate(rules: ResolvedRule[], model: ProjectModel, migration: Load
       },
       lockProvider: model.lockProvider,
       dialect: model.dialect.id,
+      capabilities: model.dialect.capabilities,
       postgresVersion: model.postgresVersion,
       runner: model.runner,
     },
@@ -303,6 +309,7 @@ function instantiate(rules: ResolvedRule[], model: ProjectModel, migration: Load
     prismaModel: (table) => schema()?.modelForTable(table.name, table.schema),
     prismaField: (table, column) => schema()?.modelForTable(table.name, table.schema)?.fields.find((f) => f.columnName === column && !f.relation),
     locks: (op) => tableLocks(op, catalog, model.dialect, model.postgresVersion),
+    typeChange: (from, to) => model.dialect.typeChange?.(from, to),
     inTransactionBlock: (statement) => (transactionBlock ??= statementsInTransactionBlock(file.statements)).has(statement.index),
     transactionOf: (statement) => (transactions ??= model.dialect.transactionIds(file.statements, model.runner.model))[statement.index]!,
     emptiedInTransaction: (table, statement) => {
@@ -327,7 +334,7 @@ function instantiate(rules: ResolvedRule[], model: ProjectModel, migration: Load
       const helpTemplate = descriptor.help ?? rule.rule.meta.help?.[descriptor.messageId];
       push(target, {
         ruleId: rule.id,
-        severity: rule.severity,
+        severity: descriptor.atMost === "warn" ? (Math.min(rule.severity, 1) as typeof rule.severity) : rule.severity,
         message: interpolate(template, descriptor.data),
         ...lineColumns(range),
         messageId: descriptor.messageId,
@@ -353,6 +360,7 @@ function instantiate(rules: ResolvedRule[], model: ProjectModel, migration: Load
       prismaModel: shared.prismaModel,
       prismaField: shared.prismaField,
       locks: shared.locks,
+      typeChange: shared.typeChange,
       inTransactionBlock: shared.inTransactionBlock,
       transactionOf: shared.transactionOf,
       emptiedInTransaction: shared.emptiedInTransaction,

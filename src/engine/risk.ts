@@ -1,5 +1,5 @@
 /** What makes a migration risky: data loss or a blocking lock (for the rules that ask for a plan or a comment), and statements that can fail on production data. */
-import { abbreviate, formatName, quoteName, type RuleContext } from "./rule.js";
+import { abbreviate, formatName, quoteIdent, quoteName, type RuleContext } from "./rule.js";
 import { isBinaryCoercible, isStrongLock, widens } from "../dialects/postgres/locks.js";
 import { isSerialType } from "../model/ast.js";
 import type { Operation, OperationOf, QualifiedName, Statement, TypeSpec } from "../types.js";
@@ -88,6 +88,21 @@ export function recordDrops(context: RuleContext<any>, statement: Statement, dro
 }
 
 /** Why a unique index or key over `columns` of an existing table can fail, or null when the rows cannot collide. */
+/**
+ * A unique key the table already has covers a subset of `columns` (a unique constraint, primary key or
+ * unique index: MySQL keeps its unique keys as indexes), so a new unique key over `columns` has no
+ * duplicates to fail on.
+ */
+export function uniqueBefore(context: RuleContext<any>, table: QualifiedName, columns: string[]): boolean { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const state = context.table(table);
+  if (!state) return false;
+  const keys = [
+    ...[...state.constraints.values()].filter((c) => (c.kind === "unique" || c.kind === "primary-key") && !c.notValid).map((c) => c.columns),
+    ...[...context.catalog.indexes()].filter((i) => i.unique && i.table === state.name && i.schema === state.schema).map((i) => i.columns),
+  ];
+  return keys.some((k) => k.length > 0 && k.every((c) => columns.includes(c)));
+}
+
 function uniqueFailure(context: RuleContext<any>, statement: Statement, dropped: PriorKey[], table: QualifiedName, columns: string[], primaryKey: boolean, what: string): string | null { // eslint-disable-line @typescript-eslint/no-explicit-any
   if (!context.existedBefore(table) || !columns.length) return null;
   const values = columns.map((c) => rowValues(context, statement, table, c));
@@ -95,8 +110,7 @@ function uniqueFailure(context: RuleContext<any>, statement: Statement, dropped:
   if (!primaryKey && values.includes("null")) return null;
   // a superset of columns that were unique before (a key widened by Prisma: DROP INDEX + CREATE UNIQUE INDEX) has no duplicates
   const name = formatName(table);
-  const held = [...(context.table(table)?.constraints.values() ?? [])].filter((c) => (c.kind === "unique" || c.kind === "primary-key") && !c.notValid);
-  const wasUnique = [...held, ...dropped.filter((d) => d.kind === "unique" && d.table === name)].some((k) => k.columns.length > 0 && k.columns.every((c) => columns.includes(c)));
+  const wasUnique = uniqueBefore(context, table, columns) || dropped.some((k) => k.kind === "unique" && k.table === name && k.columns.length > 0 && k.columns.every((c) => columns.includes(c)));
   const duplicates = !wasUnique && !(values.includes("distinct") && !values.includes("null"));
   const nulls = primaryKey && columns.some((c, i) => values[i] === "null" || (values[i] === "existing" && !context.catalog.getColumn(table, c)?.notNull));
   if (!duplicates && !nulls) return null;
@@ -111,8 +125,10 @@ function uniqueFailure(context: RuleContext<any>, statement: Statement, dropped:
  * satisfied). CONCURRENTLY statements are concurrently-in-transaction's business.
  */
 export function failureOf(context: RuleContext<any>, statement: Statement, { timeout, dropped }: FailureContext): string | null { // eslint-disable-line @typescript-eslint/no-explicit-any
+  // a table the statement itself creates holds no rows (MySQL's CREATE TABLE carries its indexes as operations of their own)
+  const created = statement.operations.flatMap((op) => (op.kind === "create-table" ? [formatName(op.table)] : []));
   for (const op of statement.operations) {
-    if ("table" in op && op.table && provenEmpty(context, statement, op.table)) continue;
+    if ("table" in op && op.table && (provenEmpty(context, statement, op.table) || created.includes(formatName(op.table)))) continue;
     const why = operationFailure(context, statement, op, dropped);
     if (why) return why;
   }
@@ -166,6 +182,9 @@ function operationFailure(context: RuleContext<any>, statement: Statement, op: O
         const removed = recreated.removed ? ` without ${recreated.removed.map((v) => `'${v}'`).join(", ")}` : "";
         return `moves ${table}."${op.column}" to the recreated enum "${to.name}"${removed}, which fails if a row still holds a removed value`;
       }
+      // a dialect with its own type table says which values may not fit
+      const verdict = from ? context.typeChange(from, to) : undefined;
+      if (verdict) return verdict.kind === "narrowing" ? `converts ${table}.${quoteIdent(op.column)} from ${from!.text} to ${to.text}, which fails where ${verdict.why}` : null;
       // an unknown previous type is not guessed at: only a known conversion that can reject values counts
       if (!from || (op.change.using === null && isBinaryCoercible(from, to)) || widens(from, to)) return null;
       const target = context.catalog.getEnum({ schema: to.schema, name: to.name });

@@ -6,10 +6,10 @@ import path from "node:path";
 import { quoteIdent } from "../parse/quote.js";
 import type { CatalogView, EmptiedState, TableState } from "../history/catalog.js";
 import type { TableLock } from "../dialects/postgres/locks.js";
-import type { Capability, DialectId } from "../dialects/dialect.js";
+import type { Capability, DialectId, TypeChange } from "../dialects/dialect.js";
 import type { MigrationChanges } from "../git/changes.js";
 import type { PrismaSchemaModel, PrismaField, PrismaModel, SchemaLocation } from "../schema/types.js";
-import type { MigrationEntry, Operation, OperationKind, OperationOf, ParsedSqlFile, QualifiedName, RunnerInfo, SeverityName, SourceRange, Statement } from "../types.js";
+import type { MigrationEntry, Operation, OperationKind, OperationOf, ParsedSqlFile, QualifiedName, RunnerInfo, SeverityName, SourceRange, Statement, TypeSpec } from "../types.js";
 
 export type PresetName = "recommended" | "strict" | "all";
 
@@ -59,6 +59,8 @@ export interface ReportDescriptor {
   range?: SourceRange;
   /** Overrides the help text for this finding. */
   help?: string;
+  /** `"warn"`: this finding is at most a warning, whatever the rule's severity (a rule whose hazard is worse in some setups, e.g. mysql-zero-fill under a lax sql_mode). */
+  atMost?: "warn";
   /** Report in another file (absolute path), e.g. migration_lock.toml for a project-level finding; `range` then defaults to 1:1. */
   file?: string;
 }
@@ -74,6 +76,8 @@ export interface RuleContext<Options = Record<string, unknown>> {
     lockProvider: string | null;
     /** The dialect the migrations are linted as (from migration_lock.toml, else the datasource). */
     dialect: DialectId;
+    /** What the dialect's database can do (src/dialects/dialect.ts): a message about locks or transactional DDL only where it has them. */
+    capabilities: ReadonlySet<Capability>;
     postgresVersion: number;
     runner: RunnerInfo;
   };
@@ -92,6 +96,8 @@ export interface RuleContext<Options = Record<string, unknown>> {
   prismaField(table: QualifiedName, column: string): PrismaField | undefined;
   /** The table locks the operation takes, with the history's knowledge of the column's previous type. */
   locks(op: Operation): TableLock[];
+  /** What a column type change does to existing values, from the dialect's type table; undefined where the dialect has none (Postgres: see its lock model). */
+  typeChange(from: TypeSpec, to: TypeSpec): TypeChange | undefined;
   /** True when the statement sits inside an explicit BEGIN ... COMMIT block of its file. */
   inTransactionBlock(statement: Statement): boolean;
   /** Which transaction the statement runs in under the project's runner (docs/runner-model.md): equal numbers, one transaction. Computed once per migration. */

@@ -90,5 +90,8 @@ export function pgDb(client: pg.Client): ReplayDb {
   };
 }
 
-export { quoteIdent } from "../parse/quote.js";
+/** Quotes an identifier for Postgres (always `"`, whatever dialect's rules ran last). */
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
 

@@ -280,14 +280,21 @@ describe("the schema and migration_lock.toml", () => {
     expectDropLinted(results, dir);
   });
 
-  it("a provider migration-lint does not support yet (mysql lock file): exit 2 naming the lock file", () => {
-    const dir = project({ [DROP]: "ALTER TABLE `User` DROP COLUMN `email`;\n" }, { lock: 'provider = "mysql"\n' });
-    expectFailure(cli(["--cwd", dir]), path.join(dir, "prisma/migrations/migration_lock.toml"), /Provider "mysql" is not supported yet/);
+  it("a provider migration-lint does not support yet (sqlserver lock file): exit 2 naming the lock file", () => {
+    const dir = project({ [DROP]: "ALTER TABLE [User] DROP COLUMN [email];\n" }, { lock: 'provider = "sqlserver"\n' });
+    expectFailure(cli(["--cwd", dir]), path.join(dir, "prisma/migrations/migration_lock.toml"), /Provider "sqlserver" is not supported yet/);
   });
 
-  it("a mysql datasource without a lock file: exit 2 naming the schema", () => {
-    const dir = project({}, { lock: null, schema: SCHEMA.replace("postgresql", "mysql") });
-    expectFailure(cli(["--cwd", dir]), path.join(dir, "prisma/schema.prisma"), /Provider "mysql" is not supported yet/);
+  it("a sqlserver datasource without a lock file: exit 2 naming the schema", () => {
+    const dir = project({}, { lock: null, schema: SCHEMA.replace("postgresql", "sqlserver") });
+    expectFailure(cli(["--cwd", dir]), path.join(dir, "prisma/schema.prisma"), /Provider "sqlserver" is not supported yet/);
+  });
+
+  it("a mysql lock file: the migrations are linted as MySQL", () => {
+    const dir = project({ [DROP]: "ALTER TABLE `User` DROP COLUMN `email`;\n" }, { lock: 'provider = "mysql"\n', schema: SCHEMA.replace("postgresql", "mysql") });
+    const { run, results } = lintJson(dir);
+    expect(run.status).toBe(1);
+    expect(results.flatMap((r) => r.messages).filter((m) => m.ruleId === "destructive-change")).toMatchObject([{ message: expect.stringContaining("Drops column \"email\" of `User`") }]);
   });
 
   it("no schema anywhere: exit 2", () => {

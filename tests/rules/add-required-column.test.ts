@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { RuleTester, runRuleCase } from "../../src/testing/rule-tester.js";
 import rule from "../../rules/add-required-column.js";
+import { onMysql } from "./mysql-fixtures.js";
 
 const USERS = `-- CreateTable
 CREATE TABLE "User" (
@@ -175,4 +176,17 @@ describe("add-required-column help", () => {
     expect(finding?.help).toContain(`\`ALTER TABLE "User" ALTER COLUMN "number" SET DEFAULT nextval('"User_number_seq"');\``);
     expect(finding?.help).not.toMatch(/serial/i);
   });
+});
+
+// MySQL fills the type's zero value instead of failing: mysql-zero-fill's finding, not this rule's
+new RuleTester().run(rule, {
+  valid: [onMysql({ name: "MySQL: Prisma's required column without a default", sql: "-- AlterTable\nALTER TABLE `User` ADD COLUMN `age` INTEGER NOT NULL;" })],
+  invalid: [
+    {
+      name: "the same column on PostgreSQL is still reported (the rule is skipped on MySQL, not broken)",
+      history: [`CREATE TABLE "User" ("id" SERIAL PRIMARY KEY, "name" VARCHAR(191));`],
+      sql: `ALTER TABLE "User" ADD COLUMN "age" INTEGER NOT NULL;`,
+      errors: [{ messageId: "required" }],
+    },
+  ],
 });

@@ -1,5 +1,6 @@
 import { RuleTester } from "../../src/testing/rule-tester.js";
 import rule from "../../rules/column-type-change.js";
+import { onMysql } from "./mysql-fixtures.js";
 import { enumRecreation } from "./prisma-sql.js";
 import { TASKS, SWAP } from "./data-moves.js";
 
@@ -296,5 +297,26 @@ ALTER TABLE "User" ALTER COLUMN "name" SET DATA TYPE VARCHAR(100);`,
       sql: `ALTER TABLE "legacy" ALTER COLUMN "code" TYPE VARCHAR(10);`,
       errors: [{ messageId: "narrowing", message: "from its previous type (unknown to the history) to varchar(10)" }],
     },
+  ],
+});
+
+// MySQL: MODIFY restates the whole column; only a change some values may not fit is reported (the table copy is mysql-table-copy's)
+new RuleTester().run(rule, {
+  valid: [
+    onMysql({ name: "MySQL: Prisma restating a TIMESTAMP(0) column as TIMESTAMP (the same type; evolution-api does it 495 times)", sql: "-- AlterTable\nALTER TABLE `User` MODIFY `createdAt` TIMESTAMP NULL DEFAULT CURRENT_TIMESTAMP;" }),
+    onMysql({ name: "MySQL: INTEGER to VARCHAR(30), wide enough for every int (evolution-api's Message.status)", sql: "ALTER TABLE `Post` MODIFY `authorId` VARCHAR(30) NOT NULL;" }),
+    onMysql({ name: "MySQL: an enum value appended", sql: "ALTER TABLE `User` MODIFY `role` ENUM('USER', 'ADMIN', 'OWNER') NOT NULL DEFAULT 'USER';" }),
+  ],
+  invalid: [
+    onMysql({
+      name: "MySQL: Prisma's VARCHAR(191) to VARCHAR(50)",
+      sql: "/*\n  Warnings:\n\n  - You are about to alter the column `name` on the `User` table. The data in that column could be lost. The data in that column will be cast from `VarChar(191)` to `VarChar(50)`.\n\n*/\n-- AlterTable\nALTER TABLE `User` MODIFY `name` VARCHAR(50) NULL;",
+      errors: [{ messageId: "lossy", line: 8, message: "Changes `User`.`name` from varchar(191) to varchar(50), and values longer than 50 characters do not fit: under a strict sql_mode" }],
+    }),
+    onMysql({
+      name: "MySQL: Prisma's enum with a value removed",
+      sql: "-- AlterTable\nALTER TABLE `User` MODIFY `role` ENUM('USER', 'OWNER') NOT NULL DEFAULT 'USER';",
+      errors: [{ messageId: "lossy", line: 2, message: "rows holding 'ADMIN' (a value the new list drops) do not fit" }],
+    }),
   ],
 });

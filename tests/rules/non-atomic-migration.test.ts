@@ -1,5 +1,6 @@
 import { RuleTester } from "../../src/testing/rule-tester.js";
 import rule from "../../rules/non-atomic-migration.js";
+import { onMysql } from "./mysql-fixtures.js";
 
 // Prisma 5, 6 and 7 write the same enum block when values are removed (prisma-engines postgres_renderer.rs,
 // render_postgres_alter_enum): BEGIN; CREATE TYPE "X_new"; DROP DEFAULT; ALTER COLUMN TYPE ... USING (...::text::...);
@@ -217,5 +218,33 @@ new RuleTester().run(rule, {
       sql: `UPDATE "User" SET "name" = split_part("email", '@', 1) WHERE "name" IS NULL;\nCOMMIT;\nALTER TABLE "User" ADD CONSTRAINT "User_name_check" CHECK (length("name") > 0);`,
       errors: [{ messageId: "afterCommit", line: 3, message: 'validates the CHECK constraint "User_name_check" on every row of "User", which fails if a row violates it, and it runs after the COMMIT on line 2' }],
     },
+  ],
+});
+
+// MySQL commits every DDL statement on its own: BEGIN ... COMMIT is no fix there
+new RuleTester().run(rule, {
+  valid: [onMysql({ name: "MySQL: one statement that can fail, alone in its file", sql: "-- CreateIndex\nCREATE UNIQUE INDEX `User_name_key` ON `User`(`name`);" })],
+  invalid: [
+    onMysql({
+      name: "MySQL: Prisma's ADD COLUMN then CREATE UNIQUE INDEX: the column stays added when the index fails",
+      sql: "-- AlterTable\nALTER TABLE `User` ADD COLUMN `nick` VARCHAR(191) NULL;\n\n-- CreateIndex\nCREATE UNIQUE INDEX `User_name_key` ON `User`(`name`);",
+      errors: [{ messageId: "implicitCommit", line: 5, message: "the database commits every DDL statement on its own (MySQL's implicit commit" }],
+    }),
+  ],
+});
+
+new RuleTester().run(rule, {
+  valid: [
+    onMysql({
+      name: "MySQL: a UNIQUE INDEX inside a CREATE TABLE cannot fail on duplicates, even after other statements (evolution-api's init)",
+      sql: "-- AlterTable\nALTER TABLE `User` ADD COLUMN `nick` VARCHAR(191) NULL;\n\n-- CreateTable\nCREATE TABLE `Session` (\n    `id` VARCHAR(191) NOT NULL,\n    `sessionId` VARCHAR(191) NOT NULL,\n\n    UNIQUE INDEX `Session_sessionId_key`(`sessionId`),\n    PRIMARY KEY (`id`)\n) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;",
+    }),
+  ],
+  invalid: [
+    onMysql({
+      name: "MySQL: the same with a unique index on an existing column of an existing table after it",
+      sql: "-- AlterTable\nALTER TABLE `User` ADD COLUMN `nick` VARCHAR(191) NULL;\n\n-- CreateIndex\nCREATE UNIQUE INDEX `User_name_key` ON `User`(`name`);",
+      errors: [{ messageId: "implicitCommit", line: 5 }],
+    }),
   ],
 });

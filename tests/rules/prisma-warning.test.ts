@@ -1,5 +1,6 @@
 import { RuleTester } from "../../src/testing/rule-tester.js";
 import rule from "../../rules/prisma-warning.js";
+import { onMysql } from "./mysql-fixtures.js";
 
 const USERS = `-- CreateTable
 CREATE TABLE "User" (
@@ -139,5 +140,21 @@ COMMIT;`,
       sql: `${warnings(DROP_NAME, "You are about to drop the column `legacyId` on the `User` table. All the data in the column will be lost.")}\nALTER TABLE "User" DROP COLUMN "name";`,
       errors: [{ messageId: "stale", line: 5, message: "`legacyId`" }],
     },
+  ],
+});
+
+new RuleTester().run(rule, {
+  valid: [
+    onMysql({
+      name: "MySQL: Prisma's enum warning names <table>_<column>, and the MODIFY of that column's ENUM does it",
+      sql: "/*\n  Warnings:\n\n  - The values [ADMIN] on the enum `User_role` will be removed. If these variants are still used in the database, this will fail.\n\n*/\n-- AlterTable\nALTER TABLE `User` MODIFY `role` ENUM('USER', 'OWNER') NOT NULL DEFAULT 'USER';",
+    }),
+  ],
+  invalid: [
+    onMysql({
+      name: "MySQL: the enum warning with the MODIFY edited away",
+      sql: "/*\n  Warnings:\n\n  - The values [ADMIN] on the enum `User_role` will be removed. If these variants are still used in the database, this will fail.\n\n*/\n-- AlterTable\nALTER TABLE `User` MODIFY `name` VARCHAR(191) NULL;",
+      errors: [{ messageId: "stale" }],
+    }),
   ],
 });

@@ -1,5 +1,6 @@
 import { RuleTester } from "../../src/testing/rule-tester.js";
 import rule from "../../rules/set-not-null.js";
+import { onMysql } from "./mysql-fixtures.js";
 
 const USERS = `-- CreateTable
 CREATE TABLE "User" (
@@ -108,6 +109,19 @@ ALTER TABLE "User" ALTER COLUMN "name" SET NOT NULL;`,
         { messageId: "setNotNull", line: 2 },
         { messageId: "setNotNull", line: 4, message: '"Team"."slug"' },
       ],
+    },
+  ],
+});
+
+// MySQL has no ACCESS EXCLUSIVE scan or NOT VALID check: MODIFY ... NOT NULL is mysql-zero-fill's
+new RuleTester().run(rule, {
+  valid: [onMysql({ name: "MySQL: Prisma's MODIFY ... NOT NULL", sql: "-- AlterTable\nALTER TABLE `User` MODIFY `name` VARCHAR(191) NOT NULL;" })],
+  invalid: [
+    {
+      name: "the same column on PostgreSQL is still reported (the rule is skipped on MySQL, not broken)",
+      history: [`CREATE TABLE "User" ("id" SERIAL PRIMARY KEY, "name" VARCHAR(191));`],
+      sql: `ALTER TABLE "User" ALTER COLUMN "name" SET NOT NULL;`,
+      errors: [{ messageId: "setNotNull" }],
     },
   ],
 });

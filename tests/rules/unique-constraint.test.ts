@@ -1,5 +1,6 @@
 import { RuleTester } from "../../src/testing/rule-tester.js";
 import rule from "../../rules/unique-constraint.js";
+import { MYSQL_INIT, onMysql } from "./mysql-fixtures.js";
 
 const USERS = `-- CreateTable
 CREATE TABLE "User" (
@@ -93,5 +94,30 @@ ADD CONSTRAINT "Tag_pkey" PRIMARY KEY ("id");`,
       sql: `ALTER TABLE "User" ADD COLUMN "handle" TEXT UNIQUE;`,
       errors: [{ messageId: "constraint", message: 'UNIQUE constraint "User_handle_key"' }],
     },
+  ],
+});
+
+// MySQL: InnoDB builds a unique index online, so only the duplicates can fail it
+new RuleTester().run(rule, {
+  valid: [
+    { name: "MySQL: Prisma's UNIQUE INDEX inside a new table", lockProvider: "mysql", sql: MYSQL_INIT },
+    onMysql({ name: "MySQL: a plain index", sql: "-- CreateIndex\nCREATE INDEX `User_name_idx` ON `User`(`name`);" }),
+    onMysql({
+      name: "MySQL: a unique key over columns that already have one, in another order (evolution-api's unique_remote_instance)",
+      history: [MYSQL_INIT, "CREATE UNIQUE INDEX `User_name_email_key` ON `User`(`name`, `email`);"],
+      sql: "ALTER TABLE User ADD CONSTRAINT unique_email_name UNIQUE (email, name);",
+    }),
+  ],
+  invalid: [
+    onMysql({
+      name: "MySQL: Prisma's CREATE UNIQUE INDEX on an existing table fails on duplicates, with no Postgres lock in the message",
+      sql: "-- CreateIndex\nCREATE UNIQUE INDEX `User_name_key` ON `User`(`name`);",
+      errors: [{ messageId: "duplicates", line: 2, message: "Builds the unique index `User_name_key` on `User`, which already holds rows: the migration fails if existing rows hold duplicate values of (`name`)" }],
+    }),
+    onMysql({
+      name: "MySQL: a hand-written ADD CONSTRAINT ... UNIQUE (evolution-api's)",
+      sql: "ALTER TABLE User ADD CONSTRAINT unique_name_role UNIQUE (name, role);",
+      errors: [{ messageId: "duplicates", line: 1, message: "(`name`, `role`)" }],
+    }),
   ],
 });

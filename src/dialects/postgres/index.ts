@@ -29,7 +29,7 @@ export const postgres: Dialect = {
   displayName: "PostgreSQL",
   capabilities,
   // NAMEDATALEN - 1
-  identifiers: { maxBytes: 63, defaultSchema: "public" },
+  identifiers: { maxBytes: 63, defaultSchema: "public", quote: '"' },
   async parseFile(path, text) {
     const file = await parseSqlFile(path, text);
     buildOperations(file);

@@ -7,6 +7,8 @@
  * comment runs to the end of the text and is flagged.
  */
 
+import { scanQuoted } from "../../parse/quoted-token.js";
+
 export type TokenKind =
   | "line-comment"
   | "block-comment"
@@ -212,28 +214,7 @@ function scan(text: string, tokens: { push(token: Token): unknown }): void {
 }
 
 /** Reads a quoted token whose opening quote is at `quoteAt`; doubled quotes escape, and so do backslashes in E'' strings. */
-function pushQuoted(tokens: { push(token: Token): unknown }, text: string, start: number, quoteAt: number, quote: number, kind: TokenKind, backslashEscapes: boolean): number {
-  const n = text.length;
-  let j = quoteAt + 1;
-  while (j < n) {
-    const d = text.charCodeAt(j);
-    if (backslashEscapes && d === 92) {
-      j += 2;
-      continue;
-    }
-    if (d === quote) {
-      if (text.charCodeAt(j + 1) === quote) {
-        j += 2;
-        continue;
-      }
-      tokens.push({ kind, start, end: j + 1 });
-      return j + 1;
-    }
-    j++;
-  }
-  tokens.push({ kind, start, end: n, unterminated: true });
-  return n;
-}
+const pushQuoted = scanQuoted<TokenKind>;
 
 export const isComment = (t: Token) => t.kind === "line-comment" || t.kind === "block-comment";
 

@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import type { ParsedSqlFile, SqlComment, Statement } from "../../types.js";
 import { attachLeadingComments, byteOffsetMapper, SourceText } from "../../parse/source-text.js";
+import { dropSyntaxTrees } from "../../parse/quoted-token.js";
 import { splitStatements, tokenList, TokenList } from "./lexer.js";
 
 /** The subset of libpg-query this module uses; loaded lazily so `--help` never pays for the WASM parser. */
@@ -333,10 +334,7 @@ function valuesInsert(sql: string, tokens: TokenList, span: { from: number; to: 
  * once a migration is linted; statements, operations, ranges and comments stay.
  */
 export function releaseSyntaxTrees(file: ParsedSqlFile): void {
-  for (const statement of file.statements) {
-    statement.node = null;
-    for (const op of statement.operations) (op as { node: unknown }).node = null;
-  }
+  dropSyntaxTrees(file);
   internals.delete(file);
 }
 

@@ -20,7 +20,7 @@ export const sqlite: Dialect = {
   id: "sqlite",
   displayName: "SQLite",
   capabilities,
-  identifiers: { maxBytes: null, defaultSchema: null },
+  identifiers: { maxBytes: null, defaultSchema: null, quote: "\"" },
   async parseFile(path, text) {
     const file = await parseSqliteFile(path, text);
     buildSqliteOperations(file);

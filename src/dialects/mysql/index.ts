@@ -1,0 +1,35 @@
+/**
+ * MySQL (Prisma's `mysql` provider, MySQL 5.7/8 and MariaDB): our lexer for
+ * statements, ranges and comments, sqlparser-rs (loaded on first use) for each
+ * statement, the operation builder over its AST, and Prisma's runner model
+ * (one multi-statement query; every DDL commits on its own). MySQL has no
+ * transactional DDL and no Postgres lock modes: rules that need them stay quiet.
+ */
+import type { Capability, Dialect } from "../dialect.js";
+import { transactionIds } from "../../model/queries.js";
+import { buildMysqlOperations } from "./build.js";
+import { liteMysqlFile, parseMysqlFile, releaseMysqlTrees } from "./parse.js";
+import { mysqlRunner } from "./runner.js";
+import { mysqlTypeChange } from "./types.js";
+
+// MySQL rejects a name over 64 characters (error 1059) instead of truncating it: no "identifier-truncation"
+const capabilities: ReadonlySet<Capability> = new Set<Capability>(["alter-column"]);
+
+export const mysql: Dialect = {
+  id: "mysql",
+  displayName: "MySQL",
+  capabilities,
+  identifiers: { maxBytes: 64, defaultSchema: null, quote: "`" },
+  async parseFile(path, text) {
+    const file = await parseMysqlFile(path, text);
+    buildMysqlOperations(file);
+    return file;
+  },
+  liteFile: liteMysqlFile,
+  releaseSyntaxTrees: releaseMysqlTrees,
+  locks: () => [],
+  runner: mysqlRunner,
+  transactionIds,
+  typeChange: mysqlTypeChange,
+  loadReplay: () => Promise.reject(new Error("replay on MySQL is not available yet")),
+};

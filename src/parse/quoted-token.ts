@@ -1,0 +1,43 @@
+/**
+ * The scan of one quoted token (a string or a quoted name) that every dialect's lexer shares: a doubled
+ * quote escapes the quote, and where the dialect says so a backslash escapes the next character. An
+ * unterminated token runs to the end of the text and is flagged.
+ */
+export function scanQuoted<K extends string>(
+  tokens: { push(token: { kind: K; start: number; end: number; unterminated?: true }): unknown },
+  text: string,
+  start: number,
+  quoteAt: number,
+  quote: number,
+  kind: K,
+  backslashEscapes: boolean,
+): number {
+  const n = text.length;
+  let j = quoteAt + 1;
+  while (j < n) {
+    const d = text.charCodeAt(j);
+    if (backslashEscapes && d === 92) {
+      j += 2;
+      continue;
+    }
+    if (d === quote) {
+      if (text.charCodeAt(j + 1) === quote) {
+        j += 2;
+        continue;
+      }
+      tokens.push({ kind, start, end: j + 1 });
+      return j + 1;
+    }
+    j++;
+  }
+  tokens.push({ kind, start, end: n, unterminated: true });
+  return n;
+}
+
+/** Drops the parser's trees from a linted file (statements, operations, ranges and comments stay), so memory stays flat on long histories. */
+export function dropSyntaxTrees(file: { statements: Array<{ node: unknown; operations: Array<{ node: unknown }> }> }): void {
+  for (const statement of file.statements) {
+    statement.node = null;
+    for (const op of statement.operations) op.node = null;
+  }
+}

@@ -8,7 +8,7 @@
 import type { Operation, ParsedSqlFile, QualifiedName, RunnerInfo, Statement, TypeSpec } from "../types.js";
 import type { TableLock } from "./postgres/locks.js";
 import type { CatalogView } from "../history/catalog.js";
-import type { ReplayOptions, ReplayReport } from "../replay/index.js";
+import type { ReplayOptions, ReplayReport } from "../replay/types.js";
 
 /** The providers migration-lint has a dialect for, as migration_lock.toml spells them. */
 export type DialectId = "postgresql" | "sqlite" | "mysql";

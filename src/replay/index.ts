@@ -28,52 +28,14 @@ import { snapshot, type DbSnapshot } from "./introspect.js";
 import { existingTables, traceMigration, type LockTraceEntry } from "./locks.js";
 import { LINE_ONE, indexOfCharPosition, rangePosition, replayMessage, statementAt, type MessageInput } from "./messages.js";
 import { diffSnapshots } from "./rollback.js";
-import { findSnapshot, openPgliteInstance, pruneSnapshots, writeSnapshot, type PgliteTarget, type ReplaySnapshotOptions } from "./snapshot.js";
+import { findSnapshot, openPgliteInstance, pruneSnapshots, writeSnapshot, type PgliteTarget } from "./snapshot.js";
 import { guardScript, type Refusal, type SandboxState } from "./sandbox.js";
 import { openPglite, openReadOnly, openScratchDatabase, redactUrl, scrub, type ReplayTarget } from "./target.js";
 
 export type { LockTraceEntry, TracedLock } from "./locks.js";
+export type { ReplayOptions, ReplayReport, ReplaySnapshotOptions } from "./types.js";
+import type { ReplayOptions, ReplayReport, ReplaySnapshotOptions } from "./types.js";
 export { redactUrl } from "./target.js";
-
-export interface ReplayOptions {
-  /** The whole history, in order. */
-  migrations: LoadedMigration[];
-  /** Which migrations get lock traces, rollback checks and findings. All are applied. */
-  inScope: (m: LoadedMigration) => boolean;
-  /** For schema-drift; null skips it. */
-  schema: PrismaSchemaModel | null;
-  /** A real Postgres through `pg`. Replay creates a scratch database there and drops it afterwards. Default: PGlite in-process. */
-  databaseUrl?: string;
-  /** SQL applied once, just before the first in-scope migration (test data for the new migrations to run against). */
-  seedSql?: string;
-  /**
-   * Only schema-drift. With `databaseUrl`: compare that database itself with
-   * schema.prisma, read-only, no migration applied. Without: replay the
-   * history on PGlite and compare (no lock traces, no rollback checks).
-   */
-  driftOnly?: boolean;
-  /** How the project's runner applies a file (a dialect whose runners differ replays the same way: SQLite's `d1` in one transaction). */
-  runner?: RunnerInfo;
-  /** Collect per-statement table locks (pg_locks) for in-scope migrations. Default true. */
-  lockTrace?: boolean;
-  /**
-   * PGlite only (ignored with `databaseUrl`): restore the stored snapshot of the
-   * longest prefix of the history that is out of scope, apply only the rest,
-   * store a snapshot just before the first in-scope migration, and one of the
-   * whole history after a run that applied it all.
-   */
-  snapshot?: ReplaySnapshotOptions;
-}
-
-export interface ReplayReport {
-  /** Findings by absolute file path (migration.sql, down.sql or a .prisma file), ESLint-shaped like the engine's. */
-  messages: Map<string, LintMessage[]>;
-  lockTrace: LockTraceEntry[];
-  /** `migrations`: applied in total, `restored` of them from a snapshot (`--cache`). */
-  timings: { totalMs: number; migrations: number; restored: number };
-  /** Where replay ran, password redacted: `PGlite (Postgres 17)`, `postgresql://u:***@host/migration_lint_ab12... (scratch database, Postgres 16)`. */
-  database: string;
-}
 
 export const replayRuleIds = ["replay-failed", "lock-trace", "rollback-mismatch", "schema-drift"] as const;
 export type ReplayRuleId = (typeof replayRuleIds)[number];

@@ -19,12 +19,8 @@ import type { Extension, PGlite } from "@electric-sql/pglite";
 import { pgliteDb } from "./driver.js";
 import type { ReplayTarget } from "./target.js";
 
-export interface ReplaySnapshotOptions {
-  /** The cache file; snapshots are `<base>.replay-<16 hex>.tar.gz` next to it. */
-  base: string;
-  /** chains[i]: the chain hash after migration i of the history replay gets. */
-  chains: string[];
-}
+import type { ReplaySnapshotOptions } from "./types.js";
+export type { ReplaySnapshotOptions } from "./types.js";
 
 const SUFFIX = ".tar.gz";
 

@@ -9,7 +9,7 @@ import { performance } from "node:perf_hooks";
 import type { LintMessage } from "../../engine/results.js";
 import { MigrationLintError, errorMessage } from "../../errors.js";
 import { rangePosition, replayMessage, LINE_ONE } from "../../replay/messages.js";
-import type { ReplayOptions, ReplayReport } from "../../replay/index.js";
+import type { ReplayOptions, ReplayReport } from "../../replay/types.js";
 import type { Statement } from "../../types.js";
 
 interface SqlJsDatabase {

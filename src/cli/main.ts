@@ -263,7 +263,8 @@ export async function main(argv: string[], rawIO: CliIO): Promise<number> {
     await writeReports(reports, results, context, io.stdout, inputs, shown);
     if (values.debug) io.stderr((await import("./debug.js")).formatTimings({ ...run.timings, report: performance.now() - reportStarted }, performance.now() - started));
     if (reports.some((r) => HUMAN_FORMATS.has(r.format) && r.file === undefined)) {
-      const narrowed = values.base !== undefined || !!values.staged || positionals.length > 0 || found?.config.startAfter !== undefined;
+      // a run that left migrations out (paths, --base, --staged, startAfter or ignore in whatever config it read) was already narrowed
+      const narrowed = values.base !== undefined || !!values.staged || positionals.length > 0 || run.projects.some((p) => p.lintedCount < p.migrationCount);
       const hint = adoptionHint(results, run.projects, { narrowed, inGit: !!repositoryRoot });
       if (hint) io.stdout(`${showControls(hint)}\n`);
     }

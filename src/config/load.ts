@@ -155,12 +155,17 @@ function hasMetaConfig(dir: string): boolean {
   if (fs.existsSync(path.join(dir, ".config"))) {
     for (const name of ["config", "config.json", "config.yaml", "config.yml", "config.js", "config.ts", "config.cjs", "config.mjs"]) if (fs.existsSync(path.join(dir, ".config", name))) return true;
   }
-  for (const name of ["package.json", "package.yaml"]) {
-    try {
-      if (/["']?cosmiconfig["']?\s*:/.test(fs.readFileSync(path.join(dir, name), "utf8"))) return true;
-    } catch {
-      // no such file
-    }
+  // the meta config is a top-level "cosmiconfig" key; a dependency on the cosmiconfig package is not one
+  try {
+    const pkg = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")) as unknown;
+    if (pkg !== null && typeof pkg === "object" && Object.hasOwn(pkg, "cosmiconfig")) return true;
+  } catch {
+    // no such file, or not JSON (cosmiconfig reports that when it reads it)
+  }
+  try {
+    if (/^["']?cosmiconfig["']?\s*:/m.test(fs.readFileSync(path.join(dir, "package.yaml"), "utf8"))) return true;
+  } catch {
+    // no such file
   }
   return false;
 }

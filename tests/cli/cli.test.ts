@@ -623,6 +623,10 @@ describe("adoption hint", () => {
     fs.writeFileSync(path.join(dir, ".migration-lintrc.json"), JSON.stringify({ extends: "recommended", startAfter: "20240101000000_init" }));
     expect(cli(["--cwd", dir]).stdout).not.toContain("To adopt");
     fs.rmSync(path.join(dir, ".migration-lintrc.json"));
+    // the same startAfter in a JavaScript config, which the supervised worker reads
+    fs.writeFileSync(path.join(dir, "migration-lint.config.mjs"), 'export default { extends: "recommended", startAfter: "20240101000000_init" };\n');
+    expect(cli(["--cwd", dir]).stdout).not.toContain("To adopt");
+    fs.rmSync(path.join(dir, "migration-lint.config.mjs"));
     expect(cli(["--cwd", dir, "--write-baseline"]).status).toBe(0);
     expect(cli(["--cwd", dir]).stdout).not.toContain("To adopt");
     expect(example("--no-color").stdout).not.toContain("To adopt");

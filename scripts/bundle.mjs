@@ -84,7 +84,7 @@ const { metafile } = await build({
   target: "node20",
   outdir: cli,
   chunkNames: "chunk-[hash]",
-  external: ["libpg-query", "@guanmingchiu/sqlparser-ts", "sql.js", "@electric-sql/pglite", "pg", "jiti", "typescript", "ajv"],
+  external: ["libpg-query", "@guanmingchiu/sqlparser-ts", "mysql2", "sql.js", "@electric-sql/pglite", "pg", "jiti", "typescript", "ajv"],
   // CommonJS dependencies (cosmiconfig) require() Node's built-in modules
   banner: { js: 'import { createRequire as __bundleRequire } from "node:module"; const require = __bundleRequire(import.meta.url);' },
   legalComments: "inline",

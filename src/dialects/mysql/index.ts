@@ -31,5 +31,5 @@ export const mysql: Dialect = {
   runner: mysqlRunner,
   transactionIds,
   typeChange: mysqlTypeChange,
-  loadReplay: () => Promise.reject(new Error("replay on MySQL is not available yet")),
+  loadReplay: () => import("./replay.js"),
 };

@@ -14,7 +14,7 @@ import type { LintMessage } from "../../engine/results.js";
 import { MigrationLintError, errorMessage } from "../../errors.js";
 import { rangePosition, replayMessage, LINE_ONE } from "../../replay/messages.js";
 import { redactUrl, scrub } from "../../replay/target.js";
-import type { ReplayOptions, ReplayReport } from "../../replay/index.js";
+import type { ReplayOptions, ReplayReport } from "../../replay/types.js";
 import type { Operation, Statement } from "../../types.js";
 import { splitMysqlStatements, tokenizeMysql } from "./lexer.js";
 

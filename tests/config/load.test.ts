@@ -4,6 +4,7 @@ import path from "node:path";
 import { loadConfig } from "../../src/api/lint.js";
 import type { ResolvedConfig } from "../../src/config/types.js";
 import { MigrationLintError } from "../../src/errors.js";
+import { configMayRunCode } from "../../src/config/load.js";
 
 const made: string[] = [];
 
@@ -335,5 +336,35 @@ describe("plugins", () => {
   it("rejects a plugin rule that is referenced without its plugin", async () => {
     const error = await configError(".migration-lintrc.json", JSON.stringify({ rules: { "plugin/no-foo": "error" } }));
     expect(error.message).toMatch(/Unknown rule "plugin\/no-foo"/);
+  });
+});
+
+describe("configMayRunCode: whether the CLI must read the configuration under supervision", () => {
+  // vitest runs in this repository, whose package.json depends on cosmiconfig: a dependency is not a meta config
+  it("plain data, JavaScript, $import and no config at all", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ml-may-run-"));
+    fs.mkdirSync(path.join(dir, ".git"));
+    try {
+      const xdg = process.env.XDG_CONFIG_HOME;
+      process.env.XDG_CONFIG_HOME = path.join(dir, "no-global");
+      try {
+        expect(configMayRunCode({ cwd: dir })).toBe(false);
+        fs.writeFileSync(path.join(dir, ".migration-lintrc.json"), '{ "extends": "recommended" }');
+        expect(configMayRunCode({ cwd: dir })).toBe(false);
+        fs.writeFileSync(path.join(dir, ".migration-lintrc.json"), '{ "$import": "./base.mjs" }');
+        expect(configMayRunCode({ cwd: dir })).toBe(true);
+        fs.rmSync(path.join(dir, ".migration-lintrc.json"));
+        fs.writeFileSync(path.join(dir, "migration-lint.config.mjs"), "export default {};");
+        expect(configMayRunCode({ cwd: dir })).toBe(true);
+        fs.rmSync(path.join(dir, "migration-lint.config.mjs"));
+        fs.mkdirSync(path.join(dir, "no-global", "migration-lint"), { recursive: true });
+        expect(configMayRunCode({ cwd: dir })).toBe(true);
+      } finally {
+        if (xdg === undefined) delete process.env.XDG_CONFIG_HOME;
+        else process.env.XDG_CONFIG_HOME = xdg;
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -258,7 +258,7 @@ export async function main(argv: string[], rawIO: CliIO): Promise<number> {
     const { statementLocksOf } = await import("./reports.js");
     const context = { cwd, ...(repositoryRoot ? { repositoryRoot } : {}), color, sourceOf: (file: string) => run.sources.get(file), statementLocks: statementLocksOf(run.projects) };
     // no report may overwrite a file this run read
-    const inputs = new Set([...run.sources.keys(), ...run.projects.flatMap((p) => [...p.schemaFiles, p.baselinePath]), ...(found?.filepath ? [found.filepath] : [])]);
+    const inputs = new Set([...run.sources.keys(), ...run.projects.flatMap((p) => [...p.schemaFiles, p.baselinePath]), ...(found?.filepath ? [found.filepath] : located ? [located] : [])]);
     const reportStarted = performance.now();
     await writeReports(reports, results, context, io.stdout, inputs, shown);
     if (values.debug) io.stderr((await import("./debug.js")).formatTimings({ ...run.timings, report: performance.now() - reportStarted }, performance.now() - started));

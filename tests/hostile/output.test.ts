@@ -40,6 +40,14 @@ describe("files migration-lint writes never overwrite what is not theirs", () =>
     expect(fs.readFileSync(path.join(dir, "src/app.ts"), "utf8")).toBe("export {};\n");
   });
 
+  it("-o over the config file is refused, also when the supervised worker reads it (a JSON config with $import)", () => {
+    const dir = project({ [DROP]: DROP_SQL });
+    const config = '{ "$import": "./base.json", "rules": { "destructive-change": "error" } }\n';
+    write(dir, { "lint-settings.json": config, "base.json": '{ "extends": "recommended" }\n' });
+    expectFailure(cli(["--cwd", dir, "-c", "lint-settings.json", "-o", "lint-settings.json"], { cwd: dir }), path.join(dir, "lint-settings.json"), /Refusing to write the report .*one of the files this run reads/);
+    expect(fs.readFileSync(path.join(dir, "lint-settings.json"), "utf8")).toBe(config);
+  });
+
   it("-o over an earlier report overwrites it, as ESLint does", () => {
     const dir = project({ [DROP]: DROP_SQL });
     write(dir, { "reports/lint.json": "old report" });

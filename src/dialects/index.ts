@@ -54,6 +54,23 @@ function importDialect(id: DialectId): Promise<Dialect> {
 export async function dialectFor(provider: string | null, file: string): Promise<Dialect> {
   if (!provider) return loadDialect("postgresql");
   const id = dialectIdOf(provider);
-  if (!id) throw new MigrationLintError("project", `Provider "${provider}" is not supported yet: migration-lint lints PostgreSQL, SQLite and MySQL migrations. (SQL Server is planned.)`, { file });
+  if (!id) throw new MigrationLintError("project", unsupportedProvider(provider, file), { file });
   return loadDialect(id);
+}
+
+/** Every provider name Prisma accepts in a datasource or migration_lock.toml (lower case, as Prisma spells them). */
+const PRISMA_PROVIDERS = ["postgresql", "postgres", "mysql", "sqlite", "sqlserver", "cockroachdb", "mongodb"];
+
+/** Why a provider has no dialect, in Prisma's own terms where Prisma itself refuses it. */
+export function unsupportedProvider(provider: string, file: string): string {
+  const inLock = file.endsWith("migration_lock.toml");
+  if (!PRISMA_PROVIDERS.includes(provider)) {
+    const meant = PRISMA_PROVIDERS.find((p) => p === provider.toLowerCase());
+    const code = inLock ? "P3019, the migration_lock.toml provider does not match the datasource's" : "P1012, the datasource provider is not known";
+    return meant
+      ? `Provider "${provider}" is not a provider name Prisma knows: Prisma writes it "${meant}", in lower case, and prisma migrate refuses this project until it says provider = "${meant}" (${code}).`
+      : `Provider "${provider}" is not a provider name Prisma knows (${PRISMA_PROVIDERS.join(", ")}), so prisma migrate refuses this project (${code}).`;
+  }
+  if (provider === "mongodb") return `Provider "mongodb" has no migrations: Prisma Migrate does not support MongoDB (it uses prisma db push), so there is nothing for migration-lint to lint.`;
+  return `Provider "${provider}" is not supported yet: migration-lint lints PostgreSQL, SQLite and MySQL migrations. (SQL Server is planned.)`;
 }

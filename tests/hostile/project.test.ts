@@ -285,6 +285,18 @@ describe("the schema and migration_lock.toml", () => {
     expectFailure(cli(["--cwd", dir]), path.join(dir, "prisma/migrations/migration_lock.toml"), /Provider "sqlserver" is not supported yet/);
   });
 
+  it('provider = "PostgreSQL" in migration_lock.toml: says what Prisma says (P3019), not "PostgreSQL is not supported"', () => {
+    const dir = project({ [DROP]: DROP_SQL }, { lock: 'provider = "PostgreSQL"\n' });
+    const run = cli(["--cwd", dir]);
+    expectFailure(run, path.join(dir, "prisma/migrations/migration_lock.toml"), /Provider "PostgreSQL" is not a provider name Prisma knows: Prisma writes it "postgresql", in lower case, and prisma migrate refuses this project until it says provider = "postgresql" \(P3019/);
+    expect(run.stderr).not.toMatch(/not supported/);
+  });
+
+  it('a provider Prisma does not know at all, and mongodb, which Prisma Migrate does not support', () => {
+    expectFailure(cli(["--cwd", project({ [DROP]: DROP_SQL }, { lock: 'provider = "oracle"\n' })]), null, /Provider "oracle" is not a provider name Prisma knows \(postgresql, postgres, mysql, sqlite, sqlserver, cockroachdb, mongodb\)/);
+    expectFailure(cli(["--cwd", project({ [DROP]: DROP_SQL }, { lock: 'provider = "mongodb"\n' })]), null, /Provider "mongodb" has no migrations: Prisma Migrate does not support MongoDB/);
+  });
+
   it("a sqlserver datasource without a lock file: exit 2 naming the schema", () => {
     const dir = project({}, { lock: null, schema: SCHEMA.replace("postgresql", "sqlserver") });
     expectFailure(cli(["--cwd", dir]), path.join(dir, "prisma/schema.prisma"), /Provider "sqlserver" is not supported yet/);

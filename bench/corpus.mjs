@@ -125,24 +125,30 @@ CREATE INDEX "${table}_${note}_idx" ON "${table}"("${note}");
 }
 
 async function benchProject(project, index) {
-  const { label, projectDir, migrationsDir, files } = project;
+  const { label, projectDir, migrationsDir, files, schema } = project;
   const notes = [];
 
   // warm: a cache file filled by one run
   const warmCache = path.join(tmp, `warm-${index}.cache`);
-  const warmArgs = [cli, "--cwd", projectDir, "--cache", "--cache-location", warmCache, "-f", "json"];
+  // the schema and migrations folder named, as in a project with several (evolution-api), so each run lints this one history
+  const own = ["--schema", schema, "--migrations", migrationsDir];
+  const warmArgs = [cli, "--cwd", projectDir, ...own, "--cache", "--cache-location", warmCache, "-f", "json"];
   if (!checkRun(`migration-lint on ${label}`, measure(node, warmArgs))) return null;
 
   // pre-commit: a copy of the project, its history cached, one new migration
   const copy = path.join(tmp, `precommit-${index}`);
   cpSync(path.dirname(migrationsDir), path.join(copy, "prisma"), { recursive: true });
   writeFileSync(path.join(copy, "package.json"), `${JSON.stringify({ name: `bench-precommit-${index}`, private: true }, null, 2)}\n`);
+  // the copy keeps the project's own file names (evolution-api: postgresql-schema.prisma beside postgresql-migrations), named explicitly
+  const copySchema = path.join(copy, "prisma", path.relative(path.dirname(migrationsDir), schema));
+  const copyMigrations = path.join(copy, "prisma", path.basename(migrationsDir));
+  const layout = ["--schema", copySchema, "--migrations", copyMigrations];
   const cache = path.join(copy, ".migration-lint-cache");
   const pristine = path.join(tmp, `precommit-${index}.cache`);
-  checkRun(`filling the cache of the copy of ${label}`, measure(node, [cli, "--cwd", copy, "--cache", "--cache-location", cache, "-f", "json"]));
+  checkRun(`filling the cache of the copy of ${label}`, measure(node, [cli, "--cwd", copy, ...layout, "--cache", "--cache-location", cache, "-f", "json"]));
   cpSync(cache, pristine);
   const table = busiestTable(files);
-  const newDir = path.join(copy, "prisma", "migrations", "99999999999999_bench_new");
+  const newDir = path.join(copyMigrations, "99999999999999_bench_new");
   const newFile = path.join(newDir, "migration.sql");
   const prepare = (i) => {
     cpSync(pristine, cache); // the history cached, the new migration not
@@ -153,23 +159,23 @@ async function benchProject(project, index) {
   const [floor, cold, sqCold, warm, pre, sqPre, preCold] = benchAll(
     [
       nodeFloor,
-      { command: node, args: [cli, "--cwd", projectDir, "-f", "json"] },
+      { command: node, args: [cli, "--cwd", projectDir, ...own, "-f", "json"] },
       { command: squawk, args: ["--reporter", "gcc", ...files], ...squawkOptions },
       { command: node, args: warmArgs },
-      { command: node, args: [cli, "--cwd", copy, "--cache", "--cache-location", cache, "-f", "json", newDir], prepare },
+      { command: node, args: [cli, "--cwd", copy, ...layout, "--cache", "--cache-location", cache, "-f", "json", newDir], prepare },
       { command: squawk, args: ["--reporter", "gcc", newFile], prepare, ...squawkOptions },
-      { command: node, args: [cli, "--cwd", copy, "-f", "json", newDir], prepare },
+      { command: node, args: [cli, "--cwd", copy, ...layout, "-f", "json", newDir], prepare },
     ],
     runs,
   );
   for (const r of [cold, warm, pre, preCold]) if (!checkRun(`migration-lint on ${label}`, r.last)) return null;
 
   // what each scenario linted and parsed, from the API (one more run each)
-  const coldScope = await report({ cwd: projectDir });
-  const warmScope = await report({ cwd: projectDir, cache: true, cacheLocation: warmCache });
+  const coldScope = await report({ cwd: projectDir, schema, migrations: migrationsDir });
+  const warmScope = await report({ cwd: projectDir, schema, migrations: migrationsDir, cache: true, cacheLocation: warmCache });
   prepare(runs);
-  const preScope = await report({ cwd: copy, cache: true, cacheLocation: cache, paths: [newDir] });
-  const preColdScope = await report({ cwd: copy, paths: [newDir] });
+  const preScope = await report({ cwd: copy, schema: copySchema, migrations: copyMigrations, cache: true, cacheLocation: cache, paths: [newDir] });
+  const preColdScope = await report({ cwd: copy, schema: copySchema, migrations: copyMigrations, paths: [newDir] });
 
   const findings = (ours, theirs) => `${mlFindings(ours.last.stdout)} / ${squawkFindings(theirs.last.stdout)}`;
   const rows = [

@@ -10,22 +10,7 @@
 import type { ParsedSqlFile, SqlComment, Statement } from "../../types.js";
 import { attachLeadingComments, SourceText } from "../../parse/source-text.js";
 import { isSqliteComment, splitSqliteStatements, tokenizeSqlite, type SqliteToken } from "./lexer.js";
-
-interface SqlParser {
-  parse(sql: string, dialect: "sqlite"): unknown[];
-}
-
-let parserPromise: Promise<SqlParser> | undefined;
-
-/** Loads sqlparser-rs (WASM) once per process. */
-export function loadSqliteParser(): Promise<SqlParser> {
-  parserPromise ??= (async () => {
-    const mod = await import("@guanmingchiu/sqlparser-ts");
-    await mod.init();
-    return { parse: (sql, dialect) => mod.parse(sql, dialect) as unknown[] };
-  })();
-  return parserPromise;
-}
+import { loadSqlparser, sqlparserError } from "../sqlparser.js";
 
 /** A PRAGMA as SQLite's grammar has it: `PRAGMA [schema.]name [= value | (value)]` (https://www.sqlite.org/pragma.html#syntax). */
 export interface PragmaNode {
@@ -82,7 +67,7 @@ export async function parseSqliteFile(path: string, raw: string): Promise<Parsed
   const statements: Statement[] = [];
   const parseErrors: ParsedSqlFile["parseErrors"] = [];
   const spans = splitSqliteStatements(text, tokens);
-  const parser = spans.length ? await loadSqliteParser() : null;
+  const parser = spans.length ? await loadSqlparser() : null;
   for (const span of spans) {
     const code = tokens.slice(span.from, span.to).filter((t) => !isSqliteComment(t));
     const body = code.at(-1)?.kind === "semicolon" ? code.slice(0, -1) : code;
@@ -112,17 +97,15 @@ export async function parseSqliteFile(path: string, raw: string): Promise<Parsed
 
 /** sqlparser-rs ends its message with "at Line: L, Column: C" (1-based, in the statement's text): point there. */
 function errorAt(error: unknown, source: SourceText, start: number, end: number): ParsedSqlFile["parseErrors"][number] {
-  const raw = error instanceof Error ? error.message : String(error);
-  const message = raw.replace(/^sql parser error:\s*/, "");
-  const where = /at Line: (\d+), Column: (\d+)\s*$/.exec(message);
+  const { message, line: errorLine, column: errorColumn } = sqlparserError(error);
   let at = start;
-  if (where) {
+  if (errorLine !== null && errorColumn !== null) {
     const startPos = source.positionAt(start);
-    const line = startPos.line + Number(where[1]) - 1;
-    const column = Number(where[1]) === 1 ? startPos.column + Number(where[2]) - 1 : Number(where[2]);
+    const line = startPos.line + errorLine - 1;
+    const column = errorLine === 1 ? startPos.column + errorColumn - 1 : errorColumn;
     at = Math.min(Math.max(start, offsetOf(source, line, column)), end);
   }
-  return { kind: "syntax", message: message.replace(/\s*at Line: \d+, Column: \d+\s*$/, ""), range: source.rangeOf(at, end) };
+  return { kind: "syntax", message, range: source.rangeOf(at, end) };
 }
 
 function offsetOf(source: SourceText, line: number, column: number): number {

@@ -12,7 +12,7 @@ export { defineConfig } from "./config/types.js";
 export type { MigrationLintConfig, MigrationLintPlugin, ResolvedConfig, ResolvedRule, RuleSetting } from "./config/types.js";
 export { defineRule } from "./engine/rule.js";
 export type { RuleModule, RuleMeta, RuleContext, RuleVisitors, ReportDescriptor, MigrationContext, PresetName } from "./engine/rule.js";
-export type { LintMessage, LintResult } from "./engine/results.js";
+export type { Fix, LintMessage, LintResult, Suggestion } from "./engine/results.js";
 export type { CatalogView, TableState, ColumnState, IndexState, EnumState, ConstraintState } from "./history/catalog.js";
 export { MigrationLintError } from "./errors.js";
 export { builtinRules } from "../rules/index.js";

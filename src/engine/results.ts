@@ -5,6 +5,27 @@
  */
 import { compareCodeUnits } from "../compare.js";
 
+/**
+ * A text edit in the message's own file (ESLint's shape): replace the text between `range[0]` and
+ * `range[1]` (offsets into the decoded text with any BOM removed, as `SourceRange` offsets are) by `text`.
+ * Several edits of one fix are merged into one range, as ESLint does.
+ */
+export interface Fix {
+  range: [number, number];
+  text: string;
+}
+
+/** A rewrite offered, never applied by `--fix` (ESLint's suggestion shape, plus files it creates). */
+export interface Suggestion {
+  /** What it does, as a title ("Move the index to its own migration, CONCURRENTLY"). */
+  desc: string;
+  messageId?: string;
+  /** The edit to the message's own file. */
+  fix: Fix;
+  /** Files the suggestion creates (absolute paths), e.g. a new migration folder that sorts right after this one. */
+  files?: Array<{ filePath: string; text: string }>;
+}
+
 export interface LintMessage {
   /** Rule id; engine findings use `parse-error`, `file-error` and `internal-error`. */
   ruleId: string | null;
@@ -23,6 +44,10 @@ export interface LintMessage {
   fingerprint: string;
   /** Migration folder name, when the finding belongs to a migration. */
   migration?: string;
+  /** A mechanical rewrite with the same end schema, applied by `--fix`. */
+  fix?: Fix;
+  /** Rewrites where the intent must be a person's: offered, never applied by `--fix`. */
+  suggestions?: Suggestion[];
   /** Set on findings that stopped a file (or statement) from being understood, like ESLint's parse errors. */
   fatal?: boolean;
   /** On suppressed messages only (ESLint's shape): why and by what the finding is suppressed. */

@@ -1,0 +1,124 @@
+/**
+ * The cache stage of a project's lint: which migrations the cache can answer for (their findings, and the
+ * catalog just before the first one it cannot), and what this run stores for the next.
+ */
+import { builtCodeDigest, TOOL_VERSION } from "../version.js";
+import { codeDigest } from "./code-digest.js";
+import { hashKey, type CachedFindings, type LintCache } from "./cache.js";
+import { Catalog } from "../history/catalog.js";
+import type { ResolvedConfig } from "../config/types.js";
+import type { LoadedMigration, MessagesByFile } from "../engine/linter.js";
+import type { MigrationSourceText } from "../model/load.js";
+import type { RunnerInfo } from "../types.js";
+import type { PrismaSchemaData } from "../schema/parse-schema.js";
+
+export interface CachePlan {
+  /** Parse and replay from this migration on; the catalog before it comes from the cache. */
+  startIndex: number;
+  catalog: Catalog | undefined;
+  /** In-scope migrations before `startIndex`, whose findings are cached. */
+  cached: Set<number>;
+  hits: Map<number, CachedFindings>;
+}
+
+/**
+ * What cached findings depend on besides the migration's own text: the code of every rule that runs (ours by the
+ * tool version and the digest of the built code, so a rebuilt dist of the same version misses; a plugin's or rules
+ * folder's by its content), the settings that change a verdict, the runner model, the schema and the provider.
+ */
+export function cacheConfigKey(config: ResolvedConfig, facts: { reportUnused: 0 | 1 | 2; runner: RunnerInfo; schemaHash: string; lockProvider: string | null; hashPluginCode: boolean }): string {
+  const digests = new Map<string, string>();
+  return hashKey([
+    TOOL_VERSION,
+    builtCodeDigest(),
+    config.rules.map((r) => [r.id, r.severity, r.options, r.source && facts.hashPluginCode ? codeDigest(r.source, digests) : null]),
+    config.postgresVersion,
+    config.requireDisableReason,
+    facts.reportUnused,
+    facts.runner.model,
+    facts.schemaHash,
+    facts.lockProvider,
+  ]);
+}
+
+/**
+ * Finds the first in-scope migration without cached findings; everything
+ * before it can come from the cache if the cached catalog sits just before it
+ * (or later). Otherwise the whole history is parsed and replayed.
+ */
+export function planFromCache(cache: LintCache, root: string, configKey: string, texts: MigrationSourceText[], inScope: (index: number) => boolean): CachePlan {
+  const hits = new Map<number, CachedFindings>();
+  let firstMiss = texts.length;
+  for (const t of texts) {
+    if (!inScope(t.index)) continue;
+    const hit = t.text !== null ? cache.findings(root, configKey, t.chain) : undefined;
+    if (!hit) {
+      firstMiss = t.index;
+      break;
+    }
+    hits.set(t.index, hit);
+  }
+  const snapshot = cache.snapshot(root, configKey);
+  const snapshotAt = snapshot ? texts.findIndex((t) => t.chain === snapshot.chain) : -1;
+  // the cached catalog is usable when it ends before the first miss; cached in-scope migrations after it are linted again
+  if (snapshot && snapshotAt >= 0 && snapshotAt < firstMiss) {
+    let catalog: Catalog | undefined;
+    try {
+      catalog = Catalog.fromSnapshot(snapshot.catalog);
+    } catch {
+      catalog = undefined;
+    }
+    if (catalog) return { startIndex: snapshotAt + 1, catalog, cached: new Set([...hits.keys()].filter((i) => i <= snapshotAt)), hits };
+  }
+  return { startIndex: 0, catalog: undefined, cached: new Set(), hits: new Map() };
+}
+
+/**
+ * Merges the cached findings of cached migrations into `byFile` / `suppressed`, and stores the fresh ones (without
+ * the findings of rules that read git, which depend on more than the text), the catalog after the whole history
+ * and the parsed schema for the next run.
+ */
+export function mergeAndStore(
+  cache: LintCache,
+  plan: CachePlan,
+  run: {
+    root: string;
+    configKey: string;
+    config: ResolvedConfig;
+    texts: MigrationSourceText[];
+    loaded: LoadedMigration[];
+    linted: LoadedMigration[];
+    catalog: Catalog;
+    byFile: MessagesByFile;
+    suppressed: MessagesByFile;
+    /** The parsed schema to store, when it did not come from the cache. */
+    schemaToStore: { hash: string; data: PrismaSchemaData } | null;
+  },
+): void {
+  const { root, configKey, texts, byFile, suppressed } = run;
+  const gitRuleIds = new Set(run.config.rules.filter((r) => r.rule.meta.requires?.git).map((r) => r.id));
+  const store: Record<string, CachedFindings> = {};
+  for (const m of run.linted) {
+    const file = m.entry.upPath;
+    const chain = texts[m.index]!.chain;
+    if (!file || !m.file) continue;
+    const hit = plan.cached.has(m.index) ? plan.hits.get(m.index) : undefined;
+    if (hit) {
+      byFile.set(file, [...hit.kept, ...(byFile.get(file) ?? [])]);
+      if (hit.suppressed.length) suppressed.set(file, [...hit.suppressed, ...(suppressed.get(file) ?? [])]);
+      continue;
+    }
+    store[chain] = {
+      kept: (byFile.get(file) ?? []).filter((msg) => !gitRuleIds.has(msg.ruleId ?? "")),
+      suppressed: (suppressed.get(file) ?? []).filter((msg) => !gitRuleIds.has(msg.ruleId ?? "")),
+    };
+  }
+  const last = texts.at(-1);
+  const complete = run.loaded.every((m) => m.file !== null || m.index < plan.startIndex);
+  // the catalog after the whole history, unless the cache has it already
+  const fresher = last && complete && cache.snapshot(root, configKey)?.chain !== last.chain;
+  cache.store(root, configKey, store, fresher ? { chain: last.chain, catalog: run.catalog.snapshot() } : null);
+  cache.prune(root, configKey, new Set(texts.map((t) => t.chain)));
+  if (run.schemaToStore) cache.storeSchema(root, run.schemaToStore.hash, run.schemaToStore.data);
+  cache.save();
+}

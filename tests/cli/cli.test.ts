@@ -433,6 +433,15 @@ describe("informational commands", () => {
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^destructive-change\s+error\s+recommended\s+\S/m);
   });
+
+  it("--list-rules says which databases each rule runs on, from its meta.dialects and requires.capabilities", () => {
+    const { stdout } = cli(["--list-rules", "--no-color"]);
+    expect(stdout).toMatch(/^rule +sev\. +preset +databases +description$/m);
+    expect(stdout).toMatch(/^destructive-change +error +recommended +all +Statements that destroy data/m);
+    expect(stdout).toMatch(/^require-concurrently +warn +recommended +PostgreSQL +CREATE INDEX/m);
+    expect(stdout).toMatch(/^sqlite-rebuild +warn +strict +SQLite +A SQLite table rebuild/m);
+    expect(stdout).toMatch(/^mysql-table-copy +warn +recommended +MySQL +An ALTER TABLE/m);
+  });
 });
 
 describe("positional paths", () => {
@@ -479,6 +488,12 @@ describe("explain", () => {
     expect(run.stdout).not.toMatch(/<!--|```|^#|\|---/m);
     // --color: headings in bold, code in colour
     expect(cli(["explain", "destructive-change", "--color"]).stdout).toMatch(/^\u001b\[1m\u001b\[4mdestructive-change/);
+  });
+
+  it("says which databases the rule runs on, and why not on the others", () => {
+    expect(cli(["explain", "require-concurrently"]).stdout).toMatch(/\nDatabases\n-+\n\nRuns on PostgreSQL\. Not on SQLite: SQLite has no concurrent-index\. Not on MySQL: MySQL has no concurrent-index\.\n/);
+    expect(cli(["explain", "sqlite-rebuild"]).stdout).toContain("Runs on SQLite. Not on PostgreSQL: the rule is about other databases' behaviour.");
+    expect(cli(["explain", "destructive-change"]).stdout).toContain("Runs on PostgreSQL, SQLite, MySQL.\n");
   });
 
   it("exits 2 for an unknown rule, suggesting close ids", () => {

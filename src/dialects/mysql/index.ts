@@ -5,20 +5,18 @@
  * (one multi-statement query; every DDL commits on its own). MySQL has no
  * transactional DDL and no Postgres lock modes: rules that need them stay quiet.
  */
-import type { Capability, Dialect } from "../dialect.js";
+import type { Dialect } from "../dialect.js";
+import { DIALECT_CAPABILITIES, DIALECT_NAMES } from "../capabilities.js";
 import { transactionIds } from "../../model/queries.js";
 import { buildMysqlOperations } from "./build.js";
 import { liteMysqlFile, parseMysqlFile, releaseMysqlTrees } from "./parse.js";
 import { mysqlRunner } from "./runner.js";
 import { mysqlTypeChange } from "./types.js";
 
-// MySQL rejects a name over 64 characters (error 1059) instead of truncating it: no "identifier-truncation"
-const capabilities: ReadonlySet<Capability> = new Set<Capability>(["alter-column"]);
-
 export const mysql: Dialect = {
   id: "mysql",
-  displayName: "MySQL",
-  capabilities,
+  displayName: DIALECT_NAMES.mysql,
+  capabilities: DIALECT_CAPABILITIES.mysql,
   identifiers: { maxBytes: 64, defaultSchema: null, quote: "`" },
   async parseFile(path, text) {
     const file = await parseMysqlFile(path, text);

@@ -4,30 +4,19 @@
  * table-lock model of Postgres's "Explicit Locking" docs, Prisma's runner
  * model per version, and replay on PGlite or a real server.
  */
-import type { Capability, Dialect } from "../dialect.js";
+import type { Dialect } from "../dialect.js";
+import { DIALECT_CAPABILITIES, DIALECT_NAMES } from "../capabilities.js";
 import { transactionIds } from "../../model/queries.js";
 import { buildOperations } from "./build.js";
 import { locksOf } from "./locks.js";
 import { liteSqlFile, parseSqlFile, releaseSyntaxTrees } from "./parse.js";
 import { resolveRunner } from "./runner.js";
 
-const capabilities: ReadonlySet<Capability> = new Set<Capability>([
-  "transactional-ddl",
-  "table-locks",
-  "concurrent-index",
-  "enum-types",
-  "alter-column",
-  "lock-timeout",
-  "not-valid-constraints",
-  "domains",
-  "maintenance-commands",
-  "identifier-truncation",
-]);
 
 export const postgres: Dialect = {
   id: "postgresql",
-  displayName: "PostgreSQL",
-  capabilities,
+  displayName: DIALECT_NAMES.postgresql,
+  capabilities: DIALECT_CAPABILITIES.postgresql,
   // NAMEDATALEN - 1
   identifiers: { maxBytes: 63, defaultSchema: "public", quote: '"' },
   async parseFile(path, text) {

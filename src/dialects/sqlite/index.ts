@@ -6,7 +6,8 @@
  * `prisma migrate deploy` (statement by statement) or of a transactional
  * runner (the `runner` config key).
  */
-import type { Capability, Dialect } from "../dialect.js";
+import type { Dialect } from "../dialect.js";
+import { DIALECT_CAPABILITIES, DIALECT_NAMES } from "../capabilities.js";
 import type { ParsedSqlFile } from "../../types.js";
 import { SourceText } from "../../parse/source-text.js";
 import { transactionIds } from "../../model/queries.js";
@@ -14,12 +15,10 @@ import { buildSqliteOperations, recogniseRebuilds } from "./build.js";
 import { parseSqliteFile } from "./parse.js";
 import { sqliteRunner } from "./runner.js";
 
-const capabilities: ReadonlySet<Capability> = new Set<Capability>([]);
-
 export const sqlite: Dialect = {
   id: "sqlite",
-  displayName: "SQLite",
-  capabilities,
+  displayName: DIALECT_NAMES.sqlite,
+  capabilities: DIALECT_CAPABILITIES.sqlite,
   identifiers: { maxBytes: null, defaultSchema: null, quote: "\"" },
   async parseFile(path, text) {
     const file = await parseSqliteFile(path, text);

@@ -1,4 +1,6 @@
-import { defineRule } from "../src/engine/rule.js";
+import { defineRule, type RuleContext, type RuleVisitors } from "../src/engine/rule.js";
+import type { IdentifierLimit } from "../src/dialects/dialect.js";
+import { DIALECT_NAMES } from "../src/dialects/capabilities.js";
 import { tokenize } from "../src/dialects/postgres/lexer.js";
 import { DEFAULT_SCHEMA } from "../src/history/catalog.js";
 import type { Operation, QualifiedName, SourceRange } from "../src/types.js";
@@ -20,19 +22,24 @@ export default defineRule({
   meta: {
     id: "identifier-too-long",
     type: "problem",
-    docs: { description: "Names longer than Postgres's 63 bytes in CREATE TABLE, ADD COLUMN, CREATE INDEX, ADD CONSTRAINT, CREATE TYPE and RENAME: silently truncated, and truncated names can collide.", preset: "recommended" },
+    docs: { description: "Names longer than the database takes in CREATE TABLE, ADD COLUMN, CREATE INDEX, ADD CONSTRAINT, CREATE TYPE and RENAME: Postgres silently truncates them to 63 bytes (and truncated names can collide), MySQL rejects them over 64 characters.", preset: "recommended" },
     defaultSeverity: "error",
-    requires: { capabilities: ["identifier-truncation"] },
+    requires: { capabilities: ["identifier-limit"] },
     messages: {
+      rejected: 'The {{what}} name "{{name}}" is {{length}} {{unit}}: {{database}} takes at most {{max}} and rejects the statement ({{error}}), so `prisma migrate deploy` fails here.',
       tooLong: 'The {{what}} name "{{name}}" is {{bytes}} bytes: Postgres keeps only the first 63 and silently names it "{{truncated}}", so the database no longer matches the SQL and schema.prisma, and the next `prisma migrate dev` sees drift.',
       collision: 'The {{what}} name "{{name}}" and "{{other}}"{{where}} are the same to Postgres after truncation to 63 bytes ("{{truncated}}"): this statement fails with "already exists"{{ifNotExists}}.',
     },
     help: {
       tooLong: "Use a name of at most 63 bytes. In schema.prisma set it explicitly: `map: \"short_name\"` on @@index / @@unique / @@id / @relation, or @map / @@map for a column or table.",
       collision: "Give one of them a shorter, distinct name: in schema.prisma `map: \"distinct_name\"` on its @@index / @@unique / @relation.",
+      rejected: "Use a name of at most {{max}} {{unit}}. In schema.prisma set it explicitly: `map: \"short_name\"` on @@index / @@unique / @@id / @relation, or @map / @@map for a column or table.",
     },
   },
   create(context) {
+    const limit = context.project.identifierLimit;
+    // a database that refuses a longer name: nothing is truncated, so nothing can collide; the statement fails
+    if (limit?.over === "rejected") return rejectedNames(context, limit);
     const file = context.migration.file;
     /** Original spelling of every name defined in this migration, by namespace key of its truncated form. */
     const originals = new Map<string, string>();
@@ -131,3 +138,31 @@ export default defineRule({
   },
 });
 
+
+/** Where names over the limit are an error (MySQL): each defined name over it, at its spelling in the statement. */
+function rejectedNames(context: RuleContext, limit: IdentifierLimit): RuleVisitors {
+  const file = context.migration.file;
+  const size = (name: string) => (limit.unit === "bytes" ? bytes(name) : [...name].length);
+  const check = (op: Operation, what: string, name: string | null) => {
+    if (!name || size(name) <= limit.max) return;
+    const at = file.text.indexOf(name, op.range.start);
+    const quoted = at > 0 && /["`]/.test(file.text[at - 1]!) ? at - 1 : at;
+    const range = at >= 0 && at < op.range.end ? file.rangeOf(quoted, at + name.length + (quoted < at ? 1 : 0)) : op.range;
+    const data = { what, name, length: size(name), unit: limit.unit, max: limit.max, database: DIALECT_NAMES[context.project.dialect], error: limit.error ?? "an error" };
+    context.report({ range, messageId: "rejected", data });
+  };
+  return {
+    "create-table"(op) {
+      check(op, "table", op.table.name);
+      for (const c of op.columns) check(op, "column", c.name);
+      for (const c of op.constraints) check(op, "constraint", c.name);
+    },
+    "add-column": (op) => check(op, "column", op.column.name),
+    "create-index": (op) => check(op, "index", op.name),
+    "add-constraint": (op) => check(op, "constraint", op.constraint.name),
+    "rename-table": (op) => check(op, "table", op.newName),
+    "rename-column": (op) => check(op, "column", op.newName),
+    "rename-index": (op) => check(op, "index", op.newName),
+    "rename-constraint": (op) => check(op, "constraint", op.newName),
+  };
+}

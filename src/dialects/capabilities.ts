@@ -16,11 +16,12 @@ export const DIALECT_CAPABILITIES: Readonly<Record<DialectId, ReadonlySet<Capabi
     "not-valid-constraints",
     "domains",
     "maintenance-commands",
+    "identifier-limit",
     "identifier-truncation",
   ]),
   sqlite: new Set<Capability>([]),
   // MySQL rejects a name over 64 characters (error 1059) instead of truncating it: no "identifier-truncation"
-  mysql: new Set<Capability>(["alter-column"]),
+  mysql: new Set<Capability>(["alter-column", "identifier-limit"]),
 };
 
 /** The database's name for messages, by dialect. */

@@ -37,7 +37,9 @@ export type Capability =
   | "domains"
   /** Maintenance commands that take strong locks (VACUUM FULL, CLUSTER, REINDEX, REFRESH MATERIALIZED VIEW). */
   | "maintenance-commands"
-  /** Names over `identifiers.maxBytes` are truncated in silence (Postgres), so the database and schema.prisma disagree. */
+  /** Names have a maximum length (`identifiers.limit`): longer ones are truncated (Postgres) or rejected (MySQL). */
+  | "identifier-limit"
+  /** Names over `identifiers.limit` are truncated in silence (Postgres), so the database and schema.prisma disagree. */
   | "identifier-truncation";
 
 /** What the runner resolution reads: the Prisma version found (or configured), the prisma.config text, and the configured runner. */
@@ -55,8 +57,8 @@ export interface Dialect {
   displayName: string;
   capabilities: ReadonlySet<Capability>;
   identifiers: {
-    /** Longest identifier in bytes before the database truncates or rejects it; null when there is no limit. */
-    maxBytes: number | null;
+    /** The longest name the database takes and what it does with a longer one; null when there is no limit (SQLite). */
+    limit: IdentifierLimit | null;
     /** Schema an unqualified name resolves to (Postgres `public`); null where the database has no schemas to speak of. */
     defaultSchema: string | null;
     /** How the database quotes a name: `"` (standard SQL) or a backtick (MySQL). Messages and help SQL quote names with it. */
@@ -91,6 +93,17 @@ export interface Dialect {
   typeChange?(from: TypeSpec, to: TypeSpec): TypeChange;
   /** Loads the replay engine for this provider (lazily: only `--replay` and `--drift-only` pay for it). */
   loadReplay(): Promise<{ replay(options: ReplayOptions): Promise<ReplayReport> }>;
+}
+
+/** How long a name may be (`Dialect.identifiers.limit`, read by identifier-too-long). */
+export interface IdentifierLimit {
+  max: number;
+  /** What `max` counts: UTF-8 bytes (Postgres's NAMEDATALEN) or characters (MySQL). */
+  unit: "bytes" | "characters";
+  /** What the database does with a longer name: keeps the first `max` in silence (Postgres), or refuses the statement (MySQL, error 1059). */
+  over: "truncated" | "rejected";
+  /** For `rejected`: the database's error, as a message quotes it. */
+  error?: string;
 }
 
 /** What a column type change does to existing values (a dialect's type table, `Dialect.typeChange`). */

@@ -298,6 +298,7 @@ function instantiate(rules: ResolvedRule[], model: ProjectModel, migration: Load
       lockProvider: model.lockProvider,
       dialect: model.dialect.id,
       capabilities: model.dialect.capabilities,
+      identifierLimit: model.dialect.identifiers.limit,
       postgresVersion: model.postgresVersion,
       runner: model.runner,
     },

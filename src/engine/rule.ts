@@ -6,7 +6,7 @@ import path from "node:path";
 import { quoteIdent } from "../parse/quote.js";
 import type { CatalogView, EmptiedState, TableState } from "../history/catalog.js";
 import type { TableLock } from "../dialects/postgres/locks.js";
-import type { Capability, DialectId, TypeChange } from "../dialects/dialect.js";
+import type { Capability, DialectId, IdentifierLimit, TypeChange } from "../dialects/dialect.js";
 import type { MigrationChanges } from "../git/changes.js";
 import type { PrismaSchemaModel, PrismaField, PrismaModel, SchemaLocation } from "../schema/types.js";
 import type { MigrationEntry, Operation, OperationKind, OperationOf, ParsedSqlFile, QualifiedName, RunnerInfo, SeverityName, SourceRange, Statement, TypeSpec } from "../types.js";
@@ -78,6 +78,8 @@ export interface RuleContext<Options = Record<string, unknown>> {
     dialect: DialectId;
     /** What the dialect's database can do (src/dialects/dialect.ts): a message about locks or transactional DDL only where it has them. */
     capabilities: ReadonlySet<Capability>;
+    /** The longest name the database takes and what it does with a longer one (src/dialects/dialect.ts); null without a limit. */
+    identifierLimit: IdentifierLimit | null;
     postgresVersion: number;
     runner: RunnerInfo;
   };

@@ -28,7 +28,7 @@ describe("MySQL dialect", () => {
   it("is chosen by Prisma's mysql provider, and has no transactional DDL or Postgres lock model", async () => {
     expect(dialectIdOf("mysql")).toBe("mysql");
     const mysql = await loadDialect("mysql");
-    expect(mysql.identifiers).toEqual({ maxBytes: 64, defaultSchema: null, quote: "`" });
+    expect(mysql.identifiers).toMatchObject({ limit: { max: 64, unit: "characters", over: "rejected" }, defaultSchema: null, quote: "`" });
     for (const c of ["transactional-ddl", "table-locks", "concurrent-index", "lock-timeout", "identifier-truncation"] as const) expect(mysql.capabilities.has(c)).toBe(false);
     expect(mysql.runner({ detected: { version: "6.2.0", source: "package.json" }, prismaConfigText: null }).model).toBe("per-statement");
   });

@@ -1,5 +1,7 @@
 import { RuleTester } from "../../src/testing/rule-tester.js";
 import rule from "../../rules/identifier-too-long.js";
+import { onMysql } from "./mysql-fixtures.js";
+import { SQLITE } from "./sqlite-fixtures.js";
 
 const LONG_TABLE = "dataset_item_events"; // 19 bytes
 const COLS = ["project_id", "dataset_id", "item_id", "created_at"];
@@ -18,6 +20,11 @@ new RuleTester().run(rule, {
     { name: "Prisma's names stay within 63 bytes", sql: `${TABLE}\n-- CreateIndex\nCREATE INDEX "${LONG_TABLE}_project_id_dataset_id_item_id_created_a_idx" ON "${LONG_TABLE}"("project_id", "dataset_id", "item_id", "created_at");` },
     { name: "exactly 63 bytes", history: [TABLE], sql: `CREATE INDEX "${INDEX_63}" ON "${LONG_TABLE}"("project_id");` },
     { name: "a long name in a reference is not a definition", history: [TABLE], sql: `ALTER TABLE "${LONG_TABLE}" DROP COLUMN "created_at_source_system_reported_timestamp_with_extra_detail_x";` },
+    // MySQL: 64 characters, counted as characters (measured on MariaDB 10.11: 64 two-byte "é" are accepted)
+    onMysql({ name: "MySQL: Prisma's 64-character index name", sql: `-- CreateIndex\nCREATE INDEX \`${INDEX_64}\` ON \`Post\`(\`title\`);` }),
+    onMysql({ name: "MySQL: 64 two-byte characters are 64, not 128", sql: `CREATE TABLE \`${"é".repeat(64)}\` (\`id\` INTEGER NOT NULL);` }),
+    // SQLite has no length limit (a 300-character table name is created: measured on sql.js, SQLite 3.54)
+    { ...SQLITE, name: "SQLite: no limit", sql: `CREATE TABLE "${"a".repeat(300)}" ("id" INTEGER NOT NULL PRIMARY KEY);\nCREATE INDEX "${INDEX_64}_and_more" ON "${"a".repeat(300)}"("id");` },
     { name: "re-creating an index after dropping it", history: [TABLE, `CREATE INDEX "${INDEX_63}" ON "${LONG_TABLE}"("project_id");`], sql: `DROP INDEX "${INDEX_63}";\nCREATE INDEX "${INDEX_63}" ON "${LONG_TABLE}"("project_id", "dataset_id");` },
   ],
   invalid: [
@@ -67,6 +74,32 @@ new RuleTester().run(rule, {
         { messageId: "tooLong", line: 1 },
       ],
     },
+    onMysql({
+      name: "MySQL: a 65-character index name is rejected, not truncated (no collision reported)",
+      sql: `-- CreateIndex\nCREATE INDEX \`${INDEX_64}x\` ON \`Post\`(\`title\`);\nCREATE INDEX \`${INDEX_64}y\` ON \`Post\`(\`authorId\`);`,
+      errors: [
+        { messageId: "rejected", line: 2, column: 14, message: `The index name "${INDEX_64}x" is 65 characters: MySQL takes at most 64 and rejects the statement (error 1059, Identifier name ... is too long;` },
+        { messageId: "rejected", line: 3, column: 14 },
+      ],
+    }),
+    onMysql({
+      name: "MySQL: hand-written table, column, constraint and rename",
+      sql: [
+        `CREATE TABLE \`${"t".repeat(65)}\` (\`id\` INTEGER NOT NULL, \`${"c".repeat(70)}\` INTEGER, CONSTRAINT \`${"k".repeat(65)}\` UNIQUE (\`id\`));`,
+        `ALTER TABLE \`User\` ADD COLUMN \`${"é".repeat(65)}\` INTEGER;`,
+        `ALTER TABLE \`Post\` ADD CONSTRAINT \`${"f".repeat(65)}\` FOREIGN KEY (\`authorId\`) REFERENCES \`User\`(\`id\`);`,
+        `ALTER TABLE \`User\` RENAME COLUMN \`name\` TO \`${"n".repeat(65)}\`;`,
+      ].join("\n"),
+      errors: [
+        { messageId: "rejected", line: 1, column: 14, message: "The table name" },
+        { messageId: "rejected", line: 1, message: "The column name" },
+        // a UNIQUE key is an index in MySQL (dropped with DROP INDEX)
+        { messageId: "rejected", line: 1, message: "The index name" },
+        { messageId: "rejected", line: 2, column: 31, message: "is 65 characters" },
+        { messageId: "rejected", line: 3, message: "The constraint name" },
+        { messageId: "rejected", line: 4, message: "The column name" },
+      ],
+    }),
     {
       name: "two long columns of one CREATE TABLE",
       sql: `CREATE TABLE "t" ("${"x".repeat(63)}_one" TEXT, "${"x".repeat(63)}_two" TEXT);`,

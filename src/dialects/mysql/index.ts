@@ -17,7 +17,12 @@ export const mysql: Dialect = {
   id: "mysql",
   displayName: DIALECT_NAMES.mysql,
   capabilities: DIALECT_CAPABILITIES.mysql,
-  identifiers: { maxBytes: 64, defaultSchema: null, quote: "`" },
+  // measured on MariaDB 10.11: 64 characters (64 two-byte "é" pass), a 65th is an error
+  identifiers: {
+    limit: { max: 64, unit: "characters", over: "rejected", error: "error 1059, Identifier name ... is too long; MariaDB says error 1103, Incorrect table name, for a table" },
+    defaultSchema: null,
+    quote: "`",
+  },
   async parseFile(path, text) {
     const file = await parseMysqlFile(path, text);
     buildMysqlOperations(file);

@@ -18,7 +18,7 @@ export const postgres: Dialect = {
   displayName: DIALECT_NAMES.postgresql,
   capabilities: DIALECT_CAPABILITIES.postgresql,
   // NAMEDATALEN - 1
-  identifiers: { maxBytes: 63, defaultSchema: "public", quote: '"' },
+  identifiers: { limit: { max: 63, unit: "bytes", over: "truncated" }, defaultSchema: "public", quote: '"' },
   async parseFile(path, text) {
     const file = await parseSqlFile(path, text);
     buildOperations(file);

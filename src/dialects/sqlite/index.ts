@@ -19,7 +19,7 @@ export const sqlite: Dialect = {
   id: "sqlite",
   displayName: DIALECT_NAMES.sqlite,
   capabilities: DIALECT_CAPABILITIES.sqlite,
-  identifiers: { maxBytes: null, defaultSchema: null, quote: "\"" },
+  identifiers: { limit: null, defaultSchema: null, quote: "\"" },
   async parseFile(path, text) {
     const file = await parseSqliteFile(path, text);
     buildSqliteOperations(file);

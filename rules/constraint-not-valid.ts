@@ -1,4 +1,4 @@
-import { defineRule, formatName, quoteName } from "../src/engine/rule.js";
+import { defineRule, formatName, lineBreakOf, quoteIdent, quoteName, type RuleFixer } from "../src/engine/rule.js";
 import { blockedBy } from "../src/dialects/postgres/locks.js";
 import type { LockMode, Operation, QualifiedName, Statement } from "../src/types.js";
 
@@ -9,6 +9,7 @@ export default defineRule({
     docs: { description: "FOREIGN KEY or CHECK added to an existing table without NOT VALID (a validation scan under lock), or validated in the same transaction that added it.", preset: "recommended" },
     defaultSeverity: "warn",
     requires: { capabilities: ["not-valid-constraints"] },
+    fixable: "code",
     messages: {
       validates: 'Adds {{what}} "{{name}}" to {{table}} without NOT VALID: Postgres checks every existing row of {{table}} while holding {{locks}}, which blocks {{blocked}} until the scan finishes{{rows}}.',
       sameTransaction: 'VALIDATE CONSTRAINT "{{name}}" runs in the same transaction as the ADD CONSTRAINT ... NOT VALID on line {{line}} ({{why}}): the lock the ADD took ({{locks}}) is held while the validation scans every row, so it blocks {{blocked}} just as if NOT VALID had not been used.',
@@ -37,6 +38,22 @@ export default defineRule({
         ? `; it cannot fail (the DELETE on line ${emptied.line} emptied the table), but the scan still reads every deleted row, which stays on disk until VACUUM`
         : ", and the migration fails if any row violates it";
     };
+    /**
+     * NOT VALID, and VALIDATE CONSTRAINT as the next statement: only where that statement runs in a transaction of
+     * its own (the runner sends statements one by one, outside BEGIN ... COMMIT), so the end schema is the same and
+     * the validation holds only SHARE UPDATE EXCLUSIVE. Under the whole-file runner it would share the ADD's
+     * transaction and lock: nothing to fix there (a VALIDATE in a later migration is a person's choice).
+     */
+    const fixOf = (op: Operation & { kind: "add-constraint" }, name: string | null) => {
+      if (name === null || context.project.runner.model !== "per-statement" || context.inTransactionBlock(op.statement)) return {};
+      const eol = lineBreakOf(context.migration.file.text);
+      return {
+        fix: (fixer: RuleFixer) => [
+          fixer.insertTextAfter(op, " NOT VALID"),
+          fixer.insertTextAfter(op.statement, `;${eol}ALTER TABLE ${quoteName(op.table)} VALIDATE CONSTRAINT ${quoteIdent(name)}`),
+        ],
+      };
+    };
     const clauseOf = (op: Operation) => context.migration.file.text.slice(op.range.start, op.range.end).replace(/\s+NOT\s+VALID\s*$/i, "");
     return {
       "add-constraint"(op) {
@@ -47,7 +64,7 @@ export default defineRule({
         // a table TRUNCATEd in this transaction has no row to check, and TRUNCATE holds ACCESS EXCLUSIVE on it already
         if (c.notValid || !context.existedBefore(op.table) || context.emptiedInTransaction(op.table, op.statement)?.truncated) return;
         const what = c.kind === "check" ? "CHECK constraint" : "foreign key";
-        context.report({ node: op, messageId: "validates", data: { what, name, table: quoteName(op.table), clause: clauseOf(op), rows: rows(op), ...lockText(op) } });
+        context.report({ node: op, messageId: "validates", data: { what, name, table: quoteName(op.table), clause: clauseOf(op), rows: rows(op), ...lockText(op) }, ...fixOf(op, c.name) });
       },
       "add-column"(op) {
         const ref = op.column.references;

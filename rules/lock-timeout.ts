@@ -1,6 +1,9 @@
-import { defineRule, quoteName, type RuleContext } from "../src/engine/rule.js";
+import { appendStatement, defineRule, prependStatement, quoteName, type RuleContext } from "../src/engine/rule.js";
 import { blockedBy, isStrongLock, type TableLock } from "../src/dialects/postgres/locks.js";
 import type { Operation } from "../src/types.js";
+
+/** The lock_timeout `--fix` sets: long enough for a brief lock once granted, short enough that the queue behind it does not take the application down. */
+const TIMEOUT = "5s";
 
 /** `0`, `'0'`, `'0ms'`: a lock_timeout of zero waits for ever. */
 const DISABLED = /^\s*0+(\.0*)?\s*(us|ms|s|min|h|d)?\s*$/i;
@@ -12,6 +15,7 @@ export default defineRule({
     docs: { description: "Statements that take a lock blocking writes (or reads) on an existing table with no `SET lock_timeout` before them in the migration.", preset: "strict" },
     defaultSeverity: "warn",
     requires: { capabilities: ["lock-timeout"] },
+    fixable: "code",
     messages: {
       missing:
         'Takes {{mode}} lock on {{table}} with no lock_timeout set ({{count}} in this migration, this is the first). If a long query or an open transaction holds a conflicting lock, the statement waits in the lock queue, and every query on {{table}} queues behind it ({{blocked}} stop) for as long as it waits{{statementTimeout}}.',
@@ -29,10 +33,16 @@ export default defineRule({
     let inBlock = false;
     const unguarded: Array<{ op: Operation; lock: TableLock; statementTimeout: Operation | null }> = [];
     const wholeFileTransaction = context.project.runner.model === "script-transaction";
+    // what stops the fix: a file that already says something about lock_timeout (the fix would stack headers),
+    // CONCURRENTLY (alone in its file under the whole-file runner; a lock timeout cancelling the build leaves an
+    // INVALID index), and BEGIN / COMMIT under the whole-file runner (SET LOCAL would end at the first COMMIT)
+    let unfixable = false;
 
     return {
       Statement(statement) {
         for (const op of statement.operations) {
+          if (("concurrently" in op && op.concurrently) || (op.kind === "set" && op.name === "lock_timeout") || (op.kind === "transaction" && wholeFileTransaction)) unfixable = true;
+          if (op.kind === "other" && op.nodeType === "VariableSetStmt") unfixable = true;
           if (op.kind === "transaction") {
             if (op.action === "begin") inBlock = true;
             else if (op.action === "commit" || op.action === "rollback") {
@@ -74,6 +84,16 @@ export default defineRule({
             count: `${count} unguarded ${count === 1 ? "statement" : "statements"}`,
             statementTimeout: first.statementTimeout?.kind === "set" ? ` (at most the statement_timeout of ${first.statementTimeout.value} set on line ${first.statementTimeout.range.loc.start.line}, which must also cover the statement's own work, so the queue can stay blocked that long)` : "",
           },
+          // the whole-file runner runs the file as one transaction: SET LOCAL ends with it. Sent statement by
+          // statement, the session's setting would outlive the file: RESET it at the end
+          ...(unfixable
+            ? {}
+            : {
+                fix: () => {
+                  const file = context.migration.file;
+                  return wholeFileTransaction ? prependStatement(file, `SET LOCAL lock_timeout = '${TIMEOUT}';`) : [prependStatement(file, `SET lock_timeout = '${TIMEOUT}';`), appendStatement(file, "RESET lock_timeout;")];
+                },
+              }),
         });
       },
     };

@@ -12,6 +12,7 @@ import type { MigrationEntry, Operation, ParseErrorKind, ParsedSqlFile, Qualifie
 import type { ResolvedRule } from "../config/types.js";
 import { interpolate, type MigrationContext, type ReportDescriptor, type RuleContext, type RuleVisitors } from "./rule.js";
 import type { LintMessage } from "./results.js";
+import { reportFixes } from "./report-fixes.js";
 import type { MigrationChanges } from "../git/changes.js";
 import { statementsInTransactionBlock } from "../model/queries.js";
 import { appliesTo, type Dialect } from "../dialects/dialect.js";
@@ -333,6 +334,7 @@ function instantiate(rules: ResolvedRule[], model: ProjectModel, migration: Load
       const seen = occurrences.get(statementKey) ?? 0;
       occurrences.set(statementKey, seen + 1);
       const helpTemplate = descriptor.help ?? rule.rule.meta.help?.[descriptor.messageId];
+      const edits = descriptor.fix !== undefined || descriptor.suggest !== undefined ? reportFixes(rule.rule.meta, descriptor, file.text, target === file.path) : null;
       push(target, {
         ruleId: rule.id,
         severity: descriptor.atMost === "warn" ? (Math.min(rule.severity, 1) as typeof rule.severity) : rule.severity,
@@ -343,7 +345,21 @@ function instantiate(rules: ResolvedRule[], model: ProjectModel, migration: Load
         docsUrl: rule.rule.meta.docs.url ?? `${DOCS_BASE}${rule.id}.md`,
         fingerprint: fingerprint([statementKey, String(seen)]),
         migration: migration.entry.name,
+        ...(edits?.fix ? { fix: edits.fix } : {}),
+        ...(edits?.suggestions ? { suggestions: edits.suggestions } : {}),
       });
+      // the finding stands; what was wrong with its edits is the rule's bug, said once per rule and migration
+      if (edits?.problems.length) {
+        push(file.path, {
+          ruleId: "internal-error",
+          severity: 2,
+          fatal: true,
+          message: `Rule "${rule.id}" on ${migration.entry.name}: ${edits.problems.join("; ")}.`,
+          ...lineColumns(range),
+          fingerprint: fingerprint([migration.entry.name, "internal-error", rule.id, "fix"]),
+          migration: migration.entry.name,
+        });
+      }
     };
     // a literal of one shape for every rule, copying the shared references one by one. Both shorter spellings
     // measured slower on cold trigger.dev: Object.create(shared) (a prototype per migration gives each migration's

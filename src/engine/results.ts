@@ -84,8 +84,7 @@ export function toResults(byFile: Map<string, LintMessage[]>, suppressedByFile: 
       errorCount: messages.filter((m) => m.severity === 2).length,
       fatalErrorCount: messages.filter((m) => m.fatal).length,
       warningCount: messages.filter((m) => m.severity === 1).length,
-      fixableErrorCount: 0,
-      fixableWarningCount: 0,
+      ...fixableCounts(messages),
       usedDeprecatedRules: [],
     });
   }
@@ -108,4 +107,16 @@ export function totals(results: LintResult[]): ResultTotals {
     fatalErrorCount += r.fatalErrorCount;
   }
   return { errorCount, warningCount, fatalErrorCount };
+}
+
+/** The fixable counts of a file's messages (ESLint's fixableErrorCount / fixableWarningCount). */
+export function fixableCounts(messages: LintMessage[]): { fixableErrorCount: number; fixableWarningCount: number } {
+  let fixableErrorCount = 0;
+  let fixableWarningCount = 0;
+  for (const m of messages) {
+    if (!m.fix) continue;
+    if (m.severity === 2) fixableErrorCount++;
+    else fixableWarningCount++;
+  }
+  return { fixableErrorCount, fixableWarningCount };
 }

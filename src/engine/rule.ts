@@ -10,6 +10,11 @@ import type { Capability, DialectId, IdentifierLimit, TypeChange } from "../dial
 import type { MigrationChanges } from "../git/changes.js";
 import type { PrismaSchemaModel, PrismaField, PrismaModel, SchemaLocation } from "../schema/types.js";
 import type { MigrationEntry, Operation, OperationKind, OperationOf, ParsedSqlFile, QualifiedName, RunnerInfo, SeverityName, SourceRange, Statement, TypeSpec } from "../types.js";
+import type { FixFunction } from "./fixer.js";
+
+export type { FixFunction, FixResult, FixTarget, RuleFixer } from "./fixer.js";
+// edits rules build often: a statement first or last in the file, in the file's own line breaks
+export { appendStatement, lineBreakOf, prependStatement } from "./fixer.js";
 
 export type PresetName = "recommended" | "strict" | "all";
 
@@ -38,6 +43,26 @@ export interface RuleMeta {
   requires?: { history?: boolean; git?: boolean; capabilities?: Capability[] };
   /** The dialects whose own behaviour the rule is about (e.g. `["sqlite"]`); default: every dialect. Prefer `requires.capabilities` where the hazard is a feature several databases share. */
   dialects?: DialectId[];
+  /**
+   * Set when the rule's findings may carry a `fix` (applied by `--fix`), as in ESLint: `"code"` (or
+   * `"whitespace"`). The engine drops a fix from a rule that does not declare it, and says so.
+   */
+  fixable?: "code" | "whitespace";
+  /** Set when the rule's findings may carry `suggest` (offered, never applied by `--fix`), as in ESLint. */
+  hasSuggestions?: boolean;
+}
+
+/** A rewrite a finding offers (ESLint's suggestion descriptor, plus the files it creates). */
+export interface SuggestionDescriptor {
+  /** Id of a template in `meta.messages` that says what it does (filled from `data`, else the report's `data`); or `desc`. */
+  messageId?: string;
+  data?: Record<string, string | number>;
+  /** What it does, when there is no `messageId`. */
+  desc?: string;
+  /** The edit of the migration being linted. */
+  fix: FixFunction;
+  /** Files it creates (absolute paths), e.g. a new migration folder that sorts right after this one; or replaces whole (schema.prisma). */
+  files?: Array<{ filePath: string; text: string }>;
 }
 
 export interface MigrationContext {
@@ -61,8 +86,15 @@ export interface ReportDescriptor {
   help?: string;
   /** `"warn"`: this finding is at most a warning, whatever the rule's severity (a rule whose hazard is worse in some setups, e.g. mysql-zero-fill under a lax sql_mode). */
   atMost?: "warn";
-  /** Report in another file (absolute path), e.g. migration_lock.toml for a project-level finding; `range` then defaults to 1:1. */
+  /** Report in another file (absolute path), e.g. migration_lock.toml for a project-level finding; `range` then defaults to 1:1. Such a finding carries no fix or suggestion. */
   file?: string;
+  /**
+   * A mechanical rewrite of this migration with the same end schema, applied by `--fix` (needs `meta.fixable`):
+   * a function of the fixer (src/engine/fixer.ts) returning its edits. A fix that throws is dropped, not the finding.
+   */
+  fix?: FixFunction;
+  /** Rewrites where the intent must be a person's, offered and never applied by `--fix` (needs `meta.hasSuggestions`). */
+  suggest?: SuggestionDescriptor[];
 }
 
 export interface RuleContext<Options = Record<string, unknown>> {

@@ -12,7 +12,8 @@ import { packageVersion } from "../version.js";
 import { pathToFileURL } from "node:url";
 import { builtinRules } from "../../rules/index.js";
 import type { RuleMeta } from "../engine/rule.js";
-import type { LintMessage } from "../engine/results.js";
+import type { Fix, LintMessage } from "../engine/results.js";
+import { SourceText } from "../parse/source-text.js";
 import type { Formatter, FormatterContext } from "./types.js";
 import { escapeJsonControls, isOutside, relativePath, reportRoot, ruleIdOf, spanOf, type MessageSuppression, type SuppressedMessage } from "./util.js";
 
@@ -136,6 +137,35 @@ function suppressionsOf(m: SuppressedMessage) {
   }));
 }
 
+/** A text edit as a SARIF replacement: the region it replaces (line and column in the file's text, BOM excluded) and what it inserts. */
+function replacement(fix: Fix, source: SourceText | null) {
+  const [start, end] = fix.range;
+  const deletedRegion = source
+    ? (() => {
+        const from = source.positionAt(start);
+        const to = source.positionAt(end);
+        return { startLine: from.line, startColumn: from.column, endLine: to.line, endColumn: to.column };
+      })()
+    : { charOffset: start, charLength: end - start };
+  return { deletedRegion, insertedContent: { text: fix.text } };
+}
+
+/** SARIF 2.1.0 `fixes` (§3.55): the finding's fix first, then each suggestion, with the files a suggestion creates. */
+function sarifFixes(m: LintMessage, filePath: string, context: FormatterContext) {
+  const text = context.sourceOf(filePath);
+  const source = text === undefined ? null : new SourceText(text);
+  const root = reportRoot(context);
+  const change = (fix: Fix) => ({ artifactLocation: artifactLocation(root, filePath), replacements: [replacement(fix, source)] });
+  const created = (file: { filePath: string; text: string }) => ({
+    artifactLocation: artifactLocation(root, file.filePath),
+    replacements: [{ deletedRegion: { charOffset: 0, charLength: 0 }, insertedContent: { text: file.text } }],
+  });
+  return [
+    ...(m.fix ? [{ description: { text: "Apply the fix (what `migration-lint --fix` writes)." }, artifactChanges: [change(m.fix)] }] : []),
+    ...(m.suggestions ?? []).map((s) => ({ description: { text: s.desc }, artifactChanges: [change(s.fix), ...(s.files ?? []).map(created)] })),
+  ];
+}
+
 export function createSarifFormatter(options: SarifFormatterOptions = {}): Formatter {
   return (results, context) => {
     const rulesMeta = (context as SarifFormatterContext).rulesMeta;
@@ -176,6 +206,7 @@ export function createSarifFormatter(options: SarifFormatterOptions = {}): Forma
         ],
         ...(m.fingerprint ? { partialFingerprints: { [FINGERPRINT_KEY]: m.fingerprint } } : {}),
         ...(suppressed ? { suppressions: suppressionsOf(m as SuppressedMessage) } : {}),
+        ...(m.fix || m.suggestions?.length ? { fixes: sarifFixes(m, filePath, context) } : {}),
       });
     };
     for (const result of results) {

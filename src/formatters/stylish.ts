@@ -20,12 +20,16 @@ const stylish: Formatter = (results, context) => {
   const c = new Chalk({ level: context.color ? 1 : 0 });
   let errors = 0;
   let warnings = 0;
+  let fixableErrors = 0;
+  let fixableWarnings = 0;
   const out: string[] = [];
 
   for (const result of results) {
     if (!result.messages.length) continue;
     errors += result.errorCount;
     warnings += result.warningCount;
+    fixableErrors += result.fixableErrorCount;
+    fixableWarnings += result.fixableWarningCount;
     out.push("", c.underline(safeLineStart(showControls(path.relative(context.cwd, result.filePath) || result.filePath))));
     const source = context.sourceOf(result.filePath);
     const lines = source?.split(/\r\n|\n|\r/);
@@ -45,7 +49,13 @@ const stylish: Formatter = (results, context) => {
   const total = errors + warnings;
   if (total === 0) return "";
   const summary = `✖ ${total} problem${total === 1 ? "" : "s"} (${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"})`;
-  out.push("", (errors ? c.red.bold(summary) : c.yellow.bold(summary)), "");
+  out.push("", (errors ? c.red.bold(summary) : c.yellow.bold(summary)));
+  // ESLint's line: what `--fix` would change (only fixes proven to keep the schema are written, see docs/rules)
+  if (fixableErrors + fixableWarnings > 0) {
+    const fixable = `  ${fixableErrors} error${fixableErrors === 1 ? "" : "s"} and ${fixableWarnings} warning${fixableWarnings === 1 ? "" : "s"} potentially fixable with the \`--fix\` option.`;
+    out.push(errors ? c.red.bold(fixable) : c.yellow.bold(fixable));
+  }
+  out.push("");
   return out.join("\n");
 };
 

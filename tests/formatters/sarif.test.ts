@@ -52,6 +52,17 @@ describe("sarif", () => {
     expectValid(sarif([], context));
   });
 
+  it("a finding's fix and suggestions are SARIF fixes (artifactChanges with replacements) that validate", () => {
+    const results = fixtureResults();
+    const first = results.find((r) => r.messages.length)!;
+    first.messages[0] = { ...first.messages[0]!, fix: { range: [0, 0], text: "SET lock_timeout = '5s';\n" }, suggestions: [{ desc: "Move it to a migration of its own", fix: { range: [0, 3], text: "" }, files: [{ filePath: `${first.filePath}.new.sql`, text: "SELECT 1;\n" }] }] };
+    const log = expectValid(sarif(results, context));
+    const fixes = log.runs[0]!.results.find((r) => r.fixes)!.fixes;
+    expect(fixes).toHaveLength(2);
+    expect(fixes[0].artifactChanges[0].replacements[0].insertedContent.text).toBe("SET lock_timeout = '5s';\n");
+    expect(fixes[1].artifactChanges.map((c: any) => c.replacements[0].insertedContent.text)).toEqual(["", "SELECT 1;\n"]);
+  });
+
   it("the validator does reject a broken log", () => {
     const log = JSON.parse(sarif(fixtureResults(), context)) as SarifLog;
     log.runs[0]!.results[0]!.level = "fatal";

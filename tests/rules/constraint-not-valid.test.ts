@@ -19,6 +19,7 @@ const FK = `ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY (
 
 new RuleTester().run(rule, {
   valid: [
+    { name: "what --fix writes under Prisma 7.4+ lints clean", history: [USERS, POSTS], prismaVersion: "7.4.0", sql: `-- AddForeignKey\n${FK} NOT VALID;\nALTER TABLE "Post" VALIDATE CONSTRAINT "Post_authorId_fkey";\n` },
     {
       name: "VALIDATE of a table created in the same migration: the table is empty, nothing to scan",
       history: [USERS],
@@ -94,6 +95,53 @@ ${FK};`,
       name: "a table the history does not know",
       sql: `ALTER TABLE "orders" ADD CONSTRAINT "orders_customer_fkey" FOREIGN KEY ("customer_id") REFERENCES "customers"("id");`,
       errors: [{ messageId: "validates" }],
+    },
+    {
+      name: "the fix under Prisma 7.4+ (statements sent one by one): NOT VALID, and VALIDATE CONSTRAINT as the next statement, in a transaction of its own",
+      history: [USERS, POSTS],
+      prismaVersion: "7.4.0",
+      sql: `-- AddForeignKey\n${FK};\n`,
+      errors: [{ messageId: "validates", line: 2 }],
+      output: `-- AddForeignKey\n${FK} NOT VALID;\nALTER TABLE "Post" VALIDATE CONSTRAINT "Post_authorId_fkey";\n`,
+    },
+    {
+      name: "the fix of a CHECK in a CRLF file with a BOM: both kept",
+      history: [USERS],
+      prismaVersion: "7.4.0",
+      sql: `\uFEFF-- AddCheck\r\nALTER TABLE "User" ADD CONSTRAINT "User_age_check" CHECK ("age" >= 0);\r\n`,
+      errors: [{ messageId: "validates", line: 2 }],
+      output: `\uFEFF-- AddCheck\r\nALTER TABLE "User" ADD CONSTRAINT "User_age_check" CHECK ("age" >= 0) NOT VALID;\r\nALTER TABLE "User" VALIDATE CONSTRAINT "User_age_check";\r\n`,
+    },
+    {
+      name: "the fix of one clause of a multi-clause ALTER TABLE: NOT VALID after the clause, VALIDATE after the statement",
+      history: [USERS, POSTS],
+      prismaVersion: "7.4.0",
+      sql: `ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id"), ADD COLUMN "x" INTEGER;`,
+      errors: [{ messageId: "validates", line: 1 }],
+      output: `ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id") NOT VALID, ADD COLUMN "x" INTEGER;\nALTER TABLE "Post" VALIDATE CONSTRAINT "Post_authorId_fkey";`,
+    },
+    {
+      name: "no fix under the whole-file runner (Prisma up to 7.3): a VALIDATE in the same file shares the ADD's transaction and lock",
+      history: [USERS, POSTS],
+      sql: `-- AddForeignKey\n${FK};`,
+      errors: [{ messageId: "validates", line: 2 }],
+      output: null,
+    },
+    {
+      name: "no fix inside BEGIN ... COMMIT under Prisma 7.4+: the VALIDATE would share the block's transaction",
+      history: [USERS, POSTS],
+      prismaVersion: "7.4.0",
+      sql: `BEGIN;\n${FK};\nCOMMIT;`,
+      errors: [{ messageId: "validates", line: 2 }],
+      output: null,
+    },
+    {
+      name: "no fix for an unnamed constraint: the VALIDATE would have to guess Postgres's generated name",
+      history: [USERS],
+      prismaVersion: "7.4.0",
+      sql: `ALTER TABLE "User" ADD CHECK ("age" >= 0);`,
+      errors: [{ messageId: "validates", line: 1 }],
+      output: null,
     },
   ],
 });

@@ -21,6 +21,8 @@ CREATE TABLE "Post" (
 
 new RuleTester().run(rule, {
   valid: [
+    { name: "what --fix writes lints clean: SET LOCAL under the whole-file runner", history: [USERS], sql: `SET LOCAL lock_timeout = '5s';\n\n-- AlterTable\nALTER TABLE "User" ADD COLUMN     "age" INTEGER;` },
+    { name: "what --fix writes lints clean: SET and RESET under Prisma 7.4+", history: [USERS], prismaVersion: "7.4.0", sql: `SET lock_timeout = '5s';\r\n\r\n-- AlterTable\r\nALTER TABLE "User" ADD COLUMN "age" INTEGER;\r\n\r\nRESET lock_timeout;\r\n` },
     { name: "Prisma 6/7: a statement_timeout bounds the wait of a brief lock just as a lock_timeout does", history: [USERS], sql: `SET statement_timeout = '5s';\n\n-- AlterTable\nALTER TABLE "public"."User" ADD COLUMN     "age" INTEGER;` },
     { name: "hand-written: statement_timeout before LOCK TABLE (instant to take once granted)", history: [USERS], sql: `SET statement_timeout = '30s';\nLOCK TABLE "User" IN SHARE MODE;` },
     { name: "Prisma's first migration: only new tables", sql: `${USERS}\n${POSTS}\n-- AddForeignKey\nALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE;` },
@@ -37,18 +39,21 @@ new RuleTester().run(rule, {
       history: [USERS],
       sql: `-- AlterTable\nALTER TABLE "User" ADD COLUMN     "age" INTEGER;`,
       errors: [{ messageId: "missing", line: 2, column: 20, message: 'Takes an ACCESS EXCLUSIVE lock on "User" with no lock_timeout set (1 unguarded statement' }],
+      output: `SET LOCAL lock_timeout = '5s';\n\n-- AlterTable\nALTER TABLE "User" ADD COLUMN     "age" INTEGER;`,
     },
     {
       name: "reported once, at the first statement, with the count",
       history: [USERS, POSTS],
       sql: `-- DropIndex\nDROP INDEX "User_name_idx";\n\n-- AlterTable\nALTER TABLE "User" ALTER COLUMN "name" SET NOT NULL;\n\n-- AddForeignKey\nALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE;`,
       errors: [{ messageId: "missing", line: 2, message: "(3 unguarded statements in this migration" }],
+      output: `SET LOCAL lock_timeout = '5s';\n\n-- DropIndex\nDROP INDEX "User_name_idx";\n\n-- AlterTable\nALTER TABLE "User" ALTER COLUMN "name" SET NOT NULL;\n\n-- AddForeignKey\nALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE;`,
     },
     {
       name: "a new table's foreign key locks the existing table it references",
       history: [USERS],
       sql: `${POSTS}\n-- AddForeignKey\nALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE;`,
       errors: [{ messageId: "missing", line: 9, message: 'a SHARE ROW EXCLUSIVE lock on "User"' }],
+      output: `SET LOCAL lock_timeout = '5s';\n\n${POSTS}\n-- AddForeignKey\nALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE;`,
     },
     {
       name: "lock_timeout = 0 disables the timeout",
@@ -92,6 +97,38 @@ new RuleTester().run(rule, {
       history: [USERS],
       sql: `SET statement_timeout = '10min';\nALTER TABLE "User" ALTER COLUMN "email" SET DATA TYPE VARCHAR(100);`,
       errors: [{ messageId: "missing", line: 2, message: "for as long as it waits (at most the statement_timeout of 10min set on line 1, which must also cover the statement's own work, so the queue can stay blocked that long)." }],
+      output: `SET LOCAL lock_timeout = '5s';\n\nSET statement_timeout = '10min';\nALTER TABLE "User" ALTER COLUMN "email" SET DATA TYPE VARCHAR(100);`,
+    },
+    {
+      name: "the fix under Prisma 7.4+ (statements sent one by one): SET, and RESET at the end so the session's setting does not outlive the file; a CRLF file stays CRLF",
+      history: [USERS],
+      prismaVersion: "7.4.0",
+      sql: `-- AlterTable\r\nALTER TABLE "User" ADD COLUMN "age" INTEGER;\r\n`,
+      errors: [{ messageId: "missing", line: 2 }],
+      output: `SET lock_timeout = '5s';\r\n\r\n-- AlterTable\r\nALTER TABLE "User" ADD COLUMN "age" INTEGER;\r\n\r\nRESET lock_timeout;\r\n`,
+    },
+    {
+      name: "the fix keeps the BOM and ends a last statement that has no semicolon before the RESET",
+      history: [USERS],
+      prismaVersion: "7.4.0",
+      sql: `\uFEFFALTER TABLE "User" ADD COLUMN "age" INTEGER`,
+      errors: [{ messageId: "missing", line: 1 }],
+      output: `\uFEFFSET lock_timeout = '5s';\n\nALTER TABLE "User" ADD COLUMN "age" INTEGER;\n\nRESET lock_timeout;\n`,
+    },
+    {
+      name: "no fix where the file has BEGIN / COMMIT under the whole-file runner: SET LOCAL would end at the first COMMIT",
+      history: [USERS],
+      sql: `BEGIN;\nALTER TABLE "User" ADD COLUMN "age" INTEGER;\nCOMMIT;`,
+      errors: [{ messageId: "missing", line: 2 }],
+      output: null,
+    },
+    {
+      name: "no fix in a file with CONCURRENTLY (alone in its file under the whole-file runner; a lock timeout cancelling the build leaves an INVALID index)",
+      history: [USERS],
+      prismaVersion: "7.4.0",
+      sql: `CREATE INDEX CONCURRENTLY "User_email_idx" ON "User"("email");\nALTER TABLE "User" ADD COLUMN "age" INTEGER;`,
+      errors: [{ messageId: "missing", line: 2 }],
+      output: null,
     },
   ],
 });

@@ -1,5 +1,5 @@
 import { accessExclusiveHeld } from "../src/engine/held-locks.js";
-import { uniqueBefore } from "../src/engine/risk.js";
+import { rowValues, uniqueBefore } from "../src/engine/risk.js";
 import { defineRule, formatName, quoteIdent, quoteName } from "../src/engine/rule.js";
 import { blockedBy } from "../src/dialects/postgres/locks.js";
 import { typeSql } from "../src/model/ast.js";
@@ -11,10 +11,10 @@ export default defineRule({
     type: "problem",
     docs: { description: "UNIQUE or PRIMARY KEY built on an existing table under a blocking lock: ADD CONSTRAINT without USING INDEX, CREATE UNIQUE INDEX without CONCURRENTLY, a new SERIAL/identity key column.", preset: "recommended" },
     defaultSeverity: "warn",
-    // Postgres: the lock of the build; MySQL: the duplicates only (InnoDB builds online). SQLite recreates indexes in its rebuild: not yet told apart
-    dialects: ["postgresql", "mysql"],
+    // Postgres: the lock of the build (table-locks); MySQL and SQLite: the duplicates only (InnoDB builds online; SQLite's
+    // build holds the database write lock like any write, and a rebuild's own copy is sqlite-rebuild's)
     messages: {
-      duplicates: "Builds {{what}} {{name}} on {{table}}, which already holds rows: the migration fails if existing rows hold {{duplicates}}, and the statements before it in the file stay committed.",
+      duplicates: "Builds {{what}} {{name}} on {{table}}, which already holds rows: the migration fails if existing rows hold {{duplicates}}{{committed}}.",
       constraint: 'Adds {{what}} {{name}} to {{table}} by building its index under an ACCESS EXCLUSIVE lock, which blocks reads and writes on {{table}} until the build finishes{{rows}}.',
       index: 'CREATE UNIQUE INDEX {{name}} without CONCURRENTLY holds a {{mode}} lock on {{table}} for the whole build, which blocks {{blocked}}{{reads}}{{rows}}.',
       keyColumn: 'Adds {{kind}} key column {{column}} to {{table}}: Postgres writes a sequence value into every existing row (a full rewrite) and builds the {{what}} index, all under an ACCESS EXCLUSIVE lock that blocks reads and writes on {{table}} until done.',
@@ -62,7 +62,16 @@ export default defineRule({
       if (context.project.capabilities.has("table-locks")) return false;
       // a unique key the table already has over some of these columns: nothing to collide (and nothing else to report)
       if (uniqueBefore(context, op.table, columns)) return true;
-      context.report({ node: op, messageId: "duplicates", data: { what, name: name ? quoteIdent(name) : "", table: quoteName(op.table), columns: cols(columns), duplicates: `duplicate values of (${cols(columns)})${pk ? " or NULLs" : ""}` } });
+      // a column this migration added NULL everywhere (NULLs never collide; NOT NULL without a default: the add failed
+      // on any row already), or filled from a sequence
+      if (columns.some((c) => ["null", "distinct"].includes(rowValues(context, op.statement, op.table, c)))) return true;
+      // an UPDATE of the table earlier in the migration: the author reworked the rows first (de-duplicated them)
+      const updated = context.migration.file.statements.some((s) => s.index < op.statement.index && s.operations.some((o) => o.kind === "data-change" && o.action === "update" && o.table.name === op.table.name));
+      if (updated) return true;
+      // the runner commits what came before (MySQL's implicit commit, SQLite's statement-by-statement runner), unless it shares the transaction
+      const first = context.migration.file.statements[0];
+      const committed = first && first !== op.statement && context.transactionOf(first) !== context.transactionOf(op.statement) ? ", and the statements before it in the file stay committed" : "";
+      context.report({ node: op, messageId: "duplicates", data: { what, name: name ? quoteIdent(name) : "", table: quoteName(op.table), columns: cols(columns), duplicates: `duplicate values of (${cols(columns)})${pk ? " or NULLs" : ""}`, committed } });
       return true;
     };
     return {

@@ -44,7 +44,8 @@ export function enumRecreation(context: RuleContext<any>, from: TypeSpec | null,
  * that were there before the migration, NULL everywhere (added in this migration without a default), one
  * value everywhere (a constant default), or distinct values (serial, identity, a volatile default).
  */
-function rowValues(context: RuleContext<any>, statement: Statement, table: QualifiedName, column: string): "existing" | "null" | "same" | "distinct" { // eslint-disable-line @typescript-eslint/no-explicit-any
+/** What the rows hold in `column` when `statement` runs: their own values (existing), or, for a column added in this migration, NULL, one default for all, or distinct values (a sequence). */
+export function rowValues(context: RuleContext<any>, statement: Statement, table: QualifiedName, column: string): "existing" | "null" | "same" | "distinct" { // eslint-disable-line @typescript-eslint/no-explicit-any
   // a column added by the same ALTER TABLE is not in the catalog yet
   const addedHere = statement.operations.find((op): op is OperationOf<"add-column"> => op.kind === "add-column" && op.column.name === column)?.column;
   const known = context.catalog.getColumn(table, column);
@@ -99,6 +100,8 @@ export function uniqueBefore(context: RuleContext<any>, table: QualifiedName, co
   const keys = [
     ...[...state.constraints.values()].filter((c) => (c.kind === "unique" || c.kind === "primary-key") && !c.notValid).map((c) => c.columns),
     ...[...context.catalog.indexes()].filter((i) => i.unique && i.table === state.name && i.schema === state.schema).map((i) => i.columns),
+    // a table rebuilt in this migration: the keys its rows held when they were copied (SQLite recreates the indexes after)
+    ...(state.copiedKeys?.migration === context.migration.index ? state.copiedKeys.keys : []),
   ];
   return keys.some((k) => k.length > 0 && k.every((c) => columns.includes(c)));
 }

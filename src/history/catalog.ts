@@ -43,6 +43,12 @@ export interface TableState {
   createdIn: number;
   /** The last TRUNCATE or DELETE without WHERE of the table, unless an INSERT (or a statement that may insert) came after it. */
   emptied?: EmptiedState | null;
+  /**
+   * The unique keys (column lists, in the copy's names) the rows held when a table rebuild of migration `migration`
+   * copied them in: SQLite drops the old table's indexes with it and Prisma creates them again after the copy, and
+   * an index rebuilt on such a key cannot meet duplicates. See uniqueBefore (src/engine/risk.ts).
+   */
+  copiedKeys?: { migration: number; keys: string[][] };
 }
 
 /** Where a table was emptied. Rules ask RuleContext.emptiedInTransaction, which keeps only this migration's transaction. */
@@ -191,6 +197,13 @@ export class Catalog implements CatalogView {
             const after = copy.columns.get(column);
             if (before && after) after.addedIn = before.addedIn;
           }
+          const renamed = new Map(op.copied.map((c) => [c.from, c.column]));
+          const oldKeys = [
+            ...[...old.constraints.values()].filter((c) => (c.kind === "unique" || c.kind === "primary-key") && !c.notValid).map((c) => c.columns),
+            ...this.indexesOf(old).filter((i) => i.unique).map((i) => i.columns),
+          ];
+          const keys = oldKeys.filter((k) => k.length > 0 && k.every((c) => renamed.has(c))).map((k) => k.map((c) => renamed.get(c)!));
+          copy.copiedKeys = { migration: migrationIndex, keys };
         }
         if (old) this.tableMap.delete(keyOf(old));
         if (old) for (const [key, index] of this.indexMap) if (index.table === old.name && index.schema === old.schema) this.indexMap.delete(key);

@@ -1,6 +1,7 @@
 import { RuleTester } from "../../src/testing/rule-tester.js";
 import rule from "../../rules/unique-constraint.js";
 import { MYSQL_INIT, onMysql } from "./mysql-fixtures.js";
+import { rebuildUser, SQLITE, usersPostsSessions } from "./sqlite-fixtures.js";
 
 const USERS = `-- CreateTable
 CREATE TABLE "User" (
@@ -119,5 +120,58 @@ new RuleTester().run(rule, {
       sql: "ALTER TABLE User ADD CONSTRAINT unique_name_role UNIQUE (name, role);",
       errors: [{ messageId: "duplicates", line: 1, message: "(`name`, `role`)" }],
     }),
+  ],
+});
+
+// SQLite: CREATE UNIQUE INDEX on a table with duplicates fails ("UNIQUE constraint failed: User.name", measured on sql.js,
+// SQLite 3.54); a rebuild drops the old table's indexes and Prisma creates them again after the copy
+const onSqlite = <T extends object>(testCase: T) => ({ ...SQLITE, history: [usersPostsSessions], ...testCase });
+/** spacedrive's volume before 20230712050046_library_instance: unique over (node_id, mount_point, name). */
+const volumes = `CREATE TABLE "volume" ("id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, "node_id" INTEGER NOT NULL, "name" TEXT NOT NULL, "mount_point" TEXT NOT NULL);
+CREATE UNIQUE INDEX "volume_node_id_mount_point_name_key" ON "volume"("node_id", "mount_point", "name");
+`;
+/** Prisma's rebuild of volume, keeping node_id or leaving it out, then the index Prisma creates after the copy. */
+const rebuildVolume = (keepNode: boolean, index: string) => {
+  const copied = keepNode ? '"id", "mount_point", "name", "node_id"' : '"id", "mount_point", "name"';
+  return `-- RedefineTables
+PRAGMA foreign_keys=OFF;
+CREATE TABLE "new_volume" ("id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,${keepNode ? ' "node_id" INTEGER NOT NULL,' : ""} "name" TEXT NOT NULL, "mount_point" TEXT NOT NULL);
+INSERT INTO "new_volume" (${copied}) SELECT ${copied} FROM "volume";
+DROP TABLE "volume";
+ALTER TABLE "new_volume" RENAME TO "volume";
+${index}
+PRAGMA foreign_keys=ON;
+`;
+};
+new RuleTester().run(rule, {
+  valid: [
+    onSqlite({ name: "SQLite: Prisma's rebuild creates the old unique index again (its rows were unique when copied)", sql: rebuildUser }),
+    { ...SQLITE, name: "SQLite: a rebuild keeping every column of the old key", history: [volumes], sql: rebuildVolume(true, 'CREATE UNIQUE INDEX "volume_node_id_mount_point_name_key" ON "volume"("node_id", "mount_point", "name");') },
+    onSqlite({ name: "SQLite: a unique index on a column added NULL in the same migration (pingvin-share's User.ldapDN)", sql: '-- AlterTable\nALTER TABLE "User" ADD COLUMN "ldapDN" TEXT;\n\n-- CreateIndex\nCREATE UNIQUE INDEX "User_ldapDN_key" ON "User"("ldapDN");' }),
+    onSqlite({
+      name: "SQLite: duplicates renamed by an UPDATE first (spacedrive's 20240517045456_change_indexer_rule_name_to_unique)",
+      sql: `-- Update duplicate names to make them unique\nUPDATE "User"\nSET "name" = "name" || '_' || "id"\nWHERE "name" IN (SELECT "name" FROM "User" GROUP BY "name" HAVING COUNT(*) > 1);\n\n-- CreateIndex\nCREATE UNIQUE INDEX "User_name_key" ON "User"("name");`,
+    }),
+    onSqlite({ name: "SQLite: a table created in the migration holds no rows", sql: 'CREATE TABLE "Tag" ("id" INTEGER NOT NULL PRIMARY KEY, "label" TEXT NOT NULL);\nCREATE UNIQUE INDEX "Tag_label_key" ON "Tag"("label");' }),
+  ],
+  invalid: [
+    onSqlite({
+      name: "SQLite: Prisma's CREATE UNIQUE INDEX on an existing table, after another statement that stays committed",
+      sql: '-- AlterTable\nALTER TABLE "Post" ADD COLUMN "slug" TEXT;\n\n-- CreateIndex\nCREATE UNIQUE INDEX "User_name_key" ON "User"("name");',
+      errors: [{ messageId: "duplicates", line: 5, message: 'Builds the unique index "User_name_key" on "User", which already holds rows: the migration fails if existing rows hold duplicate values of ("name"), and the statements before it in the file stay committed.' }],
+    }),
+    onSqlite({
+      name: "SQLite with a transactional runner (D1): the file rolls back as a whole, nothing stays committed",
+      config: { runner: "d1" },
+      sql: '-- AlterTable\nALTER TABLE "Post" ADD COLUMN "slug" TEXT;\n\n-- CreateIndex\nCREATE UNIQUE INDEX "User_name_key" ON "User"("name");',
+      errors: [{ messageId: "duplicates", line: 5, message: /holds rows: the migration fails if existing rows hold duplicate values of \("name"\)\.$/ }],
+    }),
+    {
+      ...SQLITE,
+      name: "SQLite: a rebuild that drops a column of the old key, then the narrower key (spacedrive's volume in 20230712050046_library_instance)",
+      history: [volumes],
+      sql: rebuildVolume(false, 'CREATE UNIQUE INDEX "volume_mount_point_name_key" ON "volume"("mount_point", "name");'),
+      errors: [{ messageId: "duplicates", line: 7, message: 'duplicate values of ("mount_point", "name")' }],
+    },
   ],
 });

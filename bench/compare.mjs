@@ -183,7 +183,7 @@ for (const project of projects) {
   const fileSet = new Set(files);
   const ours = {};
   for (const preset of presets) {
-    const results = JSON.parse(run(process.execPath, [cli, "--cwd", projectDir, "--schema", schema, "--migrations", migrationsDir, "-c", configFiles[preset], "--no-baseline", "-f", "json"]));
+    const results = JSON.parse(run(process.execPath, [cli, "--cwd", projectDir, "--schema", schema, "--migrations", migrationsDir, "-c", configFiles[preset], "--no-baseline", "-f", "json", "--no-cache"]));
     const byRule = new Map();
     const byFile = new Map();
     for (const r of results) {

@@ -32,7 +32,7 @@ import { parsePending, pendingMigrations, readMigrationSources, type MigrationSo
 import { dialectFor } from "../dialects/index.js";
 import type { Dialect } from "../dialects/dialect.js";
 import { Catalog } from "../history/catalog.js";
-import { hashKey, LintCache, resolveCacheLocation } from "../cache/cache.js";
+import { defaultCacheFile, hashKey, LintCache, resolveCacheLocation } from "../cache/cache.js";
 import { cacheConfigKey, mergeAndStore, planFromCache, type CachePlan } from "../cache/plan.js";
 import { TOOL_VERSION } from "../version.js";
 import { blockedBy, type StatementLocks } from "../dialects/postgres/locks.js";
@@ -121,7 +121,8 @@ async function readProject(target: LintTarget, config: ResolvedConfig, options: 
   const notes = [...project.notes];
   const timings: PhaseTimings = {};
   const started = performance.now();
-  const cache = options.cache ? LintCache.open(resolveCacheLocation(options.cwd ? path.resolve(options.cwd) : process.cwd(), options.cacheLocation), TOOL_VERSION) : null;
+  const cacheFile = options.cacheLocation ? resolveCacheLocation(options.cwd ? path.resolve(options.cwd) : process.cwd(), options.cacheLocation) : defaultCacheFile(project.root);
+  const cache = options.cache ? LintCache.open(cacheFile, TOOL_VERSION) : null;
   const schemaFiles = readSchemaFiles(project.schemaFiles);
   for (const file of schemaFiles.files) sinks.sources.set(file.path, file.text);
   const schemaHash = hashKey(schemaFiles.files.map((f) => [f.path, f.text]));

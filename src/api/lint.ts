@@ -68,9 +68,9 @@ export interface LintOptions {
   ignorePatterns?: string[];
   /** Rule settings over the config's (`--rule`), as in `rules`. */
   ruleOverrides?: Record<string, RuleSetting>;
-  /** Reuse the findings and catalog of unchanged migrations between runs (`--cache`). */
+  /** Reuse the findings and catalog of unchanged migrations between runs (the CLI's default; off here unless asked). */
   cache?: boolean;
-  /** Cache file or folder (default `.migration-lint-cache` in `cwd`). */
+  /** Cache file or folder, relative to `cwd` (default: `node_modules/.cache/migration-lint/` nearest the project root, else the project root). */
   cacheLocation?: string;
   /**
    * When a project has nothing to lint (no migrations folder, an empty one, or `startAfter` / `ignore` leaving

@@ -1,5 +1,6 @@
 /**
- * The content-hash cache (`--cache`), like ESLint's. Applied migrations never
+ * The content-hash cache, like ESLint's: on by default on the command line (`--no-cache` turns it off), off by
+ * default in the API (`cache: true`), which writes nothing unasked. Applied migrations never
  * change, so two things are reused between runs:
  *
  * - the findings of each migration, keyed by the hash of the history up to
@@ -14,7 +15,7 @@
  * ignored and overwritten; nothing about the cache can fail a run.
  */
 import { createHash } from "node:crypto";
-import { readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { MigrationLintError } from "../errors.js";
 import { headOf, writeFileAtomically } from "../write-file.js";
@@ -71,6 +72,22 @@ interface CacheData {
   format: number;
   tool: string;
   projects: Record<string, ProjectCache>;
+}
+
+/**
+ * Where the cache lives when no `--cache-location` is given, keyed on the project, not the working directory (a run
+ * from another folder finds the same file): `node_modules/.cache/migration-lint/` in the nearest folder from the
+ * project root up to the repository's root that has a node_modules (where ESLint, Babel and others keep theirs,
+ * ignored by git and dropped with the dependencies), else the project root.
+ */
+export function defaultCacheFile(projectRoot: string): string {
+  for (let dir = projectRoot; ; ) {
+    if (statIsFolder(path.join(dir, "node_modules"))) return path.join(dir, "node_modules", ".cache", "migration-lint", DEFAULT_CACHE_FILE);
+    const parent = path.dirname(dir);
+    if (parent === dir || existsSync(path.join(dir, ".git"))) break;
+    dir = parent;
+  }
+  return path.join(projectRoot, DEFAULT_CACHE_FILE);
 }
 
 /** `--cache-location`: a file, or a folder (ends with a separator or exists as one) that gets the default name. */

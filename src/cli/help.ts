@@ -45,8 +45,10 @@ Options:
                            at a monorepo's root, the projects of the staged files
   --rule-time-budget <ms>  Time a rule may take before it is stopped and reported
                            (default 10000)
-  --cache                  Reuse results of unchanged migrations between runs
-  --cache-location <path>  Cache file or folder (default: .migration-lint-cache)
+  --cache, --no-cache      Reuse results of unchanged migrations between runs (on by
+                           default; --no-cache turns it off)
+  --cache-location <path>  Cache file or folder (default: node_modules/.cache/
+                           migration-lint/ nearest the project, else the project root)
   --no-error-on-unmatched-pattern
                            Nothing to lint (no migrations folder, an empty one, or startAfter/ignore
                            leaving no migration) is a note and exit 0 instead of exit 2

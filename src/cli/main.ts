@@ -39,6 +39,7 @@ const OPTIONS = {
   "print-config": { type: "boolean" },
   base: { type: "string" },
   cache: { type: "boolean" },
+  "no-cache": { type: "boolean" },
   replay: { type: "boolean" },
   "database-url": { type: "string" },
   "drift-only": { type: "boolean" },
@@ -177,7 +178,10 @@ export async function main(argv: string[], rawIO: CliIO): Promise<number> {
       ...(values["ignore-pattern"]?.length ? { ignorePatterns: values["ignore-pattern"] } : {}),
       ...(values.base !== undefined ? { base: values.base } : {}),
       ...(values.staged ? { staged: true } : {}),
-      ...(values.cache ? { cache: true } : {}),
+      // on by default, as the daily paths (pre-commit, CI on a pull request) lint one new migration on a long history;
+      // replay's PGlite snapshots only when asked (its first run with them is slower: docs/replay.md), and an editor's
+      // unsaved text (--stdin) neither fills nor prunes it
+      ...(values["no-cache"] || (!values.cache && (values.replay || values["lock-trace"] || values["drift-only"] || values.stdin)) ? {} : { cache: true }),
       ...(values.replay || values["lock-trace"] ? { replay: true } : {}),
       ...(values["database-url"] ?? process.env.MIGRATION_LINT_DATABASE_URL ? { databaseUrl: values["database-url"] ?? process.env.MIGRATION_LINT_DATABASE_URL } : {}),
       ...(values["drift-only"] ? { driftOnly: true } : {}),

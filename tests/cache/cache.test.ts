@@ -148,3 +148,44 @@ describe("--cache", () => {
     expect(lint()).toEqual(after);
   }, 60_000);
 });
+
+describe("the cache on the command line (on by default)", () => {
+  const BIN = path.resolve(__dirname, "../../bin/migration-lint.js");
+  const cli = (args: string[], cwd: string) => spawnSync(process.execPath, [BIN, ...args, "-f", "json", "--debug"], { cwd, encoding: "utf8" });
+  /** The parse phase of --debug's timings table (0.0 when the cache answered for every migration). */
+  const parseMs = (stderr: string) => Number(/^ {2}parse +(\d+\.\d)$/m.exec(stderr)?.[1]);
+
+  it("lives in node_modules/.cache/migration-lint/ of the project, is found from another directory, and a warm run equals a cold one", () => {
+    const { dir } = project();
+    fs.mkdirSync(path.join(dir, "node_modules"));
+    const cold = cli(["--cwd", dir, "--no-cache"], os.tmpdir());
+    expect(cold.status, cold.stderr).toBe(1);
+    expect(fs.existsSync(path.join(dir, "node_modules", ".cache"))).toBe(false);
+    const first = cli([], dir);
+    expect(first.stdout).toBe(cold.stdout);
+    expect(fs.existsSync(path.join(dir, "node_modules", ".cache", "migration-lint", ".migration-lint-cache"))).toBe(true);
+    expect(parseMs(first.stderr)).toBeGreaterThan(0);
+    // run from elsewhere: the same project, the same cache file
+    const warm = cli(["--cwd", dir], os.tmpdir());
+    expect(warm.stdout).toBe(cold.stdout);
+    expect(parseMs(warm.stderr)).toBe(0);
+    expect(fs.existsSync(path.join(dir, ".migration-lint-cache"))).toBe(false);
+  });
+
+  it("without a node_modules up to the repository root, it is .migration-lint-cache in the project root; --no-cache writes nothing", () => {
+    const { dir } = project();
+    fs.mkdirSync(path.join(dir, ".git"));
+    expect(cli(["--no-cache"], dir).status).toBe(1);
+    expect(fs.existsSync(path.join(dir, ".migration-lint-cache"))).toBe(false);
+    expect(cli([], dir).status).toBe(1);
+    expect(fs.existsSync(path.join(dir, ".migration-lint-cache"))).toBe(true);
+  });
+
+  it("the API writes no cache unless asked", async () => {
+    const { dir } = project();
+    fs.mkdirSync(path.join(dir, "node_modules"));
+    await runLint({ cwd: dir });
+    expect(fs.readdirSync(path.join(dir, "node_modules"))).toEqual([]);
+    expect(fs.existsSync(path.join(dir, ".migration-lint-cache"))).toBe(false);
+  });
+});

@@ -155,14 +155,14 @@ describe("help and version", () => {
     it("the trace loader sees the heavy modules of a real run", () => {
       for (const name of Object.keys(HEAVY)) expect(HEAVY[name]!.length, name).toBeGreaterThan(0);
       // on the main thread: the tracer does not follow the CLI's lint worker
-      const modules = loadedModules(["--cwd", EXAMPLE, "-f", "json"], { MIGRATION_LINT_NO_WORKER: "1" });
+      const modules = loadedModules(["--cwd", EXAMPLE, "-f", "json", "--no-cache"], { MIGRATION_LINT_NO_WORKER: "1" });
       for (const name of Object.keys(HEAVY)) expect(loads(modules, name), name).toBe(true);
     });
 
     it("a PostgreSQL run loads the PostgreSQL dialect and no other dialect's code or parser", () => {
       const dialectsDir = path.resolve(__dirname, "../../dist/src/dialects");
       const others = fs.readdirSync(dialectsDir, { withFileTypes: true }).filter((d) => d.isDirectory() && d.name !== "postgres").map((d) => d.name);
-      const modules = loadedModules(["--cwd", EXAMPLE, "-f", "json"], { MIGRATION_LINT_NO_WORKER: "1" });
+      const modules = loadedModules(["--cwd", EXAMPLE, "-f", "json", "--no-cache"], { MIGRATION_LINT_NO_WORKER: "1" });
       const postgres = chunksHolding("dist/src/dialects/postgres/");
       expect(postgres.length).toBeGreaterThan(0);
       expect(modules.some((m) => postgres.some((chunk) => m.includes(chunk)))).toBe(true);

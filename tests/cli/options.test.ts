@@ -124,8 +124,9 @@ describe("--debug", () => {
 
   it("prints the time of each phase on stderr; stdout carries the same report as without it", () => {
     const dir = project({ [DROP]: DROP_SQL });
-    const plain = cli(["--cwd", dir, "-f", "json"]);
-    const run = cli(["--cwd", dir, "-f", "json", "--debug"]);
+    // without the cache: the second run would be answered by the first's, and parse nothing
+    const plain = cli(["--cwd", dir, "-f", "json", "--no-cache"]);
+    const run = cli(["--cwd", dir, "-f", "json", "--debug", "--no-cache"]);
     expect(run.status).toBe(1);
     expect(run.stdout).toBe(plain.stdout);
     expect(run.stderr).toMatch(/^migration-lint: debug: timings in ms/);

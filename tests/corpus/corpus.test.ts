@@ -15,7 +15,7 @@ const repoRoot = path.resolve(__dirname, "../..");
 const cli = path.join(repoRoot, "bin/migration-lint.js");
 
 function lintJson(project: CorpusProject, config?: object): { status: number | null; results: LintResult[]; stderr: string } {
-  const args = [cli, "--cwd", project.root, "--schema", project.schema, "--migrations", project.migrations, "-f", "json"];
+  const args = [cli, "--cwd", project.root, "--schema", project.schema, "--migrations", project.migrations, "-f", "json", "--no-cache"];
   if (config) {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "corpus-cfg-")), "config.json");
     fs.writeFileSync(file, JSON.stringify(config));

@@ -33,7 +33,7 @@ describe.skipIf(!mysql.length)("the MySQL history of ../shared/corpus", () => {
   describe.each(mysql.map((p) => [p.name, p] as const))("%s with --preset all", (_name, project) => {
     const config = path.join(fs.mkdtempSync(path.join(fs.realpathSync(process.env.TMPDIR ?? "/tmp"), "ml-mysql-")), "all.json");
     fs.writeFileSync(config, JSON.stringify({ extends: ["all"] }));
-    const run = spawnSync(process.execPath, [cli, "--cwd", project.root, "--schema", project.schema, "--migrations", project.migrations, "-c", config, "--no-baseline", "-f", "json"], { encoding: "utf8", maxBuffer: 1 << 28 });
+    const run = spawnSync(process.execPath, [cli, "--cwd", project.root, "--schema", project.schema, "--migrations", project.migrations, "-c", config, "--no-baseline", "-f", "json", "--no-cache"], { encoding: "utf8", maxBuffer: 1 << 28 });
     const results = (run.stdout ? JSON.parse(run.stdout) : []) as LintResult[];
     const messages = results.flatMap((r) => r.messages);
 

@@ -105,7 +105,7 @@ class Project {
   }
 
   lint(cache: boolean) {
-    const run = cli(["--cwd", this.dir, "--rulesdir", "rules", "--format", "json", ...(cache ? ["--cache"] : [])]);
+    const run = cli(["--cwd", this.dir, "--rulesdir", "rules", "--format", "json", cache ? "--cache" : "--no-cache"]);
     return { status: run.status, stdout: run.stdout, stderr: run.stderr };
   }
 }

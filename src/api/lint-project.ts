@@ -106,6 +106,7 @@ export async function lintTarget(target: LintTarget, config: ResolvedConfig, opt
     lintedCount: linted.length,
     uncheckedCount: history.unchecked() + linted.filter((m) => !m.file).length,
     parsedCount: loaded.filter((m) => m.index >= (plan?.startIndex ?? 0) && m.file).length,
+    dialect: dialect.id,
     runner,
     notes,
     timings,

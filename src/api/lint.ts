@@ -25,6 +25,7 @@ import { MigrationLintError } from "../errors.js";
 import type { LockTraceEntry } from "../replay/lock-trace-types.js";
 import type { StatementLocks } from "../dialects/postgres/locks.js";
 import type { RunnerInfo } from "../types.js";
+import type { DialectId } from "../dialects/dialect.js";
 
 export interface LintOptions {
   /** Working directory (default: process.cwd()). */
@@ -106,6 +107,8 @@ export interface ProjectReport {
   uncheckedCount: number;
   /** Migrations parsed in this run (fewer than migrationCount when the cache supplied the rest). */
   parsedCount: number;
+  /** The dialect the migrations were linted as (migration_lock.toml's provider, else the datasource's). */
+  dialect: DialectId;
   runner: RunnerInfo;
   notes: string[];
   /** Milliseconds spent on this project by phase (discovery, parse, history, rules, replay), what `--debug` prints. */

@@ -36,6 +36,14 @@ Options:
                            folder may not exist yet)
   --ignore-pattern <glob>  Do not report matching migrations (folder name or path;
                            repeatable), on top of the config's "ignore"
+  --fix                    Write the fixes of migrations applied nowhere yet (new since
+                           --base <ref>, or not in --database-url's _prisma_migrations),
+                           each proven on PGlite to keep the end schema; report what remains
+  --fix-dry-run            Print the fixes as a unified diff; write nothing
+  --fix-type <types>       Only fixes of these rule types: problem,suggestion,layout
+  --apply-suggestion <id>[:<n>]
+                           Apply suggestion n (from 1) of the finding with this id; it
+                           may create a migration folder. Same safety as --fix
   --max-warnings <n>       Exit 1 when there are more than n warnings
   --quiet                  Report errors only
   --color, --no-color      Force or disable colours (NO_COLOR / FORCE_COLOR work too)

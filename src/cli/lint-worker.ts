@@ -43,5 +43,5 @@ async function lint(): Promise<void> {
   const imported = [...(config?.config.plugins ?? []).map((p) => `plugin "${p}"`), ...(options.rulesDirs ?? []).map((d) => `--rulesdir ${d}`)];
   const resolvedConfig = await whileLoading(imported.join(", ") || "the configuration", () => resolveFoundConfig(config, { cwd, ...(options.rulesDirs ? { rulesDirs: options.rulesDirs } : {}), ...(options.ruleOverrides ? { ruleOverrides: options.ruleOverrides } : {}) }));
   const run = await runLint({ ...options, ...(resolvedConfig ? { resolvedConfig } : {}) });
-  parentPort!.postMessage({ ok: true, results: run.results, projects: run.projects, skipped: run.skipped ?? [], sources: [...run.sources], timings: run.timings, strays, engineSeverities: run.config.engineSeverities ?? {} });
+  parentPort!.postMessage({ ok: true, results: run.results, projects: run.projects, skipped: run.skipped ?? [], sources: [...run.sources], timings: run.timings, strays, engineSeverities: run.config.engineSeverities ?? {}, ruleTypes: Object.fromEntries(run.config.rules.map((r) => [r.id, r.rule.meta.type])) });
 }

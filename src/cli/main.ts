@@ -60,6 +60,10 @@ const OPTIONS = {
   stdin: { type: "boolean" },
   "stdin-filename": { type: "string" },
   "ignore-pattern": { type: "string", multiple: true },
+  fix: { type: "boolean" },
+  "fix-dry-run": { type: "boolean" },
+  "fix-type": { type: "string", multiple: true },
+  "apply-suggestion": { type: "string" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean", short: "v" },
 } as const;
@@ -170,6 +174,11 @@ export async function main(argv: string[], rawIO: CliIO): Promise<number> {
         return 2;
       }
     }
+    const fixProblem = fixUsageProblem(values);
+    if (fixProblem) {
+      say(fixProblem);
+      return 2;
+    }
     const buffer = await (await import("./stdin.js")).editorBuffer(values, positionals);
     const lintOptions: LintOptions = {
       cwd,
@@ -212,15 +221,21 @@ export async function main(argv: string[], rawIO: CliIO): Promise<number> {
     const untrusted = found === undefined || (found?.config.plugins?.length ?? 0) > 0 || (lintOptions.rulesDirs?.length ?? 0) > 0 || process.env.MIGRATION_LINT_SUPERVISE === "1";
     const supervised = untrusted && canSupervise;
     if (found === undefined && located) lintOptions.configFile = located;
-    const runSupervised = async () => (await import("./supervise.js")).runLintSupervised(lintOptions, budget ?? DEFAULT_RULE_TIME_BUDGET_MS, found);
+    let underSupervision = supervised;
+    const runSupervised = async (options: LintOptions) => (await import("./supervise.js")).runLintSupervised(options, budget ?? DEFAULT_RULE_TIME_BUDGET_MS, found);
     // a monorepo project's own config file may be code: then the run starts again under supervision
     const { NeedsSupervision } = await import("../api/projects.js");
-    const run = supervised
-      ? await runSupervised()
-      : await api.runLint({ ...lintOptions, superviseCode: canSupervise, resolvedConfig: await api.resolveFoundConfig(found ?? null, { cwd, ...(lintOptions.rulesDirs ? { rulesDirs: lintOptions.rulesDirs } : {}), ...(lintOptions.ruleOverrides ? { ruleOverrides: lintOptions.ruleOverrides } : {}) }) }).catch((err: unknown) => {
-          if (err instanceof NeedsSupervision) return runSupervised();
-          throw err;
-        });
+    const resolvedConfig = supervised ? undefined : await api.resolveFoundConfig(found ?? null, { cwd, ...(lintOptions.rulesDirs ? { rulesDirs: lintOptions.rulesDirs } : {}), ...(lintOptions.ruleOverrides ? { ruleOverrides: lintOptions.ruleOverrides } : {}) });
+    /** One lint run (the first, and --fix's runs of a migration with its fixes in place), supervised where user code runs. */
+    const lintOnce = async (options: LintOptions) =>
+      underSupervision
+        ? runSupervised(options)
+        : api.runLint({ ...options, superviseCode: canSupervise, resolvedConfig: resolvedConfig! }).catch((err: unknown) => {
+            if (!(err instanceof NeedsSupervision)) throw err;
+            underSupervision = true;
+            return runSupervised(options);
+          });
+    const run = await lintOnce(lintOptions);
 
     /** Says on stderr why the run is no lint result whatever its findings, and whether so (then it exits 2). */
     const notALintResult = (): boolean => {
@@ -251,6 +266,24 @@ export async function main(argv: string[], rawIO: CliIO): Promise<number> {
     }
 
     let results = run.results;
+    if (values.fix || values["fix-dry-run"] || values["apply-suggestion"] !== undefined) {
+      if (notALintResult()) return 2;
+      const { fixCommand } = await import("./fix.js");
+      const fixed = await fixCommand(values, {
+        cwd,
+        results,
+        projects: run.projects,
+        ruleTypes: "config" in run ? Object.fromEntries(run.config.rules.map((r) => [r.id, r.rule.meta.type])) : run.ruleTypes ?? {},
+        lint: async (options) => (await lintOnce({ ...lintOptions, ...options })).results,
+        ...(lintOptions.base !== undefined ? { base: lintOptions.base } : {}),
+        ...(lintOptions.databaseUrl !== undefined ? { databaseUrl: lintOptions.databaseUrl } : {}),
+      });
+      results = fixed.results;
+      // the diff beside a machine-readable report goes to stderr, so stdout stays parseable (as --lock-trace)
+      if (fixed.diff) (reports.some((r) => r.file === undefined && !HUMAN_FORMATS.has(r.format)) ? io.stderr : io.stdout)(fixed.diff);
+      for (const note of fixed.notes) say(note);
+      for (const source of fixed.sources) run.sources.set(source[0], source[1]);
+    }
     if (values.quiet) {
       results = results.map((r) => {
         const messages = r.messages.filter((m) => m.severity === 2);
@@ -313,4 +346,18 @@ function databaseUrlArgument(argv: string[]): string | undefined {
     else if (arg.startsWith("--database-url=")) value = arg.slice("--database-url=".length);
   }
   return value;
+}
+
+/** What is wrong with the --fix flags together (as ESLint says it), or null. */
+function fixUsageProblem(values: { fix?: boolean; "fix-dry-run"?: boolean; "fix-type"?: string[]; "apply-suggestion"?: string; stdin?: boolean; "write-baseline"?: boolean }): string | null {
+  const fixing = values.fix || values["fix-dry-run"];
+  if (values.fix && values["fix-dry-run"]) return "--fix and --fix-dry-run cannot be used together.";
+  if (values["fix-type"] && !fixing) return "--fix-type requires --fix or --fix-dry-run.";
+  if (values["apply-suggestion"] !== undefined && fixing) return "--apply-suggestion applies one suggestion on its own; leave out --fix and --fix-dry-run.";
+  if ((fixing || values["apply-suggestion"] !== undefined) && values.stdin) return "--fix, --fix-dry-run and --apply-suggestion edit migration files on disk; they do not work with --stdin.";
+  if ((fixing || values["apply-suggestion"] !== undefined) && values["write-baseline"]) return "--write-baseline records findings as they are; run it without --fix, --fix-dry-run or --apply-suggestion.";
+  for (const type of (values["fix-type"] ?? []).flatMap((t) => t.split(",")).map((t) => t.trim())) {
+    if (!["problem", "suggestion", "layout"].includes(type)) return `--fix-type takes problem, suggestion and layout (comma-separated), got "${type}".`;
+  }
+  return null;
 }

@@ -23,6 +23,8 @@ export type SupervisedRun = Pick<LintRun, "results" | "projects" | "sources" | "
   strays?: string[];
   /** The `rules` severities of engine ids the worker's config set, for the findings the supervisor adds itself. */
   engineSeverities?: Record<string, 0 | 1 | 2>;
+  /** Each configured rule's meta.type, plugin rules included (`--fix-type`). */
+  ruleTypes?: Record<string, string>;
 };
 
 const MAX_RESTARTS = 5;
@@ -112,14 +114,14 @@ function attemptRun(options: LintOptions, stallMs: number, found: FoundConfig | 
       clearInterval(watch);
       for (const signal of SIGNALS) process.removeListener(signal, onSignal);
     };
-    worker.on("message", (message: { unhandledSignal?: NodeJS.Signals; ok: boolean; printed?: PrintedConfig; results?: LintResult[]; projects?: ProjectReport[]; skipped?: LintRun["skipped"]; sources?: Array<[string, string]>; timings?: LintRun["timings"]; strays?: string[]; engineSeverities?: Record<string, 0 | 1 | 2>; error?: { kind: MigrationLintError["kind"]; message: string; file?: string; line?: number; stack?: string }; known?: boolean }) => {
+    worker.on("message", (message: { unhandledSignal?: NodeJS.Signals; ok: boolean; printed?: PrintedConfig; results?: LintResult[]; projects?: ProjectReport[]; skipped?: LintRun["skipped"]; sources?: Array<[string, string]>; timings?: LintRun["timings"]; strays?: string[]; engineSeverities?: Record<string, 0 | 1 | 2>; ruleTypes?: Record<string, string>; error?: { kind: MigrationLintError["kind"]; message: string; file?: string; line?: number; stack?: string }; known?: boolean }) => {
       if (message.unhandledSignal) return raise(message.unhandledSignal);
       finish();
       void worker.terminate();
       if (message.ok && message.printed) {
         resolve({ kind: "printed", printed: { ...message.printed, strays: message.strays ?? [] } });
       } else if (message.ok) {
-        resolve({ kind: "done", run: { results: message.results!, projects: message.projects!, skipped: message.skipped ?? [], sources: new Map(message.sources!), timings: message.timings ?? {}, strays: message.strays ?? [], engineSeverities: message.engineSeverities ?? {} } });
+        resolve({ kind: "done", run: { results: message.results!, projects: message.projects!, skipped: message.skipped ?? [], sources: new Map(message.sources!), timings: message.timings ?? {}, strays: message.strays ?? [], engineSeverities: message.engineSeverities ?? {}, ruleTypes: message.ruleTypes ?? {} } });
       } else if (message.known) {
         const e = message.error!;
         reject(new MigrationLintError(e.kind, e.message, { ...(e.file ? { file: e.file } : {}), ...(e.line ? { line: e.line } : {}) }));

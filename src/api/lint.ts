@@ -105,6 +105,8 @@ export interface ProjectReport {
   lintedCount: number;
   /** Linted migrations that could not be checked at all: unreadable, or not one statement parsed. */
   uncheckedCount: number;
+  /** The cache file this project's lint read and wrote, when the cache is on. */
+  cacheFile?: string;
   /** Migrations parsed in this run (fewer than migrationCount when the cache supplied the rest). */
   parsedCount: number;
   /** The dialect the migrations were linted as (migration_lock.toml's provider, else the datasource's). */

@@ -7,3 +7,10 @@ export function formatTimings(timings: PhaseTimings, totalMs: number): string {
   // the rest of the total: loading the config, plugins and formatters, the supervising worker's start-up
   return `migration-lint: debug: timings in ms (total: the whole command)\n${lines.join("\n")}\n`;
 }
+
+/** `--debug`: per project, the cache file in use and how many migrations this run parsed (0 when the cache answered for all). */
+export function formatCacheUse(projects: Array<{ root: string; cacheFile?: string; parsedCount: number; migrationCount: number }>, cwd: string, relative: (from: string, to: string) => string): string {
+  return projects
+    .map((p) => `migration-lint: debug: ${relative(cwd, p.root) || "."}: parsed ${p.parsedCount} of ${p.migrationCount} migrations; cache ${p.cacheFile ? relative(cwd, p.cacheFile) : "off"}\n`)
+    .join("");
+}

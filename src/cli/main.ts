@@ -298,7 +298,11 @@ export async function main(argv: string[], rawIO: CliIO): Promise<number> {
     const inputs = new Set([...run.sources.keys(), ...run.projects.flatMap((p) => [...p.schemaFiles, p.baselinePath]), ...(found?.filepath ? [found.filepath] : located ? [located] : [])]);
     const reportStarted = performance.now();
     await writeReports(reports, results, context, io.stdout, inputs, shown);
-    if (values.debug) io.stderr((await import("./debug.js")).formatTimings({ ...run.timings, report: performance.now() - reportStarted }, performance.now() - started));
+    if (values.debug) {
+      const debug = await import("./debug.js");
+      io.stderr(debug.formatCacheUse(run.projects, cwd, path.relative));
+      io.stderr(debug.formatTimings({ ...run.timings, report: performance.now() - reportStarted }, performance.now() - started));
+    }
     if (reports.some((r) => HUMAN_FORMATS.has(r.format) && r.file === undefined)) {
       // a run that left migrations out (paths, --base, --staged, startAfter or ignore in whatever config it read) was already narrowed
       const narrowed = values.base !== undefined || !!values.staged || positionals.length > 0 || run.projects.some((p) => p.lintedCount < p.migrationCount);

@@ -1,7 +1,8 @@
 import { constantFill, ONE_STATEMENT_HELP } from "../src/engine/columns.js";
 import { defineRule, quoteIdent, quoteName, schemaPlace, type RuleContext } from "../src/engine/rule.js";
 import type { ConstraintState } from "../src/history/catalog.js";
-import type { QualifiedName } from "../src/types.js";
+import type { OperationOf, QualifiedName } from "../src/types.js";
+import { rebuildCopy, type RebuildCopy } from "../src/engine/rebuild.js";
 
 /** Help before Postgres 12, where SET NOT NULL cannot use a validated check. */
 const BEFORE_12 =
@@ -13,12 +14,15 @@ export default defineRule({
     type: "problem",
     docs: { description: "SET NOT NULL on an existing column: a full scan under ACCESS EXCLUSIVE, and a failed migration if any row holds NULL.", preset: "recommended" },
     defaultSeverity: "warn",
-    requires: { capabilities: ["table-locks"] },
+    // where a NOT NULL column refuses the NULLs it finds (MySQL fills them instead: mysql-zero-fill)
+    requires: { capabilities: ["not-null-check"] },
     messages: {
+      copy: 'Makes {{table}}.{{column}} required in a table rebuild whose copy (this INSERT) copies the values as they are: the INSERT fails on the first row that holds NULL (NOT NULL constraint failed: {{copyColumn}}){{leftBehind}}. App instances still running the previous release may keep writing NULLs until the deploy.',
       setNotNull: 'SET NOT NULL on {{table}}.{{column}} scans every row of {{table}} under an ACCESS EXCLUSIVE lock, which blocks reads and writes until the scan finishes, and the migration fails if any row holds NULL (app instances still running the previous release may keep writing NULLs until the deploy).',
       afterDelete: 'SET NOT NULL on {{table}}.{{column}} scans all of {{table}} under an ACCESS EXCLUSIVE lock, which blocks reads and writes until the scan finishes. The DELETE on line {{line}} emptied the table, so the scan cannot fail, but the deleted rows stay on disk as dead tuples until VACUUM and the scan reads every one of them.',
     },
     help: {
+      copy: 'Backfill the NULLs before this migration runs (`UPDATE {{table}} SET {{column}} = ... WHERE {{column}} IS NULL;`, in an earlier migration), or give the field a default (@default(...){{field}}): Prisma then copies coalesce({{column}}, <default>), which fills them.',
       afterDelete: 'To empty the table and tighten it in one migration, use `TRUNCATE {{table}};` instead of DELETE: it gives the table new, empty storage, so SET NOT NULL has nothing to scan.',
       setNotNull: 'Validate first, lock briefly: (1) {{step1}}(2) in a later migration: `ALTER TABLE {{table}} VALIDATE CONSTRAINT {{check}};` (3) then `ALTER TABLE {{table}} ALTER COLUMN {{column}} SET NOT NULL;` (Postgres 12+ uses the validated check and skips the scan) and `ALTER TABLE {{table}} DROP CONSTRAINT {{check}};` backfill the NULLs before (2), and make the field required in schema.prisma{{field}} when step (3) is generated.',
     },
@@ -28,6 +32,8 @@ export default defineRule({
       "alter-column"(op) {
         if (op.change.kind !== "set-not-null" || !context.existedBefore(op.table)) return;
         if (context.catalog.getColumn(op.table, op.column)?.notNull) return; // already NOT NULL: a no-op
+        const copy = rebuildCopy(context, op.statement);
+        if (copy) return reportCopy(context, op, copy);
         // TRUNCATEd in this transaction: nothing to scan, and TRUNCATE holds ACCESS EXCLUSIVE until the commit anyway
         const emptied = context.emptiedInTransaction(op.table, op.statement);
         if (emptied?.truncated) return;
@@ -66,3 +72,12 @@ function notNullChecks(context: RuleContext, table: QualifiedName, column: strin
 }
 
 const hasValidatedNotNullCheck = (context: RuleContext, table: QualifiedName, column: string) => notNullChecks(context, table, column).some((c) => !c.notValid);
+
+/** A nullable column copied into a NOT NULL one by a rebuild (SQLite): no lock to speak of, the copy fails on a NULL. */
+function reportCopy(context: RuleContext, op: OperationOf<"alter-column">, copy: RebuildCopy): void {
+  if (context.emptiedInTransaction(op.table, op.statement)) return;
+  const model = context.prismaModel(op.table);
+  const field = context.prismaField(op.table, op.column);
+  const data = { table: quoteName(op.table), column: quoteIdent(op.column), copyColumn: `${copy.rebuild.from.name}.${op.column}`, leftBehind: copy.leftBehind, field: field && model ? ` on ${model.name}.${field.name} (${schemaPlace(context, field.location)})` : "" };
+  context.report({ node: op, messageId: "copy", data });
+}

@@ -16,12 +16,14 @@ export const DIALECT_CAPABILITIES: Readonly<Record<DialectId, ReadonlySet<Capabi
     "not-valid-constraints",
     "domains",
     "maintenance-commands",
+    "not-null-check",
+    "add-not-null-column",
     "identifier-limit",
     "identifier-truncation",
   ]),
-  sqlite: new Set<Capability>([]),
+  sqlite: new Set<Capability>(["not-null-check"]),
   // MySQL rejects a name over 64 characters (error 1059) instead of truncating it: no "identifier-truncation"
-  mysql: new Set<Capability>(["alter-column", "identifier-limit"]),
+  mysql: new Set<Capability>(["alter-column", "add-not-null-column", "identifier-limit"]),
 };
 
 /** The database's name for messages, by dialect. */

@@ -37,6 +37,14 @@ export type Capability =
   | "domains"
   /** Maintenance commands that take strong locks (VACUUM FULL, CLUSTER, REINDEX, REFRESH MATERIALIZED VIEW). */
   | "maintenance-commands"
+  /**
+   * Making existing rows need a value (ADD COLUMN ... NOT NULL without a default, SET NOT NULL, a rebuild's copy into
+   * a NOT NULL column) fails on a row without one, whatever the session's settings. MySQL instead fills the type's
+   * implicit default (0, '', '0000-00-00'), or fails only under a strict sql_mode: mysql-zero-fill's finding.
+   */
+  | "not-null-check"
+  /** `ALTER TABLE ... ADD COLUMN ... NOT NULL` without a default is accepted on a table (then checked or filled row by row); SQLite refuses it on every table, even an empty one, so Prisma rebuilds the table instead. */
+  | "add-not-null-column"
   /** Names have a maximum length (`identifiers.limit`): longer ones are truncated (Postgres) or rejected (MySQL). */
   | "identifier-limit"
   /** Names over `identifiers.limit` are truncated in silence (Postgres), so the database and schema.prisma disagree. */

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { RuleTester, runRuleCase } from "../../src/testing/rule-tester.js";
 import rule from "../../rules/add-required-column.js";
 import { onMysql } from "./mysql-fixtures.js";
+import { rebuildUser, SQLITE, tagsAndRebuild, usersPostsSessions } from "./sqlite-fixtures.js";
 
 const USERS = `-- CreateTable
 CREATE TABLE "User" (
@@ -178,15 +179,69 @@ describe("add-required-column help", () => {
   });
 });
 
-// MySQL fills the type's zero value instead of failing: mysql-zero-fill's finding, not this rule's
+// MySQL fills the old rows with the type's zero value instead of failing (mysql-zero-fill, measured on MariaDB 10.11:
+// '' in every row); what this rule reports there is the previous release's INSERTs, which fail under a strict sql_mode
+// (error 1364, measured) or store '' under a lax one
 new RuleTester().run(rule, {
-  valid: [onMysql({ name: "MySQL: Prisma's required column without a default", sql: "-- AlterTable\nALTER TABLE `User` ADD COLUMN `age` INTEGER NOT NULL;" })],
+  valid: [
+    onMysql({ name: "MySQL: a default", sql: "-- AlterTable\nALTER TABLE `User` ADD COLUMN `age` INTEGER NOT NULL DEFAULT 0;" }),
+    onMysql({ name: "MySQL: an AUTO_INCREMENT column numbers the rows itself", sql: "ALTER TABLE `Post` ADD COLUMN `seq` INTEGER NOT NULL AUTO_INCREMENT, ADD UNIQUE INDEX `Post_seq_key`(`seq`);" }),
+    onMysql({ name: "MySQL: optional", sql: "-- AlterTable\nALTER TABLE `User` ADD COLUMN `age` INTEGER NULL;" }),
+    onMysql({ name: "MySQL: a table created in the migration", sql: "CREATE TABLE `Tag` (`id` INTEGER NOT NULL);\nALTER TABLE `Tag` ADD COLUMN `slug` VARCHAR(191) NOT NULL;" }),
+  ],
   invalid: [
+    onMysql({
+      name: "MySQL: Prisma's required column without a default: the previous release's INSERTs, not the rows (mysql-zero-fill's)",
+      sql: "-- AlterTable\nALTER TABLE `User` ADD COLUMN `age` INTEGER NOT NULL;",
+      errors: [{ messageId: "requiredInserts", line: 2, message: "Adds required column `age` (int) to `User` without a default: once it is applied, INSERTs from app instances still running the previous release (which do not set `age`) fail under a strict sql_mode (error 1364, Field 'age' doesn't have a default value)" }],
+    }),
     {
-      name: "the same column on PostgreSQL is still reported (the rule is skipped on MySQL, not broken)",
+      name: "the same column on PostgreSQL: the migration fails on the rows",
       history: [`CREATE TABLE "User" ("id" SERIAL PRIMARY KEY, "name" VARCHAR(191));`],
       sql: `ALTER TABLE "User" ADD COLUMN "age" INTEGER NOT NULL;`,
       errors: [{ messageId: "required" }],
+    },
+  ],
+});
+
+// SQLite: Prisma writes a required column added to an existing table as a rebuild whose copy does not fill it
+// (measured on sql.js, tests/dialects/sqlite-replay.test.ts: "NOT NULL constraint failed: new_Tag.slug"); a
+// hand-written ADD COLUMN ... NOT NULL without a default is refused on any table (measured: "Cannot add a NOT NULL
+// column with default value NULL")
+const tagRebuildLine = tagsAndRebuild.sql.split("\n").findIndex((l) => l.startsWith('INSERT INTO "new_Tag"')) + 1;
+new RuleTester().run(rule, {
+  valid: [
+    { ...SQLITE, name: "SQLite: a rebuild whose new required column has a default (Prisma's @default)", history: [tagsAndRebuild.history], sql: tagsAndRebuild.sql.replace('"slug" TEXT NOT NULL', "\"slug\" TEXT NOT NULL DEFAULT ''") },
+    { ...SQLITE, name: "SQLite: Prisma's rebuild of a table that is new in the migration", sql: `${tagsAndRebuild.history}\n${tagsAndRebuild.sql}` },
+    { ...SQLITE, name: "SQLite: ADD COLUMN with a constant default", history: [usersPostsSessions], sql: `-- AlterTable\nALTER TABLE "User" ADD COLUMN "age" INTEGER NOT NULL DEFAULT 0;` },
+    { ...SQLITE, name: "SQLite: Prisma's rebuild making a column required with a default (coalesce in the copy)", history: [usersPostsSessions], sql: rebuildUser },
+  ],
+  invalid: [
+    {
+      ...SQLITE,
+      name: "SQLite: Prisma's rebuild adding a required column: the copy fails on the first row and new_Tag stays behind",
+      history: [tagsAndRebuild.history],
+      sql: tagsAndRebuild.sql,
+      errors: [{
+        messageId: "requiredCopy",
+        line: tagRebuildLine,
+        message: 'Adds required column "slug" (text) to "Tag" without a default, in a table rebuild whose copy (this INSERT) does not fill it: the INSERT fails on the first row if "Tag" has any (NOT NULL constraint failed: new_Tag.slug); the statements before it have already run one by one, so "new_Tag" stays behind',
+      }],
+    },
+    {
+      ...SQLITE,
+      name: "SQLite with runner d1: the file is one transaction, nothing stays behind",
+      config: { runner: "d1" },
+      history: [tagsAndRebuild.history],
+      sql: tagsAndRebuild.sql,
+      errors: [{ messageId: "requiredCopy", line: tagRebuildLine, message: /\(NOT NULL constraint failed: new_Tag\.slug\)\. Once it is applied/ }],
+    },
+    {
+      ...SQLITE,
+      name: "SQLite: a hand-written ADD COLUMN ... NOT NULL without a default is refused, even on an empty table",
+      history: [usersPostsSessions],
+      sql: `ALTER TABLE "User" ADD COLUMN "age" INTEGER NOT NULL;`,
+      errors: [{ messageId: "refused", line: 1, message: "SQLite refuses that on every table, even an empty one (Cannot add a NOT NULL column with default value NULL)" }],
     },
   ],
 });

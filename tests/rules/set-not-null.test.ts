@@ -1,6 +1,7 @@
 import { RuleTester } from "../../src/testing/rule-tester.js";
 import rule from "../../rules/set-not-null.js";
 import { onMysql } from "./mysql-fixtures.js";
+import { rebuildUser, SQLITE, usersPostsSessions } from "./sqlite-fixtures.js";
 
 const USERS = `-- CreateTable
 CREATE TABLE "User" (
@@ -122,6 +123,30 @@ new RuleTester().run(rule, {
       history: [`CREATE TABLE "User" ("id" SERIAL PRIMARY KEY, "name" VARCHAR(191));`],
       sql: `ALTER TABLE "User" ALTER COLUMN "name" SET NOT NULL;`,
       errors: [{ messageId: "setNotNull" }],
+    },
+  ],
+});
+
+// SQLite: Prisma makes a column required by a rebuild. Without a default its copy takes the values as they are and fails
+// on a NULL (measured on sql.js: "NOT NULL constraint failed: new2.n"); with one it copies coalesce("name", '')
+const rebuildNameRequired = rebuildUser.replace(`"name" TEXT NOT NULL DEFAULT ''`, '"name" TEXT NOT NULL').replace(`coalesce("name", '') AS "name"`, '"name"');
+const copyLine = rebuildNameRequired.split("\n").findIndex((l) => l.startsWith('INSERT INTO "new_User"')) + 1;
+new RuleTester().run(rule, {
+  valid: [
+    { ...SQLITE, name: "SQLite: Prisma's rebuild with a default copies coalesce(\"name\", '')", history: [usersPostsSessions], sql: rebuildUser },
+    { ...SQLITE, name: "SQLite: a rebuild of a column that was NOT NULL already", history: [usersPostsSessions.replace('"name" TEXT\n', '"name" TEXT NOT NULL\n')], sql: rebuildNameRequired },
+  ],
+  invalid: [
+    {
+      ...SQLITE,
+      name: "SQLite: Prisma's rebuild making a column required without a default (\"Made the column `name` on table `User` required\")",
+      history: [usersPostsSessions],
+      sql: `/*\n  Warnings:\n\n  - Made the column \`name\` on table \`User\` required. This step will fail if there are existing NULL values in that column.\n\n*/\n${rebuildNameRequired}`,
+      errors: [{
+        messageId: "copy",
+        line: copyLine + 6,
+        message: 'Makes "User"."name" required in a table rebuild whose copy (this INSERT) copies the values as they are: the INSERT fails on the first row that holds NULL (NOT NULL constraint failed: new_User.name); the statements before it have already run one by one, so "new_User" stays behind',
+      }],
     },
   ],
 });

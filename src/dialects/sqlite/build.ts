@@ -195,7 +195,7 @@ function columnsRead(expr: unknown, out: Set<string> = new Set()): Set<string> {
  * column, or the one column an expression such as Prisma's `coalesce("name", '')` reads; null otherwise) and every
  * column it reads; and the source table.
  */
-function insertSelect(statement: Statement): { table: QualifiedName; from: QualifiedName | null; filtered: boolean; columns: Array<{ target: string; source: string | null; reads: Set<string> }> } | null {
+function insertSelect(statement: Statement): { table: QualifiedName; from: QualifiedName | null; filtered: boolean; columns: Array<{ target: string; source: string | null; plain: boolean; reads: Set<string> }> } | null {
   if (statement.nodeType !== "Insert") return null;
   const body = (statement.node as Node).Insert as Node;
   const select = body.source?.body?.Select as Node | undefined;
@@ -212,7 +212,8 @@ function insertSelect(statement: Statement): { table: QualifiedName; from: Quali
       const item = projection[i]!;
       const expr = item.UnnamedExpr ?? item.ExprWithAlias?.expr;
       const reads = columnsRead(expr);
-      return { target, source: reads.size === 1 ? [...reads][0]! : null, reads };
+      // plain: the value itself (`"name"`), not an expression over it (Prisma's `coalesce("name", '')` fills NULLs)
+      return { target, source: reads.size === 1 ? [...reads][0]! : null, plain: !!(expr?.Identifier || expr?.CompoundIdentifier), reads };
     }),
   };
 }
@@ -245,7 +246,7 @@ export function recogniseRebuilds(file: ParsedSqlFile, oldTable: (table: Qualifi
     // Prisma copies in one INSERT ... SELECT without WHERE; several copies, or a filtered one, are a mapping written
     // by hand (rows picked and reshaped on purpose): what it leaves out is the author's choice, not read as lost here
     const handWritten = copies.length > 1 || copy.filtered;
-    const kept = copy.columns.filter((c) => c.source !== null) as Array<{ target: string; source: string }>;
+    const kept = copy.columns.filter((c) => c.source !== null) as Array<{ target: string; source: string; plain: boolean }>;
     const filled = new Set(copy.columns.map((c) => c.target));
     const oldState = oldTable(target);
     const old = oldState ? [...oldState.keys()] : undefined;
@@ -254,7 +255,7 @@ export function recogniseRebuilds(file: ParsedSqlFile, oldTable: (table: Qualifi
     const renamed = handWritten ? [] : kept.filter((c) => c.source !== c.target && !filled.has(c.source) && (!old || old.includes(c.source)));
     const added = handWritten ? [] : create.columns.filter((c) => !filled.has(c.name));
     // a copied column that was nullable and is NOT NULL in the new table: the copy fails on a NULL, as SET NOT NULL would
-    const madeRequired = handWritten ? [] : kept.filter((c) => oldState?.get(c.source)?.notNull === false && create.columns.find((n) => n.name === c.target)?.notNull);
+    const madeRequired = handWritten ? [] : kept.filter((c) => c.plain && oldState?.get(c.source)?.notNull === false && create.columns.find((n) => n.name === c.target)?.notNull);
     const at = { statement: copyStatement, range: copyStatement.range, node: null };
     copyStatement.operations.push(
       ...dropped.map((column): Operation => ({ ...at, kind: "drop-column", table: target, column, ifExists: false, cascade: false })),

@@ -5,8 +5,13 @@
  * file and run as `bash --noprofile --norc -eo pipefail {0}`, in `working-directory` relative to
  * GITHUB_WORKSPACE, with GITHUB_ACTION_PATH, GITHUB_WORKSPACE, RUNNER_TEMP and a fresh GITHUB_OUTPUT and
  * GITHUB_STEP_SUMMARY file per step; step outputs read back from GITHUB_OUTPUT (`name=value` and
- * `name<<DELIMITER` forms); a failing step stops the action. Anything else (another shell, `if:`, an
- * expression it does not know) throws, so the test cannot pass on something this runner ignores.
+ * `name<<DELIMITER` forms); a failing step stops the action. `if:` conditions of the forms `a == 'x'`, `a != ''`
+ * joined by `&&` over step outputs. `uses: actions/cache/restore@v4` and `actions/cache/save@v4` run against a
+ * folder standing in for GitHub's cache service, with its documented matching: an exact `key` restores with
+ * `cache-hit` true; otherwise each `restore-keys` prefix in order restores the newest entry it matches, with
+ * `cache-hit` false; `save` of a key that exists, or of a path that does not, warns and saves nothing
+ * (https://github.com/actions/cache#cache-hits-and-misses, #outputs). Anything else (another shell, another
+ * action, an expression it does not know) throws, so the test cannot pass on something this runner ignores.
  */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -19,6 +24,7 @@ interface ActionStep {
   shell?: string;
   run?: string;
   uses?: string;
+  with?: Record<string, string>;
   if?: string;
   env?: Record<string, string>;
   "working-directory"?: string;
@@ -77,6 +83,8 @@ export function runCompositeAction(options: {
   temp: string;
   inputs?: Record<string, string>;
   env?: Record<string, string>;
+  /** The folder that stands in for GitHub's cache service (shared between runs to model a repository's caches). */
+  cacheStore?: string;
 }): ActionRun {
   const action = loadYaml(fs.readFileSync(path.join(options.actionPath, "action.yml"), "utf8")) as ActionDefinition;
   if (action.runs.using !== "composite") throw new Error(`not a composite action: runs.using is ${action.runs.using}`);
@@ -106,12 +114,30 @@ export function runCompositeAction(options: {
       throw new Error(`expression this runner does not evaluate: \${{ ${expression} }}`);
     });
 
+  /** An `if:` condition: `operand (==|!=) operand` joined by `&&`, operands being step outputs or quoted strings. */
+  const condition = (text: string): boolean =>
+    text.split("&&").every((part) => {
+      const m = /^\s*(.+?)\s*(==|!=)\s*(.+?)\s*$/.exec(part);
+      if (!m) throw new Error(`if: this runner does not evaluate "${part}"`);
+      const operand = (o: string) => (/^'[^']*'$/.test(o) ? o.slice(1, -1) : evaluate(`\${{ ${o} }}`));
+      return (operand(m[1]!) === operand(m[3]!)) === (m[2] === "==");
+    });
+  const store = options.cacheStore ?? path.join(options.temp, "cache-service");
+
   const steps: StepRun[] = [];
   const summaries: string[] = [];
   let status: number | null = 0;
   for (const [index, step] of action.runs.steps.entries()) {
-    if (step.uses || step.if || step.shell !== "bash" || step.run === undefined) throw new Error(`step ${index} is not a plain \`shell: bash\` run step`);
     const id = step.id ?? `__step${index}`;
+    if (step.if !== undefined && !condition(step.if)) continue;
+    if (step.uses) {
+      const inputs = Object.fromEntries(Object.entries(step.with ?? {}).map(([k, v]) => [k, evaluate(v)]));
+      const outputs = runCacheAction(step.uses, inputs, store);
+      stepOutputs[id] = outputs;
+      steps.push({ id, status: 0, stdout: "", stderr: outputs.warning ?? "", outputs });
+      continue;
+    }
+    if (step.shell !== "bash" || step.run === undefined) throw new Error(`step ${index} is not a plain \`shell: bash\` run step`);
     const files = path.join(options.temp, `step-${index}`);
     fs.mkdirSync(files, { recursive: true });
     const script = path.join(files, "script.sh");
@@ -130,6 +156,7 @@ export function runCompositeAction(options: {
       GITHUB_OUTPUT: outputFile,
       GITHUB_STEP_SUMMARY: summaryFile,
       RUNNER_TEMP: runnerTemp,
+      RUNNER_OS: "Linux",
     };
     for (const [name, value] of Object.entries(step.env ?? {})) env[name] = evaluate(value);
     const cwd = path.resolve(options.workspace, evaluate(step["working-directory"] ?? "."));
@@ -146,4 +173,30 @@ export function runCompositeAction(options: {
   }
   const outputs = Object.fromEntries(Object.entries(action.outputs ?? {}).map(([name, output]) => [name, evaluate(output.value)]));
   return { steps, outputs, summary: summaries.join(""), stdout: steps.map((s) => s.stdout).join(""), status };
+}
+
+/** actions/cache/restore and actions/cache/save against a folder of entries: `<store>/<key>/` holds the path's files, newest by mtime. */
+function runCacheAction(uses: string, inputs: Record<string, string>, store: string): Record<string, string> {
+  const { path: cached, key } = inputs;
+  if (!cached || !key || cached.includes("\n")) throw new Error(`${uses}: this runner takes one path and a key`);
+  fs.mkdirSync(store, { recursive: true });
+  const entry = (name: string) => path.join(store, encodeURIComponent(name));
+  if (uses === "actions/cache/restore@v4") {
+    const names = fs.readdirSync(store).map(decodeURIComponent);
+    const newest = (prefix: string) =>
+      names.filter((n) => n.startsWith(prefix)).sort((a, b) => fs.statSync(entry(b)).mtimeMs - fs.statSync(entry(a)).mtimeMs)[0];
+    const exact = names.includes(key) ? key : undefined;
+    const prefixes = (inputs["restore-keys"] ?? "").split("\n").map((p) => p.trim()).filter(Boolean);
+    const matched = exact ?? prefixes.map(newest).find((n) => n !== undefined);
+    if (!matched) return { "cache-hit": "false", "cache-primary-key": key };
+    fs.cpSync(entry(matched), cached, { recursive: true });
+    return { "cache-hit": exact ? "true" : "false", "cache-primary-key": key, "cache-matched-key": matched };
+  }
+  if (uses === "actions/cache/save@v4") {
+    if (fs.existsSync(entry(key))) return { warning: `Failed to save: cache entry ${key} exists` };
+    if (!fs.existsSync(cached)) return { warning: "Path Validation Error: the path to cache does not exist, no cache is saved" };
+    fs.cpSync(cached, entry(key), { recursive: true });
+    return {};
+  }
+  throw new Error(`uses: ${uses} is not an action this runner runs`);
 }

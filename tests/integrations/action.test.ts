@@ -30,7 +30,8 @@ describe.skipIf(skipReason)(`action.yml, run as the runner runs a composite acti
     const { workspace } = workspaceWithMonorepo();
     const run = runCompositeAction({ actionPath: ROOT, workspace, temp: temp("ml-action-runner-"), inputs: { "working-directory": DB, "sarif-file": "reports/migration-lint.sarif" }, env: { NO_COLOR: "1" } });
 
-    expect(run.steps.map((s) => s.status)).toEqual([0, 1]);
+    // build, cache key, cache restore (nothing yet), lint (its exit code kept for the last step), cache save, exit
+    expect(run.steps.map((s) => s.status)).toEqual([0, 0, 0, 0, 0, 1]);
     expect(run.steps[0]!.stdout).toBe(""); // already built: nothing installed
     expect(run.status).toBe(1);
     expect(run.outputs).toEqual({ "exit-code": "1" });
@@ -67,7 +68,7 @@ describe.skipIf(skipReason)(`action.yml, run as the runner runs a composite acti
     expect(run.outputs).toEqual({ "exit-code": "1" });
     expect(run.stdout).toMatch(new RegExp(`^::warning file=${DROPPED.replace(/[./]/g, "\\$&")},line=8,.*title=destructive-change::`, "m"));
     expect(run.stdout).not.toMatch(/^::error/m);
-    expect(run.steps[1]!.stderr).toContain("too many warnings (maximum: 0)");
+    expect(run.steps.find((step) => step.id === "lint")!.stderr).toContain("too many warnings (maximum: 0)");
     expect(run.summary).toBe("");
   });
 
@@ -93,6 +94,47 @@ describe.skipIf(skipReason)(`action.yml, run as the runner runs a composite acti
     expect(rows(comment).length).toBeLessThan(251);
     expect(rows(run.summary)).toHaveLength(251);
     expect(run.summary).not.toContain("not shown");
+  });
+
+  it("keeps the cache between runs with the runner's cache: a pull request restores its base branch's and lints only the migration it adds", () => {
+    const { workspace, repo } = workspaceWithMonorepo();
+    const cacheStore = temp("ml-action-cache-service-");
+    const lint = (args = "--debug") => runCompositeAction({ actionPath: ROOT, workspace, temp: temp("ml-action-runner-"), cacheStore, inputs: { "working-directory": DB, args }, env: { NO_COLOR: "1" } });
+    const parsed = (run: ReturnType<typeof lint>) => /parsed (\d+) of (\d+) migrations; cache (.*)$/m.exec(run.steps.find((step) => step.id === "lint")!.stderr)!.slice(1);
+    const restored = (run: ReturnType<typeof lint>) => run.steps.find((step) => step.id === "cache-restore")!.outputs;
+
+    // the base branch's run: nothing to restore, the whole history linted, the cache saved under the history's key
+    const base = lint();
+    expect(base.status).toBe(1);
+    expect(restored(base)["cache-hit"]).toBe("false");
+    expect(restored(base)["cache-matched-key"]).toBeUndefined();
+    const [parsedBase, total, file] = parsed(base);
+    expect(Number(parsedBase)).toBe(Number(total));
+    expect(file).toMatch(/runner-temp\/migration-lint-cache\/\.migration-lint-cache$/);
+    expect(fs.readdirSync(cacheStore)).toHaveLength(1);
+    const baseKey = decodeURIComponent(fs.readdirSync(cacheStore)[0]!);
+
+    // the same history again: an exact hit, nothing parsed, nothing saved
+    const again = lint();
+    expect(restored(again)["cache-hit"]).toBe("true");
+    expect(parsed(again)[0]).toBe("0");
+    expect(again.stdout).toBe(base.stdout);
+    expect(fs.readdirSync(cacheStore)).toHaveLength(1);
+
+    // a pull request adds a migration: another key, the base's cache restored by prefix, one migration parsed
+    writeTree(repo, { [`${MIGRATIONS}/20240301000000_add_note/migration.sql`]: '-- AlterTable\nALTER TABLE "User" ADD COLUMN "note" TEXT;\n' });
+    const pr = lint();
+    expect(restored(pr)["cache-hit"]).toBe("false");
+    expect(restored(pr)["cache-matched-key"]).toBe(baseKey);
+    expect(parsed(pr)[0]).toBe("1");
+    expect(pr.outputs).toEqual({ "exit-code": "1" });
+    expect(fs.readdirSync(cacheStore)).toHaveLength(2);
+
+    // cache: "false" runs without one, and writes none
+    const off = runCompositeAction({ actionPath: ROOT, workspace, temp: temp("ml-action-runner-"), cacheStore, inputs: { "working-directory": DB, args: "--debug", cache: "false" }, env: { NO_COLOR: "1" } });
+    expect(off.steps.map((step) => step.id)).not.toContain("cache-restore");
+    expect(parsed(off)[2]).toBe("off");
+    expect(off.stdout).toBe(pr.stdout);
   });
 
   it("an args input with an unmatched quote fails with exit code 2 and says why", () => {

@@ -55,13 +55,22 @@ const writer = (stream, write) => (text) => {
   if (!closed.has(stream)) write(text);
 };
 
-const { main, guardProcess } = await import("../dist/cli/main.js");
+// `migration-lint lsp --stdio`: the language server, loaded only for it (dist/cli/lsp.js). It runs no user code on
+// this thread (its lint worker does), and it ends when the client says exit or closes stdin.
+if (process.argv[2] === "lsp") {
+  const { serve } = await import("../dist/cli/lsp.js");
+  serve(process.argv.slice(3), writeReport);
+} else await lint();
 
-// user code (configs, plugins, formatters) cannot end the run early or keep it alive after the report
-const guard = guardProcess((text) => process.stderr.write(text), [writeReport, (text, done) => process.stderr.write(text, done)]);
-const code = await main(process.argv.slice(2), {
-  stdout: writer(process.stdout, writeReport),
-  stderr: writer(process.stderr, (text) => process.stderr.write(text)),
-  colorDefault: !!process.stdout.isTTY && !process.env.NO_COLOR || !!process.env.FORCE_COLOR && process.env.FORCE_COLOR !== "0",
-});
-guard.finish(code);
+async function lint() {
+  const { main, guardProcess } = await import("../dist/cli/main.js");
+
+  // user code (configs, plugins, formatters) cannot end the run early or keep it alive after the report
+  const guard = guardProcess((text) => process.stderr.write(text), [writeReport, (text, done) => process.stderr.write(text, done)]);
+  const code = await main(process.argv.slice(2), {
+    stdout: writer(process.stdout, writeReport),
+    stderr: writer(process.stderr, (text) => process.stderr.write(text)),
+    colorDefault: !!process.stdout.isTTY && !process.env.NO_COLOR || !!process.env.FORCE_COLOR && process.env.FORCE_COLOR !== "0",
+  });
+  guard.finish(code);
+}

@@ -2,8 +2,8 @@
 /**
  * Bundles what `tsc` compiled, after it, for fast start-up (`npm run build`):
  *
- * - dist/cli/: the command line (bin/migration-lint.js) and its two worker
- *   threads, with their dependencies, as ES modules split into chunks that
+ * - dist/cli/: the command line (bin/migration-lint.js), its worker threads and
+ *   the language server (`lsp`, `lsp-worker`), with their dependencies, as ES modules split into chunks that
  *   load only when a run needs them (formatters, replay, ...). Loading ~100
  *   modules one by one took ~60 ms of a 190 ms warm run; the bundle takes a
  *   fraction of it. The library (`import "migration-lint"`) stays dist/src/,
@@ -76,6 +76,9 @@ const { metafile } = await build({
     worker: path.join(root, "dist/src/schema/worker.js"),
     "lint-worker": path.join(root, "dist/src/cli/lint-worker.js"),
     "formatter-worker": path.join(root, "dist/src/cli/formatter-worker.js"),
+    // the language server (`migration-lint lsp`) and its lint worker: bin/migration-lint.js loads them only for it
+    lsp: path.join(root, "dist/src/lsp/server.js"),
+    "lsp-worker": path.join(root, "dist/src/lsp/lsp-worker.js"),
   },
   bundle: true,
   splitting: true,

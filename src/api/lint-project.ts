@@ -32,10 +32,10 @@ import { parsePending, pendingMigrations, readMigrationSources, type MigrationSo
 import { dialectFor } from "../dialects/index.js";
 import type { Dialect } from "../dialects/dialect.js";
 import { Catalog } from "../history/catalog.js";
-import { defaultCacheFile, hashKey, LintCache, resolveCacheLocation } from "../cache/cache.js";
+import { defaultCacheFile, hashKey, LintCache, resolveCacheLocation, type FindingsStore } from "../cache/cache.js";
 import { cacheConfigKey, mergeAndStore, planFromCache, type CachePlan } from "../cache/plan.js";
 import { TOOL_VERSION } from "../version.js";
-import { blockedBy, type StatementLocks } from "../dialects/postgres/locks.js";
+import { blockedBy, type StatementLocks, type TableLock } from "../dialects/postgres/locks.js";
 import { quoteName } from "../engine/rule.js";
 import { unpackCachedSchema, readSchemaFiles, startSchemaParse } from "../schema/load.js";
 import type { PrismaSchemaModel } from "../schema/types.js";
@@ -79,7 +79,7 @@ export async function lintTarget(target: LintTarget, config: ResolvedConfig, opt
     const file = m.entry.upPath ?? m.entry.dir;
     if (!byFile.has(file)) byFile.set(file, []);
   }
-  const replayReport = options.replay || options.driftOnly ? await replayStage(options, sinks, { dialect, runner, loaded, inScope, schema, byFile, texts, timings, cache }) : undefined;
+  const replayReport = options.replay || options.driftOnly ? await replayStage(options, sinks, { dialect, runner, loaded, inScope, schema, byFile, texts, timings, cache: cache instanceof LintCache ? cache : null }) : undefined;
 
   // inline directives apply to freshly linted migrations; cached ones come with theirs applied
   const knownRules = new Set(config.rules.map((r) => r.id).concat(Object.keys(builtinRules)));
@@ -124,8 +124,9 @@ async function readProject(target: LintTarget, config: ResolvedConfig, options: 
   const timings: PhaseTimings = {};
   const started = performance.now();
   const cacheFile = options.cacheLocation ? resolveCacheLocation(options.cwd ? path.resolve(options.cwd) : process.cwd(), options.cacheLocation) : defaultCacheFile(project.root);
-  const cache = options.cache ? LintCache.open(cacheFile, TOOL_VERSION) : null;
-  const schemaFiles = readSchemaFiles(project.schemaFiles);
+  // the language server's history in memory, else the --cache file
+  const cache: FindingsStore | null = options.history ?? (options.cache ? LintCache.open(cacheFile, TOOL_VERSION) : null);
+  const schemaFiles = readSchemaFiles(project.schemaFiles, options.unsaved);
   for (const file of schemaFiles.files) sinks.sources.set(file.path, file.text);
   const schemaHash = hashKey(schemaFiles.files.map((f) => [f.path, f.text]));
   const packedSchema = cache?.schema(project.root, schemaHash);
@@ -141,7 +142,7 @@ async function readProject(target: LintTarget, config: ResolvedConfig, options: 
   if (codeMigrations.length) notes.push(`${codeMigrations.join(", ")}: data migration in code and no migration.sql, left to the project's own migration runner (not linted).`);
   const listedEntries = listed.filter((e) => !isCodeMigration(e));
   const entries = options.buffer ? withBufferEntry(listedEntries, project, options.buffer.filePath) : listedEntries;
-  const texts = readMigrationSources(entries, options.buffer);
+  const texts = readMigrationSources(entries, options.buffer ?? options.unsaved);
   for (const t of texts) if (t.text !== null) sinks.sources.set(t.entry.upPath!, t.text);
   addTime(timings, "discovery", performance.now() - started);
   return { notes, timings, cache, schemaFiles, schemaHash, cachedSchema, schema, runnerFacts, lockDialect, entries, texts };
@@ -189,6 +190,7 @@ async function lintHistory(
   let unchecked = 0;
   const statementLocks: StatementLocks[] | undefined = options.statementLocks ? [] : undefined;
   const schema = read.schema;
+  cache?.sawProject?.(project.root, { dialect, runner, postgresVersion: config.postgresVersion, texts });
   const byFile = await lintProject(
     {
       root: project.root,
@@ -217,7 +219,7 @@ async function lintHistory(
                 migration: m.entry.name,
                 line: statement.range.loc.start.line,
                 endLine: statement.range.loc.end.line,
-                locks: mergeLocks(locks.map((l) => ({ table: quoteName(l.table.schema === dialect.identifiers.defaultSchema ? { schema: null, name: l.table.name } : l.table), mode: l.mode, blocks: blockedBy(l.mode), duration: l.duration, existed: l.existed }))),
+                locks: statementLockList(locks, dialect),
               }),
           }
         : {}),
@@ -233,6 +235,9 @@ async function lintHistory(
       }),
       release: (m) => {
         if (!m.file) return;
+        // the language server's history keeps the catalog where an edit may start the next run (of the migrations
+        // replayed: those before the plan's start come with their findings from the cache, not applied to the catalog)
+        if (m.index >= (plan?.startIndex ?? 0) && cache?.keepsCatalogAfter?.(project.root, m.index, loaded.length)) cache.keepCatalog!(project.root, configKey, texts[m.index]!.chain, structuredClone(catalog.snapshot()));
         if (inScope(m) && m.file.parseErrors.length && m.file.statements.every((st) => st.nodeType === null)) unchecked++;
         dialect.releaseSyntaxTrees(m.file);
         // replay needs the statements and operations; without it, only what directives read is kept. The newest
@@ -352,6 +357,11 @@ function baselineStage(options: LintOptions, config: ResolvedConfig, root: strin
     }
   }
   return { baselinePath, baseline };
+}
+
+/** A statement's locks as reports show them: tables quoted as messages quote them, one entry per table and mode. */
+export function statementLockList(locks: Array<TableLock & { existed: boolean }>, dialect: Dialect): StatementLocks["locks"] {
+  return mergeLocks(locks.map((l) => ({ table: quoteName(l.table.schema === dialect.identifiers.defaultSchema ? { schema: null, name: l.table.name } : l.table), mode: l.mode, blocks: blockedBy(l.mode), duration: l.duration, existed: l.existed })));
 }
 
 /** How long each duration holds its lock, shortest first: one statement's operations on a table take its lock once, for the longest of them. */

@@ -26,6 +26,7 @@ import type { LockTraceEntry } from "../replay/lock-trace-types.js";
 import type { StatementLocks } from "../dialects/postgres/locks.js";
 import type { RunnerInfo } from "../types.js";
 import type { DialectId } from "../dialects/dialect.js";
+import type { FindingsStore } from "../cache/cache.js";
 
 export interface LintOptions {
   /** Working directory (default: process.cwd()). */
@@ -88,6 +89,17 @@ export interface LintOptions {
    * the file on disk, with the rest of the history from disk; only that migration is linted (`--stdin`).
    */
   buffer?: EditorBuffer;
+  /**
+   * Files as an editor holds them, unsaved (absolute path -> text): they stand for the files on disk (migration.sql,
+   * the schema files). The language server's open documents.
+   */
+  unsaved?: ReadonlyMap<string, string>;
+  /**
+   * A history kept in memory by a long-running caller (the language server, src/cache/memory.ts): like `cache`
+   * without a file, and with the catalog kept at several points, so that a run after an edit lints from the
+   * edited migration on and takes the findings of the migrations before it from memory.
+   */
+  history?: FindingsStore;
   /** Baseline file; `false` ignores any baseline. Default: config `baseline`, else `.migration-lint-baseline.json` in the project root when it exists. */
   baseline?: string | false;
 }

@@ -20,6 +20,9 @@ import path from "node:path";
 import { MigrationLintError } from "../errors.js";
 import { headOf, writeFileAtomically } from "../write-file.js";
 import type { CatalogSnapshot } from "../history/catalog.js";
+import type { Dialect } from "../dialects/dialect.js";
+import type { MigrationSourceText } from "../model/load.js";
+import type { RunnerInfo } from "../types.js";
 import type { LintMessage } from "../engine/results.js";
 import type { PackedSchemaData, PrismaSchemaData } from "../schema/parse-schema.js";
 
@@ -103,7 +106,27 @@ export function resolveCacheLocation(cwd: string, location?: string): string {
   return isDir ? path.join(resolved, DEFAULT_CACHE_FILE) : resolved;
 }
 
-export class LintCache {
+/**
+ * What a project's lint asks of a cache: LintCache (`--cache`, a file) or LintHistory (src/cache/memory.ts: the
+ * language server's history, kept in memory between runs).
+ */
+export interface FindingsStore {
+  findings(root: string, configKey: string, chain: string): CachedFindings | undefined;
+  /** The catalogs kept, each after the migration with its chain hash (the file keeps one: after the whole history). */
+  snapshots(root: string, configKey: string): Array<{ chain: string; catalog: CatalogSnapshot }>;
+  schema(root: string, hash: string): PackedSchemaData | undefined;
+  storeSchema(root: string, hash: string, data: PrismaSchemaData): void;
+  store(root: string, configKey: string, findings: Record<string, CachedFindings>, snapshot: { chain: string; catalog: CatalogSnapshot } | null): void;
+  prune(root: string, configKey: string, keep: Set<string>): void;
+  save(): boolean;
+  /** Whether to keep the catalog as it stands after the migration at `index` of `count` (then `keepCatalog` gets it). */
+  keepsCatalogAfter?(root: string, index: number, count: number): boolean;
+  keepCatalog?(root: string, configKey: string, chain: string, catalog: CatalogSnapshot): void;
+  /** What the project is linted as, and its migrations' texts, when its history is about to be linted. */
+  sawProject?(root: string, facts: { dialect: Dialect; runner: RunnerInfo; postgresVersion: number; texts: MigrationSourceText[] }): void;
+}
+
+export class LintCache implements FindingsStore {
   private data: CacheData;
   private dirty = false;
 
@@ -160,6 +183,11 @@ export class LintCache {
     const snapshot = this.project(root, configKey).snapshot as Partial<NonNullable<ProjectCache["snapshot"]>> | null;
     if (!snapshot || typeof snapshot !== "object" || typeof snapshot.chain !== "string" || !snapshot.catalog) return null;
     return snapshot.check === checkOf([snapshot.chain, snapshot.catalog]) ? { chain: snapshot.chain, catalog: snapshot.catalog } : null;
+  }
+
+  snapshots(root: string, configKey: string): Array<{ chain: string; catalog: CatalogSnapshot }> {
+    const snapshot = this.snapshot(root, configKey);
+    return snapshot ? [snapshot] : [];
   }
 
   /** The packed schema (see unpackSchema) stored for these schema files, if any. */

@@ -4,8 +4,8 @@
  */
 import { builtCodeDigest, TOOL_VERSION } from "../version.js";
 import { codeDigest } from "./code-digest.js";
-import { hashKey, type CachedFindings, type LintCache } from "./cache.js";
-import { Catalog } from "../history/catalog.js";
+import { hashKey, type CachedFindings, type FindingsStore } from "./cache.js";
+import { Catalog, type CatalogSnapshot } from "../history/catalog.js";
 import type { ResolvedConfig } from "../config/types.js";
 import type { LoadedMigration, MessagesByFile } from "../engine/linter.js";
 import type { MigrationSourceText } from "../model/load.js";
@@ -46,7 +46,7 @@ export function cacheConfigKey(config: ResolvedConfig, facts: { reportUnused: 0 
  * before it can come from the cache if the cached catalog sits just before it
  * (or later). Otherwise the whole history is parsed and replayed.
  */
-export function planFromCache(cache: LintCache, root: string, configKey: string, texts: MigrationSourceText[], inScope: (index: number) => boolean): CachePlan {
+export function planFromCache(cache: FindingsStore, root: string, configKey: string, texts: MigrationSourceText[], inScope: (index: number) => boolean): CachePlan {
   const hits = new Map<number, CachedFindings>();
   let firstMiss = texts.length;
   for (const t of texts) {
@@ -58,8 +58,14 @@ export function planFromCache(cache: LintCache, root: string, configKey: string,
     }
     hits.set(t.index, hit);
   }
-  const snapshot = cache.snapshot(root, configKey);
-  const snapshotAt = snapshot ? texts.findIndex((t) => t.chain === snapshot.chain) : -1;
+  // the latest catalog kept before the first miss
+  const at = new Map(texts.map((t) => [t.chain, t.index]));
+  let snapshot: { chain: string; catalog: CatalogSnapshot } | undefined;
+  let snapshotAt = -1;
+  for (const kept of cache.snapshots(root, configKey)) {
+    const index = at.get(kept.chain) ?? -1;
+    if (index > snapshotAt && index < firstMiss) [snapshot, snapshotAt] = [kept, index];
+  }
   // the cached catalog is usable when it ends before the first miss; cached in-scope migrations after it are linted again
   if (snapshot && snapshotAt >= 0 && snapshotAt < firstMiss) {
     let catalog: Catalog | undefined;
@@ -79,7 +85,7 @@ export function planFromCache(cache: LintCache, root: string, configKey: string,
  * and the parsed schema for the next run.
  */
 export function mergeAndStore(
-  cache: LintCache,
+  cache: FindingsStore,
   plan: CachePlan,
   run: {
     root: string;
@@ -116,7 +122,7 @@ export function mergeAndStore(
   const last = texts.at(-1);
   const complete = run.loaded.every((m) => m.file !== null || m.index < plan.startIndex);
   // the catalog after the whole history, unless the cache has it already
-  const fresher = last && complete && cache.snapshot(root, configKey)?.chain !== last.chain;
+  const fresher = last && complete && !cache.snapshots(root, configKey).some((s) => s.chain === last.chain);
   cache.store(root, configKey, store, fresher ? { chain: last.chain, catalog: run.catalog.snapshot() } : null);
   cache.prune(root, configKey, new Set(texts.map((t) => t.chain)));
   if (run.schemaToStore) cache.storeSchema(root, run.schemaToStore.hash, run.schemaToStore.data);

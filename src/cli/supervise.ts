@@ -11,7 +11,7 @@ import path from "node:path";
 import type { FoundConfig, LintOptions, LintRun, ProjectReport } from "../api/lint.js";
 import { applyEngineSeverities } from "../engine/engine-findings.js";
 import { fingerprint, LOADING_LABEL } from "../engine/linter.js";
-import type { LintResult } from "../engine/results.js";
+import type { LintMessage, LintResult } from "../engine/results.js";
 import { MigrationLintError } from "../errors.js";
 import type { PrintConfigOptions, printConfig } from "./print-config.js";
 
@@ -62,6 +62,38 @@ export const printConfigSupervisedWith = (stallMs: number) => async (options: Pr
   return outcome.printed;
 };
 
+/** The shared memory a worker's heartbeat lives in (src/engine/linter.ts: setHeartbeat). */
+export const newHeartbeat = (): SharedArrayBuffer => new SharedArrayBuffer(16 + 1024);
+
+/**
+ * Watches a worker's heartbeat: when a visitor (or user code being imported) has been running for `stallMs`
+ * without a beat, calls `onStall` once with what it is (`rule` is LOADING_LABEL while loading). Returns the stop.
+ */
+export function watchHeartbeat(buffer: SharedArrayBuffer, stallMs: number, onStall: (stuck: { rule: string; migration: string }) => void): () => void {
+  const slots = new Int32Array(buffer, 0, 4);
+  let lastCount = -1;
+  let since = Date.now();
+  const watch = setInterval(() => {
+    const count = Atomics.load(slots, 0);
+    if (count !== lastCount || Atomics.load(slots, 1) === 0) {
+      lastCount = count;
+      since = Date.now();
+      return;
+    }
+    if (Date.now() - since < stallMs) return;
+    const length = Atomics.load(slots, 2);
+    const [rule = "unknown", migration = "unknown"] = new TextDecoder().decode(new Uint8Array(buffer, 16, length).slice()).split("\0");
+    clearInterval(watch);
+    onStall({ rule, migration });
+  }, Math.min(200, Math.max(20, stallMs / 5)));
+  watch.unref();
+  return () => clearInterval(watch);
+}
+
+/** The error of user code that did not finish importing (a config or plugin looping at import). */
+export const stuckLoading = (what: string, stallMs: number): MigrationLintError =>
+  new MigrationLintError("config", `Loading ${what} did not finish within ${stallMs} ms (an endless loop at import?) and was stopped; nothing was checked. --rule-time-budget sets the limit.`);
+
 type Outcome = { kind: "done"; run: SupervisedRun } | { kind: "stuck"; stuck: { rule: string; migration: string } } | { kind: "printed"; printed: PrintedConfig };
 
 function cloneable(value: unknown): boolean {
@@ -74,29 +106,16 @@ function cloneable(value: unknown): boolean {
 }
 
 function attemptRun(options: LintOptions, stallMs: number, found: FoundConfig | null | undefined, printConfig?: PrintConfigOptions): Promise<Outcome> {
-  const buffer = new SharedArrayBuffer(16 + 1024);
-  const slots = new Int32Array(buffer, 0, 4);
+  const buffer = newHeartbeat();
   const worker = new Worker(new URL("./lint-worker.js", import.meta.url), { workerData: { options, heartbeat: buffer, found, printConfig } });
   return new Promise<Outcome>((resolve, reject) => {
-    let lastCount = -1;
-    let since = Date.now();
-    const watch = setInterval(() => {
-      const count = Atomics.load(slots, 0);
-      if (count !== lastCount || Atomics.load(slots, 1) === 0) {
-        lastCount = count;
-        since = Date.now();
-        return;
-      }
-      if (Date.now() - since < stallMs) return;
-      const length = Atomics.load(slots, 2);
-      const [rule = "unknown", migration = "unknown"] = new TextDecoder().decode(new Uint8Array(buffer, 16, length).slice()).split("\0");
+    const stopWatching = watchHeartbeat(buffer, stallMs, ({ rule, migration }) => {
       finish();
       void worker.terminate();
       // stuck importing user code: there is no rule to run without, and nothing can be checked
-      if (rule === LOADING_LABEL) reject(new MigrationLintError("config", `Loading ${migration} did not finish within ${stallMs} ms (an endless loop at import?) and was stopped; nothing was checked. --rule-time-budget sets the limit.`));
+      if (rule === LOADING_LABEL) reject(stuckLoading(migration, stallMs));
       else resolve({ kind: "stuck", stuck: { rule, migration } });
-    }, Math.min(200, Math.max(20, stallMs / 5)));
-    watch.unref();
+    });
     // signals reach only this thread: the worker gets them as messages (replay drops its scratch database
     // there); one it has no handler for, or a second one, does what it would have done without us
     const forwarded = new Set<NodeJS.Signals>();
@@ -111,7 +130,7 @@ function attemptRun(options: LintOptions, stallMs: number, found: FoundConfig | 
     };
     for (const signal of SIGNALS) process.on(signal, onSignal);
     const finish = () => {
-      clearInterval(watch);
+      stopWatching();
       for (const signal of SIGNALS) process.removeListener(signal, onSignal);
     };
     worker.on("message", (message: { unhandledSignal?: NodeJS.Signals; ok: boolean; printed?: PrintedConfig; results?: LintResult[]; projects?: ProjectReport[]; skipped?: LintRun["skipped"]; sources?: Array<[string, string]>; timings?: LintRun["timings"]; strays?: string[]; engineSeverities?: Record<string, 0 | 1 | 2>; ruleTypes?: Record<string, string>; error?: { kind: MigrationLintError["kind"]; message: string; file?: string; line?: number; stack?: string }; known?: boolean }) => {
@@ -144,23 +163,28 @@ function attemptRun(options: LintOptions, stallMs: number, found: FoundConfig | 
   });
 }
 
+/** The internal-error finding of a rule stopped for hanging, at the top of the migration it hung on. */
+export function hungFinding(rule: string, migration: string, stallMs: number): LintMessage {
+  return {
+    ruleId: "internal-error",
+    severity: 2,
+    fatal: true,
+    message: `Rule "${rule}" did not finish within ${stallMs} ms on ${migration} (an endless loop?) and was stopped; the run was repeated without it, so every other rule's findings are here.`,
+    line: 1,
+    column: 1,
+    endLine: 1,
+    endColumn: 1,
+    fingerprint: fingerprint([migration, "internal-error", rule, "hung"]),
+    migration,
+  };
+}
+
 /** One internal-error finding per hung rule, on the migration it hung on. */
 function addHungFindings(run: SupervisedRun, hung: Array<{ rule: string; migration: string }>, stallMs: number): void {
   for (const { rule, migration } of hung) {
     const result = run.results.find((r) => path.basename(path.dirname(r.filePath)) === migration) ?? run.results[0];
     if (!result) continue;
-    result.messages.unshift({
-      ruleId: "internal-error",
-      severity: 2,
-      fatal: true,
-      message: `Rule "${rule}" did not finish within ${stallMs} ms on ${migration} (an endless loop?) and was stopped; the run was repeated without it, so every other rule's findings are here.`,
-      line: 1,
-      column: 1,
-      endLine: 1,
-      endColumn: 1,
-      fingerprint: fingerprint([migration, "internal-error", rule, "hung"]),
-      migration,
-    });
+    result.messages.unshift(hungFinding(rule, migration, stallMs));
     result.errorCount++;
     result.fatalErrorCount++;
   }

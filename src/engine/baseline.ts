@@ -83,8 +83,6 @@ export async function writeBaseline(path: string, results: LintResult[], previou
       });
     }
   }
-  // code-unit order, not the locale's: the file must not churn between machines
-  entries.sort((a, b) => compareCodeUnits(a.migration, b.migration) || compareCodeUnits(a.ruleId, b.ruleId) || compareCodeUnits(a.fingerprint, b.fingerprint));
   if (!previous && headOf(path, 1)?.length) {
     // only a baseline is ever overwritten (`--no-baseline --write-baseline` reads none first)
     try {
@@ -94,8 +92,33 @@ export async function writeBaseline(path: string, results: LintResult[], previou
     }
   }
   // whole or not at all: a disk that fills part-way must not leave a truncated baseline that the next run refuses
-  writeFileAtomically(path, `${JSON.stringify({ version: 1, entries }, null, 2)}\n`, "the baseline");
+  writeFileAtomically(path, baselineText(entries), "the baseline");
   return entries.length;
+}
+
+/** A baseline file's text: entries in code-unit order (not the locale's: the file must not churn between machines). */
+function baselineText(entries: BaselineEntry[]): string {
+  const sorted = [...entries].sort((a, b) => compareCodeUnits(a.migration, b.migration) || compareCodeUnits(a.ruleId, b.ruleId) || compareCodeUnits(a.fingerprint, b.fingerprint));
+  return `${JSON.stringify({ version: 1, entries: sorted }, null, 2)}\n`;
+}
+
+/**
+ * The baseline's text with a finding added (the language server's "add to baseline"), from the file's current text
+ * (null: no baseline yet). Null when the text is not a baseline (it is not overwritten) or already holds the finding.
+ */
+export function addToBaseline(text: string | null, message: LintMessage & { ruleId: string; migration: string }): string | null {
+  let entries: BaselineEntry[] = [];
+  if (text !== null && text.trim() !== "") {
+    try {
+      const data = JSON.parse(text) as { entries?: unknown };
+      if (!Array.isArray(data.entries)) return null;
+      entries = data.entries as BaselineEntry[];
+    } catch {
+      return null;
+    }
+  }
+  if (entries.some((e) => keyOf(e) === keyOf(message))) return null;
+  return baselineText([...entries, { migration: message.migration, ruleId: message.ruleId, fingerprint: message.fingerprint, message: message.message }]);
 }
 
 /**

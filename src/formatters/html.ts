@@ -10,7 +10,7 @@
 import { createHash } from "node:crypto";
 import path from "node:path";
 import type { LintMessage, LintResult } from "../engine/results.js";
-import type { StatementLocks } from "../dialects/postgres/locks.js";
+import { lockEffect, type StatementLocks } from "../dialects/postgres/locks.js";
 import { SCRIPT, STYLE } from "./html-assets.js";
 import type { Formatter, FormatterContext } from "./types.js";
 import { plural, relativePath, reportRoot, ruleIdOf, showControls, spanOf } from "./util.js";
@@ -100,16 +100,8 @@ function markLine(text: string, from: number, to: number): string {
 }
 
 const LOCK_CLASS = { "reads and writes": "reads", writes: "writes", nothing: "" } as const;
-const HELD: Record<StatementLocks["locks"][number]["duration"], string> = { instant: "", scan: "while it scans the table", rewrite: "while it rewrites the table", "index-build": "while it builds the index", data: "while rows change" };
 
 const lockBadge = (lock: StatementLocks["locks"][number]) => `<span class="lock ${LOCK_CLASS[lock.blocks]}${lock.existed ? "" : " new"}">${escapeHtml(lock.mode)} on ${escapeHtml(lock.table)}</span>`;
-
-/** What the lock means for traffic, in words. */
-function lockEffect(lock: StatementLocks["locks"][number]): string {
-  if (!lock.existed) return "table created in this migration: no traffic waits on it";
-  if (lock.blocks === "nothing") return "reads and writes go on";
-  return `blocks ${lock.blocks}${HELD[lock.duration] ? ` ${HELD[lock.duration]}` : ""}`;
-}
 
 /** Under a finding: the locks of its statement, what the strongest one on an existing table blocks, and with --replay what Postgres took. */
 function lockLine(statement: StatementLocks | undefined): string {

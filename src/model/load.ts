@@ -89,7 +89,9 @@ export interface MigrationSourceText {
  * per-file handle and event-loop round trip): trigger.dev's 820 files take
  * 7 ms one after another, 55-80 ms as Promise.all(readFile) (2 cores).
  */
-export function readMigrationSources(entries: MigrationEntry[], buffer?: { filePath: string; text: string | Uint8Array }): MigrationSourceText[] {
+export function readMigrationSources(entries: MigrationEntry[], buffer?: { filePath: string; text: string | Uint8Array } | ReadonlyMap<string, string>): MigrationSourceText[] {
+  // an editor buffer (--stdin), or the language server's unsaved documents, stand for their files
+  const unsaved = buffer instanceof Map ? buffer : buffer && "filePath" in buffer ? new Map([[buffer.filePath, buffer.text]]) : undefined;
   let chain = "";
   return entries.map((entry, index) => {
     let text: string | null = null;
@@ -102,8 +104,8 @@ export function readMigrationSources(entries: MigrationEntry[], buffer?: { fileP
       error = missingScript(entry);
     } else {
       try {
-        // an editor buffer (--stdin) stands for its file
-        const bytes = buffer && entry.upPath === buffer.filePath ? Buffer.from(buffer.text) : readFileSync(entry.upPath);
+        const held = unsaved?.get(entry.upPath);
+        const bytes = held !== undefined ? Buffer.from(held) : readFileSync(entry.upPath);
         hash = createHash("sha1").update(bytes).digest("hex");
         ({ text, problem: encoding } = decodeSource(bytes));
       } catch (err) {

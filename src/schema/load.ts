@@ -28,14 +28,15 @@ export type SchemaFileProblem = PrismaSchemaModel["errors"][number];
  * here would read on: bytes that are not UTF-8 (or UTF-16 with a BOM), a NUL byte, a string left open at
  * the end of its line. They are checked on every run, never cached with the parsed model.
  */
-export function readSchemaFiles(paths: string[]): { files: PrismaSchemaFile[]; unreadable: Array<{ file: string; message: string }>; problems: SchemaFileProblem[] } {
+export function readSchemaFiles(paths: string[], unsaved?: ReadonlyMap<string, string>): { files: PrismaSchemaFile[]; unreadable: Array<{ file: string; message: string }>; problems: SchemaFileProblem[] } {
   const files: PrismaSchemaFile[] = [];
   const unreadable: Array<{ file: string; message: string }> = [];
   const problems: SchemaFileProblem[] = [];
   for (const file of paths) {
     let bytes: Buffer;
     try {
-      bytes = readFileSync(file);
+      const held = unsaved?.get(file);
+      bytes = held !== undefined ? Buffer.from(held) : readFileSync(file);
     } catch (err) {
       unreadable.push({ file, message: err instanceof Error ? err.message : String(err) });
       continue;

@@ -174,6 +174,15 @@ describe("help and version", () => {
       for (const parser of OTHER_DIALECT_PARSERS) expect(modules.filter((m) => m.includes(parser)), parser).toEqual([]);
     });
 
+    it("a lint run and --help do not load the language server (migration-lint lsp loads it on its own)", () => {
+      const server = [...chunksHolding("node_modules/vscode-languageserver"), ...chunksHolding("dist/src/lsp/")];
+      expect(server).toContain("lsp.js");
+      for (const args of [["--cwd", EXAMPLE, "-f", "json"], ["--help"]]) {
+        const modules = loadedModules(args, { MIGRATION_LINT_NO_WORKER: "1" });
+        expect(modules.filter((m) => server.some((chunk) => m.endsWith(`/dist/cli/${chunk}`)) || m.includes("vscode-languageserver")), args.join(" ")).toEqual([]);
+      }
+    });
+
     it.each([["--help"], ["--version"]])("%s does not load the SQL parser, the schema parser or cosmiconfig", (flag) => {
       const modules = loadedModules([flag]);
       expect(modules.some((m) => /dist[\\/]cli[\\/]main\.js$/.test(m))).toBe(true);

@@ -36,6 +36,15 @@ export interface StatementLocks {
   measured?: { database: string; locks: TracedLock[] };
 }
 
+const HELD: Record<LockDuration, string> = { instant: "", scan: "while it scans the table", rewrite: "while it rewrites the table", "index-build": "while it builds the index", data: "while rows change" };
+
+/** What a statement's lock means for traffic, in words (the HTML report, the language server's hover). */
+export function lockEffect(lock: StatementLocks["locks"][number]): string {
+  if (!lock.existed) return "table created in this migration: no traffic waits on it";
+  if (lock.blocks === "nothing") return "reads and writes go on";
+  return `blocks ${lock.blocks}${HELD[lock.duration] ? ` ${HELD[lock.duration]}` : ""}`;
+}
+
 /** What a lock mode blocks for application traffic. */
 export function blockedBy(mode: LockMode): "reads and writes" | "writes" | "nothing" {
   if (mode === "ACCESS EXCLUSIVE") return "reads and writes";

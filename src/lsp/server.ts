@@ -1,0 +1,442 @@
+/**
+ * `migration-lint lsp --stdio`: the language server. It lints each workspace folder as the CLI lints its working
+ * directory (the same config discovery, cosmiconfig, monorepos: src/api/lint.ts), with the unsaved text of the open
+ * documents, again after each edit (debounced), and publishes the findings of migration.sql, down.sql, the schema
+ * and the baseline. Code actions: src/lsp/actions.ts; hover: src/lsp/hover.ts.
+ *
+ * User code never runs on this thread: the lint worker (src/lsp/lsp-worker.ts) imports the config and plugins and
+ * runs the rules, and keeps the history in memory between lints. A rule stuck in a loop is seen through the
+ * heartbeat and the lint runs again without it (an internal-error finding names it, as in the CLI); a config that
+ * loops at import, a worker that dies or never answers is replaced and said in the client's log. Nothing but the
+ * protocol is written to stdout: bin/migration-lint.js sends every other write to stderr.
+ */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
+import { Writable, type Readable } from "node:stream";
+import { createConnection, DiagnosticSeverity, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type CodeAction, type Connection, type Diagnostic, type InitializeParams } from "vscode-languageserver/node";
+import { TextDocument } from "vscode-languageserver-textdocument";
+import { hungFinding, newHeartbeat, stuckLoading, watchHeartbeat } from "../cli/supervise.js";
+import { LOADING_LABEL } from "../engine/linter.js";
+import type { LintMessage } from "../engine/results.js";
+import { CONFIG_FILES } from "../config/load.js";
+import { packageVersion } from "../version.js";
+import { bomOf, codeActionsFor, fixAllAction, FIX_ALL_KIND, SHOW_DOCUMENTATION, type ClientAbilities } from "./actions.js";
+import type { HoverAnswer, LintAnswer, LintRequest, WorkerError, WorkerMessage, WorkerRequest } from "./protocol.js";
+
+export interface ServerSettings {
+  /** Lint at all (default true). */
+  enable: boolean;
+  /** Milliseconds after the last edit before linting again (default 250). */
+  debounceMs: number;
+  /** Time a rule may take, as --rule-time-budget (default 10 000). */
+  ruleTimeBudgetMs: number;
+  /** Git ref whose migrations count as applied (default: origin/HEAD). */
+  base: string | null;
+}
+
+const DEFAULTS: ServerSettings = { enable: true, debounceMs: 250, ruleTimeBudgetMs: 10_000, base: null };
+const SOURCE = "migration-lint";
+/** Files whose findings are published; other files a finding may point at (migration_lock.toml) are too. */
+const LINTED = /(^|[\\/])(migration\.sql|down\.sql)$|\.prisma$/;
+
+/** `migration-lint lsp --stdio`: the protocol on stdin and on `writeStdout` (the real stdout; everything else writes to stderr). */
+export function serve(args: string[], writeStdout: (chunk: Uint8Array | string, done: (err?: Error | null) => void) => void): void {
+  if (!args.includes("--stdio")) {
+    process.stderr.write("migration-lint lsp: only --stdio is supported: migration-lint lsp --stdio\n");
+    process.exitCode = 2;
+    return;
+  }
+  const output = new Writable({ write: (chunk: Uint8Array, _encoding, done) => writeStdout(chunk, done) });
+  startServer(process.stdin, output);
+}
+
+export function startServer(input: Readable, output: Writable): Connection {
+  const connection = createConnection(ProposedFeatures.all, input, output);
+  const documents = new TextDocuments(TextDocument);
+  let settings: ServerSettings = DEFAULTS;
+  let folders: string[] = [];
+  let client: ClientAbilities = { documentChanges: false, createFiles: false };
+  let canShowDocument = false;
+  const worker = new LintWorker((line) => connection.console.warn(`migration-lint: ${line}`));
+  const folderState = new Map<string, FolderState>();
+
+  connection.onInitialize((params: InitializeParams) => {
+    const workspace = params.capabilities.workspace;
+    client = { documentChanges: !!workspace?.workspaceEdit?.documentChanges, createFiles: !!workspace?.workspaceEdit?.resourceOperations?.includes("create") };
+    canShowDocument = !!params.capabilities.window?.showDocument?.support;
+    settings = readSettings(params.initializationOptions);
+    const uris = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+    folders = uris.filter((uri) => uri.startsWith("file:")).map((uri) => fileURLToPath(uri));
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        codeActionProvider: { codeActionKinds: ["quickfix", FIX_ALL_KIND] },
+        hoverProvider: true,
+        executeCommandProvider: { commands: [SHOW_DOCUMENTATION] },
+      },
+      serverInfo: { name: "migration-lint", version: packageVersion() ?? "unknown" },
+    };
+  });
+
+  connection.onInitialized(() => {
+    for (const folder of folders) schedule(folder, 0);
+  });
+
+  connection.onDidChangeConfiguration((change) => {
+    const section = (change.settings as { migrationLint?: unknown } | null)?.migrationLint;
+    if (section === undefined) return;
+    settings = readSettings(section);
+    for (const folder of knownFolders()) schedule(folder, 0);
+  });
+
+  connection.onDidChangeWatchedFiles((change) => {
+    // a config file (or a plugin it imports) cannot be imported again in the same worker: start a fresh one
+    if (change.changes.some((c) => isConfigFile(fileURLToPath(c.uri)))) {
+      worker.restart();
+      for (const state of folderState.values()) [state.disabledRules, state.hung, state.stopped] = [[], [], null];
+    }
+    for (const folder of knownFolders()) schedule(folder, 0);
+  });
+
+  documents.onDidChangeContent((event) => {
+    const folder = folderOf(event.document.uri);
+    if (folder) schedule(folder, settings.debounceMs);
+  });
+  documents.onDidClose((event) => {
+    const folder = folderOf(event.document.uri);
+    if (folder) schedule(folder, settings.debounceMs);
+  });
+
+  connection.onCodeAction((params) => {
+    const document = documents.get(params.textDocument.uri);
+    const found = document && findingsOf(document);
+    if (!document || !found) return [];
+    const { state, messages } = found;
+    const current = lintedText(state, document) === document.getText();
+    const project = projectOf(state.answer!, fileURLToPath(document.uri));
+    const baselineDocument = project ? documents.get(pathToFileURL(project.baselinePath).href) : undefined;
+    const context = { document, current, project, statements: state.answer!.statements[fileURLToPath(document.uri)], client, baselineDocument };
+    const only = params.context.only;
+    const actions: CodeAction[] = [];
+    if (!only || only.some((kind) => "quickfix".startsWith(kind) || kind.startsWith("quickfix"))) {
+      for (const diagnostic of params.context.diagnostics) {
+        if (diagnostic.source !== SOURCE) continue;
+        const fingerprint = (diagnostic.data as { fingerprint?: string } | undefined)?.fingerprint;
+        const message = messages.find((m) => m.fingerprint === fingerprint && m.ruleId === diagnostic.code);
+        if (message) actions.push(...codeActionsFor(message, diagnostic, context));
+      }
+    }
+    if (only?.some((kind) => FIX_ALL_KIND.startsWith(kind))) {
+      const all = fixAllAction(messages, context);
+      if (all) actions.push(all);
+    }
+    return actions;
+  });
+
+  connection.onExecuteCommand(async (params) => {
+    if (params.command !== SHOW_DOCUMENTATION) return;
+    const url = String(params.arguments?.[0] ?? "");
+    if (!/^https?:\/\//.test(url)) return;
+    if (canShowDocument) await connection.window.showDocument({ uri: url, external: true });
+    else connection.window.showInformationMessage(`Documentation: ${url}`);
+  });
+
+  connection.onHover(async (params) => {
+    const document = documents.get(params.textDocument.uri);
+    if (!document || path.basename(fileURLToPath(document.uri)) !== "migration.sql") return null;
+    const folder = folderOf(document.uri);
+    if (!folder || !folderState.get(folder)?.answer) return null;
+    const bom = bomOf(document);
+    const answer = (await worker.request({ kind: "hover", folder, file: fileURLToPath(document.uri), text: document.getText(), offset: Math.max(0, document.offsetAt(params.position) - bom), unsaved: unsavedIn(folder) }).catch(() => null)) as HoverAnswer;
+    if (!answer) return null;
+    return { contents: { kind: "markdown", value: answer.contents }, range: { start: document.positionAt(answer.start + bom), end: document.positionAt(answer.end + bom) } };
+  });
+
+  connection.onShutdown(() => worker.stop());
+
+  documents.listen(connection);
+  connection.listen();
+  return connection;
+
+  interface FolderState {
+    timer: NodeJS.Timeout | null;
+    running: boolean;
+    again: boolean;
+    answer: LintAnswer | null;
+    /** The texts of the open documents the last lint used, by URI (other files it read from disk). */
+    linted: Map<string, string>;
+    /** Files diagnostics were published for, and what (to clear and to skip unchanged ones). */
+    published: Map<string, string>;
+    disabledRules: string[];
+    hung: Array<{ rule: string; migration: string }>;
+    /** Why linting stopped until a config file changes (a config that loops at import), or null. */
+    stopped: string | null;
+  }
+
+  function stateOf(folder: string): FolderState {
+    let state = folderState.get(folder);
+    if (!state) folderState.set(folder, (state = { timer: null, running: false, again: false, answer: null, linted: new Map(), published: new Map(), disabledRules: [], hung: [], stopped: null }));
+    return state;
+  }
+
+  function knownFolders(): string[] {
+    return [...new Set([...folders, ...folderState.keys()])];
+  }
+
+  /** The workspace folder a document belongs to (the deepest); a file outside every folder is linted from its project's root. */
+  function folderOf(uri: string): string | null {
+    if (!uri.startsWith("file:")) return null;
+    const file = fileURLToPath(uri);
+    if (!LINTED.test(file)) return null;
+    const inside = folders.filter((f) => file.startsWith(f + path.sep)).sort((a, b) => b.length - a.length)[0];
+    if (inside) return inside;
+    // no workspace folder: prisma/migrations/<name>/migration.sql -> the folder above prisma/
+    return /(^|[\\/])(migration|down)\.sql$/.test(file) ? path.resolve(file, "../../../..") : path.resolve(file, "../..");
+  }
+
+  function unsavedIn(folder: string): Array<[string, string]> {
+    return documents.all().flatMap((d): Array<[string, string]> => {
+      if (!d.uri.startsWith("file:")) return [];
+      const file = fileURLToPath(d.uri);
+      return file.startsWith(folder + path.sep) && LINTED.test(file) ? [[file, d.getText()]] : [];
+    });
+  }
+
+  function schedule(folder: string, delay: number): void {
+    const state = stateOf(folder);
+    if (state.timer) clearTimeout(state.timer);
+    state.timer = setTimeout(() => {
+      state.timer = null;
+      void lintFolder(folder);
+    }, delay);
+  }
+
+  async function lintFolder(folder: string): Promise<void> {
+    const state = stateOf(folder);
+    if (state.running) {
+      state.again = true;
+      return;
+    }
+    state.running = true;
+    try {
+      do {
+        state.again = false;
+        await lintOnce(folder, state);
+      } while (state.again);
+    } finally {
+      state.running = false;
+    }
+  }
+
+  async function lintOnce(folder: string, state: FolderState): Promise<void> {
+    if (!settings.enable || state.stopped) return publish(state, new Map());
+    for (let attempt = 0; ; attempt++) {
+      const unsaved = unsavedIn(folder);
+      const request: LintRequest = { kind: "lint", folder, unsaved, disabledRules: state.disabledRules, ruleTimeBudgetMs: settings.ruleTimeBudgetMs, base: settings.base };
+      try {
+        const answer = (await worker.request(request)) as LintAnswer;
+        for (const { rule, migration } of state.hung) {
+          const result = answer.results.find((r) => path.basename(path.dirname(r.filePath)) === migration);
+          result?.messages.unshift(hungFinding(rule, migration, settings.ruleTimeBudgetMs));
+        }
+        state.answer = answer;
+        state.linted = new Map(unsaved.map(([file, text]) => [pathToFileURL(file).href, text]));
+        publish(state, new Map(answer.results.map((r) => [r.filePath, r.messages])));
+        connection.console.log(`migration-lint: linted ${folder} in ${Math.round(answer.ms)} ms`);
+        return;
+      } catch (err) {
+        if (err instanceof Stuck && err.rule !== LOADING_LABEL && attempt < 5) {
+          state.disabledRules = [...state.disabledRules, err.rule];
+          state.hung.push({ rule: err.rule, migration: err.migration });
+          continue;
+        }
+        const message = err instanceof Stuck ? stuckLoading(err.migration, settings.ruleTimeBudgetMs).message : err instanceof LintFailure ? describeFailure(err.error) : String(err);
+        if (err instanceof Stuck) state.stopped = message;
+        // a folder without a Prisma project is not an error worth a pop-up
+        if (err instanceof LintFailure && err.error.kind === "project") connection.console.log(`migration-lint: ${folder}: ${message}`);
+        else connection.window.showErrorMessage(`migration-lint: ${message}`);
+        return publish(state, new Map());
+      }
+    }
+  }
+
+  function publish(state: FolderState, byFile: Map<string, LintMessage[]>): void {
+    const next = new Map<string, string>();
+    for (const [file, messages] of byFile) {
+      const uri = pathToFileURL(file).href;
+      const diagnostics = messages.map((m) => toDiagnostic(m, documents.get(uri)));
+      const key = JSON.stringify(diagnostics);
+      next.set(uri, key);
+      if (state.published.get(uri) !== key) void connection.sendDiagnostics({ uri, diagnostics });
+    }
+    for (const uri of state.published.keys()) if (!next.has(uri)) void connection.sendDiagnostics({ uri, diagnostics: [] });
+    state.published = next;
+  }
+
+  function findingsOf(document: TextDocument): { state: FolderState; messages: LintMessage[] } | null {
+    const folder = folderOf(document.uri);
+    const state = folder ? folderState.get(folder) : undefined;
+    if (!state?.answer) return null;
+    const file = fileURLToPath(document.uri);
+    return { state, messages: state.answer.results.find((r) => r.filePath === file)?.messages ?? [] };
+  }
+}
+
+/** The text the last lint saw for a document: what it was sent, or the file on disk for one opened since. */
+function lintedText(state: { linted: Map<string, string> }, document: TextDocument): string | null {
+  const sent = state.linted.get(document.uri);
+  if (sent !== undefined) return sent;
+  try {
+    return readFileSync(fileURLToPath(document.uri), "utf8");
+  } catch {
+    return null;
+  }
+}
+
+function projectOf(answer: LintAnswer, file: string) {
+  return answer.projects.filter((p) => file.startsWith(p.root + path.sep)).sort((a, b) => b.root.length - a.root.length)[0];
+}
+
+function toDiagnostic(message: LintMessage, document: TextDocument | undefined): Diagnostic {
+  // the linter counts columns without a BOM; an editor that keeps the BOM in the text has it on line 1
+  const bom = document ? bomOf(document) : 0;
+  const at = (line: number, column: number) => ({ line: Math.max(0, line - 1), character: Math.max(0, column - 1) + (line === 1 ? bom : 0) });
+  return {
+    range: { start: at(message.line, message.column), end: at(message.endLine, message.endColumn) },
+    severity: message.severity === 2 ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
+    ...(message.ruleId ? { code: message.ruleId } : {}),
+    ...(message.docsUrl ? { codeDescription: { href: message.docsUrl } } : {}),
+    source: SOURCE,
+    message: message.help ? `${message.message}\n\n${message.help}` : message.message,
+    data: { fingerprint: message.fingerprint },
+  };
+}
+
+function describeFailure(error: WorkerError): string {
+  return error.file ? `${error.file}${error.line ? `:${error.line}` : ""}: ${error.message}` : error.message;
+}
+
+function isConfigFile(file: string): boolean {
+  return CONFIG_FILES.includes(path.basename(file)) || /\.([cm]?[jt]s)$/.test(file);
+}
+
+function readSettings(value: unknown): ServerSettings {
+  const v = (value && typeof value === "object" ? value : {}) as Partial<Record<keyof ServerSettings, unknown>>;
+  const positive = (n: unknown, fallback: number) => (typeof n === "number" && Number.isFinite(n) && n >= 0 ? n : fallback);
+  return {
+    enable: v.enable !== false,
+    debounceMs: positive(v.debounceMs, DEFAULTS.debounceMs),
+    ruleTimeBudgetMs: positive(v.ruleTimeBudgetMs, DEFAULTS.ruleTimeBudgetMs) || DEFAULTS.ruleTimeBudgetMs,
+    base: typeof v.base === "string" && v.base.trim() ? v.base.trim() : null,
+  };
+}
+
+/** A rule (or, with LOADING_LABEL, the config's import) that stopped answering. */
+class Stuck extends Error {
+  constructor(
+    readonly rule: string,
+    readonly migration: string,
+  ) {
+    super(`stuck: ${rule} on ${migration}`);
+  }
+}
+
+class LintFailure extends Error {
+  constructor(readonly error: WorkerError) {
+    super(error.message);
+  }
+}
+
+/**
+ * The lint worker, supervised: each request is watched through the heartbeat (a rule or an import that stops
+ * beating for the time budget) and by a deadline (user code looping outside any rule, in a timer); either replaces
+ * the worker. A worker that ends by itself (out of memory) is replaced on the next request.
+ */
+class LintWorker {
+  private worker: Worker | null = null;
+  private heartbeat = newHeartbeat();
+  private next = 1;
+  private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (err: Error) => void }>();
+
+  constructor(private readonly warn: (line: string) => void) {}
+
+  private start(): Worker {
+    this.heartbeat = newHeartbeat();
+    // its stdout and stderr are the server's stderr: stdout is the protocol's
+    const worker = new Worker(new URL("./lsp-worker.js", import.meta.url), { workerData: { heartbeat: this.heartbeat }, stdout: true, stderr: true, resourceLimits: { maxOldGenerationSizeMb: 4096 } });
+    worker.stdout.pipe(process.stderr);
+    worker.stderr.pipe(process.stderr);
+    worker.on("message", (message: WorkerMessage) => {
+      if ("stray" in message) return this.warn(message.stray);
+      const waiting = this.pending.get(message.id);
+      if (!waiting) return;
+      this.pending.delete(message.id);
+      if (message.ok) waiting.resolve(message.value);
+      else waiting.reject(new LintFailure(message.error));
+    });
+    const ended = (why: string) => {
+      if (this.worker !== worker) return;
+      this.worker = null;
+      this.failAll(new LintFailure({ kind: "internal", message: why }));
+    };
+    worker.on("error", (err: Error) => ended(`the lint worker failed: ${err.message}`));
+    worker.on("exit", (code) => ended(`the lint worker ended (exit code ${code}) before it answered; it starts again with the next edit`));
+    worker.unref();
+    return worker;
+  }
+
+  request(body: WorkerRequest extends infer R ? (R extends unknown ? Omit<R, "id"> : never) : never, deadlineMs = 120_000): Promise<unknown> {
+    const worker = (this.worker ??= this.start());
+    const id = this.next++;
+    return new Promise((resolve, reject) => {
+      const budget = (body as { ruleTimeBudgetMs?: number }).ruleTimeBudgetMs ?? DEFAULTS.ruleTimeBudgetMs;
+      // this request fails with why; the others waiting on the worker with "restarted"
+      const replace = (err: Error) => {
+        this.pending.delete(id);
+        settle();
+        this.restart();
+        reject(err);
+      };
+      const stop = watchHeartbeat(this.heartbeat, budget, ({ rule, migration }) => replace(new Stuck(rule, migration)));
+      const deadline = setTimeout(() => {
+        replace(new LintFailure({ kind: "internal", message: `the lint worker did not answer within ${Math.max(deadlineMs, budget * 6) / 1000} s (user code looping outside any rule?) and was replaced` }));
+      }, Math.max(deadlineMs, budget * 6));
+      deadline.unref();
+      const settle = () => {
+        stop();
+        clearTimeout(deadline);
+      };
+      this.pending.set(id, {
+        resolve: (value) => {
+          settle();
+          resolve(value);
+        },
+        reject: (err) => {
+          settle();
+          reject(err);
+        },
+      });
+      worker.postMessage({ ...body, id });
+    });
+  }
+
+  private failAll(err: Error): void {
+    const waiting = [...this.pending.values()];
+    this.pending.clear();
+    for (const w of waiting) w.reject(err);
+  }
+
+  /** Ends the worker (its history and imported config with it); the next request starts a fresh one. */
+  restart(): void {
+    const worker = this.worker;
+    this.worker = null;
+    void worker?.terminate();
+    this.failAll(new LintFailure({ kind: "internal", message: "the lint worker was restarted" }));
+  }
+
+  stop(): void {
+    this.restart();
+  }
+}

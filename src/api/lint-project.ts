@@ -105,7 +105,7 @@ export async function lintTarget(target: LintTarget, config: ResolvedConfig, opt
     migrationCount: loaded.length,
     lintedCount: linted.length,
     uncheckedCount: history.unchecked() + linted.filter((m) => !m.file).length,
-    ...(cache ? { cacheFile: cache.file } : {}),
+    ...(cache instanceof LintCache ? { cacheFile: cache.file } : {}),
     parsedCount: loaded.filter((m) => m.index >= (plan?.startIndex ?? 0) && m.file).length,
     dialect: dialect.id,
     runner,

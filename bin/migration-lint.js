@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import module from "node:module";
 import v8 from "node:v8";
 
 // A lint run calls the WASM SQL parser many times for a short while: V8's baseline compiler is
@@ -54,6 +55,10 @@ for (const stream of [process.stdout, process.stderr]) {
 const writer = (stream, write) => (text) => {
   if (!closed.has(stream)) write(text);
 };
+
+// Node 22.1+ keeps the compiled code of the modules it loads (Node's own cache folder, in the OS temp dir), so a run
+// after the first skips compiling them; NODE_DISABLE_COMPILE_CACHE=1 turns it off. Node 20 has no such cache.
+module.enableCompileCache?.();
 
 // `migration-lint lsp --stdio`: the language server, loaded only for it (dist/cli/lsp.js). It runs no user code on
 // this thread (its lint worker does), and it ends when the client says exit or closes stdin.

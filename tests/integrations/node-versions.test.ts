@@ -8,6 +8,7 @@
  */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ROOT } from "./hosts.js";
@@ -36,6 +37,25 @@ describe.skipIf(nodes.length === 0)("the CLI on other Node.js majors (MIGRATION_
     expect(r.stdout, version).toBe(reference.stdout);
     // 85-90 MB with --liftoff-only in effect on Node 20-25; 650 MB on Node 24 without it
     if (r.peakMb !== undefined) expect(r.peakMb, version).toBeLessThan(250);
+  }, 60_000);
+
+  it.each(nodes)("%s keeps the compiled code of the CLI's modules (Node 22+'s compile cache), so the next run skips compiling them", (node) => {
+    const version = spawnSync(node, ["--version"], { encoding: "utf8" }).stdout.trim();
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), "ml-compile-cache-"));
+    try {
+      // Node's own default folder for it is <os.tmpdir()>/node-compile-cache (NODE_COMPILE_CACHE would turn it on by itself)
+      const env = { ...process.env, TMPDIR: folder };
+      delete env.NODE_COMPILE_CACHE;
+      const run = () => spawnSync(node, [CLI, "--cwd", EXAMPLE, "-f", "json", "--no-cache"], { encoding: "utf8", env });
+      const first = run();
+      expect(first.stdout, version).toBe(reference.stdout);
+      const cache = path.join(folder, "node-compile-cache");
+      const files = fs.existsSync(cache) ? fs.readdirSync(cache, { recursive: true }).length : 0;
+      expect(files, `${version}: files in the compile cache`).toBeGreaterThan(0);
+      expect(run().stdout, version).toBe(reference.stdout);
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
   }, 60_000);
 
   it.each(nodes)("%s keeps usage errors at exit 2, with this Node's message", (node) => {

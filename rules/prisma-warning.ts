@@ -24,10 +24,17 @@ const sameColumns = (a: string[], b: string[]) => a.length === b.length && a.eve
 const renamedFrom = (op: Operation, column: string, table: string) => op.kind === "rename-column" && op.table.name === table && op.column === column;
 const renamedTo = (op: Operation, column: string, table: string) => op.kind === "rename-column" && op.table.name === table && op.newName === column;
 
+/**
+ * A SQLite table rebuild of `table` (`-- RedefineTables`) whose new table has `column` (or, `has` false, lacks it): where
+ * Prisma's column warnings happen there, whatever the author's copy does with the values (fills a required column, maps
+ * it by hand); the copy's own operations (drop-column, add-column, set-not-null, set-type) match first.
+ */
+const rebuilt = (op: Operation, table: string, column: string | null, has = true) => op.kind === "rebuild-table" && op.table.name === table && (column === null || op.columns.includes(column) === has);
+
 const KINDS: WarningKind[] = [
-  { id: "drop-column", covered: true, pattern: /^You are about to drop the column `([^`]+)` on the `([^`]+)` table/, matches: (op, c, t) => (op.kind === "drop-column" && col(op, c, t)) || renamedFrom(op, c, t) },
+  { id: "drop-column", covered: true, pattern: /^You are about to drop the column `([^`]+)` on the `([^`]+)` table/, matches: (op, c, t) => (op.kind === "drop-column" && col(op, c, t)) || renamedFrom(op, c, t) || rebuilt(op, t, c, false) },
   { id: "drop-table", covered: true, pattern: /^You are about to drop the `([^`]+)` table/, matches: (op, t) => (op.kind === "drop-table" || op.kind === "rename-table") && op.table.name === t },
-  { id: "required-column", covered: true, pattern: /^(?:Added the required column|The required column) `([^`]+)` (?:to|was added to) the `([^`]+)` table/, matches: (op, c, t) => (op.kind === "add-column" && col(op, c, t)) || renamedTo(op, c, t) },
+  { id: "required-column", covered: true, pattern: /^(?:Added the required column|The required column) `([^`]+)` (?:to|was added to) the `([^`]+)` table/, matches: (op, c, t) => (op.kind === "add-column" && col(op, c, t)) || renamedTo(op, c, t) || rebuilt(op, t, c) },
   { id: "recreated-column", covered: true, pattern: /^(?:Changed the type of `([^`]+)` on the `([^`]+)` table\. No cast|The `([^`]+)` column on the `([^`]+)` table would be dropped and recreated)/,
     // an enum renamed in place (ALTER TYPE ... RENAME TO) instead of the column dropped and recreated
     matches: (op, c, t, typeOf) => col(op, c, t) || renamedFrom(op, c, t) || (op.kind === "rename-type" && typeOf(t, c) === op.type.name),
@@ -56,12 +63,12 @@ const KINDS: WarningKind[] = [
       // MySQL: the enum is the column's own ENUM(...) type, which Prisma names <table>_<column>
       (op.kind === "alter-column" && op.change.kind === "set-type" && op.change.type.name === "enum" && `${op.table.name}_${op.column}` === e),
   },
-  { id: "made-required", covered: true, pattern: /^Made the column `([^`]+)` on table `([^`]+)` required/, matches: (op, c, t) => op.kind === "alter-column" && op.change.kind === "set-not-null" && col(op, c, t) },
-  { id: "cast", covered: true, pattern: /^You are about to alter the column `([^`]+)` on the `([^`]+)` table/, matches: setType },
+  { id: "made-required", covered: true, pattern: /^Made the column `([^`]+)` on table `([^`]+)` required/, matches: (op, c, t) => (op.kind === "alter-column" && op.change.kind === "set-not-null" && col(op, c, t)) || rebuilt(op, t, c) },
+  { id: "cast", covered: true, pattern: /^You are about to alter the column `([^`]+)` on the `([^`]+)` table/, matches: (op, c, t) => setType(op, c, t) || rebuilt(op, t, c) },
   { id: "list", covered: true, pattern: /^Changed the column `([^`]+)` on the `([^`]+)` table from a scalar field to a list field/, matches: (op, c, t) => setType(op, c, t) || col(op, c, t) },
   {
     id: "primary-key", covered: false, pattern: /^The primary key for the `([^`]+)` table will be changed/,
-    matches: (op, t) => (op.kind === "drop-constraint" && op.table.name === t && (op.name.endsWith("_pkey") || op.name === "PRIMARY")) || (op.kind === "add-constraint" && op.table.name === t && op.constraint.kind === "primary-key"),
+    matches: (op, t) => (op.kind === "drop-constraint" && op.table.name === t && (op.name.endsWith("_pkey") || op.name === "PRIMARY")) || (op.kind === "add-constraint" && op.table.name === t && op.constraint.kind === "primary-key") || rebuilt(op, t, null),
   },
 ];
 
@@ -71,7 +78,6 @@ export default defineRule({
     type: "problem",
     docs: { description: "Prisma's own `Warnings:` block: warnings whose statement was edited away, hand-added drops it does not mention, and and a primary key change Prisma 7.4+ would run outside a transaction.", preset: "recommended" },
     defaultSeverity: "warn",
-    dialects: ["postgresql", "mysql"],
     messages: {
       stale: "Prisma warned \"{{warning}}\" but no statement of this migration does that any more: the SQL was edited after it was generated, so the warning (and the review it got) no longer describes what runs.",
       unmentioned: "{{what}} is not among the warnings Prisma wrote above: it was added by hand after generation (or Prisma saw an empty table in the development database), so a reviewer reading the warnings does not see this loss.",
@@ -123,7 +129,8 @@ export default defineRule({
           const op = ops.find((o) => w.kind.matches(o, w.args[0]!, w.args[1] ?? "", typeOf));
           if (!op) {
             if (!inOpaque(w.args) && !w.kind.holds?.(context, w.args[0]!, w.args[1] ?? "")) context.report({ range: w.range, messageId: "stale", data: { warning: w.text } });
-          } else if (!w.kind.covered && perStatement && !context.inTransactionBlock(op.statement)) {
+          } else if (!w.kind.covered && perStatement && !context.inTransactionBlock(op.statement) && op.kind !== "rebuild-table") {
+            // (a rebuild's new key is built by its copy: a failure leaves the old table and its key in place)
             context.report({ node: op, messageId: "primaryKey", data: { warning: w.text, version: context.project.runner.prismaVersion ?? "" } });
           }
         }

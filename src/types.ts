@@ -143,7 +143,7 @@ export type Operation =
    * column of the new table filled from an old column; `dropped` are old columns the copy leaves behind, `added` new
    * columns it does not fill. The copy statement also carries them as drop-column / rename-column / add-column.
    */
-  | (OperationBase & { kind: "rebuild-table"; table: QualifiedName; from: QualifiedName; copied: Array<{ column: string; from: string }>; dropped: string[]; added: string[]; copyStatement: number; renameStatement: number })
+  | (OperationBase & { kind: "rebuild-table"; table: QualifiedName; from: QualifiedName; copied: Array<{ column: string; from: string }>; columns: string[]; dropped: string[]; added: string[]; copyStatement: number; renameStatement: number })
   | (OperationBase & { kind: "rename-table"; table: QualifiedName; newName: string })
   | (OperationBase & { kind: "add-column"; table: QualifiedName; column: ColumnSpec; ifNotExists: boolean })
   | (OperationBase & { kind: "drop-column"; table: QualifiedName; column: string; ifExists: boolean; cascade: boolean })

@@ -86,6 +86,23 @@ ALTER TABLE "new_Tag" RENAME TO "Tag";`;
     expect(kinds(file)).toEqual(["create-table", "data-change", "data-change", "rebuild-table", "rename-table"]);
   });
 
+  it("a copied column whose declared type changed is a set-type; Prisma's coalesce(col, default) copy is no set-not-null", async () => {
+    const retype = tagsAndRebuild.sql.replace('"label" TEXT NOT NULL', '"label" INTEGER NOT NULL');
+    const copy = (await afterHistory([tagsAndRebuild.history], retype)).statements.find((s) => s.nodeType === "Insert")!;
+    expect(copy.operations.filter((o) => o.kind === "alter-column")).toMatchObject([{ column: "label", change: { kind: "set-type", type: { name: "integer" } } }]);
+    const coalesced = (await afterHistory([usersPostsSessions], rebuildUser)).statements.find((s) => s.nodeType === "Insert")!;
+    expect(coalesced.operations.map((o) => o.kind)).toEqual(["data-change"]);
+  });
+
+  it("a table rebuilt twice in one file (pingvin-share's 20221230120407): each RENAME pairs with the CREATE TABLE just before it", async () => {
+    const rebuild = (notNull: string) => `CREATE TABLE "new_Tag" ("id" INTEGER NOT NULL PRIMARY KEY, "label" TEXT ${notNull});
+INSERT INTO "new_Tag" ("id", "label") SELECT "id", "label" FROM "Tag";
+DROP TABLE "Tag";
+ALTER TABLE "new_Tag" RENAME TO "Tag";`;
+    const file = await afterHistory([tagsAndRebuild.history], `${rebuild("")}\nUPDATE "Tag" SET "label" = 'x' WHERE "label" IS NULL;\n${rebuild("NOT NULL")}`);
+    expect(kinds(file).filter((k) => k.includes("drop-table") || k.includes("rebuild-table"))).toEqual(["rebuild-table", "rebuild-table"]);
+  });
+
   it("without the copy (the INSERT commented out) the old table's rows are dropped: drop-table stays", async () => {
     const sql = tagsAndRebuild.sql.replace('INSERT INTO "new_Tag"', '-- INSERT INTO "new_Tag"');
     const file = await afterHistory([tagsAndRebuild.history], sql);

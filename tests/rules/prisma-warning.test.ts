@@ -1,6 +1,7 @@
 import { RuleTester } from "../../src/testing/rule-tester.js";
 import rule from "../../rules/prisma-warning.js";
 import { onMysql } from "./mysql-fixtures.js";
+import { SQLITE, tagsAndRebuild } from "./sqlite-fixtures.js";
 
 const USERS = `-- CreateTable
 CREATE TABLE "User" (
@@ -156,5 +157,44 @@ new RuleTester().run(rule, {
       sql: "/*\n  Warnings:\n\n  - The values [ADMIN] on the enum `User_role` will be removed. If these variants are still used in the database, this will fail.\n\n*/\n-- AlterTable\nALTER TABLE `User` MODIFY `name` VARCHAR(191) NULL;",
       errors: [{ messageId: "stale" }],
     }),
+  ],
+});
+
+// SQLite: Prisma writes its Warnings block for SQLite too (prisma-engines' SQLite destructive change checker: drops,
+// "Added the required column", "Made the column ... required", "The primary key ... will be changed", "You are about
+// to alter the column ... cast from"); the changes happen in the table rebuild that follows
+const TAG = tagsAndRebuild.history;
+const rebuildTag = (warning: string, newTable: string, copy: string) => `/*\n  Warnings:\n\n  - ${warning}\n\n*/\n-- RedefineTables\nPRAGMA foreign_keys=OFF;\nCREATE TABLE "new_Tag" (${newTable});\n${copy}\nDROP TABLE "Tag";\nALTER TABLE "new_Tag" RENAME TO "Tag";\nPRAGMA foreign_keys=ON;\n`;
+new RuleTester().run(rule, {
+  valid: [
+    { ...SQLITE, name: "SQLite: Prisma's rebuild dropping a column and adding a required one, as warned", history: [TAG], sql: tagsAndRebuild.sql },
+    {
+      ...SQLITE,
+      name: "SQLite: a primary key changed by a rebuild (a failed copy leaves the old table and its key in place)",
+      history: [TAG],
+      prismaVersion: "7.4.0",
+      sql: rebuildTag("The primary key for the `Tag` table will be changed. If it partially fails, the table could be left without primary key constraint.", '"id" INTEGER NOT NULL, "label" TEXT NOT NULL PRIMARY KEY, "draft" BOOLEAN NOT NULL DEFAULT false', 'INSERT INTO "new_Tag" ("draft", "id", "label") SELECT "draft", "id", "label" FROM "Tag";'),
+    },
+    {
+      ...SQLITE,
+      name: "SQLite: a cast warning, done by the rebuild's copy into the new type",
+      history: [TAG],
+      sql: rebuildTag("You are about to alter the column `label` on the `Tag` table. The data in that column could be lost. The data in that column will be cast from `String` to `Int`.", '"id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, "label" INTEGER NOT NULL, "draft" BOOLEAN NOT NULL DEFAULT false', 'INSERT INTO "new_Tag" ("draft", "id", "label") SELECT "draft", "id", "label" FROM "Tag";'),
+    },
+    {
+      ...SQLITE,
+      name: "SQLite: the author filled the required column in the copy (spacedrive's remote_identity): still the column the warning is about",
+      history: [TAG],
+      sql: rebuildTag("Added the required column `slug` to the `Tag` table without a default value. This is not possible if the table is not empty.", '"id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, "label" TEXT NOT NULL, "draft" BOOLEAN NOT NULL DEFAULT false, "slug" TEXT NOT NULL', 'INSERT INTO "new_Tag" ("draft", "id", "label", "slug") SELECT "draft", "id", "label", "label" FROM "Tag";'),
+    },
+  ],
+  invalid: [
+    {
+      ...SQLITE,
+      name: "SQLite: the copy was edited out, so the table is dropped and recreated empty (pingvin-share's v0_5_1)",
+      history: [TAG],
+      sql: rebuildTag("You are about to drop the column `draft` on the `Tag` table. All the data in the column will be lost.", '"id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, "label" TEXT NOT NULL', "").replace('DROP TABLE "Tag";\nALTER TABLE "new_Tag" RENAME TO "Tag";', 'DROP TABLE "Tag";\nCREATE TABLE "Tag" ("id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, "label" TEXT NOT NULL);'),
+      errors: [{ messageId: "stale", line: 4 }, { messageId: "unmentioned", line: 11, message: 'Dropping table "Tag"' }],
+    },
   ],
 });

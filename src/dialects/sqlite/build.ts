@@ -229,11 +229,12 @@ const same = (a: QualifiedName, b: QualifiedName) => a.name === b.name && (a.sch
  * data-loss rules and prisma-warning see them. A rebuild without the copy stays a
  * drop-table: its rows are gone. `oldColumns` gives the old table's columns from the history.
  */
-export function recogniseRebuilds(file: ParsedSqlFile, oldTable: (table: QualifiedName) => Map<string, { notNull: boolean }> | undefined = () => undefined): void {
+export function recogniseRebuilds(file: ParsedSqlFile, oldTable: (table: QualifiedName) => Map<string, { notNull: boolean; type?: TypeSpec | null }> | undefined = () => undefined): void {
   const ops = file.statements.flatMap((s) => s.operations);
   for (const rename of ops.filter((o): o is OperationOf<"rename-table"> => o.kind === "rename-table")) {
     const target: QualifiedName = { schema: rename.table.schema, name: rename.newName };
-    const create = ops.find((o): o is OperationOf<"create-table"> => o.kind === "create-table" && same(o.table, rename.table) && o.statement.index < rename.statement.index);
+    // the last CREATE TABLE of the copy before its RENAME: a file may rebuild the same table twice (pingvin-share's 20221230120407)
+    const create = ops.filter((o): o is OperationOf<"create-table"> => o.kind === "create-table" && same(o.table, rename.table) && o.statement.index < rename.statement.index).at(-1);
     const drop = ops.find((o): o is OperationOf<"drop-table"> => o.kind === "drop-table" && same(o.table, target) && o.statement.index < rename.statement.index && (!create || o.statement.index > create.statement.index));
     if (!create || !drop) continue;
     const copies = file.statements.filter((s) => s.index > create.statement.index && s.index < drop.statement.index && (() => {
@@ -256,12 +257,19 @@ export function recogniseRebuilds(file: ParsedSqlFile, oldTable: (table: Qualifi
     const added = handWritten ? [] : create.columns.filter((c) => !filled.has(c.name));
     // a copied column that was nullable and is NOT NULL in the new table: the copy fails on a NULL, as SET NOT NULL would
     const madeRequired = handWritten ? [] : kept.filter((c) => c.plain && oldState?.get(c.source)?.notNull === false && create.columns.find((n) => n.name === c.target)?.notNull);
+    // a copied column whose declared type changed: SQLite keeps each value as it is unless its type affinity converts it losslessly
+    const retyped = handWritten ? [] : kept.flatMap((c) => {
+      const before = oldState?.get(c.source)?.type;
+      const after = create.columns.find((n) => n.name === c.target)?.type;
+      return c.plain && before && after && before.text.toLowerCase() !== after.text.toLowerCase() ? [{ column: c.target, type: after }] : [];
+    });
     const at = { statement: copyStatement, range: copyStatement.range, node: null };
     copyStatement.operations.push(
       ...dropped.map((column): Operation => ({ ...at, kind: "drop-column", table: target, column, ifExists: false, cascade: false })),
       ...renamed.map((c): Operation => ({ ...at, kind: "rename-column", table: target, column: c.source, newName: c.target })),
       ...added.map((column): Operation => ({ ...at, kind: "add-column", table: target, column, ifNotExists: false })),
       ...madeRequired.map((c): Operation => ({ ...at, kind: "alter-column", table: target, column: c.target, change: { kind: "set-not-null" } })),
+      ...retyped.map((c): Operation => ({ ...at, kind: "alter-column", table: target, column: c.column, change: { kind: "set-type", type: c.type, using: null } })),
     );
     const index = drop.statement.operations.indexOf(drop);
     drop.statement.operations[index] = {
@@ -272,6 +280,7 @@ export function recogniseRebuilds(file: ParsedSqlFile, oldTable: (table: Qualifi
       table: target,
       from: rename.table,
       copied: kept.map((c) => ({ column: c.target, from: c.source })),
+      columns: create.columns.map((c) => c.name),
       dropped,
       added: added.map((c) => c.name),
       copyStatement: copyStatement.index,

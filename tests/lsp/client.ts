@@ -22,8 +22,8 @@ export interface TestClient {
   close(): Promise<number | null>;
 }
 
-export function startServer(cwd: string, options: { env?: Record<string, string> } = {}): TestClient {
-  const child = spawn(process.execPath, [BIN, "lsp", "--stdio"], { cwd, env: { ...process.env, ...options.env } });
+export function startServer(cwd: string, options: { env?: Record<string, string>; bin?: string } = {}): TestClient {
+  const child = spawn(process.execPath, [options.bin ?? BIN, "lsp", "--stdio"], { cwd, env: { ...process.env, ...options.env } });
   let stderr = "";
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));

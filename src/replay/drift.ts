@@ -25,7 +25,7 @@ import { SourceText } from "../parse/source-text.js";
 import { loadPostgresParser } from "../dialects/postgres/parse.js";
 import { walk } from "../model/ast.js";
 import { dbError, type ReplayDb } from "./driver.js";
-import { displayName, relationKey, type DbColumn, type DbRelation, type DbSnapshot } from "./introspect.js";
+import { displayName, relationKey, type DbColumn, type DbIndex, type DbRelation, type DbSnapshot } from "./introspect.js";
 import {
   ACTION_NAMES,
   INDEX_METHODS,
@@ -37,6 +37,7 @@ import {
   normalizeUnsupported,
 } from "./prisma-types.js";
 import { describeColumn } from "./rollback.js";
+import type { MessageInput } from "./messages.js";
 
 export interface DriftFinding {
   /** Absolute path of the .prisma file. */
@@ -52,12 +53,45 @@ export interface DriftFinding {
 }
 
 export interface DriftOptions {
-  /** Schema of models without `@@schema`. */
+  /** Schema of models without `@@schema` (`""` where the database has no schemas: SQLite, one MySQL database). */
   defaultSchema: string;
   /** True for drift-only against a live database (changes the wording only). */
   live: boolean;
-  /** The database, inside a transaction (literal defaults are evaluated under savepoints). */
-  db: ReplayDb;
+  /** How the dialect maps Prisma's types and defaults onto its columns; Postgres's by default. */
+  types: DriftTypes;
+}
+
+/** What differs between dialects in the comparison: Prisma's type and default mapping, and enums. */
+export interface DriftTypes {
+  /** null when the column has the type Prisma creates for the field; otherwise both sides, as the message says them. */
+  compareType(field: PrismaField, column: DbColumn, enums: Map<string, PrismaEnum>, schemaOf: (s: string | null) => string): { expected: string; actual: string } | null;
+  /** The same for the default: `expected` completes "Field X ...", `actual` "but column Y ...". */
+  compareDefault(field: PrismaField, column: DbColumn, enums: Map<string, PrismaEnum>): Promise<{ expected: string; actual: string } | null>;
+  /** Enums are database types of their own, compared with their values (Postgres); elsewhere they are a column's type. */
+  enumTypes: boolean;
+  /** An index the database creates by itself, which schema.prisma never declares (MySQL's index behind a foreign key). */
+  implicitIndex?(index: DbIndex, table: DbRelation): boolean;
+}
+
+/** Postgres: types as `format_type` prints them, literal defaults compared by casting both sides in the database `db`. */
+export function postgresDriftTypes(db: ReplayDb, live: boolean): DriftTypes {
+  return {
+    compareType,
+    compareDefault: (field, column, enums) => compareDefault(field, column, enums, db, live),
+    enumTypes: true,
+  };
+}
+
+/** A drift finding as a replay message. */
+export function driftMessage(finding: DriftFinding): MessageInput {
+  return {
+    ruleId: "schema-drift",
+    severity: 2,
+    message: finding.message,
+    ...(finding.help ? { help: finding.help } : {}),
+    position: { line: finding.line, column: finding.column, endLine: finding.endLine, endColumn: finding.endColumn },
+    key: finding.key,
+  };
 }
 
 /** Tables replay never reports as missing from the schema. */
@@ -112,7 +146,7 @@ export async function checkDrift(snapshot: DbSnapshot, schema: PrismaSchemaModel
         at(field.location, `${label} maps to ${columnLabel}, but ${lacks}.`, [...key, "missing"]);
         continue;
       }
-      const typeProblem = compareType(field, column, enums, schemaOf);
+      const typeProblem = options.types.compareType(field, column, enums, schemaOf);
       if (typeProblem) at(field.location, `${label} is ${typeProblem.expected}, but ${columnLabel} is ${typeProblem.actual} in ${where}.`, [...key, "type"]);
       if (!field.list && field.optional === column.notNull) {
         at(
@@ -121,7 +155,7 @@ export async function checkDrift(snapshot: DbSnapshot, schema: PrismaSchemaModel
           [...key, "nullability"],
         );
       }
-      const defaultProblem = await compareDefault(field, column, enums, options.db, options.live);
+      const defaultProblem = await options.types.compareDefault(field, column, enums);
       if (defaultProblem) at(field.location, `${label} ${defaultProblem.expected}, but ${columnLabel} ${defaultProblem.actual} in ${where}.`, [...key, "default"]);
     }
     const mapped = new Set(scalars.map((f) => f.columnName));
@@ -168,9 +202,9 @@ export async function checkDrift(snapshot: DbSnapshot, schema: PrismaSchemaModel
       if (found) matchedIndexes.add(found.name);
       else at(unique.location, `${unique.label}, but table ${tableName} has no unique index on (${list(unique.columns)}) in ${where}.`, ["schema-drift", model.tableName, "unique", ...unique.columns]);
     }
-    for (const index of model.indexes.filter((i) => i.kind === "index")) {
+    for (const index of model.indexes.filter((i) => i.kind === "index" || i.kind === "fulltext")) {
       const cols = index.fields.map((f) => columnOf(model, f));
-      const method = texts.indexMethod(index) ?? "btree";
+      const method = index.kind === "fulltext" ? "fulltext" : (texts.indexMethod(index) ?? "btree");
       // Indexes match by columns: a partial index on the same columns satisfies an @@index
       // (schema.prisma cannot express the predicate; projects approximate it this way).
       // A partial unique index never satisfies @@unique: it does not make the columns unique.
@@ -182,14 +216,14 @@ export async function checkDrift(snapshot: DbSnapshot, schema: PrismaSchemaModel
         matchedIndexes.add(found.name);
       } else if (candidates.length) {
         matchedIndexes.add(candidates[0]!.name);
-        at(index.location, `Model "${model.name}" has @@index([${index.fields.join(", ")}]) of type ${method}, but the index on (${list(cols)}) is ${candidates[0]!.method} in ${where}.`, [
+        at(index.location, `Model "${model.name}" has @@${index.kind}([${index.fields.join(", ")}]) of type ${method}, but the index on (${list(cols)}) is ${candidates[0]!.method} in ${where}.`, [
           "schema-drift",
           model.tableName,
           "index-method",
           ...cols,
         ]);
       } else {
-        at(index.location, `Model "${model.name}" has @@index([${index.fields.join(", ")}]), but table ${tableName} has no index on (${list(cols)}) in ${where}.`, [
+        at(index.location, `Model "${model.name}" has @@${index.kind}([${index.fields.join(", ")}]), but table ${tableName} has no index on (${list(cols)}) in ${where}.`, [
           "schema-drift",
           model.tableName,
           "index",
@@ -203,6 +237,7 @@ export async function checkDrift(snapshot: DbSnapshot, schema: PrismaSchemaModel
       if (index.constraint && table.constraints.some((c) => c.name === index.constraint && c.type === "x")) continue;
       // Partial and expression indexes are hand-written SQL that schema.prisma cannot describe: no schema change could "fix" them.
       if (index.partial || index.columns.some((c) => c === null)) continue;
+      if (options.types.implicitIndex?.(index, table)) continue;
       at(model.location, `Index "${index.name}" on ${tableName} exists in ${where}, but schema.prisma does not declare it: ${index.definition}.`, [
         "schema-drift",
         model.tableName,
@@ -277,6 +312,7 @@ export async function checkDrift(snapshot: DbSnapshot, schema: PrismaSchemaModel
     atFileStart(`Table ${displayName(table.schema, table.name)} exists in ${where}, but no model in schema.prisma maps to it (@@map).`, ["schema-drift", table.schema, table.name, "table-extra"]);
   }
 
+  if (!options.types.enumTypes) return findings;
   // Enums
   const matchedEnums = new Set<string>();
   for (const prismaEnum of schema.enums) {

@@ -22,12 +22,12 @@ import { parseSqlFile } from "../dialects/postgres/parse.js";
 import type { PrismaSchemaModel } from "../schema/types.js";
 import type { ParsedSqlFile, RunnerInfo, SourceRange, Statement } from "../types.js";
 import { dbError, type DbError, type ReplayDb } from "./driver.js";
-import { checkDrift } from "./drift.js";
+import { checkDrift, driftMessage, postgresDriftTypes } from "./drift.js";
 import { extensionNames, loadPgliteExtensions } from "./extensions.js";
 import { snapshot, type DbSnapshot } from "./introspect.js";
 import { existingTables, traceMigration, type LockTraceEntry } from "./locks.js";
-import { LINE_ONE, indexOfCharPosition, rangePosition, replayMessage, statementAt, type MessageInput } from "./messages.js";
-import { diffSnapshots } from "./rollback.js";
+import { LINE_ONE, indexOfCharPosition, rangePosition, replayMessage, statementAt, stoppedFinding, type MessageInput } from "./messages.js";
+import { rollbackFindings } from "./rollback.js";
 import { findSnapshot, openPgliteInstance, pruneSnapshots, writeSnapshot, type PgliteTarget } from "./snapshot.js";
 import { guardScript, type Refusal, type SandboxState } from "./sandbox.js";
 import { openPglite, openReadOnly, openScratchDatabase, redactUrl, scrub, type ReplayTarget } from "./target.js";
@@ -320,23 +320,8 @@ class ReplayRun {
    * left out (else on the one that stopped it).
    */
   private stopped(restFrom: number, cause: string, stoppedAt: LoadedMigration): void {
-    const { migrations, inScope } = this.options;
-    const notApplied = migrations.slice(restFrom);
-    if (notApplied.length === 0 && !this.options.schema) return;
-    const left =
-      notApplied.length === 0
-        ? "No later migration was left out."
-        : `${notApplied.length} later migration${notApplied.length === 1 ? " was" : "s were"} not applied (${notApplied[0]!.entry.name}${notApplied.length > 1 ? ` ... ${notApplied.at(-1)!.entry.name}` : ""}).`;
-    const drift = this.options.schema ? " Schema drift was not checked." : "";
-    const anchor = notApplied.find((m) => inScope(m)) ?? stoppedAt;
-    this.push(anchor.entry.upPath ?? anchor.entry.dir, {
-      ruleId: "replay-failed",
-      severity: 1,
-      message: `Replay stopped: ${cause.replace(/\.?$/, ".")} ${left}${drift}`,
-      position: LINE_ONE,
-      key: [anchor.entry.name, "replay-failed", "stopped", stoppedAt.entry.name],
-      migration: anchor.entry.name,
-    });
+    const finding = stoppedFinding(this.options, restFrom, cause, stoppedAt);
+    if (finding) this.push(finding.file, finding.input);
   }
 
   /** Returns false when the history cannot go on (up no longer applies after down). */
@@ -421,18 +406,7 @@ class ReplayRun {
       return true;
     }
 
-    for (const difference of diffSnapshots(before, after!)) {
-      const statement = difference.table ? statementOnTable(down, difference.table.name) : null;
-      this.push(downPath, {
-        ruleId: "rollback-mismatch",
-        severity: 2,
-        message: `down.sql does not restore the schema from before this migration: ${difference.message}.`,
-        help: "Make down.sql undo exactly what migration.sql does (`prisma migrate diff --from-migrations ... --to-migrations ...` can generate it), then check it with replay.",
-        position: statement ? rangePosition(statement.range) : LINE_ONE,
-        key: [name, "rollback-mismatch", difference.key],
-        migration: name,
-      });
-    }
+    for (const finding of rollbackFindings(name, down, before, after!)) this.push(downPath, finding);
     return true;
   }
 
@@ -445,17 +419,8 @@ class ReplayRun {
     if (!live) await this.db.exec("BEGIN TRANSACTION READ ONLY");
     try {
       const current = await snapshot(this.db);
-      const findings = await checkDrift(current, schema, { defaultSchema: target.defaultSchema, live, db: this.db });
-      for (const finding of findings) {
-        this.push(finding.file, {
-          ruleId: "schema-drift",
-          severity: 2,
-          message: finding.message,
-          ...(finding.help ? { help: finding.help } : {}),
-          position: { line: finding.line, column: finding.column, endLine: finding.endLine, endColumn: finding.endColumn },
-          key: finding.key,
-        });
-      }
+      const findings = await checkDrift(current, schema, { defaultSchema: target.defaultSchema, live, types: postgresDriftTypes(this.db, live) });
+      for (const finding of findings) this.push(finding.file, driftMessage(finding));
     } finally {
       if (!live) await this.db.exec("ROLLBACK");
     }
@@ -528,17 +493,6 @@ function missingExtension(error: DbError): string | null {
   if (notAvailable) return notAvailable[1]!;
   const noControlFile = /could not open extension control file ".*\/([^/"]+)\.control"/.exec(error.message);
   return noControlFile ? noControlFile[1]! : null;
-}
-
-/** The first statement of `file` that operates on table `name`. */
-function statementOnTable(file: ParsedSqlFile, name: string): Statement | null {
-  for (const statement of file.statements) {
-    for (const op of statement.operations) {
-      const o = op as unknown as { table?: { name: string }; tables?: Array<{ name: string }> };
-      if (o.table?.name === name || o.tables?.some((t) => t.name === name)) return statement;
-    }
-  }
-  return null;
 }
 
 /** For the CLI: the target `--database-url` names, password redacted. */

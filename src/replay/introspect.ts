@@ -29,6 +29,8 @@ export interface DbColumn {
   identity: string;
   /** `s` for generated (stored) columns, else empty. */
   generated: string;
+  /** SQLite and MySQL: the column takes the next number (`AUTOINCREMENT`, `AUTO_INCREMENT`); Postgres has sequences and identity instead. */
+  autoIncrement?: boolean;
 }
 
 export interface DbIndex {
@@ -240,7 +242,7 @@ export async function snapshot(db: ReplayDb): Promise<DbSnapshot> {
   return { relations, enums, functions, extensions: new Set(raw.extensions) };
 }
 
-/** `"User"` for the public schema, `"audit"."User"` elsewhere. */
+/** `"User"` for the public schema (and where the database has no schemas: `""`), `"audit"."User"` elsewhere. */
 export function displayName(schema: string, name: string): string {
-  return schema === "public" ? `"${name}"` : `"${schema}"."${name}"`;
+  return schema === "public" || schema === "" ? `"${name}"` : `"${schema}"."${name}"`;
 }

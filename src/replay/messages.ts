@@ -1,7 +1,9 @@
 /** Builds replay findings in the engine's ESLint shape. */
 import { fingerprint, lineColumns } from "../engine/linter.js";
 import type { LintMessage } from "../engine/results.js";
-import type { ParsedSqlFile, SourceRange } from "../types.js";
+import type { ParsedSqlFile, SourceRange, Statement } from "../types.js";
+import type { LoadedMigration } from "../engine/linter.js";
+import type { ReplayOptions } from "./types.js";
 
 export const REPLAY_DOCS_URL = "https://github.com/migration-lint/migration-lint/blob/main/docs/replay.md";
 
@@ -52,4 +54,43 @@ export function indexOfCharPosition(text: string, position: number): number {
 /** The statement of `file` that contains string index `offset` (or the next one after it). */
 export function statementAt(file: ParsedSqlFile, offset: number) {
   return file.statements.find((s) => offset >= s.range.start && offset <= s.range.end) ?? file.statements.find((s) => s.range.start >= offset) ?? null;
+}
+
+/** The first statement of `file` that operates on table `name`. */
+export function statementOnTable(file: ParsedSqlFile, name: string): Statement | null {
+  for (const statement of file.statements) {
+    for (const op of statement.operations) {
+      const o = op as unknown as { table?: { name: string }; tables?: Array<{ name: string }> };
+      if (o.table?.name === name || o.tables?.some((t) => t.name === name)) return statement;
+    }
+  }
+  return null;
+}
+
+/**
+ * Replay stops at the first migration that cannot be applied: later ones
+ * depend on it. One info finding says so, on the first in-scope migration
+ * left out (else on the one that stopped it); null when there is nothing to say.
+ */
+export function stoppedFinding(options: Pick<ReplayOptions, "migrations" | "inScope" | "schema">, restFrom: number, cause: string, stoppedAt: LoadedMigration): { file: string; input: MessageInput } | null {
+  const { migrations, inScope } = options;
+  const notApplied = migrations.slice(restFrom);
+  if (notApplied.length === 0 && !options.schema) return null;
+  const left =
+    notApplied.length === 0
+      ? "No later migration was left out."
+      : `${notApplied.length} later migration${notApplied.length === 1 ? " was" : "s were"} not applied (${notApplied[0]!.entry.name}${notApplied.length > 1 ? ` ... ${notApplied.at(-1)!.entry.name}` : ""}).`;
+  const drift = options.schema ? " Schema drift was not checked." : "";
+  const anchor = notApplied.find((m) => inScope(m)) ?? stoppedAt;
+  return {
+    file: anchor.entry.upPath ?? anchor.entry.dir,
+    input: {
+      ruleId: "replay-failed",
+      severity: 1,
+      message: `Replay stopped: ${cause.replace(/\.?$/, ".")} ${left}${drift}`,
+      position: LINE_ONE,
+      key: [anchor.entry.name, "replay-failed", "stopped", stoppedAt.entry.name],
+      migration: anchor.entry.name,
+    },
+  };
 }

@@ -3,7 +3,25 @@
  * after migration.sql followed by its down.sql. Every difference is one item
  * naming the object; the caller turns each into a finding on down.sql.
  */
+import type { ParsedSqlFile } from "../types.js";
 import { displayName, type DbColumn, type DbRelation, type DbSnapshot } from "./introspect.js";
+import { LINE_ONE, rangePosition, statementOnTable, type MessageInput } from "./messages.js";
+
+/** The rollback-mismatch findings on `down` (of migration `name`): one per difference, at the first statement about its table. */
+export function rollbackFindings(name: string, down: ParsedSqlFile, before: DbSnapshot, after: DbSnapshot): MessageInput[] {
+  return diffSnapshots(before, after).map((difference) => {
+    const statement = difference.table ? statementOnTable(down, difference.table.name) : null;
+    return {
+      ruleId: "rollback-mismatch",
+      severity: 2,
+      message: `down.sql does not restore the schema from before this migration: ${difference.message}.`,
+      help: "Make down.sql undo exactly what migration.sql does (`prisma migrate diff --from-migrations ... --to-migrations ...` can generate it), then check it with replay.",
+      position: statement ? rangePosition(statement.range) : LINE_ONE,
+      key: [name, "rollback-mismatch", difference.key],
+      migration: name,
+    };
+  });
+}
 
 export interface SchemaDifference {
   /** What differs, as a sentence fragment naming the object. */
@@ -168,13 +186,14 @@ function columnChanges(was: DbColumn, now: DbColumn): string[] {
   if (was.default !== now.default) changes.push(`default ${now.default ?? "none"}, was ${was.default ?? "none"}`);
   if (was.identity !== now.identity) changes.push(`identity ${identityName(now.identity)}, was ${identityName(was.identity)}`);
   if (was.generated !== now.generated) changes.push(now.generated ? "generated, was a plain column" : "a plain column, was generated");
+  if (!!was.autoIncrement !== !!now.autoIncrement) changes.push(now.autoIncrement ? "auto-increment, was not" : "not auto-increment, was");
   return changes;
 }
 
 const identityName = (code: string) => (code === "a" ? "ALWAYS" : code === "d" ? "BY DEFAULT" : "none");
 
 export function describeColumn(column: DbColumn): string {
-  return [column.type, column.notNull ? "NOT NULL" : null, column.default !== null ? `DEFAULT ${column.default}` : null].filter(Boolean).join(" ");
+  return [column.type, column.notNull ? "NOT NULL" : null, column.default !== null ? `DEFAULT ${column.default}` : null, column.autoIncrement ? "AUTO_INCREMENT" : null].filter(Boolean).join(" ");
 }
 
 function isOwnedSequence(sequence: string, snapshot: DbSnapshot): boolean {

@@ -1,22 +1,23 @@
 /**
- * MySQL replay on a real server (`--replay --database-url mysql://...`): no embeddable MySQL exists, so
- * replay creates a scratch database there, applies the history as Prisma does (one connection, no
- * transaction around the file, each statement committing on its own: docs/runner-model.md), reports
- * `replay-failed` at the statement the server rejects, and drops the scratch database on every exit
- * path. Only what stays inside the scratch database runs: a statement that names another database, or
- * reaches the server itself (USE, CREATE/DROP DATABASE, users and grants, SET GLOBAL, SQL built at run
- * time by PREPARE/EXECUTE), is a finding and is not executed. mysql2 (MIT) is loaded only here.
- * Not yet: schema drift and down.sql round trips (docs/dialects.md).
+ * MySQL replay on a real server: no embeddable MySQL exists, so replay creates a scratch database on the server
+ * `--database-url mysql://...` names, or, without one, on a throwaway server it starts itself when `mariadbd` or
+ * `mysqld` is installed (src/dialects/mysql/server.ts). The history is applied as Prisma does (one connection, no
+ * transaction around the file, each statement committing on its own: docs/runner-model.md), through the shared
+ * engine loop (src/replay/engine-replay.ts: replay-failed, down.sql round trips, schema drift), and the scratch
+ * database is dropped on every exit path. Only what stays inside the scratch database runs: a statement that names
+ * another database, or reaches the server itself (USE, CREATE/DROP DATABASE, users and grants, SET GLOBAL, SQL
+ * built at run time by PREPARE/EXECUTE), is a finding and is not executed. mysql2 (MIT) is loaded only here.
  */
 import { randomBytes } from "node:crypto";
-import { performance } from "node:perf_hooks";
-import type { LintMessage } from "../../engine/results.js";
 import { MigrationLintError, errorMessage } from "../../errors.js";
-import { rangePosition, replayMessage, LINE_ONE } from "../../replay/messages.js";
+import { replayOnEngine, type ReplayEngine } from "../../replay/engine-replay.js";
 import { redactUrl, scrub } from "../../replay/target.js";
 import type { ReplayOptions, ReplayReport } from "../../replay/types.js";
 import type { Operation, Statement } from "../../types.js";
+import { mysql as mysqlDialect } from "./index.js";
+import { mysqlDriftTypes, mysqlSnapshot } from "./introspect.js";
 import { splitMysqlStatements, tokenizeMysql } from "./lexer.js";
+import { findServerBinary, startThrowawayServer, type ThrowawayServer } from "./server.js";
 
 /** Statements that act on the server rather than on tables (sqlparser-rs node types, and our fallback nodes). */
 const SERVER_WIDE = new Set(["Use", "CreateDatabase", "CreateSchema", "Grant", "Revoke", "CreateUser", "DropUser", "AlterUser", "CreateRole", "DropRole", "SetGlobal", "Kill", "Flush", "Install", "Uninstall"]);
@@ -48,78 +49,102 @@ function namesOf(op: Operation): Array<{ schema: string | null }> {
 }
 
 interface Connection {
-  query(sql: string): Promise<unknown>;
+  query(sql: string, params?: unknown[]): Promise<[unknown, unknown]>;
   end(): Promise<void>;
 }
 
+/** Where replay connects: the server of --database-url, or the socket of its own throwaway server. */
+type ConnectTo = { uri: string } | { socketPath: string; user: string };
+
 export async function replay(options: ReplayOptions): Promise<ReplayReport> {
   const url = options.databaseUrl;
-  if (!url) throw new MigrationLintError("usage", "MySQL has no embeddable server: --replay needs --database-url mysql://user:password@host:port/ of a server where it may create and drop a scratch database (scripts/ci-mysql.sh starts a throwaway MariaDB).");
-  if (!/^(mysql|mariadb):\/\//i.test(url)) throw new MigrationLintError("usage", `--database-url for a MySQL project must be a mysql:// URL, not ${redactUrl(url)}.`);
-  if (options.driftOnly) throw new MigrationLintError("usage", "--drift-only is not built for MySQL yet: --replay applies the history on a scratch database and reports the statements the server rejects.");
-  const started = performance.now();
-  const messages = new Map<string, LintMessage[]>();
-  const push = (file: string, message: LintMessage) => messages.set(file, [...(messages.get(file) ?? []), message]);
+  if (url && !/^(mysql|mariadb):\/\//i.test(url)) throw new MigrationLintError("usage", `--database-url for a MySQL project must be a mysql:// URL, not ${redactUrl(url)}.`);
+  if (url && options.driftOnly) throw new MigrationLintError("usage", "--drift-only with --database-url compares a live database, which is built for PostgreSQL only: on MySQL, --drift-only replays the history on a scratch database and compares that with schema.prisma (leave --database-url out to use a throwaway server, or drop --drift-only).");
+  let server: ThrowawayServer | null = null;
+  let target: ConnectTo;
+  if (url) {
+    target = { uri: url.replace(/^mariadb:/i, "mysql:") };
+  } else {
+    const binary = findServerBinary();
+    if (!binary) {
+      throw new MigrationLintError(
+        "usage",
+        "MySQL has no embeddable server: --replay needs --database-url mysql://user:password@host:port/ of a server where it may create and drop a scratch database, or a MariaDB / MySQL server installed (mariadbd or mysqld on the PATH, e.g. `apt-get install mariadb-server`: replay then starts a throwaway one itself).",
+      );
+    }
+    server = await startThrowawayServer(binary);
+    target = { socketPath: server.socketPath, user: "root" };
+  }
+  try {
+    return await replayOn(options, target, server);
+  } finally {
+    await server?.stop();
+  }
+}
+
+async function replayOn(options: ReplayOptions, target: ConnectTo, server: ThrowawayServer | null): Promise<ReplayReport> {
+  const url = options.databaseUrl;
+  const clean = (text: string) => scrub(text, url);
+  const where = url ? redactUrl(url) : server!.description;
   const mysql = await import("mysql2/promise");
-  const uri = url.replace(/^mariadb:/i, "mysql:");
   const connect = async (database?: string): Promise<Connection> => {
     try {
-      return (await mysql.createConnection({ uri, ...(database ? { database } : {}), multipleStatements: false })) as unknown as Connection;
+      return (await mysql.createConnection({ ...target, ...(database ? { database } : {}), multipleStatements: false })) as unknown as Connection;
     } catch (err) {
-      throw new MigrationLintError("usage", `Cannot connect to ${redactUrl(url)}: ${scrub(errorMessage(err), url)}`);
+      throw new MigrationLintError("usage", `Cannot connect to ${where}: ${clean(errorMessage(err))}`);
     }
   };
   const scratch = `migration_lint_${randomBytes(6).toString("hex")}`;
   const admin = await connect();
-  let applied = 0;
-  let version = "";
   try {
-    version = String(((await admin.query("SELECT VERSION() AS v")) as [Array<{ v: string }>])[0][0]?.v ?? "");
+    const version = String(((await admin.query("SELECT VERSION() AS v"))[0] as Array<{ v: string }>)[0]?.v ?? "") || "MySQL";
+    const mariadb = /mariadb/i.test(version);
     await admin.query(`CREATE DATABASE \`${scratch}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
     const db = await connect(scratch);
+    const rows = async (sql: string, params: unknown[]) => (await db.query(sql, params))[0] as Array<Record<string, unknown>>;
+    const runStatement = async (sql: string) => {
+      await db.query(sql);
+    };
+    const engine: ReplayEngine = {
+      name: version,
+      description: `${where} (scratch database ${scratch}, ${version}, statement by statement as Prisma runs it)`,
+      provider: "mysql",
+      failureConsequence:
+        "`prisma migrate deploy` stops here with the statements before it already committed (every DDL statement commits on its own), so the database is half migrated and the retry starts from the top.",
+      parse: (path, text) => mysqlDialect.parseFile(path, text),
+      refuse: reachesBeyond,
+      async runFile(statements) {
+        for (const statement of statements) {
+          try {
+            await runStatement(statement.text);
+          } catch (err) {
+            return { statement, message: clean(errorMessage(err)) };
+          }
+        }
+        return null;
+      },
+      async runSeed(sql) {
+        // statement by statement, as the migrations (the connection takes one statement a query)
+        const tokens = tokenizeMysql(sql);
+        try {
+          for (const span of splitMysqlStatements(tokens)) await runStatement(sql.slice(tokens[span.from]!.start, tokens[span.to - 1]!.end));
+        } catch (err) {
+          throw new Error(clean(errorMessage(err)));
+        }
+      },
+      snapshot: () => mysqlSnapshot(rows, scratch, mariadb),
+      // DDL commits on its own: after a down.sql the loop empties the database and applies the history again
+      checkpoint: async () => null,
+      async reset() {
+        await admin.query(`DROP DATABASE IF EXISTS \`${scratch}\``);
+        await admin.query(`CREATE DATABASE \`${scratch}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+        await db.query(`USE \`${scratch}\``);
+      },
+      driftTypes: mysqlDriftTypes,
+      scrub: clean,
+    };
     try {
-      let seeded = options.seedSql === undefined;
-      for (const migration of options.migrations) {
-        const file = migration.file;
-        if (!file) break; // unreadable: Prisma stops there too (file-error reports it)
-        const linted = options.inScope(migration);
-        if (linted && !seeded) {
-          seeded = true;
-          try {
-            // statement by statement, as the migrations (the connection takes one statement a query)
-            const tokens = tokenizeMysql(options.seedSql!);
-            for (const span of splitMysqlStatements(tokens)) await db.query(options.seedSql!.slice(tokens[span.from]!.start, tokens[span.to - 1]!.end));
-          } catch (err) {
-            push(file.path, replayMessage({ ruleId: "replay-failed", severity: 1, message: `The seed SQL does not apply on ${version}: ${scrub(errorMessage(err), url)}. Replay went on without the rest of it.`, position: LINE_ONE, key: [migration.entry.name, "replay-failed", "seed"], migration: migration.entry.name }));
-          }
-        }
-        let failed = false;
-        for (const statement of file.statements) {
-          const beyond = reachesBeyond(statement);
-          if (beyond) {
-            if (linted) push(file.path, replayMessage({ ruleId: "replay-failed", severity: 1, message: `Not run on the real server: ${beyond}; replay runs only what stays inside its scratch database. Replay went on as if it had run.`, position: rangePosition(statement.range), key: [migration.entry.name, "replay-failed", "not-run", statement.text], migration: migration.entry.name }));
-            continue;
-          }
-          try {
-            await db.query(statement.text);
-          } catch (err) {
-            if (linted) {
-              push(file.path, replayMessage({
-                ruleId: "replay-failed",
-                severity: 2,
-                message: `${version || "MySQL"} rejects this statement: ${scrub(errorMessage(err), url)}. \`prisma migrate deploy\` stops here with the statements before it already committed (every DDL statement commits on its own), so the database is half migrated and the retry starts from the top.`,
-                position: rangePosition(statement.range),
-                key: [migration.entry.name, "replay-failed", errorMessage(err)],
-                migration: migration.entry.name,
-              }));
-            }
-            failed = true;
-            break;
-          }
-        }
-        if (failed) break; // later migrations depend on this one
-        applied++;
-      }
+      return await replayOnEngine(options, engine);
     } finally {
       await db.end().catch(() => undefined);
     }
@@ -127,5 +152,4 @@ export async function replay(options: ReplayOptions): Promise<ReplayReport> {
     await admin.query(`DROP DATABASE IF EXISTS \`${scratch}\``).catch(() => undefined);
     await admin.end().catch(() => undefined);
   }
-  return { messages, lockTrace: [], timings: { totalMs: performance.now() - started, migrations: applied, restored: 0 }, database: `${redactUrl(url)} (scratch database ${scratch}, ${version || "MySQL"}, statement by statement as Prisma runs it)` };
 }

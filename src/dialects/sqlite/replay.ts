@@ -2,79 +2,97 @@
  * SQLite replay: the history applied in process on sql.js (SQLite 3.x in WASM, no install script), opened with
  * `PRAGMA foreign_keys=ON` as Prisma's SQLite connection is, each file run the way the project's runner runs it:
  * statement by statement with each committing on its own (`prisma migrate deploy`: rusqlite's execute_batch), or
- * inside one transaction (`runner: "d1"` / `"transaction"`). Reports `replay-failed` at the statement SQLite
- * rejects. Not yet: schema drift and down.sql round trips (docs/dialects.md).
+ * inside one transaction (`runner: "d1"` / `"transaction"`). The loop, down.sql round trips and schema drift are
+ * the shared engine replay's (src/replay/engine-replay.ts); a down.sql runs on a copy of the database
+ * (`Database.export`), which is put back afterwards.
  */
-import { performance } from "node:perf_hooks";
-import type { LintMessage } from "../../engine/results.js";
 import { MigrationLintError, errorMessage } from "../../errors.js";
-import { rangePosition, replayMessage, LINE_ONE } from "../../replay/messages.js";
+import { replayOnEngine, type ReplayEngine, type StatementFailure } from "../../replay/engine-replay.js";
 import type { ReplayOptions, ReplayReport } from "../../replay/types.js";
 import type { Statement } from "../../types.js";
+import { sqlite } from "./index.js";
+import { sqliteDriftTypes, sqliteSnapshot } from "./introspect.js";
 
+interface SqlJsStatement {
+  bind(params: unknown[]): boolean;
+  step(): boolean;
+  getAsObject(): Record<string, unknown>;
+  free(): boolean;
+}
 interface SqlJsDatabase {
   exec(sql: string): unknown;
+  prepare(sql: string): SqlJsStatement;
+  export(): Uint8Array;
   close(): void;
 }
+type SqlJsStatic = { Database: new (data?: Uint8Array) => SqlJsDatabase };
 
-async function openDatabase(): Promise<SqlJsDatabase> {
-  const { default: initSqlJs } = await import("sql.js");
-  const SQL = await initSqlJs();
-  const db = new SQL.Database();
+let loaded: Promise<SqlJsStatic> | null = null;
+
+/** sql.js, compiled once per process. */
+function loadSqlJs(): Promise<SqlJsStatic> {
+  return (loaded ??= import("sql.js").then(({ default: initSqlJs }) => initSqlJs() as Promise<SqlJsStatic>));
+}
+
+function open(SQL: SqlJsStatic, data?: Uint8Array): SqlJsDatabase {
+  const db = new SQL.Database(data);
   db.exec("PRAGMA foreign_keys=ON");
   return db;
 }
 
 export async function replay(options: ReplayOptions): Promise<ReplayReport> {
-  if (options.databaseUrl) throw new MigrationLintError("usage", "--database-url is for PostgreSQL: a SQLite history replays in process on sql.js (leave --database-url out).");
-  if (options.driftOnly) throw new MigrationLintError("usage", "--drift-only is not built for SQLite yet: --replay applies the history and reports the migrations SQLite rejects.");
-  const started = performance.now();
-  const messages = new Map<string, LintMessage[]>();
-  const push = (file: string, message: LintMessage) => messages.set(file, [...(messages.get(file) ?? []), message]);
+  if (options.databaseUrl) throw new MigrationLintError("usage", "--database-url is for PostgreSQL and MySQL: a SQLite history replays in process on sql.js (leave --database-url out).");
   const transactional = options.runner?.model === "script-transaction";
-  const db = await openDatabase();
-  let applied = 0;
-  let seeded = options.seedSql === undefined;
-  try {
-    for (const migration of options.migrations) {
-      const file = migration.file;
-      if (!file) break; // unreadable: Prisma stops there too (file-error reports it)
-      const linted = options.inScope(migration);
-      if (linted && !seeded) {
-        seeded = true;
-        try {
-          db.exec(options.seedSql!);
-        } catch (err) {
-          push(file.path, replayMessage({ ruleId: "replay-failed", severity: 1, message: `The seed file does not apply on SQLite: ${errorMessage(err)}. Replay went on without the rest of it.`, position: LINE_ONE, key: [migration.entry.name, "replay-failed", "seed"], migration: migration.entry.name }));
-        }
-      }
-      const failure = run(db, file.statements, transactional);
-      if (failure) {
-        if (linted) {
-          const what = transactional
-            ? "the runner rolls the file back and stops"
-            : "`prisma migrate deploy` stops here with the statements before it already committed (SQLite runs the file statement by statement), so the database is half migrated and the retry starts from the top";
-          push(file.path, replayMessage({
-            ruleId: "replay-failed",
-            severity: 2,
-            message: `SQLite rejects this statement: ${failure.message}. ${what[0]!.toUpperCase()}${what.slice(1)}.`,
-            position: rangePosition(failure.statement.range),
-            key: [migration.entry.name, "replay-failed", failure.message],
-            migration: migration.entry.name,
-          }));
-        }
-        break; // later migrations depend on this one
-      }
-      applied++;
+  const SQL = await loadSqlJs();
+  let db = open(SQL);
+  const rows = (sql: string, params: unknown[] = []) => {
+    const statement = db.prepare(sql);
+    try {
+      statement.bind(params);
+      const out: Array<Record<string, unknown>> = [];
+      while (statement.step()) out.push(statement.getAsObject());
+      return out;
+    } finally {
+      statement.free();
     }
+  };
+  const engine: ReplayEngine = {
+    name: "SQLite",
+    description: `sql.js (SQLite, in process${transactional ? ", each file in one transaction" : ", statement by statement"})`,
+    provider: "sqlite",
+    failureConsequence: transactional
+      ? "The runner rolls the file back and stops."
+      : "`prisma migrate deploy` stops here with the statements before it already committed (SQLite runs the file statement by statement), so the database is half migrated and the retry starts from the top.",
+    parse: (path, text) => sqlite.parseFile(path, text),
+    refuse: () => null,
+    runFile: async (statements) => run(db, statements, transactional),
+    runSeed: async (sql) => {
+      db.exec(sql);
+    },
+    snapshot: async () => sqliteSnapshot(rows),
+    checkpoint: async () => {
+      const copy = db.export();
+      return async () => {
+        db.close();
+        db = open(SQL, copy);
+      };
+    },
+    reset: async () => {
+      db.close();
+      db = open(SQL);
+    },
+    driftTypes: sqliteDriftTypes,
+    scrub: (text) => text,
+  };
+  try {
+    return await replayOnEngine(options, engine);
   } finally {
     db.close();
   }
-  return { messages, lockTrace: [], timings: { totalMs: performance.now() - started, migrations: applied, restored: 0 }, database: `sql.js (SQLite, in process${transactional ? ", each file in one transaction" : ", statement by statement"})` };
 }
 
-/** Runs a file's statements; the first failure, or null. */
-function run(db: SqlJsDatabase, statements: Statement[], transactional: boolean): { statement: Statement; message: string } | null {
+/** Runs a file's statements as the runner does; the first failure, or null. */
+function run(db: SqlJsDatabase, statements: Statement[], transactional: boolean): StatementFailure | null {
   if (transactional) db.exec("BEGIN");
   for (const statement of statements) {
     try {

@@ -1,6 +1,7 @@
 import { defineRule } from "../src/engine/rule.js";
 import { failureOf, recordDrops, type PriorKey } from "../src/engine/risk.js";
 import { changesDatabase, concurrentCommand, rerunsCleanly } from "../src/model/queries.js";
+import { rebuildCopy } from "../src/engine/rebuild.js";
 import type { Operation, Statement } from "../src/types.js";
 
 const TIMEOUTS = ["lock_timeout", "statement_timeout"];
@@ -14,16 +15,19 @@ export default defineRule({
     type: "problem",
     docs: { description: "A statement that can fail on production data, run after earlier changes of its file were already committed (after a COMMIT, or on Prisma 7.4+ where each statement is its own transaction): a failure leaves the migration half applied.", preset: "recommended" },
     defaultSeverity: "warn",
-    dialects: ["postgresql", "mysql"],
     messages: {
       implicitCommit:
         "This statement {{why}}, and the database commits every DDL statement on its own (MySQL's implicit commit; Prisma sends the file as one script without a transaction that could undo DDL): the {{count}} change(s) before it (from line {{firstLine}}{{destructive}}) are already committed when it runs. If it fails, they stay applied while Prisma marks the migration failed: the database is half migrated, every later `prisma migrate deploy` stops on it (P3009), and it has to be repaired by hand before `prisma migrate resolve`.",
       afterCommit:
         "This statement {{why}}, and it runs after the COMMIT on line {{commitLine}}, which ends the transaction Prisma {{version}} runs the whole file in: the {{count}} change(s) before it (from line {{firstLine}}{{destructive}}) are already committed. If it fails, they stay applied while Prisma marks the migration failed: the database is half migrated, every later `prisma migrate deploy` stops on it (P3009), and it has to be repaired by hand before `prisma migrate resolve`.",
+      runnerStatements:
+        "This statement {{why}}, and {{runner}}: the {{count}} change(s) before it (from line {{firstLine}}{{destructive}}) are already committed when it runs. If it fails, they stay applied while Prisma marks the migration failed: the database is half migrated, every later `prisma migrate deploy` stops on it (P3009), and it has to be repaired by hand before `prisma migrate resolve`.",
       perStatement:
         "This statement {{why}}, and Prisma {{version}} runs every statement of this file in its own transaction: the {{count}} change(s) before it (from line {{firstLine}}{{destructive}}) are already committed when it runs. If it fails, they stay applied while Prisma marks the migration failed: the database is half migrated, every later `prisma migrate deploy` stops on it (P3009), and it has to be repaired by hand before `prisma migrate resolve`.",
     },
     help: {
+      runnerStatements:
+        "Move this statement into a migration of its own that runs first, so that a failure leaves a migration that changed nothing, and check the data first so that it cannot fail on deploy. BEGIN; ... COMMIT; around the file would make it atomic, but not when it rebuilds a table that others reference with ON DELETE CASCADE / SET NULL: inside a transaction PRAGMA foreign_keys=OFF does nothing, and the rebuild's DROP TABLE deletes or nulls their rows (sqlite-rebuild-cascade).",
       implicitCommit:
         "Move this statement into a migration of its own that runs first, so that a failure leaves a migration that changed nothing; BEGIN ... COMMIT does not help (each DDL statement commits the transaction it runs in). Check the data first so that it cannot fail on deploy.",
       afterCommit:
@@ -64,6 +68,8 @@ export default defineRule({
         // when everything committed before is guarded by IF [NOT] EXISTS, a plain re-run finishes the migration;
         // CONCURRENTLY beside other statements is concurrently-in-transaction's finding
         if (committedRerun || statement.operations.some((op) => concurrentCommand(op) !== null)) return;
+        // a rebuild's copy that cannot fill a column: add-required-column / set-not-null say what its failure leaves behind
+        if (rebuildCopy(context, statement)) return;
         const why = failureOf(context, statement, { timeout: timeout && (!timeout.local || timeout.tx === here) ? timeout.text : null, dropped });
         if (!why) return;
         reported = true;
@@ -76,6 +82,10 @@ export default defineRule({
         };
         if (!context.project.capabilities.has("transactional-ddl")) {
           context.report({ node: statement, messageId: "implicitCommit", data });
+          return;
+        }
+        if (perStatement && context.project.runner.statementByStatement) {
+          context.report({ node: statement, messageId: "runnerStatements", data: { ...data, runner: context.project.runner.statementByStatement } });
           return;
         }
         if (perStatement) {

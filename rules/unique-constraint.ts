@@ -1,5 +1,5 @@
 import { accessExclusiveHeld } from "../src/engine/held-locks.js";
-import { rowValues, uniqueBefore } from "../src/engine/risk.js";
+import { rowValues, uniqueBefore, updatedBefore } from "../src/engine/risk.js";
 import { defineRule, formatName, quoteIdent, quoteName } from "../src/engine/rule.js";
 import { blockedBy } from "../src/dialects/postgres/locks.js";
 import { typeSql } from "../src/model/ast.js";
@@ -65,9 +65,7 @@ export default defineRule({
       // a column this migration added NULL everywhere (NULLs never collide; NOT NULL without a default: the add failed
       // on any row already), or filled from a sequence
       if (columns.some((c) => ["null", "distinct"].includes(rowValues(context, op.statement, op.table, c)))) return true;
-      // an UPDATE of the table earlier in the migration: the author reworked the rows first (de-duplicated them)
-      const updated = context.migration.file.statements.some((s) => s.index < op.statement.index && s.operations.some((o) => o.kind === "data-change" && o.action === "update" && o.table.name === op.table.name));
-      if (updated) return true;
+      if (updatedBefore(context, op.statement, op.table)) return true;
       // the runner commits what came before (MySQL's implicit commit, SQLite's statement-by-statement runner), unless it shares the transaction
       const first = context.migration.file.statements[0];
       const committed = first && first !== op.statement && context.transactionOf(first) !== context.transactionOf(op.statement) ? ", and the statements before it in the file stay committed" : "";

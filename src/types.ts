@@ -236,4 +236,9 @@ export interface RunnerInfo {
   prismaVersion: string | null;
   /** Where the version came from: `config`, `node_modules`, a lockfile, `package.json`, or `unknown`. */
   source: string;
+  /**
+   * Why each statement runs on its own where that does not depend on the Prisma version, as a clause for messages
+   * (SQLite: "`prisma migrate deploy` runs a SQLite file statement by statement, in every Prisma version"); absent otherwise.
+   */
+  statementByStatement?: string;
 }

@@ -21,7 +21,8 @@ export const DIALECT_CAPABILITIES: Readonly<Record<DialectId, ReadonlySet<Capabi
     "identifier-limit",
     "identifier-truncation",
   ]),
-  sqlite: new Set<Capability>(["not-null-check"]),
+  // SQLite's DDL is transactional (a rebuild inside BEGIN ... COMMIT rolls back whole), though Prisma's runner uses none
+  sqlite: new Set<Capability>(["transactional-ddl", "not-null-check"]),
   // MySQL rejects a name over 64 characters (error 1059) instead of truncating it: no "identifier-truncation"
   mysql: new Set<Capability>(["alter-column", "add-not-null-column", "identifier-limit"]),
 };

@@ -88,6 +88,11 @@ export function recordDrops(context: RuleContext<any>, statement: Statement, dro
   }
 }
 
+/** An UPDATE of the table earlier in the migration: the author reworked the rows before a unique key (de-duplicated them: spacedrive's 20240517045456). */
+export function updatedBefore(context: RuleContext<any>, statement: Statement, table: QualifiedName): boolean { // eslint-disable-line @typescript-eslint/no-explicit-any
+  return context.migration.file.statements.some((s) => s.index < statement.index && s.operations.some((o) => o.kind === "data-change" && o.action === "update" && o.table.name === table.name && (o.table.schema ?? null) === (table.schema ?? null)));
+}
+
 /** Why a unique index or key over `columns` of an existing table can fail, or null when the rows cannot collide. */
 /**
  * A unique key the table already has covers a subset of `columns` (a unique constraint, primary key or
@@ -113,7 +118,7 @@ function uniqueFailure(context: RuleContext<any>, statement: Statement, dropped:
   if (!primaryKey && values.includes("null")) return null;
   // a superset of columns that were unique before (a key widened by Prisma: DROP INDEX + CREATE UNIQUE INDEX) has no duplicates
   const name = formatName(table);
-  const wasUnique = uniqueBefore(context, table, columns) || dropped.some((k) => k.kind === "unique" && k.table === name && k.columns.length > 0 && k.columns.every((c) => columns.includes(c)));
+  const wasUnique = uniqueBefore(context, table, columns) || updatedBefore(context, statement, table) || dropped.some((k) => k.kind === "unique" && k.table === name && k.columns.length > 0 && k.columns.every((c) => columns.includes(c)));
   const duplicates = !wasUnique && !(values.includes("distinct") && !values.includes("null"));
   const nulls = primaryKey && columns.some((c, i) => values[i] === "null" || (values[i] === "existing" && !context.catalog.getColumn(table, c)?.notNull));
   if (!duplicates && !nulls) return null;
@@ -145,6 +150,8 @@ const requiredColumnAt = new WeakMap<object, Map<string, number>>();
 
 /** An earlier statement of the file added a NOT NULL column without a default to the table: it got past that only if the table was empty. */
 function provenEmpty(context: RuleContext<any>, statement: Statement, table: QualifiedName): boolean { // eslint-disable-line @typescript-eslint/no-explicit-any
+  // MySQL fills the rows instead of failing: a table that took such a column may still hold rows
+  if (!context.project.capabilities.has("not-null-check")) return false;
   const file = context.migration.file;
   let first = requiredColumnAt.get(file);
   if (!first) {
@@ -166,12 +173,14 @@ function operationFailure(context: RuleContext<any>, statement: Statement, op: O
     case "add-column": {
       const c = op.column;
       if (c.primaryKey || c.unique) return uniqueFailure(context, statement, dropped, op.table, [c.name], c.primaryKey, `adds column "${c.name}" with a ${c.primaryKey ? "primary key" : "unique constraint"}, which builds a unique index`);
-      if (c.notNull && !c.default && !c.identity && !c.generated) return `adds NOT NULL column "${c.name}" to ${table} without a default, which fails if ${table} has any row`;
+      // where the database fills the rows instead (MySQL's zero value), mysql-zero-fill says what happens
+      if (c.notNull && !c.default && !c.identity && !c.generated && context.project.capabilities.has("not-null-check")) return `adds NOT NULL column "${c.name}" to ${table} without a default, which fails if ${table} has any row`;
       if (c.references && c.default && !/^\s*NULL\s*$/i.test(c.default.text)) return `adds column "${c.name}" to ${table} with a foreign key and the default ${abbreviate(c.default.text, 40)}, which fails unless that value exists in ${quoteName(c.references.table)}`;
       return null;
     }
     case "alter-column": {
       if (op.change.kind === "set-not-null") {
+        if (!context.project.capabilities.has("not-null-check")) return null; // MySQL: fails or fills by sql_mode, mysql-zero-fill's finding
         const column = context.catalog.getColumn(op.table, op.column);
         if (column?.notNull || (column?.addedIn === context.migration.index && column.default)) return null;
         return `sets NOT NULL on ${table}."${op.column}", which fails if any row holds NULL`;

@@ -1,6 +1,7 @@
 import { RuleTester } from "../../src/testing/rule-tester.js";
 import rule from "../../rules/non-atomic-migration.js";
 import { onMysql } from "./mysql-fixtures.js";
+import { rebuildUser, SQLITE, tagsAndRebuild, usersPostsSessions } from "./sqlite-fixtures.js";
 
 // Prisma 5, 6 and 7 write the same enum block when values are removed (prisma-engines postgres_renderer.rs,
 // render_postgres_alter_enum): BEGIN; CREATE TYPE "X_new"; DROP DEFAULT; ALTER COLUMN TYPE ... USING (...::text::...);
@@ -223,7 +224,13 @@ new RuleTester().run(rule, {
 
 // MySQL commits every DDL statement on its own: BEGIN ... COMMIT is no fix there
 new RuleTester().run(rule, {
-  valid: [onMysql({ name: "MySQL: one statement that can fail, alone in its file", sql: "-- CreateIndex\nCREATE UNIQUE INDEX `User_name_key` ON `User`(`name`);" })],
+  valid: [
+    onMysql({ name: "MySQL: one statement that can fail, alone in its file", sql: "-- CreateIndex\nCREATE UNIQUE INDEX `User_name_key` ON `User`(`name`);" }),
+    onMysql({
+      name: "MySQL: a required column added after other statements does not fail on the rows (MySQL fills them: mysql-zero-fill's)",
+      sql: "-- AlterTable\nALTER TABLE `User` ADD COLUMN `nick` VARCHAR(191) NULL;\n\n-- AlterTable\nALTER TABLE `Post` ADD COLUMN `slug` VARCHAR(191) NOT NULL;",
+    }),
+  ],
   invalid: [
     onMysql({
       name: "MySQL: Prisma's ADD COLUMN then CREATE UNIQUE INDEX: the column stays added when the index fails",
@@ -245,6 +252,28 @@ new RuleTester().run(rule, {
       name: "MySQL: the same with a unique index on an existing column of an existing table after it",
       sql: "-- AlterTable\nALTER TABLE `User` ADD COLUMN `nick` VARCHAR(191) NULL;\n\n-- CreateIndex\nCREATE UNIQUE INDEX `User_name_key` ON `User`(`name`);",
       errors: [{ messageId: "implicitCommit", line: 5 }],
+    }),
+  ],
+});
+
+// SQLite: `prisma migrate deploy` runs the file statement by statement in every Prisma version (rusqlite's execute_batch)
+const onSqlite = <T extends object>(testCase: T) => ({ ...SQLITE, history: [usersPostsSessions], ...testCase });
+const ADD_THEN_UNIQUE = '-- AlterTable\nALTER TABLE "Post" ADD COLUMN "slug" TEXT;\n\n-- CreateIndex\nCREATE UNIQUE INDEX "User_name_key" ON "User"("name");';
+new RuleTester().run(rule, {
+  valid: [
+    onSqlite({ name: "SQLite: statements that cannot fail on the data, many of them (no cry wolf on every multi-statement file)", sql: `${tagsAndRebuild.history}\n-- AlterTable\nALTER TABLE "User" ADD COLUMN "nick" TEXT;\n\n-- CreateIndex\nCREATE INDEX "Post_title_idx" ON "Post"("title");\n${rebuildUser}` }),
+    onSqlite({ name: "SQLite with runner d1: the file is one transaction", config: { runner: "d1" }, sql: ADD_THEN_UNIQUE }),
+    { ...SQLITE, name: "SQLite: a rebuild's copy that cannot fill a column is add-required-column's (which says what stays behind)", history: [tagsAndRebuild.history], sql: tagsAndRebuild.sql },
+  ],
+  invalid: [
+    onSqlite({
+      name: "SQLite: Prisma's unique index after a committed ALTER TABLE",
+      sql: ADD_THEN_UNIQUE,
+      errors: [{
+        messageId: "runnerStatements",
+        line: 5,
+        message: 'This statement builds the unique index "User_name_key" over "name" of "User", which fails if existing rows hold duplicate values, and `prisma migrate deploy` runs a SQLite file statement by statement in every Prisma version, each statement committing on its own: the 1 change(s) before it (from line 2) are already committed when it runs.',
+      }],
     }),
   ],
 });

@@ -15,5 +15,6 @@ export function sqliteRunner(input: RunnerInput): RunnerInfo {
     model: transactional ? "script-transaction" : "per-statement",
     prismaVersion,
     source: input.configuredRunner && input.configuredRunner !== "prisma" ? `runner: ${input.configuredRunner}` : input.configuredVersion ? "config" : input.detected?.source ?? "unknown",
+    ...(transactional ? {} : { statementByStatement: "`prisma migrate deploy` runs a SQLite file statement by statement in every Prisma version, each statement committing on its own" }),
   };
 }

@@ -1,4 +1,4 @@
-import { defineRule, formatName, lineBreakOf, quoteIdent, quoteName, type RuleFixer } from "../src/engine/rule.js";
+import { defineRule, formatName, laterMigration, lineBreakOf, migrationFile, quoteIdent, quoteName, removeStatement, type RuleFixer } from "../src/engine/rule.js";
 import { blockedBy } from "../src/dialects/postgres/locks.js";
 import type { LockMode, Operation, QualifiedName, Statement } from "../src/types.js";
 
@@ -10,7 +10,10 @@ export default defineRule({
     defaultSeverity: "warn",
     requires: { capabilities: ["not-valid-constraints"] },
     fixable: "code",
+    hasSuggestions: true,
     messages: {
+      validateLater: "Add it NOT VALID here, and validate it in a new migration {{folder}} that runs right after this one",
+      moveValidate: "Move the VALIDATE to a new migration {{folder}} that runs right after this one",
       validates: 'Adds {{what}} "{{name}}" to {{table}} without NOT VALID: Postgres checks every existing row of {{table}} while holding {{locks}}, which blocks {{blocked}} until the scan finishes{{rows}}.',
       sameTransaction: 'VALIDATE CONSTRAINT "{{name}}" runs in the same transaction as the ADD CONSTRAINT ... NOT VALID on line {{line}} ({{why}}): the lock the ADD took ({{locks}}) is held while the validation scans every row, so it blocks {{blocked}} just as if NOT VALID had not been used.',
     },
@@ -45,7 +48,8 @@ export default defineRule({
      * transaction and lock: nothing to fix there (a VALIDATE in a later migration is a person's choice).
      */
     const fixOf = (op: Operation & { kind: "add-constraint" }, name: string | null) => {
-      if (name === null || context.project.runner.model !== "per-statement" || context.inTransactionBlock(op.statement)) return {};
+      if (name === null) return {};
+      if (context.project.runner.model !== "per-statement" || context.inTransactionBlock(op.statement)) return validateLater(op, name);
       const eol = lineBreakOf(context.migration.file.text);
       return {
         fix: (fixer: RuleFixer) => [
@@ -53,6 +57,14 @@ export default defineRule({
           fixer.insertTextAfter(op.statement, `;${eol}ALTER TABLE ${quoteName(op.table)} VALIDATE CONSTRAINT ${quoteIdent(name)}`),
         ],
       };
+    };
+    /** Where the VALIDATE would share the ADD's transaction: offered as a folder of its own that runs next (a person chooses when it runs). */
+    const validateLater = (op: Operation & { kind: "add-constraint" }, name: string) => {
+      const later = laterMigration(context, `validate_${name}`);
+      if (!later) return {};
+      const file = context.migration.file;
+      const validate = `ALTER TABLE ${quoteName(op.table)} VALIDATE CONSTRAINT ${quoteIdent(name)}`;
+      return { suggest: [{ messageId: "validateLater", data: { folder: later.name }, fix: (fixer: RuleFixer) => fixer.insertTextAfter(op, " NOT VALID"), files: [{ filePath: later.filePath, text: migrationFile(file, "ValidateConstraint", validate) }] }] };
     };
     const clauseOf = (op: Operation) => context.migration.file.text.slice(op.range.start, op.range.end).replace(/\s+NOT\s+VALID\s*$/i, "");
     return {
@@ -81,7 +93,10 @@ export default defineRule({
         const constraint = added.operations.find((o) => o.kind === "add-constraint" && (o.constraint.name === op.name || o.constraint.name === null));
         const held = constraint ? lockText(constraint) : null;
         const { locks, blocked } = held?.locks ? held : { locks: `ACCESS EXCLUSIVE on ${quoteName(op.table)}`, blocked: `reads and writes on ${quoteName(op.table)}` };
-        context.report({ node: op, messageId: "sameTransaction", data: { name: op.name, table: quoteName(op.table), line: added.range.loc.start.line, why, locks, blocked } });
+        const later = laterMigration(context, `validate_${op.name}`);
+        const file = context.migration.file;
+        const suggest = later && op.statement.operations.length === 1 ? [{ messageId: "moveValidate", data: { folder: later.name }, fix: () => removeStatement(file, op.statement), files: [{ filePath: later.filePath, text: migrationFile(file, "ValidateConstraint", op.statement.text.trim()) }] }] : undefined;
+        context.report({ node: op, messageId: "sameTransaction", data: { name: op.name, table: quoteName(op.table), line: added.range.loc.start.line, why, locks, blocked }, ...(suggest ? { suggest } : {}) });
       },
     };
   },

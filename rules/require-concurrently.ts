@@ -1,5 +1,5 @@
 import { accessExclusiveHeld } from "../src/engine/held-locks.js";
-import { defineRule, quoteIdent, quoteName } from "../src/engine/rule.js";
+import { defineRule, laterMigration, migrationFile, quoteIdent, quoteName, removeStatement, type SuggestionDescriptor } from "../src/engine/rule.js";
 import type { Operation, QualifiedName } from "../src/types.js";
 
 const OWN_FILE = " in a migration file of its own, with nothing else in it (Prisma runs a migration file as one transaction, and CONCURRENTLY cannot run inside one).";
@@ -11,7 +11,9 @@ export default defineRule({
     docs: { description: "CREATE INDEX, DROP INDEX, REINDEX, REFRESH MATERIALIZED VIEW and DETACH PARTITION without CONCURRENTLY on existing tables.", preset: "recommended" },
     defaultSeverity: "warn",
     requires: { capabilities: ["concurrent-index"] },
+    hasSuggestions: true,
     messages: {
+      moveIndex: "Move it to a new migration {{folder}} that runs right after this one, as {{sql}} alone in its file",
       createIndex: 'CREATE INDEX {{name}} without CONCURRENTLY holds a SHARE lock on {{table}} for the whole index build, which blocks writes (INSERT, UPDATE, DELETE) until it finishes; reads continue.',
       createIndexHeld: 'CREATE INDEX {{name}} builds while this transaction holds the ACCESS EXCLUSIVE lock that line {{line}} took on {{table}}: reads and writes on {{table}} wait for the whole index build, not only for the brief change on line {{line}}.',
       dropIndex: 'DROP INDEX {{name}} without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on {{table}}: it waits for every running query on the table, and all reads and writes queued behind it wait too.',
@@ -37,6 +39,13 @@ export default defineRule({
       }),
     );
     const sql = (op: Operation, pattern: RegExp, replacement: string) => op.statement.text.trim().replace(pattern, replacement);
+    /** The statement out of this file, CONCURRENTLY alone in a new folder that sorts right after this one (a statement of one operation only). */
+    const moved = (op: Operation, concurrent: string, marker: "CreateIndex" | "DropIndex", what: string): { suggest?: SuggestionDescriptor[] } => {
+      const later = op.statement.operations.length === 1 ? laterMigration(context, what) : null;
+      if (!later) return {};
+      const file = context.migration.file;
+      return { suggest: [{ messageId: "moveIndex", data: { folder: later.name, sql: marker === "CreateIndex" ? "CREATE INDEX CONCURRENTLY" : "DROP INDEX CONCURRENTLY" }, fix: () => removeStatement(file, op.statement), files: [{ filePath: later.filePath, text: migrationFile(file, marker, concurrent) }] }] };
+    };
     /** The table an index belongs to: null when the index was created in this migration (or on a new table), undefined when unknown. */
     const indexTable = (ref: QualifiedName): QualifiedName | null | undefined => {
       const state = context.catalog.getIndex(ref);
@@ -52,7 +61,8 @@ export default defineRule({
         // an earlier statement of the transaction holds ACCESS EXCLUSIVE: the build runs under it, and reads do not continue
         const held = accessExclusiveHeld(context, op.statement, op.table);
         const line = held && held.index < op.statement.index ? held.range.loc.start.line : 0;
-        context.report({ node: op, messageId: line ? "createIndexHeld" : "createIndex", data: { line, name: op.name ? quoteIdent(op.name) : "", table: quoteName(op.table), sql: sql(op, /^CREATE\s+INDEX/i, "CREATE INDEX CONCURRENTLY") } });
+        const concurrent = sql(op, /^CREATE\s+INDEX/i, "CREATE INDEX CONCURRENTLY");
+        context.report({ node: op, messageId: line ? "createIndexHeld" : "createIndex", data: { line, name: op.name ? quoteIdent(op.name) : "", table: quoteName(op.table), sql: concurrent }, ...(op.name ? moved(op, concurrent, "CreateIndex", `create_${op.name}`) : {}) });
       },
       "drop-index"(op) {
         if (op.concurrently) return;
@@ -60,7 +70,7 @@ export default defineRule({
         if (table === null || (table === undefined && op.ifExists)) return;
         if (table && accessExclusiveHeld(context, op.statement, table)) return; // the transaction holds ACCESS EXCLUSIVE on the table anyway: CONCURRENTLY would not lift it
         const data = { name: quoteName(op.index), table: table ? quoteName(table) : "its table", sql: sql(op, /^DROP\s+INDEX/i, "DROP INDEX CONCURRENTLY") };
-        context.report({ node: op, messageId: "dropIndex", data });
+        context.report({ node: op, messageId: "dropIndex", data, ...moved(op, data.sql, "DropIndex", `drop_${op.index.name}`) });
       },
       reindex(op) {
         if (op.concurrently || op.target === "system") return;

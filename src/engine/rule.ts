@@ -15,6 +15,7 @@ import type { FixFunction } from "./fixer.js";
 export type { FixFunction, FixResult, FixTarget, RuleFixer } from "./fixer.js";
 // edits rules build often: a statement first or last in the file, in the file's own line breaks
 export { appendStatement, lineBreakOf, prependStatement } from "./fixer.js";
+export { laterMigration, migrationFile, removeStatement } from "./later-migration.js";
 
 export type PresetName = "recommended" | "strict" | "all";
 

@@ -41,6 +41,8 @@ const stylish: Formatter = (results, context) => {
       const indent = " ".repeat(width + 4);
       out.push(...sourceExcerpt(m, lines, indent, c));
       if (m.help) out.push(`${indent}${c.cyan("help:")} ${showControls(m.help)}`);
+      // suggestions are never applied by --fix: each says how to apply it on purpose
+      for (const [i, s] of (m.suggestions ?? []).entries()) out.push(`${indent}${c.cyan("suggestion:")} ${showControls(s.desc)} ${c.dim(`(--apply-suggestion ${showControls(m.fingerprint)}:${i + 1})`)}`);
       // the stable id (also in every other format) is what the baseline and suppression reviews refer to
       out.push(`${indent}${c.dim(showControls([m.docsUrl ? `docs: ${m.docsUrl}` : "", `id: ${m.fingerprint}`].filter(Boolean).join("  ")))}`);
     }

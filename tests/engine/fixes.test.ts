@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { lintText } from "../../src/api/lint-text.js";
 import { defineRule } from "../../src/engine/rule.js";
 import { applyFixes, mergeFixes } from "../../src/engine/fixer.js";
+import { laterMigration, removeStatement } from "../../src/engine/later-migration.js";
 import { runRuleCases } from "../../src/testing/rule-tester.js";
 import stylish from "../../src/formatters/stylish.js";
 import json from "../../src/formatters/json.js";
@@ -110,5 +111,25 @@ describe("RuleTester and fixes (as ESLint's)", () => {
     expect(await runRuleCases(suggesting, { valid: [], invalid: [{ ...invalid, errors: [{ messageId: "drop", suggestions: [right] }] }] })).toEqual([]);
     const wrong = await runRuleCases(suggesting, { valid: [], invalid: [{ ...invalid, errors: [{ messageId: "drop", suggestions: [{ ...right, output: "x", files: [] }] }] }] });
     expect(wrong[0]).toMatch(/suggestion 1: output differs[\s\S]*suggestion 1: files differ/);
+  });
+});
+
+describe("moving a statement to a migration that runs right after", () => {
+  const context = (names: string[], index: number) => ({ migration: { name: names[index]!, index, entry: { dir: `/p/migrations/${names[index]}` } } as never, migrationName: (i: number) => names[i] });
+
+  it("names a folder that sorts right after this one (Prisma applies folders in byte order), unless one of the history sorts between", () => {
+    expect(laterMigration(context(["20240101_a", "20240102_b"], 0), "create_Post_idx")).toEqual({ name: "20240101_a_1_create_post_idx", filePath: "/p/migrations/20240101_a_1_create_post_idx/migration.sql" });
+    // an earlier split-off of this migration may come first; a folder between, or the same name, may not
+    expect(laterMigration(context(["20240101_a", "20240101_a_1_create_x", "20240102_b"], 0), "create_y")?.name).toBe("20240101_a_1_create_y");
+    expect(laterMigration(context(["20240101_a", "20240101_a_0_other", "20240102_b"], 0), "create_y")).toBeNull();
+    expect(laterMigration(context(["20240101_a", "20240101_a_1_create_y"], 0), "create_y")).toBeNull();
+  });
+
+  it("takes a statement out with its semicolon, its line and Prisma's marker comment, leaving one blank line", () => {
+    const text = `-- AlterTable\r\nALTER TABLE "T" ADD COLUMN "a" INT;\r\n\r\n-- CreateIndex\r\nCREATE INDEX "i" ON "T"("a");\r\n\r\n-- AddForeignKey\r\nALTER TABLE "U" ADD x;\r\n`;
+    const start = text.indexOf("CREATE");
+    const statement = { range: { start, end: text.indexOf(";", start) } } as never;
+    const { range } = removeStatement({ text }, statement);
+    expect(text.slice(0, range[0]) + text.slice(range[1])).toBe(`-- AlterTable\r\nALTER TABLE "T" ADD COLUMN "a" INT;\r\n\r\n-- AddForeignKey\r\nALTER TABLE "U" ADD x;\r\n`);
   });
 });

@@ -127,3 +127,20 @@ describe("--fix", () => {
     expect(cli(dir, "--fix", "--fix-type", "style").status).toBe(2);
   });
 });
+
+describe("--apply-suggestion", () => {
+  it("moves Prisma's CREATE INDEX on an existing table into a new folder that runs right after, CONCURRENTLY alone in its file", () => {
+    const { dir, newFile } = project({ rules: { "require-concurrently": "error" } });
+    fs.writeFileSync(newFile, `-- AlterTable\nALTER TABLE "User" ADD COLUMN "age" INTEGER;\n\n-- CreateIndex\nCREATE INDEX "User_age_idx" ON "User"("age");\n`);
+    const before = cli(dir, "--base", "HEAD");
+    expect(before.status).toBe(1);
+    const id = /suggestion: Move it to a new migration 20240102000000_post_1_create_user_age_idx that runs right after this one, as CREATE INDEX CONCURRENTLY alone in its file \(--apply-suggestion ([0-9a-f]+):1\)/.exec(before.stdout)?.[1];
+    expect(id).toBeDefined();
+    const run = cli(dir, "--apply-suggestion", `${id}:1`, "--base", "HEAD");
+    expect(run.stderr).toContain("created prisma/migrations/20240102000000_post_1_create_user_age_idx/migration.sql");
+    expect(fs.readFileSync(newFile, "utf8")).toBe(`-- AlterTable\nALTER TABLE "User" ADD COLUMN "age" INTEGER;\n\n`);
+    expect(fs.readFileSync(path.join(dir, "prisma/migrations/20240102000000_post_1_create_user_age_idx/migration.sql"), "utf8")).toBe(`-- CreateIndex\nCREATE INDEX CONCURRENTLY "User_age_idx" ON "User"("age");\n`);
+    expect(run.status).toBe(0); // linted again: nothing remains
+    expect(cli(dir, "--apply-suggestion", "ffff", "--base", "HEAD").stderr).toContain("no finding of this run has the id ffff");
+  });
+});

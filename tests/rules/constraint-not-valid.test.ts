@@ -16,6 +16,12 @@ CREATE TABLE "Post" (
     CONSTRAINT "Post_pkey" PRIMARY KEY ("id")
 );`;
 const FK = `ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE`;
+/** The suggestion under the whole-file runner: NOT VALID here, VALIDATE in a new folder sorting right after the linted migration (`m<n>`). */
+const validateLater = (migration: string, constraint: string, table: string, output: string, eol = "\n") => ({
+  messageId: "validateLater",
+  output,
+  files: [{ filePath: `${migration}_1_validate_${constraint.toLowerCase()}/migration.sql`, text: `-- ValidateConstraint${eol}ALTER TABLE ${table} VALIDATE CONSTRAINT "${constraint}";${eol}` }],
+});
 
 new RuleTester().run(rule, {
   valid: [
@@ -47,7 +53,7 @@ new RuleTester().run(rule, {
       name: "a CHECK after DELETE without WHERE: cannot fail, the scan still reads the dead rows",
       history: [USERS],
       sql: `DELETE FROM "User";\nALTER TABLE "User" ADD CONSTRAINT "User_age_check" CHECK ("age" >= 0);`,
-      errors: [{ messageId: "validates", line: 2, message: "until the scan finishes; it cannot fail (the DELETE on line 1 emptied the table)" }],
+      errors: [{ messageId: "validates", line: 2, message: "until the scan finishes; it cannot fail (the DELETE on line 1 emptied the table)", suggestions: [validateLater("20240101000001_m1", "User_age_check", '"User"', `DELETE FROM "User";\nALTER TABLE "User" ADD CONSTRAINT "User_age_check" CHECK ("age" >= 0) NOT VALID;`)] }],
     },
     {
       name: "Prisma's foreign key for a new relation on an existing table",
@@ -63,6 +69,7 @@ ${FK};`,
           line: 5,
           column: 20,
           message: 'Adds foreign key "Post_authorId_fkey" to "Post" without NOT VALID: Postgres checks every existing row of "Post" while holding SHARE ROW EXCLUSIVE on "Post" and "User", which blocks writes on "Post" and "User" until the scan finishes',
+          suggestions: [validateLater("20240101000002_m2", "Post_authorId_fkey", '"Post"', `-- AlterTable\nALTER TABLE "Post" ADD COLUMN     "authorId" INTEGER;\n\n-- AddForeignKey\n${FK} NOT VALID;`)],
         },
       ],
     },
@@ -70,7 +77,13 @@ ${FK};`,
       name: "a CHECK constraint on an existing table",
       history: [USERS],
       sql: `ALTER TABLE "User" ADD CONSTRAINT "User_age_check" CHECK ("age" >= 0);`,
-      errors: [{ messageId: "validates", message: 'Adds CHECK constraint "User_age_check" to "User" without NOT VALID: Postgres checks every existing row of "User" while holding ACCESS EXCLUSIVE on "User", which blocks reads and writes on "User"' }],
+      errors: [
+        {
+          messageId: "validates",
+          message: 'Adds CHECK constraint "User_age_check" to "User" without NOT VALID: Postgres checks every existing row of "User" while holding ACCESS EXCLUSIVE on "User", which blocks reads and writes on "User"',
+          suggestions: [validateLater("20240101000001_m1", "User_age_check", '"User"', `ALTER TABLE "User" ADD CONSTRAINT "User_age_check" CHECK ("age" >= 0) NOT VALID;`)],
+        },
+      ],
     },
     {
       name: "a column added with an inline REFERENCES",
@@ -82,19 +95,33 @@ ${FK};`,
       name: "VALIDATE in the same file as the NOT VALID add (script-transaction runner)",
       history: [USERS, POSTS],
       sql: `${FK} NOT VALID;\nALTER TABLE "Post" VALIDATE CONSTRAINT "Post_authorId_fkey";`,
-      errors: [{ messageId: "sameTransaction", line: 2, message: "the same migration file, which Prisma runs as one transaction" }],
+      errors: [
+        {
+          messageId: "sameTransaction",
+          line: 2,
+          message: "the same migration file, which Prisma runs as one transaction",
+          suggestions: [{ messageId: "moveValidate", output: `${FK} NOT VALID;\n`, files: [{ filePath: "20240101000002_m2_1_validate_post_authorid_fkey/migration.sql", text: '-- ValidateConstraint\nALTER TABLE "Post" VALIDATE CONSTRAINT "Post_authorId_fkey";\n' }] }],
+        },
+      ],
     },
     {
       name: "VALIDATE inside the same BEGIN block under Prisma 7.4+",
       history: [USERS],
       prismaVersion: "7.4.0",
       sql: `BEGIN;\nALTER TABLE "User" ADD CONSTRAINT "User_age_check" CHECK ("age" >= 0) NOT VALID;\nALTER TABLE "User" VALIDATE CONSTRAINT "User_age_check";\nCOMMIT;`,
-      errors: [{ messageId: "sameTransaction", line: 3, message: 'inside the same BEGIN ... COMMIT block): the lock the ADD took (ACCESS EXCLUSIVE on "User") is held' }],
+      errors: [
+        {
+          messageId: "sameTransaction",
+          line: 3,
+          message: 'inside the same BEGIN ... COMMIT block): the lock the ADD took (ACCESS EXCLUSIVE on "User") is held',
+          suggestions: [{ messageId: "moveValidate", output: `BEGIN;\nALTER TABLE "User" ADD CONSTRAINT "User_age_check" CHECK ("age" >= 0) NOT VALID;\nCOMMIT;`, files: [{ filePath: "20240101000001_m1_1_validate_user_age_check/migration.sql", text: '-- ValidateConstraint\nALTER TABLE "User" VALIDATE CONSTRAINT "User_age_check";\n' }] }],
+        },
+      ],
     },
     {
       name: "a table the history does not know",
       sql: `ALTER TABLE "orders" ADD CONSTRAINT "orders_customer_fkey" FOREIGN KEY ("customer_id") REFERENCES "customers"("id");`,
-      errors: [{ messageId: "validates" }],
+      errors: [{ messageId: "validates", suggestions: [validateLater("20240101000000_m0", "orders_customer_fkey", '"orders"', `ALTER TABLE "orders" ADD CONSTRAINT "orders_customer_fkey" FOREIGN KEY ("customer_id") REFERENCES "customers"("id") NOT VALID;`)] }],
     },
     {
       name: "the fix under Prisma 7.4+ (statements sent one by one): NOT VALID, and VALIDATE CONSTRAINT as the next statement, in a transaction of its own",
@@ -123,8 +150,8 @@ ${FK};`,
     {
       name: "no fix under the whole-file runner (Prisma up to 7.3): a VALIDATE in the same file shares the ADD's transaction and lock",
       history: [USERS, POSTS],
-      sql: `-- AddForeignKey\n${FK};`,
-      errors: [{ messageId: "validates", line: 2 }],
+      sql: `-- AddForeignKey\r\n${FK};\r\n`,
+      errors: [{ messageId: "validates", line: 2, suggestions: [validateLater("20240101000002_m2", "Post_authorId_fkey", '"Post"', `-- AddForeignKey\r\n${FK} NOT VALID;\r\n`, "\r\n")] }],
       output: null,
     },
     {
@@ -132,7 +159,7 @@ ${FK};`,
       history: [USERS, POSTS],
       prismaVersion: "7.4.0",
       sql: `BEGIN;\n${FK};\nCOMMIT;`,
-      errors: [{ messageId: "validates", line: 2 }],
+      errors: [{ messageId: "validates", line: 2, suggestions: [validateLater("20240101000002_m2", "Post_authorId_fkey", '"Post"', `BEGIN;\n${FK} NOT VALID;\nCOMMIT;`)] }],
       output: null,
     },
     {

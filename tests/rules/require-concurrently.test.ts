@@ -9,6 +9,13 @@ CREATE TABLE "Post" (
     CONSTRAINT "Post_pkey" PRIMARY KEY ("id")
 );`;
 const INDEX = `-- CreateIndex\nCREATE INDEX "Post_authorId_idx" ON "Post"("authorId");`;
+/** The suggestion that moves the statement into a new migration folder sorting right after the linted one (`m<n>`), CONCURRENTLY alone in its file. */
+const moveTo = (migration: string, what: string, verb: "CREATE" | "DROP", output: string, file: string) => ({
+  messageId: "moveIndex",
+  desc: `Move it to a new migration ${migration}_1_${what} that runs right after this one, as ${verb} INDEX CONCURRENTLY alone in its file`,
+  output,
+  files: [{ filePath: `${migration}_1_${what}/migration.sql`, text: file }],
+});
 
 new RuleTester().run(rule, {
   valid: [
@@ -41,13 +48,20 @@ new RuleTester().run(rule, {
       name: "Prisma 6/7: CREATE INDEX after the ALTER TABLE of the same migration builds under its ACCESS EXCLUSIVE lock: reads do not continue",
       history: [POSTS],
       sql: `-- AlterTable\nALTER TABLE "public"."Post" ADD COLUMN     "slug" TEXT;\n\n-- CreateIndex\nCREATE INDEX "Post_slug_idx" ON "public"."Post"("slug");`,
-      errors: [{ messageId: "createIndexHeld", line: 5, message: 'CREATE INDEX "Post_slug_idx" builds while this transaction holds the ACCESS EXCLUSIVE lock that line 2 took on "public"."Post": reads and writes on "public"."Post" wait for the whole index build' }],
+      errors: [
+        {
+          messageId: "createIndexHeld",
+          line: 5,
+          message: 'CREATE INDEX "Post_slug_idx" builds while this transaction holds the ACCESS EXCLUSIVE lock that line 2 took on "public"."Post": reads and writes on "public"."Post" wait for the whole index build',
+          suggestions: [moveTo("20240101000001_m1", "create_post_slug_idx", "CREATE", `-- AlterTable\nALTER TABLE "public"."Post" ADD COLUMN     "slug" TEXT;\n\n`, `-- CreateIndex\nCREATE INDEX CONCURRENTLY "Post_slug_idx" ON "public"."Post"("slug");\n`)],
+        },
+      ],
     },
     {
       name: "after DELETE without WHERE the build still reads every dead row while it blocks writes",
       history: [POSTS],
       sql: `DELETE FROM "Post";\n${INDEX}`,
-      errors: [{ messageId: "createIndex", line: 3 }],
+      errors: [{ messageId: "createIndex", line: 3, suggestions: [moveTo("20240101000001_m1", "create_post_authorid_idx", "CREATE", `DELETE FROM "Post";\n`, `-- CreateIndex\nCREATE INDEX CONCURRENTLY "Post_authorId_idx" ON "Post"("authorId");\n`)] }],
     },
     {
       name: "Prisma's @@index on an existing table",
@@ -59,6 +73,7 @@ new RuleTester().run(rule, {
           line: 2,
           column: 1,
           message: 'CREATE INDEX "Post_authorId_idx" without CONCURRENTLY holds a SHARE lock on "Post" for the whole index build, which blocks writes (INSERT, UPDATE, DELETE) until it finishes; reads continue.',
+          suggestions: [moveTo("20240101000001_m1", "create_post_authorid_idx", "CREATE", "", `-- CreateIndex\nCREATE INDEX CONCURRENTLY "Post_authorId_idx" ON "Post"("authorId");\n`)],
         },
       ],
     },
@@ -66,18 +81,18 @@ new RuleTester().run(rule, {
       name: "Prisma's DROP INDEX of an index made earlier",
       history: [POSTS, INDEX],
       sql: `-- DropIndex\nDROP INDEX "Post_authorId_idx";`,
-      errors: [{ messageId: "dropIndex", line: 2, message: 'DROP INDEX "Post_authorId_idx" without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on "Post"' }],
+      errors: [{ messageId: "dropIndex", line: 2, message: 'DROP INDEX "Post_authorId_idx" without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on "Post"', suggestions: [moveTo("20240101000002_m2", "drop_post_authorid_idx", "DROP", "", `-- DropIndex\nDROP INDEX CONCURRENTLY "Post_authorId_idx";\n`)] }],
     },
     {
       name: "DROP INDEX of an index the history does not know",
       sql: `DROP INDEX "legacy_idx";`,
-      errors: [{ messageId: "dropIndex", message: "lock on its table" }],
+      errors: [{ messageId: "dropIndex", message: "lock on its table", suggestions: [moveTo("20240101000000_m0", "drop_legacy_idx", "DROP", "", `-- DropIndex\nDROP INDEX CONCURRENTLY "legacy_idx";\n`)] }],
     },
     {
       name: "hand-written multi-column index with a method and a partial predicate",
       history: [`CREATE EXTENSION IF NOT EXISTS pg_trgm;`, POSTS],
-      sql: `CREATE INDEX "Post_title_trgm" ON "Post" USING gin ("title" gin_trgm_ops) WHERE "authorId" > 0;`,
-      errors: [{ messageId: "createIndex" }],
+      sql: `CREATE INDEX "Post_title_trgm" ON "Post" USING gin ("title" gin_trgm_ops) WHERE "authorId" > 0;\r\n`,
+      errors: [{ messageId: "createIndex", suggestions: [moveTo("20240101000002_m2", "create_post_title_trgm", "CREATE", "", `-- CreateIndex\r\nCREATE INDEX CONCURRENTLY "Post_title_trgm" ON "Post" USING gin ("title" gin_trgm_ops) WHERE "authorId" > 0;\r\n`)] }],
     },
     {
       name: "REINDEX TABLE",

@@ -1,15 +1,17 @@
-import { abbreviate, defineRule, quoteIdent, quoteName, schemaPlace, type RuleContext } from "../src/engine/rule.js";
+import { abbreviate, defineRule, quoteIdent, quoteName, removeStatement, schemaPlace, type RuleContext, type RuleFixer, type SuggestionDescriptor } from "../src/engine/rule.js";
+import { trimWarnings } from "../src/engine/prisma-warnings.js";
 import { isBinaryCoercible } from "../src/dialects/postgres/locks.js";
 import { copiedBefore, dataCopies, sameTable } from "../src/model/queries.js";
 import { bestPairs, nameEvidence, nameWords, sameWords } from "../src/model/renames.js";
 import type { Operation, OperationOf, QualifiedName, TypeSpec } from "../src/types.js";
+import type { ColumnState } from "../src/history/catalog.js";
 
 /** Share of matching columns (same words, same type) from which a dropped and a created table may be one table renamed. */
 const TABLE_MATCH = 0.75;
 /** Columns nearly every table has: matching on them says nothing. */
 const GENERIC_COLUMNS = new Set(["id", "created at", "updated at", "a", "b"]);
 
-type Dropped = { op: OperationOf<"drop-column">; type: TypeSpec; references: QualifiedName | null };
+type Dropped = { op: OperationOf<"drop-column">; type: TypeSpec; references: QualifiedName | null; column: ColumnState };
 type DroppedTable = { op: OperationOf<"drop-table">; columns: Array<[string, string]> };
 
 export default defineRule({
@@ -18,7 +20,9 @@ export default defineRule({
     type: "problem",
     docs: { description: "A renamed field or model that Prisma wrote as DROP + ADD COLUMN or DROP + CREATE TABLE: the data of the old column or table is lost.", preset: "recommended" },
     defaultSeverity: "error",
+    hasSuggestions: true,
     messages: {
+      renameColumn: 'Rename the column instead: ALTER TABLE {{table}} RENAME COLUMN {{fromSql}} TO {{toSql}} (its values are kept)',
       column: 'Looks like "{{from}}" was renamed to "{{to}}" on {{table}} ({{type}}; {{why}}), but the migration drops "{{from}}" and adds "{{to}}": every value of "{{from}}" is deleted, "{{to}}" starts {{empty}}, and app instances still running the previous release fail on queries that use "{{from}}".',
       table: 'Looks like table "{{from}}" was renamed to "{{to}}" ({{common}} of {{total}} columns match{{why}}), but the migration drops "{{from}}" and creates "{{to}}": every row of "{{from}}" is deleted, "{{to}}" starts empty, and app instances still running the previous release fail on every query on "{{from}}".',
     },
@@ -46,7 +50,7 @@ export default defineRule({
         if (!context.existedBefore(op.table) || !column?.type || column.addedIn === context.migration.index) return;
         // the data was copied (UPDATE ... SET "new" = "old", INSERT ... SELECT): it is not lost
         if (copiedBefore(file, op.statement, op.table, op.column)) return;
-        droppedColumns.push({ op, type: column.type, references: referencesBefore.get(op) ?? null });
+        droppedColumns.push({ op, type: column.type, references: referencesBefore.get(op) ?? null, column });
       },
       "drop-table"(op) {
         const table = context.table(op.table);
@@ -89,7 +93,8 @@ export default defineRule({
         for (const { from, to, why } of bestPairs(candidates)) {
           const column = to.column;
           const empty = column.notNull && !column.default ? "empty (and as NOT NULL without a default, the ADD fails on a non-empty table)" : column.default ? `with the default ${abbreviate(column.default.text)} in every row` : "NULL in every row";
-          context.report({ node: to, messageId: "column", data: { from: from.op.column, to: column.name, fromSql: quoteIdent(from.op.column), toSql: quoteIdent(column.name), table: quoteName(to.table), type: from.type.text, why, empty, field: fieldHint(context, to.table, column.name) } });
+          const data = { from: from.op.column, to: column.name, fromSql: quoteIdent(from.op.column), toSql: quoteIdent(column.name), table: quoteName(to.table), type: from.type.text, why, empty, field: fieldHint(context, to.table, column.name) };
+          context.report({ node: to, messageId: "column", data, ...renameSuggestion(context, from, to) });
         }
       },
     };
@@ -142,4 +147,23 @@ function fieldHint(context: RuleContext, table: QualifiedName, column: string): 
   const field = context.prismaField(table, column);
   const model = context.prismaModel(table);
   return field && model ? ` ${model.name}.${field.name} (${schemaPlace(context, field.location)})` : "";
+}
+
+/**
+ * RENAME COLUMN in place of Prisma's DROP + ADD: only where the rename gives the column the added one's type,
+ * nullability and default (the same end schema), and the two are whole statements or the only two clauses of one.
+ * The Warnings lines about the drop and the required column no longer apply and go.
+ */
+function renameSuggestion(context: RuleContext, from: Dropped, to: OperationOf<"add-column">): { suggest?: SuggestionDescriptor[] } {
+  const { column } = to;
+  const same = from.column.type?.text === column.type?.text && from.column.notNull === column.notNull && (from.column.default?.text ?? null) === (column.default?.text ?? null);
+  const [drop, add] = [from.op.statement, to.statement];
+  const shape = drop === add ? (drop.operations.length === 2 ? "one" : null) : drop.operations.length === 1 && add.operations.length === 1 ? "two" : null;
+  if (!same || !shape || column.identity || column.generated) return {};
+  const file = context.migration.file;
+  const table = to.table.name;
+  const rename = `ALTER TABLE ${quoteName(to.table)} RENAME COLUMN ${quoteIdent(from.op.column)} TO ${quoteIdent(column.name)}`;
+  const stale = (line: string) => line.includes(`drop the column \`${from.op.column}\` on the \`${table}\` table`) || line.includes(`Added the required column \`${column.name}\` to the \`${table}\` table`);
+  const fix = (fixer: RuleFixer) => [...trimWarnings(file, stale), ...(shape === "two" ? [removeStatement(file, drop)] : []), fixer.replaceText(add, rename)];
+  return { suggest: [{ messageId: "renameColumn", fix }] };
 }

@@ -171,7 +171,7 @@ ALTER TABLE "User" DROP COLUMN "name",
 ADD COLUMN     "fullName" TEXT;`,
       errors: [
         {
-          messageId: "column",
+          messageId: "column", suggestions: [{ messageId: "renameColumn", output: "-- AlterTable\nALTER TABLE \"User\" RENAME COLUMN \"name\" TO \"fullName\";" }],
           line: 9,
           column: 1,
           message: 'Looks like "name" was renamed to "fullName" on "User" (text; the names share "name"), but the migration drops "name" and adds "fullName": every value of "name" is deleted, "fullName" starts NULL in every row',
@@ -183,7 +183,7 @@ ADD COLUMN     "fullName" TEXT;`,
       history: [USERS],
       schema: SCHEMA,
       sql: `ALTER TABLE "User" DROP COLUMN "name",\nADD COLUMN     "fullName" TEXT;`,
-      errors: [{ messageId: "column", line: 2 }],
+      errors: [{ messageId: "column", suggestions: [{ messageId: "renameColumn", output: "ALTER TABLE \"User\" RENAME COLUMN \"name\" TO \"fullName\";" }], line: 2 }],
     },
     {
       name: "a renamed required field: the ADD also fails on a non-empty table",
@@ -198,13 +198,13 @@ ADD COLUMN     "fullName" TEXT;`,
 -- AlterTable
 ALTER TABLE "User" DROP COLUMN "email",
 ADD COLUMN     "emailAddress" TEXT NOT NULL;`,
-      errors: [{ messageId: "column", line: 10, message: "as NOT NULL without a default, the ADD fails on a non-empty table" }],
+      errors: [{ messageId: "column", suggestions: [{ messageId: "renameColumn", output: "-- AlterTable\nALTER TABLE \"User\" RENAME COLUMN \"email\" TO \"emailAddress\";" }], line: 10, message: "as NOT NULL without a default, the ADD fails on a non-empty table" }],
     },
     {
       name: "hand-written, in separate statements and ADD first; the most similar name is paired",
       history: [USERS],
       sql: `ALTER TABLE "User" ADD COLUMN "displayName" TEXT;\nALTER TABLE "User" DROP COLUMN "email";\nALTER TABLE "User" DROP COLUMN "name";`,
-      errors: [{ messageId: "column", line: 1, message: '"name" was renamed to "displayName"' }],
+      errors: [{ messageId: "column", suggestions: [{ messageId: "renameColumn", output: "ALTER TABLE \"User\" RENAME COLUMN \"name\" TO \"displayName\";\nALTER TABLE \"User\" DROP COLUMN \"email\";\n" }], line: 1, message: '"name" was renamed to "displayName"' }],
     },
     {
       name: "a widened type still counts (varchar(100) to text)",
@@ -269,21 +269,21 @@ ADD COLUMN     "expiresAt" TIMESTAMP(3) NOT NULL;`,
       name: "the same words in another order",
       history: [USERS, RECIPIENTS],
       sql: `ALTER TABLE "Signature" DROP COLUMN "enabledTypedSignature",\nADD COLUMN     "typedSignatureEnabled" BOOLEAN NOT NULL DEFAULT true;`,
-      errors: [{ messageId: "column", line: 2, message: '"enabledTypedSignature" was renamed to "typedSignatureEnabled" on "Signature" (bool; the names have the same words)' }],
+      errors: [{ messageId: "column", suggestions: [{ messageId: "renameColumn", output: "ALTER TABLE \"Signature\" RENAME COLUMN \"enabledTypedSignature\" TO \"typedSignatureEnabled\";" }], line: 2, message: '"enabledTypedSignature" was renamed to "typedSignatureEnabled" on "Signature" (bool; the names have the same words)' }],
     },
     {
       name: "schema.prisma keeps the field's name and maps it to the new column",
       history: [USERS, RECIPIENTS],
       schema: `datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n\nmodel Signature {\n  id         Int     @id @default(autoincrement())\n  profileURL String? @map("url")\n  bio        String? @map("about")\n}\n`,
       sql: `ALTER TABLE "Signature" DROP COLUMN "profileURL",\nADD COLUMN     "url" TEXT;`,
-      errors: [{ messageId: "column", line: 2, message: 'schema.prisma\'s field Signature.profileURL now maps to "url"; the names share "url"' }],
+      errors: [{ messageId: "column", suggestions: [{ messageId: "renameColumn", output: "ALTER TABLE \"Signature\" RENAME COLUMN \"profileURL\" TO \"url\";" }], line: 2, message: 'schema.prisma\'s field Signature.profileURL now maps to "url"; the names share "url"' }],
     },
     {
       name: "the migration's name says which column became which",
       history: [`CREATE TABLE "WorkflowRun" ("id" TEXT NOT NULL, "data" JSONB NOT NULL);`],
       migrationName: "rename_data_to_input",
       sql: `ALTER TABLE "WorkflowRun" DROP COLUMN "data",\nADD COLUMN     "input" JSONB NOT NULL;`,
-      errors: [{ messageId: "column", line: 2, message: '(jsonb; the migration\'s name "rename_data_to_input" names both)' }],
+      errors: [{ messageId: "column", suggestions: [{ messageId: "renameColumn", output: "ALTER TABLE \"WorkflowRun\" RENAME COLUMN \"data\" TO \"input\";" }], line: 2, message: '(jsonb; the migration\'s name "rename_data_to_input" names both)' }],
     },
     {
       name: "a foreign key column renamed along with the table it references",
@@ -306,7 +306,20 @@ CREATE TABLE "JobRun" ("id" TEXT NOT NULL, "status" TEXT NOT NULL, "output" JSON
 -- AddForeignKey
 ALTER TABLE "Task" ADD CONSTRAINT "Task_runId_fkey" FOREIGN KEY ("runId") REFERENCES "JobRun"("id") ON DELETE RESTRICT ON UPDATE CASCADE;`,
       errors: [
-        { messageId: "column", line: 6, message: '(text; "executionId" referenced "Execution", renamed to "JobRun" in this migration, and "runId" references "JobRun")' },
+        { messageId: "column", suggestions: [{ messageId: "renameColumn", output: `-- DropForeignKey
+ALTER TABLE "Task" DROP CONSTRAINT "Task_executionId_fkey";
+
+-- AlterTable
+ALTER TABLE "Task" RENAME COLUMN "executionId" TO "runId";
+
+-- DropTable
+DROP TABLE "Execution";
+
+-- CreateTable
+CREATE TABLE "JobRun" ("id" TEXT NOT NULL, "status" TEXT NOT NULL, "output" JSONB, "startedAt" TIMESTAMP(3), CONSTRAINT "JobRun_pkey" PRIMARY KEY ("id"));
+
+-- AddForeignKey
+ALTER TABLE "Task" ADD CONSTRAINT "Task_runId_fkey" FOREIGN KEY ("runId") REFERENCES "JobRun"("id") ON DELETE RESTRICT ON UPDATE CASCADE;` }], line: 6, message: '(text; "executionId" referenced "Execution", renamed to "JobRun" in this migration, and "runId" references "JobRun")' },
         { messageId: "table", line: 12, message: 'Looks like table "Execution" was renamed to "JobRun" (4 of 4 columns match)' },
       ],
     },
@@ -329,6 +342,18 @@ CREATE TABLE "accounts" (
     CONSTRAINT "accounts_pkey" PRIMARY KEY ("id")
 );`,
       errors: [{ messageId: "table", line: 5, message: 'Looks like table "Account" was renamed to "accounts" (7 of 7 columns match; schema.prisma\'s model Account now maps to "accounts"; the names have the same words)' }],
+    },
+    {
+      name: "the rename suggestion in a CRLF file trims only the Warnings lines that no longer apply",
+      history: [USERS],
+      sql: "/*\r\n  Warnings:\r\n\r\n  - You are about to drop the column `name` on the `User` table. All the data in the column will be lost.\r\n  - You are about to drop the column `email` on the `User` table. All the data in the column will be lost.\r\n\r\n*/\r\n-- AlterTable\r\nALTER TABLE \"User\" DROP COLUMN \"name\";\r\n\r\n-- AlterTable\r\nALTER TABLE \"User\" ADD COLUMN \"fullName\" TEXT;\r\n\r\n-- AlterTable\r\nALTER TABLE \"User\" DROP COLUMN \"email\";\r\n",
+      errors: [
+        {
+          messageId: "column",
+          line: 12,
+          suggestions: [{ messageId: "renameColumn", output: "/*\r\n  Warnings:\r\n\r\n  - You are about to drop the column `email` on the `User` table. All the data in the column will be lost.\r\n\r\n*/\r\n-- AlterTable\r\nALTER TABLE \"User\" RENAME COLUMN \"name\" TO \"fullName\";\r\n\r\n-- AlterTable\r\nALTER TABLE \"User\" DROP COLUMN \"email\";\r\n" }],
+        },
+      ],
     },
   ],
 });

@@ -140,7 +140,7 @@ export function startServer(input: Readable, output: Writable): Connection {
     const url = String(params.arguments?.[0] ?? "");
     if (!/^https?:\/\//.test(url)) return;
     if (canShowDocument) await connection.window.showDocument({ uri: url, external: true });
-    else connection.window.showInformationMessage(`Documentation: ${url}`);
+    else tell(connection, 3, `Documentation: ${url}`);
   });
 
   connection.onHover(async (params) => {
@@ -256,7 +256,8 @@ export function startServer(input: Readable, output: Writable): Connection {
         if (err instanceof Stuck) state.stopped = message;
         // a folder without a Prisma project is not an error worth a pop-up
         if (err instanceof LintFailure && err.error.kind === "project") connection.console.log(`migration-lint: ${folder}: ${message}`);
-        else connection.window.showErrorMessage(`migration-lint: ${message}`);
+        else tell(connection, 1, `migration-lint: ${message}`);
+        connection.console.error(`migration-lint: ${folder}: ${message}`);
         return publish(state, new Map());
       }
     }
@@ -293,6 +294,14 @@ function lintedText(state: { linted: Map<string, string> }, document: TextDocume
   } catch {
     return null;
   }
+}
+
+/**
+ * A message to the user, as the window/showMessage notification (1 error, 3 info): the library's showErrorMessage
+ * sends a request, whose refusal by a client without the method rejected unhandled and ended the server.
+ */
+function tell(connection: Connection, type: 1 | 3, message: string): void {
+  void connection.sendNotification("window/showMessage", { type, message });
 }
 
 function projectOf(answer: LintAnswer, file: string) {

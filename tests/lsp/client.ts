@@ -45,6 +45,7 @@ export function startServer(cwd: string, options: { env?: Record<string, string>
     messages.push(`showDocument ${params.uri}`);
     return { success: true };
   });
+  connection.onRequest("window/showMessageRequest", (params: { message: string }) => (messages.push(params.message), null));
   connection.onRequest("client/registerCapability", () => null);
   connection.listen();
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));

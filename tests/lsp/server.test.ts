@@ -47,10 +47,11 @@ const PLUGIN = `export default {
 };
 `;
 
-function fixture(): { root: string; change: string } {
+/** The project, with the plugin `acme` (its code) and the rules the config sets. */
+function fixture(plugin = PLUGIN, rules: Record<string, string> = { "acme/note-drops": "warn", "lock-timeout": "warn" }): { root: string; change: string } {
   const root = project({
-    ".migration-lintrc.json": JSON.stringify({ extends: ["recommended"], plugins: ["./tools/migration-lint-plugin-acme/index.mjs"], rules: { "acme/note-drops": "warn", "lock-timeout": "warn" } }),
-    "tools/migration-lint-plugin-acme/index.mjs": PLUGIN,
+    ".migration-lintrc.json": JSON.stringify({ extends: ["recommended"], plugins: ["./tools/migration-lint-plugin-acme/index.mjs"], rules }),
+    "tools/migration-lint-plugin-acme/index.mjs": plugin,
     "prisma/schema.prisma": SCHEMA,
     "prisma/migrations/migration_lock.toml": 'provider = "postgresql"\n',
     "prisma/migrations/20240101000000_init/migration.sql": INIT,
@@ -170,6 +171,25 @@ describe("the language server over stdio", () => {
     const destructive = diagnostics.find((d) => d.code === "destructive-change")!;
     const actions = (await client.connection.sendRequest("textDocument/codeAction", { textDocument: { uri: uriOf(change) }, range: destructive.range, context: { diagnostics: [destructive] } })) as CodeAction[];
     expect(actions.map((a) => a.title)).toEqual(["Add this destructive-change finding to the baseline", "Show documentation for destructive-change"]);
+    expect(await client.close()).toBe(0);
+  });
+});
+
+describe("user code cannot hang or end the server", () => {
+  it("a plugin rule stuck in a loop is stopped; the lint goes on without it and says so; a process.exit is refused", { timeout: 60_000 }, async () => {
+    const spin = `export default { rules: {
+      spin: { meta: { id: "spin", type: "problem", docs: { description: "Loops.", preset: "all" }, defaultSeverity: "error", messages: { m: "never" } }, create: () => ({ "drop-column": () => { for (;;) {} } }) },
+      quit: { meta: { id: "quit", type: "problem", docs: { description: "Exits.", preset: "all" }, defaultSeverity: "error", messages: { m: "never" } }, create: () => ({ "drop-column": () => process.exit(0) }) },
+    } };\n`;
+    const { root, change } = fixture(spin, { "acme/spin": "error", "acme/quit": "error" });
+    const client = startServer(root);
+    clients.push(client);
+    await initialize(client, root, { ruleTimeBudgetMs: 300 });
+    await client.connection.sendNotification("initialized", {});
+    const diagnostics = await client.diagnostics(change, (d) => d.some((x) => x.code === "destructive-change"));
+    const internal = diagnostics.filter((d) => d.code === "internal-error").map((d) => d.message);
+    expect(internal).toEqual(expect.arrayContaining([expect.stringMatching(/^Rule "acme\/spin" did not finish within 300 ms on 20240201000000_drop_user_name/), expect.stringMatching(/process\.exit\(0\) was called/)]));
+    // still answering
     expect(await client.close()).toBe(0);
   });
 });

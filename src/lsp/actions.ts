@@ -3,6 +3,7 @@
  * files it creates, where the client can create files), "disable for this statement" (a migration not applied
  * yet), "add to baseline" and "show documentation"; and "fix all" for a file.
  */
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { CodeAction, CreateFile, Diagnostic, TextDocumentEdit, TextEdit, WorkspaceEdit } from "vscode-languageserver/node";
@@ -100,8 +101,10 @@ function documentEdit(context: ActionContext, edits: TextEdit[]): WorkspaceEdit 
 
 function createWithText(filePath: string, text: string): Array<TextDocumentEdit | CreateFile> {
   const uri = pathToFileURL(filePath).href;
+  // a suggestion may also replace a file whole (schema.prisma with @map): created again over it, then its text
+  const replaces = existsSync(filePath);
   return [
-    { kind: "create", uri, options: { ignoreIfExists: false, overwrite: false } },
+    { kind: "create", uri, options: replaces ? { overwrite: true } : { ignoreIfExists: false, overwrite: false } },
     { textDocument: { uri, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: text }] },
   ];
 }

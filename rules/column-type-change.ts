@@ -3,6 +3,7 @@ import { enumRecreation } from "../src/engine/risk.js";
 import { blockedBy, changesIndexOpclass, isBinaryCoercible, isNarrowing, widens } from "../src/dialects/postgres/locks.js";
 import { storedType, typeSql } from "../src/model/ast.js";
 import { castFailureNote, columnSwaps, dataDependentCasts, usingExpression } from "../src/model/queries.js";
+import { rebuildCopy } from "../src/engine/rebuild.js";
 
 /** Types whose values are free text: a cast out of them depends on every row's value. */
 const TEXTUAL = new Set(["text", "varchar", "bpchar", "citext", "json", "jsonb"]);
@@ -14,9 +15,11 @@ export default defineRule({
     type: "problem",
     docs: { description: "ALTER COLUMN TYPE on an existing table: a full rewrite under ACCESS EXCLUSIVE, and data loss or a failed migration when the new type is narrower.", preset: "recommended" },
     defaultSeverity: "error",
-    // Postgres: the rewrite under its lock; MySQL: the values its type table says may not fit (SQLite: the rebuild is sqlite-rebuild's)
-    dialects: ["postgresql", "mysql"],
+    // Postgres: the rewrite under its lock (table-locks); MySQL: the values its type table says may not fit; SQLite: the
+    // values a rebuild's copy keeps as they are (the copy itself is sqlite-rebuild's)
     messages: {
+      kept: "Changes {{table}}.{{column}} from {{from}} to {{to}} in a table rebuild: its copy converts a value only where the new type can hold it without loss, and {{why}}. No data is lost and the migration does not fail, but Prisma Client may fail on every row holding such a value (P2023, Inconsistent column data: Could not convert value ...).",
+      copyFails: "Changes {{table}}.{{column}} from {{from}} to {{to}} in a table rebuild, and {{why}}: the copy (this INSERT) fails on the first row whose value does not fit{{leftBehind}}.",
       narrowing: 'Changes {{table}}.{{column}} from {{from}} to {{to}}{{using}}: rows whose values do not fit the new type make the migration fail (too long, out of range, not castable) or lose data (rounded, truncated), and the table is rewritten under an {{mode}} lock on {{table}} that blocks {{blocked}} until it finishes. App instances still running the previous release may write values the new type rejects.{{casts}}',
       rewrite: 'Changes {{table}}.{{column}} from {{from}} to {{to}}{{using}}: Postgres rewrites the whole table and rebuilds its indexes under an {{mode}} lock on {{table}}, which blocks {{blocked}} until it finishes.{{casts}}',
       swap: 'Changes the type of {{table}}.{{column}} from {{from}} to {{to}} by swapping columns (ADD COLUMN "{{temp}}", UPDATE on line {{line}}, DROP COLUMN, RENAME): the data is kept, but the UPDATE fails, and the migration with it, on the first row whose value does not convert to {{to}}; it rewrites every row of {{table}}; and app instances still running the previous release keep writing {{from}} values, which fail where {{to}} does not accept them.',
@@ -25,6 +28,8 @@ export default defineRule({
       indexRebuild: 'Changes {{table}}.{{column}} from {{from}} to {{to}}: the table is not rewritten ({{to}} and {{from}} are binary-coercible), but the comparison rules change, so Postgres rebuilds {{indexes}} under an ACCESS EXCLUSIVE lock on {{table}}, which blocks reads and writes until every index is built{{unique}}.',
     },
     help: {
+      copyFails: "Check the values first (`SELECT {{column}}, typeof({{column}}) FROM {{table}};`) and convert the ones that do not fit in an earlier migration, or keep the old type{{field}}.",
+      kept: "Look at how the values are stored before deploying (`SELECT {{column}}, typeof({{column}}) FROM {{table}};`) and convert or fix the ones that do not fit {{to}} with an UPDATE in an earlier migration (or a CAST in the copy), and release code that writes only values that fit first{{field}}.",
       lossy: "Find the rows that do not fit {{to}} before deploying and fix them (or keep the old type), and release code that only writes values that fit first. On a large table use expand and contract: add the new column (`ALTER TABLE {{table}} ADD COLUMN {{newColumn}} {{to}};`), backfill it in batches, switch the code, drop the old column in a later migration{{field}}.",
       swap: 'Check first that every value converts (SELECT {{column}} FROM {{table}} and try the cast). On a large table, backfill "{{temp}}" in batches outside the migration and release code that writes {{to}} before the swap; on a small one, ALTER TABLE {{table}} ALTER COLUMN {{column}} TYPE {{to}} USING ... does the same in one statement.',
       narrowing: 'Expand and contract: add a new column (`ALTER TABLE {{table}} ADD COLUMN {{newColumn}} {{to}};`), backfill it in batches outside the migration (fixing the values that do not fit), switch the code to it, then drop {{column}} in a later migration; in schema.prisma{{field}} the new field is added beside the old one and can take its name back with @map. Count the rows that do not fit {{to}} before.',
@@ -53,8 +58,13 @@ export default defineRule({
         const from = declared ? storedType(declared) : null;
         if (!context.project.capabilities.has("table-locks")) {
           // no rewrite-and-lock model here (MySQL's table copy is mysql-table-copy's finding): only values that may not fit, by the dialect's type table
-          const verdict = from ? context.typeChange(from, to) : undefined;
-          if (verdict?.kind === "narrowing" && !emptied) reportRewrite(context, op, from, "lossy", { why: verdict.why });
+          // a rebuild's copy (SQLite) keeps what it cannot convert, or fails where the dialect says so; an ALTER (MySQL) fails or converts by sql_mode
+          const copy = rebuildCopy(context, op.statement);
+          const key = copy ? { primaryKey: isSoleKey(context, copy.rebuild.from.name, op.column) } : undefined;
+          const verdict = from ? context.typeChange(from, to, key) : undefined;
+          if (verdict?.kind !== "narrowing" || emptied) return;
+          if (!copy) return reportRewrite(context, op, from, "lossy", { why: verdict.why });
+          reportRewrite(context, op, from, verdict.fails ? "copyFails" : "kept", { why: verdict.why, leftBehind: copy.leftBehind });
           return;
         }
         const recreated = enumRecreation(context, from, to);
@@ -120,4 +130,12 @@ function indexesOn(context: RuleContext, table: QualifiedName, column: string): 
   const indexes = [...context.catalog.indexes()].filter((i) => i.table === state.name && i.schema === state.schema && i.columns.includes(column));
   const constraints = [...state.constraints.values()].filter((c) => (c.kind === "primary-key" || c.kind === "unique") && c.columns.includes(column) && !indexes.some((i) => i.name === c.name));
   return [...indexes.map((i) => ({ name: i.name, unique: i.unique })), ...constraints.map((c) => ({ name: c.name, unique: true }))];
+}
+
+/** The column is the whole primary key of the table the rebuild creates (on SQLite, an INTEGER one is the rowid). */
+function isSoleKey(context: RuleContext, newTable: string, column: string): boolean {
+  const create = context.migration.file.statements.flatMap((s) => s.operations).find((o) => o.kind === "create-table" && o.table.name === newTable);
+  if (create?.kind !== "create-table") return false;
+  const keys = create.constraints.filter((c) => c.kind === "primary-key");
+  return keys.length ? keys.length === 1 && keys[0]!.columns.length === 1 && keys[0]!.columns[0] === column : create.columns.some((c) => c.name === column && c.primaryKey);
 }

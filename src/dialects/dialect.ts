@@ -98,7 +98,7 @@ export interface Dialect {
    * What a column type change does to existing values, where the database has no rewrite-and-lock model
    * for it (Postgres's lives in its lock model, src/dialects/postgres/locks.ts, so it has none here).
    */
-  typeChange?(from: TypeSpec, to: TypeSpec): TypeChange;
+  typeChange?(from: TypeSpec, to: TypeSpec, column?: { primaryKey: boolean }): TypeChange;
   /** Loads the replay engine for this provider (lazily: only `--replay` and `--drift-only` pay for it). */
   loadReplay(): Promise<{ replay(options: ReplayOptions): Promise<ReplayReport> }>;
 }
@@ -120,6 +120,8 @@ export interface TypeChange {
   kind: "same" | "widening" | "narrowing";
   /** For `narrowing`: which values do not fit, as a clause ("values longer than 30 characters do not fit"). */
   why: string;
+  /** For `narrowing` where the database keeps a value that does not fit as it is (SQLite's type affinity): false; true where such a value makes the statement fail whatever the settings (SQLite's INTEGER PRIMARY KEY). Unset: the database's own rule (MySQL: by sql_mode). */
+  fails?: boolean;
 }
 
 /** What a rule declares about where its hazard exists (`meta.dialects`, `meta.requires.capabilities`). */

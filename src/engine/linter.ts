@@ -311,7 +311,7 @@ function instantiate(rules: ResolvedRule[], model: ProjectModel, migration: Load
     prismaModel: (table) => schema()?.modelForTable(table.name, table.schema),
     prismaField: (table, column) => schema()?.modelForTable(table.name, table.schema)?.fields.find((f) => f.columnName === column && !f.relation),
     locks: (op) => tableLocks(op, catalog, model.dialect, model.postgresVersion),
-    typeChange: (from, to) => model.dialect.typeChange?.(from, to),
+    typeChange: (from, to, column) => model.dialect.typeChange?.(from, to, column),
     inTransactionBlock: (statement) => (transactionBlock ??= statementsInTransactionBlock(file.statements)).has(statement.index),
     transactionOf: (statement) => (transactions ??= model.dialect.transactionIds(file.statements, model.runner.model))[statement.index]!,
     emptiedInTransaction: (table, statement) => {

@@ -132,7 +132,7 @@ export interface RuleContext<Options = Record<string, unknown>> {
   /** The table locks the operation takes, with the history's knowledge of the column's previous type. */
   locks(op: Operation): TableLock[];
   /** What a column type change does to existing values, from the dialect's type table; undefined where the dialect has none (Postgres: see its lock model). */
-  typeChange(from: TypeSpec, to: TypeSpec): TypeChange | undefined;
+  typeChange(from: TypeSpec, to: TypeSpec, column?: { primaryKey: boolean }): TypeChange | undefined;
   /** True when the statement sits inside an explicit BEGIN ... COMMIT block of its file. */
   inTransactionBlock(statement: Statement): boolean;
   /** Which transaction the statement runs in under the project's runner (docs/runner-model.md): equal numbers, one transaction. Computed once per migration. */

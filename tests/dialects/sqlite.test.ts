@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { sqlite } from "../../src/dialects/sqlite/index.js";
 import { Catalog } from "../../src/history/catalog.js";
+import { sqliteTypeChange } from "../../src/dialects/sqlite/types.js";
 import type { Operation, ParsedSqlFile } from "../../src/types.js";
 import { rebuildUser, tagsAndRebuild, usersPostsSessions } from "../rules/sqlite-fixtures.js";
 
@@ -134,5 +135,20 @@ describe("SQLite runner model", () => {
     expect(sqlite.runner({ ...input, configuredRunner: "d1" })).toMatchObject({ model: "script-transaction", source: "runner: d1" });
     expect(sqlite.runner({ ...input, configuredRunner: "transaction" }).model).toBe("script-transaction");
     expect(sqlite.runner({ ...input, configuredRunner: "prisma" }).model).toBe("per-statement");
+  });
+});
+
+describe("SQLite's type table (sqliteTypeChange)", () => {
+  const t = (text: string) => ({ name: text.toLowerCase().replace(/\(.*$/, ""), schema: null, modifiers: [], arrayDims: 0, text });
+  it("by type affinity: a value is converted only where that is lossless, otherwise kept; the rowid refuses non-integers", () => {
+    expect(sqliteTypeChange(t("INTEGER"), t("BIGINT")).kind).toBe("widening");
+    expect(sqliteTypeChange(t("INTEGER"), t("TEXT")).kind).toBe("widening");
+    expect(sqliteTypeChange(t("INTEGER"), t("REAL")).kind).toBe("widening");
+    expect(sqliteTypeChange(t("BIGINT"), t("INTEGER"))).toMatchObject({ kind: "narrowing", fails: false });
+    expect(sqliteTypeChange(t("TEXT"), t("INTEGER"))).toMatchObject({ kind: "narrowing", fails: false, why: expect.stringContaining("stay stored as they are") });
+    expect(sqliteTypeChange(t("TEXT"), t("DATETIME"))).toMatchObject({ kind: "narrowing", fails: false });
+    expect(sqliteTypeChange(t("BLOB"), t("TEXT"))).toMatchObject({ kind: "narrowing", why: "BLOB values stay stored as BLOBs" });
+    expect(sqliteTypeChange(t("BLOB"), t("INTEGER"), { primaryKey: true })).toMatchObject({ kind: "narrowing", fails: true });
+    expect(sqliteTypeChange(t("INTEGER"), t("INTEGER"), { primaryKey: true }).kind).toBe("same");
   });
 });

@@ -1,5 +1,6 @@
 import { RuleTester } from "../../src/testing/rule-tester.js";
 import rule from "../../rules/column-type-change.js";
+import { SQLITE } from "./sqlite-fixtures.js";
 import { onMysql } from "./mysql-fixtures.js";
 import { enumRecreation } from "./prisma-sql.js";
 import { TASKS, SWAP } from "./data-moves.js";
@@ -318,5 +319,41 @@ new RuleTester().run(rule, {
       sql: "-- AlterTable\nALTER TABLE `User` MODIFY `role` ENUM('USER', 'OWNER') NOT NULL DEFAULT 'USER';",
       errors: [{ messageId: "lossy", line: 2, message: "rows holding 'ADMIN' (a value the new list drops) do not fit" }],
     }),
+  ],
+});
+
+// SQLite: a type change is a rebuild whose copy stores each value under the new type's affinity, converting it only
+// where that is lossless (measured on sql.js: '123' into INTEGER becomes 123, 'abc' and 1.5 stay as they are), and an
+// INTEGER PRIMARY KEY (the rowid) refuses anything but integers ("datatype mismatch", measured)
+const EVENTS = `CREATE TABLE "Event" ("id" BLOB NOT NULL PRIMARY KEY, "model" TEXT NOT NULL, "count" INTEGER NOT NULL);\n`;
+const rebuildEvent = (columns: string) => `-- RedefineTables
+PRAGMA foreign_keys=OFF;
+CREATE TABLE "new_Event" (${columns});
+INSERT INTO "new_Event" ("count", "id", "model") SELECT "count", "id", "model" FROM "Event";
+DROP TABLE "Event";
+ALTER TABLE "new_Event" RENAME TO "Event";
+PRAGMA foreign_keys=ON;
+`;
+new RuleTester().run(rule, {
+  valid: [
+    { ...SQLITE, name: "SQLite: Int to BigInt, and Int to String (every number has a text form)", history: [EVENTS], sql: rebuildEvent('"id" BLOB NOT NULL PRIMARY KEY, "model" TEXT NOT NULL, "count" BIGINT NOT NULL') },
+    { ...SQLITE, name: "SQLite: a rebuild that keeps every type", history: [EVENTS], sql: rebuildEvent('"id" BLOB NOT NULL PRIMARY KEY, "model" TEXT NOT NULL, "count" INTEGER NOT NULL, "note" TEXT') },
+    { ...SQLITE, name: "SQLite: a rebuild of a table new in the migration", sql: `${EVENTS}${rebuildEvent('"id" BLOB NOT NULL PRIMARY KEY, "model" INTEGER NOT NULL, "count" INTEGER NOT NULL')}` },
+  ],
+  invalid: [
+    {
+      ...SQLITE,
+      name: "SQLite: String to Int (spacedrive's 20240408081222_numeric_sync_model_id): text that is not a number is kept, and Prisma Client cannot read it",
+      history: [EVENTS],
+      sql: `/*\n  Warnings:\n\n  - You are about to alter the column \`model\` on the \`Event\` table. The data in that column could be lost. The data in that column will be cast from \`String\` to \`Int\`.\n\n*/\n${rebuildEvent('"id" BLOB NOT NULL PRIMARY KEY, "model" INTEGER NOT NULL, "count" INTEGER NOT NULL')}`,
+      errors: [{ messageId: "kept", line: 10, message: 'Changes "Event"."model" from text to integer in a table rebuild: its copy converts a value only where the new type can hold it without loss, and text that is not a whole number and numbers with a fraction stay stored as they are. No data is lost and the migration does not fail' }],
+    },
+    {
+      ...SQLITE,
+      name: "SQLite: a BLOB key made the INTEGER PRIMARY KEY (spacedrive's 20240319065147_remove_remoteidentity): the copy fails",
+      history: [EVENTS],
+      sql: rebuildEvent('"id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, "model" TEXT NOT NULL, "count" INTEGER NOT NULL'),
+      errors: [{ messageId: "copyFails", line: 4, message: `which takes integers only (any other value: datatype mismatch): the copy (this INSERT) fails on the first row whose value does not fit; the statements before it have already run one by one, so "new_Event" stays behind` }],
+    },
   ],
 });

@@ -14,6 +14,7 @@ import { transactionIds } from "../../model/queries.js";
 import { buildSqliteOperations, recogniseRebuilds } from "./build.js";
 import { parseSqliteFile } from "./parse.js";
 import { sqliteRunner } from "./runner.js";
+import { sqliteTypeChange } from "./types.js";
 
 export const sqlite: Dialect = {
   id: "sqlite",
@@ -41,5 +42,6 @@ export const sqlite: Dialect = {
   locks: () => [],
   runner: sqliteRunner,
   transactionIds,
+  typeChange: sqliteTypeChange,
   loadReplay: () => import("./replay.js"),
 };

@@ -1,5 +1,5 @@
 import { constantFill, ONE_STATEMENT_HELP } from "../src/engine/columns.js";
-import { defineRule, quoteIdent, quoteName, schemaPlace, type RuleContext } from "../src/engine/rule.js";
+import { defineRule, laterMigration, lineBreakOf, quoteIdent, quoteName, schemaPlace, type RuleContext, type RuleFixer, type SuggestionDescriptor } from "../src/engine/rule.js";
 import type { ConstraintState } from "../src/history/catalog.js";
 import type { OperationOf, QualifiedName } from "../src/types.js";
 import { rebuildCopy, type RebuildCopy } from "../src/engine/rebuild.js";
@@ -16,7 +16,9 @@ export default defineRule({
     defaultSeverity: "warn",
     // where a NOT NULL column refuses the NULLs it finds (MySQL fills them instead: mysql-zero-fill)
     requires: { capabilities: ["not-null-check"] },
+    hasSuggestions: true,
     messages: {
+      checkDance: "Add the CHECK NOT VALID here; validate it, SET NOT NULL and drop the CHECK in a new migration {{folder}} that runs right after this one",
       copy: 'Makes {{table}}.{{column}} required in a table rebuild whose copy (this INSERT) copies the values as they are: the INSERT fails on the first row that holds NULL (NOT NULL constraint failed: {{copyColumn}}){{leftBehind}}. App instances still running the previous release may keep writing NULLs until the deploy.',
       setNotNull: 'SET NOT NULL on {{table}}.{{column}} scans every row of {{table}} under an ACCESS EXCLUSIVE lock, which blocks reads and writes until the scan finishes, and the migration fails if any row holds NULL (app instances still running the previous release may keep writing NULLs until the deploy).',
       afterDelete: 'SET NOT NULL on {{table}}.{{column}} scans all of {{table}} under an ACCESS EXCLUSIVE lock, which blocks reads and writes until the scan finishes. The DELETE on line {{line}} emptied the table, so the scan cannot fail, but the deleted rows stay on disk as dead tuples until VACUUM and the scan reads every one of them.',
@@ -58,7 +60,7 @@ export default defineRule({
         // the SET NOT NULL of "add nullable, fill with a constant, SET NOT NULL": one ADD COLUMN ... NOT NULL DEFAULT does it all
         const fill = version >= 11 ? constantFill(context, op.table, op.column) : null;
         if (fill) return context.report({ node: op, messageId: "setNotNull", data: { ...data, oneStatement: fill.sql, updateLine: fill.update.range.loc.start.line }, help: ONE_STATEMENT_HELP });
-        context.report({ node: op, messageId: "setNotNull", data, ...(version < 12 ? { help: BEFORE_12 } : {}) });
+        context.report({ node: op, messageId: "setNotNull", data, ...(version < 12 ? { help: BEFORE_12 } : existing ? {} : checkDance(context, op, check)) });
       },
     };
   },
@@ -80,4 +82,20 @@ function reportCopy(context: RuleContext, op: OperationOf<"alter-column">, copy:
   const field = context.prismaField(op.table, op.column);
   const data = { table: quoteName(op.table), column: quoteIdent(op.column), copyColumn: `${copy.rebuild.from.name}.${op.column}`, leftBehind: copy.leftBehind, field: field && model ? ` on ${model.name}.${field.name} (${schemaPlace(context, field.location)})` : "" };
   context.report({ node: op, messageId: "copy", data });
+}
+
+/**
+ * The help's steps as a suggestion (Postgres 12+, a statement that only sets this column NOT NULL): the CHECK added
+ * NOT VALID here, and in a folder that runs next its VALIDATE (SHARE UPDATE EXCLUSIVE: reads and writes go on),
+ * SET NOT NULL (which uses the validated check instead of scanning) and DROP of the check. Same end schema.
+ */
+function checkDance(context: RuleContext, op: OperationOf<"alter-column">, check: string): { suggest?: SuggestionDescriptor[] } {
+  const later = op.statement.operations.length === 1 ? laterMigration(context, `set_${op.column}_not_null`) : null;
+  if (!later) return {};
+  const eol = lineBreakOf(context.migration.file.text);
+  const table = quoteName(op.table);
+  const column = quoteIdent(op.column);
+  const text = [`-- ValidateConstraint`, `ALTER TABLE ${table} VALIDATE CONSTRAINT ${check};`, "", `-- AlterTable`, `ALTER TABLE ${table} ALTER COLUMN ${column} SET NOT NULL;`, "", `-- DropCheck`, `ALTER TABLE ${table} DROP CONSTRAINT ${check};`, ""].join(eol);
+  const fix = (fixer: RuleFixer) => fixer.replaceText(op.statement, `ALTER TABLE ${table} ADD CONSTRAINT ${check} CHECK (${column} IS NOT NULL) NOT VALID`);
+  return { suggest: [{ messageId: "checkDance", data: { folder: later.name }, fix, files: [{ filePath: later.filePath, text }] }] };
 }

@@ -16,6 +16,7 @@ import { compareByteOrder, prismaMigrateSource } from "../sources/prisma-migrate
 import { writeFileAtomically } from "../write-file.js";
 import { proveSameSchema, type HistoryFile } from "./prove.js";
 import { editPolicy, type EditPolicy } from "./safety.js";
+import { disableSuggestion } from "./disable.js";
 
 export type FixType = RuleMeta["type"];
 export const FIX_TYPES: readonly FixType[] = ["problem", "suggestion", "layout"];
@@ -117,12 +118,18 @@ export interface ApplySuggestionOptions {
 
 /** `--apply-suggestion`: one suggestion of one finding, on purpose. Its files are created (or replaced whole), the migration edited. */
 export async function applySuggestion(options: ApplySuggestionOptions): Promise<{ changes: FileChange[]; notes: string[]; suggestion: Suggestion }> {
-  const match = /^([0-9a-f]+)(?::(\d+))?$/i.exec(options.target.trim());
-  if (!match) throw new MigrationLintError("usage", `--apply-suggestion takes <id>[:<n>] (the finding's id as the report shows it, and the suggestion's number from 1), got "${options.target}".`);
+  const match = /^([0-9a-f]+)(?::(\d+|disable))?$/i.exec(options.target.trim());
+  if (!match) throw new MigrationLintError("usage", `--apply-suggestion takes <id>[:<n>] (the finding's id as the report shows it, and the suggestion's number from 1, or "disable" for a disable directive), got "${options.target}".`);
   const [, id, n] = match;
   const found = options.results.flatMap((r) => r.messages.map((m) => ({ r, m }))).find(({ m }) => m.fingerprint === id!.toLowerCase());
   if (!found) throw new MigrationLintError("usage", `--apply-suggestion: no finding of this run has the id ${id} (ids are in every report: "id:" in stylish, fingerprint in JSON).`);
   const { r: result, m: message } = found;
+  if (n?.toLowerCase() === "disable") {
+    const project = projectOf(options.projects, result.filePath);
+    const disable = project && path.basename(result.filePath) === "migration.sql" ? await disableSuggestion(readFileSync(result.filePath, "utf8"), message, project.dialect) : null;
+    if (!disable) throw new MigrationLintError("usage", `--apply-suggestion: the finding ${id} (${message.ruleId}) cannot be disabled by a directive in its migration.sql.`);
+    return applySuggestion({ ...options, target: id!, results: [{ ...result, messages: [{ ...message, suggestions: [disable] }] }] });
+  }
   const suggestions = message.suggestions ?? [];
   if (!suggestions.length) throw new MigrationLintError("usage", `--apply-suggestion: the finding ${id} (${message.ruleId}) offers no suggestion.`);
   const index = n === undefined ? 1 : Number(n);

@@ -32,6 +32,16 @@ export class SourceText {
     return { line: lo + 1, column: clamped - starts[lo]! + 1 };
   }
 
+  /** The offset of a 1-based line and column: the first offset at or after it (a column past the line's end gives the next line's start). */
+  offsetAt(line: number, column: number): number {
+    const starts = (this.lineStarts ??= computeLineStarts(this.text));
+    if (line < 1) return 0;
+    const start = starts[line - 1];
+    if (start === undefined) return this.text.length;
+    const next = starts[line] ?? this.text.length;
+    return Math.min(start + Math.max(0, column - 1), next);
+  }
+
   rangeOf(start: number, end: number): SourceRange {
     return { start, end, loc: { start: this.positionAt(start), end: this.positionAt(end) } };
   }

@@ -144,3 +144,14 @@ describe("--apply-suggestion", () => {
     expect(cli(dir, "--apply-suggestion", "ffff", "--base", "HEAD").stderr).toContain("no finding of this run has the id ffff");
   });
 });
+
+describe("--apply-suggestion <id>:disable", () => {
+  it("puts a disable directive with a reason placeholder above the statement of the finding", () => {
+    const { dir, newFile } = project({ rules: { "lock-timeout": "error" } });
+    fs.writeFileSync(newFile, `-- AlterTable\r\nALTER TABLE "User"\r\n  ADD COLUMN "age" INTEGER;\r\n`);
+    const [result] = JSON.parse(cli(dir, "--base", "HEAD", "-f", "json").stdout) as Array<{ messages: Array<{ fingerprint: string }> }>;
+    const run = cli(dir, "--apply-suggestion", `${result!.messages[0]!.fingerprint}:disable`, "--base", "HEAD");
+    expect(fs.readFileSync(newFile, "utf8")).toBe(`-- AlterTable\r\n-- migration-lint-disable-next-line lock-timeout -- REASON: say why this is safe here\r\nALTER TABLE "User"\r\n  ADD COLUMN "age" INTEGER;\r\n`);
+    expect(run.status).toBe(0); // the finding is suppressed now
+  });
+});

@@ -12,6 +12,18 @@ CREATE TABLE "User" (
 );`;
 const CHECK_ADDED = `ALTER TABLE "User" ADD CONSTRAINT "User_name_not_null" CHECK ("name" IS NOT NULL) NOT VALID;`;
 const CHECK_VALIDATED = `ALTER TABLE "User" VALIDATE CONSTRAINT "User_name_not_null";`;
+/** The suggestion (Postgres 12+): the CHECK NOT VALID here; VALIDATE, SET NOT NULL and DROP of it in a folder that runs next (`m<n>_1_...`). */
+const checkDance = (migration: string, table: string, column: string, output: string) => ({
+  messageId: "checkDance",
+  output,
+  files: [
+    {
+      filePath: `${migration}_1_set_${column.toLowerCase()}_not_null/migration.sql`,
+      text: `-- ValidateConstraint\nALTER TABLE "${table}" VALIDATE CONSTRAINT "${table}_${column}_not_null";\n\n-- AlterTable\nALTER TABLE "${table}" ALTER COLUMN "${column}" SET NOT NULL;\n\n-- DropCheck\nALTER TABLE "${table}" DROP CONSTRAINT "${table}_${column}_not_null";\n`,
+    },
+  ],
+});
+const addCheck = (table: string, column: string) => `ALTER TABLE "${table}" ADD CONSTRAINT "${table}_${column}_not_null" CHECK ("${column}" IS NOT NULL) NOT VALID;`;
 
 new RuleTester().run(rule, {
   valid: [
@@ -55,7 +67,7 @@ new RuleTester().run(rule, {
       name: "TRUNCATE in an earlier migration: the table has filled up again",
       history: [USERS, 'TRUNCATE "User";'],
       sql: `ALTER TABLE "User" ALTER COLUMN "name" SET NOT NULL;`,
-      errors: [{ messageId: "setNotNull", line: 1 }],
+      errors: [{ messageId: "setNotNull", line: 1, suggestions: [checkDance("20240101000002_m2", "User", "name", addCheck("User", "name"))] }],
     },
     {
       name: "Prisma's SET NOT NULL under its Warnings block",
@@ -74,6 +86,7 @@ ALTER TABLE "User" ALTER COLUMN "name" SET NOT NULL;`,
           line: 8,
           column: 20,
           message: 'SET NOT NULL on "User"."name" scans every row of "User" under an ACCESS EXCLUSIVE lock, which blocks reads and writes until the scan finishes, and the migration fails if any row holds NULL',
+          suggestions: [checkDance("20240101000001_m1", "User", "name", `/*\n  Warnings:\n\n  - Made the column \`name\` on table \`User\` required, but there are existing NULL values.\n\n*/\n-- AlterTable\n${addCheck("User", "name")}`)],
         },
       ],
     },
@@ -87,13 +100,13 @@ ALTER TABLE "User" ALTER COLUMN "name" SET NOT NULL;`,
       name: "a validated check on another column does not count",
       history: [USERS, `ALTER TABLE "User" ADD CONSTRAINT "User_email_not_null" CHECK ("email" IS NOT NULL);`],
       sql: `ALTER TABLE "User" ALTER COLUMN "name" SET NOT NULL;`,
-      errors: [{ messageId: "setNotNull" }],
+      errors: [{ messageId: "setNotNull", suggestions: [checkDance("20240101000002_m2", "User", "name", addCheck("User", "name"))] }],
     },
     {
       name: "a validated check of another kind does not count",
       history: [USERS],
       sql: `ALTER TABLE "User" ADD CONSTRAINT "User_name_len" CHECK (length("name") > 0);\nALTER TABLE "User" ALTER COLUMN "name" SET NOT NULL;`,
-      errors: [{ messageId: "setNotNull", line: 2 }],
+      errors: [{ messageId: "setNotNull", line: 2, suggestions: [checkDance("20240101000001_m1", "User", "name", `ALTER TABLE "User" ADD CONSTRAINT "User_name_len" CHECK (length("name") > 0);\n${addCheck("User", "name")}`)] }],
     },
     {
       name: "before Postgres 12 the validated check does not help",
@@ -107,8 +120,8 @@ ALTER TABLE "User" ALTER COLUMN "name" SET NOT NULL;`,
       history: [USERS],
       sql: `-- AlterTable\nALTER TABLE "User" ALTER COLUMN "name" SET NOT NULL,\nALTER COLUMN "id" DROP DEFAULT;\nALTER TABLE "Team" ALTER COLUMN "slug" SET NOT NULL;`,
       errors: [
-        { messageId: "setNotNull", line: 2 },
-        { messageId: "setNotNull", line: 4, message: '"Team"."slug"' },
+        { messageId: "setNotNull", line: 2, suggestions: null },
+        { messageId: "setNotNull", line: 4, message: '"Team"."slug"', suggestions: [checkDance("20240101000001_m1", "Team", "slug", `-- AlterTable\nALTER TABLE "User" ALTER COLUMN "name" SET NOT NULL,\nALTER COLUMN "id" DROP DEFAULT;\n${addCheck("Team", "slug")}`)] },
       ],
     },
   ],
@@ -122,7 +135,7 @@ new RuleTester().run(rule, {
       name: "the same column on PostgreSQL is still reported (the rule is skipped on MySQL, not broken)",
       history: [`CREATE TABLE "User" ("id" SERIAL PRIMARY KEY, "name" VARCHAR(191));`],
       sql: `ALTER TABLE "User" ALTER COLUMN "name" SET NOT NULL;`,
-      errors: [{ messageId: "setNotNull" }],
+      errors: [{ messageId: "setNotNull", suggestions: [checkDance("20240101000001_m1", "User", "name", addCheck("User", "name"))] }],
     },
   ],
 });

@@ -103,20 +103,7 @@ function errorAt(error: unknown, source: SourceText, start: number, end: number)
     const startPos = source.positionAt(start);
     const line = startPos.line + errorLine - 1;
     const column = errorLine === 1 ? startPos.column + errorColumn - 1 : errorColumn;
-    at = Math.min(Math.max(start, offsetOf(source, line, column)), end);
+    at = Math.min(Math.max(start, source.offsetAt(line, column)), end);
   }
   return { kind: "syntax", message, range: source.rangeOf(at, end) };
-}
-
-function offsetOf(source: SourceText, line: number, column: number): number {
-  // positionAt is monotonic in the offset: binary search the offset of a line and column
-  let lo = 0;
-  let hi = source.text.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    const p = source.positionAt(mid);
-    if (p.line < line || (p.line === line && p.column < column)) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

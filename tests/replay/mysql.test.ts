@@ -6,30 +6,14 @@
  * Uses the built CLI (npm run build).
  */
 import { spawnSync } from "node:child_process";
-import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { LintResult } from "../../src/engine/results.js";
 import { corpusProjects } from "../corpus/projects.js";
+import { project } from "./mysql-helpers.js";
 
 const url = process.env.MIGRATION_LINT_TEST_MYSQL_URL;
 const cli = path.resolve(__dirname, "../../bin/migration-lint.js");
-const SCHEMA = 'datasource db {\n  provider = "mysql"\n  url      = env("DATABASE_URL")\n}\n';
-
-/** A MySQL project: migration.sql by folder name (or with its down.sql), and models for schema.prisma. */
-export function project(migrations: Record<string, string | { up: string; down: string }>, models = ""): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ml-mysql-replay-"));
-  fs.mkdirSync(path.join(dir, "prisma/migrations"), { recursive: true });
-  fs.writeFileSync(path.join(dir, "prisma/schema.prisma"), SCHEMA + models);
-  fs.writeFileSync(path.join(dir, "prisma/migrations/migration_lock.toml"), 'provider = "mysql"\n');
-  for (const [name, sql] of Object.entries(migrations)) {
-    fs.mkdirSync(path.join(dir, "prisma/migrations", name));
-    fs.writeFileSync(path.join(dir, "prisma/migrations", name, "migration.sql"), typeof sql === "string" ? sql : sql.up);
-    if (typeof sql !== "string") fs.writeFileSync(path.join(dir, "prisma/migrations", name, "down.sql"), sql.down);
-  }
-  return dir;
-}
 
 function replay(args: string[], env: NodeJS.ProcessEnv = {}) {
   const run = spawnSync(process.execPath, [cli, ...args, "--replay", "--no-baseline", "-f", "json"], { encoding: "utf8", env: { ...process.env, ...env } });

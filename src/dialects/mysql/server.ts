@@ -119,6 +119,9 @@ export async function startThrowawayServer(binary: string): Promise<ThrowawaySer
   const data = path.join(dir, "data");
   const files = path.join(dir, "files");
   fs.mkdirSync(files);
+  // its own temp files too: the server would use $TMPDIR, which the mysql user may not be allowed to write
+  const scratchFiles = path.join(dir, "tmp");
+  fs.mkdirSync(scratchFiles);
   const socketPath = path.join(dir, "mysqld.sock");
   const writeMarker = (server?: number) => fs.writeFileSync(path.join(dir, MARKER), JSON.stringify({ tool: "migration-lint replay", host: os.hostname(), owner: process.pid, ...(server ? { server } : {}) }));
   writeMarker();
@@ -156,7 +159,7 @@ export async function startThrowawayServer(binary: string): Promise<ThrowawaySer
     const mysqlUser = asRoot && spawnSync("id", ["-u", "mysql"], { encoding: "utf8" }).status === 0 ? "mysql" : asRoot ? "root" : null;
     if (mysqlUser === "mysql") spawnSync("chown", ["-R", "mysql", dir]);
     const userArgs = mysqlUser ? [`--user=${mysqlUser}`] : [];
-    const init = initCommand(binary, mariadb, data, userArgs);
+    const init = initCommand(binary, mariadb, data, [...userArgs, `--tmpdir=${scratchFiles}`]);
     const initialized = spawnSync(init.command, init.args, { encoding: "utf8", timeout: 120_000 });
     if (initialized.status !== 0) throw new Error(`${path.basename(init.command)} failed: ${tail(`${initialized.stderr ?? ""}${initialized.stdout ?? ""}`) || initialized.error?.message || `exit ${initialized.status}`}`);
     if (mysqlUser === "mysql") spawnSync("chown", ["-R", "mysql", dir]);
@@ -172,6 +175,7 @@ export async function startThrowawayServer(binary: string): Promise<ThrowawaySer
         `--pid-file=${path.join(dir, "mysqld.pid")}`,
         `--log-error=${log}`,
         `--secure-file-priv=${files}`,
+        `--tmpdir=${scratchFiles}`,
         "--skip-log-bin",
         "--innodb-flush-log-at-trx-commit=0",
         "--innodb-buffer-pool-size=32M",
@@ -189,14 +193,14 @@ export async function startThrowawayServer(binary: string): Promise<ThrowawaySer
   }
 }
 
-function initCommand(binary: string, mariadb: boolean, data: string, userArgs: string[]): { command: string; args: string[] } {
+function initCommand(binary: string, mariadb: boolean, data: string, serverArgs: string[]): { command: string; args: string[] } {
   if (mariadb) {
     const installDb = findExecutable(["mariadb-install-db", "mysql_install_db"]);
     if (!installDb) throw new Error("mariadb-install-db is not installed (it comes with the MariaDB server package)");
     // root@localhost with an empty password, over the unix socket of this server only
-    return { command: installDb, args: ["--no-defaults", ...userArgs, `--datadir=${data}`, "--auth-root-authentication-method=normal", "--skip-test-db", "--skip-name-resolve"] };
+    return { command: installDb, args: ["--no-defaults", ...serverArgs, `--datadir=${data}`, "--auth-root-authentication-method=normal", "--skip-test-db", "--skip-name-resolve"] };
   }
-  return { command: binary, args: ["--no-defaults", ...userArgs, "--initialize-insecure", `--datadir=${data}`] };
+  return { command: binary, args: ["--no-defaults", ...serverArgs, "--initialize-insecure", `--datadir=${data}`] };
 }
 
 async function waitForSocket(child: ChildProcess, socketPath: string, log: string): Promise<void> {

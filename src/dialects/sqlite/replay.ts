@@ -6,6 +6,7 @@
  * the shared engine replay's (src/replay/engine-replay.ts); a down.sql runs on a copy of the database
  * (`Database.export`), which is put back afterwards.
  */
+import v8 from "node:v8";
 import { MigrationLintError, errorMessage } from "../../errors.js";
 import { replayOnEngine, type ReplayEngine, type StatementFailure } from "../../replay/engine-replay.js";
 import type { ReplayOptions, ReplayReport } from "../../replay/types.js";
@@ -27,11 +28,13 @@ interface SqlJsDatabase {
 }
 type SqlJsStatic = { Database: new (data?: Uint8Array) => SqlJsDatabase };
 
-let loaded: Promise<SqlJsStatic> | null = null;
-
-/** sql.js, compiled once per process. */
-function loadSqlJs(): Promise<SqlJsStatic> {
-  return (loaded ??= import("sql.js").then(({ default: initSqlJs }) => initSqlJs() as Promise<SqlJsStatic>));
+/**
+ * sql.js, a new WebAssembly instance for each replay: its functions compile lazily, on first call, under the
+ * compiler settings of that replay (see withBaselineWasm), and none is kept from an earlier one.
+ */
+async function loadSqlJs(): Promise<SqlJsStatic> {
+  const { default: initSqlJs } = await import("sql.js");
+  return (await initSqlJs()) as SqlJsStatic;
 }
 
 function open(SQL: SqlJsStatic, data?: Uint8Array): SqlJsDatabase {
@@ -40,7 +43,30 @@ function open(SQL: SqlJsStatic, data?: Uint8Array): SqlJsDatabase {
   return db;
 }
 
+let baselineRuns = 0;
+
+/**
+ * Runs `work` with V8's WebAssembly baseline compiler only (`--liftoff-only`), and restores the default after.
+ * V8 compiles sql.js's hot functions (SQLite's bytecode interpreter is one very large function) again with its
+ * optimizing compiler while they run; for a migration history that compilation costs far more than it saves:
+ * measured on spacedrive's 35 migrations, the first replay in a process took 1.0-1.2 s and 0.25-0.28 s with the
+ * baseline compiler only, later ones 0.25 s either way (Node 20, 2 cores). Only the functions compiled meanwhile
+ * are affected: PGlite, libpg-query and sqlparser-rs are compiled with the default tiers before or after.
+ */
+async function withBaselineWasm<T>(work: () => Promise<T>): Promise<T> {
+  if (baselineRuns++ === 0) v8.setFlagsFromString("--liftoff-only");
+  try {
+    return await work();
+  } finally {
+    if (--baselineRuns === 0) v8.setFlagsFromString("--no-liftoff-only --wasm-tier-up");
+  }
+}
+
 export async function replay(options: ReplayOptions): Promise<ReplayReport> {
+  return withBaselineWasm(() => replayOnSqlJs(options));
+}
+
+async function replayOnSqlJs(options: ReplayOptions): Promise<ReplayReport> {
   if (options.databaseUrl) throw new MigrationLintError("usage", "--database-url is for PostgreSQL and MySQL: a SQLite history replays in process on sql.js (leave --database-url out).");
   const transactional = options.runner?.model === "script-transaction";
   const SQL = await loadSqlJs();

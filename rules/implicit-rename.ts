@@ -23,6 +23,7 @@ export default defineRule({
     hasSuggestions: true,
     messages: {
       renameColumn: 'Rename the column instead: ALTER TABLE {{table}} RENAME COLUMN {{fromSql}} TO {{toSql}} (its values are kept)',
+      mapColumn: 'Keep the column: @map("{{from}}") on {{field}} in schema.prisma, and no change to the table in this migration',
       column: 'Looks like "{{from}}" was renamed to "{{to}}" on {{table}} ({{type}}; {{why}}), but the migration drops "{{from}}" and adds "{{to}}": every value of "{{from}}" is deleted, "{{to}}" starts {{empty}}, and app instances still running the previous release fail on queries that use "{{from}}".',
       table: 'Looks like table "{{from}}" was renamed to "{{to}}" ({{common}} of {{total}} columns match{{why}}), but the migration drops "{{from}}" and creates "{{to}}": every row of "{{from}}" is deleted, "{{to}}" starts empty, and app instances still running the previous release fail on every query on "{{from}}".',
     },
@@ -164,6 +165,20 @@ function renameSuggestion(context: RuleContext, from: Dropped, to: OperationOf<"
   const table = to.table.name;
   const rename = `ALTER TABLE ${quoteName(to.table)} RENAME COLUMN ${quoteIdent(from.op.column)} TO ${quoteIdent(column.name)}`;
   const stale = (line: string) => line.includes(`drop the column \`${from.op.column}\` on the \`${table}\` table`) || line.includes(`Added the required column \`${column.name}\` to the \`${table}\` table`);
-  const fix = (fixer: RuleFixer) => [...trimWarnings(file, stale), ...(shape === "two" ? [removeStatement(file, drop)] : []), fixer.replaceText(add, rename)];
-  return { suggest: [{ messageId: "renameColumn", fix }] };
+  const edits = (fixer: RuleFixer) => [...trimWarnings(file, stale), ...(shape === "two" ? [removeStatement(file, drop)] : [])];
+  const suggest: SuggestionDescriptor[] = [{ messageId: "renameColumn", fix: (fixer) => [...edits(fixer), fixer.replaceText(add, rename)] }];
+  // or the database keeps the column and schema.prisma maps the field to it: then nothing else of the migration may use the new name
+  const field = context.prismaField(to.table, column.name);
+  const schemaText = field ? context.project.schemaText(field.location.file) : undefined;
+  const usesNewName = file.statements.some((s) => s !== add && s.text.includes(quoteIdent(column.name)));
+  if (field && schemaText !== undefined && field.name === column.name && !field.attributes.some((a) => a.name === "map") && !usesNewName) {
+    const at = field.location.range.end;
+    suggest.push({
+      messageId: "mapColumn",
+      data: { from: from.op.column, field: `${context.prismaModel(to.table)?.name}.${field.name}` },
+      fix: (fixer) => [...edits(fixer), removeStatement(file, add)],
+      files: [{ filePath: field.location.file, text: `${schemaText.slice(0, at)} @map(${JSON.stringify(from.op.column)})${schemaText.slice(at)}` }],
+    });
+  }
+  return { suggest };
 }

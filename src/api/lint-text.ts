@@ -48,10 +48,11 @@ export async function lintText(options: LintTextOptions): Promise<LintResult[]> 
     migrations.push({ entry: { name: m.name, dir, upPath: file.path, downPath: null, extraFiles: [] }, index, file, error: null });
   }
   const selected = new Set(options.lint ?? (options.migrations.length ? [options.migrations.at(-1)!.name] : []));
-  const schema = options.schema !== undefined ? parsePrismaSchema([{ path: path.join(root, "schema.prisma"), text: options.schema }]) : null;
+  const schemaPath = path.join(root, "schema.prisma");
+  const schema = options.schema !== undefined ? parsePrismaSchema([{ path: schemaPath, text: options.schema }]) : null;
   const version = options.prismaVersion ?? config.prismaVersion ?? null;
   const runner = dialect.runner({ configuredVersion: version ?? undefined, detected: null, prismaConfigText: null, configuredRunner: config.runner });
-  const messages = await lintProject({ root, schema, migrations, runner, dialect, postgresVersion: config.postgresVersion, lockProvider: options.lockProvider ?? null }, config.rules, (m) => selected.has(m.entry.name), options.ruleTimeBudgetMs ? { ruleTimeBudgetMs: options.ruleTimeBudgetMs } : {});
+  const messages = await lintProject({ root, schema, migrations, runner, dialect, postgresVersion: config.postgresVersion, lockProvider: options.lockProvider ?? null, schemaText: (file) => (file === schemaPath ? options.schema : undefined) }, config.rules, (m) => selected.has(m.entry.name), options.ruleTimeBudgetMs ? { ruleTimeBudgetMs: options.ruleTimeBudgetMs } : {});
   for (const m of migrations) if (selected.has(m.entry.name) && !messages.has(m.entry.upPath!)) messages.set(m.entry.upPath!, []);
   const suppressed = new Map<string, LintMessage[]>();
   const knownRules = new Set(config.rules.map((r) => r.id).concat(Object.keys(builtinRules)));

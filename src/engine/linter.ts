@@ -6,6 +6,7 @@
  */
 import { own } from "../own.js";
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { Catalog } from "../history/catalog.js";
 import type { PrismaSchemaModel } from "../schema/types.js";
 import type { MigrationEntry, Operation, ParseErrorKind, ParsedSqlFile, QualifiedName, RunnerInfo, SourceRange, Statement } from "../types.js";
@@ -44,6 +45,8 @@ export interface ProjectModel {
   lockProvider: string | null;
   /** Git changes when linting against a base; null otherwise. */
   git?: MigrationChanges | null;
+  /** A schema file's text when it is not (only) on disk, e.g. lintText's; otherwise it is read when a rule asks. */
+  schemaText?: (file: string) => string | undefined;
 }
 
 export const DOCS_BASE = "https://github.com/migration-lint/migration-lint/blob/main/docs/rules/";
@@ -263,6 +266,16 @@ export async function lintProject(model: ProjectModel, allRules: ResolvedRule[],
   return out;
 }
 
+/** A schema file as on disk (BOM removed), for RuleContext.project.schemaText; undefined when it cannot be read. */
+function readSchemaText(file: string): string | undefined {
+  try {
+    const text = readFileSync(file, "utf8");
+    return text.startsWith("\uFEFF") ? text.slice(1) : text;
+  } catch {
+    return undefined;
+  }
+}
+
 /** True unless the history created the table in this migration (a table it does not know is taken as existing). */
 function existedBefore(catalog: Catalog, table: QualifiedName, migrationIndex: number): boolean {
   const state = catalog.getTable(table);
@@ -302,6 +315,7 @@ function instantiate(rules: ResolvedRule[], model: ProjectModel, migration: Load
       identifierLimit: model.dialect.identifiers.limit,
       postgresVersion: model.postgresVersion,
       runner: model.runner,
+      schemaText: (file) => model.schemaText?.(file) ?? readSchemaText(file),
     },
     catalog,
     git: model.git ?? null,

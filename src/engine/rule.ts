@@ -115,6 +115,8 @@ export interface RuleContext<Options = Record<string, unknown>> {
     identifierLimit: IdentifierLimit | null;
     postgresVersion: number;
     runner: RunnerInfo;
+    /** The text of a schema file (`location.file` of a model or field), for a suggestion that edits schema.prisma; undefined when it cannot be read. */
+    schemaText(file: string): string | undefined;
   };
   /** What git says changed since the base (`--base` / `--staged`); null without them or outside git. Rules with `requires.git` only run when it is set. */
   readonly git: MigrationChanges | null;

@@ -156,9 +156,10 @@ function sarifFixes(m: LintMessage, filePath: string, context: FormatterContext)
   const source = text === undefined ? null : new SourceText(text);
   const root = reportRoot(context);
   const change = (fix: Fix) => ({ artifactLocation: artifactLocation(root, filePath), replacements: [replacement(fix, source)] });
+  // a file the suggestion creates, or replaces whole (schema.prisma, whose text the run read)
   const created = (file: { filePath: string; text: string }) => ({
     artifactLocation: artifactLocation(root, file.filePath),
-    replacements: [{ deletedRegion: { charOffset: 0, charLength: 0 }, insertedContent: { text: file.text } }],
+    replacements: [{ deletedRegion: { charOffset: 0, charLength: context.sourceOf(file.filePath)?.length ?? 0 }, insertedContent: { text: file.text } }],
   });
   return [
     ...(m.fix ? [{ description: { text: "Apply the fix (what `migration-lint --fix` writes)." }, artifactChanges: [change(m.fix)] }] : []),

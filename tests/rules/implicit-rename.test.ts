@@ -44,6 +44,9 @@ model Article {
 `;
 
 
+/** The second suggestion: @map("name") on User.fullName, and the migration keeps the table as it is. */
+const MAP_NAME = { messageId: "mapColumn", output: "", files: [{ filePath: "../schema.prisma", text: SCHEMA.replace("fullName  String?", 'fullName  String? @map("name")') }] };
+
 const ACCOUNTS = `CREATE TABLE "accounts" ("id" TEXT PRIMARY KEY, "session_state" TEXT, "token_type" TEXT, "type" TEXT);`;
 const ORGS = `-- CreateTable
 CREATE TABLE "Organization" (
@@ -171,7 +174,7 @@ ALTER TABLE "User" DROP COLUMN "name",
 ADD COLUMN     "fullName" TEXT;`,
       errors: [
         {
-          messageId: "column", suggestions: [{ messageId: "renameColumn", output: "-- AlterTable\nALTER TABLE \"User\" RENAME COLUMN \"name\" TO \"fullName\";" }],
+          messageId: "column", suggestions: [{ messageId: "renameColumn", output: "-- AlterTable\nALTER TABLE \"User\" RENAME COLUMN \"name\" TO \"fullName\";" }, MAP_NAME],
           line: 9,
           column: 1,
           message: 'Looks like "name" was renamed to "fullName" on "User" (text; the names share "name"), but the migration drops "name" and adds "fullName": every value of "name" is deleted, "fullName" starts NULL in every row',
@@ -183,7 +186,7 @@ ADD COLUMN     "fullName" TEXT;`,
       history: [USERS],
       schema: SCHEMA,
       sql: `ALTER TABLE "User" DROP COLUMN "name",\nADD COLUMN     "fullName" TEXT;`,
-      errors: [{ messageId: "column", suggestions: [{ messageId: "renameColumn", output: "ALTER TABLE \"User\" RENAME COLUMN \"name\" TO \"fullName\";" }], line: 2 }],
+      errors: [{ messageId: "column", suggestions: [{ messageId: "renameColumn", output: "ALTER TABLE \"User\" RENAME COLUMN \"name\" TO \"fullName\";" }, MAP_NAME], line: 2 }],
     },
     {
       name: "a renamed required field: the ADD also fails on a non-empty table",

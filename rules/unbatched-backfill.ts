@@ -10,9 +10,10 @@ export default defineRule({
     type: "problem",
     docs: { description: "UPDATE, DELETE ... WHERE or INSERT ... SELECT on an existing table inside a migration: one long transaction that holds its row locks (and the migration's other locks) until commit.", preset: "recommended" },
     defaultSeverity: "warn",
-    requires: { capabilities: ["table-locks"] },
+    // the hazard is app traffic waiting on the rows a long statement locks; SQLite has one write lock for the whole database
+    requires: { capabilities: ["row-locks"] },
     messages: {
-      backfill: '{{action}} on {{table}} runs inside the migration as one statement: every row it changes stays locked until the migration commits, so app writes to those rows wait (and may time out), and on a large table it runs for minutes, bloats the table and its WAL, and cannot be resumed if it fails{{held}}.{{casts}}',
+      backfill: '{{action}} on {{table}} runs inside the migration as one statement: {{holds}}{{held}}.{{casts}}',
     },
     help: {
       backfill: "Run it as a batched job after the deploy, outside the migration, each batch in its own transaction, until it changes 0 rows, in this shape (the <...> parts are yours to fill in):\n  {{batch}}\npausing between batches. Keep the migration to the schema change (and make the code tolerate rows not yet backfilled).",
@@ -25,7 +26,9 @@ export default defineRule({
       "data-change"(op) {
         if (op.action === "delete" && !op.hasWhere) return; // destructive-change's
         if (op.action === "insert" && (!op.fromSelect || selectsConstants(op.node))) return; // seed rows
-        if (!context.existedBefore(op.table) || pinsKeys(op.node, keyColumns(context, context.table(op.table)))) return;
+        const keys = keyColumns(context, context.table(op.table));
+        // a few rows named by key: not a backfill (the dialect's operation says which columns its WHERE pins, or Postgres's tree does)
+        if (!context.existedBefore(op.table) || (op.keyFilter ? op.keyFilter.some((c) => keys.has(c)) : pinsKeys(op.node, keys))) return;
         // an UPDATE or DELETE of a table emptied earlier in this transaction has no row to change or lock
         if (op.action !== "insert" && context.emptiedInTransaction(op.table, op.statement)) return;
         const table = quoteName(op.table);
@@ -34,15 +37,11 @@ export default defineRule({
         const strong = statements.flatMap((s) => (s.index >= op.statement.index || !sameTx(s.index) ? [] : s.operations.flatMap((o) => context.locks(o)))).filter((l) => isStrongLock(l.mode) && context.existedBefore(l.table));
         const tables = [...new Set(strong.map((l) => quoteName(l.table)))];
         const held = tables.length ? `; the same transaction also holds the locks this file's DDL took on ${tables.join(", ")}, blocking their traffic for as long as it runs` : "";
-        const where = "<rows not yet done>";
-        const batch =
-          op.action === "update"
-            ? `UPDATE ${table} SET <assignments> WHERE "id" IN (SELECT "id" FROM ${table} WHERE ${where} LIMIT 1000)`
-            : op.action === "delete"
-              ? `DELETE FROM ${table} WHERE "id" IN (SELECT "id" FROM ${table} WHERE ${where} LIMIT 1000)`
-              : `INSERT INTO ${table} (<columns>) SELECT <values> FROM <source> WHERE ${where} ORDER BY "id" LIMIT 1000 ON CONFLICT DO NOTHING`;
+        const model = context.project.backfill;
+        if (!model) return;
+        const batch = model.batch(op.action, table, quoteIdent("id"));
         const values = op.action === "update" ? (op.node as Node)?.UpdateStmt?.targetList : (op.node as Node)?.InsertStmt?.selectStmt;
-        const data = { action: op.action === "insert" ? "INSERT ... SELECT" : op.action.toUpperCase(), table, held, batch, casts: castFailureNote(dataDependentCasts(values)) };
+        const data = { action: op.action === "insert" ? "INSERT ... SELECT" : op.action.toUpperCase(), table, holds: model.holds, held, batch, casts: castFailureNote(dataDependentCasts(values)) };
         // the UPDATE of "add nullable, fill with a constant, SET NOT NULL": one ADD COLUMN ... NOT NULL DEFAULT does it all
         const column = op.action === "update" ? updatedColumn(op.node) : undefined;
         const fill = column !== undefined && context.project.postgresVersion >= 11 ? constantFill(context, op.table, column) : null;

@@ -166,7 +166,15 @@ export type Operation =
   | (OperationBase & { kind: "drop-schema"; schema: string; ifExists: boolean; cascade: boolean })
   | (OperationBase & { kind: "drop-database"; database: string })
   | (OperationBase & { kind: "truncate"; tables: QualifiedName[]; cascade: boolean })
-  | (OperationBase & { kind: "data-change"; action: "insert" | "update" | "delete"; table: QualifiedName; hasWhere: boolean; fromSelect: boolean })
+  | (OperationBase & {
+      kind: "data-change";
+      action: "insert" | "update" | "delete";
+      table: QualifiedName;
+      hasWhere: boolean;
+      fromSelect: boolean;
+      /** Columns the WHERE pins to constants (`id = 5`, `id IN (1, 2)`), where the dialect reads them (MySQL, SQLite); Postgres's rules read its tree. */
+      keyFilter?: string[];
+    })
   | (OperationBase & { kind: "transaction"; action: TransactionAction })
   | (OperationBase & { kind: "set"; name: string; value: string | null; local: boolean })
   | (OperationBase & { kind: "reindex"; target: "index" | "table" | "schema" | "database" | "system"; name: QualifiedName; concurrently: boolean })

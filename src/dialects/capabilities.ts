@@ -18,13 +18,14 @@ export const DIALECT_CAPABILITIES: Readonly<Record<DialectId, ReadonlySet<Capabi
     "maintenance-commands",
     "not-null-check",
     "add-not-null-column",
+    "row-locks",
     "identifier-limit",
     "identifier-truncation",
   ]),
   // SQLite's DDL is transactional (a rebuild inside BEGIN ... COMMIT rolls back whole), though Prisma's runner uses none
   sqlite: new Set<Capability>(["transactional-ddl", "not-null-check"]),
   // MySQL rejects a name over 64 characters (error 1059) instead of truncating it: no "identifier-truncation"
-  mysql: new Set<Capability>(["alter-column", "add-not-null-column", "identifier-limit"]),
+  mysql: new Set<Capability>(["alter-column", "add-not-null-column", "row-locks", "identifier-limit"]),
 };
 
 /** The database's name for messages, by dialect. */

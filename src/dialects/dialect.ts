@@ -45,6 +45,8 @@ export type Capability =
   | "not-null-check"
   /** `ALTER TABLE ... ADD COLUMN ... NOT NULL` without a default is accepted on a table (then checked or filled row by row); SQLite refuses it on every table, even an empty one, so Prisma rebuilds the table instead. */
   | "add-not-null-column"
+  /** A write locks the rows it changes and the rest of the table stays writable (Postgres, InnoDB); SQLite has one write lock for the whole database. */
+  | "row-locks"
   /** Names have a maximum length (`identifiers.limit`): longer ones are truncated (Postgres) or rejected (MySQL). */
   | "identifier-limit"
   /** Names over `identifiers.limit` are truncated in silence (Postgres), so the database and schema.prisma disagree. */
@@ -99,8 +101,18 @@ export interface Dialect {
    * for it (Postgres's lives in its lock model, src/dialects/postgres/locks.ts, so it has none here).
    */
   typeChange?(from: TypeSpec, to: TypeSpec, column?: { primaryKey: boolean }): TypeChange;
+  /** What a data change over many rows does inside a migration, and its batched form (unbatched-backfill); absent where the rule does not run. */
+  backfill?: BackfillModel;
   /** Loads the replay engine for this provider (lazily: only `--replay` and `--drift-only` pay for it). */
   loadReplay(): Promise<{ replay(options: ReplayOptions): Promise<ReplayReport> }>;
+}
+
+/** One statement changing many rows inside a migration, as a database runs it (`Dialect.backfill`, read by unbatched-backfill). */
+export interface BackfillModel {
+  /** What it holds while it runs and what the application sees meanwhile: the clause after "... runs inside the migration as one statement: ". */
+  holds: string;
+  /** One batch of the batched form in this database's SQL; `table` and `key` are quoted, the `<...>` parts are the user's. */
+  batch(action: "update" | "delete" | "insert", table: string, key: string): string;
 }
 
 /** How long a name may be (`Dialect.identifiers.limit`, read by identifier-too-long). */

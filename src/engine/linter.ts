@@ -313,6 +313,7 @@ function instantiate(rules: ResolvedRule[], model: ProjectModel, migration: Load
       dialect: model.dialect.id,
       capabilities: model.dialect.capabilities,
       identifierLimit: model.dialect.identifiers.limit,
+      backfill: model.dialect.backfill,
       postgresVersion: model.postgresVersion,
       runner: model.runner,
       schemaText: (file) => model.schemaText?.(file) ?? readSchemaText(file),

@@ -152,3 +152,13 @@ describe("SQLite's type table (sqliteTypeChange)", () => {
     expect(sqliteTypeChange(t("INTEGER"), t("INTEGER"), { primaryKey: true }).kind).toBe("same");
   });
 });
+
+describe("data changes", () => {
+  it("keyFilter: the columns a WHERE pins to constants (pingvin-share's config UPDATEs, where \"x\" is a string)", async () => {
+    const filters = async (sql: string) => (await parse(sql)).statements[0]!.operations.map((o) => (o.kind === "data-change" ? o.keyFilter : undefined))[0];
+    expect(await filters(`UPDATE config SET category = "internal" WHERE key = "SETUP_FINISHED";`)).toEqual(["key"]);
+    expect(await filters(`UPDATE Config SET value = value || ' hours' WHERE name = "maxExpiration" OR name = "sessionDuration";`)).toEqual(["name"]);
+    expect(await filters(`DELETE FROM "User" WHERE "id" IN (1, 2) AND "name" IS NULL;`)).toEqual(["id"]);
+    expect(await filters(`UPDATE "User" SET "name" = '' WHERE "name" IS NULL;`)).toEqual([]);
+  });
+});

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { RuleTester, runRuleCase } from "../../src/testing/rule-tester.js";
 import rule from "../../rules/unbatched-backfill.js";
+import { onMysql } from "./mysql-fixtures.js";
+import { SQLITE, usersPostsSessions } from "./sqlite-fixtures.js";
 
 const USERS = `-- CreateTable
 CREATE TABLE "User" (
@@ -111,5 +113,36 @@ describe("unbatched-backfill help", () => {
     const sql = `ALTER TABLE "User" ADD COLUMN "credits" INTEGER;\nUPDATE "User" SET "credits" = length("email");\nALTER TABLE "User" ALTER COLUMN "credits" SET NOT NULL;`;
     const [finding] = await runRuleCase("unbatched-backfill", { history: [USERS], sql });
     expect(finding?.help).toContain("batched job");
+  });
+});
+
+// MySQL: InnoDB locks the rows (and, under REPEATABLE READ, the index ranges) the statement changes until it commits;
+// the batched form uses UPDATE / DELETE ... ORDER BY ... LIMIT (MySQL has no LIMIT in an IN subquery)
+new RuleTester().run(rule, {
+  valid: [
+    onMysql({ name: "MySQL: one row named by its key", sql: "UPDATE `User` SET `name` = 'x' WHERE `id` = 5;" }),
+    onMysql({ name: "MySQL: rows named by a unique key, in a list and OR-ed", sql: "UPDATE `User` SET `role` = 'ADMIN' WHERE `email` IN ('a@x', 'b@x');\nDELETE FROM `User` WHERE `email` = 'a@x' OR `email` = 'b@x';" }),
+    onMysql({ name: "MySQL: seed rows", sql: "INSERT INTO `User` (`email`) VALUES ('a@x');" }),
+    // SQLite: not run (one database-wide write lock, no row locks to wait on; a Prisma SQLite app migrates before it writes)
+    { ...SQLITE, name: "SQLite: an UPDATE over a table", history: [usersPostsSessions], sql: `UPDATE "User" SET "name" = '' WHERE "name" IS NULL;` },
+  ],
+  invalid: [
+    onMysql({
+      name: "MySQL: a backfill UPDATE, with InnoDB's locks and MySQL's batched form",
+      sql: "-- Backfill\nUPDATE `User` SET `name` = '' WHERE `name` IS NULL;",
+      errors: [{ messageId: "backfill", line: 2, message: "UPDATE on `User` runs inside the migration as one statement: InnoDB locks every row it changes, and under REPEATABLE READ (the default) every index range it scans, until the statement commits, so app writes to them wait up to innodb_lock_wait_timeout (50 s) and then fail (error 1205" }],
+    }),
+    onMysql({
+      name: "MySQL: DELETE ... WHERE over a range",
+      sql: "DELETE FROM `Post` WHERE `authorId` > 100;",
+      errors: [{ messageId: "backfill", line: 1 }],
+    }),
+  ],
+});
+
+describe("unbatched-backfill help on MySQL", () => {
+  it("gives MySQL's batched form: ORDER BY ... LIMIT, backquoted names", async () => {
+    const [finding] = await runRuleCase("unbatched-backfill", onMysql({ sql: "UPDATE `User` SET `name` = '' WHERE `name` IS NULL;" }));
+    expect(finding?.help).toContain("UPDATE `User` SET <assignments> WHERE <rows not yet done> ORDER BY `id` LIMIT 1000");
   });
 });

@@ -4,6 +4,7 @@
  * from the AST; a column's type and default are read from the tokens, as written
  * (sqlparser-rs's JSON drops some types, e.g. INTEGER, to `{}`).
  */
+import { keyFilter } from "../sqlparser-where.js";
 import type { ColumnChange, ColumnSpec, ConstraintSpec, Operation, ParsedSqlFile, QualifiedName, SourceRange, Statement, TransactionAction, TypeSpec } from "../../types.js";
 import type { Body } from "../../model/ast.js";
 import { mysqlInternals, offsetAt } from "./parse.js";
@@ -191,10 +192,10 @@ class Builder {
       case "Insert":
         return [{ ...this.base(), kind: "data-change", action: "insert", table: qualifiedName(body.table?.TableName ?? body.table_name ?? body.table), hasWhere: false, fromSelect: !!body.source && !("Values" in (body.source.body ?? {})) }];
       case "Update":
-        return [{ ...this.base(), kind: "data-change", action: "update", table: qualifiedName(body.table?.relation?.Table?.name), hasWhere: !!body.selection, fromSelect: !!body.from }];
+        return [{ ...this.base(), kind: "data-change", action: "update", table: qualifiedName(body.table?.relation?.Table?.name), hasWhere: !!body.selection, fromSelect: !!body.from, keyFilter: keyFilter(body.selection) }];
       case "Delete": {
         const from = body.from?.WithFromKeyword ?? body.from?.WithoutKeyword ?? [];
-        return [{ ...this.base(), kind: "data-change", action: "delete", table: qualifiedName(from[0]?.relation?.Table?.name), hasWhere: !!body.selection, fromSelect: false }];
+        return [{ ...this.base(), kind: "data-change", action: "delete", table: qualifiedName(from[0]?.relation?.Table?.name), hasWhere: !!body.selection, fromSelect: false, keyFilter: keyFilter(body.selection) }];
       }
       case "Truncate":
         return [{ ...this.base(), kind: "truncate", tables: (body.table_names ?? []).map((t: Body) => qualifiedName(t.name)), cascade: false }];

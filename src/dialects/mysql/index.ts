@@ -34,5 +34,17 @@ export const mysql: Dialect = {
   runner: mysqlRunner,
   transactionIds,
   typeChange: mysqlTypeChange,
+  backfill: {
+    // InnoDB's locking reads (REPEATABLE READ, the default) lock every index record the statement scans; a lock wait ends
+    // after innodb_lock_wait_timeout (50 s) with error 1205; the binary log ships the transaction when it commits
+    holds: "InnoDB locks every row it changes, and under REPEATABLE READ (the default) every index range it scans, until the statement commits, so app writes to them wait up to innodb_lock_wait_timeout (50 s) and then fail (error 1205, Lock wait timeout exceeded); on a large table it runs for minutes as one transaction, replicas fall behind by as long as it runs, and a failure or a KILL rolls it back for as long again",
+    // MySQL has no LIMIT in an IN subquery (error 1235); UPDATE and DELETE of one table take ORDER BY ... LIMIT (MariaDB 10.11: measured)
+    batch: (action, table, key) => {
+      const where = "<rows not yet done>";
+      if (action === "update") return `UPDATE ${table} SET <assignments> WHERE ${where} ORDER BY ${key} LIMIT 1000`;
+      if (action === "delete") return `DELETE FROM ${table} WHERE ${where} ORDER BY ${key} LIMIT 1000`;
+      return `INSERT IGNORE INTO ${table} (<columns>) SELECT <values> FROM <source> WHERE ${where} ORDER BY ${key} LIMIT 1000`;
+    },
+  },
   loadReplay: () => import("./replay.js"),
 };

@@ -29,5 +29,14 @@ export const postgres: Dialect = {
   locks: (op, options) => locksOf(op, options),
   runner: resolveRunner,
   transactionIds,
+  backfill: {
+    holds: "every row it changes stays locked until the migration commits, so app writes to those rows wait (and may time out), and on a large table it runs for minutes, bloats the table and its WAL, and cannot be resumed if it fails",
+    batch: (action, table, key) => {
+      const where = "<rows not yet done>";
+      if (action === "update") return `UPDATE ${table} SET <assignments> WHERE ${key} IN (SELECT ${key} FROM ${table} WHERE ${where} LIMIT 1000)`;
+      if (action === "delete") return `DELETE FROM ${table} WHERE ${key} IN (SELECT ${key} FROM ${table} WHERE ${where} LIMIT 1000)`;
+      return `INSERT INTO ${table} (<columns>) SELECT <values> FROM <source> WHERE ${where} ORDER BY ${key} LIMIT 1000 ON CONFLICT DO NOTHING`;
+    },
+  },
   loadReplay: () => import("../../replay/index.js"),
 };

@@ -7,6 +7,7 @@
 import type { ColumnSpec, ConstraintSpec, Operation, OperationOf, ParsedSqlFile, QualifiedName, Statement, TypeSpec } from "../../types.js";
 import type { PragmaNode } from "./parse.js";
 import { setDataCopies, type DataCopy } from "../../model/queries.js";
+import { keyFilter } from "../sqlparser-where.js";
 
 /* The nodes are JSON-shaped values from sqlparser-rs; these readers keep the casts in one place. */
 type Node = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -153,10 +154,10 @@ function statementOperations(statement: Statement): Operation[] {
       return [{ ...base, kind: "data-change", action: "insert", table: nameOf(body.table?.TableName ?? body.table_name), hasWhere: false, fromSelect: !!source && !source.Values }];
     }
     case "Update":
-      return [{ ...base, kind: "data-change", action: "update", table: nameOf(body.table?.relation?.Table?.name), hasWhere: !!body.selection, fromSelect: !!body.from }];
+      return [{ ...base, kind: "data-change", action: "update", table: nameOf(body.table?.relation?.Table?.name), hasWhere: !!body.selection, fromSelect: !!body.from, keyFilter: keyFilter(body.selection) }];
     case "Delete": {
       const from = body.from?.WithFromKeyword ?? body.from?.WithoutKeyword ?? [];
-      return [{ ...base, kind: "data-change", action: "delete", table: nameOf(from[0]?.relation?.Table?.name), hasWhere: !!body.selection, fromSelect: false }];
+      return [{ ...base, kind: "data-change", action: "delete", table: nameOf(from[0]?.relation?.Table?.name), hasWhere: !!body.selection, fromSelect: false, keyFilter: keyFilter(body.selection) }];
     }
     case "StartTransaction":
       return [{ ...base, kind: "transaction", action: "begin" }];

@@ -66,13 +66,17 @@ Options:
                            (default: .migration-lint-baseline.json in the project)
   --no-baseline            Ignore the baseline
   --write-baseline         Record today's findings in the baseline and exit 0
-  --replay                 Also apply the migrations to a throwaway Postgres (PGlite
-                           in-process, or --database-url): failures, rollback
-                           round trips (down.sql), schema drift
-  --database-url <url>     Real Postgres for --replay: a scratch database is created
-                           there and dropped afterwards (env MIGRATION_LINT_DATABASE_URL)
-  --drift-only             Only compare the database with schema.prisma, read-only
-                           (with --database-url: e.g. a production replica)
+  --replay                 Also apply the migrations to a throwaway database of the
+                           project's provider: failures, rollback round trips
+                           (down.sql), schema drift. PostgreSQL: PGlite in-process;
+                           SQLite: sql.js in-process; MySQL: --database-url, or a
+                           mariadbd/mysqld it starts in a temp dir (MIGRATION_LINT_MYSQLD)
+  --database-url <url>     Real server for --replay (postgresql:// or mysql://): a
+                           scratch database is created there and dropped afterwards
+                           (env MIGRATION_LINT_DATABASE_URL)
+  --drift-only             Only compare the replayed history with schema.prisma; on
+                           PostgreSQL with --database-url, that database, read-only
+                           (e.g. a production replica)
   --seed <file.sql>        Sample data applied before the first linted migration
   --lock-trace             With --replay: print the locks each statement took
   --print-config           Print the resolved configuration and what discovery found

@@ -25,7 +25,7 @@ export default defineRule({
   meta: {
     id: "add-required-column",
     type: "problem",
-    docs: { description: "ADD COLUMN on an existing table that fails (NOT NULL without a default) or rewrites the table (volatile default, any default before Postgres 11, stored generated column).", preset: "recommended" },
+    docs: { description: "A required column added to an existing table without a default: the migration fails on its rows (Postgres; SQLite's rebuild copy, which leaves new_X behind) and the previous release's INSERTs fail (MySQL too); on Postgres also a default that rewrites the table (volatile, before 11, stored generated).", preset: "recommended" },
     defaultSeverity: "error",
     // the failure on existing rows where the database checks them (not-null-check), the rewrite where it has Postgres's
     // lock model (table-locks); on MySQL the filled rows are mysql-zero-fill's, the INSERTs of the previous release this rule's

@@ -13,7 +13,7 @@ export default defineRule({
   meta: {
     id: "column-type-change",
     type: "problem",
-    docs: { description: "ALTER COLUMN TYPE on an existing table: a full rewrite under ACCESS EXCLUSIVE, and data loss or a failed migration when the new type is narrower.", preset: "recommended" },
+    docs: { description: "A column type change on an existing table: on Postgres a full rewrite under ACCESS EXCLUSIVE; a narrower type fails the migration or loses data (Postgres, MySQL by sql_mode), or leaves values Prisma Client cannot read (SQLite).", preset: "recommended" },
     defaultSeverity: "error",
     // Postgres: the rewrite under its lock (table-locks); MySQL: the values its type table says may not fit; SQLite: the
     // values a rebuild's copy keeps as they are (the copy itself is sqlite-rebuild's)

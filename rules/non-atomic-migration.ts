@@ -13,7 +13,7 @@ export default defineRule({
   meta: {
     id: "non-atomic-migration",
     type: "problem",
-    docs: { description: "A statement that can fail on production data, run after earlier changes of its file were already committed (after a COMMIT, or on Prisma 7.4+ where each statement is its own transaction): a failure leaves the migration half applied.", preset: "recommended" },
+    docs: { description: "A statement that can fail on production data, run after earlier changes of its file were already committed (after a COMMIT, on Prisma 7.4+ where each statement is its own transaction, on MySQL and SQLite always): a failure leaves the migration half applied.", preset: "recommended" },
     defaultSeverity: "warn",
     messages: {
       implicitCommit:

@@ -76,7 +76,7 @@ export default defineRule({
   meta: {
     id: "prisma-warning",
     type: "problem",
-    docs: { description: "Prisma's own `Warnings:` block: warnings whose statement was edited away, hand-added drops it does not mention, and and a primary key change Prisma 7.4+ would run outside a transaction.", preset: "recommended" },
+    docs: { description: "Prisma's own `Warnings:` block: warnings whose statement was edited away, hand-added drops it does not mention, and a primary key change Prisma 7.4+ would run outside a transaction.", preset: "recommended" },
     defaultSeverity: "warn",
     messages: {
       stale: "Prisma warned \"{{warning}}\" but no statement of this migration does that any more: the SQL was edited after it was generated, so the warning (and the review it got) no longer describes what runs.",

@@ -12,7 +12,7 @@ export default defineRule({
   meta: {
     id: "set-not-null",
     type: "problem",
-    docs: { description: "SET NOT NULL on an existing column: a full scan under ACCESS EXCLUSIVE, and a failed migration if any row holds NULL.", preset: "recommended" },
+    docs: { description: "An existing column made NOT NULL: a failed migration if any row holds NULL (Postgres, and SQLite's rebuild copy), and on Postgres a full scan under ACCESS EXCLUSIVE.", preset: "recommended" },
     defaultSeverity: "warn",
     // where a NOT NULL column refuses the NULLs it finds (MySQL fills them instead: mysql-zero-fill)
     requires: { capabilities: ["not-null-check"] },

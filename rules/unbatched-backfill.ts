@@ -8,7 +8,7 @@ export default defineRule({
   meta: {
     id: "unbatched-backfill",
     type: "problem",
-    docs: { description: "UPDATE, DELETE ... WHERE or INSERT ... SELECT on an existing table inside a migration: one long transaction that holds its row locks (and the migration's other locks) until commit.", preset: "recommended" },
+    docs: { description: "UPDATE, DELETE ... WHERE or INSERT ... SELECT on an existing table inside a migration: one long statement that holds its row locks (and on Postgres the migration's other locks) until it commits.", preset: "recommended" },
     defaultSeverity: "warn",
     // the hazard is app traffic waiting on the rows a long statement locks; SQLite has one write lock for the whole database
     requires: { capabilities: ["row-locks"] },

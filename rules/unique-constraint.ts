@@ -9,7 +9,7 @@ export default defineRule({
   meta: {
     id: "unique-constraint",
     type: "problem",
-    docs: { description: "UNIQUE or PRIMARY KEY built on an existing table under a blocking lock: ADD CONSTRAINT without USING INDEX, CREATE UNIQUE INDEX without CONCURRENTLY, a new SERIAL/identity key column.", preset: "recommended" },
+    docs: { description: "UNIQUE or PRIMARY KEY built on an existing table: it fails on duplicates (every database), and on Postgres under a blocking lock (ADD CONSTRAINT without USING INDEX, CREATE UNIQUE INDEX without CONCURRENTLY, a new SERIAL/identity key column).", preset: "recommended" },
     defaultSeverity: "warn",
     // Postgres: the lock of the build (table-locks); MySQL and SQLite: the duplicates only (InnoDB builds online; SQLite's
     // build holds the database write lock like any write, and a rebuild's own copy is sqlite-rebuild's)

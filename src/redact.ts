@@ -60,7 +60,7 @@ export function secretsOf(input: string | undefined): string[] {
 const SECRET_PARAMS = ["password", "sslpassword"];
 
 /** `password=value` in a query string or a libpq key=value string (value: 'quoted with \' escapes', or up to a separator). */
-const KEY_VALUE = /(\b(?:ssl)?password\s{0,16}=\s{0,16})('(?:[^'\\]|\\.){0,1024}'?|[^\s&;#'"]{1,1024})/gi;
+export const KEY_VALUE = /(\b(?:ssl)?password\s{0,16}=\s{0,16})('(?:[^'\\]|\\.){0,1024}'?|[^\s&;#'"]{1,1024})/gi;
 
 function unquote(value: string): string {
   return value.startsWith("'") ? value.replace(/^'|'$/g, "").replace(/\\(.)/g, "$1") : value;
@@ -74,16 +74,42 @@ function safeDecode(text: string): string {
   }
 }
 
+/** scheme://user:password@  (also jdbc:postgresql://) */
+export const SCHEME_USERINFO = /(\b[a-z][a-z0-9+.-]{0,31}:\/\/[^\s:/@'"]{0,256}:)[^\s@'"]{0,1024}(@)/gi;
+/** user:password@host without a scheme (followed by a port, a path, or the end of the word) */
+export const BARE_USERINFO = /(^|[^\w/:@.-])([\w.-]{1,256}:)[^\s@/'"]{1,1024}(@[\w.-]{1,256}(?::\d{1,5})?(?=[/\s'"]|$))/g;
+
 /** `text` with every secret in `secrets` and every password-shaped part of a connection string replaced by `***`. */
 export function redact(text: string, secrets: readonly string[] = []): string {
   let out = text;
   for (const secret of secrets) if (secret.length >= MIN_FREE_TEXT_SECRET && secret !== REDACTED) out = out.split(secret).join(REDACTED);
-  // scheme://user:password@  (also jdbc:postgresql://)
-  out = out.replace(/(\b[a-z][a-z0-9+.-]{0,31}:\/\/[^\s:/@'"]{0,256}:)[^\s@'"]{0,1024}(@)/gi, `$1${REDACTED}$2`);
-  // user:password@host without a scheme (followed by a port, a path, or the end of the word)
-  out = out.replace(/(^|[^\w/:@.-])([\w.-]{1,256}:)[^\s@/'"]{1,1024}(@[\w.-]{1,256}(?::\d{1,5})?(?=[/\s'"]|$))/g, `$1$2${REDACTED}$3`);
+  if (mayHoldUserinfo(out)) {
+    out = out.replace(SCHEME_USERINFO, `$1${REDACTED}$2`);
+    out = out.replace(BARE_USERINFO, `$1$2${REDACTED}$3`);
+  }
   out = out.replace(KEY_VALUE, `$1${REDACTED}`);
   return out;
+}
+
+/** The longest password the two userinfo patterns of `redact` take: a ':' at most this far before an '@'. */
+const MAX_PASSWORD = 1024;
+
+/**
+ * Whether `text` may hold a `user:password@` the two userinfo patterns of `redact` would replace. Each of their
+ * matches ends at an '@' with a ':' at most MAX_PASSWORD + 1 characters before it and no whitespace or quote in
+ * between, so where no '@' has one, neither pattern can match and both are skipped. A JSON report is ~1 MB whose
+ * findings mention `@map` and whose docs URLs each start a `://` candidate: the two scans cost ~40 ms there, this
+ * check well under 1 ms (a backward look of a few characters from each '@', which is mostly preceded by a space).
+ */
+export function mayHoldUserinfo(text: string): boolean {
+  for (let at = text.indexOf("@"); at !== -1; at = text.indexOf("@", at + 1)) {
+    for (let i = at - 1; i >= 0 && at - i <= MAX_PASSWORD + 1; i--) {
+      const c = text.charCodeAt(i);
+      if (c === 0x3a) return true; // ':'
+      if (c === 0x22 || c === 0x27 || c === 0x20 || (c >= 0x09 && c <= 0x0d) || (c > 0x7f && /\s/.test(text[i]!))) break;
+    }
+  }
+  return false;
 }
 
 /**

@@ -14,7 +14,7 @@ import path from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
-import { REDACTED, redact, redactConnectionString, secretsOf } from "../../src/redact.js";
+import { BARE_USERINFO, KEY_VALUE, mayHoldUserinfo, REDACTED, redact, redactConnectionString, SCHEME_USERINFO, secretsOf } from "../../src/redact.js";
 import { fcSettings, fcTimeout } from "./settings.js";
 
 type Form = "url" | "url-raw" | "query" | "no-scheme" | "libpq" | "jdbc";
@@ -113,6 +113,39 @@ describe("redaction of connection strings (src/redact.ts)", () => {
   it("keeps what is not a secret", () => {
     expect(redactConnectionString("postgresql://app:pw123@db.example.com:5432/prod?schema=app")).toBe(`postgresql://app:${REDACTED}@db.example.com:5432/prod?schema=app`);
     expect(redact("password authentication failed for user \"app\"", secretsOf("postgresql://app:pw123@h/d"))).toBe("password authentication failed for user \"app\"");
+  });
+});
+
+describe("the userinfo patterns are skipped only where they cannot match (mayHoldUserinfo)", () => {
+  // texts built from the characters the two patterns turn on, with long runs so their length bounds are reached too
+  const piece = fc.oneof(
+    fc.constantFrom("@", ":", "//", "/", " ", "\t", "\u00a0", "\u2028", "'", '"', "a", "Z", "9", ".", "-", "_", "postgresql://", "@map(", ":5432", "x", "\\"),
+    fc.integer({ min: 1000, max: 1100 }).map((n) => "p".repeat(n)),
+  );
+  it("where one of them changes a text, the check says it may", () => {
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 40 }).map((parts) => parts.join("")), (text) => {
+        const changed = text.replace(SCHEME_USERINFO, "$1***$2") !== text || text.replace(BARE_USERINFO, "$1$2***$3") !== text;
+        if (changed) expect(mayHoldUserinfo(text)).toBe(true);
+        if (!mayHoldUserinfo(text)) expect(redact(text)).toBe(text.replace(KEY_VALUE, "$1***"));
+      }),
+      fcSettings(15, 3000),
+    );
+  });
+  it("holds at the patterns' length bounds", () => {
+    for (const n of [1, 1023, 1024, 1025]) {
+      for (const text of [`postgresql://u:${"p".repeat(n)}@h`, `x u:${"p".repeat(n)}@h/d`]) {
+        const changed = text.replace(SCHEME_USERINFO, "$1***$2") !== text || text.replace(BARE_USERINFO, "$1$2***$3") !== text;
+        expect(mayHoldUserinfo(text) || !changed).toBe(true);
+        if (n <= 1024) expect(changed).toBe(true);
+      }
+    }
+  });
+  it("a report full of @map and docs URLs needs no scan; a connection string in it still goes", () => {
+    const report = JSON.stringify(Array.from({ length: 200 }, (_, i) => ({ message: `Add @map("c${i}") to the field`, url: "https://example.com/docs/rules/x.md" })));
+    expect(mayHoldUserinfo(report)).toBe(false);
+    expect(mayHoldUserinfo(`${report} postgresql://u:hunter2x@h/d`)).toBe(true);
+    expect(redact(`${report} postgresql://u:hunter2x@h/d`)).not.toContain("hunter2x");
   });
 });
 

@@ -9,7 +9,7 @@ export default defineRule({
     defaultSeverity: "error",
     messages: {
       unclosed: "BEGIN has no matching COMMIT: the transaction is still open when the script ends, so whether its changes are kept depends on what the connection does next (closing it rolls them back) while Prisma records the migration as applied.",
-      nested: "BEGIN inside an open transaction block (opened on line {{line}}) is ignored by Postgres (\"there is already a transaction in progress\"): the first COMMIT ends both, and the statements after it run outside any block.",
+      nested: "BEGIN inside an open transaction block (opened on line {{line}}) {{nested}}.",
       stray: "{{action}} without a BEGIN before it: it does not close a block of its own but {{effect}}.",
     },
     help: {
@@ -23,7 +23,7 @@ export default defineRule({
     return {
       transaction(op) {
         if (op.action === "begin") {
-          if (open) context.report({ node: op, messageId: "nested", data: { line: open.range.loc.start.line } });
+          if (open) context.report({ node: op, messageId: "nested", data: { line: open.range.loc.start.line, nested: context.project.transactionControl.nestedBegin } });
           else open = op;
         } else if (op.action === "commit" || op.action === "rollback") {
           if (open) open = null;
@@ -31,7 +31,7 @@ export default defineRule({
             const effect =
               context.project.runner.model === "script-transaction"
                 ? `ends the transaction the whole file runs in: what came before is ${op.action === "commit" ? "committed" : "rolled back"} there, and the rest runs in a new one`
-                : `is a no-op that only warns ("there is no transaction in progress"), so the statements before it were never in a transaction`;
+                : context.project.transactionControl.strayEnd;
             context.report({ node: op, messageId: "stray", data: { action: op.action.toUpperCase(), effect } });
           }
         }

@@ -101,10 +101,20 @@ export interface Dialect {
    * for it (Postgres's lives in its lock model, src/dialects/postgres/locks.ts, so it has none here).
    */
   typeChange?(from: TypeSpec, to: TypeSpec, column?: { primaryKey: boolean }): TypeChange;
+  /** What the database does with transaction control out of place (transaction-balance), as clauses for its messages. */
+  transactionControl: TransactionControl;
   /** What a data change over many rows does inside a migration, and its batched form (unbatched-backfill); absent where the rule does not run. */
   backfill?: BackfillModel;
   /** Loads the replay engine for this provider (lazily: only `--replay` and `--drift-only` pay for it). */
   loadReplay(): Promise<{ replay(options: ReplayOptions): Promise<ReplayReport> }>;
+}
+
+/** Transaction control out of place, as the database treats it (`Dialect.transactionControl`, read by transaction-balance). */
+export interface TransactionControl {
+  /** A BEGIN inside an open transaction: the clause after "BEGIN inside an open transaction block (opened on line N) ". */
+  nestedBegin: string;
+  /** A COMMIT or ROLLBACK with no transaction open, where each statement runs on its own: the clause after "it does not close a block of its own but ". */
+  strayEnd: string;
 }
 
 /** One statement changing many rows inside a migration, as a database runs it (`Dialect.backfill`, read by unbatched-backfill). */

@@ -314,6 +314,7 @@ function instantiate(rules: ResolvedRule[], model: ProjectModel, migration: Load
       capabilities: model.dialect.capabilities,
       identifierLimit: model.dialect.identifiers.limit,
       backfill: model.dialect.backfill,
+      transactionControl: model.dialect.transactionControl,
       postgresVersion: model.postgresVersion,
       runner: model.runner,
       schemaText: (file) => model.schemaText?.(file) ?? readSchemaText(file),

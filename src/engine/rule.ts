@@ -6,7 +6,7 @@ import path from "node:path";
 import { quoteIdent } from "../parse/quote.js";
 import type { CatalogView, EmptiedState, TableState } from "../history/catalog.js";
 import type { TableLock } from "../dialects/postgres/locks.js";
-import type { BackfillModel, Capability, DialectId, IdentifierLimit, TypeChange } from "../dialects/dialect.js";
+import type { BackfillModel, Capability, DialectId, IdentifierLimit, TransactionControl, TypeChange } from "../dialects/dialect.js";
 import type { MigrationChanges } from "../git/changes.js";
 import type { PrismaSchemaModel, PrismaField, PrismaModel, SchemaLocation } from "../schema/types.js";
 import type { MigrationEntry, Operation, OperationKind, OperationOf, ParsedSqlFile, QualifiedName, RunnerInfo, SeverityName, SourceRange, Statement, TypeSpec } from "../types.js";
@@ -115,6 +115,8 @@ export interface RuleContext<Options = Record<string, unknown>> {
     identifierLimit: IdentifierLimit | null;
     /** What a data change over many rows does inside a migration on this database, and its batched form; undefined where the dialect has none. */
     backfill: BackfillModel | undefined;
+    /** What the database does with a BEGIN inside a transaction, or a COMMIT / ROLLBACK outside one. */
+    transactionControl: TransactionControl;
     postgresVersion: number;
     runner: RunnerInfo;
     /** The text of a schema file (`location.file` of a model or field), for a suggestion that edits schema.prisma; undefined when it cannot be read. */

@@ -34,6 +34,11 @@ export const mysql: Dialect = {
   runner: mysqlRunner,
   transactionIds,
   typeChange: mysqlTypeChange,
+  // measured on MariaDB 10.11: a stray COMMIT / ROLLBACK passes in silence; BEGIN commits the open transaction first
+  transactionControl: {
+    nestedBegin: "commits that transaction first (MySQL ends an open transaction at BEGIN): what the block did so far is committed here, and its ROLLBACK can no longer undo it",
+    strayEnd: "is a silent no-op (every statement before it was committed on its own), so the statements before it were never in a transaction",
+  },
   backfill: {
     // InnoDB's locking reads (REPEATABLE READ, the default) lock every index record the statement scans; a lock wait ends
     // after innodb_lock_wait_timeout (50 s) with error 1205; the binary log ships the transaction when it commits

@@ -29,6 +29,10 @@ export const postgres: Dialect = {
   locks: (op, options) => locksOf(op, options),
   runner: resolveRunner,
   transactionIds,
+  transactionControl: {
+    nestedBegin: 'is ignored by Postgres ("there is already a transaction in progress"): the first COMMIT ends both, and the statements after it run outside any block',
+    strayEnd: 'is a no-op that only warns ("there is no transaction in progress"), so the statements before it were never in a transaction',
+  },
   backfill: {
     holds: "every row it changes stays locked until the migration commits, so app writes to those rows wait (and may time out), and on a large table it runs for minutes, bloats the table and its WAL, and cannot be resumed if it fails",
     batch: (action, table, key) => {

@@ -33,7 +33,7 @@ export default defineRule<Options>({
       removeEnumValues: 'Removes {{values}} from enum {{type}}: the USING cast fails (and the migration with it) if any row still holds {{them}}, and app instances still running the previous release fail when they write {{them}}.',
     },
     help: {
-      dropTable: "If the model was renamed, rename the table instead (ALTER TABLE ... RENAME TO, or keep the old name with @@map(\"{{name}}\") in schema.prisma). Otherwise ship it in two releases: first stop using the model, then drop the table after backing it up (CREATE TABLE ... AS SELECT, or pg_dump -t).",
+      dropTable: "If the model was renamed, rename the table instead (ALTER TABLE ... RENAME TO, or keep the old name with @@map(\"{{name}}\") in schema.prisma). Otherwise ship it in two releases: first stop using the model, then drop the table after backing it up (CREATE TABLE ... AS SELECT, or {{dump}}).",
       dropColumn: "If the field was renamed, edit the SQL to ALTER TABLE {{table}} RENAME COLUMN, or keep the column name with @map(\"{{column}}\") on the field{{modelHint}}. Otherwise release the code that stops reading \"{{column}}\" first, back the data up, and drop the column in a later migration.",
       dropSchema: "Drop the tables one by one in migrations of their own after backing them up, so every loss is visible in review.",
       dropDatabase: "Never drop a database from a migration; do it by hand after a verified backup.",
@@ -60,7 +60,7 @@ export default defineRule<Options>({
         const copy = copiedBefore(file, op.statement, op.table);
         const rowsCopied = copy?.statement.operations.some((o) => (o.kind === "data-change" && o.action === "insert") || (o.kind === "create-table" && o.asSelect));
         const fate = copy && rowsCopied ? `Its rows were copied into ${place(copy.to)} first (line ${copy.statement.range.loc.start.line})` : "The data is gone for good";
-        context.report({ node: op, messageId: "dropTable", data: { table: quoteName(op.table), name: op.table.name, cascade: cascadeText(op.cascade), fate } });
+        context.report({ node: op, messageId: "dropTable", data: { table: quoteName(op.table), name: op.table.name, cascade: cascadeText(op.cascade), fate, dump: context.project.backup.table } });
       },
       "drop-column"(op) {
         if (!context.existedBefore(op.table) || preserved(op, op.column)) return;

@@ -27,7 +27,7 @@ export default defineRule<Options>({
     },
     help: {
       risky:
-        "Generate the reverse script beside it: `npx prisma migrate diff --from-schema-datamodel prisma/schema.prisma --to-schema-datamodel <previous schema.prisma> --script > {{folder}}/down.sql` (roll back with `prisma db execute --file down.sql` and `prisma migrate resolve --rolled-back {{folder}}`). Where data is lost, say how it is restored (backup table, pg_dump) in a `-- Rollback:` comment.",
+        "Generate the reverse script beside it: `npx prisma migrate diff --from-schema-datamodel prisma/schema.prisma --to-schema-datamodel <previous schema.prisma> --script > {{folder}}/down.sql` (roll back with `prisma db execute --file down.sql` and `prisma migrate resolve --rolled-back {{folder}}`). Where data is lost, say how it is restored (backup table, {{dump}}) in a `-- Rollback:` comment.",
       any: "Add {{folder}}/down.sql (`npx prisma migrate diff --from-schema-datamodel prisma/schema.prisma --to-schema-datamodel <previous schema.prisma> --script`), or a `-- Rollback:` comment that says how to undo it.",
     },
   },
@@ -41,7 +41,7 @@ export default defineRule<Options>({
         if (context.options.only !== "all" && !risk) return;
         if (entry.downPath || file.comments.some((c) => ROLLBACK_COMMENT.test(c.text))) return;
         if (entry.extraFiles.some((f) => ROLLBACK_FILE.test(path.basename(f)) || (README.test(path.basename(f)) && MENTIONS_ROLLBACK.test(entry.extraTexts?.[f] ?? "")))) return;
-        context.report({ range: file.rangeOf(0, 0), messageId: risk ? "risky" : "any", data: { risk: risk ?? "", folder: `prisma/migrations/${entry.name}` } });
+        context.report({ range: file.rangeOf(0, 0), messageId: risk ? "risky" : "any", data: { risk: risk ?? "", folder: `prisma/migrations/${entry.name}`, dump: context.project.backup.tool } });
       },
     };
   },

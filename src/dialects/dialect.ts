@@ -101,6 +101,8 @@ export interface Dialect {
    * for it (Postgres's lives in its lock model, src/dialects/postgres/locks.ts, so it has none here).
    */
   typeChange?(from: TypeSpec, to: TypeSpec, column?: { primaryKey: boolean }): TypeChange;
+  /** How data is saved outside the database before it is dropped: the tool, and the command for one table (help of destructive-change, missing-rollback). */
+  backup: { tool: string; table: string };
   /** What the database does with transaction control out of place (transaction-balance), as clauses for its messages. */
   transactionControl: TransactionControl;
   /** What a data change over many rows does inside a migration, and its batched form (unbatched-backfill); absent where the rule does not run. */

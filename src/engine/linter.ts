@@ -315,6 +315,7 @@ function instantiate(rules: ResolvedRule[], model: ProjectModel, migration: Load
       identifierLimit: model.dialect.identifiers.limit,
       backfill: model.dialect.backfill,
       transactionControl: model.dialect.transactionControl,
+      backup: model.dialect.backup,
       postgresVersion: model.postgresVersion,
       runner: model.runner,
       schemaText: (file) => model.schemaText?.(file) ?? readSchemaText(file),

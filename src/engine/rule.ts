@@ -115,6 +115,8 @@ export interface RuleContext<Options = Record<string, unknown>> {
     identifierLimit: IdentifierLimit | null;
     /** What a data change over many rows does inside a migration on this database, and its batched form; undefined where the dialect has none. */
     backfill: BackfillModel | undefined;
+    /** How data is saved outside the database before a drop: the tool, and the command for one table (`pg_dump -t`). */
+    backup: { tool: string; table: string };
     /** What the database does with a BEGIN inside a transaction, or a COMMIT / ROLLBACK outside one. */
     transactionControl: TransactionControl;
     postgresVersion: number;

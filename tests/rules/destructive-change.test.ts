@@ -1,4 +1,7 @@
-import { RuleTester } from "../../src/testing/rule-tester.js";
+import { describe, expect, it } from "vitest";
+import { onMysql } from "./mysql-fixtures.js";
+import { SQLITE, usersPostsSessions } from "./sqlite-fixtures.js";
+import { RuleTester, runRuleCase } from "../../src/testing/rule-tester.js";
 import rule from "../../rules/destructive-change.js";
 import { TASKS, SWAP, COPY_THEN_DROP } from "./data-moves.js";
 
@@ -184,4 +187,13 @@ ALTER TABLE "User" DROP COLUMN "name";`,
       errors: [{ messageId: "dropTable" }],
     },
   ],
+});
+
+describe("destructive-change help on SQLite and MySQL", () => {
+  it("names the database's own backup tool, not pg_dump", async () => {
+    const [mysqlDrop] = await runRuleCase("destructive-change", onMysql({ sql: "-- DropTable\nDROP TABLE `Post`;" }));
+    expect(mysqlDrop?.help).toContain("(CREATE TABLE ... AS SELECT, or mysqldump <database> <table>)");
+    const [sqliteDrop] = await runRuleCase("destructive-change", { ...SQLITE, history: [usersPostsSessions], sql: 'DROP TABLE "Session";' });
+    expect(sqliteDrop?.help).toContain('(CREATE TABLE ... AS SELECT, or sqlite3 <file> ".dump <table>")');
+  });
 });

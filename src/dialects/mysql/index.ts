@@ -35,6 +35,7 @@ export const mysql: Dialect = {
   transactionIds,
   typeChange: mysqlTypeChange,
   // measured on MariaDB 10.11: a stray COMMIT / ROLLBACK passes in silence; BEGIN commits the open transaction first
+  backup: { tool: "mysqldump", table: "mysqldump <database> <table>" },
   transactionControl: {
     nestedBegin: "commits that transaction first (MySQL ends an open transaction at BEGIN): what the block did so far is committed here, and its ROLLBACK can no longer undo it",
     strayEnd: "is a silent no-op (every statement before it was committed on its own), so the statements before it were never in a transaction",

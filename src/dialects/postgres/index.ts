@@ -29,6 +29,7 @@ export const postgres: Dialect = {
   locks: (op, options) => locksOf(op, options),
   runner: resolveRunner,
   transactionIds,
+  backup: { tool: "pg_dump", table: "pg_dump -t" },
   transactionControl: {
     nestedBegin: 'is ignored by Postgres ("there is already a transaction in progress"): the first COMMIT ends both, and the statements after it run outside any block',
     strayEnd: 'is a no-op that only warns ("there is no transaction in progress"), so the statements before it were never in a transaction',

@@ -44,6 +44,7 @@ export const sqlite: Dialect = {
   transactionIds,
   typeChange: sqliteTypeChange,
   // measured on sql.js (SQLite 3.54): both are errors, so the migration stops there
+  backup: { tool: "a copy of the database file", table: 'sqlite3 <file> ".dump <table>"' },
   transactionControl: {
     nestedBegin: 'fails: SQLite refuses it ("cannot start a transaction within a transaction"), so the migration stops here',
     strayEnd: 'fails: SQLite refuses it ("cannot commit - no transaction is active", "cannot rollback - no transaction is active"), so the migration stops here with the statements before it committed',

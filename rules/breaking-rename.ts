@@ -1,4 +1,4 @@
-import { defineRule, quoteName, schemaPlace } from "../src/engine/rule.js";
+import { defineRule, quoteIdent, quoteName, schemaPlace } from "../src/engine/rule.js";
 import { columnSwaps, movedBefore } from "../src/model/queries.js";
 import type { QualifiedName } from "../src/types.js";
 
@@ -9,9 +9,9 @@ export default defineRule({
     docs: { description: "Renames of tables, columns, types and enum values that existed before the migration: app instances still running the previous release query the old name.", preset: "recommended" },
     defaultSeverity: "warn",
     messages: {
-      column: 'Renames column "{{from}}" of {{table}} to "{{to}}": while the deploy rolls out, app instances still running the previous release select and write "{{from}}" and fail.',
-      moved: 'Drops column "{{from}}" of {{table}} after copying its data into "{{to}}" (line {{line}}): the data is kept, but this is a rename in effect, and while the deploy rolls out, app instances still running the previous release select and write "{{from}}" and fail.',
-      table: 'Renames table {{from}} to "{{to}}": while the deploy rolls out, app instances still running the previous release query {{from}} and fail.',
+      column: "Renames column {{fromSql}} of {{table}} to {{toSql}}: while the deploy rolls out, app instances still running the previous release select and write {{fromSql}} and fail.",
+      moved: "Drops column {{fromSql}} of {{table}} after copying its data into {{toSql}} (line {{line}}): the data is kept, but this is a rename in effect, and while the deploy rolls out, app instances still running the previous release select and write {{fromSql}} and fail.",
+      table: 'Renames table {{from}} to {{toSql}}: while the deploy rolls out, app instances still running the previous release query {{from}} and fail.',
       type: 'Renames type {{from}} to "{{to}}": queries and casts of the previous release that name {{from}} fail while the deploy rolls out.',
       value: "Renames value '{{from}}' of enum {{type}} to '{{to}}': app instances still running the previous release write '{{from}}' and fail with \"invalid input value for enum\".",
     },
@@ -49,7 +49,7 @@ export default defineRule({
       "rename-column"(op) {
         const column = context.catalog.getColumn(op.table, op.column);
         if (!context.existedBefore(op.table) || (column && column.addedIn === index)) return;
-        const data = { from: op.column, to: op.newName, table: quoteName(op.table), where: where(op.table, op.newName) || where(op.table, op.column) };
+        const data = { from: op.column, to: op.newName, fromSql: quoteIdent(op.column), toSql: quoteIdent(op.newName), table: quoteName(op.table), where: where(op.table, op.newName) || where(op.table, op.column) };
         context.report({ node: op, messageId: "column", data });
       },
       "drop-column"(op) {
@@ -57,13 +57,13 @@ export default defineRule({
         const column = context.catalog.getColumn(op.table, op.column);
         // a swap (the copy takes the old name back) keeps the name: column-type-change reports it
         if (!moved?.to.column || !context.existedBefore(op.table) || column?.addedIn === index || columnSwaps(context.migration.file).some((s) => s.drop === op)) return;
-        const data = { from: op.column, to: moved.to.column, table: quoteName(op.table), line: moved.statement.range.loc.start.line, where: where(op.table, moved.to.column) };
+        const data = { from: op.column, to: moved.to.column, fromSql: quoteIdent(op.column), toSql: quoteIdent(moved.to.column), table: quoteName(op.table), line: moved.statement.range.loc.start.line, where: where(op.table, moved.to.column) };
         context.report({ node: op, messageId: "moved", data });
       },
       "rename-table"(op) {
         if (!context.existedBefore(op.table) || recreated("table", op.table)) return;
         const renamed = { schema: op.table.schema, name: op.newName };
-        context.report({ node: op, messageId: "table", data: { from: quoteName(op.table), name: op.table.name, to: op.newName, where: where(renamed) || where(op.table) } });
+        context.report({ node: op, messageId: "table", data: { from: quoteName(op.table), name: op.table.name, to: op.newName, toSql: quoteIdent(op.newName), where: where(renamed) || where(op.table) } });
       },
       "rename-type"(op) {
         if (!enumExisted(op.type) || recreated("type", op.type)) return;

@@ -24,7 +24,7 @@ export default defineRule<Options>({
     defaultOptions: { allowPreserved: false },
     messages: {
       dropTable: 'Drops table {{table}} and every row in it{{cascade}}. {{fate}}, and app instances still running the previous release fail on every query that touches it.',
-      dropColumn: 'Drops column "{{column}}" of {{table}}{{type}}: {{fate}}, and app instances still running the previous release fail on queries that select it.',
+      dropColumn: 'Drops column {{columnSql}} of {{table}}{{type}}: {{fate}}, and app instances still running the previous release fail on queries that select it.',
       dropSchema: 'Drops schema "{{schema}}"{{cascade}}: every table in it and their data are lost.',
       dropDatabase: 'Drops database "{{database}}": everything in it is lost.',
       truncate: "Empties {{tables}}{{cascade}}: every row is deleted and the command cannot be undone after commit.",
@@ -34,7 +34,7 @@ export default defineRule<Options>({
     },
     help: {
       dropTable: "If the model was renamed, rename the table instead (ALTER TABLE ... RENAME TO, or keep the old name with @@map(\"{{name}}\") in schema.prisma). Otherwise ship it in two releases: first stop using the model, then drop the table after backing it up (CREATE TABLE ... AS SELECT, or {{dump}}).",
-      dropColumn: "If the field was renamed, edit the SQL to ALTER TABLE {{table}} RENAME COLUMN, or keep the column name with @map(\"{{column}}\") on the field{{modelHint}}. Otherwise release the code that stops reading \"{{column}}\" first, back the data up, and drop the column in a later migration.",
+      dropColumn: "If the field was renamed, edit the SQL to ALTER TABLE {{table}} RENAME COLUMN, or keep the column name with @map(\"{{column}}\") on the field{{modelHint}}. Otherwise release the code that stops reading {{columnSql}} first, back the data up, and drop the column in a later migration.",
       dropSchema: "Drop the tables one by one in migrations of their own after backing them up, so every loss is visible in review.",
       dropDatabase: "Never drop a database from a migration; do it by hand after a verified backup.",
       truncate: "Delete the rows in a data job you can audit (DELETE ... WHERE, in batches) or back the table up first.",
@@ -74,7 +74,7 @@ export default defineRule<Options>({
         context.report({
           node: op,
           messageId: "dropColumn",
-          data: { table: quoteName(op.table), column: op.column, type: column?.type ? ` (${column.type.text}, added in ${migrationName(context, column.addedIn)})` : "", modelHint: modelHint(op.table), fate: copy ? `its data was copied into ${place(copy.to)} first (line ${copy.statement.range.loc.start.line})` : "its data is lost" },
+          data: { table: quoteName(op.table), column: op.column, columnSql: quoteIdent(op.column), type: column?.type ? ` (${column.type.text}, added in ${migrationName(context, column.addedIn)})` : "", modelHint: modelHint(op.table), fate: copy ? `its data was copied into ${place(copy.to)} first (line ${copy.statement.range.loc.start.line})` : "its data is lost" },
         });
       },
       "drop-schema"(op) {

@@ -1,5 +1,7 @@
 import { RuleTester, runRuleCase } from "../../src/testing/rule-tester.js";
 import rule from "../../rules/breaking-rename.js";
+import { onMysql } from "./mysql-fixtures.js";
+import { SQLITE, usersPostsSessions } from "./sqlite-fixtures.js";
 import { TASKS, SWAP, COPY_THEN_DROP } from "./data-moves.js";
 
 const USERS = `-- CreateTable
@@ -73,4 +75,13 @@ describe("breaking-rename help", () => {
     const [finding] = await runRuleCase("breaking-rename", { history: [USERS], schema: SCHEMA, sql: `ALTER TABLE "User" RENAME COLUMN "name" TO "fullName";` });
     expect(finding?.help).toContain('`fullName ... @map("name")` (schema.prisma:8)');
   });
+});
+
+// MySQL and SQLite: a rename breaks the previous release the same way; names are quoted as each database does
+new RuleTester().run(rule, {
+  valid: [onMysql({ name: "MySQL: a column added in the same migration, then renamed", sql: "ALTER TABLE `User` ADD COLUMN `nick` VARCHAR(191) NULL;\nALTER TABLE `User` RENAME COLUMN `nick` TO `nickname`;" })],
+  invalid: [
+    onMysql({ name: "MySQL: RENAME COLUMN", sql: "ALTER TABLE `User` RENAME COLUMN `name` TO `fullName`;", errors: [{ messageId: "column", line: 1, message: "Renames column `name` of `User` to `fullName`: while the deploy rolls out" }] }),
+    { ...SQLITE, name: "SQLite: RENAME COLUMN", history: [usersPostsSessions], sql: 'ALTER TABLE "User" RENAME COLUMN "name" TO "fullName";', errors: [{ messageId: "column", line: 1, message: 'Renames column "name" of "User" to "fullName"' }] },
+  ],
 });

@@ -189,6 +189,13 @@ ALTER TABLE "User" DROP COLUMN "name";`,
   ],
 });
 
+describe("destructive-change on MySQL quotes names as MySQL does", () => {
+  it("a dropped column and its table both in backticks", async () => {
+    const [finding] = await runRuleCase("destructive-change", onMysql({ sql: "-- AlterTable\nALTER TABLE `User` DROP COLUMN `name`;" }));
+    expect(finding?.message).toMatch(/^Drops column `name` of `User` \(varchar\(191\), added in /);
+  });
+});
+
 describe("destructive-change help on SQLite and MySQL", () => {
   it("names the database's own backup tool, not pg_dump", async () => {
     const [mysqlDrop] = await runRuleCase("destructive-change", onMysql({ sql: "-- DropTable\nDROP TABLE `Post`;" }));

@@ -123,17 +123,20 @@ async function readProject(target: LintTarget, config: ResolvedConfig, options: 
   const notes = [...project.notes];
   const timings: PhaseTimings = {};
   const started = performance.now();
-  const cacheFile = options.cacheLocation ? resolveCacheLocation(options.cwd ? path.resolve(options.cwd) : process.cwd(), options.cacheLocation) : defaultCacheFile(project.root);
   // the language server's history in memory, else the --cache file
-  const cache: FindingsStore | null = options.history ?? (options.cache ? LintCache.open(cacheFile, TOOL_VERSION) : null);
-  const schemaFiles = readSchemaFiles(project.schemaFiles, options.unsaved);
+  const cacheFile = () => (options.cacheLocation ? resolveCacheLocation(options.cwd ? path.resolve(options.cwd) : process.cwd(), options.cacheLocation) : defaultCacheFile(project.root));
+  const cache: FindingsStore | null = options.history ?? (options.cache ? LintCache.open(cacheFile(), TOOL_VERSION) : null);
+  // a resident process's files: read again only where a watched folder changed (src/cache/resident-files.ts)
+  const resident = cache?.files;
+  await resident?.settle();
+  const schemaFiles = resident ? resident.readSchema(project.schemaFiles, options.unsaved) : readSchemaFiles(project.schemaFiles, options.unsaved);
   for (const file of schemaFiles.files) sinks.sources.set(file.path, file.text);
-  const schemaHash = hashKey(schemaFiles.files.map((f) => [f.path, f.text]));
+  const schemaHash = resident ? resident.schemaHash(schemaFiles.files) : hashKey(schemaFiles.files.map((f) => [f.path, f.text]));
   const packedSchema = cache?.schema(project.root, schemaHash);
   const cachedSchema = packedSchema ? unpackCachedSchema(packedSchema, schemaFiles.files) : null;
   const schema = cachedSchema ?? startSchemaParse(schemaFiles.files);
   const [listed, runnerFacts] = await Promise.all([
-    project.migrationsDirExists ? prismaMigrateSource.list(project.migrationsDir) : Promise.resolve([]),
+    !project.migrationsDirExists ? Promise.resolve([]) : resident ? resident.listMigrations(project.migrationsDir) : prismaMigrateSource.list(project.migrationsDir),
     runnerInput(project, config),
   ]);
   // the provider's dialect parses, models and replays the SQL: migration_lock.toml's provider, else the datasource's (lintTarget)
@@ -142,7 +145,7 @@ async function readProject(target: LintTarget, config: ResolvedConfig, options: 
   if (codeMigrations.length) notes.push(`${codeMigrations.join(", ")}: data migration in code and no migration.sql, left to the project's own migration runner (not linted).`);
   const listedEntries = listed.filter((e) => !isCodeMigration(e));
   const entries = options.buffer ? withBufferEntry(listedEntries, project, options.buffer.filePath) : listedEntries;
-  const texts = readMigrationSources(entries, options.buffer ?? options.unsaved);
+  const texts = resident && !options.buffer ? resident.readSources(project.migrationsDir, entries, options.unsaved) : readMigrationSources(entries, options.buffer ?? options.unsaved);
   for (const t of texts) if (t.text !== null) sinks.sources.set(t.entry.upPath!, t.text);
   addTime(timings, "discovery", performance.now() - started);
   return { notes, timings, cache, schemaFiles, schemaHash, cachedSchema, schema, runnerFacts, lockDialect, entries, texts };

@@ -19,6 +19,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { MigrationLintError } from "../errors.js";
 import { headOf, writeFileAtomically } from "../write-file.js";
+import type { ResidentFiles } from "./resident-files.js";
 import type { CatalogSnapshot } from "../history/catalog.js";
 import type { Dialect } from "../dialects/dialect.js";
 import type { MigrationSourceText } from "../model/load.js";
@@ -124,6 +125,8 @@ export interface FindingsStore {
   keepCatalog?(root: string, configKey: string, chain: string, catalog: CatalogSnapshot): void;
   /** What the project is linted as, and its migrations' texts, when its history is about to be linted. */
   sawProject?(root: string, facts: { dialect: Dialect; runner: RunnerInfo; postgresVersion: number; texts: MigrationSourceText[] }): void;
+  /** A resident process's files, kept between its runs and read again where they changed (src/cache/resident-files.ts). */
+  readonly files?: ResidentFiles;
 }
 
 export class LintCache implements FindingsStore {

@@ -187,6 +187,8 @@ export async function lintProject(model: ProjectModel, allRules: ResolvedRule[],
 
   for (const migration of model.migrations) {
     if (migration.index < startIndex && !options.cached?.has(migration.index)) continue;
+    // a cached migration only runs the rules that read git (its other findings are cached); without them, nothing
+    if (migration.index < startIndex && !gitRules.length) continue;
     if (migration.pending) await options.prepare?.(migration);
     // rules quote names as this dialect does; set again after every await, as another project may have run meanwhile
     setIdentifierQuote(model.dialect.identifiers.quote);

@@ -94,30 +94,55 @@ export function readMigrationSources(entries: MigrationEntry[], buffer?: { fileP
   const unsaved = buffer instanceof Map ? buffer : buffer && "filePath" in buffer ? new Map([[buffer.filePath, buffer.text]]) : undefined;
   let chain = "";
   return entries.map((entry, index) => {
-    let text: string | null = null;
-    let error: string | null = null;
-    let encoding: EncodingProblem | null = null;
-    let hash = "";
-    if (entry.readError) {
-      error = entry.readError;
-    } else if (!entry.upPath) {
-      error = missingScript(entry);
-    } else {
-      try {
-        const held = unsaved?.get(entry.upPath);
-        const bytes = held !== undefined ? Buffer.from(held) : readFileSync(entry.upPath);
-        hash = createHash("sha1").update(bytes).digest("hex");
-        ({ text, problem: encoding } = decodeSource(bytes));
-      } catch (err) {
-        error = `Cannot read ${entry.upPath}: ${errorMessage(err)}. \`prisma migrate deploy\` fails on it too.`;
-      }
-    }
-    entry.extraTexts = readExtraTexts(entry.extraFiles);
-    // the folder's other files count too: a down.sql or README changes what rules say about it
-    const extras = JSON.stringify([entry.downPath !== null, entry.extraFiles.map((f) => [f, entry.extraTexts?.[f] ?? null])]);
-    chain = createHash("sha1").update(chain).update("\0").update(entry.name).update("\0").update(hash).update("\0").update(extras).digest("hex");
-    return { entry, index, text, error, hash, chain, encoding };
+    const read = readMigrationFiles(entry, unsaved);
+    chain = chainAfter(chain, entry, read);
+    return sourceText(entry, index, read, chain);
   });
+}
+
+/** What one migration folder's files hold (migration.sql's text and hash, the other files' texts), before the history's chain is put on it. */
+export interface MigrationFilesRead {
+  text: string | null;
+  error: string | null;
+  hash: string;
+  encoding: EncodingProblem | null;
+  /** The folder's other files as the chain hashes them. */
+  extras: string;
+}
+
+/** Reads one migration folder's files (an unsaved text stands for its file); sets `entry.extraTexts`. */
+export function readMigrationFiles(entry: MigrationEntry, unsaved?: ReadonlyMap<string, string | Uint8Array>): MigrationFilesRead {
+  let text: string | null = null;
+  let error: string | null = null;
+  let encoding: EncodingProblem | null = null;
+  let hash = "";
+  if (entry.readError) {
+    error = entry.readError;
+  } else if (!entry.upPath) {
+    error = missingScript(entry);
+  } else {
+    try {
+      const held = unsaved?.get(entry.upPath);
+      const bytes = held !== undefined ? Buffer.from(held) : readFileSync(entry.upPath);
+      hash = createHash("sha1").update(bytes).digest("hex");
+      ({ text, problem: encoding } = decodeSource(bytes));
+    } catch (err) {
+      error = `Cannot read ${entry.upPath}: ${errorMessage(err)}. \`prisma migrate deploy\` fails on it too.`;
+    }
+  }
+  entry.extraTexts = readExtraTexts(entry.extraFiles);
+  // the folder's other files count too: a down.sql or README changes what rules say about it
+  const extras = JSON.stringify([entry.downPath !== null, entry.extraFiles.map((f) => [f, entry.extraTexts?.[f] ?? null])]);
+  return { text, error, hash, encoding, extras };
+}
+
+/** The chain hash after `entry`: the identity of the history up to and including it, given the chain before it. */
+export function chainAfter(previous: string, entry: MigrationEntry, read: MigrationFilesRead): string {
+  return createHash("sha1").update(previous).update("\0").update(entry.name).update("\0").update(read.hash).update("\0").update(read.extras).digest("hex");
+}
+
+export function sourceText(entry: MigrationEntry, index: number, read: MigrationFilesRead, chain: string): MigrationSourceText {
+  return { entry, index, text: read.text, error: read.error, hash: read.hash, chain, encoding: read.encoding };
 }
 
 const EXTRA_TEXT = /\.(md|markdown|txt|sql)$/i;

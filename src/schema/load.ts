@@ -23,32 +23,47 @@ const WORKER_WAIT_MS = 15_000;
 
 export type SchemaFileProblem = PrismaSchemaModel["errors"][number];
 
+export interface SchemaFilesRead {
+  files: PrismaSchemaFile[];
+  unreadable: Array<{ file: string; message: string }>;
+  problems: SchemaFileProblem[];
+}
+
 /**
  * Reads the schema files. `problems` are what Prisma rejects before parsing while the lenient parser used
  * here would read on: bytes that are not UTF-8 (or UTF-16 with a BOM), a NUL byte, a string left open at
  * the end of its line. They are checked on every run, never cached with the parsed model.
  */
-export function readSchemaFiles(paths: string[], unsaved?: ReadonlyMap<string, string>): { files: PrismaSchemaFile[]; unreadable: Array<{ file: string; message: string }>; problems: SchemaFileProblem[] } {
-  const files: PrismaSchemaFile[] = [];
-  const unreadable: Array<{ file: string; message: string }> = [];
-  const problems: SchemaFileProblem[] = [];
-  for (const file of paths) {
-    let bytes: Buffer;
-    try {
-      const held = unsaved?.get(file);
-      bytes = held !== undefined ? Buffer.from(held) : readFileSync(file);
-    } catch (err) {
-      unreadable.push({ file, message: err instanceof Error ? err.message : String(err) });
-      continue;
-    }
-    const { text, problem } = decodeSource(bytes, "schema.prisma");
-    files.push({ path: file, text });
-    const source = new SourceText(text);
-    const at = (offset: number, message: string) => problems.push({ file, message, ...source.positionAt(offset) });
-    if (problem) at(problem.offset, problem.message);
-    else for (const found of textProblems(source.text)) at(found.offset, found.message);
+export function readSchemaFiles(paths: string[], unsaved?: ReadonlyMap<string, string>): SchemaFilesRead {
+  const out: SchemaFilesRead = { files: [], unreadable: [], problems: [] };
+  for (const file of paths) addSchemaFile(out, readSchemaFile(file, unsaved));
+  return out;
+}
+
+export function addSchemaFile(out: SchemaFilesRead, read: ReturnType<typeof readSchemaFile>): void {
+  if ("unreadable" in read) out.unreadable.push(read.unreadable);
+  else {
+    out.files.push(read.file);
+    out.problems.push(...read.problems);
   }
-  return { files, unreadable, problems };
+}
+
+/** One schema file of `readSchemaFiles` (an unsaved text stands for the file). */
+export function readSchemaFile(file: string, unsaved?: ReadonlyMap<string, string>): { file: PrismaSchemaFile; problems: SchemaFileProblem[] } | { unreadable: { file: string; message: string } } {
+  let bytes: Buffer;
+  try {
+    const held = unsaved?.get(file);
+    bytes = held !== undefined ? Buffer.from(held) : readFileSync(file);
+  } catch (err) {
+    return { unreadable: { file, message: err instanceof Error ? err.message : String(err) } };
+  }
+  const { text, problem } = decodeSource(bytes, "schema.prisma");
+  const problems: SchemaFileProblem[] = [];
+  const source = new SourceText(text);
+  const at = (offset: number, message: string) => problems.push({ file, message, ...source.positionAt(offset) });
+  if (problem) at(problem.offset, problem.message);
+  else for (const found of textProblems(source.text)) at(found.offset, found.message);
+  return { file: { path: file, text }, problems };
 }
 
 /** A NUL byte, and the first string literal not closed on its line (Prisma's strings cannot hold a line break or a control character). */

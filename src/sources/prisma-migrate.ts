@@ -98,28 +98,40 @@ export const prismaMigrateSource: MigrationSource = {
   id: "prisma-migrate",
   async list(migrationsDir: string): Promise<MigrationEntry[]> {
     const root = path.resolve(migrationsDir);
-    const entries = readDirSafe(root);
-    if (entries instanceof Error) return [];
-    const names: string[] = [];
-    const broken = new Map<string, string>();
-    for (const entry of entries) {
-      if (entry.name.startsWith(".")) continue;
-      if (entryKind(root, entry) === "dir") names.push(entry.name);
-      else {
-        // a link that cannot be followed is most likely a migration folder moved or linked wrongly: said, not skipped
-        const problem = /\.[A-Za-z0-9]+$/.test(entry.name) ? null : brokenLink(root, entry); // README.md, migration_lock.toml: files
-        if (problem) {
-          names.push(entry.name);
-          broken.set(entry.name, problem);
-        }
-      }
-    }
-    names.sort(compareByteOrder);
-    return names.map((name) => {
-      const problem = broken.get(name);
-      if (!problem) return readMigration(root, name);
-      const dir = path.join(root, name);
-      return { name, dir, upPath: null, downPath: null, extraFiles: [], readError: `The migration folder ${dir} ${problem}: there is no migration to apply or lint. Fix or remove the link.` };
-    });
+    const listed = listMigrationNames(root);
+    return listed ? listed.names.map((name) => migrationEntry(root, name, listed.broken.get(name))) : [];
   },
 };
+
+/**
+ * The migration folder names of a migrations folder in the order Prisma applies them, and the links among them that
+ * cannot be followed (with why); null when the folder cannot be read. The first half of `list`: a resident process
+ * (src/cache/memory.ts) lists again and reads again only the folders that changed.
+ */
+export function listMigrationNames(root: string): { names: string[]; broken: Map<string, string> } | null {
+  const entries = readDirSafe(root);
+  if (entries instanceof Error) return null;
+  const names: string[] = [];
+  const broken = new Map<string, string>();
+  for (const entry of entries) {
+    if (entry.name.startsWith(".")) continue;
+    if (entryKind(root, entry) === "dir") names.push(entry.name);
+    else {
+      // a link that cannot be followed is most likely a migration folder moved or linked wrongly: said, not skipped
+      const problem = /\.[A-Za-z0-9]+$/.test(entry.name) ? null : brokenLink(root, entry); // README.md, migration_lock.toml: files
+      if (problem) {
+        names.push(entry.name);
+        broken.set(entry.name, problem);
+      }
+    }
+  }
+  names.sort(compareByteOrder);
+  return { names, broken };
+}
+
+/** One migration folder as `list` gives it; `brokenLink` is why the folder's link cannot be followed, when it cannot. */
+export function migrationEntry(root: string, name: string, brokenLink?: string): MigrationEntry {
+  if (!brokenLink) return readMigration(root, name);
+  const dir = path.join(root, name);
+  return { name, dir, upPath: null, downPath: null, extraFiles: [], readError: `The migration folder ${dir} ${brokenLink}: there is no migration to apply or lint. Fix or remove the link.` };
+}

@@ -14,6 +14,16 @@ export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "
 export const corpus = path.resolve(process.env.CORPUS ?? path.join(root, "..", "shared", "corpus"));
 export const cli = path.join(root, "bin", "migration-lint.js");
 export const SQUAWK_VERSION = "2.66.0";
+
+/** trigger.dev's prisma folder (820 migrations), the resident benchmarks' history; exits with a note when the corpus is absent. */
+export function triggerDevPrisma() {
+  const source = path.join(corpus, "triggerdotdev__trigger.dev/internal-packages/database/prisma");
+  if (!existsSync(source)) {
+    console.log(`skipped: ${source} is not there (the corpus lives in ../shared/corpus)`);
+    process.exit(0);
+  }
+  return source;
+}
 const gnuTime = existsSync("/usr/bin/time") ? "/usr/bin/time" : null;
 export const hasGnuTime = gnuTime !== null;
 

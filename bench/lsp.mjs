@@ -8,18 +8,14 @@
  *   npm run build && BENCH_RUNS=15 node bench/lsp.mjs      (writes bench/results/lsp.md)
  */
 import { spawn } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { createProtocolConnection, StreamMessageReader, StreamMessageWriter } from "vscode-languageserver-protocol/node";
-import { cli, corpus, root } from "./lib.mjs";
+import { cli, root, triggerDevPrisma } from "./lib.mjs";
 
-const source = path.join(corpus, "triggerdotdev__trigger.dev/internal-packages/database/prisma");
-if (!existsSync(source)) {
-  console.log(`skipped: ${source} is not there (the corpus lives in ../shared/corpus)`);
-  process.exit(0);
-}
+const source = triggerDevPrisma();
 const runs = Number(process.env.BENCH_RUNS ?? 10);
 const work = mkdtempSync(path.join(os.tmpdir(), "ml-bench-lsp-"));
 cpSync(source, path.join(work, "prisma"), { recursive: true });

@@ -9,16 +9,12 @@
  *   npm run build && BENCH_RUNS=30 node --liftoff-only --heap-growing-percent=50 bench/relint.mjs
  *   (BENCH_CPU_PROF=/tmp/relint.cpuprofile profiles the edits; BENCH_PROFILE_ONLY=newest edits only the newest)
  */
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { corpus, median, root } from "./lib.mjs";
+import { median, root, triggerDevPrisma } from "./lib.mjs";
 
-const source = path.join(corpus, "triggerdotdev__trigger.dev/internal-packages/database/prisma");
-if (!existsSync(source)) {
-  console.log(`skipped: ${source} is not there (the corpus lives in ../shared/corpus)`);
-  process.exit(0);
-}
+const source = triggerDevPrisma();
 const { runLint, loadConfig } = await import(path.join(root, "dist/src/index.js"));
 const { LintHistory } = await import(path.join(root, "dist/src/cache/memory.js"));
 const runs = Number(process.env.BENCH_RUNS ?? 20);

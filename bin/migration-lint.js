@@ -65,7 +65,23 @@ module.enableCompileCache?.();
 if (process.argv[2] === "lsp") {
   const { serve } = await import("../dist/cli/lsp.js");
   serve(process.argv.slice(3), writeReport);
-} else await lint();
+} else if (process.argv[2] === "daemon") {
+  // `migration-lint daemon`: keeps the history in memory for the runs of this directory (dist/cli/daemon.js)
+  const { daemonCommand } = await import("../dist/cli/daemon.js");
+  process.exitCode = await daemonCommand(process.argv.slice(3), (text) => process.stderr.write(text));
+} else {
+  // a daemon of this directory answers the run when it is up and serves it; else the run lints itself (dist/cli/daemon-client.js)
+  const { viaDaemon } = await import("../dist/cli/daemon-client.js");
+  const served = await viaDaemon(process.argv.slice(2), colorDefault());
+  if (served) {
+    for (const [fd, text] of served.output) (fd === 1 ? writer(process.stdout, writeReport) : writer(process.stderr, (t) => process.stderr.write(t)))(text);
+    process.exitCode = served.code;
+  } else await lint();
+}
+
+function colorDefault() {
+  return !!process.stdout.isTTY && !process.env.NO_COLOR || !!process.env.FORCE_COLOR && process.env.FORCE_COLOR !== "0";
+}
 
 async function lint() {
   const { main, guardProcess } = await import("../dist/cli/main.js");
@@ -75,7 +91,7 @@ async function lint() {
   const code = await main(process.argv.slice(2), {
     stdout: writer(process.stdout, writeReport),
     stderr: writer(process.stderr, (text) => process.stderr.write(text)),
-    colorDefault: !!process.stdout.isTTY && !process.env.NO_COLOR || !!process.env.FORCE_COLOR && process.env.FORCE_COLOR !== "0",
+    colorDefault: colorDefault(),
   });
   guard.finish(code);
 }

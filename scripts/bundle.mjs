@@ -79,6 +79,10 @@ const { metafile } = await build({
     // the language server (`migration-lint lsp`) and its lint worker: bin/migration-lint.js loads them only for it
     lsp: path.join(root, "dist/src/lsp/server.js"),
     "lsp-worker": path.join(root, "dist/src/lsp/lsp-worker.js"),
+    // `migration-lint daemon`, its lint worker, and the few lines every other run loads to ask it first
+    daemon: path.join(root, "dist/src/daemon/server.js"),
+    "daemon-worker": path.join(root, "dist/src/daemon/daemon-worker.js"),
+    "daemon-client": path.join(root, "dist/src/daemon/client.js"),
   },
   bundle: true,
   splitting: true,

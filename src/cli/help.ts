@@ -89,6 +89,11 @@ Options:
 Commands:
   explain <rule>           Print a rule's documentation: what, why, bad and good
                            examples, how to fix, how to disable
+  daemon [start|stop|status] [--idle-timeout <s>]
+                           Keep this directory's history in memory for the runs
+                           here (pre-commit): a run asks it first and lints itself
+                           when it is not up (MIGRATION_LINT_NO_DAEMON=1: never)
+  lsp --stdio              The language server (docs/editors.md)
 
 Exit codes: 0 no errors, 1 lint errors (or too many warnings),
             2 usage, configuration or internal failure.

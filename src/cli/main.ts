@@ -25,7 +25,7 @@ export interface CliIO {
   colorDefault: boolean;
 }
 
-const OPTIONS = {
+export const OPTIONS = {
   schema: { type: "string" },
   migrations: { type: "string" },
   format: { type: "string", short: "f", multiple: true },
@@ -68,7 +68,8 @@ const OPTIONS = {
   version: { type: "boolean", short: "v" },
 } as const;
 
-export async function main(argv: string[], rawIO: CliIO): Promise<number> {
+/** `resident`: a daemon's run (src/daemon), with the history it keeps in memory in place of the cache file. */
+export async function main(argv: string[], rawIO: CliIO, resident?: { history: NonNullable<LintOptions["history"]> }): Promise<number> {
   const started = performance.now();
   // everything shown goes through the one redaction (src/redact.ts): the password of --database-url, in any spelling, never appears
   const secrets = secretsOf(databaseUrlArgument(argv) ?? process.env.MIGRATION_LINT_DATABASE_URL);
@@ -191,6 +192,7 @@ export async function main(argv: string[], rawIO: CliIO): Promise<number> {
       // replay's PGlite snapshots only when asked (its first run with them is slower: docs/replay.md), and an editor's
       // unsaved text (--stdin) neither fills nor prunes it
       ...(values["no-cache"] || (!values.cache && (values.replay || values["lock-trace"] || values["drift-only"] || values.stdin)) ? {} : { cache: true }),
+      ...(resident ? { history: resident.history } : {}),
       ...(values.replay || values["lock-trace"] ? { replay: true } : {}),
       ...(values["database-url"] ?? process.env.MIGRATION_LINT_DATABASE_URL ? { databaseUrl: values["database-url"] ?? process.env.MIGRATION_LINT_DATABASE_URL } : {}),
       ...(values["drift-only"] ? { driftOnly: true } : {}),

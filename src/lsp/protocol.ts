@@ -1,7 +1,6 @@
 /** What the language server's thread and its lint worker say to each other (src/lsp/server.ts, src/lsp/lsp-worker.ts). */
 import type { LintMessage } from "../engine/results.js";
 import type { SkippedProject } from "../api/projects.js";
-import type { MigrationLintError } from "../errors.js";
 
 export interface LintRequest {
   kind: "lint";
@@ -52,6 +51,7 @@ export interface LintAnswer {
 
 export type HoverAnswer = { contents: string; start: number; end: number } | null;
 
-export type WorkerError = { kind: MigrationLintError["kind"]; message: string; file?: string; line?: number };
+export type { WorkerError } from "../cli/resident-worker.js";
+import type { WorkerError } from "../cli/resident-worker.js";
 
 export type WorkerMessage = { id: number; ok: true; value: LintAnswer | HoverAnswer } | { id: number; ok: false; error: WorkerError } | { stray: string };

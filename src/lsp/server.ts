@@ -13,17 +13,17 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { Worker } from "node:worker_threads";
 import { Writable, type Readable } from "node:stream";
 import { createConnection, DiagnosticSeverity, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type CodeAction, type Connection, type Diagnostic, type InitializeParams } from "vscode-languageserver/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
-import { hungFinding, newHeartbeat, stuckLoading, watchHeartbeat } from "../cli/supervise.js";
+import { hungFinding, stuckLoading } from "../cli/supervise.js";
+import { LintFailure, ResidentWorker, Stuck } from "../cli/resident-worker.js";
 import { LOADING_LABEL } from "../engine/linter.js";
 import type { LintMessage } from "../engine/results.js";
 import { CONFIG_FILES } from "../config/load.js";
 import { packageVersion } from "../version.js";
 import { bomOf, codeActionsFor, fixAllAction, FIX_ALL_KIND, SHOW_DOCUMENTATION, type ClientAbilities } from "./actions.js";
-import type { HoverAnswer, LintAnswer, LintRequest, WorkerError, WorkerMessage, WorkerRequest } from "./protocol.js";
+import type { HoverAnswer, LintAnswer, LintRequest, WorkerError, WorkerRequest } from "./protocol.js";
 
 export interface ServerSettings {
   /** Lint at all (default true). */
@@ -59,7 +59,7 @@ export function startServer(input: Readable, output: Writable): Connection {
   let folders: string[] = [];
   let client: ClientAbilities = { documentChanges: false, createFiles: false };
   let canShowDocument = false;
-  const worker = new LintWorker((line) => connection.console.warn(`migration-lint: ${line}`));
+  const worker = new ResidentWorker<WorkerRequest>(new URL("./lsp-worker.js", import.meta.url), (line) => connection.console.warn(`migration-lint: ${line}`));
   const folderState = new Map<string, FolderState>();
 
   connection.onInitialize((params: InitializeParams) => {
@@ -340,112 +340,4 @@ function readSettings(value: unknown): ServerSettings {
     ruleTimeBudgetMs: positive(v.ruleTimeBudgetMs, DEFAULTS.ruleTimeBudgetMs) || DEFAULTS.ruleTimeBudgetMs,
     base: typeof v.base === "string" && v.base.trim() ? v.base.trim() : null,
   };
-}
-
-/** A rule (or, with LOADING_LABEL, the config's import) that stopped answering. */
-class Stuck extends Error {
-  constructor(
-    readonly rule: string,
-    readonly migration: string,
-  ) {
-    super(`stuck: ${rule} on ${migration}`);
-  }
-}
-
-class LintFailure extends Error {
-  constructor(readonly error: WorkerError) {
-    super(error.message);
-  }
-}
-
-/**
- * The lint worker, supervised: each request is watched through the heartbeat (a rule or an import that stops
- * beating for the time budget) and by a deadline (user code looping outside any rule, in a timer); either replaces
- * the worker. A worker that ends by itself (out of memory) is replaced on the next request.
- */
-class LintWorker {
-  private worker: Worker | null = null;
-  private heartbeat = newHeartbeat();
-  private next = 1;
-  private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (err: Error) => void }>();
-
-  constructor(private readonly warn: (line: string) => void) {}
-
-  private start(): Worker {
-    this.heartbeat = newHeartbeat();
-    // its stdout and stderr are the server's stderr: stdout is the protocol's
-    const worker = new Worker(new URL("./lsp-worker.js", import.meta.url), { workerData: { heartbeat: this.heartbeat }, stdout: true, stderr: true, resourceLimits: { maxOldGenerationSizeMb: 4096 } });
-    worker.stdout.pipe(process.stderr);
-    worker.stderr.pipe(process.stderr);
-    worker.on("message", (message: WorkerMessage) => {
-      if ("stray" in message) return this.warn(message.stray);
-      const waiting = this.pending.get(message.id);
-      if (!waiting) return;
-      this.pending.delete(message.id);
-      if (message.ok) waiting.resolve(message.value);
-      else waiting.reject(new LintFailure(message.error));
-    });
-    const ended = (why: string) => {
-      if (this.worker !== worker) return;
-      this.worker = null;
-      this.failAll(new LintFailure({ kind: "internal", message: why }));
-    };
-    worker.on("error", (err: Error) => ended(`the lint worker failed: ${err.message}`));
-    worker.on("exit", (code) => ended(`the lint worker ended (exit code ${code}) before it answered; it starts again with the next edit`));
-    worker.unref();
-    return worker;
-  }
-
-  request(body: WorkerRequest extends infer R ? (R extends unknown ? Omit<R, "id"> : never) : never, deadlineMs = 120_000): Promise<unknown> {
-    const worker = (this.worker ??= this.start());
-    const id = this.next++;
-    return new Promise((resolve, reject) => {
-      const budget = (body as { ruleTimeBudgetMs?: number }).ruleTimeBudgetMs ?? DEFAULTS.ruleTimeBudgetMs;
-      // this request fails with why; the others waiting on the worker with "restarted"
-      const replace = (err: Error) => {
-        this.pending.delete(id);
-        settle();
-        this.restart();
-        reject(err);
-      };
-      const stop = watchHeartbeat(this.heartbeat, budget, ({ rule, migration }) => replace(new Stuck(rule, migration)));
-      const deadline = setTimeout(() => {
-        replace(new LintFailure({ kind: "internal", message: `the lint worker did not answer within ${Math.max(deadlineMs, budget * 6) / 1000} s (user code looping outside any rule?) and was replaced` }));
-      }, Math.max(deadlineMs, budget * 6));
-      deadline.unref();
-      const settle = () => {
-        stop();
-        clearTimeout(deadline);
-      };
-      this.pending.set(id, {
-        resolve: (value) => {
-          settle();
-          resolve(value);
-        },
-        reject: (err) => {
-          settle();
-          reject(err);
-        },
-      });
-      worker.postMessage({ ...body, id });
-    });
-  }
-
-  private failAll(err: Error): void {
-    const waiting = [...this.pending.values()];
-    this.pending.clear();
-    for (const w of waiting) w.reject(err);
-  }
-
-  /** Ends the worker (its history and imported config with it); the next request starts a fresh one. */
-  restart(): void {
-    const worker = this.worker;
-    this.worker = null;
-    void worker?.terminate();
-    this.failAll(new LintFailure({ kind: "internal", message: "the lint worker was restarted" }));
-  }
-
-  stop(): void {
-    this.restart();
-  }
 }

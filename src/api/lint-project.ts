@@ -28,7 +28,7 @@ import { applyAllDirectives, keepOnlyDirectiveData } from "../engine/directives.
 import { applyBaseline, BASELINE_FILE, readBaseline } from "../engine/baseline.js";
 import { migrationChanges, type MigrationChanges } from "../git/changes.js";
 import { MigrationLintError } from "../errors.js";
-import { parsePending, pendingMigrations, readMigrationSources, type MigrationSourceText } from "../model/load.js";
+import { hasFile, isUnread, parsePending, pendingMigrations, readMigrationSources, type MigrationSourceText } from "../model/load.js";
 import { dialectFor } from "../dialects/index.js";
 import type { Dialect } from "../dialects/dialect.js";
 import { Catalog } from "../history/catalog.js";
@@ -42,12 +42,13 @@ import type { PrismaSchemaModel } from "../schema/types.js";
 import { isCodeMigration, prismaMigrateSource } from "../sources/prisma-migrate.js";
 import type { MigrationEntry, RunnerInfo } from "../types.js";
 import type { LintOptions, ProjectReport } from "./lint.js";
+import type { SourceTexts } from "./source-texts.js";
 
 /** Where a project's lint puts what it finds: messages and suppressed messages by file, and the text of every file read. */
 export interface Sinks {
   messages: MessagesByFile;
   suppressed: MessagesByFile;
-  sources: Map<string, string>;
+  sources: SourceTexts;
 }
 
 /**
@@ -104,9 +105,10 @@ export async function lintTarget(target: LintTarget, config: ResolvedConfig, opt
     migrationsDir: project.migrationsDir,
     migrationCount: loaded.length,
     lintedCount: linted.length,
-    uncheckedCount: history.unchecked() + linted.filter((m) => !m.file).length,
+    uncheckedCount: history.unchecked() + linted.filter((m) => !hasFile(m)).length,
     ...(cache instanceof LintCache ? { cacheFile: cache.file } : {}),
-    parsedCount: loaded.filter((m) => m.index >= (plan?.startIndex ?? 0) && m.file).length,
+    parsedCount: loaded.filter((m) => m.index >= (plan?.startIndex ?? 0) && hasFile(m)).length,
+    readCount: texts.filter((t) => t.error === null && !t.vouched).length,
     dialect: dialect.id,
     runner,
     notes,
@@ -145,8 +147,8 @@ async function readProject(target: LintTarget, config: ResolvedConfig, options: 
   if (codeMigrations.length) notes.push(`${codeMigrations.join(", ")}: data migration in code and no migration.sql, left to the project's own migration runner (not linted).`);
   const listedEntries = listed.filter((e) => !isCodeMigration(e));
   const entries = options.buffer ? withBufferEntry(listedEntries, project, options.buffer.filePath) : listedEntries;
-  const texts = resident && !options.buffer ? resident.readSources(project.migrationsDir, entries, options.unsaved) : readMigrationSources(entries, options.buffer ?? options.unsaved);
-  for (const t of texts) if (t.text !== null) sinks.sources.set(t.entry.upPath!, t.text);
+  const texts = resident && !options.buffer ? resident.readSources(project.migrationsDir, entries, options.unsaved) : readMigrationSources(entries, options.buffer ?? options.unsaved, cache?.fileRecords?.(project.root));
+  for (const t of texts) if (t.error === null) sinks.sources.setLater(t.entry.upPath!, () => t.text ?? undefined);
   addTime(timings, "discovery", performance.now() - started);
   return { notes, timings, cache, schemaFiles, schemaHash, cachedSchema, schema, runnerFacts, lockDialect, entries, texts };
 }
@@ -237,7 +239,8 @@ async function lintHistory(
         }
       }),
       release: (m) => {
-        if (!m.file) return;
+        // a migration the cache answered for whose file nothing read: nothing to keep or release
+        if (isUnread(m) || !m.file) return;
         // the language server's history keeps the catalog where an edit may start the next run (of the migrations
         // replayed: those before the plan's start come with their findings from the cache, not applied to the catalog)
         if (m.index >= (plan?.startIndex ?? 0) && cache?.keepsCatalogAfter?.(project.root, m.index, loaded.length)) cache.keepCatalog!(project.root, configKey, texts[m.index]!.chain, structuredClone(catalog.snapshot()));

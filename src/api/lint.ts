@@ -14,6 +14,7 @@ import { resolveTargets, type LintTarget } from "../discover/targets.js";
 import { findProjectsBelow } from "../discover/monorepo.js";
 import { lintEachProject, projectConfigs, type SkippedProject } from "./projects.js";
 import { lintTarget } from "./lint-project.js";
+import { SourceTexts } from "./source-texts.js";
 import { bufferDiscoveryPath, bufferMigrationName, type EditorBuffer } from "../discover/buffer.js";
 import type { MessagesByFile } from "../engine/linter.js";
 import { toResults, type LintResult } from "../engine/results.js";
@@ -121,6 +122,8 @@ export interface ProjectReport {
   cacheFile?: string;
   /** Migrations parsed in this run (fewer than migrationCount when the cache supplied the rest). */
   parsedCount: number;
+  /** migration.sql files read and hashed to know whether they changed (the cache vouched for the others by their size, times and inode). */
+  readCount: number;
   /** The dialect the migrations were linted as (migration_lock.toml's provider, else the datasource's). */
   dialect: DialectId;
   runner: RunnerInfo;
@@ -135,7 +138,7 @@ export interface LintRun {
   results: LintResult[];
   config: ResolvedConfig;
   projects: ProjectReport[];
-  /** File texts by absolute path, for formatters that show source lines. */
+  /** File texts by absolute path, for formatters that show source lines (a file the cache answered for is read when its text is first asked for: src/api/source-texts.ts). */
   sources: Map<string, string>;
   /** Milliseconds by phase over the whole run: every project's, and finding the projects (`discovery`). */
   timings: PhaseTimings;
@@ -208,7 +211,7 @@ export async function runLint(options: LintOptions = {}): Promise<LintRun> {
 
   const messages: MessagesByFile = new Map();
   const suppressed: MessagesByFile = new Map();
-  const sources = new Map<string, string>();
+  const sources = new SourceTexts();
   addTime(timings, "discovery", performance.now() - started);
   const configFor = projectConfigs(config, {
     cwd,

@@ -8,7 +8,7 @@ import { hashKey, type CachedFindings, type FindingsStore } from "./cache.js";
 import { Catalog, type CatalogSnapshot } from "../history/catalog.js";
 import type { ResolvedConfig } from "../config/types.js";
 import type { LoadedMigration, MessagesByFile } from "../engine/linter.js";
-import type { MigrationSourceText } from "../model/load.js";
+import { hasFile, type MigrationSourceText } from "../model/load.js";
 import type { RunnerInfo } from "../types.js";
 import type { PrismaSchemaData } from "../schema/parse-schema.js";
 
@@ -51,7 +51,7 @@ export function planFromCache(cache: FindingsStore, root: string, configKey: str
   let firstMiss = texts.length;
   for (const t of texts) {
     if (!inScope(t.index)) continue;
-    const hit = t.text !== null ? cache.findings(root, configKey, t.chain) : undefined;
+    const hit = t.error === null ? cache.findings(root, configKey, t.chain) : undefined;
     if (!hit) {
       firstMiss = t.index;
       break;
@@ -107,7 +107,7 @@ export function mergeAndStore(
   for (const m of run.linted) {
     const file = m.entry.upPath;
     const chain = texts[m.index]!.chain;
-    if (!file || !m.file) continue;
+    if (!file || !hasFile(m)) continue;
     const hit = plan.cached.has(m.index) ? plan.hits.get(m.index) : undefined;
     if (hit) {
       byFile.set(file, [...hit.kept, ...(byFile.get(file) ?? [])]);
@@ -120,11 +120,12 @@ export function mergeAndStore(
     };
   }
   const last = texts.at(-1);
-  const complete = run.loaded.every((m) => m.file !== null || m.index < plan.startIndex);
+  const complete = run.loaded.every((m) => m.index < plan.startIndex || m.file !== null);
   // the catalog after the whole history, unless the cache has it already
   const fresher = last && complete && !cache.snapshots(root, configKey).some((s) => s.chain === last.chain);
   cache.store(root, configKey, store, fresher ? { chain: last.chain, catalog: run.catalog.snapshot() } : null);
   cache.prune(root, configKey, new Set(texts.map((t) => t.chain)));
   if (run.schemaToStore) cache.storeSchema(root, run.schemaToStore.hash, run.schemaToStore.data);
+  cache.storeFileRecords?.(root, new Map(texts.flatMap((t) => (t.record ? [[t.entry.upPath!, t.record]] : []))));
   cache.save();
 }

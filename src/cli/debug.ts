@@ -9,8 +9,8 @@ export function formatTimings(timings: PhaseTimings, totalMs: number): string {
 }
 
 /** `--debug`: per project, the cache file in use and how many migrations this run parsed (0 when the cache answered for all). */
-export function formatCacheUse(projects: Array<{ root: string; cacheFile?: string; parsedCount: number; migrationCount: number }>, cwd: string, relative: (from: string, to: string) => string): string {
+export function formatCacheUse(projects: Array<{ root: string; cacheFile?: string; parsedCount: number; readCount: number; migrationCount: number }>, cwd: string, relative: (from: string, to: string) => string): string {
   return projects
-    .map((p) => `migration-lint: debug: ${relative(cwd, p.root) || "."}: parsed ${p.parsedCount} of ${p.migrationCount} migrations; cache ${p.cacheFile ? relative(cwd, p.cacheFile) : "off"}\n`)
+    .map((p) => `migration-lint: debug: ${relative(cwd, p.root) || "."}: read ${p.readCount}, parsed ${p.parsedCount} of ${p.migrationCount} migrations; cache ${p.cacheFile ? relative(cwd, p.cacheFile) : "off"}\n`)
     .join("");
 }

@@ -1,6 +1,7 @@
 /** Worker thread entry for the supervised CLI run: lints and posts the run back (see supervise.ts). */
 import { parentPort, workerData } from "node:worker_threads";
-import { resolveFoundConfig, runLint, type FoundConfig, type LintOptions } from "../api/lint.js";
+import { resolveFoundConfig, runLint, type FoundConfig, type LintOptions, type LintRun } from "../api/lint.js";
+import { SourceTexts, type SourceTextsTransfer } from "../api/source-texts.js";
 import { setHeartbeat, whileLoading } from "../engine/linter.js";
 import { findConfig } from "../config/load.js";
 import { MigrationLintError } from "../errors.js";
@@ -43,5 +44,12 @@ async function lint(): Promise<void> {
   const imported = [...(config?.config.plugins ?? []).map((p) => `plugin "${p}"`), ...(options.rulesDirs ?? []).map((d) => `--rulesdir ${d}`)];
   const resolvedConfig = await whileLoading(imported.join(", ") || "the configuration", () => resolveFoundConfig(config, { cwd, ...(options.rulesDirs ? { rulesDirs: options.rulesDirs } : {}), ...(options.ruleOverrides ? { ruleOverrides: options.ruleOverrides } : {}) }));
   const run = await runLint({ ...options, ...(resolvedConfig ? { resolvedConfig } : {}) });
-  parentPort!.postMessage({ ok: true, results: run.results, projects: run.projects, skipped: run.skipped ?? [], sources: [...run.sources], timings: run.timings, strays, engineSeverities: run.config.engineSeverities ?? {}, ruleTypes: Object.fromEntries(run.config.rules.map((r) => [r.id, r.rule.meta.type])) });
+  parentPort!.postMessage({ ok: true, results: run.results, projects: run.projects, skipped: run.skipped ?? [], sources: sourcesForTransfer(run), timings: run.timings, strays, engineSeverities: run.config.engineSeverities ?? {}, ruleTypes: Object.fromEntries(run.config.rules.map((r) => [r.id, r.rule.meta.type])) });
+}
+
+/** The texts of files with findings (what formatters show), and of every file read anyway; the others by name only (SourceTexts). */
+function sourcesForTransfer(run: LintRun): SourceTextsTransfer {
+  const withFindings = new Set(run.results.filter((r) => r.messages.length || r.suppressedMessages.length).map((r) => r.filePath));
+  const wanted = (file: string) => withFindings.has(file);
+  return run.sources instanceof SourceTexts ? run.sources.forTransfer(wanted) : { texts: [...run.sources], unread: [] };
 }

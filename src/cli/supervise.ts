@@ -7,12 +7,15 @@
  * Nothing else is lost.
  */
 import { Worker } from "node:worker_threads";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { FoundConfig, LintOptions, LintRun, ProjectReport } from "../api/lint.js";
 import { applyEngineSeverities } from "../engine/engine-findings.js";
 import { fingerprint, LOADING_LABEL } from "../engine/linter.js";
 import type { LintMessage, LintResult } from "../engine/results.js";
 import { MigrationLintError } from "../errors.js";
+import { SourceTexts, type SourceTextsTransfer } from "../api/source-texts.js";
+import { decodeText } from "../model/load.js";
 import type { PrintConfigOptions, printConfig } from "./print-config.js";
 
 /** What --print-config prints, and what user code threw meanwhile outside its call stack (a timer's process.exit). */
@@ -133,14 +136,14 @@ function attemptRun(options: LintOptions, stallMs: number, found: FoundConfig | 
       stopWatching();
       for (const signal of SIGNALS) process.removeListener(signal, onSignal);
     };
-    worker.on("message", (message: { unhandledSignal?: NodeJS.Signals; ok: boolean; printed?: PrintedConfig; results?: LintResult[]; projects?: ProjectReport[]; skipped?: LintRun["skipped"]; sources?: Array<[string, string]>; timings?: LintRun["timings"]; strays?: string[]; engineSeverities?: Record<string, 0 | 1 | 2>; ruleTypes?: Record<string, string>; error?: { kind: MigrationLintError["kind"]; message: string; file?: string; line?: number; stack?: string }; known?: boolean }) => {
+    worker.on("message", (message: { unhandledSignal?: NodeJS.Signals; ok: boolean; printed?: PrintedConfig; results?: LintResult[]; projects?: ProjectReport[]; skipped?: LintRun["skipped"]; sources?: SourceTextsTransfer; timings?: LintRun["timings"]; strays?: string[]; engineSeverities?: Record<string, 0 | 1 | 2>; ruleTypes?: Record<string, string>; error?: { kind: MigrationLintError["kind"]; message: string; file?: string; line?: number; stack?: string }; known?: boolean }) => {
       if (message.unhandledSignal) return raise(message.unhandledSignal);
       finish();
       void worker.terminate();
       if (message.ok && message.printed) {
         resolve({ kind: "printed", printed: { ...message.printed, strays: message.strays ?? [] } });
       } else if (message.ok) {
-        resolve({ kind: "done", run: { results: message.results!, projects: message.projects!, skipped: message.skipped ?? [], sources: new Map(message.sources!), timings: message.timings ?? {}, strays: message.strays ?? [], engineSeverities: message.engineSeverities ?? {}, ruleTypes: message.ruleTypes ?? {} } });
+        resolve({ kind: "done", run: { results: message.results!, projects: message.projects!, skipped: message.skipped ?? [], sources: SourceTexts.received(message.sources!, readMigrationText), timings: message.timings ?? {}, strays: message.strays ?? [], engineSeverities: message.engineSeverities ?? {}, ruleTypes: message.ruleTypes ?? {} } });
       } else if (message.known) {
         const e = message.error!;
         reject(new MigrationLintError(e.kind, e.message, { ...(e.file ? { file: e.file } : {}), ...(e.line ? { line: e.line } : {}) }));
@@ -191,4 +194,13 @@ function addHungFindings(run: SupervisedRun, hung: Array<{ rule: string; migrati
   // added after the worker applied the config's severities: `"internal-error": "warn"` must hold for these too
   const internal = run.engineSeverities?.["internal-error"];
   if (hung.length && internal) applyEngineSeverities(run.results, { "internal-error": internal });
+}
+
+/** A migration.sql the lint worker did not read (the cache vouched for it), decoded as the lint decodes it; undefined when it is gone. */
+function readMigrationText(file: string): string | undefined {
+  try {
+    return decodeText(readFileSync(file));
+  } catch {
+    return undefined;
+  }
 }

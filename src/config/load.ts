@@ -60,6 +60,8 @@ const withFile = (loader: Loader): Loader => async (filepath, content) => {
  * `.git`, else the filesystem root), or loads `configFile` when given.
  */
 export async function findConfig(options: { cwd: string; configFile?: string }): Promise<{ config: MigrationLintConfig; filepath: string } | null> {
+  // most projects have no config file: then cosmiconfig (and its YAML and JSON parsers, ~200 KB of code) is not loaded
+  if (!options.configFile && !mayFindConfig(options.cwd)) return null;
   // cosmiconfig is CommonJS: Node gives its exports as named ones, a bundle (dist/cli) only as the default
   const mod = await import("cosmiconfig");
   const { cosmiconfig, defaultLoaders } = "cosmiconfig" in mod ? mod : (mod as { default: typeof mod }).default;
@@ -112,8 +114,13 @@ export async function findConfig(options: { cwd: string; configFile?: string }):
  */
 export function locateConfigFile(options: { cwd: string; configFile?: string }): string | null {
   if (options.configFile) return path.resolve(options.cwd, options.configFile);
-  const stop = repositoryRoot(options.cwd);
-  for (let dir = path.resolve(options.cwd); ; dir = path.dirname(dir)) {
+  return searchPlaceInUse(options.cwd, false);
+}
+
+/** The first search place from `cwd` up to the repository root that holds a file; a package.json counts with a "migration-lint" key, or (`brokenPackage`) when it is not JSON. */
+function searchPlaceInUse(cwd: string, brokenPackage: boolean): string | null {
+  const stop = repositoryRoot(cwd);
+  for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
     for (const name of CONFIG_FILES) {
       const file = path.join(dir, name);
       if (!fs.existsSync(file)) continue;
@@ -122,6 +129,7 @@ export function locateConfigFile(options: { cwd: string; configFile?: string }):
         if ((JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown> | null)?.["migration-lint"] !== undefined) return file;
       } catch {
         // not JSON: cosmiconfig reports it when it loads the file
+        if (brokenPackage) return file;
       }
     }
     if (dir === stop || path.dirname(dir) === dir) return null;
@@ -149,6 +157,16 @@ export function configMayRunCode(options: { cwd: string; configFile?: string }):
   } catch {
     return false; // unreadable: loading it fails with its own error, running nothing
   }
+}
+
+/**
+ * Whether cosmiconfig's search from `cwd` may find anything, checked with a few existsSync calls a folder: no search
+ * place from `cwd` up to the repository root exists (a package.json that parses without a "migration-lint" key does not count),
+ * no meta config can add search places, and there is no global config folder. Where in doubt (an empty file, which
+ * cosmiconfig passes over; a folder of a config file's name), yes: cosmiconfig then searches as before.
+ */
+export function mayFindConfig(cwd: string): boolean {
+  return hasMetaConfig(process.cwd()) || searchPlaceInUse(cwd, true) !== null || fs.existsSync(globalConfigFolder());
 }
 
 function hasMetaConfig(dir: string): boolean {

@@ -18,6 +18,7 @@ import type { MigrationChanges } from "../git/changes.js";
 import { statementsInTransactionBlock } from "../model/queries.js";
 import { appliesTo, type Dialect } from "../dialects/dialect.js";
 import { setIdentifierQuote } from "../parse/quote.js";
+import { hasFile } from "../model/load.js";
 import { addTime, timed, type PhaseTimings } from "./timings.js";
 import type { TableLock } from "../dialects/postgres/locks.js";
 
@@ -257,7 +258,7 @@ export async function lintProject(model: ProjectModel, allRules: ResolvedRule[],
   }
 
   // project-level checks run once, on the last migration in scope (or the newest one when none is)
-  const withFile = model.migrations.filter((m) => m.file);
+  const withFile = model.migrations.filter(hasFile);
   const last = [...withFile].reverse().find(inScope) ?? withFile.at(-1);
   if (last?.file) {
     const run = instantiate(rules, model, last, last.file, catalog, push, state);

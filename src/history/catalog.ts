@@ -110,6 +110,8 @@ export class Catalog implements CatalogView {
   private readonly tableMap = new Map<string, TableState>();
   /** The migration applied last: temporary tables do not outlive it (ON COMMIT DROP, or the end of the session). */
   private lastMigration: number | null = null;
+  /** Whether an object may be in pg_temp (set when one is added, cleared when the schema is dropped). */
+  private holdsTemp = false;
   private readonly indexMap = new Map<string, IndexState>();
   private readonly enumMap = new Map<string, EnumState>();
 
@@ -149,14 +151,14 @@ export class Catalog implements CatalogView {
   static fromSnapshot(data: CatalogSnapshot): Catalog {
     const catalog = new Catalog();
     for (const t of data.tables) {
-      catalog.tableMap.set(`${t.schema}.${t.name}`, {
+      catalog.put(catalog.tableMap, `${t.schema}.${t.name}`, {
         ...t,
         columns: new Map(t.columns.map((c) => [c.name, { ...c }])),
         constraints: new Map(t.constraints.map((c) => [c.name, { ...c, columns: [...c.columns] }])),
       });
     }
-    for (const i of data.indexes) catalog.indexMap.set(`${i.schema}.${i.name}`, { ...i, columns: [...i.columns] });
-    for (const e of data.enums) catalog.enumMap.set(`${e.schema}.${e.name}`, { ...e, values: [...e.values] });
+    for (const i of data.indexes) catalog.put(catalog.indexMap, `${i.schema}.${i.name}`, { ...i, columns: [...i.columns] });
+    for (const e of data.enums) catalog.put(catalog.enumMap, `${e.schema}.${e.name}`, { ...e, values: [...e.values] });
     return catalog;
   }
 
@@ -216,7 +218,7 @@ export class Catalog implements CatalogView {
         this.tableMap.delete(keyOf(table));
         for (const index of this.indexMap.values()) if (index.table === table.name && index.schema === table.schema) index.table = op.newName;
         table.name = op.newName;
-        this.tableMap.set(keyOf({ schema: table.schema, name: table.name }), table);
+        this.put(this.tableMap, keyOf({ schema: table.schema, name: table.name }), table);
         return;
       }
       case "add-column": {
@@ -263,7 +265,7 @@ export class Catalog implements CatalogView {
         const schema = this.getTable(op.table)?.schema ?? op.table.schema ?? DEFAULT_SCHEMA;
         if (op.name && op.ifNotExists && this.indexMap.has(`${schema}.${op.name}`)) return;
         const name = op.name ?? this.defaultIndexName(schema, op.table.name, op.columns);
-        this.indexMap.set(`${schema}.${name}`, { schema, name, table: op.table.name, columns: op.columns, unique: op.unique, createdIn: migrationIndex });
+        this.put(this.indexMap, `${schema}.${name}`, { schema, name, table: op.table.name, columns: op.columns, unique: op.unique, createdIn: migrationIndex });
         return;
       }
       case "drop-index":
@@ -299,12 +301,12 @@ export class Catalog implements CatalogView {
         return;
       }
       case "create-enum":
-        this.enumMap.set(keyOf(op.type), { schema: op.type.schema ?? DEFAULT_SCHEMA, name: op.type.name, values: [...op.values], createdIn: migrationIndex });
+        this.put(this.enumMap, keyOf(op.type), { schema: op.type.schema ?? DEFAULT_SCHEMA, name: op.type.name, values: [...op.values], createdIn: migrationIndex });
         return;
       case "add-enum-value": {
         const existing = this.getEnum(op.type);
         const enumState = existing ?? { schema: op.type.schema ?? DEFAULT_SCHEMA, name: op.type.name, values: [], createdIn: migrationIndex };
-        if (!existing) this.enumMap.set(keyOf(op.type), enumState);
+        if (!existing) this.put(this.enumMap, keyOf(op.type), enumState);
         if (enumState.values.includes(op.value)) return;
         const neighbor = op.before ?? op.after;
         const at = neighbor ? enumState.values.indexOf(neighbor) : -1;
@@ -333,11 +335,11 @@ export class Catalog implements CatalogView {
         for (const index of this.indexesOf(table)) {
           this.indexMap.delete(`${index.schema}.${index.name}`);
           index.schema = op.newSchema;
-          this.indexMap.set(`${index.schema}.${index.name}`, index);
+          this.put(this.indexMap, `${index.schema}.${index.name}`, index);
         }
         this.tableMap.delete(keyOf(table));
         table.schema = op.newSchema;
-        this.tableMap.set(keyOf(table), table);
+        this.put(this.tableMap, keyOf(table), table);
         return;
       }
       case "truncate":
@@ -361,7 +363,7 @@ export class Catalog implements CatalogView {
 
   private newTable(ref: QualifiedName, migrationIndex: number): TableState {
     const table: TableState = { schema: ref.schema ?? DEFAULT_SCHEMA, name: ref.name, columns: new Map(), constraints: new Map(), createdIn: migrationIndex };
-    this.tableMap.set(keyOf(ref), table);
+    this.put(this.tableMap, keyOf(ref), table);
     return table;
   }
 
@@ -388,7 +390,19 @@ export class Catalog implements CatalogView {
     if (index) this.indexMap.delete(`${index.schema}.${index.name}`);
   }
 
+  /** Every object enters the catalog here, so that `holdsTemp` knows whether a migration left temporary objects. */
+  private put<T extends { schema: string }>(map: Map<string, T>, key: string, value: T): void {
+    if (value.schema === TEMP_SCHEMA) this.holdsTemp = true;
+    map.set(key, value);
+  }
+
   private dropSchema(schema: string) {
+    // startMigration drops pg_temp before every migration: a scan of the whole catalog each time (10 ms over 820
+    // migrations) where none of them created a temporary object
+    if (schema === TEMP_SCHEMA) {
+      if (!this.holdsTemp) return;
+      this.holdsTemp = false;
+    }
     for (const map of [this.tableMap, this.indexMap, this.enumMap] as Array<Map<string, { schema: string }>>) {
       for (const [key, value] of map) if (value.schema === schema) map.delete(key);
     }
@@ -427,7 +441,7 @@ export class Catalog implements CatalogView {
     if (index) {
       this.deleteIndex(index);
       index.name = newName;
-      this.indexMap.set(`${index.schema}.${index.name}`, index);
+      this.put(this.indexMap, `${index.schema}.${index.name}`, index);
     }
     for (const table of this.tableMap.values()) {
       const constraint = table.schema === schema ? table.constraints.get(ref.name) : undefined;
@@ -446,7 +460,7 @@ export class Catalog implements CatalogView {
     if (index) {
       this.indexMap.delete(`${index.schema}.${name}`);
       index.name = newName;
-      this.indexMap.set(`${index.schema}.${newName}`, index);
+      this.put(this.indexMap, `${index.schema}.${newName}`, index);
     }
   }
 
@@ -457,7 +471,7 @@ export class Catalog implements CatalogView {
       this.enumMap.delete(keyOf(ref));
       enumState.schema = schema;
       enumState.name = name;
-      this.enumMap.set(keyOf(enumState), enumState);
+      this.put(this.enumMap, keyOf(enumState), enumState);
     }
     for (const { column } of this.columnsOfType(ref)) {
       // an unqualified type name stays unqualified while the type stays in the default schema

@@ -4,9 +4,9 @@
  */
 import { createHash } from "node:crypto";
 import { isUtf8 } from "node:buffer";
-import { lstatSync, readFileSync, statSync } from "node:fs";
+import { lstatSync, readFileSync, statSync, type Stats } from "node:fs";
 import path from "node:path";
-import type { MigrationEntry } from "../types.js";
+import type { MigrationEntry, ParsedSqlFile } from "../types.js";
 import type { LoadedMigration } from "../engine/linter.js";
 import type { Dialect } from "../dialects/dialect.js";
 import { loadDialect } from "../dialects/index.js";
@@ -73,14 +73,79 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
 export interface MigrationSourceText {
   entry: MigrationEntry;
   index: number;
-  text: string | null;
+  /**
+   * The decoded file, or null when it cannot be read (then `error` says why). A file the cache vouches for (see
+   * `FileRecord`) is read only when something asks for its text.
+   */
+  readonly text: string | null;
   error: string | null;
   /** sha1 of the file's bytes ("" when unreadable). */
   hash: string;
   /** sha1 over this migration and every one before it: the identity of the history up to here. */
   chain: string;
   /** Set when the file is not UTF-8 (UTF-16, invalid bytes): reported as a parse error when the migration is parsed. */
-  encoding?: EncodingProblem | null;
+  readonly encoding?: EncodingProblem | null;
+  /** What the cache keeps of the file for the next run, when its metadata can be trusted then (see `recordOf`). */
+  record?: FileRecord;
+  /** Set when the cache vouched for the file by its metadata: it was neither read nor hashed (its text is read on demand). */
+  readonly vouched?: boolean;
+}
+
+/**
+ * What a run remembers of a migration.sql so that the next one need not read it: size, modification and status-change
+ * times, inode, and the sha1 of the bytes that had them. Where all four are the same the bytes are taken to be too.
+ */
+export type FileRecord = [size: number, mtimeMs: number, ctimeMs: number, ino: number, hash: string];
+
+/**
+ * A file modified less than this long before it was looked at is not recorded (git's "racily clean" entries): a
+ * later edit within the same timestamp tick (a second or two on some filesystems, a few ms of the kernel's coarse
+ * clock on others), of the same size, would leave its metadata as they were. It is read and hashed on every run
+ * until it is older. The status-change time is compared too, which no tool can set back: a same-size edit whose
+ * modification time was restored (cp -p, rsync -t, touch -d) still changes it.
+ */
+export const RACY_MS = 3000;
+
+/** The record of a file stat'ed at `now` (before it was read), or undefined while its metadata cannot be trusted. */
+export function recordOf(stat: Pick<Stats, "size" | "mtimeMs" | "ctimeMs" | "ino">, hash: string, now: number): FileRecord | undefined {
+  if (stat.mtimeMs > now - RACY_MS) return undefined;
+  return [stat.size, stat.mtimeMs, stat.ctimeMs, stat.ino, hash];
+}
+
+/** Whether `stat` is what `record` recorded: then the file still has the recorded hash. */
+export function unchangedSince(record: FileRecord | undefined, stat: Pick<Stats, "size" | "mtimeMs" | "ctimeMs" | "ino">): record is FileRecord {
+  return record !== undefined && record[0] === stat.size && record[1] === stat.mtimeMs && record[2] === stat.ctimeMs && record[3] === stat.ino;
+}
+
+/** A migration whose file the cache vouches for: its text is read and decoded when first asked for. */
+class VouchedSource implements MigrationSourceText {
+  private decoded: { text: string; problem: EncodingProblem | null } | undefined;
+  error = null;
+  readonly vouched = true;
+  constructor(
+    readonly entry: MigrationEntry,
+    readonly index: number,
+    public hash: string,
+    public chain: string,
+    public record: FileRecord,
+  ) {}
+  private decode() {
+    if (!this.decoded) {
+      try {
+        this.decoded = decodeSource(readFileSync(this.entry.upPath!));
+      } catch {
+        // gone or unreadable since it was stat'ed: the findings are those of the bytes it had, shown without source lines
+        this.decoded = { text: "", problem: null };
+      }
+    }
+    return this.decoded;
+  }
+  get text(): string {
+    return this.decode().text;
+  }
+  get encoding(): EncodingProblem | null {
+    return this.decode().problem;
+  }
 }
 
 /**
@@ -88,13 +153,18 @@ export interface MigrationSourceText {
  * many, and synchronous reads measured faster than promise-based ones (no
  * per-file handle and event-loop round trip): trigger.dev's 820 files take
  * 7 ms one after another, 55-80 ms as Promise.all(readFile) (2 cores).
+ *
+ * With `known` (the cache's records of the last run), a file whose metadata are as recorded is neither read nor
+ * hashed: its recorded hash stands, and its text is read if something asks for it (a formatter showing a finding's
+ * line, a rule of a migration linted again).
  */
-export function readMigrationSources(entries: MigrationEntry[], buffer?: { filePath: string; text: string | Uint8Array } | ReadonlyMap<string, string>): MigrationSourceText[] {
+export function readMigrationSources(entries: MigrationEntry[], buffer?: { filePath: string; text: string | Uint8Array } | ReadonlyMap<string, string>, known?: ReadonlyMap<string, FileRecord>): MigrationSourceText[] {
   // an editor buffer (--stdin), or the language server's unsaved documents, stand for their files
   const unsaved = buffer instanceof Map ? buffer : buffer && "filePath" in buffer ? new Map([[buffer.filePath, buffer.text]]) : undefined;
+  const now = Date.now();
   let chain = "";
   return entries.map((entry, index) => {
-    const read = readMigrationFiles(entry, unsaved);
+    const read = readMigrationFiles(entry, unsaved, known, now);
     chain = chainAfter(chain, entry, read);
     return sourceText(entry, index, read, chain);
   });
@@ -108,14 +178,23 @@ export interface MigrationFilesRead {
   encoding: EncodingProblem | null;
   /** The folder's other files as the chain hashes them. */
   extras: string;
+  /** What the cache keeps of migration.sql for the next run (see `recordOf`). */
+  record?: FileRecord;
+  /** The cache vouched for migration.sql by its metadata: not read (`text` is null), its text is read on demand. */
+  vouched?: boolean;
 }
 
-/** Reads one migration folder's files (an unsaved text stands for its file); sets `entry.extraTexts`. */
-export function readMigrationFiles(entry: MigrationEntry, unsaved?: ReadonlyMap<string, string | Uint8Array>): MigrationFilesRead {
+/**
+ * Reads one migration folder's files (an unsaved text stands for its file); sets `entry.extraTexts`. With `known`
+ * (the cache's records, looked at `now`), a migration.sql whose metadata are as recorded is not read (`vouched`).
+ */
+export function readMigrationFiles(entry: MigrationEntry, unsaved?: ReadonlyMap<string, string | Uint8Array>, known?: ReadonlyMap<string, FileRecord>, now = Date.now()): MigrationFilesRead {
   let text: string | null = null;
   let error: string | null = null;
   let encoding: EncodingProblem | null = null;
   let hash = "";
+  let record: FileRecord | undefined;
+  let vouched = false;
   if (entry.readError) {
     error = entry.readError;
   } else if (!entry.upPath) {
@@ -123,9 +202,17 @@ export function readMigrationFiles(entry: MigrationEntry, unsaved?: ReadonlyMap<
   } else {
     try {
       const held = unsaved?.get(entry.upPath);
-      const bytes = held !== undefined ? Buffer.from(held) : readFileSync(entry.upPath);
-      hash = createHash("sha1").update(bytes).digest("hex");
-      ({ text, problem: encoding } = decodeSource(bytes));
+      // stat before reading: a write after the stat changes what the next run's stat sees
+      const stat = held === undefined && known ? statSync(entry.upPath) : undefined;
+      const recorded = stat && known!.get(entry.upPath);
+      if (stat && unchangedSince(recorded, stat)) {
+        [record, hash, vouched] = [recorded, recorded[4], true];
+      } else {
+        const bytes = held !== undefined ? Buffer.from(held) : readFileSync(entry.upPath);
+        hash = createHash("sha1").update(bytes).digest("hex");
+        ({ text, problem: encoding } = decodeSource(bytes));
+        if (stat) record = recordOf(stat, hash, now);
+      }
     } catch (err) {
       error = `Cannot read ${entry.upPath}: ${errorMessage(err)}. \`prisma migrate deploy\` fails on it too.`;
     }
@@ -133,7 +220,7 @@ export function readMigrationFiles(entry: MigrationEntry, unsaved?: ReadonlyMap<
   entry.extraTexts = readExtraTexts(entry.extraFiles);
   // the folder's other files count too: a down.sql or README changes what rules say about it
   const extras = JSON.stringify([entry.downPath !== null, entry.extraFiles.map((f) => [f, entry.extraTexts?.[f] ?? null])]);
-  return { text, error, hash, encoding, extras };
+  return { text, error, hash, encoding, extras, ...(record ? { record } : {}), ...(vouched ? { vouched } : {}) };
 }
 
 /** The chain hash after `entry`: the identity of the history up to and including it, given the chain before it. */
@@ -142,7 +229,8 @@ export function chainAfter(previous: string, entry: MigrationEntry, read: Migrat
 }
 
 export function sourceText(entry: MigrationEntry, index: number, read: MigrationFilesRead, chain: string): MigrationSourceText {
-  return { entry, index, text: read.text, error: read.error, hash: read.hash, chain, encoding: read.encoding };
+  if (read.vouched) return new VouchedSource(entry, index, read.hash, chain, read.record!);
+  return { entry, index, text: read.text, error: read.error, hash: read.hash, chain, encoding: read.encoding, ...(read.record ? { record: read.record } : {}) };
 }
 
 const EXTRA_TEXT = /\.(md|markdown|txt|sql)$/i;
@@ -205,11 +293,50 @@ export async function parseMigrations(sources: MigrationSourceText[], dialect: D
  * never holds every tree at once.
  */
 export function pendingMigrations(sources: MigrationSourceText[], dialect: Dialect, fromIndex = 0): LoadedMigration[] {
-  return sources.map(({ entry, index, text, error }) => {
-    if (text === null) return { entry, index, file: null, error };
-    if (index < fromIndex) return { entry, index, file: dialect.liteFile(entry.upPath!, text), error: null };
+  return sources.map((source) => {
+    const { entry, index, error } = source;
+    if (error !== null) return { entry, index, file: null, error };
+    if (index < fromIndex) return unreadMigration(entry, index, () => dialect.liteFile(entry.upPath!, source.text!));
     return { entry, index, file: null, error: null, pending: true };
   });
+}
+
+/** Migrations before the cache's catalog whose text-only file is not made yet (see `isUnread`). */
+const unread = new WeakSet<LoadedMigration>();
+
+/**
+ * A migration before the cache's catalog: its findings come from the cache, so its file (text only, no statements) is
+ * made, and its text read, only when something asks for `file` (the git rules, the Project:exit pass).
+ */
+function unreadMigration(entry: MigrationEntry, index: number, make: () => ParsedSqlFile): LoadedMigration {
+  let file: ParsedSqlFile | null | undefined;
+  const m: LoadedMigration = { entry, index, error: null, file: null };
+  Object.defineProperty(m, "file", {
+    enumerable: true,
+    get: () => {
+      if (file === undefined) {
+        file = make();
+        unread.delete(m);
+      }
+      return file;
+    },
+    set: (value: ParsedSqlFile | null) => {
+      file = value;
+      unread.delete(m);
+    },
+  });
+  unread.add(m);
+  return m;
+}
+
+/** Whether a migration's text-only file has not been made yet (nothing asked for it). */
+export function isUnread(m: LoadedMigration): boolean {
+  return unread.has(m);
+}
+
+/** Whether a migration has a file (read or readable): unlike `m.file !== null`, does not read an unread one. */
+export function hasFile(m: LoadedMigration): boolean {
+  return unread.has(m) || m.file !== null;
 }
 
 /** Parses a pending migration in place, with its operations. */

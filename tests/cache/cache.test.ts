@@ -4,6 +4,7 @@ import path from "node:path";
 import { spawnSync } from "node:child_process";
 import { afterAll, describe, expect, it } from "vitest";
 import { runLint, type LintOptions } from "../../src/api/lint.js";
+import { RACY_MS, recordOf, unchangedSince } from "../../src/model/load.js";
 
 const EXAMPLE = path.resolve(__dirname, "../../fixtures/example");
 const made: string[] = [];
@@ -187,5 +188,80 @@ describe("the cache on the command line (on by default)", () => {
     await runLint({ cwd: dir });
     expect(fs.readdirSync(path.join(dir, "node_modules"))).toEqual([]);
     expect(fs.existsSync(path.join(dir, ".migration-lint-cache"))).toBe(false);
+  });
+});
+
+describe("file metadata: a warm run reads only the migrations that may have changed", () => {
+  const PAST = 1_700_000_000; // seconds: long before any run
+  const datePast = (dir: string) => {
+    for (const name of fs.readdirSync(path.join(dir, "prisma/migrations"))) {
+      const file = path.join(dir, "prisma/migrations", name, "migration.sql");
+      if (fs.existsSync(file)) fs.utimesSync(file, PAST, PAST);
+    }
+  };
+
+  it("reads nothing when nothing changed; a touched file is read and hashed, and still a hit", async () => {
+    const { dir, cacheFile } = project();
+    datePast(dir);
+    const cold = await run(dir, null);
+    expect(cold.project.readCount).toBe(7);
+    await run(dir, cacheFile);
+    const warm = await run(dir, cacheFile);
+    expect([warm.project.readCount, warm.project.parsedCount]).toEqual([0, 0]);
+    expect(warm.results).toEqual(cold.results);
+    const file = path.join(dir, "prisma/migrations/20240212120000_add_profile/migration.sql");
+    fs.utimesSync(file, PAST + 60, PAST + 60); // touched: same bytes
+    const touched = await run(dir, cacheFile);
+    expect([touched.project.readCount, touched.project.parsedCount]).toEqual([1, 0]);
+    expect(touched.results).toEqual(cold.results);
+    expect((await run(dir, cacheFile)).project.readCount).toBe(0); // recorded again
+  });
+
+  it("a file the cache vouched for is read when a formatter asks for its text, with the text a cold run has", async () => {
+    const { dir, cacheFile } = project();
+    datePast(dir);
+    const cold = await runLint({ cwd: dir });
+    await run(dir, cacheFile);
+    const warm = await runLint({ cwd: dir, cache: true, cacheLocation: cacheFile });
+    expect(warm.projects[0]!.readCount).toBe(0);
+    expect([...warm.sources.keys()].sort()).toEqual([...cold.sources.keys()].sort());
+    for (const file of cold.sources.keys()) expect(warm.sources.get(file)).toBe(cold.sources.get(file));
+    expect(new Map(warm.sources)).toEqual(new Map(cold.sources));
+  });
+
+  it("a file modified less than RACY_MS before it was looked at is not recorded; any change of size, times or inode is a change", () => {
+    const now = Date.UTC(2025, 0, 1);
+    const stat = { size: 10, mtimeMs: now - RACY_MS - 1, ctimeMs: now - 5, ino: 42 };
+    const record = recordOf(stat, "h", now)!;
+    expect(record).toEqual([10, now - RACY_MS - 1, now - 5, 42, "h"]);
+    // written within the racy window (a same-size edit in the same timestamp tick would leave all four as they are)
+    expect(recordOf({ ...stat, mtimeMs: now - RACY_MS + 1 }, "h", now)).toBeUndefined();
+    expect(recordOf({ ...stat, mtimeMs: now + 1000 }, "h", now)).toBeUndefined(); // dated in the future
+    expect(unchangedSince(record, stat)).toBe(true);
+    for (const change of [{ size: 11 }, { mtimeMs: stat.mtimeMs + 1 }, { ctimeMs: stat.ctimeMs + 1 }, { ino: 43 }]) expect(unchangedSince(record, { ...stat, ...change })).toBe(false);
+    expect(unchangedSince(undefined, stat)).toBe(false);
+  });
+});
+
+describe("files the cache vouched for, on the command line", () => {
+  const BIN = path.resolve(__dirname, "../../bin/migration-lint.js");
+  const stylish = (dir: string, cache: boolean) => spawnSync(process.execPath, [BIN, "-f", "stylish", "--debug", cache ? "--cache" : "--no-cache"], { cwd: dir, encoding: "utf8", env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" } });
+
+  it.each([
+    ["a data config (linted on the main thread)", ".migration-lintrc.json", '{ "extends": "recommended" }'],
+    ["a JavaScript config (linted in the supervised worker, the report written by the main thread)", "migration-lint.config.mjs", 'export default { extends: "recommended" };'],
+  ])("stylish shows the same source lines warm as cold, with %s", (_, name, text) => {
+    const { dir } = project();
+    fs.writeFileSync(path.join(dir, name), text);
+    for (const m of fs.readdirSync(path.join(dir, "prisma/migrations"))) {
+      const file = path.join(dir, "prisma/migrations", m, "migration.sql");
+      if (fs.existsSync(file)) fs.utimesSync(file, 1_700_000_000, 1_700_000_000);
+    }
+    const cold = stylish(dir, false);
+    expect(cold.stdout).toMatch(/│ ALTER TABLE/); // source excerpts shown
+    stylish(dir, true);
+    const warm = stylish(dir, true);
+    expect(warm.stderr).toMatch(/: read 0, parsed 0 of 7 migrations/);
+    expect(warm.stdout).toBe(cold.stdout);
   });
 });

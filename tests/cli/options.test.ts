@@ -129,7 +129,7 @@ describe("--debug", () => {
     const run = cli(["--cwd", dir, "-f", "json", "--debug", "--no-cache"]);
     expect(run.status).toBe(1);
     expect(run.stdout).toBe(plain.stdout);
-    expect(run.stderr).toMatch(/^migration-lint: debug: \.: parsed 2 of 2 migrations; cache off\nmigration-lint: debug: timings in ms/);
+    expect(run.stderr).toMatch(/^migration-lint: debug: \.: read 2, parsed 2 of 2 migrations; cache off\nmigration-lint: debug: timings in ms/);
     const rows = timings(run.stderr);
     for (const phase of ["discovery", "parse", "rules", "report"]) expect(rows[phase], phase).toBeGreaterThan(0);
     expect(rows.replay).toBe(0);

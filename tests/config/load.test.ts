@@ -4,7 +4,7 @@ import path from "node:path";
 import { loadConfig } from "../../src/api/lint.js";
 import type { ResolvedConfig } from "../../src/config/types.js";
 import { MigrationLintError } from "../../src/errors.js";
-import { configMayRunCode } from "../../src/config/load.js";
+import { CONFIG_FILES, configMayRunCode, mayFindConfig } from "../../src/config/load.js";
 
 const made: string[] = [];
 
@@ -366,5 +366,49 @@ describe("configMayRunCode: whether the CLI must read the configuration under su
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("mayFindConfig: cosmiconfig is skipped only where its search cannot find a config", () => {
+  // each place a config may be, and what may stand there: a config, an empty file (cosmiconfig passes over it), a
+  // folder of that name, a package.json with or without the key, a file that is not JSON (cosmiconfig fails on it)
+  const places = ["", "sub/", "sub/deeper/"].flatMap((dir) => CONFIG_FILES.map((name) => dir + name));
+  const what = ["config", "empty", "folder", "package-without-key", "not-json"] as const;
+
+  it("for every search place and what may stand there, between the working folder and the repository root, and with a global config folder", async () => {
+    const { cosmiconfig } = await import("cosmiconfig");
+    const xdg = process.env.XDG_CONFIG_HOME;
+    const layouts: Array<{ place: string; kind: (typeof what)[number] } | null> = [null, ...places.flatMap((place) => what.map((kind) => ({ place, kind })))];
+    try {
+      for (const [round, layout] of layouts.entries()) {
+        const dir = repo();
+        const cwd = path.join(dir, "sub", "deeper");
+        fs.mkdirSync(cwd, { recursive: true });
+        process.env.XDG_CONFIG_HOME = path.join(dir, "xdg");
+        if (layout) {
+          const file = path.join(dir, layout.place);
+          const isPackage = layout.place.endsWith("package.json");
+          if (layout.kind === "folder") fs.mkdirSync(file, { recursive: true });
+          else if (layout.kind === "not-json") fs.writeFileSync(file, '{ "name": "x",');
+          else fs.writeFileSync(file, layout.kind === "empty" ? "" : isPackage ? JSON.stringify(layout.kind === "config" ? { "migration-lint": { extends: "recommended" } } : { name: "x" }) : /\.[cm]?[jt]s$/.test(layout.place) ? "export default {};" : '{ "extends": "recommended" }');
+        }
+        const global = round % 40 === 39;
+        if (global) fs.mkdirSync(path.join(dir, "xdg", "migration-lint"), { recursive: true });
+        const search = await cosmiconfig("migration-lint", { searchPlaces: CONFIG_FILES, searchStrategy: "global", stopDir: dir, cache: false, loaders: { ".js": () => ({}), ".mjs": () => ({}), ".cjs": () => ({}), ".ts": () => ({}), ".mts": () => ({}), ".cts": () => ({}) } })
+          .search(cwd)
+          .catch(() => "failed");
+        if (search !== null) expect(mayFindConfig(cwd), `${JSON.stringify(layout)}: cosmiconfig found ${JSON.stringify(search)}`).toBe(true);
+        if (!layout && !global) expect(mayFindConfig(cwd)).toBe(false);
+      }
+    } finally {
+      if (xdg === undefined) delete process.env.XDG_CONFIG_HOME;
+      else process.env.XDG_CONFIG_HOME = xdg;
+    }
+  });
+
+  it("with no config anywhere, the configuration is the default one (cosmiconfig not consulted)", async () => {
+    const dir = repo({ "prisma/schema.prisma": "" });
+    expect(mayFindConfig(dir)).toBe(false);
+    expect((await loadConfig({ cwd: dir })).filepath).toBeNull();
   });
 });

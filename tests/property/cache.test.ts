@@ -3,7 +3,13 @@
  * - through the CLI, for random sequences of edits of the project (migrations
  *   added, changed, removed; the schema), of the config (rule severities) and
  *   of a rules-folder rule's code (a file it imports changes what it reports):
- *   each process loads the rule afresh, as a user's next run does;
+ *   each process loads the rule afresh, as a user's next run does. Migration
+ *   files are dated in the past, so the cache vouches for them by their
+ *   metadata (src/model/load.ts FileRecord), and the edits include what
+ *   metadata can hide: a file touched but unchanged, an edit of the same size
+ *   with its modification time set back, a new file (new inode) renamed over
+ *   the old one with the old time, and a same-size edit within the same
+ *   timestamp tick of a file written just before the run;
  * - in-process, for random damage to the cache file (any value replaced by
  *   null, [], {}, a string or a number, or removed): a damaged entry is a miss.
  */
@@ -16,6 +22,9 @@ import { INIT_SQL, SCHEMA, cleanupTemp, cli, tempDir, write } from "../hostile/h
 import { fcSettings, fcTimeout } from "./settings.js";
 
 afterAll(cleanupTemp);
+
+/** Seconds since the epoch: 2023-11-14, long before any run. */
+const PAST = 1_700_000_000;
 
 const STATEMENTS = [
   'ALTER TABLE "User" ADD COLUMN "nickname" TEXT;',
@@ -31,6 +40,8 @@ const RULES = ["destructive-change", "require-concurrent-index", "add-required-c
 
 type Edit =
   | { kind: "add-migration"; statement: number }
+  | { kind: "touch"; which: number }
+  | { kind: "same-size"; which: number; statement: number; how: "in-place" | "new-inode" | "just-written" }
   | { kind: "edit-migration"; which: number; statement: number }
   | { kind: "remove-newest" }
   | { kind: "severity"; rule: number; severity: "off" | "warn" | "error" }
@@ -39,6 +50,8 @@ type Edit =
 
 const edit: fc.Arbitrary<Edit> = fc.oneof(
   fc.record({ kind: fc.constant("add-migration" as const), statement: fc.nat(STATEMENTS.length - 1) }),
+  fc.record({ kind: fc.constant("touch" as const), which: fc.nat() }),
+  fc.record({ kind: fc.constant("same-size" as const), which: fc.nat(), statement: fc.nat(STATEMENTS.length - 1), how: fc.constantFrom("in-place" as const, "new-inode" as const, "just-written" as const) }),
   fc.record({ kind: fc.constant("edit-migration" as const), which: fc.nat(), statement: fc.nat(STATEMENTS.length - 1) }),
   fc.record({ kind: fc.constant("remove-newest" as const) }),
   fc.record({ kind: fc.constant("severity" as const), rule: fc.nat(RULES.length - 1), severity: fc.constantFrom("off" as const, "warn" as const, "error" as const) }),
@@ -75,6 +88,27 @@ class Project {
     const name = `2024${String(this.migrations.length + 1).padStart(10, "0")}_m`;
     this.migrations.push(name);
     write(this.dir, { [`prisma/migrations/${name}/migration.sql`]: sql });
+    this.datePast(this.file(name));
+  }
+
+  private file(name: string): string {
+    return path.join(this.dir, "prisma/migrations", name, "migration.sql");
+  }
+
+  /** A file last modified well before the run (as committed migrations are): the cache may vouch for it by its metadata. */
+  private datePast(file: string, when = PAST): void {
+    fs.utimesSync(file, when, when);
+  }
+
+  /**
+   * `text` of the same byte length as the file's: another statement padded with a comment, so the findings differ
+   * and the size does not (null when the statement is longer).
+   */
+  private sameSize(file: string, statement: number): string | null {
+    const old = fs.readFileSync(file, "utf8");
+    const sql = `${STATEMENTS[statement]}\n`;
+    if (sql.length + 4 > old.length || old.startsWith(sql)) return null;
+    return `${sql}--${"x".repeat(old.length - sql.length - 3)}\n`;
   }
 
   private writeConfig(): void {
@@ -86,8 +120,24 @@ class Project {
       case "add-migration":
         return this.add(`${STATEMENTS[e.statement]}\n`);
       case "edit-migration": {
-        const name = this.migrations[e.which % this.migrations.length]!;
-        fs.appendFileSync(path.join(this.dir, "prisma/migrations", name, "migration.sql"), `${STATEMENTS[e.statement]}\n`);
+        const file = this.file(this.migrations[e.which % this.migrations.length]!);
+        fs.appendFileSync(file, `${STATEMENTS[e.statement]}\n`);
+        return this.datePast(file, PAST + 1000 * (e.statement + 1));
+      }
+      case "touch":
+        return this.datePast(this.file(this.migrations[e.which % this.migrations.length]!), PAST + 7 * 86400);
+      case "same-size": {
+        const file = this.file(this.migrations[e.which % this.migrations.length]!);
+        const text = this.sameSize(file, e.statement);
+        if (text === null) return;
+        const before = fs.statSync(file);
+        if (e.how === "new-inode") {
+          // an editor that writes a new file and renames it over the old one
+          fs.writeFileSync(`${file}.tmp`, text);
+          fs.renameSync(`${file}.tmp`, file);
+        } else fs.writeFileSync(file, text);
+        // the modification time set back to the very same value: only the status-change time (and the inode) differ
+        if (e.how !== "just-written") return fs.utimesSync(file, before.atime, before.mtime);
         return;
       }
       case "remove-newest":

@@ -306,7 +306,7 @@ describe("the schema and migration_lock.toml", () => {
     const dir = project({ [DROP]: "ALTER TABLE `User` DROP COLUMN `email`;\n" }, { lock: 'provider = "mysql"\n', schema: SCHEMA.replace("postgresql", "mysql") });
     const { run, results } = lintJson(dir);
     expect(run.status).toBe(1);
-    expect(results.flatMap((r) => r.messages).filter((m) => m.ruleId === "destructive-change")).toMatchObject([{ message: expect.stringContaining("Drops column \"email\" of `User`") }]);
+    expect(results.flatMap((r) => r.messages).filter((m) => m.ruleId === "destructive-change")).toMatchObject([{ message: expect.stringContaining("Drops column `email` of `User`") }]);
   });
 
   it("no schema anywhere: exit 2", () => {

@@ -3,7 +3,7 @@
  * Bundles what `tsc` compiled, after it, for fast start-up (`npm run build`):
  *
  * - dist/cli/: the command line (bin/migration-lint.js), its worker threads and
- *   the language server (`lsp`, `lsp-worker`), with their dependencies, as ES modules split into chunks that
+ *   the language server (`lsp`, `lsp-worker`, `proof-worker`), with their dependencies, as ES modules split into chunks that
  *   load only when a run needs them (formatters, replay, ...). Loading ~100
  *   modules one by one took ~60 ms of a 190 ms warm run; the bundle takes a
  *   fraction of it. The library (`import "migration-lint"`) stays dist/src/,
@@ -83,6 +83,8 @@ const { metafile } = await build({
     daemon: path.join(root, "dist/src/daemon/server.js"),
     "daemon-worker": path.join(root, "dist/src/daemon/daemon-worker.js"),
     "daemon-client": path.join(root, "dist/src/daemon/client.js"),
+    // the language server's proof worker: PGlite replays that prove a fix before the editor gets it
+    "proof-worker": path.join(root, "dist/src/lsp/proof-worker.js"),
   },
   bundle: true,
   splitting: true,

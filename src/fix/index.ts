@@ -14,7 +14,7 @@ import type { RuleMeta } from "../engine/rule.js";
 import { MigrationLintError } from "../errors.js";
 import { compareByteOrder, prismaMigrateSource } from "../sources/prisma-migrate.js";
 import { writeFileAtomically } from "../write-file.js";
-import { proveSameSchema, type HistoryFile } from "./prove.js";
+import { proveSameSchema, type HistoryFile, type Proof } from "./prove.js";
 import { editPolicy, type EditPolicy } from "./safety.js";
 import { disableSuggestion } from "./disable.js";
 
@@ -92,8 +92,7 @@ export async function fixResults(options: FixOptions): Promise<FixOutcome> {
       results.push(result);
       continue;
     }
-    const history = await readHistory(project.migrationsDir);
-    const proof = await proveSameSchema(project.dialect, history, history.map((f) => (f.name === migration ? { name: f.name, text } : f)));
+    const proof = await proveMigrationEdit(project, migration, text);
     if (!proof.proven) {
       notes.push(`not fixed: ${migration}: ${proof.reason}; the file is left as it was.`);
       results.push(result);
@@ -173,9 +172,20 @@ function projectOf(projects: FixProject[], file: string): FixProject | undefined
   return projects.find((p) => file.startsWith(p.migrationsDir + path.sep));
 }
 
-/** The project's migration.sql files in apply order, as Prisma reads the folder (src/sources/prisma-migrate.ts). */
-async function readHistory(migrationsDir: string): Promise<HistoryFile[]> {
-  return (await prismaMigrateSource.list(migrationsDir)).flatMap((entry) => (entry.upPath ? [{ name: entry.name, text: readFileSync(entry.upPath, "utf8") }] : []));
+/**
+ * The proof every fix passes before it is written, by `--fix` and by the language server alike: the project's
+ * history replayed as it is and with `text` as `migration`'s migration.sql, and the end schemas compared
+ * (src/fix/prove.ts). `texts` (absolute path to text: an editor's unsaved buffers) stand in for the files.
+ */
+export async function proveMigrationEdit(project: Pick<FixProject, "migrationsDir" | "dialect">, migration: string, text: string, texts?: ReadonlyMap<string, string>): Promise<Proof> {
+  const history = await readHistory(project.migrationsDir, texts);
+  if (!history.some((f) => f.name === migration)) return { proven: false, reason: `${migration} has no migration.sql in ${project.migrationsDir}, so the fix cannot be proven` };
+  return proveSameSchema(project.dialect, history, history.map((f) => (f.name === migration ? { name: f.name, text } : f)));
+}
+
+/** The project's migration.sql files in apply order, as Prisma reads the folder (src/sources/prisma-migrate.ts); `texts` in place of files. */
+async function readHistory(migrationsDir: string, texts?: ReadonlyMap<string, string>): Promise<HistoryFile[]> {
+  return (await prismaMigrateSource.list(migrationsDir)).flatMap((entry) => (entry.upPath ? [{ name: entry.name, text: texts?.get(entry.upPath) ?? readFileSync(entry.upPath, "utf8") }] : []));
 }
 
 function emptyResult(filePath: string): LintResult {

@@ -1,7 +1,9 @@
 /**
  * The language server's code actions for one finding: its fix (the preferred quick fix), each suggestion (with the
- * files it creates, where the client can create files), "disable for this statement" (a migration not applied
- * yet), "add to baseline" and "show documentation"; and "fix all" for a file.
+ * files it creates, where the client can create files), "disable for this statement", "add to baseline" and "show
+ * documentation"; and "fix all" for a file. Only the baseline and the documentation for a migration that may be
+ * applied somewhere (`ActionContext.refusal`). A fix action carries `FixActionData`: src/lsp/server.ts proves the
+ * fix before the client gets its edit.
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
@@ -10,6 +12,7 @@ import type { CodeAction, CreateFile, Diagnostic, TextDocumentEdit, TextEdit, Wo
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import type { Fix, LintMessage } from "../engine/results.js";
 import { addToBaseline } from "../engine/baseline.js";
+import { applyFixesToSource } from "../engine/fixer.js";
 import type { LintedProject } from "./protocol.js";
 
 export const SHOW_DOCUMENTATION = "migration-lint.showDocumentation";
@@ -37,6 +40,38 @@ export interface ActionContext {
   client: ClientAbilities;
   /** The baseline's text as an open editor holds it (with its version), if it is open. */
   baselineDocument: TextDocument | undefined;
+  /**
+   * Why the findings' migration may not be edited (applied somewhere: src/fix/safety.ts refusalOf), or null: then
+   * its fixes, suggestions and "disable for this statement" are offered; otherwise only the baseline and the docs.
+   */
+  refusal: string | null;
+}
+
+/**
+ * What a fix action carries (`data`): a fix is proven before the client gets its edit (src/lsp/server.ts), on
+ * codeAction/resolve, so the action names the document version and the finding (`fingerprint`; null: fix all).
+ */
+export interface FixActionData {
+  migrationLint: "fix";
+  uri: string;
+  version: number;
+  fingerprint: string | null;
+}
+
+export function fixActionData(value: unknown): FixActionData | null {
+  const data = value as Partial<FixActionData> | null | undefined;
+  return data?.migrationLint === "fix" && typeof data.uri === "string" && typeof data.version === "number" ? (data as FixActionData) : null;
+}
+
+/** The fixes an action applies: the finding's, or (fingerprint null) every fix of the file `--fix`'s first pass would apply together. */
+export function fixesFor(messages: LintMessage[], fingerprint: string | null, text: string): Fix[] {
+  if (fingerprint !== null) return messages.flatMap((m) => (m.fix && m.fingerprint === fingerprint ? [m.fix] : [])).slice(0, 1);
+  return applyFixesToSource(text, messages.flatMap((m) => (m.fix ? [m.fix] : []))).applied;
+}
+
+/** The fixes' edit of the document (a versioned edit where the client takes one). */
+export function fixEdit(context: Pick<ActionContext, "document" | "client">, fixes: Fix[]): WorkspaceEdit {
+  return documentEdit(context, fixes.map((fix) => textEdit(context.document, fix)));
 }
 
 /** A BOM the document's text holds (the linter's offsets leave it out). */
@@ -46,10 +81,15 @@ export function codeActionsFor(message: LintMessage, diagnostic: Diagnostic, con
   const { document } = context;
   const actions: CodeAction[] = [];
   const rule = message.ruleId ?? "finding";
-  if (message.fix && context.current) {
-    actions.push({ title: `Fix: ${fixTitle(message)}`, kind: "quickfix", isPreferred: true, diagnostics: [diagnostic], edit: documentEdit(context, [textEdit(document, message.fix)]) });
+  // nothing that edits a migration applied somewhere (its checksum): only the baseline and the docs
+  const editable = context.current && (!message.migration || context.refusal === null);
+  const isMigrationSql = path.basename(document.uri) === "migration.sql";
+  // as --fix: what the proof replays is migration.sql
+  if (message.fix && message.fingerprint && editable && isMigrationSql) {
+    const data: FixActionData = { migrationLint: "fix", uri: document.uri, version: document.version, fingerprint: message.fingerprint };
+    actions.push({ title: `Fix: ${fixTitle(message)}`, kind: "quickfix", isPreferred: true, diagnostics: [diagnostic], data, edit: fixEdit(context, [message.fix]) });
   }
-  for (const suggestion of context.current ? message.suggestions ?? [] : []) {
+  for (const suggestion of editable ? message.suggestions ?? [] : []) {
     const files = suggestion.files ?? [];
     // a suggestion that moves SQL into a new migration is wrong without that migration
     if (files.length && !context.client.createFiles) continue;
@@ -58,9 +98,7 @@ export function codeActionsFor(message: LintMessage, diagnostic: Diagnostic, con
     actions.push({ title: suggestion.desc, kind: "quickfix", diagnostics: [diagnostic], edit });
   }
   const migration = message.migration;
-  const isMigrationSql = path.basename(document.uri) === "migration.sql";
-  const editable = context.project?.atBase ? !context.project.atBase.includes(migration ?? "") : true;
-  if (message.ruleId && !ENGINE_ONLY.has(message.ruleId) && isMigrationSql && editable && context.current) {
+  if (message.ruleId && !ENGINE_ONLY.has(message.ruleId) && isMigrationSql && editable) {
     const directive = disableDirective(document, message, context.statements);
     if (directive) actions.push({ title: `Disable ${rule} for this statement`, kind: "quickfix", diagnostics: [diagnostic], edit: documentEdit(context, [directive]) });
   }
@@ -72,14 +110,13 @@ export function codeActionsFor(message: LintMessage, diagnostic: Diagnostic, con
   return actions;
 }
 
-/** All fixes of a file that do not overlap, in one edit (`source.fixAll`); null when there is none. */
+/** All fixes of a file that do not overlap, in one edit (`source.fixAll`); null when there is none or the migration may not be edited. */
 export function fixAllAction(messages: LintMessage[], context: ActionContext): CodeAction | null {
-  if (!context.current) return null;
-  const fixes = messages.flatMap((m) => (m.fix ? [m.fix] : [])).sort((a, b) => a.range[0] - b.range[0] || a.range[1] - b.range[1]);
-  const chosen: Fix[] = [];
-  for (const fix of fixes) if (!chosen.length || fix.range[0] >= chosen.at(-1)!.range[1]) chosen.push(fix);
+  if (!context.current || context.refusal !== null || path.basename(context.document.uri) !== "migration.sql") return null;
+  const chosen = fixesFor(messages, null, context.document.getText());
   if (!chosen.length) return null;
-  return { title: "Fix all migration-lint findings that have a fix", kind: FIX_ALL_KIND, edit: documentEdit(context, chosen.map((fix) => textEdit(context.document, fix))) };
+  const data: FixActionData = { migrationLint: "fix", uri: context.document.uri, version: context.document.version, fingerprint: null };
+  return { title: "Fix all migration-lint findings that have a fix", kind: FIX_ALL_KIND, data, edit: fixEdit(context, chosen) };
 }
 
 function fixTitle(message: LintMessage): string {
@@ -93,7 +130,7 @@ export function textEdit(document: TextDocument, fix: Fix): TextEdit {
   return { range: { start: document.positionAt(fix.range[0] + bom), end: document.positionAt(fix.range[1] + bom) }, newText: fix.text };
 }
 
-function documentEdit(context: ActionContext, edits: TextEdit[]): WorkspaceEdit & { documentChanges?: Array<TextDocumentEdit | CreateFile> } {
+function documentEdit(context: Pick<ActionContext, "document" | "client">, edits: TextEdit[]): WorkspaceEdit & { documentChanges?: Array<TextDocumentEdit | CreateFile> } {
   const { document } = context;
   // versioned: a client whose text moved on since refuses the edit instead of applying it to the wrong place
   return context.client.documentChanges ? { documentChanges: [{ textDocument: { uri: document.uri, version: document.version }, edits }] } : { changes: { [document.uri]: edits } };

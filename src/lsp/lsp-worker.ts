@@ -12,7 +12,7 @@ import { findConfig } from "../config/load.js";
 import type { ResolvedConfig } from "../config/types.js";
 import { setHeartbeat, whileLoading } from "../engine/linter.js";
 import { LintHistory } from "../cache/memory.js";
-import { migrationChanges } from "../git/changes.js";
+import { migrationChanges, type MigrationChanges } from "../git/changes.js";
 import { MigrationLintError, errorMessage } from "../errors.js";
 import { describeStray, refuseProcessExit } from "../cli/exit-guard.js";
 import { describeStatementAt } from "./hover.js";
@@ -32,8 +32,8 @@ const history = new LintHistory();
 const configs = new Map<string, Promise<ResolvedConfig>>();
 /** Project roots each folder's last lint found, for hovers. */
 const rootsOf = new Map<string, string[]>();
-/** The migrations at the git base of each migrations folder, read at most every 30 s. */
-const bases = new Map<string, { at: number; names: string[] | null }>();
+/** What changed in each migrations folder since the git base, read at most every 30 s. */
+const bases = new Map<string, { at: number; changes: MigrationChanges | null }>();
 
 // one request at a time, in order: a lint and a hover share the history
 let queue = Promise.resolve();
@@ -97,7 +97,8 @@ async function lint(request: LintRequest): Promise<LintAnswer> {
       schemaFiles: p.schemaFiles,
       baselinePath: p.baselinePath,
       baselineText: p.baseline?.text ?? readOrNull(p.baselinePath),
-      atBase: atBase(p.migrationsDir, request.base),
+      dialect: p.dialect,
+      git: gitChanges(p.migrationsDir, request.base),
       notes: p.notes,
     })),
     skipped: run.skipped ?? [],
@@ -114,15 +115,15 @@ function readOrNull(file: string): string | null {
   }
 }
 
-/** The migration folders at the git base (the setting, else origin/HEAD); null when git cannot say. */
-function atBase(migrationsDir: string, base: string | null): string[] | null {
+/** What changed in the migrations folder since the git base (the setting, else origin/HEAD); null when git cannot say. */
+function gitChanges(migrationsDir: string, base: string | null): MigrationChanges | null {
   const key = `${migrationsDir}\0${base ?? ""}`;
   const known = bases.get(key);
-  if (known && Date.now() - known.at < 30_000) return known.names;
+  if (known && Date.now() - known.at < 30_000) return known.changes;
   const changes = migrationChanges({ migrationsDir, base: base ?? "origin/HEAD" });
-  const names = "error" in changes ? null : changes.baseMigrations;
-  bases.set(key, { at: Date.now(), names });
-  return names;
+  const answer = "error" in changes ? null : changes;
+  bases.set(key, { at: Date.now(), changes: answer });
+  return answer;
 }
 
 async function hover(request: HoverRequest): Promise<HoverAnswer> {

@@ -1,6 +1,8 @@
 /** What the language server's thread and its lint worker say to each other (src/lsp/server.ts, src/lsp/lsp-worker.ts). */
 import type { LintMessage } from "../engine/results.js";
 import type { SkippedProject } from "../api/projects.js";
+import type { DialectId } from "../dialects/dialect.js";
+import type { MigrationChanges } from "../git/changes.js";
 
 export interface LintRequest {
   kind: "lint";
@@ -34,8 +36,9 @@ export interface LintedProject {
   baselinePath: string;
   /** The baseline file's text, or null when there is none. */
   baselineText: string | null;
-  /** Migration folders at the git base (applied, or about to be: editing them breaks Prisma's checksum); null when unknown. */
-  atBase: string[] | null;
+  dialect: DialectId;
+  /** What changed in the migrations folder since the git base (a migration not added since may be applied: src/fix/safety.ts); null when git cannot say. */
+  git: MigrationChanges | null;
   notes: string[];
 }
 
@@ -55,3 +58,14 @@ export type { WorkerError } from "../cli/resident-worker.js";
 import type { WorkerError } from "../cli/resident-worker.js";
 
 export type WorkerMessage = { id: number; ok: true; value: LintAnswer | HoverAnswer } | { id: number; ok: false; error: WorkerError } | { stray: string };
+
+/** What the server asks the proof worker (src/lsp/proof-worker.ts): prove `text` as `migration`'s migration.sql (src/fix: proveMigrationEdit); it answers a Proof. */
+export interface ProofRequest {
+  id: number;
+  migrationsDir: string;
+  dialect: DialectId;
+  migration: string;
+  text: string;
+  /** Open documents of the project (absolute path and text), in place of their files. */
+  unsaved: Array<[string, string]>;
+}

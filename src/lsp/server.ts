@@ -4,6 +4,13 @@
  * documents, again after each edit (debounced), and publishes the findings of migration.sql, down.sql, the schema
  * and the baseline. Code actions: src/lsp/actions.ts; hover: src/lsp/hover.ts.
  *
+ * A fix is proven before the client gets its edit, by the proof `--fix` runs (src/fix: proveMigrationEdit, PGlite
+ * replaying the history before and after), on a third thread (src/lsp/proof-worker.ts) so diagnostics keep flowing:
+ * a client that resolves code actions gets fix actions without an edit and the edit on codeAction/resolve, or why it
+ * was refused; one that cannot resolve gets only fixes proven before the answer (cached per document version).
+ * Fixes, suggestions and "disable" are offered only for a migration applied nowhere (src/fix/safety.ts refusalOf,
+ * as --fix): not at the git base, and absent from the `_prisma_migrations` of `databaseUrl` where one is set.
+ *
  * User code never runs on this thread: the lint worker (src/lsp/lsp-worker.ts) imports the config and plugins and
  * runs the rules, and keeps the history in memory between lints. A rule stuck in a loop is seen through the
  * heartbeat and the lint runs again without it (an internal-error finding names it, as in the CLI); a config that
@@ -15,6 +22,12 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Writable, type Readable } from "node:stream";
 import { createConnection, DiagnosticSeverity, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type CodeAction, type Connection, type Diagnostic, type InitializeParams } from "vscode-languageserver/node";
+import { applyFixesToSource } from "../engine/fixer.js";
+import type { Fix } from "../engine/results.js";
+import { errorMessage } from "../errors.js";
+import type { Proof } from "../fix/prove.js";
+import { appliedMigrations, refusalOf, type AppliedInDatabase } from "../fix/safety.js";
+import { redact, secretsOf } from "../redact.js";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { hungFinding, stuckLoading } from "../cli/supervise.js";
 import { LintFailure, ResidentWorker, Stuck } from "../cli/resident-worker.js";
@@ -22,8 +35,8 @@ import { LOADING_LABEL } from "../engine/linter.js";
 import type { LintMessage } from "../engine/results.js";
 import { CONFIG_FILES } from "../config/load.js";
 import { packageVersion } from "../version.js";
-import { bomOf, codeActionsFor, fixAllAction, FIX_ALL_KIND, SHOW_DOCUMENTATION, type ClientAbilities } from "./actions.js";
-import type { HoverAnswer, LintAnswer, LintRequest, WorkerError, WorkerRequest } from "./protocol.js";
+import { bomOf, codeActionsFor, fixActionData, fixAllAction, fixEdit, fixesFor, FIX_ALL_KIND, SHOW_DOCUMENTATION, type ActionContext, type ClientAbilities } from "./actions.js";
+import type { HoverAnswer, LintAnswer, LintedProject, LintRequest, ProofRequest, WorkerError, WorkerRequest } from "./protocol.js";
 
 export interface ServerSettings {
   /** Lint at all (default true). */
@@ -34,9 +47,17 @@ export interface ServerSettings {
   ruleTimeBudgetMs: number;
   /** Git ref whose migrations count as applied (default: origin/HEAD). */
   base: string | null;
+  /** A database whose `_prisma_migrations` rows count as applied too (default: MIGRATION_LINT_DATABASE_URL, else none). */
+  databaseUrl: string | null;
 }
 
-const DEFAULTS: ServerSettings = { enable: true, debounceMs: 250, ruleTimeBudgetMs: 10_000, base: null };
+const DEFAULTS: ServerSettings = { enable: true, debounceMs: 250, ruleTimeBudgetMs: 10_000, base: null, databaseUrl: null };
+/** Reads the database's `_prisma_migrations` again (on demand; the session reads it once at start). */
+export const READ_APPLIED = "migration-lint.readAppliedMigrations";
+/** How long a code action waits for the database's answer before it counts as not read (no edit then). */
+const DATABASE_WAIT_MS = 3_000;
+/** How long a proof may take (PGlite replaying a long history twice) before the proof worker is replaced. */
+const PROOF_DEADLINE_MS = 600_000;
 const SOURCE = "migration-lint";
 /** Files whose findings are published; other files a finding may point at (migration_lock.toml) are too. */
 const LINTED = /(^|[\\/])(migration\.sql|down\.sql)$|\.prisma$/;
@@ -58,23 +79,35 @@ export function startServer(input: Readable, output: Writable): Connection {
   let settings: ServerSettings = DEFAULTS;
   let folders: string[] = [];
   let client: ClientAbilities = { documentChanges: false, createFiles: false };
+  /** The client resolves a code action's edit (codeAction/resolve), and shows a `disabled` one with its reason. */
+  let resolvesEdits = false;
+  let showsDisabled = false;
   let canShowDocument = false;
   const worker = new ResidentWorker<WorkerRequest>(new URL("./lsp-worker.js", import.meta.url), (line) => connection.console.warn(`migration-lint: ${line}`));
+  // no user code runs there: it never beats the heartbeat, so only the deadline watches it
+  const prover = new ResidentWorker<ProofRequest>(new URL("./proof-worker.js", import.meta.url), (line) => connection.console.warn(`migration-lint: proof: ${line}`));
+  /** Proofs by document version, fix and the versions of the project's other open migrations. */
+  const proofs = new Map<string, Promise<Proof>>();
+  /** The session's read of the database's `_prisma_migrations`, and of which URL. */
+  let applied: { url: string; read: Promise<AppliedInDatabase | { error: string }> } | null = null;
   const folderState = new Map<string, FolderState>();
 
   connection.onInitialize((params: InitializeParams) => {
     const workspace = params.capabilities.workspace;
     client = { documentChanges: !!workspace?.workspaceEdit?.documentChanges, createFiles: !!workspace?.workspaceEdit?.resourceOperations?.includes("create") };
     canShowDocument = !!params.capabilities.window?.showDocument?.support;
+    const codeAction = params.capabilities.textDocument?.codeAction;
+    resolvesEdits = !!codeAction?.dataSupport && !!codeAction.resolveSupport?.properties.includes("edit");
+    showsDisabled = !!codeAction?.disabledSupport;
     settings = readSettings(params.initializationOptions);
     const uris = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     folders = uris.filter((uri) => uri.startsWith("file:")).map((uri) => fileURLToPath(uri));
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
-        codeActionProvider: { codeActionKinds: ["quickfix", FIX_ALL_KIND] },
+        codeActionProvider: { codeActionKinds: ["quickfix", FIX_ALL_KIND], resolveProvider: true },
         hoverProvider: true,
-        executeCommandProvider: { commands: [SHOW_DOCUMENTATION] },
+        executeCommandProvider: { commands: [SHOW_DOCUMENTATION, READ_APPLIED] },
       },
       serverInfo: { name: "migration-lint", version: packageVersion() ?? "unknown" },
     };
@@ -82,12 +115,14 @@ export function startServer(input: Readable, output: Writable): Connection {
 
   connection.onInitialized(() => {
     for (const folder of folders) schedule(folder, 0);
+    void readApplied();
   });
 
   connection.onDidChangeConfiguration((change) => {
     const section = (change.settings as { migrationLint?: unknown } | null)?.migrationLint;
     if (section === undefined) return;
     settings = readSettings(section);
+    if (applied && applied.url !== databaseUrl()) void readApplied();
     for (const folder of knownFolders()) schedule(folder, 0);
   });
 
@@ -109,15 +144,12 @@ export function startServer(input: Readable, output: Writable): Connection {
     if (folder) schedule(folder, settings.debounceMs);
   });
 
-  connection.onCodeAction((params) => {
+  connection.onCodeAction(async (params) => {
+    const database = await appliedInDatabase();
     const document = documents.get(params.textDocument.uri);
-    const found = document && findingsOf(document);
-    if (!document || !found) return [];
-    const { state, messages } = found;
-    const current = lintedText(state, document) === document.getText();
-    const project = projectOf(state.answer!, fileURLToPath(document.uri));
-    const baselineDocument = project ? documents.get(pathToFileURL(project.baselinePath).href) : undefined;
-    const context = { document, current, project, statements: state.answer!.statements[fileURLToPath(document.uri)], client, baselineDocument };
+    const prepared = document && actionsOf(document, database);
+    if (!prepared) return [];
+    const { messages, context } = prepared;
     const only = params.context.only;
     const actions: CodeAction[] = [];
     if (!only || only.some((kind) => "quickfix".startsWith(kind) || kind.startsWith("quickfix"))) {
@@ -132,10 +164,41 @@ export function startServer(input: Readable, output: Writable): Connection {
       const all = fixAllAction(messages, context);
       if (all) actions.push(all);
     }
-    return actions;
+    return settleFixes(actions, prepared);
+  });
+
+  // the edit of a fix action, once the fix is proven; otherwise the action, disabled with why, and a message saying it
+  connection.onCodeActionResolve(async (action) => {
+    const data = fixActionData(action.data);
+    if (!data) return action;
+    const refuse = (reason: string): CodeAction => {
+      tell(connection, 2, `migration-lint: "${action.title}" was not applied: ${reason}`);
+      return { ...withoutEdit(action), disabled: { reason } };
+    };
+    // on demand: the database is asked again before a migration of it is edited
+    const database = await (readApplied() ?? undefined);
+    const stale = "the file changed since the fix was offered; ask for it again";
+    const document = documents.get(data.uri);
+    if (!document || document.version !== data.version) return refuse(stale);
+    const prepared = actionsOf(document, database);
+    if (!prepared?.context.current) return refuse("the file is being linted again; ask for the fix again");
+    if (prepared.context.refusal) return refuse(prepared.context.refusal);
+    const fixes = fixesFor(prepared.messages, data.fingerprint, document.getText());
+    if (!fixes.length) return refuse("the finding has no fix any more");
+    const proof = await proofOf(prepared, data, fixes);
+    if (!proof.proven) return refuse(refusedBecause(proof));
+    if (documents.get(data.uri)?.version !== data.version) return refuse(stale);
+    return { ...action, edit: fixEdit(prepared.context, fixes) };
   });
 
   connection.onExecuteCommand(async (params) => {
+    if (params.command === READ_APPLIED) {
+      const read = readApplied();
+      if (!read) return tell(connection, 3, "migration-lint: no database URL is set (the databaseUrl setting, or MIGRATION_LINT_DATABASE_URL): only the git base tells which migrations are applied.");
+      const found = await read;
+      if (!("error" in found)) tell(connection, 3, `migration-lint: ${found.names.size} migrations are applied on ${found.where}: they get no fix, suggestion or disable directive, only "add to baseline".`);
+      return;
+    }
     if (params.command !== SHOW_DOCUMENTATION) return;
     const url = String(params.arguments?.[0] ?? "");
     if (!/^https?:\/\//.test(url)) return;
@@ -154,7 +217,10 @@ export function startServer(input: Readable, output: Writable): Connection {
     return { contents: { kind: "markdown", value: answer.contents }, range: { start: document.positionAt(answer.start + bom), end: document.positionAt(answer.end + bom) } };
   });
 
-  connection.onShutdown(() => worker.stop());
+  connection.onShutdown(() => {
+    worker.stop();
+    prover.stop();
+  });
 
   documents.listen(connection);
   connection.listen();
@@ -283,6 +349,123 @@ export function startServer(input: Readable, output: Writable): Connection {
     const file = fileURLToPath(document.uri);
     return { state, messages: state.answer.results.find((r) => r.filePath === file)?.messages ?? [] };
   }
+
+  /** What the code actions of a document are made from: its findings, its project and migration, and whether the migration may be edited. */
+  function actionsOf(document: TextDocument, database: AppliedInDatabase | { error: string } | undefined): PreparedActions | null {
+    const found = findingsOf(document);
+    if (!found) return null;
+    const { state, messages } = found;
+    const file = fileURLToPath(document.uri);
+    const project = projectOf(state.answer!, file);
+    const migration = project && path.dirname(path.dirname(file)) === project.migrationsDir ? path.basename(path.dirname(file)) : null;
+    const refusal = migration ? refusalOf(migration, { ...(project?.git ? { git: project.git } : {}), ...(database ? { database } : {}) }) : null;
+    const context: ActionContext = {
+      document,
+      current: lintedText(state, document) === document.getText(),
+      project,
+      statements: state.answer!.statements[file],
+      client,
+      baselineDocument: project ? documents.get(pathToFileURL(project.baselinePath).href) : undefined,
+      refusal,
+    };
+    return { folder: folderOf(document.uri)!, messages, context, migration };
+  }
+
+  /** Fix actions go without their edit to a client that resolves them (the proof runs then); one that cannot gets only proven fixes. */
+  async function settleFixes(actions: CodeAction[], prepared: PreparedActions): Promise<CodeAction[]> {
+    if (resolvesEdits) return actions.map((action) => (fixActionData(action.data) ? withoutEdit(action) : action));
+    const settled = await Promise.all(
+      actions.map(async (action): Promise<CodeAction | null> => {
+        const data = fixActionData(action.data);
+        if (!data) return action;
+        const proof = await proofOf(prepared, data, fixesFor(prepared.messages, data.fingerprint, prepared.context.document.getText()));
+        if (proof.proven) return action;
+        return showsDisabled ? { ...withoutEdit(action), disabled: { reason: refusedBecause(proof) } } : null;
+      }),
+    );
+    return settled.filter((action): action is CodeAction => action !== null);
+  }
+
+  /** The proof of the fixes of a document version (src/fix: proveMigrationEdit, on the proof worker), cached. */
+  function proofOf(prepared: PreparedActions, data: { fingerprint: string | null }, fixes: Fix[]): Promise<Proof> {
+    const { document, project } = prepared.context;
+    if (!project || !prepared.migration) return Promise.resolve({ proven: false, reason: "the file is not a migration of a linted project" });
+    // the project's open migrations, as the lint saw them: the proof replays the history the editor holds
+    const unsaved = unsavedIn(prepared.folder).filter(([file]) => path.basename(file) === "migration.sql" && path.dirname(path.dirname(file)) === project.migrationsDir);
+    const key = JSON.stringify([document.uri, document.version, data.fingerprint, unsaved.map(([file]) => `${file}@${documents.get(pathToFileURL(file).href)?.version}`)]);
+    let proof = proofs.get(key);
+    if (!proof) {
+      const text = applyFixesToSource(document.getText(), fixes).text;
+      const request = { migrationsDir: project.migrationsDir, dialect: project.dialect, migration: prepared.migration, text, unsaved };
+      proof = (prover.request(request, PROOF_DEADLINE_MS) as Promise<Proof>).catch((err: Error): Proof => {
+        // a worker that ended or was stopped says nothing of the fix: asked again next time
+        proofs.delete(key);
+        return { proven: false, reason: `the proof did not finish (${err.message})` };
+      });
+      // the proofs of older versions of this document are of no use any more
+      for (const old of proofs.keys()) if (old.startsWith(`[${JSON.stringify(document.uri)},`) && !old.startsWith(`[${JSON.stringify(document.uri)},${document.version},`)) proofs.delete(old);
+      proofs.set(key, proof);
+    }
+    return proof;
+  }
+
+  function databaseUrl(): string | null {
+    return settings.databaseUrl ?? (process.env.MIGRATION_LINT_DATABASE_URL?.trim() || null);
+  }
+
+  /** Reads `_prisma_migrations` (read only) into the session's copy; null without a database URL. */
+  function readApplied(): Promise<AppliedInDatabase | { error: string }> | null {
+    const url = databaseUrl();
+    if (!url) {
+      applied = null;
+      return null;
+    }
+    const read = appliedMigrations(url).then(
+      (found): AppliedInDatabase => {
+        connection.console.log(`migration-lint: ${found.names.size} migrations applied on ${found.where}`);
+        return found;
+      },
+      (err: unknown) => {
+        const error = redact(errorMessage(err), secretsOf(url));
+        tell(connection, 2, `migration-lint: cannot read _prisma_migrations: ${error}. Until it can be read, no migration gets a fix, suggestion or disable directive (the command ${READ_APPLIED} reads it again).`);
+        return { error };
+      },
+    );
+    applied = { url, read };
+    return read;
+  }
+
+  /** The session's copy of `_prisma_migrations` (read on first use); undefined without a database URL. */
+  async function appliedInDatabase(): Promise<AppliedInDatabase | { error: string } | undefined> {
+    const url = databaseUrl();
+    if (!url) return undefined;
+    const read = applied?.url === url ? applied.read : readApplied()!;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<{ error: string }>((resolve) => (timer = setTimeout(() => resolve({ error: "it was still being read" }), DATABASE_WAIT_MS)));
+    try {
+      return await Promise.race([read, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+interface PreparedActions {
+  folder: string;
+  messages: LintMessage[];
+  context: ActionContext & { project: LintedProject | undefined };
+  /** The migration folder the document is in, or null (the schema, the baseline). */
+  migration: string | null;
+}
+
+function withoutEdit(action: CodeAction): CodeAction {
+  const { edit: _edit, ...rest } = action;
+  return rest;
+}
+
+/** Why a fix was refused, for the user: what the proof found. */
+function refusedBecause(proof: Proof & { proven: false }): string {
+  return `the fix was not proven to keep the schema (the history replayed before and after it), so it is refused: ${proof.reason}`;
 }
 
 /** The text the last lint saw for a document: what it was sent, or the file on disk for one opened since. */
@@ -300,7 +483,7 @@ function lintedText(state: { linted: Map<string, string> }, document: TextDocume
  * A message to the user, as the window/showMessage notification (1 error, 3 info): the library's showErrorMessage
  * sends a request, whose refusal by a client without the method rejected unhandled and ended the server.
  */
-function tell(connection: Connection, type: 1 | 3, message: string): void {
+function tell(connection: Connection, type: 1 | 2 | 3, message: string): void {
   void connection.sendNotification("window/showMessage", { type, message });
 }
 
@@ -339,5 +522,6 @@ function readSettings(value: unknown): ServerSettings {
     debounceMs: positive(v.debounceMs, DEFAULTS.debounceMs),
     ruleTimeBudgetMs: positive(v.ruleTimeBudgetMs, DEFAULTS.ruleTimeBudgetMs) || DEFAULTS.ruleTimeBudgetMs,
     base: typeof v.base === "string" && v.base.trim() ? v.base.trim() : null,
+    databaseUrl: typeof v.databaseUrl === "string" && v.databaseUrl.trim() ? v.databaseUrl.trim() : null,
   };
 }

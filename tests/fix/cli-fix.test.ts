@@ -9,6 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
+import { applyRow, withPrismaMigrations } from "./prisma-migrations-db.js";
 
 const BIN = fileURLToPath(new URL("../../bin/migration-lint.js", import.meta.url));
 const INIT = `-- CreateTable\nCREATE TABLE "User" ("id" SERIAL NOT NULL, "name" TEXT, CONSTRAINT "User_pkey" PRIMARY KEY ("id"));\n\n-- CreateTable\nCREATE TABLE "Post" ("id" SERIAL NOT NULL, "authorId" INTEGER NOT NULL, CONSTRAINT "Post_pkey" PRIMARY KEY ("id"));\n`;
@@ -160,35 +161,17 @@ const databaseUrl = process.env.MIGRATION_LINT_TEST_DATABASE_URL;
 
 describe.skipIf(!databaseUrl)("--fix --database-url (a real Postgres: MIGRATION_LINT_TEST_DATABASE_URL)", () => {
   it("edits only what the database's _prisma_migrations does not list, reading it read-only", async () => {
-    const { default: pg } = await import("pg");
-    const admin = new pg.Client({ connectionString: databaseUrl });
-    await admin.connect();
-    const name = `ml_fix_${process.pid}_${Date.now()}`;
-    await admin.query(`CREATE DATABASE ${name}`);
-    let db: InstanceType<typeof pg.Client> | undefined;
-    try {
-      const url = new URL(databaseUrl!);
-      url.pathname = `/${name}`;
-      db = new pg.Client({ connectionString: url.toString() });
-      db.on("error", () => undefined);
-      await db.connect();
-      // the table Prisma keeps, with the first migration applied
-      await db.query(`CREATE TABLE "_prisma_migrations" ("id" VARCHAR(36) PRIMARY KEY, "checksum" VARCHAR(64) NOT NULL, "finished_at" TIMESTAMPTZ, "migration_name" VARCHAR(255) NOT NULL, "logs" TEXT, "rolled_back_at" TIMESTAMPTZ, "started_at" TIMESTAMPTZ NOT NULL DEFAULT now(), "applied_steps_count" INTEGER NOT NULL DEFAULT 0)`);
-      await db.query(`INSERT INTO "_prisma_migrations" ("id", "checksum", "finished_at", "migration_name", "applied_steps_count") VALUES ('1', 'x', now(), '20240101000000_init', 1)`);
+    await withPrismaMigrations(databaseUrl!, ["20240101000000_init"], async (url, db) => {
       const { dir, newFile } = project();
-      const fixed = cli(dir, "--fix", "--database-url", url.toString());
+      const fixed = cli(dir, "--fix", "--database-url", url);
       expect(fixed.stderr).toContain("fixed prisma/migrations/20240102000000_post/migration.sql");
       expect(fs.readFileSync(newFile, "utf8")).toBe(FIXED);
       // once the database lists it, it is refused, and the only action is the baseline
-      await db.query(`INSERT INTO "_prisma_migrations" ("id", "checksum", "finished_at", "migration_name", "applied_steps_count") VALUES ('2', 'y', now(), '20240102000000_post', 1)`);
+      await applyRow(db, "20240102000000_post");
       fs.writeFileSync(newFile, NEW);
-      const refused = cli(dir, "--fix", "--database-url", url.toString());
-      expect(refused.stderr).toMatch(/not fixed: 20240102000000_post is applied on postgresql:\S+@127\.0\.0\.1:\d+\/ml_fix_\S+ \(read only, Postgres \d+\) \(a row in _prisma_migrations\)/);
+      const refused = cli(dir, "--fix", "--database-url", url);
+      expect(refused.stderr).toMatch(/not fixed: 20240102000000_post is applied on postgresql:\S+@127\.0\.0\.1:\d+\/ml_applied_\S+ \(read only, Postgres \d+\) \(a row in _prisma_migrations\)/);
       expect(fs.readFileSync(newFile, "utf8")).toBe(NEW);
-    } finally {
-      await db?.end().catch(() => undefined);
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.end();
-    }
+    });
   }, 120_000);
 });

@@ -10,7 +10,8 @@ import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { initialize, project, startServer } from "../lsp/client.js";
+import type { CodeAction } from "vscode-languageserver-protocol/node";
+import { initialize, project, RESOLVES_CODE_ACTIONS, startServer, uriOf } from "../lsp/client.js";
 
 const EXTENSION = path.resolve(__dirname, "../../editors/vscode");
 const installed = fs.existsSync(path.join(EXTENSION, "node_modules/@vscode/vsce"));
@@ -66,14 +67,24 @@ describe.skipIf(!installed)("the VS Code extension", () => {
       "prisma/migrations/migration_lock.toml": 'provider = "postgresql"\n',
       "prisma/migrations/20240101000000_init/migration.sql": 'CREATE TABLE "A" ("id" INT PRIMARY KEY, "b" TEXT);\n',
       "prisma/migrations/20240201000000_drop_b/migration.sql": 'ALTER TABLE "A" DROP COLUMN "b";\n',
+      ".migration-lintrc.json": JSON.stringify({ extends: ["recommended"], rules: { "lock-timeout": "warn" } }),
     });
     made.push(root);
     const server = startServer(root, { bin: path.join(into, "extension/server/bin/migration-lint.js") });
     try {
-      await initialize(server, root);
+      await initialize(server, root, {}, RESOLVES_CODE_ACTIONS);
       await server.connection.sendNotification("initialized", {});
-      const diagnostics = await server.diagnostics(path.join(root, "prisma/migrations/20240201000000_drop_b/migration.sql"), (d) => d.length > 0);
+      const change = path.join(root, "prisma/migrations/20240201000000_drop_b/migration.sql");
+      const diagnostics = await server.diagnostics(change, (d) => d.length > 0);
       expect(diagnostics.map((d) => d.code)).toContain("destructive-change");
+      // a fix is proven before its edit is given: the bundled copy carries PGlite for it
+      const text = fs.readFileSync(change, "utf8");
+      await server.connection.sendNotification("textDocument/didOpen", { textDocument: { uri: uriOf(change), languageId: "sql", version: 1, text } });
+      const lockTimeout = (await server.diagnostics(change, (d) => d.some((x) => x.code === "lock-timeout"))).find((d) => d.code === "lock-timeout")!;
+      const actions = (await server.connection.sendRequest("textDocument/codeAction", { textDocument: { uri: uriOf(change) }, range: lockTimeout.range, context: { diagnostics: [lockTimeout] } })) as CodeAction[];
+      const resolved = (await server.connection.sendRequest("codeAction/resolve", actions.find((a) => a.isPreferred))) as CodeAction;
+      expect(resolved.disabled).toBeUndefined();
+      expect(JSON.stringify(resolved.edit)).toContain("SET LOCAL lock_timeout");
       expect(await server.close()).toBe(0);
     } finally {
       server.child.kill();

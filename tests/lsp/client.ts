@@ -73,7 +73,10 @@ export function startServer(cwd: string, options: { env?: Record<string, string>
   };
 }
 
-export function initialize(client: TestClient, root: string, initializationOptions: Record<string, unknown> = {}) {
+/** What a client that resolves code actions says (VS Code does): the fix's edit comes on codeAction/resolve. */
+export const RESOLVES_CODE_ACTIONS = { codeAction: { dataSupport: true, resolveSupport: { properties: ["edit"] }, disabledSupport: true } };
+
+export function initialize(client: TestClient, root: string, initializationOptions: Record<string, unknown> = {}, textDocument: Record<string, unknown> = {}) {
   return client.connection.sendRequest("initialize", {
     processId: process.pid,
     rootUri: uriOf(root),
@@ -81,7 +84,7 @@ export function initialize(client: TestClient, root: string, initializationOptio
     capabilities: {
       workspace: { workspaceEdit: { documentChanges: true, resourceOperations: ["create"] } },
       window: { showDocument: { support: true } },
-      textDocument: { publishDiagnostics: { relatedInformation: false } },
+      textDocument: { publishDiagnostics: { relatedInformation: false }, ...textDocument },
     },
     initializationOptions: { debounceMs: 20, ...initializationOptions },
   });

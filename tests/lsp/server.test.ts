@@ -9,7 +9,8 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import type { CodeAction, Diagnostic, Hover, TextDocumentEdit, CreateFile } from "vscode-languageserver-protocol/node";
-import { initialize, project, startServer, uriOf, type TestClient } from "./client.js";
+import { withPrismaMigrations } from "../fix/prisma-migrations-db.js";
+import { initialize, project, RESOLVES_CODE_ACTIONS, startServer, uriOf, type TestClient } from "./client.js";
 
 const made: string[] = [];
 const clients: TestClient[] = [];
@@ -47,15 +48,35 @@ const PLUGIN = `export default {
 };
 `;
 
-/** The project, with the plugin `acme` (its code) and the rules the config sets. */
-function fixture(plugin = PLUGIN, rules: Record<string, string> = { "acme/note-drops": "warn", "lock-timeout": "warn" }): { root: string; change: string } {
+/** A plugin rule with a wrong fix: it widens every INTEGER column it adds to BIGINT (another end schema). */
+const WRONG_FIX = `export default {
+  rules: {
+    "widen": {
+      meta: { id: "widen", type: "problem", docs: { description: "Widens.", preset: "all" }, defaultSeverity: "error", fixable: "code", messages: { int: "INTEGER" } },
+      create(context) {
+        return {
+          "add-column"(op) {
+            const text = context.migration.file.text;
+            const at = text.indexOf("INTEGER", op.range.start);
+            context.report({ node: op, messageId: "int", fix: (fixer) => fixer.replaceTextRange([at, at + 7], "BIGINT") });
+          },
+        };
+      },
+    },
+  },
+};
+`;
+const ADD_AGE = `-- AlterTable\nALTER TABLE "User" ADD COLUMN "age" INTEGER;\n`;
+
+/** The project, with the plugin `acme` (its code), the rules the config sets and the second migration's text. */
+function fixture(plugin = PLUGIN, rules: Record<string, string> = { "acme/note-drops": "warn", "lock-timeout": "warn" }, change = CHANGE): { root: string; change: string } {
   const root = project({
     ".migration-lintrc.json": JSON.stringify({ extends: ["recommended"], plugins: ["./tools/migration-lint-plugin-acme/index.mjs"], rules }),
     "tools/migration-lint-plugin-acme/index.mjs": plugin,
     "prisma/schema.prisma": SCHEMA,
     "prisma/migrations/migration_lock.toml": 'provider = "postgresql"\n',
     "prisma/migrations/20240101000000_init/migration.sql": INIT,
-    "prisma/migrations/20240201000000_drop_user_name/migration.sql": CHANGE,
+    "prisma/migrations/20240201000000_drop_user_name/migration.sql": change,
   });
   made.push(root);
   return { root, change: path.join(root, "prisma/migrations/20240201000000_drop_user_name/migration.sql") };
@@ -156,7 +177,63 @@ describe("the language server over stdio", () => {
     expect(await client.close()).toBe(0);
   });
 
-  it("offers no disable directive for a migration at the git base (applied: editing it breaks Prisma's checksum), only the baseline", { timeout: 60_000 }, async () => {
+  it("proves a fix before its edit: on codeAction/resolve for a client that resolves, before the answer for one that cannot; a fix whose end schema differs is refused with why", { timeout: 120_000 }, async () => {
+    const { root, change } = fixture(WRONG_FIX, { "acme/widen": "error", "lock-timeout": "warn" }, ADD_AGE);
+    const uri = uriOf(change);
+    const client = startServer(root);
+    clients.push(client);
+    const init = (await initialize(client, root, {}, RESOLVES_CODE_ACTIONS)) as { capabilities: { codeActionProvider: { resolveProvider?: boolean } } };
+    expect(init.capabilities.codeActionProvider.resolveProvider).toBe(true);
+    await client.connection.sendNotification("initialized", {});
+    await client.connection.sendNotification("textDocument/didOpen", { textDocument: { uri, languageId: "sql", version: 1, text: ADD_AGE } });
+    const diagnostics = await client.diagnostics(change, (d) => codes(d).join() === "acme/widen,lock-timeout");
+    const actionsOn = async (diagnostic: Diagnostic) => (await client.connection.sendRequest("textDocument/codeAction", { textDocument: { uri }, range: diagnostic.range, context: { diagnostics: [diagnostic] } })) as CodeAction[];
+    const resolve = (action: CodeAction) => client.connection.sendRequest("codeAction/resolve", action) as Promise<CodeAction>;
+    const document = TextDocument.create(uri, "sql", 1, ADD_AGE);
+
+    // offered without an edit: the edit comes once the fix is proven
+    const widen = (await actionsOn(diagnostics.find((d) => d.code === "acme/widen")!)).find((a) => a.isPreferred)!;
+    expect(widen).toMatchObject({ title: "Fix: acme/widen", kind: "quickfix" });
+    expect(widen.edit).toBeUndefined();
+    // INTEGER -> BIGINT: the history replayed with the fix ends in another schema, so it is refused, and said
+    const refused = await resolve(widen);
+    expect(refused.edit).toBeUndefined();
+    expect(refused.disabled?.reason).toContain("with the fix the end schema differs: column public.User.age differs");
+    expect(client.messages.join("\n")).toContain('"Fix: acme/widen" was not applied: the fix was not proven to keep the schema');
+
+    // the built-in lock-timeout fix keeps the schema: proven, and its edit given
+    const lockTimeout = (await actionsOn(diagnostics.find((d) => d.code === "lock-timeout")!)).find((a) => a.isPreferred)!;
+    expect(lockTimeout.edit).toBeUndefined();
+    const proven = await resolve(lockTimeout);
+    expect(proven.disabled).toBeUndefined();
+    expect(applyTo(document, proven)).toBe(`SET LOCAL lock_timeout = '5s';\n\n${ADD_AGE}`);
+
+    // fix all applies the wrong fix too: refused as a whole
+    const [all] = (await client.connection.sendRequest("textDocument/codeAction", { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [], only: ["source.fixAll"] } })) as CodeAction[];
+    expect(all!.edit).toBeUndefined();
+    expect((await resolve(all!)).disabled?.reason).toContain("column public.User.age differs");
+
+    // an action resolved after the text moved on is refused, not applied to the wrong place
+    await client.connection.sendNotification("textDocument/didChange", { textDocument: { uri, version: 2 }, contentChanges: [{ text: `${ADD_AGE}\n` }] });
+    expect((await resolve(lockTimeout)).disabled?.reason).toBe("the file changed since the fix was offered; ask for it again");
+    expect(fs.readFileSync(change, "utf8")).toBe(ADD_AGE);
+    expect(await client.close()).toBe(0);
+
+    // a client that cannot resolve gets only fixes proven before the answer: the wrong one is not offered at all
+    const eager = startServer(root);
+    clients.push(eager);
+    await initialize(eager, root);
+    await eager.connection.sendNotification("initialized", {});
+    await eager.connection.sendNotification("textDocument/didOpen", { textDocument: { uri, languageId: "sql", version: 1, text: ADD_AGE } });
+    const again = await eager.diagnostics(change, (d) => codes(d).join() === "acme/widen,lock-timeout");
+    const offered = async (code: string) => (await eager.connection.sendRequest("textDocument/codeAction", { textDocument: { uri }, range: again.find((d) => d.code === code)!.range, context: { diagnostics: [again.find((d) => d.code === code)!] } })) as CodeAction[];
+    expect((await offered("acme/widen")).map((a) => a.title)).toEqual(["Disable acme/widen for this statement", "Add this acme/widen finding to the baseline", "Show documentation for acme/widen"]);
+    const eagerFix = (await offered("lock-timeout")).find((a) => a.isPreferred)!;
+    expect(applyTo(document, eagerFix)).toBe(`SET LOCAL lock_timeout = '5s';\n\n${ADD_AGE}`);
+    expect(await eager.close()).toBe(0);
+  });
+
+  it("offers nothing that edits a migration at the git base (applied: editing it breaks Prisma's checksum): no fix, suggestion or disable directive, only the baseline", { timeout: 60_000 }, async () => {
     const { root, change } = fixture();
     const git = (...args: string[]) => spawnGit(root, args);
     git("init", "-q", "-b", "main");
@@ -164,14 +241,70 @@ describe("the language server over stdio", () => {
     git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "init");
     const client = startServer(root);
     clients.push(client);
-    await initialize(client, root, { base: "main" });
+    await initialize(client, root, { base: "main" }, RESOLVES_CODE_ACTIONS);
     await client.connection.sendNotification("initialized", {});
     await client.connection.sendNotification("textDocument/didOpen", { textDocument: { uri: uriOf(change), languageId: "sql", version: 1, text: CHANGE } });
     const diagnostics = await client.diagnostics(change, (d) => d.length === 3);
-    const destructive = diagnostics.find((d) => d.code === "destructive-change")!;
-    const actions = (await client.connection.sendRequest("textDocument/codeAction", { textDocument: { uri: uriOf(change) }, range: destructive.range, context: { diagnostics: [destructive] } })) as CodeAction[];
-    expect(actions.map((a) => a.title)).toEqual(["Add this destructive-change finding to the baseline", "Show documentation for destructive-change"]);
+    const actionsOn = async (code: string) => {
+      const diagnostic = diagnostics.find((d) => d.code === code)!;
+      return ((await client.connection.sendRequest("textDocument/codeAction", { textDocument: { uri: uriOf(change) }, range: diagnostic.range, context: { diagnostics: [diagnostic] } })) as CodeAction[]).map((a) => a.title);
+    };
+    expect(await actionsOn("destructive-change")).toEqual(["Add this destructive-change finding to the baseline", "Show documentation for destructive-change"]);
+    // findings that carry a fix (and a suggestion) elsewhere
+    expect(await actionsOn("acme/note-drops")).toEqual(["Add this acme/note-drops finding to the baseline", "Show documentation for acme/note-drops"]);
+    expect(await actionsOn("lock-timeout")).toEqual(["Add this lock-timeout finding to the baseline", "Show documentation for lock-timeout"]);
+    const all = await client.connection.sendRequest("textDocument/codeAction", { textDocument: { uri: uriOf(change) }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [], only: ["source.fixAll"] } });
+    expect(all).toEqual([]);
+    // a fix action a client kept from before is refused on resolve too
+    const kept = await client.connection.sendRequest("codeAction/resolve", { title: "Fix all", kind: "source.fixAll.migration-lint", data: { migrationLint: "fix", uri: uriOf(change), version: 1, fingerprint: null } }) as CodeAction;
+    expect(kept.edit).toBeUndefined();
+    expect(kept.disabled?.reason).toMatch(/^20240201000000_drop_user_name is in the merge base with main \(\w+\), so it may be applied already: an edit changes its checksum/);
     expect(await client.close()).toBe(0);
+  });
+});
+
+const titlesOn = async (client: TestClient, change: string, code: string) => {
+  const diagnostic = (await client.diagnostics(change, (d) => d.some((x) => x.code === code))).find((d) => d.code === code)!;
+  return ((await client.connection.sendRequest("textDocument/codeAction", { textDocument: { uri: uriOf(change) }, range: diagnostic.range, context: { diagnostics: [diagnostic] } })) as CodeAction[]).map((a) => a.title);
+};
+const ONLY_BASELINE = ["Add this acme/note-drops finding to the baseline", "Show documentation for acme/note-drops"];
+
+describe("a database's _prisma_migrations (databaseUrl, MIGRATION_LINT_DATABASE_URL)", () => {
+  it("a database that cannot be read leaves every migration uneditable (it may be applied there), and says so", { timeout: 60_000 }, async () => {
+    const { root, change } = fixture();
+    // nothing listens on port 1: the connection is refused
+    const client = startServer(root, { env: { MIGRATION_LINT_DATABASE_URL: "postgresql://ml:secret-pw@127.0.0.1:1/app" } });
+    clients.push(client);
+    await initialize(client, root, {}, RESOLVES_CODE_ACTIONS);
+    await client.connection.sendNotification("initialized", {});
+    await client.connection.sendNotification("textDocument/didOpen", { textDocument: { uri: uriOf(change), languageId: "sql", version: 1, text: CHANGE } });
+    expect(await titlesOn(client, change, "acme/note-drops")).toEqual(ONLY_BASELINE);
+    const said = client.messages.find((m) => m.includes("cannot read _prisma_migrations"))!;
+    expect(said).toContain("no migration gets a fix, suggestion or disable directive");
+    expect(said).not.toContain("secret-pw");
+    expect(await client.close()).toBe(0);
+  });
+});
+
+const databaseUrl = process.env.MIGRATION_LINT_TEST_DATABASE_URL;
+
+describe.skipIf(!databaseUrl)("a real Postgres's _prisma_migrations (MIGRATION_LINT_TEST_DATABASE_URL)", () => {
+  it("a migration the database lists gets only the baseline; read again on demand once it is gone", { timeout: 120_000 }, async () => {
+    await withPrismaMigrations(databaseUrl!, ["20240101000000_init", "20240201000000_drop_user_name"], async (url, db) => {
+      const { root, change } = fixture();
+      const client = startServer(root);
+      clients.push(client);
+      await initialize(client, root, { databaseUrl: url }, RESOLVES_CODE_ACTIONS);
+      await client.connection.sendNotification("initialized", {});
+      await client.connection.sendNotification("textDocument/didOpen", { textDocument: { uri: uriOf(change), languageId: "sql", version: 1, text: CHANGE } });
+      expect(await titlesOn(client, change, "acme/note-drops")).toEqual(ONLY_BASELINE);
+      // rolled back: no longer applied; the session's copy is read again on demand
+      await db.query(`UPDATE "_prisma_migrations" SET "rolled_back_at" = now() WHERE "migration_name" = '20240201000000_drop_user_name'`);
+      await client.connection.sendRequest("workspace/executeCommand", { command: "migration-lint.readAppliedMigrations", arguments: [] });
+      expect(client.messages.join("\n")).toMatch(/1 migrations are applied on postgresql:\S+\/ml_applied_\S+ \(read only, Postgres \d+\)/);
+      expect(await titlesOn(client, change, "acme/note-drops")).toEqual(["Fix: acme/note-drops", "Drop name in a later migration", "Disable acme/note-drops for this statement", ...ONLY_BASELINE]);
+      expect(await client.close()).toBe(0);
+    });
   });
 });
 

@@ -5,8 +5,9 @@
  * - out/extension.js: the client (src/extension.ts) and vscode-languageclient, bundled with esbuild;
  * - server/: the fallback copy of migration-lint that runs when the workspace has none of its own: the root's
  *   package.json, bin/ and dist/, and the production dependencies the language server loads, copied from the
- *   root's node_modules. Left out: what only --replay loads (PGlite, sql.js, pg, mysql2) and cosmiconfig's
- *   optional TypeScript (a TypeScript config is loaded with jiti).
+ *   root's node_modules. Left out: what only --replay loads (sql.js, mysql2) and cosmiconfig's optional
+ *   TypeScript (a TypeScript config is loaded with jiti). Kept: PGlite, which proves every fix before the editor
+ *   gets its edit, and pg, which reads the `_prisma_migrations` of the databaseUrl setting.
  *
  * `npm run package` then packs it with @vscode/vsce into migration-lint.vsix (never published from here).
  */
@@ -18,7 +19,7 @@ import { build } from "esbuild";
 
 const here = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const root = path.resolve(here, "../..");
-const REPLAY_ONLY = new Set(["@electric-sql/pglite", "sql.js", "pg", "mysql2", "typescript"]);
+const REPLAY_ONLY = new Set(["sql.js", "mysql2", "typescript"]);
 
 if (!existsSync(path.join(root, "dist/cli/lsp.js"))) {
   console.error("editors/vscode: build migration-lint first (npm run build in the repository root): dist/cli/lsp.js is missing");
@@ -51,7 +52,8 @@ const copy = (deps) => {
     if (REPLAY_ONLY.has(name) || !dep.path || copied.has(dep.path)) continue;
     copied.add(dep.path);
     const to = path.join(server, path.relative(root, dep.path));
-    cpSync(dep.path, to, { recursive: true, filter: (from) => !path.relative(dep.path, from).startsWith("node_modules") });
+    // source maps are for debugging the packages, not for running them (PGlite's alone are 6 MB)
+    cpSync(dep.path, to, { recursive: true, filter: (from) => !path.relative(dep.path, from).startsWith("node_modules") && !from.endsWith(".map") });
     copy(dep.dependencies);
   }
 };

@@ -61,7 +61,7 @@ async function start(context: ExtensionContext): Promise<void> {
 
 function serverSettings(): Record<string, unknown> {
   const settings = workspace.getConfiguration("migrationLint");
-  return { base: settings.get<string>("base", "") || null, debounceMs: settings.get<number>("debounceMs", 250), ruleTimeBudgetMs: settings.get<number>("ruleTimeBudgetMs", 10_000) };
+  return { base: settings.get<string>("base", "") || null, databaseUrl: settings.get<string>("databaseUrl", "") || null, debounceMs: settings.get<number>("debounceMs", 250), ruleTimeBudgetMs: settings.get<number>("ruleTimeBudgetMs", 10_000) };
 }
 
 /** The migration-lint to run: the setting, the workspace's own, or the bundled copy. */

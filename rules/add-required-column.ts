@@ -1,4 +1,4 @@
-import { abbreviate, defineRule, quoteIdent, quoteName, schemaPlace } from "../src/engine/rule.js";
+import { abbreviate, defineRule, fieldPlace, quoteIdent, quoteName } from "../src/engine/rule.js";
 import { exampleConstant, serialSequence } from "../src/engine/columns.js";
 import { typeSql } from "../src/model/ast.js";
 import { rebuildCopy } from "../src/engine/rebuild.js";
@@ -70,8 +70,6 @@ export default defineRule({
         if (why && emptied?.truncated) return;
         const messageId = why ? "rewrite" : c.notNull && !c.default ? requiredMessage(capabilities, !!copy, !!emptied) : null;
         if (!messageId) return; // the schema is read only for a finding
-        const model = context.prismaModel(op.table);
-        const field = context.prismaField(op.table, c.name);
         const type = c.type ? typeSql(c.type) : "?";
         const constant = c.type && !c.references ? exampleConstant(context, c.type) : null;
         const data = {
@@ -80,7 +78,7 @@ export default defineRule({
           type,
           why: why ?? "",
           line: emptied?.line ?? 0,
-          field: field && model ? ` ${model.name}.${field.name} (${schemaPlace(context, field.location)})` : "",
+          field: fieldPlace(context, op.table, c.name, (field, at) => ` ${field} (${at})`),
           withDefault: constant ? `, e.g. \`ALTER TABLE ${quoteName(op.table)} ADD COLUMN ${quoteIdent(c.name)} ${type} NOT NULL DEFAULT ${constant};\` (instant on Postgres 11+)` : " (a constant default is instant on Postgres 11+)",
           ...(c.identity ? serialSequence(op.table, c.name) : { default: c.default?.text ?? "" }),
           name: c.name,

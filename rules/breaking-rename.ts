@@ -1,4 +1,4 @@
-import { defineRule, quoteIdent, quoteName, schemaPlace } from "../src/engine/rule.js";
+import { defineRule, fieldPlace, modelPlace, quoteIdent, quoteName } from "../src/engine/rule.js";
 import { columnSwaps, movedBefore } from "../src/model/queries.js";
 import type { QualifiedName } from "../src/types.js";
 
@@ -26,10 +26,7 @@ export default defineRule({
   create(context) {
     const index = context.migration.index;
     const ops = context.migration.file.statements.flatMap((s) => s.operations);
-    const where = (table: QualifiedName, column?: string) => {
-      const target = column ? context.prismaField(table, column) : context.prismaModel(table);
-      return target ? ` (${schemaPlace(context, target.location)})` : "";
-    };
+    const where = (table: QualifiedName, column?: string) => (column ? fieldPlace(context, table, column, (_, at) => ` (${at})`) : modelPlace(context, table, (_, at) => ` (${at})`));
     const enumExisted = (type: QualifiedName) => {
       const state = context.catalog.getEnum(type);
       return !state || state.createdIn < index;
@@ -49,7 +46,7 @@ export default defineRule({
       "rename-column"(op) {
         const column = context.catalog.getColumn(op.table, op.column);
         if (!context.existedBefore(op.table) || (column && column.addedIn === index)) return;
-        const data = { from: op.column, to: op.newName, fromSql: quoteIdent(op.column), toSql: quoteIdent(op.newName), table: quoteName(op.table), where: where(op.table, op.newName) || where(op.table, op.column) };
+        const data = { from: op.column, to: op.newName, fromSql: quoteIdent(op.column), toSql: quoteIdent(op.newName), table: quoteName(op.table), where: where(op.table, op.newName).or(where(op.table, op.column)) };
         context.report({ node: op, messageId: "column", data });
       },
       "drop-column"(op) {
@@ -63,7 +60,7 @@ export default defineRule({
       "rename-table"(op) {
         if (!context.existedBefore(op.table) || recreated("table", op.table)) return;
         const renamed = { schema: op.table.schema, name: op.newName };
-        context.report({ node: op, messageId: "table", data: { from: quoteName(op.table), name: op.table.name, to: op.newName, toSql: quoteIdent(op.newName), where: where(renamed) || where(op.table) } });
+        context.report({ node: op, messageId: "table", data: { from: quoteName(op.table), name: op.table.name, to: op.newName, toSql: quoteIdent(op.newName), where: where(renamed).or(where(op.table)) } });
       },
       "rename-type"(op) {
         if (!enumExisted(op.type) || recreated("type", op.type)) return;

@@ -1,4 +1,4 @@
-import { abbreviate, defineRule, quoteIdent, quoteName, schemaPlace, type RuleContext } from "../src/engine/rule.js";
+import { abbreviate, defineRule, fieldPlace, quoteIdent, quoteName, type RuleContext } from "../src/engine/rule.js";
 import { enumRecreation } from "../src/engine/risk.js";
 import { blockedBy, changesIndexOpclass, isBinaryCoercible, isNarrowing, widens } from "../src/dialects/postgres/locks.js";
 import { storedType, typeSql } from "../src/model/ast.js";
@@ -101,8 +101,6 @@ function reportRewrite(context: RuleContext, op: OperationOf<"alter-column">, fr
   if (op.change.kind !== "set-type") return;
   const { type: to, using } = op.change;
   const lock = context.locks(op)[0] ?? { mode: "ACCESS EXCLUSIVE" as const };
-  const model = context.prismaModel(op.table);
-  const field = context.prismaField(op.table, op.column);
   context.report({
     node: op,
     messageId,
@@ -117,7 +115,7 @@ function reportRewrite(context: RuleContext, op: OperationOf<"alter-column">, fr
       using: using ? ` USING ${abbreviate(using)}` : "",
       mode: lock.mode,
       blocked: blockedBy(lock.mode),
-      field: field && model ? ` (field ${model.name}.${field.name}, ${schemaPlace(context, field.location)})` : "",
+      field: fieldPlace(context, op.table, op.column, (field, at) => ` (field ${field}, ${at})`),
       ...extra,
     },
   });

@@ -1,4 +1,4 @@
-import { defineRule, quoteIdent, quoteName } from "../src/engine/rule.js";
+import { defineRule, modelPlace, quoteIdent, quoteName } from "../src/engine/rule.js";
 import { copiedBefore, movedBefore, type DataPlace } from "../src/model/queries.js";
 import type { Operation, QualifiedName } from "../src/types.js";
 
@@ -47,10 +47,7 @@ export default defineRule<Options>({
     const file = context.migration.file;
     const preserved = (op: Operation & { table: QualifiedName }, column?: string) => context.options.allowPreserved && !!copiedBefore(file, op.statement, op.table, column);
     const cascadeText = (cascade: boolean) => (cascade ? " and, with CASCADE, everything that depends on it" : "");
-    const modelHint = (table: QualifiedName) => {
-      const model = context.prismaModel(table);
-      return model ? ` (model ${model.name}, ${shortPath(model.location.file)}:${model.location.range.loc.start.line})` : "";
-    };
+    const modelHint = (table: QualifiedName) => modelPlace(context, table, (name, _, model) => ` (model ${name}, ${shortPath(model.location.file)}:${model.location.range.loc.start.line})`);
 
     return {
       "drop-table"(op) {

@@ -1,4 +1,4 @@
-import { defineRule, quoteName, schemaPlace } from "../src/engine/rule.js";
+import { defineRule, fieldPlace, quoteName } from "../src/engine/rule.js";
 
 export default defineRule({
   meta: {
@@ -21,17 +21,14 @@ export default defineRule({
         if (op.change.kind !== "drop-not-null" || !context.existedBefore(op.table)) return;
         const column = context.catalog.getColumn(op.table, op.column);
         if (column && (column.addedIn === context.migration.index || !column.notNull)) return; // new, or already nullable
-        const field = context.prismaField(op.table, op.column);
-        const model = context.prismaModel(op.table);
-        const at = field ? schemaPlace(context, field.location) : "";
         context.report({
           node: op,
           messageId: "dropNotNull",
           data: {
             column: op.column,
             table: quoteName(op.table),
-            field: field && model ? ` (field ${model.name}.${field.name}, ${at})` : "",
-            fix: field ? ` (\`${field.name} ${field.type}?\` at ${at})` : "",
+            field: fieldPlace(context, op.table, op.column, (field, at) => ` (field ${field}, ${at})`),
+            fix: fieldPlace(context, op.table, op.column, (_, at, field) => ` (\`${field.name} ${field.type}?\` at ${at})`),
           },
         });
       },

@@ -1,4 +1,4 @@
-import { abbreviate, defineRule, quoteIdent, quoteName, removeStatement, schemaPlace, type RuleContext, type RuleFixer, type SuggestionDescriptor } from "../src/engine/rule.js";
+import { abbreviate, defineRule, fieldPlace, modelPlace, quoteIdent, quoteName, removeStatement, SchemaPart, type RuleContext, type RuleFixer, type SuggestionDescriptor } from "../src/engine/rule.js";
 import { trimWarnings } from "../src/engine/prisma-warnings.js";
 import { isBinaryCoercible } from "../src/dialects/postgres/locks.js";
 import { copiedBefore, dataCopies, sameTable } from "../src/model/queries.js";
@@ -105,7 +105,8 @@ export default defineRule({
 /** Names, the migration's name, and schema.prisma: a field that kept the old column's name and now maps to the new column. */
 function columnEvidence(context: RuleContext, from: string, to: OperationOf<"add-column">): { score: number; why: string } | null {
   const byName = nameEvidence(from, to.column.name, context.migration.name);
-  const field = context.prismaField(to.table, to.column.name);
+  // a field named as the old column: not one when the schema's text has no such name (no waiting for its parse)
+  const field = context.project.schemaMayName(from) ? context.prismaField(to.table, to.column.name) : undefined;
   if (!field || field.name.toLowerCase() !== from.toLowerCase()) return byName;
   const why = `schema.prisma's field ${context.prismaModel(to.table)?.name}.${field.name} now maps to "${to.column.name}"`;
   return { score: 1 + (byName?.score ?? 0), why: byName ? `${why}; ${byName.why}` : why };
@@ -116,7 +117,7 @@ function tableCandidate(context: RuleContext, from: DroppedTable, to: OperationO
   const total = Math.max(from.columns.length, to.columns.length);
   const telling = common.filter((c) => !GENERIC_COLUMNS.has(nameWords(c.name).join(" "))).length;
   const byName = nameEvidence(from.op.table.name, to.table.name, context.migration.name);
-  const byModel = context.prismaModel(to.table)?.name.toLowerCase() === from.op.table.name.toLowerCase() ? `schema.prisma's model ${from.op.table.name} now maps to "${to.table.name}"` : null;
+  const byModel = context.project.schemaMayName(from.op.table.name) && context.prismaModel(to.table)?.name.toLowerCase() === from.op.table.name.toLowerCase() ? `schema.prisma's model ${from.op.table.name} now maps to "${to.table.name}"` : null;
   const ratio = total ? common.length / total : 0;
   // many columns in common say so on their own; join tables (A, B) and id/createdAt-only tables need the names too
   const enough = ratio >= TABLE_MATCH ? telling >= 2 || byName || byModel : ratio >= 0.5 && (byModel || (byName && sameWords(from.op.table.name, to.table.name)));
@@ -139,15 +140,12 @@ function foreignKeyAdded(ops: Operation[], op: OperationOf<"add-column">): Quali
   return key?.kind === "add-constraint" ? key.constraint.references?.table ?? null : null;
 }
 
-function modelHint(context: RuleContext, table: QualifiedName): string {
-  const model = context.prismaModel(table);
-  return model ? ` (model ${model.name}, ${schemaPlace(context, model.location)})` : "";
+function modelHint(context: RuleContext, table: QualifiedName): SchemaPart {
+  return modelPlace(context, table, (model, at) => ` (model ${model}, ${at})`);
 }
 
-function fieldHint(context: RuleContext, table: QualifiedName, column: string): string {
-  const field = context.prismaField(table, column);
-  const model = context.prismaModel(table);
-  return field && model ? ` ${model.name}.${field.name} (${schemaPlace(context, field.location)})` : "";
+function fieldHint(context: RuleContext, table: QualifiedName, column: string): SchemaPart {
+  return fieldPlace(context, table, column, (field, at) => ` ${field} (${at})`);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { constantFill, ONE_STATEMENT_HELP } from "../src/engine/columns.js";
-import { defineRule, laterMigration, lineBreakOf, quoteIdent, quoteName, schemaPlace, type RuleContext, type RuleFixer, type SuggestionDescriptor } from "../src/engine/rule.js";
+import { defineRule, fieldPlace, laterMigration, lineBreakOf, quoteIdent, quoteName, type RuleContext, type RuleFixer, type SuggestionDescriptor } from "../src/engine/rule.js";
 import type { ConstraintState } from "../src/history/catalog.js";
 import type { OperationOf, QualifiedName } from "../src/types.js";
 import { rebuildCopy, type RebuildCopy } from "../src/engine/rebuild.js";
@@ -41,8 +41,6 @@ export default defineRule({
         if (emptied?.truncated) return;
         const version = context.project.postgresVersion;
         if (version >= 12 && hasValidatedNotNullCheck(context, op.table, op.column)) return;
-        const model = context.prismaModel(op.table);
-        const field = context.prismaField(op.table, op.column);
         // a CHECK (col IS NOT NULL) the history already holds NOT VALID: validate that one instead of adding another
         const existing = notNullChecks(context, op.table, op.column)[0];
         const check = quoteIdent(existing?.name ?? `${op.table.name}_${op.column}_not_null`);
@@ -54,7 +52,7 @@ export default defineRule({
           step1: existing ? `the CHECK ${check} is already there${existing.notValid ? ", NOT VALID" : ""}; ` : `${add} `,
           addCheck: existing ? `${check}, which the history already has, ` : `added NOT VALID (${add}) and `,
           version,
-          field: field && model ? ` (field ${model.name}.${field.name}, ${schemaPlace(context, field.location)})` : "",
+          field: fieldPlace(context, op.table, op.column, (field, at) => ` (field ${field}, ${at})`),
         };
         if (emptied) return context.report({ node: op, messageId: "afterDelete", data: { ...data, line: emptied.line } });
         // the SET NOT NULL of "add nullable, fill with a constant, SET NOT NULL": one ADD COLUMN ... NOT NULL DEFAULT does it all
@@ -78,9 +76,7 @@ const hasValidatedNotNullCheck = (context: RuleContext, table: QualifiedName, co
 /** A nullable column copied into a NOT NULL one by a rebuild (SQLite): no lock to speak of, the copy fails on a NULL. */
 function reportCopy(context: RuleContext, op: OperationOf<"alter-column">, copy: RebuildCopy): void {
   if (context.emptiedInTransaction(op.table, op.statement)) return;
-  const model = context.prismaModel(op.table);
-  const field = context.prismaField(op.table, op.column);
-  const data = { table: quoteName(op.table), column: quoteIdent(op.column), copyColumn: `${copy.rebuild.from.name}.${op.column}`, leftBehind: copy.leftBehind, field: field && model ? ` on ${model.name}.${field.name} (${schemaPlace(context, field.location)})` : "" };
+  const data = { table: quoteName(op.table), column: quoteIdent(op.column), copyColumn: `${copy.rebuild.from.name}.${op.column}`, leftBehind: copy.leftBehind, field: fieldPlace(context, op.table, op.column, (field, at) => ` on ${field} (${at})`) };
   context.report({ node: op, messageId: "copy", data });
 }
 

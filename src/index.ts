@@ -10,7 +10,7 @@ export type { Formatter, FormatterContext } from "./formatters/index.js";
 export type { LintOptions, LintRun, ProjectReport } from "./api/lint.js";
 export { defineConfig } from "./config/types.js";
 export type { MigrationLintConfig, MigrationLintPlugin, ResolvedConfig, ResolvedRule, RuleSetting } from "./config/types.js";
-export { appendStatement, defineRule, prependStatement } from "./engine/rule.js";
+export { appendStatement, defineRule, fieldPlace, modelPlace, prependStatement, SchemaPart } from "./engine/rule.js";
 export type { RuleModule, RuleMeta, RuleContext, RuleVisitors, ReportDescriptor, MigrationContext, PresetName, FixFunction, RuleFixer, SuggestionDescriptor } from "./engine/rule.js";
 export type { Fix, LintMessage, LintResult, Suggestion } from "./engine/results.js";
 export type { CatalogView, TableState, ColumnState, IndexState, EnumState, ConstraintState } from "./history/catalog.js";

@@ -208,6 +208,7 @@ async function lintHistory(
       postgresVersion: config.postgresVersion,
       lockProvider: project.lockProvider,
       git: facts.git,
+      schemaSource: read.schemaFiles.files.map((f) => f.text).join("\n"),
     },
     config.rules,
     inScope,

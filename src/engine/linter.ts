@@ -11,7 +11,7 @@ import { Catalog } from "../history/catalog.js";
 import type { PrismaSchemaModel } from "../schema/types.js";
 import type { MigrationEntry, Operation, ParseErrorKind, ParsedSqlFile, QualifiedName, RunnerInfo, SourceRange, Statement } from "../types.js";
 import type { ResolvedRule } from "../config/types.js";
-import { interpolate, type MigrationContext, type ReportDescriptor, type RuleContext, type RuleVisitors } from "./rule.js";
+import { interpolate, SchemaPart, type MigrationContext, type ReportDescriptor, type RuleContext, type RuleVisitors } from "./rule.js";
 import type { LintMessage } from "./results.js";
 import { reportFixes } from "./report-fixes.js";
 import type { MigrationChanges } from "../git/changes.js";
@@ -48,6 +48,8 @@ export interface ProjectModel {
   git?: MigrationChanges | null;
   /** A schema file's text when it is not (only) on disk, e.g. lintText's; otherwise it is read when a rule asks. */
   schemaText?: (file: string) => string | undefined;
+  /** Every schema file's text, for RuleContext.project.schemaMayName (absent: it always says "may"). */
+  schemaSource?: string;
 }
 
 export const DOCS_BASE = "https://github.com/migration-lint/migration-lint/blob/main/docs/rules/";
@@ -101,6 +103,8 @@ interface RunState {
   budgetMs: number;
   /** Time spent inside visitors on work that is not the rule's (waiting for the schema parse), over the run. */
   notTheRuleMs: number;
+  /** Findings whose data holds a SchemaPart: message and help are completed when the lint is done (completeSchemaParts). */
+  schemaParts: Array<{ message: LintMessage; template: string; helpTemplate: string | undefined; data: NonNullable<ReportDescriptor["data"]>; ruleId: string; label: Uint8Array; file: string; migration: LoadedMigration; range: SourceRange }>;
 }
 
 export const DEFAULT_RULE_TIME_BUDGET_MS = 10_000;
@@ -184,7 +188,7 @@ export async function lintProject(model: ProjectModel, allRules: ResolvedRule[],
   };
   const catalog = options.catalog ?? new Catalog();
   const startIndex = options.startIndex ?? 0;
-  const state: RunState = { spentMs: new Map(), overBudget: new Set(), budgetMs: options.ruleTimeBudgetMs ?? DEFAULT_RULE_TIME_BUDGET_MS, notTheRuleMs: 0 };
+  const state: RunState = { spentMs: new Map(), overBudget: new Set(), budgetMs: options.ruleTimeBudgetMs ?? DEFAULT_RULE_TIME_BUDGET_MS, notTheRuleMs: 0, schemaParts: [] };
 
   for (const migration of model.migrations) {
     if (migration.index < startIndex && !options.cached?.has(migration.index)) continue;
@@ -264,9 +268,47 @@ export async function lintProject(model: ProjectModel, allRules: ResolvedRule[],
     const run = instantiate(rules, model, last, last.file, catalog, push, state);
     run.call("Project:exit", run.context, last.file.rangeOf(0, 0));
   }
+  completeSchemaParts(state, push);
   for (const ms of state.spentMs.values()) addTime(options.timings, "rules", ms);
   setIdentifierQuote('"');
   return out;
+}
+
+/**
+ * Completes the messages whose data holds a SchemaPart, now that the lint is done (the schema's worker has had the
+ * whole lint to finish). A part that throws is the rule's bug: the part is left empty and an internal-error says so.
+ */
+function completeSchemaParts(state: RunState, push: (file: string, message: LintMessage) => void): void {
+  for (const pending of state.schemaParts) {
+    const data: Record<string, string | number> = {};
+    beat(pending.label);
+    try {
+      for (const [key, value] of Object.entries(pending.data)) {
+        if (!(value instanceof SchemaPart)) data[key] = value;
+        else {
+          try {
+            data[key] = value.text();
+          } catch (err) {
+            data[key] = "";
+            push(pending.file, internalError(pending.ruleId, pending.migration, err, pending.range));
+          }
+        }
+      }
+    } finally {
+      rest();
+    }
+    pending.message.message = interpolate(pending.template, data);
+    if (pending.helpTemplate) pending.message.help = interpolate(pending.helpTemplate, data);
+  }
+  state.schemaParts = [];
+}
+
+const lowered = new WeakMap<ProjectModel, string>();
+/** The schema's text in lower case, made once a project. */
+function lowerSchemaSource(model: ProjectModel): string {
+  let text = lowered.get(model);
+  if (text === undefined) lowered.set(model, (text = model.schemaSource!.toLowerCase()));
+  return text;
 }
 
 /** A schema file as on disk (BOM removed), for RuleContext.project.schemaText; undefined when it cannot be read. */
@@ -322,6 +364,7 @@ function instantiate(rules: ResolvedRule[], model: ProjectModel, migration: Load
       postgresVersion: model.postgresVersion,
       runner: model.runner,
       schemaText: (file) => model.schemaText?.(file) ?? readSchemaText(file),
+      schemaMayName: (name) => model.schemaSource === undefined || lowerSchemaSource(model).includes(name.toLowerCase()),
     },
     catalog,
     git: model.git ?? null,
@@ -355,19 +398,23 @@ function instantiate(rules: ResolvedRule[], model: ProjectModel, migration: Load
       occurrences.set(statementKey, seen + 1);
       const helpTemplate = descriptor.help ?? rule.rule.meta.help?.[descriptor.messageId];
       const edits = descriptor.fix !== undefined || descriptor.suggest !== undefined ? reportFixes(rule.rule.meta, descriptor, file.text, target === file.path) : null;
-      push(target, {
+      // a part naming schema.prisma is completed after the lint (the schema may still be parsing): the texts wait, the rule does not
+      const later = !!descriptor.data && Object.values(descriptor.data).some((v) => v instanceof SchemaPart);
+      const message: LintMessage = {
         ruleId: rule.id,
         severity: descriptor.atMost === "warn" ? (Math.min(rule.severity, 1) as typeof rule.severity) : rule.severity,
-        message: interpolate(template, descriptor.data),
+        message: later ? "" : interpolate(template, descriptor.data),
         ...lineColumns(range),
         messageId: descriptor.messageId,
-        ...(helpTemplate ? { help: interpolate(helpTemplate, descriptor.data) } : {}),
+        ...(helpTemplate ? { help: later ? "" : interpolate(helpTemplate, descriptor.data) } : {}),
         docsUrl: rule.rule.meta.docs.url ?? `${DOCS_BASE}${rule.id}.md`,
         fingerprint: fingerprint([statementKey, String(seen)]),
         migration: migration.entry.name,
         ...(edits?.fix ? { fix: edits.fix } : {}),
         ...(edits?.suggestions ? { suggestions: edits.suggestions } : {}),
-      });
+      };
+      if (later) state.schemaParts.push({ message, template, helpTemplate, data: descriptor.data!, ruleId: rule.id, label: instance.label, file: file.path, migration, range });
+      push(target, message);
       // the finding stands; what was wrong with its edits is the rule's bug, said once per rule and migration
       if (edits?.problems.length) {
         push(file.path, {

@@ -79,7 +79,8 @@ export interface MigrationContext {
 export interface ReportDescriptor {
   /** Id of a template in `meta.messages`. */
   messageId: string;
-  data?: Record<string, string | number>;
+  /** Values of the template's {{placeholders}}; a SchemaPart (fieldPlace, modelPlace) is completed when the report is built. */
+  data?: Record<string, string | number | SchemaPart>;
   /** Where to point: an operation, a statement, or an explicit range. Defaults to the migration's first line. */
   node?: Operation | Statement;
   range?: SourceRange;
@@ -123,6 +124,12 @@ export interface RuleContext<Options = Record<string, unknown>> {
     runner: RunnerInfo;
     /** The text of a schema file (`location.file` of a model or field), for a suggestion that edits schema.prisma; undefined when it cannot be read. */
     schemaText(file: string): string | undefined;
+    /**
+     * False when no schema file's text holds `name` (ignoring case), so that no model or field of schema.prisma is
+     * named so: answered from the text, without waiting for the schema's parse (which may still run in a worker).
+     * True says nothing: read `schema`, `prismaModel` or `prismaField` to know.
+     */
+    schemaMayName(name: string): boolean;
   };
   /** What git says changed since the base (`--base` / `--staged`); null without them or outside git. Rules with `requires.git` only run when it is set. */
   readonly git: MigrationChanges | null;
@@ -178,7 +185,7 @@ export function defineRule<Options = Record<string, unknown>>(rule: RuleModule<O
 }
 
 /** Fills `{{name}}` placeholders. */
-export function interpolate(template: string, data: Record<string, string | number> | undefined): string {
+export function interpolate(template: string, data: Record<string, string | number | SchemaPart> | undefined): string {
   if (!data) return template;
   return template.replace(/\{\{\s*([\w.-]+)\s*\}\}/g, (whole, key: string) => (Object.hasOwn(data, key) ? String(data[key]) : whole));
 }
@@ -203,6 +210,43 @@ export function quoteName(ref: QualifiedName): string {
 /** Where a schema.prisma location is, for a message: its file relative to the project root, and its line (`prisma/schema.prisma:12`). */
 export function schemaPlace(context: Pick<RuleContext, "project">, location: SchemaLocation): string {
   return `${path.relative(context.project.root, location.file) || location.file}:${location.range.loc.start.line}`;
+}
+
+/**
+ * A part of a finding's message or help that names schema.prisma (a model, a field, its line), put in `data` instead
+ * of a string: the engine completes the text when the report is built, after the lint, so a rule never waits for the
+ * schema, which may still be parsing in a worker (that wait was ~80 ms of a cold run). `text` may read the schema
+ * (`context.prismaModel`, `prismaField`) and what it captured, never the catalog, which has moved on by then.
+ */
+export class SchemaPart {
+  constructor(readonly text: () => string) {}
+  /** This part's text, or where it is empty, `other`'s. */
+  or(other: SchemaPart): SchemaPart {
+    return new SchemaPart(() => this.text() || other.text());
+  }
+  /** Anything that needs the text before the report is built (a suggestion's description) reads it now. */
+  toString(): string {
+    return this.text();
+  }
+}
+
+type SchemaContext = Pick<RuleContext, "project" | "prismaModel" | "prismaField">;
+
+/** The field of `column` as `format` words it (`Model.field`, its place in schema.prisma, the field), or "" when the schema has none; completed when the report is built. */
+export function fieldPlace(context: SchemaContext, table: QualifiedName, column: string, format: (name: string, place: string, field: PrismaField) => string): SchemaPart {
+  return new SchemaPart(() => {
+    const model = context.prismaModel(table);
+    const field = context.prismaField(table, column);
+    return field && model ? format(`${model.name}.${field.name}`, schemaPlace(context, field.location), field) : "";
+  });
+}
+
+/** The model of `table` as `format` words it (its name and place in schema.prisma), or "" when the schema has none; completed when the report is built. */
+export function modelPlace(context: SchemaContext, table: QualifiedName, format: (name: string, place: string, model: PrismaModel) => string): SchemaPart {
+  return new SchemaPart(() => {
+    const model = context.prismaModel(table);
+    return model ? format(model.name, schemaPlace(context, model.location), model) : "";
+  });
 }
 
 /**

@@ -1,0 +1,106 @@
+/**
+ * No rule waits for the schema: a finding's text that names schema.prisma (fieldPlace, modelPlace: a SchemaPart in
+ * its data) is completed when the report is built, after every visitor ran, so a schema still parsing in a worker is
+ * read once, at the end. The texts are those an eager read gives.
+ */
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { builtinRules } from "../../rules/index.js";
+import { resolveConfig } from "../../src/config/resolve.js";
+import { loadDialect } from "../../src/dialects/index.js";
+import { lintProject, type LoadedMigration } from "../../src/engine/linter.js";
+import { defineRule, fieldPlace, modelPlace, SchemaPart } from "../../src/engine/rule.js";
+import { parsePrismaSchema } from "../../src/schema/parse-schema.js";
+
+const root = path.resolve("/tmp/ml-schema-parts");
+const SCHEMA = 'datasource db {\n  provider = "postgresql"\n  url = env("DB")\n}\n\nmodel User {\n  id    Int    @id\n  email String @map("mail")\n}\n';
+const history = [
+  { name: "1_init", sql: 'CREATE TABLE "User" ("id" INTEGER NOT NULL, "mail" TEXT NOT NULL, "handle" TEXT, CONSTRAINT "User_pkey" PRIMARY KEY ("id"));' },
+  { name: "2_changes", sql: 'ALTER TABLE "User" ALTER COLUMN "mail" DROP NOT NULL;\nALTER TABLE "User" DROP COLUMN "id";\nALTER TABLE "User" ADD COLUMN "age" INTEGER NOT NULL;' },
+];
+
+const probe = defineRule({
+  meta: { id: "probe", type: "problem", docs: { description: "probe", preset: "all" }, defaultSeverity: "error", messages: { m: "{{what}}{{field}}{{model}}{{or}}" }, help: { m: "see{{field}}" } },
+  create: (context) => ({
+    "alter-column"(op) {
+      context.report({ node: op, messageId: "m", data: { what: "alter", field: fieldPlace(context, op.table, op.column, (f, at) => ` ${f} at ${at}`), model: modelPlace(context, op.table, (m, at) => ` in ${m} at ${at}`), or: "" } });
+    },
+    "drop-column"(op) {
+      // no field maps to a dropped "nope": the model's place instead
+      const none = fieldPlace(context, op.table, "nope", (f) => ` ${f}`);
+      context.report({ node: op, messageId: "m", data: { what: "drop", field: "", model: "", or: none.or(modelPlace(context, op.table, (m) => ` model ${m}`)) } });
+    },
+    "add-column"(op) {
+      context.report({ node: op, messageId: "m", data: { what: "add", field: new SchemaPart(() => { throw new Error("part broke"); }), model: "", or: "" } });
+    },
+  }),
+});
+
+async function run(log: string[], changes = history[1]!.sql, rules: Record<string, "error"> = { probe: "error", "drop-not-null": "error", "destructive-change": "error" }) {
+  const dialect = await loadDialect("postgresql");
+  const config = await resolveConfig({ config: { rules }, filepath: null, builtinRules, cwd: root, extraRules: { probe } });
+  const migrations: LoadedMigration[] = [];
+  for (const [index, m] of [history[0]!, { name: "2_changes", sql: changes }].entries()) {
+    const dir = path.join(root, "migrations", m.name);
+    migrations.push({ entry: { name: m.name, dir, upPath: path.join(dir, "migration.sql"), downPath: null, extraFiles: [] }, index, file: await dialect.parseFile(path.join(dir, "migration.sql"), m.sql), error: null });
+  }
+  const schema = parsePrismaSchema([{ path: path.join(root, "schema.prisma"), text: SCHEMA }]);
+  const logged = config.rules.map((r) => {
+    const create = r.rule.create;
+    return { ...r, rule: { ...r.rule, create: (context: Parameters<typeof create>[0]) => {
+      const visitors = create(context) as Record<string, (...args: unknown[]) => void>;
+      return Object.fromEntries(Object.entries(visitors).map(([kind, visit]) => [kind, (...args: unknown[]) => (log.push(`visit ${r.id} ${kind}`), visit(...args))]));
+    } } };
+  });
+  const model = { root, migrations, schemaSource: SCHEMA, runner: dialect.runner({ detected: null, prismaConfigText: null }), dialect, postgresVersion: 16, lockProvider: "postgresql",
+    get schema() {
+      log.push("schema");
+      return schema;
+    } };
+  const out = await lintProject(model, logged as typeof config.rules, (m) => m.index === 1);
+  return out.get(path.join(root, "migrations", "2_changes", "migration.sql")) ?? [];
+}
+
+describe("findings that name schema.prisma (SchemaPart)", () => {
+  it("are completed after every visitor ran: the schema is read once the lint is done", async () => {
+    const log: string[] = [];
+    const messages = await run(log);
+    expect(log.filter((l) => l.startsWith("visit")).length).toBeGreaterThan(3);
+    expect(log.indexOf("schema")).toBeGreaterThan(log.findLastIndex((l) => l.startsWith("visit")));
+    const probes = messages.filter((m) => m.ruleId === "probe").map((m) => [m.message, m.help]);
+    expect(probes).toEqual([
+      ["alter User.email at schema.prisma:8 in User at schema.prisma:6", "see User.email at schema.prisma:8"],
+      ["drop model User", "see"],
+      ["add", "see"],
+    ]);
+    // built-in rules name the field as before (drop-not-null: the field and the edit to make)
+    expect(messages.find((m) => m.ruleId === "drop-not-null")!.message).toContain("(field User.email, schema.prisma:8)");
+    expect(messages.find((m) => m.ruleId === "drop-not-null")!.help).toContain("(`email String?` at schema.prisma:8)");
+    expect(messages.find((m) => m.ruleId === "destructive-change" && m.line === 2)!.help).toContain("(model User, ml-schema-parts/schema.prisma:6)");
+  });
+
+  it("a part that throws is the rule's bug: an internal-error names it, the finding stands without the part", async () => {
+    const messages = await run([]);
+    expect(messages.find((m) => m.ruleId === "internal-error")!.message).toMatch(/^Rule "probe" crashed on 2_changes: Error: part broke/);
+    expect(messages.find((m) => m.ruleId === "probe" && m.line === 3)!.message).toBe("add");
+  });
+
+  it("a rule deciding by the schema does not wait for it where the schema's text cannot name what it looks for (schemaMayName)", async () => {
+    // implicit-rename weighs a field still named as the dropped column: no "handle" in schema.prisma, no such field
+    const pair = 'ALTER TABLE "User" DROP COLUMN "handle",\nADD COLUMN "alias" TEXT;';
+    const log: string[] = [];
+    await run(log, pair, { "implicit-rename": "error" });
+    expect(log.some((l) => l.startsWith("visit implicit-rename"))).toBe(true);
+    expect(log).not.toContain("schema");
+    // a dropped column named "email", which schema.prisma names: the schema is read to know
+    const read: string[] = [];
+    await run(read, 'ALTER TABLE "User" DROP COLUMN "mail",\nADD COLUMN "email" TEXT;', { "implicit-rename": "error" });
+    expect(read).toContain("schema");
+  });
+
+  it("a part read before the report is built (a suggestion's description) gives its text then", () => {
+    const part = new SchemaPart(() => "now");
+    expect(`${part}`).toBe("now");
+    expect(new SchemaPart(() => "").or(part).text()).toBe("now");
+  });
+});

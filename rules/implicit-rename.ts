@@ -105,8 +105,8 @@ export default defineRule({
 /** Names, the migration's name, and schema.prisma: a field that kept the old column's name and now maps to the new column. */
 function columnEvidence(context: RuleContext, from: string, to: OperationOf<"add-column">): { score: number; why: string } | null {
   const byName = nameEvidence(from, to.column.name, context.migration.name);
-  // a field named as the old column: not one when the schema's text has no such name (no waiting for its parse)
-  const field = context.project.schemaMayName(from) ? context.prismaField(to.table, to.column.name) : undefined;
+  // a field named as the old column for the new one: none where the schema's text cannot hold it (no waiting for its parse)
+  const field = context.project.schemaMayMap(from, to.column.name) ? context.prismaField(to.table, to.column.name) : undefined;
   if (!field || field.name.toLowerCase() !== from.toLowerCase()) return byName;
   const why = `schema.prisma's field ${context.prismaModel(to.table)?.name}.${field.name} now maps to "${to.column.name}"`;
   return { score: 1 + (byName?.score ?? 0), why: byName ? `${why}; ${byName.why}` : why };
@@ -117,7 +117,7 @@ function tableCandidate(context: RuleContext, from: DroppedTable, to: OperationO
   const total = Math.max(from.columns.length, to.columns.length);
   const telling = common.filter((c) => !GENERIC_COLUMNS.has(nameWords(c.name).join(" "))).length;
   const byName = nameEvidence(from.op.table.name, to.table.name, context.migration.name);
-  const byModel = context.project.schemaMayName(from.op.table.name) && context.prismaModel(to.table)?.name.toLowerCase() === from.op.table.name.toLowerCase() ? `schema.prisma's model ${from.op.table.name} now maps to "${to.table.name}"` : null;
+  const byModel = context.project.schemaMayMap(from.op.table.name, to.table.name) && context.prismaModel(to.table)?.name.toLowerCase() === from.op.table.name.toLowerCase() ? `schema.prisma's model ${from.op.table.name} now maps to "${to.table.name}"` : null;
   const ratio = total ? common.length / total : 0;
   // many columns in common say so on their own; join tables (A, B) and id/createdAt-only tables need the names too
   const enough = ratio >= TABLE_MATCH ? telling >= 2 || byName || byModel : ratio >= 0.5 && (byModel || (byName && sameWords(from.op.table.name, to.table.name)));

@@ -48,7 +48,7 @@ export interface ProjectModel {
   git?: MigrationChanges | null;
   /** A schema file's text when it is not (only) on disk, e.g. lintText's; otherwise it is read when a rule asks. */
   schemaText?: (file: string) => string | undefined;
-  /** Every schema file's text, for RuleContext.project.schemaMayName (absent: it always says "may"). */
+  /** Every schema file's text, for RuleContext.project.schemaMayMap (absent: it always says "may"). */
   schemaSource?: string;
 }
 
@@ -303,12 +303,23 @@ function completeSchemaParts(state: RunState, push: (file: string, message: Lint
   state.schemaParts = [];
 }
 
-const lowered = new WeakMap<ProjectModel, string>();
-/** The schema's text in lower case, made once a project. */
-function lowerSchemaSource(model: ProjectModel): string {
-  let text = lowered.get(model);
-  if (text === undefined) lowered.set(model, (text = model.schemaSource!.toLowerCase()));
-  return text;
+const schemaWordsOf = new WeakMap<ProjectModel, (name: string, dbName: string) => boolean>();
+function schemaWords(model: ProjectModel): (name: string, dbName: string) => boolean {
+  let mayMap = schemaWordsOf.get(model);
+  if (!mayMap) schemaWordsOf.set(model, (mayMap = schemaTextMayMap(model.schemaSource!)));
+  return mayMap;
+}
+
+/**
+ * RuleContext.project.schemaMayMap for a schema's text, its identifiers and strings gathered once (a few ms for
+ * 100 KB): a model or field named `name` for `dbName` is either unmapped (its name is `dbName`) or maps with
+ * @map / @@map("dbName"), a string in the text; and its name is an identifier of the text. Where a string has an
+ * escape, any string may be there.
+ */
+export function schemaTextMayMap(text: string): (name: string, dbName: string) => boolean {
+  const identifiers = new Set(text.toLowerCase().split(/[^a-z0-9_]+/));
+  const strings = text.includes("\\") ? null : new Set(Array.from(text.matchAll(/"([^"\n]*)"/g), (m) => m[1]!));
+  return (name, dbName) => identifiers.has(name.toLowerCase()) && (name.toLowerCase() === dbName.toLowerCase() || strings === null || strings.has(dbName));
 }
 
 /** A schema file as on disk (BOM removed), for RuleContext.project.schemaText; undefined when it cannot be read. */
@@ -364,7 +375,7 @@ function instantiate(rules: ResolvedRule[], model: ProjectModel, migration: Load
       postgresVersion: model.postgresVersion,
       runner: model.runner,
       schemaText: (file) => model.schemaText?.(file) ?? readSchemaText(file),
-      schemaMayName: (name) => model.schemaSource === undefined || lowerSchemaSource(model).includes(name.toLowerCase()),
+      schemaMayMap: (name, dbName) => model.schemaSource === undefined || schemaWords(model)(name, dbName),
     },
     catalog,
     git: model.git ?? null,

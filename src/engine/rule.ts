@@ -125,11 +125,12 @@ export interface RuleContext<Options = Record<string, unknown>> {
     /** The text of a schema file (`location.file` of a model or field), for a suggestion that edits schema.prisma; undefined when it cannot be read. */
     schemaText(file: string): string | undefined;
     /**
-     * False when no schema file's text holds `name` (ignoring case), so that no model or field of schema.prisma is
-     * named so: answered from the text, without waiting for the schema's parse (which may still run in a worker).
-     * True says nothing: read `schema`, `prismaModel` or `prismaField` to know.
+     * False when schema.prisma cannot hold a model or field named `name` (ignoring case) for the table or column
+     * `dbName`: no identifier of the schema is named so, or the two names differ (ignoring case) and no string
+     * "dbName" (an @map or @@map argument) is in its text. Answered from the text, without waiting for the schema's
+     * parse (which may still run in a worker). True says nothing: read `prismaModel` or `prismaField` to know.
      */
-    schemaMayName(name: string): boolean;
+    schemaMayMap(name: string, dbName: string): boolean;
   };
   /** What git says changed since the base (`--base` / `--staged`); null without them or outside git. Rules with `requires.git` only run when it is set. */
   readonly git: MigrationChanges | null;

@@ -3,19 +3,20 @@
  * its data) is completed when the report is built, after every visitor ran, so a schema still parsing in a worker is
  * read once, at the end. The texts are those an eager read gives.
  */
+import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { builtinRules } from "../../rules/index.js";
 import { resolveConfig } from "../../src/config/resolve.js";
 import { loadDialect } from "../../src/dialects/index.js";
-import { lintProject, type LoadedMigration } from "../../src/engine/linter.js";
+import { lintProject, schemaTextMayMap, type LoadedMigration } from "../../src/engine/linter.js";
 import { defineRule, fieldPlace, modelPlace, SchemaPart } from "../../src/engine/rule.js";
 import { parsePrismaSchema } from "../../src/schema/parse-schema.js";
 
 const root = path.resolve("/tmp/ml-schema-parts");
 const SCHEMA = 'datasource db {\n  provider = "postgresql"\n  url = env("DB")\n}\n\nmodel User {\n  id    Int    @id\n  email String @map("mail")\n}\n';
 const history = [
-  { name: "1_init", sql: 'CREATE TABLE "User" ("id" INTEGER NOT NULL, "mail" TEXT NOT NULL, "handle" TEXT, CONSTRAINT "User_pkey" PRIMARY KEY ("id"));' },
+  { name: "1_init", sql: 'CREATE TABLE "User" ("id" INTEGER NOT NULL, "mail" TEXT NOT NULL, "handle" TEXT, "email" TEXT, CONSTRAINT "User_pkey" PRIMARY KEY ("id"));' },
   { name: "2_changes", sql: 'ALTER TABLE "User" ALTER COLUMN "mail" DROP NOT NULL;\nALTER TABLE "User" DROP COLUMN "id";\nALTER TABLE "User" ADD COLUMN "age" INTEGER NOT NULL;' },
 ];
 
@@ -49,7 +50,11 @@ async function run(log: string[], changes = history[1]!.sql, rules: Record<strin
     const create = r.rule.create;
     return { ...r, rule: { ...r.rule, create: (context: Parameters<typeof create>[0]) => {
       const visitors = create(context) as Record<string, (...args: unknown[]) => void>;
-      return Object.fromEntries(Object.entries(visitors).map(([kind, visit]) => [kind, (...args: unknown[]) => (log.push(`visit ${r.id} ${kind}`), visit(...args))]));
+      return Object.fromEntries(Object.entries(visitors).map(([kind, visit]) => [kind, (...args: unknown[]) => {
+        log.push(`visit ${r.id} ${kind}`);
+        visit(...args);
+        log.push("visited");
+      }]));
     } } };
   });
   const model = { root, migrations, schemaSource: SCHEMA, runner: dialect.runner({ detected: null, prismaConfigText: null }), dialect, postgresVersion: 16, lockProvider: "postgresql",
@@ -61,12 +66,16 @@ async function run(log: string[], changes = history[1]!.sql, rules: Record<strin
   return out.get(path.join(root, "migrations", "2_changes", "migration.sql")) ?? [];
 }
 
+/** Whether the schema was first read before the last visitor returned (while the lint ran), rather than when the report was built. */
+const readWhileLinting = (log: string[]) => log.includes("schema") && log.indexOf("schema") < log.lastIndexOf("visited");
+
 describe("findings that name schema.prisma (SchemaPart)", () => {
   it("are completed after every visitor ran: the schema is read once the lint is done", async () => {
     const log: string[] = [];
     const messages = await run(log);
     expect(log.filter((l) => l.startsWith("visit")).length).toBeGreaterThan(3);
-    expect(log.indexOf("schema")).toBeGreaterThan(log.findLastIndex((l) => l.startsWith("visit")));
+    expect(readWhileLinting(log)).toBe(false);
+    expect(log).toContain("schema");
     const probes = messages.filter((m) => m.ruleId === "probe").map((m) => [m.message, m.help]);
     expect(probes).toEqual([
       ["alter User.email at schema.prisma:8 in User at schema.prisma:6", "see User.email at schema.prisma:8"],
@@ -85,17 +94,21 @@ describe("findings that name schema.prisma (SchemaPart)", () => {
     expect(messages.find((m) => m.ruleId === "probe" && m.line === 3)!.message).toBe("add");
   });
 
-  it("a rule deciding by the schema does not wait for it where the schema's text cannot name what it looks for (schemaMayName)", async () => {
+  it("a rule deciding by the schema does not wait for it where the schema's text cannot name what it looks for (schemaMayMap)", async () => {
     // implicit-rename weighs a field still named as the dropped column: no "handle" in schema.prisma, no such field
     const pair = 'ALTER TABLE "User" DROP COLUMN "handle",\nADD COLUMN "alias" TEXT;';
     const log: string[] = [];
     await run(log, pair, { "implicit-rename": "error" });
     expect(log.some((l) => l.startsWith("visit implicit-rename"))).toBe(true);
-    expect(log).not.toContain("schema");
-    // a dropped column named "email", which schema.prisma names: the schema is read to know
+    expect(readWhileLinting(log)).toBe(false);
+    // a field "email" and a string "mail" in schema.prisma: a field email @map("mail") may be there, the schema is read to know
     const read: string[] = [];
-    await run(read, 'ALTER TABLE "User" DROP COLUMN "mail",\nADD COLUMN "email" TEXT;', { "implicit-rename": "error" });
-    expect(read).toContain("schema");
+    await run(read, 'ALTER TABLE "User" DROP COLUMN "mail",\nDROP COLUMN "email",\nADD COLUMN "mail" TEXT;', { "implicit-rename": "error" });
+    expect(readWhileLinting(read)).toBe(true);
+    // "id" is a field, but no string "alias" is there: no field id can map to "alias"
+    const unmapped: string[] = [];
+    await run(unmapped, 'ALTER TABLE "User" DROP COLUMN "id",\nADD COLUMN "alias" INTEGER;', { "implicit-rename": "error" });
+    expect(readWhileLinting(unmapped)).toBe(false);
   });
 
   it("a part read before the report is built (a suggestion's description) gives its text then", () => {
@@ -104,3 +117,31 @@ describe("findings that name schema.prisma (SchemaPart)", () => {
     expect(new SchemaPart(() => "").or(part).text()).toBe("now");
   });
 });
+
+describe("schemaMayMap never says no where the parsed schema has the model or field (corpus schemas)", () => {
+  const corpus = path.resolve(__dirname, "../../../shared/corpus");
+  const schemas = fs.existsSync(corpus) ? findSchemas(corpus) : [];
+  it.skipIf(!schemas.length).each(schemas.map((file) => [path.relative(corpus, file), file]))("%s", (_, file) => {
+    const text = fs.readFileSync(file, "utf8");
+    const mayMap = schemaTextMayMap(text);
+    const schema = parsePrismaSchema([{ path: file, text }]);
+    expect(schema.models.length).toBeGreaterThan(0);
+    for (const model of schema.models) {
+      expect(mayMap(model.name, model.tableName), model.name).toBe(true);
+      expect(mayMap(model.name.toUpperCase(), model.tableName)).toBe(true);
+      for (const field of model.fields) expect(mayMap(field.name, field.columnName), `${model.name}.${field.name}`).toBe(true);
+    }
+    // and it does say no: a name no identifier has, a mapping to a string that is nowhere
+    expect(mayMap("noSuchFieldAnywhere", "noSuchFieldAnywhere")).toBe(false);
+    if (!text.includes("\\")) expect(mayMap(schema.models[0]!.name, "no_such_table_anywhere")).toBe(false);
+  });
+});
+
+function findSchemas(dir: string, out: string[] = []): string[] {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory() && entry.name !== "node_modules" && entry.name !== "migrations") findSchemas(full, out);
+    else if (entry.isFile() && entry.name.endsWith(".prisma")) out.push(full);
+  }
+  return out;
+}

@@ -166,16 +166,22 @@ function renameSuggestion(context: RuleContext, from: Dropped, to: OperationOf<"
   const edits = (fixer: RuleFixer) => [...trimWarnings(file, stale), ...(shape === "two" ? [removeStatement(file, drop)] : [])];
   const suggest: SuggestionDescriptor[] = [{ messageId: "renameColumn", fix: (fixer) => [...edits(fixer), fixer.replaceText(add, rename)] }];
   // or the database keeps the column and schema.prisma maps the field to it: then nothing else of the migration may use the new name
-  const field = context.prismaField(to.table, column.name);
-  const schemaText = field ? context.project.schemaText(field.location.file) : undefined;
   const usesNewName = file.statements.some((s) => s !== add && s.text.includes(quoteIdent(column.name)));
-  if (field && schemaText !== undefined && field.name === column.name && !field.attributes.some((a) => a.name === "map") && !usesNewName) {
-    const at = field.location.range.end;
+  if (!usesNewName) {
     suggest.push({
       messageId: "mapColumn",
-      data: { from: from.op.column, field: `${context.prismaModel(to.table)?.name}.${field.name}` },
       fix: (fixer) => [...edits(fixer), removeStatement(file, add)],
-      files: [{ filePath: field.location.file, text: `${schemaText.slice(0, at)} @map(${JSON.stringify(from.op.column)})${schemaText.slice(at)}` }],
+      // whether schema.prisma has the field under the new name without @map: known when the report is built
+      fromSchema: () => {
+        const field = context.prismaField(to.table, column.name);
+        const schemaText = field ? context.project.schemaText(field.location.file) : undefined;
+        if (!field || schemaText === undefined || field.name !== column.name || field.attributes.some((a) => a.name === "map")) return null;
+        const at = field.location.range.end;
+        return {
+          data: { from: from.op.column, field: `${context.prismaModel(to.table)?.name}.${field.name}` },
+          files: [{ filePath: field.location.file, text: `${schemaText.slice(0, at)} @map(${JSON.stringify(from.op.column)})${schemaText.slice(at)}` }],
+        };
+      },
     });
   }
   return { suggest };

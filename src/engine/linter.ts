@@ -13,7 +13,7 @@ import type { MigrationEntry, Operation, ParseErrorKind, ParsedSqlFile, Qualifie
 import type { ResolvedRule } from "../config/types.js";
 import { interpolate, SchemaPart, type MigrationContext, type ReportDescriptor, type RuleContext, type RuleVisitors } from "./rule.js";
 import type { LintMessage } from "./results.js";
-import { reportFixes } from "./report-fixes.js";
+import { completeSuggestion, reportFixes, type LaterSuggestion } from "./report-fixes.js";
 import type { MigrationChanges } from "../git/changes.js";
 import { statementsInTransactionBlock } from "../model/queries.js";
 import { appliesTo, type Dialect } from "../dialects/dialect.js";
@@ -98,13 +98,13 @@ export function tableLocks(op: Operation, catalog: Catalog, dialect: Dialect, po
 
 /** Per-run bookkeeping shared by every migration's rule instances. */
 interface RunState {
-  spentMs: Map<string, number>;
-  overBudget: Set<string>;
+  /** Time each rule spent in its visitors over the run, and whether it went over its budget (then it is switched off). */
+  spent: Map<string, { ms: number; over: boolean }>;
   budgetMs: number;
   /** Time spent inside visitors on work that is not the rule's (waiting for the schema parse), over the run. */
   notTheRuleMs: number;
   /** Findings whose data holds a SchemaPart: message and help are completed when the lint is done (completeSchemaParts). */
-  schemaParts: Array<{ message: LintMessage; template: string; helpTemplate: string | undefined; data: NonNullable<ReportDescriptor["data"]>; ruleId: string; label: Uint8Array; file: string; migration: LoadedMigration; range: SourceRange }>;
+  schemaParts: Array<{ message: LintMessage; template: string; helpTemplate: string | undefined; data: NonNullable<ReportDescriptor["data"]>; suggestions: LaterSuggestion[]; ruleId: string; label: Uint8Array; file: string; migration: LoadedMigration; range: SourceRange }>;
 }
 
 export const DEFAULT_RULE_TIME_BUDGET_MS = 10_000;
@@ -116,6 +116,8 @@ export const DEFAULT_RULE_TIME_BUDGET_MS = 10_000;
  * byte length of "<rule>\0<migration>" stored after the first 16 bytes.
  */
 let heartbeat: { slots: Int32Array; label: Uint8Array } | null = null;
+/** The label of a rule instance where no heartbeat watches (one array for all). */
+const NO_LABEL = new Uint8Array();
 const labelEncoder = new TextEncoder();
 
 export function setHeartbeat(buffer: SharedArrayBuffer | null): void {
@@ -188,7 +190,7 @@ export async function lintProject(model: ProjectModel, allRules: ResolvedRule[],
   };
   const catalog = options.catalog ?? new Catalog();
   const startIndex = options.startIndex ?? 0;
-  const state: RunState = { spentMs: new Map(), overBudget: new Set(), budgetMs: options.ruleTimeBudgetMs ?? DEFAULT_RULE_TIME_BUDGET_MS, notTheRuleMs: 0, schemaParts: [] };
+  const state: RunState = { spent: new Map(), budgetMs: options.ruleTimeBudgetMs ?? DEFAULT_RULE_TIME_BUDGET_MS, notTheRuleMs: 0, schemaParts: [] };
 
   for (const migration of model.migrations) {
     if (migration.index < startIndex && !options.cached?.has(migration.index)) continue;
@@ -269,7 +271,7 @@ export async function lintProject(model: ProjectModel, allRules: ResolvedRule[],
     run.call("Project:exit", run.context, last.file.rangeOf(0, 0));
   }
   completeSchemaParts(state, push);
-  for (const ms of state.spentMs.values()) addTime(options.timings, "rules", ms);
+  for (const { ms } of state.spent.values()) addTime(options.timings, "rules", ms);
   setIdentifierQuote('"');
   return out;
 }
@@ -294,6 +296,16 @@ function completeSchemaParts(state: RunState, push: (file: string, message: Lint
           }
         }
       }
+      for (const later of pending.suggestions) {
+        let keep = false;
+        try {
+          keep = completeSuggestion(later, data);
+        } catch (err) {
+          push(pending.file, internalError(pending.ruleId, pending.migration, err, pending.range));
+        }
+        if (!keep) pending.message.suggestions = pending.message.suggestions?.filter((s) => s !== later.suggestion);
+      }
+      if (pending.message.suggestions?.length === 0) delete pending.message.suggestions;
     } finally {
       rest();
     }
@@ -350,7 +362,8 @@ function clampRange(file: ParsedSqlFile, range: SourceRange): SourceRange {
 function instantiate(rules: ResolvedRule[], model: ProjectModel, migration: LoadedMigration, file: ParsedSqlFile, catalog: Catalog, push: (file: string, message: LintMessage) => void, state: RunState) {
   const context: MigrationContext = { name: migration.entry.name, index: migration.index, entry: migration.entry, file };
   const occurrences = new Map<string, number>();
-  const instances: Array<{ rule: ResolvedRule; visitors: RuleVisitors; failed: boolean; label: Uint8Array }> = [];
+  const instances: Array<{ rule: ResolvedRule; visitors: RuleVisitors; failed: boolean; label: Uint8Array; spent: { ms: number; over: boolean } }> = [];
+  const byKind = new Map<string, typeof instances>();
   let current: Statement | null = null;
   let transactionBlock: Set<number> | undefined;
   const schema = () => notTheRule(state, () => model.schema);
@@ -397,7 +410,9 @@ function instantiate(rules: ResolvedRule[], model: ProjectModel, migration: Load
   };
 
   for (const rule of rules) {
-    const instance = { rule, visitors: {} as RuleVisitors, failed: false, label: heartbeat ? labelEncoder.encode(`${rule.id}\0${migration.entry.name}`) : new Uint8Array() };
+    let spent = state.spent.get(rule.id);
+    if (!spent) state.spent.set(rule.id, (spent = { ms: 0, over: false }));
+    const instance = { rule, visitors: {} as RuleVisitors, failed: false, label: heartbeat ? labelEncoder.encode(`${rule.id}\0${migration.entry.name}`) : NO_LABEL, spent };
     const report = (descriptor: ReportDescriptor) => {
       const template = own(rule.rule.meta.messages, descriptor.messageId);
       if (template === undefined) throw new Error(`unknown messageId "${descriptor.messageId}"`);
@@ -410,21 +425,22 @@ function instantiate(rules: ResolvedRule[], model: ProjectModel, migration: Load
       const helpTemplate = descriptor.help ?? rule.rule.meta.help?.[descriptor.messageId];
       const edits = descriptor.fix !== undefined || descriptor.suggest !== undefined ? reportFixes(rule.rule.meta, descriptor, file.text, target === file.path) : null;
       // a part naming schema.prisma is completed after the lint (the schema may still be parsing): the texts wait, the rule does not
-      const later = !!descriptor.data && Object.values(descriptor.data).some((v) => v instanceof SchemaPart);
+      const laterData = !!descriptor.data && Object.values(descriptor.data).some((v) => v instanceof SchemaPart);
+      const later = laterData || !!edits?.later;
       const message: LintMessage = {
         ruleId: rule.id,
         severity: descriptor.atMost === "warn" ? (Math.min(rule.severity, 1) as typeof rule.severity) : rule.severity,
-        message: later ? "" : interpolate(template, descriptor.data),
+        message: laterData ? "" : interpolate(template, descriptor.data),
         ...lineColumns(range),
         messageId: descriptor.messageId,
-        ...(helpTemplate ? { help: later ? "" : interpolate(helpTemplate, descriptor.data) } : {}),
+        ...(helpTemplate ? { help: laterData ? "" : interpolate(helpTemplate, descriptor.data) } : {}),
         docsUrl: rule.rule.meta.docs.url ?? `${DOCS_BASE}${rule.id}.md`,
         fingerprint: fingerprint([statementKey, String(seen)]),
         migration: migration.entry.name,
         ...(edits?.fix ? { fix: edits.fix } : {}),
         ...(edits?.suggestions ? { suggestions: edits.suggestions } : {}),
       };
-      if (later) state.schemaParts.push({ message, template, helpTemplate, data: descriptor.data!, ruleId: rule.id, label: instance.label, file: file.path, migration, range });
+      if (later) state.schemaParts.push({ message, template, helpTemplate, data: descriptor.data ?? {}, suggestions: edits?.later ?? [], ruleId: rule.id, label: instance.label, file: file.path, migration, range });
       push(target, message);
       // the finding stands; what was wrong with its edits is the rule's bug, said once per rule and migration
       if (edits?.problems.length) {
@@ -483,12 +499,15 @@ function instantiate(rules: ResolvedRule[], model: ProjectModel, migration: Load
       current = statement;
     },
     call(name: string, arg: unknown, at: SourceRange) {
-      for (const instance of instances) {
+      // the instances with a visitor for `name`, found once a migration (a call scanned every rule's visitors)
+      let visiting = byKind.get(name);
+      if (!visiting) byKind.set(name, (visiting = instances.filter((i) => (i.visitors as Record<string, unknown>)[name])));
+      let started = performance.now();
+      for (const instance of visiting) {
         const id = instance.rule.id;
-        if (instance.failed || state.overBudget.has(id)) continue;
+        if (instance.failed || instance.spent.over) continue;
         const visitor = (instance.visitors as Record<string, ((a: unknown) => void) | undefined>)[name];
         if (!visitor) continue;
-        const started = performance.now();
         const notTheRuleBefore = state.notTheRuleMs;
         beat(instance.label);
         try {
@@ -505,10 +524,12 @@ function instantiate(rules: ResolvedRule[], model: ProjectModel, migration: Load
         }
         rest();
         // a rule that is far too slow (a runaway loop that ends, quadratic work on a big history) is switched off for the run
-        const spent = (state.spentMs.get(id) ?? 0) + performance.now() - started - (state.notTheRuleMs - notTheRuleBefore);
-        state.spentMs.set(id, spent);
+        // one clock read a visitor: where one ends, the next starts
+        const ended = performance.now();
+        const spent = (instance.spent.ms += ended - started - (state.notTheRuleMs - notTheRuleBefore));
+        started = ended;
         if (spent > state.budgetMs) {
-          state.overBudget.add(id);
+          instance.spent.over = true;
           push(file.path, {
             ruleId: "internal-error",
             severity: 2,

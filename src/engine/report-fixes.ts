@@ -6,13 +6,21 @@
 import { own } from "../own.js";
 import { buildFix } from "./fixer.js";
 import type { Fix, Suggestion } from "./results.js";
-import { interpolate, type ReportDescriptor, type RuleMeta } from "./rule.js";
+import { interpolate, type ReportDescriptor, type RuleMeta, type SuggestionDescriptor } from "./rule.js";
 
 export interface ReportFixes {
   fix?: Fix;
   suggestions?: Suggestion[];
   /** Why an edit the rule gave was dropped (the finding stays): one sentence each. */
   problems: string[];
+  /** Suggestions whose schema part is completed when the report is built (SuggestionDescriptor.fromSchema): see completeSuggestion. */
+  later?: LaterSuggestion[];
+}
+
+export interface LaterSuggestion {
+  suggestion: Suggestion;
+  descriptor: SuggestionDescriptor;
+  template: string | undefined;
 }
 
 export function reportFixes(meta: RuleMeta, descriptor: ReportDescriptor, text: string, ownFile: boolean): ReportFixes {
@@ -43,6 +51,7 @@ export function reportFixes(meta: RuleMeta, descriptor: ReportDescriptor, text: 
       for (const [i, s] of descriptor.suggest.entries()) {
         const suggestion = attempt(`suggestion ${i + 1}`, () => buildSuggestion(meta, descriptor, s, text));
         if (suggestion) suggestions.push(suggestion);
+        if (suggestion && typeof s.fromSchema === "function") (out.later ??= []).push({ suggestion, descriptor: s, template: s.messageId === undefined ? undefined : own(meta.messages, s.messageId) });
       }
       if (suggestions.length) out.suggestions = suggestions;
     }
@@ -52,7 +61,9 @@ export function reportFixes(meta: RuleMeta, descriptor: ReportDescriptor, text: 
 
 function buildSuggestion(meta: RuleMeta, descriptor: ReportDescriptor, s: NonNullable<ReportDescriptor["suggest"]>[number], text: string): Suggestion | undefined {
   let desc: string;
-  if (s.messageId !== undefined) {
+  // a suggestion with a schema part says what it does once that is known (completeSuggestion)
+  if (typeof s.fromSchema === "function") desc = "";
+  else if (s.messageId !== undefined) {
     const template = own(meta.messages, s.messageId);
     if (template === undefined) throw new Error(`unknown messageId "${s.messageId}"`);
     desc = interpolate(template, s.data ?? descriptor.data);
@@ -66,6 +77,25 @@ function buildSuggestion(meta: RuleMeta, descriptor: ReportDescriptor, s: NonNul
     return { filePath: f.filePath, text: f.text };
   });
   return { desc, ...(s.messageId !== undefined ? { messageId: s.messageId } : {}), fix, ...(files?.length ? { files } : {}) };
+}
+
+/**
+ * A suggestion's schema part, now that the lint is done: false when it drops the suggestion, else its description
+ * (from the part's `data`, else the report's, completed) and the files it rewrites are filled in. Throws what the part throws.
+ */
+export function completeSuggestion(later: LaterSuggestion, reportData: Record<string, string | number>): boolean {
+  const part = later.descriptor.fromSchema!();
+  if (!part) return false;
+  const { suggestion, descriptor } = later;
+  if (later.template !== undefined) suggestion.desc = interpolate(later.template, part.data ?? descriptor.data ?? reportData);
+  else if (typeof descriptor.desc === "string" && descriptor.desc) suggestion.desc = descriptor.desc;
+  else throw new Error("a suggestion needs a messageId or a desc");
+  const files = [...(descriptor.files ?? []), ...(part.files ?? [])].map((f) => {
+    if (typeof f?.filePath !== "string" || typeof f.text !== "string") throw new Error("a suggestion's files are { filePath, text }");
+    return { filePath: f.filePath, text: f.text };
+  });
+  if (files.length) suggestion.files = files;
+  return true;
 }
 
 function describe(err: unknown): string {

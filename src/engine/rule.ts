@@ -64,6 +64,12 @@ export interface SuggestionDescriptor {
   fix: FixFunction;
   /** Files it creates (absolute paths), e.g. a new migration folder that sorts right after this one; or replaces whole (schema.prisma). */
   files?: Array<{ filePath: string; text: string }>;
+  /**
+   * The part of a suggestion that reads schema.prisma (whether it applies, its `data`, the files it rewrites),
+   * completed when the report is built, after the lint, as a SchemaPart is: the rule does not wait for the schema.
+   * Null drops the suggestion. Its `fix` is made at once (the migration's statements are released after its lint).
+   */
+  fromSchema?: () => { data?: Record<string, string | number>; files?: Array<{ filePath: string; text: string }> } | null;
 }
 
 export interface MigrationContext {

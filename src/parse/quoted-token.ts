@@ -12,6 +12,17 @@ export function scanQuoted<K extends string>(
   kind: K,
   backslashEscapes: boolean,
 ): number {
+  const end = quotedEnd(text, quoteAt, quote, backslashEscapes);
+  if (end < 0) {
+    tokens.push({ kind, start, end: text.length, unterminated: true });
+    return text.length;
+  }
+  tokens.push({ kind, start, end });
+  return end;
+}
+
+/** Where the quoted token whose opening quote is at `quoteAt` ends (just past its closing quote), or -1 when it never closes. */
+export function quotedEnd(text: string, quoteAt: number, quote: number, backslashEscapes: boolean): number {
   const n = text.length;
   let j = quoteAt + 1;
   while (j < n) {
@@ -25,13 +36,11 @@ export function scanQuoted<K extends string>(
         j += 2;
         continue;
       }
-      tokens.push({ kind, start, end: j + 1 });
       return j + 1;
     }
     j++;
   }
-  tokens.push({ kind, start, end: n, unterminated: true });
-  return n;
+  return -1;
 }
 
 /** Drops the parser's trees from a linted file (statements, operations, ranges and comments stay), so memory stays flat on long histories. */

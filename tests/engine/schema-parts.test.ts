@@ -37,9 +37,35 @@ const probe = defineRule({
   }),
 });
 
+/** Suggestions whose schema part is completed when the report is built: kept with its data and files, dropped, or broken. */
+const suggester = defineRule({
+  meta: { id: "suggester", type: "suggestion", hasSuggestions: true, docs: { description: "suggests", preset: "all" }, defaultSeverity: "warn", messages: { m: "column {{column}}", map: "map {{field}} to {{column}}", plain: "plain" } },
+  create: (context) => ({
+    "alter-column"(op) {
+      context.report({
+        node: op,
+        messageId: "m",
+        data: { column: op.column },
+        suggest: [
+          { messageId: "plain", fix: (fixer) => fixer.insertTextBefore(op, "-- plain\n") },
+          {
+            messageId: "map",
+            fix: (fixer) => fixer.insertTextBefore(op, "-- mapped\n"),
+            fromSchema: () => {
+              const field = context.prismaField(op.table, op.column);
+              return field ? { data: { field: field.name, column: op.column }, files: [{ filePath: field.location.file, text: "edited" }] } : null;
+            },
+          },
+          { messageId: "plain", fix: (fixer) => fixer.insertTextBefore(op, "-- broken\n"), fromSchema: () => { throw new Error("suggestion part broke"); } },
+        ],
+      });
+    },
+  }),
+});
+
 async function run(log: string[], changes = history[1]!.sql, rules: Record<string, "error"> = { probe: "error", "drop-not-null": "error", "destructive-change": "error" }) {
   const dialect = await loadDialect("postgresql");
-  const config = await resolveConfig({ config: { rules }, filepath: null, builtinRules, cwd: root, extraRules: { probe } });
+  const config = await resolveConfig({ config: { rules }, filepath: null, builtinRules, cwd: root, extraRules: { probe, suggester } });
   const migrations: LoadedMigration[] = [];
   for (const [index, m] of [history[0]!, { name: "2_changes", sql: changes }].entries()) {
     const dir = path.join(root, "migrations", m.name);
@@ -109,6 +135,19 @@ describe("findings that name schema.prisma (SchemaPart)", () => {
     const unmapped: string[] = [];
     await run(unmapped, 'ALTER TABLE "User" DROP COLUMN "id",\nADD COLUMN "alias" INTEGER;', { "implicit-rename": "error" });
     expect(readWhileLinting(unmapped)).toBe(false);
+  });
+
+  it("a suggestion's schema part is completed when the report is built: kept with its data and files, dropped when it says null", async () => {
+    const log: string[] = [];
+    const messages = await run(log, 'ALTER TABLE "User" ALTER COLUMN "mail" DROP NOT NULL;\nALTER TABLE "User" ALTER COLUMN "handle" SET DEFAULT \'x\';', { suggester: "error" });
+    expect(readWhileLinting(log)).toBe(false);
+    const [mapped, unmapped] = messages.filter((m) => m.ruleId === "suggester");
+    expect(mapped!.suggestions!.map((s) => [s.desc, s.files?.map((f) => f.text)])).toEqual([["plain", undefined], ["map email to mail", ["edited"]]]);
+    expect(mapped!.suggestions![1]!.fix.text).toBe("-- mapped\n");
+    // no field maps to "handle": that suggestion is dropped, the others stay in their order
+    expect(unmapped!.suggestions!.map((s) => s.desc)).toEqual(["plain"]);
+    // the third one threw: dropped, and said as the rule's bug (once a rule and migration)
+    expect(messages.filter((m) => m.ruleId === "internal-error").map((m) => m.message)).toEqual([expect.stringMatching(/^Rule "suggester" crashed on 2_changes: Error: suggestion part broke/)]);
   });
 
   it("a part read before the report is built (a suggestion's description) gives its text then", () => {

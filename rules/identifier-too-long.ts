@@ -7,7 +7,11 @@ import type { Operation, QualifiedName, SourceRange } from "../src/types.js";
 
 const MAX = 63; // NAMEDATALEN - 1
 
-const bytes = (s: string) => Buffer.byteLength(s, "utf8");
+/** A name's UTF-8 length: its length where it is ASCII (every name Prisma writes), without a call into Buffer for each. */
+const bytes = (s: string) => {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return Buffer.byteLength(s, "utf8");
+  return s.length;
+};
 /** What Postgres keeps of a name: at most 63 bytes, never splitting a character. */
 function truncate(name: string): string {
   let out = "";

@@ -118,7 +118,10 @@ export function defaultSpec(expr: unknown, text: string): DefaultSpec {
   return { text, volatile: isVolatileExpression(expr) };
 }
 
-/** Depth-first visit of every `{ Type: body }` node below `node`. */
+/**
+ * Depth-first visit of every `{ Type: body }` node below `node`. The trees are libpg-query's JSON (plain objects):
+ * `for...in` visits their own keys in Object.entries' order without making an array of pairs for every node.
+ */
 export function walk(node: unknown, visit: (type: string, body: Body) => void): void {
   const stack: unknown[] = [node];
   while (stack.length) {
@@ -126,9 +129,13 @@ export function walk(node: unknown, visit: (type: string, body: Body) => void): 
     if (Array.isArray(current)) {
       for (const item of current) stack.push(item);
     } else if (current && typeof current === "object") {
-      for (const [key, value] of Object.entries(current)) {
+      for (const key in current) {
+        if (!Object.hasOwn(current, key)) continue;
+        const value = (current as Record<string, unknown>)[key];
         if (value && typeof value === "object") {
-          if (!Array.isArray(value) && /^[A-Z]/.test(key)) visit(key, value as Body);
+          // a node type: a key that starts with a capital letter
+          const first = key.charCodeAt(0);
+          if (!Array.isArray(value) && first >= 65 && first <= 90) visit(key, value as Body);
           stack.push(value);
         }
       }
@@ -144,7 +151,9 @@ export function firstLocation(node: unknown): number | undefined {
     const current = stack.pop();
     if (Array.isArray(current)) for (const item of current) stack.push(item);
     else if (current && typeof current === "object") {
-      for (const [key, value] of Object.entries(current)) {
+      for (const key in current) {
+        if (!Object.hasOwn(current, key)) continue;
+        const value = (current as Record<string, unknown>)[key];
         if (key === "location" && typeof value === "number" && value >= 0) min = min === undefined ? value : Math.min(min, value);
         else if (value && typeof value === "object") stack.push(value);
       }

@@ -106,7 +106,7 @@ export class TokenList {
   }
 
   private grow(): void {
-    const size = Math.max(1024, Math.ceil(this.kinds.length * 1.5));
+    const size = Math.max(64, Math.ceil(this.kinds.length * 1.5));
     const kinds = new Uint8Array(size);
     kinds.set(this.kinds);
     const starts = new Int32Array(size);
@@ -127,7 +127,8 @@ export function tokenize(text: string): Token[] {
 
 /** The tokens of `text` in the compact form parse/sql.ts keeps for a file. */
 export function tokenList(text: string): TokenList {
-  const tokens = new TokenList(Math.max(1024, Math.min(text.length >> 3, 1 << 24)));
+  // about a token every 6 characters of Prisma's SQL (quoted names, commas, parentheses); a small file's arrays stay small
+  const tokens = new TokenList(Math.max(64, Math.min(Math.ceil(text.length / 6), 1 << 24)));
   scan(text, tokens);
   return tokens;
 }

@@ -2,9 +2,10 @@
  * Every fix is proven before it is written (issue 17): the history is replayed twice on PGlite, as it is and with
  * the edit, and the two end schemas are compared with the snapshot machinery replay's rollback check uses
  * (src/replay/introspect.ts, src/replay/rollback.ts). The common prefix of the two histories is applied once and
- * its data directory copied. A dialect without an in-process replay (MySQL) gets a static proof instead: the edit
+ * its data directory copied (and kept for the next proof of the same prefix). A dialect without an in-process replay (MySQL) gets a static proof instead: the edit
  * may only add or remove session settings (SET), whatever else the statements say must stay as it was.
  */
+import { createHash } from "node:crypto";
 import type { DialectId } from "../dialects/dialect.js";
 import { errorMessage } from "../errors.js";
 
@@ -25,6 +26,15 @@ export async function proveSameSchema(dialect: DialectId, before: HistoryFile[],
 
 const withoutBom = (text: string) => (text.startsWith("\uFEFF") ? text.slice(1) : text);
 
+/**
+ * What a proof starts from, kept in memory between proofs: a fresh cluster (PGlite's initdb took 4.6 s of a 13 s
+ * proof on trigger.dev's 820 migrations, loading a copy 1.2 s), and the data directory after the last common prefix
+ * replayed (the language server proves fix after fix of one migration, with the same history before it: such a
+ * proof replays none of it again). Uncompressed: gzip took 2 s more to dump and load than the 65 MB it saves.
+ */
+let freshCluster: Blob | null = null;
+let lastPrefix: { key: string; dataDir: Blob } | null = null;
+
 async function replayBoth(before: HistoryFile[], after: HistoryFile[]): Promise<Proof> {
   const { PGlite } = await import("@electric-sql/pglite");
   const { pgliteDb } = await import("../replay/driver.js");
@@ -36,26 +46,35 @@ async function replayBoth(before: HistoryFile[], after: HistoryFile[]): Promise<
   const { extensions } = await loadPgliteExtensions(names);
   let common = 0;
   while (common < before.length && common < after.length && before[common]!.name === after[common]!.name && before[common]!.text === after[common]!.text) common++;
+  const prefixKey = createHash("sha1").update(JSON.stringify([[...names].sort(), before.slice(0, common)])).digest("hex");
 
-  const firstInstance = await PGlite.create({ extensions });
-  const first = pgliteDb(firstInstance);
-  let second: ReturnType<typeof pgliteDb> | null = null;
+  const open = async (dataDir: Blob | null) => {
+    const instance = await PGlite.create({ extensions, ...(dataDir ? { loadDataDir: dataDir } : {}) });
+    return { instance, db: pgliteDb(instance) };
+  };
+  let first: Awaited<ReturnType<typeof open>> | null = null;
+  let second: Awaited<ReturnType<typeof open>> | null = null;
   try {
-    const prefix = await applyAll(first, before.slice(0, common));
-    if (prefix) return { proven: false, reason: `the history does not replay on PGlite before the fix (${prefix}), so the fix cannot be proven` };
-    // the common prefix once: the second database starts from a copy of the first's data directory
-    const loadDataDir = common ? ((await firstInstance.dumpDataDir("gzip")) as Blob) : undefined;
-    second = pgliteDb(await PGlite.create({ extensions, ...(loadDataDir ? { loadDataDir } : {}) }));
-    const original = await applyAll(first, before.slice(common));
+    if (lastPrefix?.key === prefixKey) first = await open(lastPrefix.dataDir);
+    else {
+      first = await open(freshCluster);
+      freshCluster ??= (await first.instance.dumpDataDir("none")) as Blob;
+      const prefix = await applyAll(first.db, before.slice(0, common));
+      if (prefix) return { proven: false, reason: `the history does not replay on PGlite before the fix (${prefix}), so the fix cannot be proven` };
+      lastPrefix = { key: prefixKey, dataDir: (await first.instance.dumpDataDir("none")) as Blob };
+    }
+    // the second database starts from a copy of the first's, after the common prefix
+    second = await open(lastPrefix.dataDir);
+    const original = await applyAll(first.db, before.slice(common));
     if (original) return { proven: false, reason: `the history does not replay on PGlite as it is (${original}), so the fix cannot be proven` };
-    const edited = await applyAll(second, after.slice(common));
+    const edited = await applyAll(second.db, after.slice(common));
     if (edited) return { proven: false, reason: `with the fix, the history fails on PGlite (${edited})` };
-    const differences = diffSnapshots(await snapshot(first), await snapshot(second));
+    const differences = diffSnapshots(await snapshot(first.db), await snapshot(second.db));
     if (differences.length) return { proven: false, reason: `with the fix the end schema differs: ${differences.map((d) => describeKey(d.key)).join("; ")}` };
     return { proven: true, how: "replayed on PGlite before and after the edit: the same end schema" };
   } finally {
-    await first.close().catch(() => undefined);
-    await second?.close().catch(() => undefined);
+    await first?.db.close().catch(() => undefined);
+    await second?.db.close().catch(() => undefined);
   }
 }
 

@@ -37,7 +37,7 @@ Options:
   --ignore-pattern <glob>  Do not report matching migrations (folder name or path;
                            repeatable), on top of the config's "ignore"
   --fix                    Write the fixes of migrations applied nowhere yet (new since
-                           --base <ref>, or not in --database-url's _prisma_migrations),
+                           --base <ref>, not in --database-url's _prisma_migrations; both if given),
                            each proven on PGlite to keep the end schema; report what remains
   --fix-dry-run            Print the fixes as a unified diff; write nothing
   --fix-type <types>       Only fixes of these rule types: problem,suggestion,layout

@@ -154,8 +154,12 @@ describe("help and version", () => {
 
     it("the trace loader sees the heavy modules of a real run", () => {
       for (const name of Object.keys(HEAVY)) expect(HEAVY[name]!.length, name).toBeGreaterThan(0);
-      // on the main thread: the tracer does not follow the CLI's lint worker
-      const modules = loadedModules(["--cwd", EXAMPLE, "-f", "json", "--no-cache"], { MIGRATION_LINT_NO_WORKER: "1" });
+      // on the main thread: the tracer does not follow the CLI's lint worker; with a config file, so that cosmiconfig
+      // reads it (a project where no config file can exist skips cosmiconfig's search)
+      const project = tempDir();
+      fs.cpSync(EXAMPLE, project, { recursive: true });
+      fs.writeFileSync(path.join(project, ".migration-lintrc.json"), JSON.stringify({ extends: ["recommended"] }));
+      const modules = loadedModules(["--cwd", project, "-f", "json", "--no-cache"], { MIGRATION_LINT_NO_WORKER: "1" });
       for (const name of Object.keys(HEAVY)) expect(loads(modules, name), name).toBe(true);
     });
 

@@ -13,12 +13,12 @@ import type { TextDocument } from "vscode-languageserver-textdocument";
 import type { Fix, LintMessage } from "../engine/results.js";
 import { addToBaseline } from "../engine/baseline.js";
 import { applyFixesToSource } from "../engine/fixer.js";
+// what "disable for this statement" writes after ` -- `, as --apply-suggestion <id>:disable writes it
+import { REASON_PLACEHOLDER } from "../fix/disable.js";
 import type { LintedProject } from "./protocol.js";
 
 export const SHOW_DOCUMENTATION = "migration-lint.showDocumentation";
 export const FIX_ALL_KIND = "source.fixAll.migration-lint";
-/** What "disable for this statement" writes after ` -- `: a reason the directive requires, for the author to write. */
-export const REASON_PLACEHOLDER = "TODO: say why this is safe here";
 
 /** Findings only the engine reports (no rule to disable or baseline by id). */
 const ENGINE_ONLY = new Set(["parse-error", "file-error", "internal-error", "invalid-directive", "unused-directive", "baseline-expired", "baseline-stale"]);

@@ -130,7 +130,7 @@ describe("the language server over stdio", () => {
     const created = suggestion.edit!.documentChanges!.filter((c): c is CreateFile => "kind" in c && c.kind === "create");
     expect(created.map((c) => c.uri)).toEqual([uriOf(path.join(root, "prisma/migrations/20240201000000_drop_user_name_1_later/migration.sql"))]);
     expect(applyTo(document, suggestion)).toBe(`-- AlterTable\n;\n`);
-    expect(applyTo(document, disable)).toBe(`-- AlterTable\n-- migration-lint-disable-next-line acme/note-drops -- TODO: say why this is safe here\nALTER TABLE "User" DROP COLUMN "name";\n`);
+    expect(applyTo(document, disable)).toBe(`-- AlterTable\n-- migration-lint-disable-next-line acme/note-drops -- REASON: say why this is safe here\nALTER TABLE "User" DROP COLUMN "name";\n`);
     const baselineEdit = baseline.edit!.documentChanges!;
     expect(baselineEdit[0]).toMatchObject({ kind: "create", uri: uriOf(path.join(root, ".migration-lint-baseline.json")) });
     const baselineText = (baselineEdit[1] as TextDocumentEdit).edits[0]!.newText;

@@ -6,7 +6,7 @@
  */
 import type { DialectId } from "../dialects/dialect.js";
 import { lineBreakOf } from "../engine/fixer.js";
-import type { LintMessage, Suggestion } from "../engine/results.js";
+import type { Fix, LintMessage, Suggestion } from "../engine/results.js";
 import { SourceText } from "../parse/source-text.js";
 
 /** What the directive says until a person writes the reason (directives need one: `requireDisableReason`). */
@@ -20,14 +20,19 @@ export async function disableSuggestion(text: string, message: LintMessage, dial
   const parsed = await (await loadDialect(dialect)).parseFile("migration.sql", source.text);
   const at = source.offsetAt(message.line, message.column);
   const statement = parsed.statements.find((s) => s.range.start <= at && at <= s.range.end);
-  if (!statement) return null;
-  const lineStart = source.text.lastIndexOf("\n", statement.range.start - 1) + 1;
-  const lineStartCr = Math.max(lineStart, source.text.lastIndexOf("\r", statement.range.start - 1) + 1);
-  const indent = /^[ \t]*/.exec(source.text.slice(lineStartCr))![0];
-  // only when the statement starts its line: a directive between two statements on one line would cover the wrong one
-  if (source.text.slice(lineStartCr, statement.range.start).trim() !== "") return null;
-  return {
-    desc: `Disable ${message.ruleId} for this statement (write the reason in the directive)`,
-    fix: { range: [lineStartCr, lineStartCr], text: `${indent}-- migration-lint-disable-next-line ${message.ruleId} -- ${REASON_PLACEHOLDER}${lineBreakOf(source.text)}` },
-  };
+  const fix = statement ? disableDirectiveFix(source.text, statement.range.start, message.ruleId) : null;
+  return fix ? { desc: `Disable ${message.ruleId} for this statement (write the reason in the directive)`, fix } : null;
+}
+
+/**
+ * The directive's edit for the statement starting at `statementStart` in `text` (BOM removed): its own line above the
+ * statement, with the statement's indent and the file's line break; null when the statement does not start its line
+ * (a directive between two statements on one line would cover the wrong one). The language server's code action uses it too.
+ */
+export function disableDirectiveFix(text: string, statementStart: number, ruleId: string): Fix | null {
+  const lineStart = text.lastIndexOf("\n", statementStart - 1) + 1;
+  const lineStartCr = Math.max(lineStart, text.lastIndexOf("\r", statementStart - 1) + 1);
+  if (text.slice(lineStartCr, statementStart).trim() !== "") return null;
+  const indent = /^[ \t]*/.exec(text.slice(lineStartCr))![0];
+  return { range: [lineStartCr, lineStartCr], text: `${indent}-- migration-lint-disable-next-line ${ruleId} -- ${REASON_PLACEHOLDER}${lineBreakOf(text)}` };
 }

@@ -13,8 +13,8 @@ import type { TextDocument } from "vscode-languageserver-textdocument";
 import type { Fix, LintMessage } from "../engine/results.js";
 import { addToBaseline } from "../engine/baseline.js";
 import { applyFixesToSource } from "../engine/fixer.js";
-// what "disable for this statement" writes after ` -- `, as --apply-suggestion <id>:disable writes it
-import { REASON_PLACEHOLDER } from "../fix/disable.js";
+// "disable for this statement" writes what --apply-suggestion <id>:disable writes
+import { disableDirectiveFix } from "../fix/disable.js";
 import type { LintedProject } from "./protocol.js";
 
 export const SHOW_DOCUMENTATION = "migration-lint.showDocumentation";
@@ -99,7 +99,7 @@ export function codeActionsFor(message: LintMessage, diagnostic: Diagnostic, con
   }
   const migration = message.migration;
   if (message.ruleId && !ENGINE_ONLY.has(message.ruleId) && isMigrationSql && editable) {
-    const directive = disableDirective(document, message, context.statements);
+    const directive = disableDirective(document, { ...message, ruleId: message.ruleId }, context.statements);
     if (directive) actions.push({ title: `Disable ${rule} for this statement`, kind: "quickfix", diagnostics: [diagnostic], edit: documentEdit(context, [directive]) });
   }
   if (message.ruleId && !ENGINE_ONLY.has(message.ruleId) && migration && !message.fatal && context.project) {
@@ -146,17 +146,15 @@ function createWithText(filePath: string, text: string): Array<TextDocumentEdit 
   ];
 }
 
-/** `-- migration-lint-disable-next-line <rule> -- <reason>` on its own line above the statement that holds the finding. */
-function disableDirective(document: TextDocument, message: LintMessage, statements: Array<[number, number]> | undefined): TextEdit | null {
+/** `-- migration-lint-disable-next-line <rule> -- <reason>` on its own line above the statement that holds the finding (src/fix/disable.ts). */
+function disableDirective(document: TextDocument, message: LintMessage & { ruleId: string }, statements: Array<[number, number]> | undefined): TextEdit | null {
   const bom = bomOf(document);
   const at = document.offsetAt({ line: message.line - 1, character: message.column - 1 }) - (message.line === 1 ? 0 : bom);
-  const statement = statements?.find(([start, end]) => start <= at && at <= end);
-  const start = document.positionAt((statement ? statement[0] : at) + bom);
-  const line = document.getText({ start: { line: start.line, character: 0 }, end: { line: start.line + 1, character: 0 } });
-  const indent = /^[ \t]*/.exec(line)![0];
-  const eol = document.getText().includes("\r\n") ? "\r\n" : "\n";
-  const position = { line: start.line, character: 0 };
-  return { range: { start: position, end: position }, newText: `${indent}-- migration-lint-disable-next-line ${message.ruleId} -- ${REASON_PLACEHOLDER}${eol}` };
+  const text = document.getText().slice(bom);
+  // where the statements are not known yet (the document was linted before it was opened), the finding's own line
+  const start = statements?.find(([first, last]) => first <= at && at <= last)?.[0] ?? text.lastIndexOf("\n", at - 1) + 1;
+  const fix = disableDirectiveFix(text, start, message.ruleId);
+  return fix ? textEdit(document, fix) : null;
 }
 
 function baselineEdit(context: ActionContext, message: LintMessage & { ruleId: string; migration: string }): WorkspaceEdit | null {

@@ -120,7 +120,7 @@ export default defineRule({
     // statements the model does not look into (DO blocks, functions): a warning may be about what they run
     const opaque = file.statements.filter((s) => s.operations.every((o) => o.kind === "other"));
     const inOpaque = (args: string[]) => opaque.some((s) => args.every((a) => a.split(",").every((name) => s.text.includes(name.trim()))));
-    const dropped = new Set(ops.filter((o) => o.kind === "drop-table").map((o) => (o as Extract<Operation, { kind: "drop-table" }>).table.name));
+    const dropped = new Set(ops.flatMap((o) => (o.kind === "drop-table" ? [o.table.name] : [])));
     const droppedWhole = (w: { kind: WarningKind; args: string[] }) => {
       const table = w.kind.table?.(w.args);
       return table !== undefined && dropped.has(table);

@@ -78,7 +78,7 @@ export default defineRule({
           type,
           why: why ?? "",
           line: emptied?.line ?? 0,
-          field: fieldPlace(context, op.table, c.name, (field, at) => ` ${field} (${at})`),
+          field: fieldPlace(context, op.table, c.name, " {field} ({place})"),
           withDefault: constant ? `, e.g. \`ALTER TABLE ${quoteName(op.table)} ADD COLUMN ${quoteIdent(c.name)} ${type} NOT NULL DEFAULT ${constant};\` (instant on Postgres 11+)` : " (a constant default is instant on Postgres 11+)",
           ...(c.identity ? serialSequence(op.table, c.name) : { default: c.default?.text ?? "" }),
           name: c.name,

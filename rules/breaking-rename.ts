@@ -26,7 +26,7 @@ export default defineRule({
   create(context) {
     const index = context.migration.index;
     const ops = context.migration.file.statements.flatMap((s) => s.operations);
-    const where = (table: QualifiedName, column?: string) => (column ? fieldPlace(context, table, column, (_, at) => ` (${at})`) : modelPlace(context, table, (_, at) => ` (${at})`));
+    const where = (table: QualifiedName, column?: string) => (column ? fieldPlace(context, table, column, " ({place})") : modelPlace(context, table, " ({place})"));
     const enumExisted = (type: QualifiedName) => {
       const state = context.catalog.getEnum(type);
       return !state || state.createdIn < index;

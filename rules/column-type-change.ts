@@ -115,7 +115,7 @@ function reportRewrite(context: RuleContext, op: OperationOf<"alter-column">, fr
       using: using ? ` USING ${abbreviate(using)}` : "",
       mode: lock.mode,
       blocked: blockedBy(lock.mode),
-      field: fieldPlace(context, op.table, op.column, (field, at) => ` (field ${field}, ${at})`),
+      field: fieldPlace(context, op.table, op.column, " (field {field}, {place})"),
       ...extra,
     },
   });

@@ -47,7 +47,7 @@ export default defineRule<Options>({
     const file = context.migration.file;
     const preserved = (op: Operation & { table: QualifiedName }, column?: string) => context.options.allowPreserved && !!copiedBefore(file, op.statement, op.table, column);
     const cascadeText = (cascade: boolean) => (cascade ? " and, with CASCADE, everything that depends on it" : "");
-    const modelHint = (table: QualifiedName) => modelPlace(context, table, (name, _, model) => ` (model ${name}, ${shortPath(model.location.file)}:${model.location.range.loc.start.line})`);
+    const modelHint = (table: QualifiedName) => modelPlace(context, table, " (model {model}, {shortPlace})");
 
     return {
       "drop-table"(op) {
@@ -118,7 +118,3 @@ function migrationName(context: { migrationName(index: number): string | undefin
   return context.migrationName(index) ?? "before the first migration";
 }
 
-function shortPath(file: string): string {
-  const parts = file.split(/[\\/]/);
-  return parts.slice(-2).join("/");
-}

@@ -27,8 +27,8 @@ export default defineRule({
           data: {
             column: op.column,
             table: quoteName(op.table),
-            field: fieldPlace(context, op.table, op.column, (field, at) => ` (field ${field}, ${at})`),
-            fix: fieldPlace(context, op.table, op.column, (_, at, field) => ` (\`${field.name} ${field.type}?\` at ${at})`),
+            field: fieldPlace(context, op.table, op.column, " (field {field}, {place})"),
+            fix: fieldPlace(context, op.table, op.column, " (`{name} {type}?` at {place})"),
           },
         });
       },

@@ -141,11 +141,11 @@ function foreignKeyAdded(ops: Operation[], op: OperationOf<"add-column">): Quali
 }
 
 function modelHint(context: RuleContext, table: QualifiedName): SchemaPart {
-  return modelPlace(context, table, (model, at) => ` (model ${model}, ${at})`);
+  return modelPlace(context, table, " (model {model}, {place})");
 }
 
 function fieldHint(context: RuleContext, table: QualifiedName, column: string): SchemaPart {
-  return fieldPlace(context, table, column, (field, at) => ` ${field} (${at})`);
+  return fieldPlace(context, table, column, " {field} ({place})");
 }
 
 /**

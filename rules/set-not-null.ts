@@ -52,7 +52,7 @@ export default defineRule({
           step1: existing ? `the CHECK ${check} is already there${existing.notValid ? ", NOT VALID" : ""}; ` : `${add} `,
           addCheck: existing ? `${check}, which the history already has, ` : `added NOT VALID (${add}) and `,
           version,
-          field: fieldPlace(context, op.table, op.column, (field, at) => ` (field ${field}, ${at})`),
+          field: fieldPlace(context, op.table, op.column, " (field {field}, {place})"),
         };
         if (emptied) return context.report({ node: op, messageId: "afterDelete", data: { ...data, line: emptied.line } });
         // the SET NOT NULL of "add nullable, fill with a constant, SET NOT NULL": one ADD COLUMN ... NOT NULL DEFAULT does it all
@@ -76,7 +76,7 @@ const hasValidatedNotNullCheck = (context: RuleContext, table: QualifiedName, co
 /** A nullable column copied into a NOT NULL one by a rebuild (SQLite): no lock to speak of, the copy fails on a NULL. */
 function reportCopy(context: RuleContext, op: OperationOf<"alter-column">, copy: RebuildCopy): void {
   if (context.emptiedInTransaction(op.table, op.statement)) return;
-  const data = { table: quoteName(op.table), column: quoteIdent(op.column), copyColumn: `${copy.rebuild.from.name}.${op.column}`, leftBehind: copy.leftBehind, field: fieldPlace(context, op.table, op.column, (field, at) => ` on ${field} (${at})`) };
+  const data = { table: quoteName(op.table), column: quoteIdent(op.column), copyColumn: `${copy.rebuild.from.name}.${op.column}`, leftBehind: copy.leftBehind, field: fieldPlace(context, op.table, op.column, " on {field} ({place})") };
   context.report({ node: op, messageId: "copy", data });
 }
 

@@ -11,7 +11,7 @@ import { Catalog } from "../history/catalog.js";
 import type { PrismaSchemaModel } from "../schema/types.js";
 import type { MigrationEntry, Operation, ParseErrorKind, ParsedSqlFile, QualifiedName, RunnerInfo, SourceRange, Statement } from "../types.js";
 import type { ResolvedRule } from "../config/types.js";
-import { interpolate, SchemaPart, type MigrationContext, type ReportDescriptor, type RuleContext, type RuleVisitors } from "./rule.js";
+import { interpolate, PLACEHOLDER, SchemaPart, type MigrationContext, type ReportDescriptor, type RuleContext, type RuleVisitors } from "./rule.js";
 import type { LintMessage } from "./results.js";
 import { completeSuggestion, reportFixes, type LaterSuggestion } from "./report-fixes.js";
 import type { MigrationChanges } from "../git/changes.js";
@@ -37,6 +37,8 @@ export interface ProjectModel {
   root: string;
   /** May be a getter that parses (or waits for) the schema on first read. */
   readonly schema: PrismaSchemaModel | null;
+  /** False while reading `schema` would wait (a worker still parsing it); absent: never waits. */
+  schemaReady?: () => boolean;
   migrations: LoadedMigration[];
   runner: RunnerInfo;
   /** The provider's dialect: parsing, locks and transactions of its runner. */
@@ -103,8 +105,10 @@ interface RunState {
   budgetMs: number;
   /** Time spent inside visitors on work that is not the rule's (waiting for the schema parse), over the run. */
   notTheRuleMs: number;
-  /** Findings whose data holds a SchemaPart: message and help are completed when the lint is done (completeSchemaParts). */
-  schemaParts: Array<{ message: LintMessage; template: string; helpTemplate: string | undefined; data: NonNullable<ReportDescriptor["data"]>; suggestions: LaterSuggestion[]; ruleId: string; label: Uint8Array; file: string; migration: LoadedMigration; range: SourceRange }>;
+  /** prismaModel / prismaField, made once a run: a SchemaPart keeps them, not the migration's rule instances they were made beside. */
+  lookups: Pick<RuleContext, "prismaModel" | "prismaField">;
+  /** Findings whose data holds a SchemaPart: message and help are completed once the schema is ready (completeSchemaParts). */
+  schemaParts: PendingTexts[];
 }
 
 export const DEFAULT_RULE_TIME_BUDGET_MS = 10_000;
@@ -190,7 +194,8 @@ export async function lintProject(model: ProjectModel, allRules: ResolvedRule[],
   };
   const catalog = options.catalog ?? new Catalog();
   const startIndex = options.startIndex ?? 0;
-  const state: RunState = { spent: new Map(), budgetMs: options.ruleTimeBudgetMs ?? DEFAULT_RULE_TIME_BUDGET_MS, notTheRuleMs: 0, schemaParts: [] };
+  const state: RunState = { spent: new Map(), budgetMs: options.ruleTimeBudgetMs ?? DEFAULT_RULE_TIME_BUDGET_MS, notTheRuleMs: 0, schemaParts: [], lookups: { prismaModel: () => undefined, prismaField: () => undefined } };
+  state.lookups = schemaLookups(model, state);
 
   for (const migration of model.migrations) {
     if (migration.index < startIndex && !options.cached?.has(migration.index)) continue;
@@ -260,6 +265,8 @@ export async function lintProject(model: ProjectModel, allRules: ResolvedRule[],
     }
     run.setStatement(null);
     run.call("Migration:exit", run.context, start);
+    // the texts that name schema.prisma, as soon as it can be read without waiting: what they keep alive goes with them
+    if (state.schemaParts.length && (model.schemaReady?.() ?? true)) completeSchemaParts(state, push);
     options.release?.(migration);
   }
 
@@ -282,37 +289,88 @@ export async function lintProject(model: ProjectModel, allRules: ResolvedRule[],
  */
 function completeSchemaParts(state: RunState, push: (file: string, message: LintMessage) => void): void {
   for (const pending of state.schemaParts) {
-    const data: Record<string, string | number> = {};
-    beat(pending.label);
-    try {
-      for (const [key, value] of Object.entries(pending.data)) {
-        if (!(value instanceof SchemaPart)) data[key] = value;
-        else {
-          try {
-            data[key] = value.text();
-          } catch (err) {
-            data[key] = "";
-            push(pending.file, internalError(pending.ruleId, pending.migration, err, pending.range));
-          }
-        }
-      }
-      for (const later of pending.suggestions) {
-        let keep = false;
+    const texts = new Map<SchemaPart, string>();
+    const textOf = (part: SchemaPart): string => {
+      let text = texts.get(part);
+      if (text === undefined) {
         try {
-          keep = completeSuggestion(later, data);
+          text = part.text();
         } catch (err) {
+          text = "";
           push(pending.file, internalError(pending.ruleId, pending.migration, err, pending.range));
         }
-        if (!keep) pending.message.suggestions = pending.message.suggestions?.filter((s) => s !== later.suggestion);
+        texts.set(part, text);
       }
-      if (pending.message.suggestions?.length === 0) delete pending.message.suggestions;
+      return text;
+    };
+    const join = (pieces: Array<string | SchemaPart>) => pieces.map((p) => (typeof p === "string" ? p : textOf(p))).join("");
+    beat(pending.label);
+    try {
+      if (pending.messagePieces) pending.message.message = join(pending.messagePieces);
+      if (pending.helpPieces) pending.message.help = join(pending.helpPieces);
+      if (pending.data) {
+        const data: Record<string, string | number> = {};
+        for (const [key, value] of Object.entries(pending.data)) data[key] = value instanceof SchemaPart ? textOf(value) : value;
+        for (const later of pending.suggestions) {
+          let keep = false;
+          try {
+            keep = completeSuggestion(later, data);
+          } catch (err) {
+            push(pending.file, internalError(pending.ruleId, pending.migration, err, pending.range));
+          }
+          if (!keep) pending.message.suggestions = pending.message.suggestions?.filter((s) => s !== later.suggestion);
+        }
+        if (pending.message.suggestions?.length === 0) delete pending.message.suggestions;
+      }
     } finally {
       rest();
     }
-    pending.message.message = interpolate(pending.template, data);
-    if (pending.helpTemplate) pending.message.help = interpolate(pending.helpTemplate, data);
   }
   state.schemaParts = [];
+}
+
+/** A finding whose texts wait for the schema (SchemaPart data, or a suggestion's fromSchema). */
+interface PendingTexts {
+  message: LintMessage;
+  /** The message and help as `interpolate` would make them, but for the schema parts; null: complete already. */
+  messagePieces: Array<string | SchemaPart> | null;
+  helpPieces: Array<string | SchemaPart> | null;
+  /** The report's data, kept only for suggestions whose description is made from it. */
+  data: NonNullable<ReportDescriptor["data"]> | null;
+  suggestions: LaterSuggestion[];
+  ruleId: string;
+  label: Uint8Array;
+  file: string;
+  migration: LoadedMigration;
+  range: SourceRange;
+}
+
+/** `template` cut at its placeholders as `interpolate` fills them: text filled now, and the SchemaParts in their places. */
+export function templatePieces(template: string, data: NonNullable<ReportDescriptor["data"]>): Array<string | SchemaPart> {
+  const pieces: Array<string | SchemaPart> = [];
+  let text = "";
+  let last = 0;
+  for (const m of template.matchAll(PLACEHOLDER)) {
+    if (!Object.hasOwn(data, m[1]!)) continue; // left as written, as interpolate leaves it
+    const value = data[m[1]!]!;
+    text += template.slice(last, m.index);
+    last = m.index + m[0].length;
+    if (value instanceof SchemaPart) {
+      pieces.push(text, value);
+      text = "";
+    } else text += String(value);
+  }
+  pieces.push(text + template.slice(last));
+  return pieces;
+}
+
+/** RuleContext's prismaModel and prismaField for a run (the schema read, or waited for, outside the rules' time). */
+function schemaLookups(model: ProjectModel, state: RunState): Pick<RuleContext, "prismaModel" | "prismaField"> {
+  const schema = () => notTheRule(state, () => model.schema);
+  return {
+    prismaModel: (table) => schema()?.modelForTable(table.name, table.schema),
+    prismaField: (table, column) => schema()?.modelForTable(table.name, table.schema)?.fields.find((f) => f.columnName === column && !f.relation),
+  };
 }
 
 const schemaWordsOf = new WeakMap<ProjectModel, (name: string, dbName: string) => boolean>();
@@ -323,15 +381,29 @@ function schemaWords(model: ProjectModel): (name: string, dbName: string) => boo
 }
 
 /**
- * RuleContext.project.schemaMayMap for a schema's text, its identifiers and strings gathered once (a few ms for
- * 100 KB): a model or field named `name` for `dbName` is either unmapped (its name is `dbName`) or maps with
- * @map / @@map("dbName"), a string in the text; and its name is an identifier of the text. Where a string has an
- * escape, any string may be there.
+ * RuleContext.project.schemaMayMap for a schema's text: a model or field named `name` for `dbName` is either unmapped
+ * (its name is `dbName`) or maps with @map / @@map("dbName"), a string in the text; and its name is an identifier of
+ * the text (found with indexOf, answers kept by name: no index of the whole text, which for a 1.4 MB schema held
+ * 35 MB more at the peak). Where a string has an escape, any string may be there.
  */
 export function schemaTextMayMap(text: string): (name: string, dbName: string) => boolean {
-  const identifiers = new Set(text.toLowerCase().split(/[^a-z0-9_]+/));
-  const strings = text.includes("\\") ? null : new Set(Array.from(text.matchAll(/"([^"\n]*)"/g), (m) => m[1]!));
-  return (name, dbName) => identifiers.has(name.toLowerCase()) && (name.toLowerCase() === dbName.toLowerCase() || strings === null || strings.has(dbName));
+  let lower: string | undefined;
+  const identifiers = new Map<string, boolean>();
+  const escapes = text.includes("\\");
+  const identChar = (c: number) => (c >= 48 && c <= 57) || (c >= 97 && c <= 122) || c === 95;
+  const hasIdentifier = (word: string): boolean => {
+    let found = identifiers.get(word);
+    if (found === undefined) {
+      lower ??= text.toLowerCase();
+      found = false;
+      for (let at = word ? lower.indexOf(word) : -1; at !== -1 && !found; at = lower.indexOf(word, at + 1)) {
+        found = !identChar(lower.charCodeAt(at - 1)) && !identChar(lower.charCodeAt(at + word.length));
+      }
+      identifiers.set(word, found);
+    }
+    return found;
+  };
+  return (name, dbName) => hasIdentifier(name.toLowerCase()) && (name.toLowerCase() === dbName.toLowerCase() || escapes || text.includes(`"${dbName}"`));
 }
 
 /** A schema file as on disk (BOM removed), for RuleContext.project.schemaText; undefined when it cannot be read. */
@@ -395,8 +467,8 @@ function instantiate(rules: ResolvedRule[], model: ProjectModel, migration: Load
     existedBefore: (table: QualifiedName) => existedBefore(catalog, table, migration.index),
     migrationName: (index) => model.migrations[index]?.entry.name,
     table: (table) => catalog.getTable(table),
-    prismaModel: (table) => schema()?.modelForTable(table.name, table.schema),
-    prismaField: (table, column) => schema()?.modelForTable(table.name, table.schema)?.fields.find((f) => f.columnName === column && !f.relation),
+    prismaModel: state.lookups.prismaModel,
+    prismaField: state.lookups.prismaField,
     locks: (op) => tableLocks(op, catalog, model.dialect, model.postgresVersion),
     typeChange: (from, to, column) => model.dialect.typeChange?.(from, to, column),
     inTransactionBlock: (statement) => (transactionBlock ??= statementsInTransactionBlock(file.statements)).has(statement.index),
@@ -440,7 +512,22 @@ function instantiate(rules: ResolvedRule[], model: ProjectModel, migration: Load
         ...(edits?.fix ? { fix: edits.fix } : {}),
         ...(edits?.suggestions ? { suggestions: edits.suggestions } : {}),
       };
-      if (later) state.schemaParts.push({ message, template, helpTemplate, data: descriptor.data ?? {}, suggestions: edits?.later ?? [], ruleId: rule.id, label: instance.label, file: file.path, migration, range });
+      if (later) {
+        // the texts as pieces, filled but for their schema parts: what waits for the schema is what the message will hold
+        const data = descriptor.data ?? {};
+        state.schemaParts.push({
+          message,
+          messagePieces: laterData ? templatePieces(template, data) : null,
+          helpPieces: laterData && helpTemplate ? templatePieces(helpTemplate, data) : null,
+          data: edits?.later ? data : null,
+          suggestions: edits?.later ?? [],
+          ruleId: rule.id,
+          label: instance.label,
+          file: file.path,
+          migration,
+          range,
+        });
+      }
       push(target, message);
       // the finding stands; what was wrong with its edits is the rule's bug, said once per rule and migration
       if (edits?.problems.length) {

@@ -192,9 +192,12 @@ export function defineRule<Options = Record<string, unknown>>(rule: RuleModule<O
 }
 
 /** Fills `{{name}}` placeholders. */
+/** A `{{key}}` of a message template. */
+export const PLACEHOLDER = /\{\{\s*([\w.-]+)\s*\}\}/g;
+
 export function interpolate(template: string, data: Record<string, string | number | SchemaPart> | undefined): string {
   if (!data) return template;
-  return template.replace(/\{\{\s*([\w.-]+)\s*\}\}/g, (whole, key: string) => (Object.hasOwn(data, key) ? String(data[key]) : whole));
+  return template.replace(PLACEHOLDER, (whole, key: string) => (Object.hasOwn(data, key) ? String(data[key]) : whole));
 }
 
 export function formatName(ref: QualifiedName): string {
@@ -215,7 +218,7 @@ export function quoteName(ref: QualifiedName): string {
 }
 
 /** Where a schema.prisma location is, for a message: its file relative to the project root, and its line (`prisma/schema.prisma:12`). */
-export function schemaPlace(context: Pick<RuleContext, "project">, location: SchemaLocation): string {
+export function schemaPlace(context: { project: { root: string } }, location: SchemaLocation): string {
   return `${path.relative(context.project.root, location.file) || location.file}:${location.range.loc.start.line}`;
 }
 
@@ -239,21 +242,36 @@ export class SchemaPart {
 
 type SchemaContext = Pick<RuleContext, "project" | "prismaModel" | "prismaField">;
 
-/** The field of `column` as `format` words it (`Model.field`, its place in schema.prisma, the field), or "" when the schema has none; completed when the report is built. */
-export function fieldPlace(context: SchemaContext, table: QualifiedName, column: string, format: (name: string, place: string, field: PrismaField) => string): SchemaPart {
+/**
+ * The field of `column` in `template`, or "" when the schema has none; completed when the report is built. The
+ * template's {field} is `Model.field`, {name} and {type} the field's, {model} its model's name, {place} where it is
+ * (`prisma/schema.prisma:12`, from the project root) and {shortPlace} the same with only the file's folder.
+ * A template, not a function: a part waiting for the schema keeps nothing of its rule's state alive.
+ */
+export function fieldPlace(context: SchemaContext, table: QualifiedName, column: string, template: string): SchemaPart {
+  const { prismaModel, prismaField } = context;
+  const root = context.project.root;
   return new SchemaPart(() => {
-    const model = context.prismaModel(table);
-    const field = context.prismaField(table, column);
-    return field && model ? format(`${model.name}.${field.name}`, schemaPlace(context, field.location), field) : "";
+    const model = prismaModel(table);
+    const field = prismaField(table, column);
+    return field && model ? fillPlace(template, root, field.location, { field: `${model.name}.${field.name}`, name: field.name, type: field.type, model: model.name }) : "";
   });
 }
 
-/** The model of `table` as `format` words it (its name and place in schema.prisma), or "" when the schema has none; completed when the report is built. */
-export function modelPlace(context: SchemaContext, table: QualifiedName, format: (name: string, place: string, model: PrismaModel) => string): SchemaPart {
+/** The model of `table` in `template` ({model}, {place}, {shortPlace} as in fieldPlace), or "" when the schema has none; completed when the report is built. */
+export function modelPlace(context: SchemaContext, table: QualifiedName, template: string): SchemaPart {
+  const { prismaModel } = context;
+  const root = context.project.root;
   return new SchemaPart(() => {
-    const model = context.prismaModel(table);
-    return model ? format(model.name, schemaPlace(context, model.location), model) : "";
+    const model = prismaModel(table);
+    return model ? fillPlace(template, root, model.location, { model: model.name }) : "";
   });
+}
+
+function fillPlace(template: string, root: string, location: SchemaLocation, values: Record<string, string>): string {
+  const line = location.range.loc.start.line;
+  const all: Record<string, string> = { ...values, place: schemaPlace({ project: { root } }, location), shortPlace: `${location.file.split(/[\\/]/).slice(-2).join("/")}:${line}` };
+  return template.replace(/\{(\w+)\}/g, (whole, key: string) => (Object.hasOwn(all, key) ? all[key]! : whole));
 }
 
 /**

@@ -5,12 +5,13 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { builtinRules } from "../../rules/index.js";
 import { resolveConfig } from "../../src/config/resolve.js";
 import { loadDialect } from "../../src/dialects/index.js";
-import { lintProject, schemaTextMayMap, type LoadedMigration } from "../../src/engine/linter.js";
-import { defineRule, fieldPlace, modelPlace, SchemaPart } from "../../src/engine/rule.js";
+import { lintProject, schemaTextMayMap, templatePieces, type LoadedMigration } from "../../src/engine/linter.js";
+import { defineRule, fieldPlace, interpolate, modelPlace, SchemaPart } from "../../src/engine/rule.js";
 import { parsePrismaSchema } from "../../src/schema/parse-schema.js";
 
 const root = path.resolve("/tmp/ml-schema-parts");
@@ -24,12 +25,12 @@ const probe = defineRule({
   meta: { id: "probe", type: "problem", docs: { description: "probe", preset: "all" }, defaultSeverity: "error", messages: { m: "{{what}}{{field}}{{model}}{{or}}" }, help: { m: "see{{field}}" } },
   create: (context) => ({
     "alter-column"(op) {
-      context.report({ node: op, messageId: "m", data: { what: "alter", field: fieldPlace(context, op.table, op.column, (f, at) => ` ${f} at ${at}`), model: modelPlace(context, op.table, (m, at) => ` in ${m} at ${at}`), or: "" } });
+      context.report({ node: op, messageId: "m", data: { what: "alter", field: fieldPlace(context, op.table, op.column, " {field} at {place}"), model: modelPlace(context, op.table, " in {model} at {place} ({shortPlace}, {unknown})"), or: "" } });
     },
     "drop-column"(op) {
       // no field maps to a dropped "nope": the model's place instead
-      const none = fieldPlace(context, op.table, "nope", (f) => ` ${f}`);
-      context.report({ node: op, messageId: "m", data: { what: "drop", field: "", model: "", or: none.or(modelPlace(context, op.table, (m) => ` model ${m}`)) } });
+      const none = fieldPlace(context, op.table, "nope", " {field}");
+      context.report({ node: op, messageId: "m", data: { what: "drop", field: "", model: "", or: none.or(modelPlace(context, op.table, " model {model}")) } });
     },
     "add-column"(op) {
       context.report({ node: op, messageId: "m", data: { what: "add", field: new SchemaPart(() => { throw new Error("part broke"); }), model: "", or: "" } });
@@ -104,7 +105,7 @@ describe("findings that name schema.prisma (SchemaPart)", () => {
     expect(log).toContain("schema");
     const probes = messages.filter((m) => m.ruleId === "probe").map((m) => [m.message, m.help]);
     expect(probes).toEqual([
-      ["alter User.email at schema.prisma:8 in User at schema.prisma:6", "see User.email at schema.prisma:8"],
+      ["alter User.email at schema.prisma:8 in User at schema.prisma:6 (ml-schema-parts/schema.prisma:6, {unknown})", "see User.email at schema.prisma:8"],
       ["drop model User", "see"],
       ["add", "see"],
     ]);
@@ -184,3 +185,19 @@ function findSchemas(dir: string, out: string[] = []): string[] {
   }
   return out;
 }
+
+describe("a message waiting for its schema parts is the message interpolate makes (templatePieces)", () => {
+  it("for any template, data and parts, including values that look like placeholders", () => {
+    const key = fc.constantFrom("a", "b", "part", "other", "x.y");
+    const piece = fc.oneof(fc.constantFrom("{{", "}}", " ", "text", "{{ a }}", "{a}"), key.map((k) => `{{${k}}}`));
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 12 }).map((p) => p.join("")), fc.dictionary(key, fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom("{{part}}", "{{a}}"), fc.integer(), fc.string({ maxLength: 6 }).map((s) => new SchemaPart(() => `<${s}>`)))), (template, data) => {
+        const pieces = templatePieces(template, data);
+        const joined = pieces.map((p) => (typeof p === "string" ? p : p.text())).join("");
+        const resolved = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, v instanceof SchemaPart ? v.text() : v]));
+        expect(joined).toBe(interpolate(template, resolved));
+      }),
+      { seed: 15, numRuns: 2000 },
+    );
+  });
+});

@@ -114,6 +114,12 @@ interface RunState {
 export const DEFAULT_RULE_TIME_BUDGET_MS = 10_000;
 
 /**
+ * Findings whose texts may wait for the schema before the lint waits for it instead: a bound on what they hold
+ * (trigger.dev has ~300 such findings; the 5,000-migration synthetic history, with a 1.4 MB schema, thousands).
+ */
+const MAX_PENDING_TEXTS = 500;
+
+/**
  * Heartbeat for a supervisor on another thread (src/cli/supervise.ts): a rule
  * stuck in an endless loop never returns, so only another thread can see it.
  * Slot 0 counts visitor calls, slot 1 is 1 while a visitor runs, slot 2 the
@@ -265,8 +271,9 @@ export async function lintProject(model: ProjectModel, allRules: ResolvedRule[],
     }
     run.setStatement(null);
     run.call("Migration:exit", run.context, start);
-    // the texts that name schema.prisma, as soon as it can be read without waiting: what they keep alive goes with them
-    if (state.schemaParts.length && (model.schemaReady?.() ?? true)) completeSchemaParts(state, push);
+    // the texts that name schema.prisma, as soon as it can be read without waiting, or (a long history whose schema
+    // parses for most of the run) once MAX_PENDING_TEXTS wait: what they keep alive goes with them
+    if (state.schemaParts.length && (state.schemaParts.length >= MAX_PENDING_TEXTS || (model.schemaReady?.() ?? true))) completeSchemaParts(state, push);
     options.release?.(migration);
   }
 

@@ -10,9 +10,6 @@ import { compareByteOrder } from "../sources/prisma-migrate.js";
 import { discoverProject, findDatasourceFile, kindOf, type PrismaProject } from "./project.js";
 import { Resolver, hasProjectMarker, isWithin, type LintTarget } from "./targets.js";
 
-/** Never searched: installed packages, build output, git's own folder (dot-folders are skipped too). */
-const SKIPPED_FOLDERS = ["**/node_modules/**", "**/dist/**", "**/.git/**"];
-
 export interface ProjectsBelow {
   /** One target per project (all its migrations), in path order. */
   targets: LintTarget[];
@@ -21,14 +18,13 @@ export interface ProjectsBelow {
 }
 
 /**
- * The Prisma projects below `root`: every `*.prisma` file outside node_modules, dist, dot-folders and what the
- * `.gitignore` files ignore, resolved to the project it belongs to (searching for the project's root no higher than
- * `root`).
+ * The Prisma projects below `root`: every `*.prisma` file outside node_modules, dist, dot-folders, migration folders
+ * and what the `.gitignore` files ignore (src/discover/find-schemas.ts), resolved to the project it belongs to
+ * (searching for the project's root no higher than `root`).
  */
 export async function findProjectsBelow(root: string): Promise<ProjectsBelow> {
-  const { globby } = await import("globby");
-  const found = await globby("**/*.prisma", { cwd: root, absolute: true, gitignore: true, ignore: SKIPPED_FOLDERS, dot: false, followSymbolicLinks: false, suppressErrors: true, deep: 16 }).catch(() => [] as string[]);
-  const schemaFiles = found.map((file) => path.resolve(file)).sort(compareByteOrder);
+  const { findSchemaFiles } = await import("./find-schemas.js"); // with the `ignore` package: loaded by a monorepo's run only
+  const schemaFiles = findSchemaFiles(root).sort(compareByteOrder);
   const resolver = new Resolver(root);
   const projects = new Map<string, PrismaProject>();
   const claimed = new Set<string>();

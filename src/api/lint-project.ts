@@ -84,10 +84,13 @@ export async function lintTarget(target: LintTarget, config: ResolvedConfig, opt
     mergeAndStore(cache, plan, { root: project.root, configKey: history.configKey, config, texts, loaded, linted, catalog: history.catalog, byFile, suppressed: sinks.suppressed, schemaToStore });
   }
   const { baselinePath, baseline } = baselineStage(options, config, project.root, linted, byFile, sinks);
-  for (const [file, list] of byFile) {
-    if (!sinks.messages.has(file)) sinks.messages.set(file, []);
-    sinks.messages.get(file)!.push(...list);
-  }
+  // the project's own list when the run has none for the file yet (byFile is this run's, nothing else holds it);
+  // forEach: no entry pair made for each file
+  byFile.forEach((list, file) => {
+    const sunk = sinks.messages.get(file);
+    if (sunk) sunk.push(...list);
+    else sinks.messages.set(file, list);
+  });
 
   return {
     root: project.root,
@@ -98,10 +101,10 @@ export async function lintTarget(target: LintTarget, config: ResolvedConfig, opt
     migrationsDir: project.migrationsDir,
     migrationCount: loaded.length,
     lintedCount: linted.length,
-    uncheckedCount: history.unchecked() + linted.filter((m) => !hasFile(m)).length,
+    uncheckedCount: history.unchecked() + count(linted, (m) => !hasFile(m)),
     ...(cache instanceof LintCache ? { cacheFile: cache.file } : {}),
-    parsedCount: loaded.filter((m) => m.index >= (plan?.startIndex ?? 0) && hasFile(m)).length,
-    readCount: texts.filter((t) => t.error === null && !t.vouched).length,
+    parsedCount: count(loaded, (m) => m.index >= (plan?.startIndex ?? 0) && hasFile(m)),
+    readCount: count(texts, (t) => t.error === null && !t.vouched),
     dialect: dialect.id,
     runner,
     notes,
@@ -111,6 +114,13 @@ export async function lintTarget(target: LintTarget, config: ResolvedConfig, opt
 }
 
 type ProjectInput = Awaited<ReturnType<typeof readProject>>;
+
+/** How many of `list` pass `test` (no list of them made: these are the history's 820 migrations on every resident re-lint). */
+function count<T>(list: T[], test: (item: T) => boolean): number {
+  let n = 0;
+  for (const item of list) if (test(item)) n++;
+  return n;
+}
 
 /** Discovery: the migrations listed and read, the schema read (its parse started, or taken from the cache), the runner facts and the lock file's dialect. */
 async function readProject(target: LintTarget, config: ResolvedConfig, options: LintOptions, sinks: Sinks) {
@@ -128,20 +138,21 @@ async function readProject(target: LintTarget, config: ResolvedConfig, options: 
   for (const file of schemaFiles.files) sinks.sources.set(file.path, file.text);
   const schemaHash = resident ? resident.schemaHash(schemaFiles.files) : hashKey(schemaFiles.files.map((f) => [f.path, f.text]));
   const packedSchema = cache?.schema(project.root, schemaHash);
-  const cachedSchema = packedSchema ? unpackCachedSchema(packedSchema, schemaFiles.files) : null;
+  const cachedSchema = !packedSchema ? null : resident ? resident.unpackSchema(packedSchema, schemaFiles.files) : unpackCachedSchema(packedSchema, schemaFiles.files);
   const schema = cachedSchema ?? startSchemaParse(schemaFiles.files);
   const [listed, runnerFacts] = await Promise.all([
     !project.migrationsDirExists ? Promise.resolve([]) : resident ? resident.listMigrations(project.migrationsDir) : prismaMigrateSource.list(project.migrationsDir),
-    runnerInput(project, config),
+    resident ? resident.discovery.remember(`runner\0${JSON.stringify([project.root, project.prismaConfigFile, config.prismaVersion, config.runner])}`, () => runnerInput(project, config)) : runnerInput(project, config),
   ]);
   // the provider's dialect parses, models and replays the SQL: migration_lock.toml's provider, else the datasource's (lintTarget)
   const lockDialect = project.lockProvider ? await dialectFor(project.lockProvider, path.join(project.migrationsDir, "migration_lock.toml")) : null;
-  const codeMigrations = listed.filter(isCodeMigration).map((e) => e.name);
+  const codeMigrations = listed.some(isCodeMigration) ? listed.filter(isCodeMigration).map((e) => e.name) : [];
   if (codeMigrations.length) notes.push(`${codeMigrations.join(", ")}: data migration in code and no migration.sql, left to the project's own migration runner (not linted).`);
-  const listedEntries = listed.filter((e) => !isCodeMigration(e));
+  // the listing itself when nothing is left out (a resident process's, the same list every run)
+  const listedEntries = codeMigrations.length ? listed.filter((e) => !isCodeMigration(e)) : listed;
   const entries = options.buffer ? withBufferEntry(listedEntries, project, options.buffer.filePath) : listedEntries;
   const texts = resident && !options.buffer ? resident.readSources(project.migrationsDir, entries, options.unsaved) : readMigrationSources(entries, options.buffer ?? options.unsaved, cache?.fileRecords?.(project.root));
-  for (const t of texts) if (t.error === null) sinks.sources.setLater(t.entry.upPath!, () => t.text ?? undefined);
+  for (const t of texts) if (t.error === null) sinks.sources.setLater(t.entry.upPath!, t);
   addTime(timings, "discovery", performance.now() - started);
   return { notes, timings, cache, schemaFiles, schemaHash, cachedSchema, schema, runnerFacts, lockDialect, entries, texts };
 }

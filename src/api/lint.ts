@@ -195,7 +195,10 @@ export async function runLint(options: LintOptions = {}): Promise<LintRun> {
   const skipped: SkippedProject[] = [];
   const buffer = options.buffer ? { ...options.buffer, filePath: path.resolve(cwd, options.buffer.filePath) } : undefined;
   const paths = buffer ? [bufferDiscoveryPath(buffer.filePath)] : options.paths ?? [];
-  const found = await resolveTargets(paths, resolveOptions).catch(async (err: unknown) => {
+  // a resident process keeps what discovery found while the paths it looked at stay as they were
+  const discovery = options.history?.files?.discovery;
+  const discover = () => resolveTargets(paths, resolveOptions);
+  const found = await (discovery ? discovery.remember(`targets\0${JSON.stringify([paths, resolveOptions])}`, discover) : discover()).catch(async (err: unknown) => {
     // --staged where there is no Prisma project (a monorepo's root, where pre-commit runs a hook given no
     // files): lint the projects the staged migration and schema files belong to, each as a whole
     const noProjectHere = !paths.length && !schema && !migrations && err instanceof MigrationLintError && err.kind === "project";
@@ -221,6 +224,7 @@ export async function runLint(options: LintOptions = {}): Promise<LintRun> {
     ...(options.disabledRules ? { disabledRules: options.disabledRules } : {}),
     rulesOptional: !!(options.replay || options.driftOnly),
     ...(options.superviseCode ? { superviseCode: true } : {}),
+    ...(discovery ? { discovery } : {}),
   });
   const configs: Array<{ root: string; config: ResolvedConfig }> = [];
   const each = await lintEachProject(targets, cwd, async (target) => {
@@ -231,8 +235,14 @@ export async function runLint(options: LintOptions = {}): Promise<LintRun> {
   const results = toResults(messages, suppressed);
   // each project's findings take the engine severities of the configuration it was linted with
   const within = (root: string, file: string) => file.startsWith(root + path.sep);
-  applyEngineSeverities(results.filter((r) => !configs.some((c) => within(c.root, r.filePath))), config.engineSeverities ?? {});
-  for (const c of configs) applyEngineSeverities(results.filter((r) => within(c.root, r.filePath)), c.config.engineSeverities ?? {});
+  // (most configurations set none: then no list of the results is made, 820 of them on a resident re-lint)
+  const severities = (c: ResolvedConfig) => (Object.keys(c.engineSeverities ?? {}).length ? c.engineSeverities : null);
+  const runSeverities = severities(config);
+  if (runSeverities) applyEngineSeverities(results.filter((r) => !configs.some((c) => within(c.root, r.filePath))), runSeverities);
+  for (const c of configs) {
+    const own = severities(c.config);
+    if (own) applyEngineSeverities(results.filter((r) => within(c.root, r.filePath)), own);
+  }
   for (const project of each.reports) addTimings(timings, project.timings);
   return { results, config, projects: each.reports, sources, timings, skipped: [...skipped, ...each.skipped] };
 }

@@ -12,6 +12,7 @@ import type { LintTarget } from "../discover/targets.js";
 import { MigrationLintError } from "../errors.js";
 import { builtinRules } from "../../rules/index.js";
 import { whileLoading } from "../engine/linter.js";
+import type { ResidentDiscovery } from "../cache/resident-discovery.js";
 
 export interface SkippedProject {
   /** The project's migrations folder, or the schema file passed over (absolute). */
@@ -43,6 +44,8 @@ export interface ProjectConfigOptions {
   rulesOptional?: boolean;
   /** Throw NeedsSupervision instead of importing a project's code config or plugins. */
   superviseCode?: boolean;
+  /** A resident process's discovery: the config file search's answer kept while the paths it looked at stay as they were. */
+  discovery?: ResidentDiscovery;
 }
 
 /**
@@ -53,7 +56,8 @@ export function projectConfigs(runConfig: ResolvedConfig, options: ProjectConfig
   const loaded = new Map<string, Promise<ResolvedConfig>>();
   return async (root) => {
     if (options.explicit) return runConfig;
-    const file = locateConfigFile({ cwd: root });
+    const locate = async () => locateConfigFile({ cwd: root });
+    const file = options.discovery ? await options.discovery.remember(`config\0${root}`, locate) : await locate();
     if (file === null || file === runConfig.filepath) return runConfig;
     let config = loaded.get(file);
     if (!config) {

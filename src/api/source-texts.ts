@@ -6,10 +6,13 @@
  * (`entries`, `values`, `forEach`, spreading, `size`) reads them all first, so the Map behaves as one filled up front.
  */
 export class SourceTexts extends Map<string, string> {
-  private readonly later = new Map<string, () => string | undefined>();
+  private readonly later = new Map<string, (() => string | undefined) | { readonly text: string | null }>();
 
-  /** `read` gives the file's text when it is first asked for (undefined: no text to show). */
-  setLater(file: string, read: () => string | undefined): void {
+  /**
+   * `read` gives the file's text when it is first asked for (undefined: no text to show), or is what holds it, read
+   * when asked for (a migration's source: no function made for each of a history's migrations every run).
+   */
+  setLater(file: string, read: (() => string | undefined) | { readonly text: string | null }): void {
     super.delete(file);
     this.later.set(file, read);
   }
@@ -18,7 +21,7 @@ export class SourceTexts extends Map<string, string> {
     const read = this.later.get(file);
     if (!read) return;
     this.later.delete(file);
-    const text = read();
+    const text = typeof read === "function" ? read() : read.text ?? undefined;
     if (text !== undefined) super.set(file, text);
   }
 

@@ -16,6 +16,7 @@ import type { MigrationSourceText } from "../model/load.js";
 import type { PackedSchemaData, PrismaSchemaData } from "../schema/parse-schema.js";
 import type { RunnerInfo } from "../types.js";
 import type { CachedFindings, FindingsStore } from "./cache.js";
+import { compareMessages } from "../engine/results.js";
 import { ResidentFiles } from "./resident-files.js";
 
 const TAIL = 8;
@@ -45,8 +46,13 @@ export class LintHistory implements FindingsStore {
   private readonly seen = new Map<string, RememberedProject>();
   /** Migration folder names being edited: the catalog before each is kept. */
   focus = new Set<string>();
-  /** The projects' files as last read, watched for changes. */
-  readonly files = new ResidentFiles();
+  /** The projects' files as last read, watched for changes, and what discovery found in them. */
+  readonly files: ResidentFiles;
+
+  /** `settledMs`: how long before a discovery the files it read must have last changed for it to be kept (ResidentDiscovery). */
+  constructor(options: { settledMs?: number } = {}) {
+    this.files = new ResidentFiles(options);
+  }
 
   private project(root: string, configKey: string): ProjectMemory {
     let entry = this.projects.get(root);
@@ -57,10 +63,9 @@ export class LintHistory implements FindingsStore {
   }
 
   findings(root: string, configKey: string, chain: string): CachedFindings | undefined {
-    const hit = this.project(root, configKey).findings.get(chain);
-    // the run adjusts the messages it is given (engine severities, set on the message): each run gets its own
-    // messages; what they hold (fixes, suggestions, suppressions) nothing changes, and is shared
-    return hit && { kept: hit.kept.map((m) => ({ ...m })), suppressed: hit.suppressed.map((m) => ({ ...m })) };
+    // the same messages to every run: a run changes none it is given (engine severities copy the ones they change,
+    // src/engine/engine-findings.ts), only the lists that hold them
+    return this.project(root, configKey).findings.get(chain);
   }
 
   snapshots(root: string, configKey: string): Array<{ chain: string; catalog: CatalogSnapshot }> {
@@ -80,7 +85,11 @@ export class LintHistory implements FindingsStore {
 
   store(root: string, configKey: string, findings: Record<string, CachedFindings>, snapshot: { chain: string; catalog: CatalogSnapshot } | null): void {
     const entry = this.project(root, configKey);
-    for (const [chain, found] of Object.entries(findings)) entry.findings.set(chain, structuredClone(found));
+    // sorted as results list them: a run's copy of them then needs no sort (sortMessages)
+    for (const [chain, found] of Object.entries(findings)) {
+      const { kept, suppressed } = structuredClone(found);
+      entry.findings.set(chain, { kept: kept.sort(compareMessages), suppressed: suppressed.sort(compareMessages) });
+    }
     // the catalog after the whole history, unless the newest migration is being edited (see keepsCatalogAfter)
     const seen = this.seen.get(root);
     const at = snapshot && seen ? seen.chains.lastIndexOf(snapshot.chain) : -1;

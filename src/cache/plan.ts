@@ -58,13 +58,17 @@ export function planFromCache(cache: FindingsStore, root: string, configKey: str
     }
     hits.set(t.index, hit);
   }
-  // the latest catalog kept before the first miss
-  const at = new Map(texts.map((t) => [t.chain, t.index]));
+  // the latest catalog kept before the first miss: the history's chains are unique, so the first one kept going back
+  // from the miss (a resident process keeps the catalog just before the migration being edited: one step)
+  const kept = new Map(cache.snapshots(root, configKey).map((s) => [s.chain, s]));
   let snapshot: { chain: string; catalog: CatalogSnapshot } | undefined;
   let snapshotAt = -1;
-  for (const kept of cache.snapshots(root, configKey)) {
-    const index = at.get(kept.chain) ?? -1;
-    if (index > snapshotAt && index < firstMiss) [snapshot, snapshotAt] = [kept, index];
+  for (let index = Math.min(firstMiss, texts.length) - 1; index >= 0 && kept.size; index--) {
+    snapshot = kept.get(texts[index]!.chain);
+    if (snapshot) {
+      snapshotAt = index;
+      break;
+    }
   }
   // the cached catalog is usable when it ends before the first miss; cached in-scope migrations after it are linted again
   if (snapshot && snapshotAt >= 0 && snapshotAt < firstMiss) {
@@ -74,7 +78,11 @@ export function planFromCache(cache: FindingsStore, root: string, configKey: str
     } catch {
       catalog = undefined;
     }
-    if (catalog) return { startIndex: snapshotAt + 1, catalog, cached: new Set([...hits.keys()].filter((i) => i <= snapshotAt)), hits };
+    if (catalog) {
+      const cached = new Set<number>();
+      for (const index of hits.keys()) if (index <= snapshotAt) cached.add(index);
+      return { startIndex: snapshotAt + 1, catalog, cached, hits };
+    }
   }
   return { startIndex: 0, catalog: undefined, cached: new Set(), hits: new Map() };
 }
@@ -110,7 +118,9 @@ export function mergeAndStore(
     if (!file || !hasFile(m)) continue;
     const hit = plan.cached.has(m.index) ? plan.hits.get(m.index) : undefined;
     if (hit) {
-      byFile.set(file, [...hit.kept, ...(byFile.get(file) ?? [])]);
+      // the cached lists are shared between a resident process's runs: each run's lists are copies
+      const found = byFile.get(file);
+      byFile.set(file, found?.length ? [...hit.kept, ...found] : hit.kept.slice());
       if (hit.suppressed.length) suppressed.set(file, [...hit.suppressed, ...(suppressed.get(file) ?? [])]);
       continue;
     }

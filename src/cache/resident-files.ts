@@ -9,10 +9,11 @@ import path from "node:path";
 import type { MigrationEntry } from "../types.js";
 import { chainAfter, readMigrationFiles, sourceText, type MigrationFilesRead, type MigrationSourceText } from "../model/load.js";
 import { listMigrationNames, migrationEntry } from "../sources/prisma-migrate.js";
-import { addSchemaFile, readSchemaFile, type SchemaFilesRead } from "../schema/load.js";
-import type { PrismaSchemaFile } from "../schema/parse-schema.js";
+import { addSchemaFile, readSchemaFile, unpackCachedSchema, type SchemaFilesRead, type SchemaHandle } from "../schema/load.js";
+import type { PackedSchemaData, PrismaSchemaFile } from "../schema/parse-schema.js";
 import { hashKey } from "./cache.js";
 import { FolderWatch } from "./watch.js";
+import { ResidentDiscovery } from "./resident-discovery.js";
 
 interface FolderListing {
   /** The migrations folder's stamp when it was listed. */
@@ -32,10 +33,18 @@ export class ResidentFiles {
   private readonly listings = new Map<string, FolderListing>();
   /** Each entry's files as last read (a new entry, listed again after a change, is read again). */
   private readonly reads = new WeakMap<MigrationEntry, MigrationFilesRead>();
-  /** Each migrations folder's last history: entry, what was read, chain; a run reuses the chains of the same prefix. */
-  private readonly chains = new Map<string, Array<{ entry: MigrationEntry; read: MigrationFilesRead; chain: string }>>();
+  /** Each migrations folder's last history: entry, what was read, chain and source; a run reuses those of the same prefix. */
+  private readonly chains = new Map<string, Array<{ entry: MigrationEntry; read: MigrationFilesRead; chain: string; text: MigrationSourceText }>>();
   private readonly schemaFiles = new Map<string, { stamp: number | null; read: SchemaFileRead }>();
   private lastSchemaHash: { files: PrismaSchemaFile[]; hash: string } | null = null;
+  private lastUnpacked: { packed: PackedSchemaData; files: PrismaSchemaFile[]; handle: SchemaHandle | null } | null = null;
+  /** What discovery found (the layout, the config file, the runner facts), revalidated by the paths it looked at. */
+  readonly discovery: ResidentDiscovery;
+
+  /** `settledMs`: see ResidentDiscovery. */
+  constructor(options: { settledMs?: number } = {}) {
+    this.discovery = new ResidentDiscovery(options.settledMs);
+  }
 
   /** Lets the file events already queued arrive; a run awaits it before it trusts anything kept. */
   settle(): Promise<void> {
@@ -80,19 +89,22 @@ export class ResidentFiles {
   readSources(migrationsDir: string, entries: MigrationEntry[], unsaved?: ReadonlyMap<string, string | Uint8Array>): MigrationSourceText[] {
     const root = path.resolve(migrationsDir);
     const before = this.chains.get(root) ?? [];
-    const history: Array<{ entry: MigrationEntry; read: MigrationFilesRead; chain: string }> = [];
     let chain = "";
-    let same = true;
-    const texts = entries.map((entry, index) => {
+    // the same prefix keeps its records and sources (nothing changes a source once made): no garbage for 819 of 820
+    let same = 0;
+    const history = entries.map((entry, index) => {
       const read = this.readOf(entry, unsaved);
       const last = before[index];
-      same &&= last !== undefined && last.entry === entry && last.read === read;
-      chain = same ? last!.chain : chainAfter(chain, entry, read);
-      history.push({ entry, read, chain });
-      return sourceText(entry, index, read, chain);
+      if (same === index && last !== undefined && last.entry === entry && last.read === read) {
+        same++;
+        return last;
+      }
+      chain = index === same ? (before[index - 1]?.chain ?? "") : chain;
+      chain = chainAfter(chain, entry, read);
+      return { entry, read, chain, text: sourceText(entry, index, read, chain) };
     });
     this.chains.set(root, history);
-    return texts;
+    return history.map((h) => h.text);
   }
 
   /** `readSchemaFiles`, reusing what an unchanged file held. */
@@ -115,10 +127,22 @@ export class ResidentFiles {
   /** `hashKey` of the schema files' paths and texts, hashed again only when a file is not the one read last time. */
   schemaHash(files: PrismaSchemaFile[]): string {
     const last = this.lastSchemaHash;
-    if (last && last.files.length === files.length && last.files.every((f, i) => f === files[i])) return last.hash;
+    if (last && sameFiles(last.files, files)) return last.hash;
     const hash = hashKey(files.map((f) => [f.path, f.text]));
     this.lastSchemaHash = { files, hash };
     return hash;
+  }
+
+  /**
+   * `unpackCachedSchema`, unpacked again only when the packed schema or a file is not the one of last time: the model
+   * and its files' line starts (a schema location's line is worked out from them) stay between runs (~1 ms an edit).
+   */
+  unpackSchema(packed: PackedSchemaData, files: PrismaSchemaFile[]): SchemaHandle | null {
+    const last = this.lastUnpacked;
+    if (last && last.packed === packed && sameFiles(last.files, files)) return last.handle;
+    const handle = unpackCachedSchema(packed, files);
+    this.lastUnpacked = { packed, files, handle };
+    return handle;
   }
 
   close(): void {
@@ -138,4 +162,8 @@ export class ResidentFiles {
     const read = readMigrationFiles(entry, unsaved);
     return kept && kept.hash === read.hash && kept.extras === read.extras ? kept : read;
   }
+}
+
+function sameFiles(a: PrismaSchemaFile[], b: PrismaSchemaFile[]): boolean {
+  return a.length === b.length && a.every((f, i) => f === b[i]);
 }

@@ -46,11 +46,14 @@ export class FolderWatch {
   }
 
   /**
-   * Lets the events already queued arrive: a file written before a request came in has its inotify event ready by
-   * then, and events are delivered in the same turn of the event loop as the request, or an earlier one.
+   * Lets the events already queued arrive: a file written before a request came in has its inotify event queued by
+   * then, and the event loop's next poll delivers it. Two turns: called from the poll phase (a read or a message that
+   * just completed), one setImmediate runs in the same turn's check phase, before any poll has read the queue; the
+   * second runs after the next turn's poll. With one, a run right after a write (discovery kept, so no await in
+   * between) listed the migrations as they were before it.
    */
   settle(): Promise<void> {
-    return new Promise((resolve) => setImmediate(resolve));
+    return new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
   }
 
   /** Stops watching `dir` (a migration folder that is gone). */

@@ -11,6 +11,7 @@ import { stripVTControlCharacters } from "node:util";
 import { syntaxErrorLine } from "./syntax-error.js";
 import { MigrationLintError, errorMessage, thrownValue } from "../errors.js";
 import type { MigrationLintConfig } from "./types.js";
+import { observe } from "../discover/observed.js";
 
 export const CONFIG_FILES = [
   "package.json",
@@ -123,6 +124,7 @@ function searchPlaceInUse(cwd: string, brokenPackage: boolean): string | null {
   for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
     for (const name of CONFIG_FILES) {
       const file = path.join(dir, name);
+      observe(file, name === "package.json" ? "content" : "kind");
       if (!fs.existsSync(file)) continue;
       if (name !== "package.json") return file;
       try {
@@ -199,6 +201,7 @@ function globalConfigFolder(): string {
 function repositoryRoot(start: string): string {
   let dir = path.resolve(start);
   for (;;) {
+    observe(path.join(dir, ".git"), "kind");
     if (fs.existsSync(path.join(dir, ".git"))) return dir;
     const parent = path.dirname(dir);
     if (parent === dir) return dir;

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { observe } from "./observed.js";
 
 export interface PrismaVersionInfo {
   version: string;
@@ -19,6 +20,7 @@ const SEMVER = /^v?(\d+)\.(\d+)\.(\d+)(-[0-9A-Za-z.-]+)?/;
 // Synchronous reads (and so the whole walk): it tries up to seven files per folder up to the filesystem root, nearly
 // all absent, one after another. Awaited, that took 8 ms for the corpus's trigger.dev project (7 folders deep); sync, 4 ms.
 function readText(file: string): string | null {
+  observe(file, "content");
   try {
     const text = readFileSync(file, "utf8");
     return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;

@@ -9,6 +9,7 @@ import path from "node:path";
 import { parse as parseToml, TomlError } from "smol-toml";
 import { MigrationLintError, errorMessage } from "../errors.js";
 import { compareByteOrder } from "../sources/prisma-migrate.js";
+import { observe, observeUnsure } from "./observed.js";
 
 export interface PrismaProject {
   /** Directory discovery was run from (the project root). */
@@ -64,6 +65,7 @@ export type Kind = "file" | "dir" | null;
 
 /** "file", "dir", or null when the path does not exist (or is something else). */
 export async function kindOf(p: string): Promise<Kind> {
+  observe(p, "kind");
   try {
     const s = await stat(p);
     return s.isDirectory() ? "dir" : s.isFile() ? "file" : null;
@@ -73,6 +75,7 @@ export async function kindOf(p: string): Promise<Kind> {
 }
 
 async function readText(p: string): Promise<string | null> {
+  observe(p, "content");
   try {
     return await readFile(p, "utf8");
   } catch {
@@ -96,6 +99,7 @@ function rel(from: string, to: string): string {
  * (no loops), symlinked files are. globby is loaded only for a folder schema.
  */
 export async function listPrismaFiles(dir: string): Promise<string[]> {
+  observeUnsure();
   const { globby } = await import("globby");
   try {
     const files = await globby("**/*.prisma", { cwd: dir, absolute: true, followSymbolicLinks: false, dot: false, ignore: ["**/node_modules/**"], suppressErrors: true, deep: 32 });
@@ -860,6 +864,7 @@ export async function discoverProject(options: DiscoverOptions): Promise<PrismaP
   // stops on this unless told a project without migrations is expected (then it is a note)
   let migrationsDirMissing: string | null = null;
   if (!migrationsDirExists) {
+    observeUnsure();
     const what = migrationsKind === "file" ? " (a file is there, not a folder)" : (await lstat(migrationsDir).catch(() => null))?.isSymbolicLink() ? " (a symbolic link that leads nowhere or loops)" : "";
     migrationsDirMissing = `No migrations folder at ${rel(root, migrationsDir)}${what}: there are no migrations to lint.`;
     notes.push(migrationsDirMissing);

@@ -6,6 +6,7 @@ import { stat } from "node:fs/promises";
 import path from "node:path";
 import { MigrationLintError } from "../errors.js";
 import { compareByteOrder } from "../sources/prisma-migrate.js";
+import { observe } from "./observed.js";
 import { PRISMA_CONFIG_FILES, discoverProject, kindOf, listPrismaFiles, type PrismaProject } from "./project.js";
 
 export interface LintTarget {
@@ -23,6 +24,7 @@ export interface ResolveOptions {
 
 
 async function exists(p: string): Promise<boolean> {
+  observe(p, "kind");
   try {
     await stat(p);
     return true;

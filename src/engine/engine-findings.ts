@@ -34,16 +34,18 @@ export const ENGINE_IDS = new Map(ENGINE_FINDINGS.map((f) => [f.id, f]));
 
 /**
  * Applies the severities the config set for engine findings: a new severity, or (for the ones that may be
- * switched off) removal. Counts are recomputed; the results are changed in place.
+ * switched off) removal. Counts are recomputed; the results are changed in place, their messages are not (a message
+ * given a new severity is a copy): a resident process's history hands the same cached messages to every run.
  */
 export function applyEngineSeverities(results: LintResult[], severities: Record<string, 0 | 1 | 2>): void {
   if (!Object.keys(severities).length) return;
   for (const result of results) {
-    result.messages = result.messages.filter((m) => severities[m.ruleId ?? ""] !== 0);
-    for (const m of result.messages) {
-      const severity = severities[m.ruleId ?? ""];
-      if (severity) m.severity = severity;
-    }
+    result.messages = result.messages
+      .filter((m) => severities[m.ruleId ?? ""] !== 0)
+      .map((m) => {
+        const severity = severities[m.ruleId ?? ""];
+        return severity && severity !== m.severity ? { ...m, severity } : m;
+      });
     result.errorCount = result.messages.filter((m) => m.severity === 2).length;
     result.warningCount = result.messages.filter((m) => m.severity === 1).length;
     result.fatalErrorCount = result.messages.filter((m) => m.fatal).length;

@@ -278,8 +278,7 @@ export async function lintProject(model: ProjectModel, allRules: ResolvedRule[],
   }
 
   // project-level checks run once, on the last migration in scope (or the newest one when none is)
-  const withFile = model.migrations.filter(hasFile);
-  const last = [...withFile].reverse().find(inScope) ?? withFile.at(-1);
+  const last = newestWithFile(model.migrations, inScope) ?? newestWithFile(model.migrations, () => true);
   if (last?.file) {
     const run = instantiate(rules, model, last, last.file, catalog, push, state);
     run.call("Project:exit", run.context, last.file.rangeOf(0, 0));
@@ -288,6 +287,12 @@ export async function lintProject(model: ProjectModel, allRules: ResolvedRule[],
   for (const { ms } of state.spent.values()) addTime(options.timings, "rules", ms);
   setIdentifierQuote('"');
   return out;
+}
+
+/** The newest migration with a file that `wanted` accepts (a search from the end: no list of the history made). */
+function newestWithFile(migrations: LoadedMigration[], wanted: (m: LoadedMigration) => boolean): LoadedMigration | undefined {
+  for (let i = migrations.length - 1; i >= 0; i--) if (hasFile(migrations[i]!) && wanted(migrations[i]!)) return migrations[i];
+  return undefined;
 }
 
 /**

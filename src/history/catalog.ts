@@ -150,12 +150,13 @@ export class Catalog implements CatalogView {
 
   static fromSnapshot(data: CatalogSnapshot): Catalog {
     const catalog = new Catalog();
+    // loops, not new Map(list.map(pair)): no pair list made for each table (a resident re-lint restores one every edit)
     for (const t of data.tables) {
-      catalog.put(catalog.tableMap, `${t.schema}.${t.name}`, {
-        ...t,
-        columns: new Map(t.columns.map((c) => [c.name, { ...c }])),
-        constraints: new Map(t.constraints.map((c) => [c.name, { ...c, columns: [...c.columns] }])),
-      });
+      const columns = new Map<string, ColumnState>();
+      for (const c of t.columns) columns.set(c.name, { ...c });
+      const constraints = new Map<string, ConstraintState>();
+      for (const c of t.constraints) constraints.set(c.name, { ...c, columns: c.columns.slice() });
+      catalog.put(catalog.tableMap, `${t.schema}.${t.name}`, { ...t, columns, constraints });
     }
     for (const i of data.indexes) catalog.put(catalog.indexMap, `${i.schema}.${i.name}`, { ...i, columns: [...i.columns] });
     for (const e of data.enums) catalog.put(catalog.enumMap, `${e.schema}.${e.name}`, { ...e, values: [...e.values] });

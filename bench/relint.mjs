@@ -29,8 +29,10 @@ const resolvedConfig = await loadConfig({ cwd: work });
 async function lintWith(unsaved) {
   history.focus = new Set([...unsaved.keys()].map((f) => path.basename(path.dirname(f))));
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const run = await runLint({ cwd: work, resolvedConfig, unsaved, history, errorOnUnmatchedPattern: false, baseline: false });
-  return { ms: performance.now() - started, run };
+  const { user, system } = process.cpuUsage(cpu);
+  return { ms: performance.now() - started, cpuMs: (user + system) / 1000, run };
 }
 
 const first = await lintWith(new Map());
@@ -44,16 +46,18 @@ async function editTimes(name) {
   const text = readFileSync(file, "utf8");
   await lintWith(new Map([[file, text]])); // opened: the catalog before it is kept from here on
   const times = [];
+  const cpuTimes = [];
   const parsed = [];
   for (let i = 0; i < runs; i++) {
     const edited = i % 2 === 0;
-    const { ms, run } = await lintWith(new Map([[file, edited ? `${text}\nALTER TABLE "TaskRun" DROP COLUMN "bench_${i}";\n` : text]]));
+    const { ms, cpuMs, run } = await lintWith(new Map([[file, edited ? `${text}\nALTER TABLE "TaskRun" DROP COLUMN "bench_${i}";\n` : text]]));
     const seen = run.results.find((r) => r.filePath === file)?.messages.some((m) => m.ruleId === "destructive-change" && /bench_/.test(m.message)) ?? false;
     if (seen !== edited) throw new Error(`edit ${i} of ${name}: the DROP COLUMN was ${edited ? "not reported" : "still reported"}`);
     times.push(ms);
+    cpuTimes.push(cpuMs);
     parsed.push(run.projects[0].parsedCount);
   }
-  return { times, parsed: median(parsed) };
+  return { times, cpuTimes, parsed: median(parsed) };
 }
 
 // BENCH_CPU_PROF=<file>: a CPU profile of the edits alone (not of the first lint), for chrome://inspect or bench/profile-summary.mjs
@@ -62,13 +66,14 @@ const newest = await editTimes(names.at(-1));
 const middle = process.env.BENCH_PROFILE_ONLY === "newest" ? null : await editTimes(names[Math.floor(names.length / 2)]);
 if (profiler) await profiler.stop(process.env.BENCH_CPU_PROF);
 rmSync(work, { recursive: true, force: true });
-const row = (what, r) => `| ${what} | ${median(r.times).toFixed(1)} | ${Math.min(...r.times).toFixed(1)}–${Math.max(...r.times).toFixed(1)} | ${r.parsed} |`;
+const row = (what, r) => `| ${what} | ${median(r.times).toFixed(1)} | ${Math.min(...r.times).toFixed(1)}–${Math.max(...r.times).toFixed(1)} | ${median(r.cpuTimes).toFixed(1)} | ${r.parsed} |`;
 console.log(
   [
     `trigger.dev (${names.length} migrations), runLint with LintOptions.history in one process, ${runs} edits each, Node ${process.version}, load ${os.loadavg()[0].toFixed(2)}`,
     ``,
-    `| edit | median ms | range ms | migrations parsed |`,
-    `|---|---:|---:|---:|`,
+    // CPU: the process's user + system time over the edit (all its threads), what the edit costs whatever the load
+    `| edit | median ms | range ms | median CPU ms | migrations parsed |`,
+    `|---|---:|---:|---:|---:|`,
     row("newest migration", newest),
     ...(middle ? [row("a migration in the middle", middle)] : []),
     ``,

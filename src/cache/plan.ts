@@ -133,7 +133,11 @@ export function mergeAndStore(
   const complete = run.loaded.every((m) => m.index < plan.startIndex || m.file !== null);
   // the catalog after the whole history, unless the cache has it already
   const fresher = last && complete && !cache.snapshots(root, configKey).some((s) => s.chain === last.chain);
-  cache.store(root, configKey, store, fresher ? { chain: last.chain, catalog: run.catalog.snapshot() } : null);
+  // the snapshot is made when the store takes it: a resident process does not keep the catalog after a migration
+  // being edited (LintHistory.keepsCatalogAfter), which a re-lint of the newest migration would make every edit
+  const catalog = run.catalog;
+  let made: CatalogSnapshot | undefined;
+  cache.store(root, configKey, store, fresher ? { chain: last.chain, get catalog() { return (made ??= catalog.snapshot()); } } : null);
   cache.prune(root, configKey, new Set(texts.map((t) => t.chain)));
   if (run.schemaToStore) cache.storeSchema(root, run.schemaToStore.hash, run.schemaToStore.data);
   cache.storeFileRecords?.(root, new Map(texts.flatMap((t) => (t.record ? [[t.entry.upPath!, t.record]] : []))));

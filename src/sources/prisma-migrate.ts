@@ -54,8 +54,21 @@ function brokenLink(dir: string, entry: Dirent): string | null {
   }
 }
 
+/** The last folder `isNormal` found normal. */
+let normalFolder = "";
+/** Whether `path.join(dir, name)` is `dir + sep + name` for every plain name: `dir` is normalized, without a trailing separator. */
+function isNormal(dir: string): boolean {
+  if (dir === normalFolder) return true;
+  if (dir.endsWith(path.sep) || path.normalize(dir) !== dir) return false;
+  normalFolder = dir;
+  return true;
+}
+
 function readMigration(migrationsDir: string, name: string): MigrationEntry {
-  const dir = path.join(migrationsDir, name);
+  // names a listing gave (never empty, "." or "..", no separator) joined without normalizing again: path.join was ~8 ms
+  // of a warm run's 820 migrations
+  const plain = isNormal(migrationsDir);
+  const dir = plain ? migrationsDir + path.sep + name : path.join(migrationsDir, name);
   const entries = readDirSafe(dir);
   // Prisma lists the folder as a migration too, and fails on it: reported, not skipped
   if (entries instanceof Error) return { name, dir, upPath: null, downPath: null, extraFiles: [], readError: `Cannot read the migration folder ${dir}: ${entries.message}. \`prisma migrate deploy\` fails on it too.` };
@@ -64,7 +77,7 @@ function readMigration(migrationsDir: string, name: string): MigrationEntry {
   const extraFiles: string[] = [];
   for (const entry of entries) {
     if (entryKind(dir, entry) !== "file") continue;
-    const file = path.join(dir, entry.name);
+    const file = plain ? dir + path.sep + entry.name : path.join(dir, entry.name);
     if (entry.name === "migration.sql") upPath = file;
     else if (entry.name === "down.sql") downPath = file;
     else extraFiles.push(file);

@@ -15,6 +15,7 @@
  * ignored and overwritten; nothing about the cache can fail a run.
  */
 import { createHash } from "node:crypto";
+import { sha1Hex } from "../hash.js";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { MigrationLintError } from "../errors.js";
@@ -233,6 +234,15 @@ export class LintCache implements FindingsStore {
 
   /** The records of the last run (none: an empty map, and this run's files are stat'ed to record them). */
   fileRecords(root: string): ReadonlyMap<string, FileRecord> {
+    let records = this.recordsRead.get(root);
+    if (!records) this.recordsRead.set(root, (records = this.readFileRecords(root)));
+    return records;
+  }
+
+  /** What `fileRecords` gives, read and checked once per project (a run asks when it reads the files and again when it stores them). */
+  private readonly recordsRead = new Map<string, ReadonlyMap<string, FileRecord>>();
+
+  private readFileRecords(root: string): ReadonlyMap<string, FileRecord> {
     const records = new Map<string, FileRecord>();
     const entry = this.data.projects[root];
     const files = entry && typeof entry === "object" ? (entry.files as Partial<NonNullable<ProjectCache["files"]>> | null | undefined) : undefined;
@@ -250,6 +260,7 @@ export class LintCache implements FindingsStore {
     if (old.size === records.size && [...records].every(([file, r]) => old.get(file)?.every((v, i) => v === r[i]))) return;
     const plain = Object.fromEntries(records);
     entry.files = { records: plain, check: checkOf([root, plain]) };
+    this.recordsRead.set(root, new Map(records));
     this.dirty = true;
   }
 
@@ -303,9 +314,7 @@ function unsealed(text: string, seal: string): string {
   return CACHE_HEADER + FORMAT + "," + text.slice(SEALED_HEADER.length + seal.length + 2);
 }
 
-function sealOf(bytes: Uint8Array): string {
-  return createHash("sha1").update(bytes).digest("hex");
-}
+const sealOf = sha1Hex;
 
 /** Whether the file's bytes start with the header and `seal`, and the seal is the sha1 of the rest as `unsealed` joins it (no copy of the text). */
 function isSealedBy(bytes: Buffer, seal: string): boolean {
@@ -318,5 +327,5 @@ const NOT_ASCII = /[^\x00-\x7f]/g;
 const escapeChar = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
 
 export function hashKey(parts: unknown[]): string {
-  return createHash("sha1").update(JSON.stringify(parts)).digest("hex");
+  return sha1Hex(JSON.stringify(parts));
 }

@@ -5,7 +5,7 @@
  * the run goes on.
  */
 import { own } from "../own.js";
-import { createHash } from "node:crypto";
+import { sha1Hex } from "../hash.js";
 import { readFileSync } from "node:fs";
 import { Catalog } from "../history/catalog.js";
 import type { PrismaSchemaModel } from "../schema/types.js";
@@ -686,5 +686,5 @@ export function lineColumns(range: SourceRange): Pick<LintMessage, "line" | "col
 const normalize = (sql: string) => sql.replace(/\s+/g, " ").trim();
 
 export function fingerprint(parts: string[]): string {
-  return createHash("sha1").update(parts.join("\0")).digest("hex").slice(0, 16);
+  return sha1Hex(parts.join("\0")).slice(0, 16);
 }

@@ -2,7 +2,7 @@
  * Reads every migration of a history once, hashes it, and parses the ones a
  * run needs (with the cache, only those after the last cached catalog).
  */
-import { createHash } from "node:crypto";
+import { sha1Hex } from "../hash.js";
 import { isUtf8 } from "node:buffer";
 import { lstatSync, readFileSync, statSync, type Stats } from "node:fs";
 import path from "node:path";
@@ -209,7 +209,7 @@ export function readMigrationFiles(entry: MigrationEntry, unsaved?: ReadonlyMap<
         [record, hash, vouched] = [recorded, recorded[4], true];
       } else {
         const bytes = held !== undefined ? Buffer.from(held) : readFileSync(entry.upPath);
-        hash = createHash("sha1").update(bytes).digest("hex");
+        hash = sha1Hex(bytes);
         ({ text, problem: encoding } = decodeSource(bytes));
         if (stat) record = recordOf(stat, hash, now);
       }
@@ -225,7 +225,7 @@ export function readMigrationFiles(entry: MigrationEntry, unsaved?: ReadonlyMap<
 
 /** The chain hash after `entry`: the identity of the history up to and including it, given the chain before it. */
 export function chainAfter(previous: string, entry: MigrationEntry, read: MigrationFilesRead): string {
-  return createHash("sha1").update(previous).update("\0").update(entry.name).update("\0").update(read.hash).update("\0").update(read.extras).digest("hex");
+  return sha1Hex(`${previous}\0${entry.name}\0${read.hash}\0${read.extras}`);
 }
 
 export function sourceText(entry: MigrationEntry, index: number, read: MigrationFilesRead, chain: string): MigrationSourceText {

@@ -76,22 +76,16 @@ export function textProblems(text: string): Array<{ offset: number; message: str
   return found;
 }
 
+/**
+ * A string, a comment to the end of its line, or a quote that opens no string closed on its line. One regular
+ * expression over the text (0.5 ms on trigger.dev's 104 KB schema; a loop over its characters took 10-20 ms of every run,
+ * a warm one too, before the loop was optimized).
+ */
+const STRING_OR_COMMENT = /"(?:[^"\\\n]|\\[^\n])*"|\/\/[^\n]*|"/g;
+
 function unterminatedString(text: string): number | null {
-  let lineStart = 0;
-  while (lineStart <= text.length) {
-    const newline = text.indexOf("\n", lineStart);
-    const end = newline < 0 ? text.length : newline;
-    for (let i = lineStart; i < end; i++) {
-      const c = text[i];
-      if (c === "/" && text[i + 1] === "/") break; // a comment to the end of the line
-      if (c !== '"') continue;
-      const start = i;
-      for (i++; i < end && text[i] !== '"'; i++) if (text[i] === "\\") i++;
-      if (i >= end) return start;
-    }
-    if (newline < 0) break;
-    lineStart = newline + 1;
-  }
+  STRING_OR_COMMENT.lastIndex = 0;
+  for (let m: RegExpExecArray | null; (m = STRING_OR_COMMENT.exec(text)); ) if (m[0] === '"') return m.index;
   return null;
 }
 

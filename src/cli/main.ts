@@ -299,7 +299,8 @@ export async function main(argv: string[], rawIO: CliIO, resident?: { history: N
     // no report may overwrite a file this run read
     const inputs = new Set([...run.sources.keys(), ...run.projects.flatMap((p) => [...p.schemaFiles, p.baselinePath]), ...(found?.filepath ? [found.filepath] : located ? [located] : [])]);
     const reportStarted = performance.now();
-    await writeReports(reports, results, context, io.stdout, inputs, shown);
+    // writeReports redacts every piece (`shown`) for a file and for stdout alike: stdout takes them as they are
+    await writeReports(reports, results, context, rawIO.stdout, inputs, shown);
     if (values.debug) {
       const debug = await import("./debug.js");
       io.stderr(debug.formatCacheUse(run.projects, cwd, path.relative));

@@ -174,6 +174,113 @@ describe("--cache", () => {
   }, 60_000);
 });
 
+describe("the journal: a run that changes little appends a line instead of rewriting the file", () => {
+  /** The file's sealed JSON and the journal lines after it. */
+  const linesOf = (cacheFile: string) => fs.readFileSync(cacheFile, "latin1").split("\n");
+  let next = 20240701000000;
+  /** A new migration on top of the history (a column added to "User"), as a developer's next `prisma migrate dev` writes it. */
+  function addMigration(dir: string): string {
+    const name = `${next++}_add_column_${next}`;
+    const file = path.join(dir, "prisma/migrations", name, "migration.sql");
+    fs.mkdirSync(path.dirname(file));
+    fs.writeFileSync(file, `-- AlterTable\nALTER TABLE "User" ADD COLUMN "c${next}" TEXT;\n`);
+    return file;
+  }
+  const cold = async (dir: string) => (await run(dir, null)).results;
+
+  it("a new migration appends one line; the next run reads it, parses nothing and equals a cold run", async () => {
+    const { dir, cacheFile } = project();
+    await run(dir, cacheFile);
+    expect(linesOf(cacheFile)).toHaveLength(1);
+    addMigration(dir);
+    expect((await run(dir, cacheFile)).project.parsedCount).toBe(1);
+    const lines = linesOf(cacheFile);
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatch(/^[0-9a-f]{40}\{"projects":/);
+    const warm = await run(dir, cacheFile);
+    expect(warm.project.parsedCount).toBe(0);
+    expect(warm.results).toEqual(await cold(dir));
+  });
+
+  it("lines add up until they would pass half the JSON's size; then the file is written whole again, and stays right", async () => {
+    const { dir, cacheFile } = project();
+    await run(dir, cacheFile);
+    const seen: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      addMigration(dir);
+      await run(dir, cacheFile);
+      seen.push(linesOf(cacheFile).length);
+      const warm = await run(dir, cacheFile);
+      expect(warm.project.parsedCount).toBe(0);
+      expect(warm.results).toEqual(await cold(dir));
+    }
+    expect(Math.max(...seen)).toBeGreaterThan(2);
+    expect(seen.some((n, i) => i > 0 && n < seen[i - 1]!)).toBe(true); // written whole again
+  });
+
+  it("a torn or edited line is not applied, nor anything after it; the next save writes the file whole", async () => {
+    const { dir, cacheFile } = project();
+    await run(dir, cacheFile);
+    addMigration(dir);
+    await run(dir, cacheFile);
+    addMigration(dir);
+    await run(dir, cacheFile);
+    const [json, first, second] = linesOf(cacheFile);
+    expect(second).toBeDefined();
+    expect(first).toContain('"kept":[]');
+    const damage = [
+      { text: `${json}\n${first}\n${second!.slice(0, -20)}`, parsed: 1 }, // the second line torn: the newest migration again
+      { text: `${json}\n${first!.replace('"kept":[]', '"kept":[ ]')}\n${second}`, parsed: 2 }, // the first edited: both again
+    ];
+    for (const { text, parsed } of damage) {
+      fs.writeFileSync(cacheFile, text, "latin1");
+      const warm = await run(dir, cacheFile);
+      expect(warm.results).toEqual(await cold(dir));
+      expect(warm.project.parsedCount).toBe(parsed);
+      expect(linesOf(cacheFile)).toHaveLength(1);
+      expect((await run(dir, cacheFile)).project.parsedCount).toBe(0);
+    }
+    // a line break at the end (an editor's): every line before it stands
+    fs.writeFileSync(cacheFile, `${fs.readFileSync(cacheFile, "latin1")}\n`, "latin1");
+    const warm = await run(dir, cacheFile);
+    expect(warm.project.parsedCount).toBe(0);
+    expect(warm.results).toEqual(await cold(dir));
+  });
+
+  it("another configuration's findings replace the project's, in a line too", async () => {
+    const { dir, cacheFile } = project();
+    await run(dir, cacheFile);
+    const config = { rules: { "destructive-change": "warn" as const } };
+    addMigration(dir);
+    await run(dir, cacheFile);
+    const warnings = await run(dir, cacheFile, { config });
+    expect(warnings.project.parsedCount).toBeGreaterThan(0);
+    const again = await run(dir, cacheFile, { config });
+    expect(again.project.parsedCount).toBe(0);
+    expect(again.results).toEqual((await run(dir, null, { config })).results);
+    const back = await run(dir, cacheFile);
+    expect(back.results).toEqual(await cold(dir));
+  });
+
+  it("a file another run replaced since this one read it gets no line appended: it is written whole", async () => {
+    const { dir, cacheFile } = project();
+    await run(dir, cacheFile);
+    addMigration(dir);
+    // between this run's read and its save, the file is replaced (a copy: another inode), as a concurrent run's rename does
+    const { LintCache } = await import("../../src/cache/cache.js");
+    const { TOOL_VERSION } = await import("../../src/version.js");
+    const cache = LintCache.open(cacheFile, TOOL_VERSION);
+    fs.copyFileSync(cacheFile, `${cacheFile}.copy`);
+    fs.renameSync(`${cacheFile}.copy`, cacheFile);
+    const result = await runLint({ cwd: dir, history: cache } as LintOptions);
+    expect(result.projects[0]!.parsedCount).toBe(1);
+    expect(linesOf(cacheFile)).toHaveLength(1);
+    const warm = await run(dir, cacheFile);
+    expect(warm.project.parsedCount).toBe(0);
+    expect(warm.results).toEqual(await cold(dir));
+  });
+});
+
 describe("the cache on the command line (on by default)", () => {
   const BIN = path.resolve(__dirname, "../../bin/migration-lint.js");
   const cli = (args: string[], cwd: string) => spawnSync(process.execPath, [BIN, ...args, "-f", "json", "--debug"], { cwd, encoding: "utf8" });

@@ -187,6 +187,12 @@ describe("the journal: a run that changes little appends a line instead of rewri
     return file;
   }
   const cold = async (dir: string) => (await run(dir, null)).results;
+  /** A run with the cache parses nothing and reports what a run without it reports. */
+  async function expectWarmAsCold(dir: string, cacheFile: string) {
+    const warm = await run(dir, cacheFile);
+    expect(warm.project.parsedCount).toBe(0);
+    expect(warm.results).toEqual(await cold(dir));
+  }
 
   it("a new migration appends one line; the next run reads it, parses nothing and equals a cold run", async () => {
     const { dir, cacheFile } = project();
@@ -197,9 +203,7 @@ describe("the journal: a run that changes little appends a line instead of rewri
     const lines = linesOf(cacheFile);
     expect(lines).toHaveLength(2);
     expect(lines[1]).toMatch(/^[0-9a-f]{40}\{"projects":/);
-    const warm = await run(dir, cacheFile);
-    expect(warm.project.parsedCount).toBe(0);
-    expect(warm.results).toEqual(await cold(dir));
+    await expectWarmAsCold(dir, cacheFile);
   });
 
   it("lines add up until they would pass half the JSON's size; then the file is written whole again, and stays right", async () => {
@@ -210,9 +214,7 @@ describe("the journal: a run that changes little appends a line instead of rewri
       addMigration(dir);
       await run(dir, cacheFile);
       seen.push(linesOf(cacheFile).length);
-      const warm = await run(dir, cacheFile);
-      expect(warm.project.parsedCount).toBe(0);
-      expect(warm.results).toEqual(await cold(dir));
+      await expectWarmAsCold(dir, cacheFile);
     }
     expect(Math.max(...seen)).toBeGreaterThan(2);
     expect(seen.some((n, i) => i > 0 && n < seen[i - 1]!)).toBe(true); // written whole again
@@ -242,9 +244,7 @@ describe("the journal: a run that changes little appends a line instead of rewri
     }
     // a line break at the end (an editor's): every line before it stands
     fs.writeFileSync(cacheFile, `${fs.readFileSync(cacheFile, "latin1")}\n`, "latin1");
-    const warm = await run(dir, cacheFile);
-    expect(warm.project.parsedCount).toBe(0);
-    expect(warm.results).toEqual(await cold(dir));
+    await expectWarmAsCold(dir, cacheFile);
   });
 
   it("another configuration's findings replace the project's, in a line too", async () => {
@@ -275,9 +275,7 @@ describe("the journal: a run that changes little appends a line instead of rewri
     const result = await runLint({ cwd: dir, history: cache } as LintOptions);
     expect(result.projects[0]!.parsedCount).toBe(1);
     expect(linesOf(cacheFile)).toHaveLength(1);
-    const warm = await run(dir, cacheFile);
-    expect(warm.project.parsedCount).toBe(0);
-    expect(warm.results).toEqual(await cold(dir));
+    await expectWarmAsCold(dir, cacheFile);
   });
 });
 

@@ -18,7 +18,12 @@ const NAMED: Record<string, string> = { "\t": "\\t", "\n": "\\n", "\r": "\\r" };
  * `keepLineBreaks` leaves CR and LF to a format that encodes them itself.
  */
 export function showControls(text: string, options: { keepLineBreaks?: boolean } = {}): string {
-  return text.replace(options.keepLineBreaks ? CONTROLS_BUT_LINE_BREAKS : CONTROLS, (c) => NAMED[c] ?? (c.charCodeAt(0) <= 0xff ? `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}` : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`));
+  return text.replace(options.keepLineBreaks ? CONTROLS_BUT_LINE_BREAKS : CONTROLS, (c) => NAMED[c] ?? (c.charCodeAt(0) <= 0xff ? `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}` : unicodeEscape(c)));
+}
+
+/** `\uXXXX` for one UTF-16 code unit: the escape JSON and JavaScript strings read back as that unit. */
+export function unicodeEscape(c: string): string {
+  return `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
 }
 
 /**
@@ -26,5 +31,5 @@ export function showControls(text: string, options: { keepLineBreaks?: boolean }
  * bidi controls) escaped as \uXXXX: the same data for a parser, nothing a terminal acts on.
  */
 export function escapeJsonControls(json: string): string {
-  return json.replace(JSON_RAW_CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return json.replace(JSON_RAW_CONTROLS, unicodeEscape);
 }

@@ -7,3 +7,8 @@ import crypto from "node:crypto";
  */
 export const sha1Hex: (data: string | Uint8Array) => string =
   typeof crypto.hash === "function" ? (data) => crypto.hash("sha1", data, "hex") : (data) => crypto.createHash("sha1").update(data).digest("hex");
+
+/** The sha1 of parts as JSON: the key of a cache entry, the check of what it holds, a prefix of a history. */
+export function hashKey(parts: unknown[]): string {
+  return sha1Hex(JSON.stringify(parts));
+}

@@ -15,11 +15,12 @@
  * ignored and overwritten; nothing about the cache can fail a run.
  */
 import { createHash } from "node:crypto";
-import { sha1Hex } from "../hash.js";
+import { hashKey, sha1Hex } from "../hash.js";
 import { closeSync, existsSync, fstatSync, openSync, readFileSync, statSync, writeSync } from "node:fs";
 import path from "node:path";
 import { MigrationLintError } from "../errors.js";
 import { headOf, writeFileAtomically } from "../write-file.js";
+import { unicodeEscape } from "../controls.js";
 import type { ResidentFiles } from "./resident-files.js";
 import type { CatalogSnapshot } from "../history/catalog.js";
 import type { Dialect } from "../dialects/dialect.js";
@@ -424,7 +425,7 @@ export class LintCache implements FindingsStore {
   private append(): boolean {
     const journal = this.journal;
     if (!journal.canAppend || journal.lines >= MAX_JOURNAL_LINES || !this.changes.size) return false;
-    const body = Buffer.from(JSON.stringify({ projects: Object.fromEntries(this.changes) }).replace(NOT_ASCII, escapeChar), "latin1");
+    const body = Buffer.from(asciiJson({ projects: Object.fromEntries(this.changes) }), "latin1");
     const line = Buffer.concat([Buffer.from(`\n${sealOf(body)}`, "latin1"), body]);
     if (journal.bytes + line.length > journal.jsonBytes / 2) return false;
     let fd: number;
@@ -453,9 +454,7 @@ export class LintCache implements FindingsStore {
       if (files) files.check = checkOf([root, files.records]);
     }
     this.staleFileChecks.clear();
-    // every character outside ASCII escaped (JSON allows \uXXXX in any string): the text is one byte per character,
-    // decoded and parsed on the fast path, and its bytes are the text the seal covers
-    const text = JSON.stringify({ format: FORMAT, seal: "", tool: this.data.tool, projects: this.data.projects }).replace(NOT_ASCII, escapeChar);
+    const text = asciiJson({ format: FORMAT, seal: "", tool: this.data.tool, projects: this.data.projects });
     const seal = sealOf(Buffer.from(unsealed(text, ""), "latin1"));
     const sealed = SEALED_HEADER + seal + text.slice(SEALED_HEADER.length);
     writeFileAtomically(this.file, sealed, "the cache");
@@ -484,8 +483,11 @@ function isSealedBy(bytes: Buffer, seal: string): boolean {
 }
 
 const NOT_ASCII = /[^\x00-\x7f]/g;
-const escapeChar = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
 
-export function hashKey(parts: unknown[]): string {
-  return sha1Hex(JSON.stringify(parts));
+/**
+ * JSON.stringify with every character outside ASCII escaped (JSON allows \uXXXX in any string): the cache file's
+ * text is one byte per character, decoded and parsed on the fast path, and its bytes are the text a seal covers.
+ */
+function asciiJson(value: unknown): string {
+  return JSON.stringify(value).replace(NOT_ASCII, unicodeEscape);
 }

@@ -4,7 +4,8 @@
  */
 import { builtCodeDigest, TOOL_VERSION } from "../version.js";
 import { codeDigest } from "./code-digest.js";
-import { hashKey, type CachedFindings, type FindingsStore } from "./cache.js";
+import { type CachedFindings, type FindingsStore } from "./cache.js";
+import { hashKey } from "../hash.js";
 import { Catalog, type CatalogSnapshot } from "../history/catalog.js";
 import type { ResolvedConfig } from "../config/types.js";
 import type { LoadedMigration, MessagesByFile } from "../engine/linter.js";

@@ -8,10 +8,10 @@
 import path from "node:path";
 import type { MigrationEntry } from "../types.js";
 import { chainAfter, readMigrationFiles, sourceText, type MigrationFilesRead, type MigrationSourceText } from "../model/load.js";
-import { listMigrationNames, migrationEntry } from "../sources/prisma-migrate.js";
+import { childPath, listMigrationNames, migrationEntry } from "../sources/prisma-migrate.js";
 import { addSchemaFile, readSchemaFile, unpackCachedSchema, type SchemaFilesRead, type SchemaHandle } from "../schema/load.js";
 import type { PackedSchemaData, PrismaSchemaFile } from "../schema/parse-schema.js";
-import { hashKey } from "./cache.js";
+import { hashKey } from "../hash.js";
 import { FolderWatch } from "./watch.js";
 import { ResidentDiscovery } from "./resident-discovery.js";
 
@@ -71,7 +71,7 @@ export class ResidentFiles {
     }
     let watched = stamp !== null;
     const answer = listing.names.map((name) => {
-      const dir = path.join(root, name);
+      const dir = childPath(root, name);
       // stamps before reading: a change while the folder is read is seen next time
       const stamps: [number | null, number | null] = [this.watch.stamp(root, name), this.watch.stamp(dir)];
       watched &&= stamps[0] !== null && stamps[1] !== null;

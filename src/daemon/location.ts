@@ -6,7 +6,7 @@
  * socket in a private folder is reachable by its user alone. Both the daemon and a run that looks for it agree on
  * this, and a run talks only to a socket in a folder that passes `isPrivateFolder`.
  */
-import { createHash } from "node:crypto";
+import { sha1Hex } from "../hash.js";
 import { lstatSync } from "node:fs";
 import path from "node:path";
 import { defaultCacheFile } from "../cache/cache.js";
@@ -22,7 +22,7 @@ export interface DaemonLocation {
 
 /** The daemon's socket for `cwd` (as process.cwd() gives it), or null with why when the path would be too long for a socket. */
 export function daemonLocation(cwd: string, env: NodeJS.ProcessEnv = process.env): DaemonLocation | { problem: string } {
-  const key = createHash("sha1").update(cwd).digest("hex").slice(0, 16);
+  const key = sha1Hex(cwd).slice(0, 16);
   const runtime = env.XDG_RUNTIME_DIR;
   const cache = defaultCacheFile(cwd);
   const dir = runtime && path.isAbsolute(runtime) ? path.join(runtime, "migration-lint") : path.dirname(cache) === cwd ? path.join(cwd, ".migration-lint-daemon") : path.join(path.dirname(cache), "daemon");

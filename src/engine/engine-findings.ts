@@ -3,7 +3,7 @@
  * (`{ "parse-error": "warn" }`), and has a page under docs/rules/. The ones that say a file, statement,
  * rule or replay was not checked cannot be switched off: a run must never look clean because it checked less.
  */
-import type { LintResult } from "./results.js";
+import { messageCounts, type LintResult } from "./results.js";
 
 export interface EngineFinding {
   id: string;
@@ -46,8 +46,6 @@ export function applyEngineSeverities(results: LintResult[], severities: Record<
         const severity = severities[m.ruleId ?? ""];
         return severity && severity !== m.severity ? { ...m, severity } : m;
       });
-    result.errorCount = result.messages.filter((m) => m.severity === 2).length;
-    result.warningCount = result.messages.filter((m) => m.severity === 1).length;
-    result.fatalErrorCount = result.messages.filter((m) => m.fatal).length;
+    ({ errorCount: result.errorCount, warningCount: result.warningCount, fatalErrorCount: result.fatalErrorCount } = messageCounts(result.messages));
   }
 }

@@ -73,7 +73,7 @@ export function compareMessages(a: LintMessage, b: LintMessage): number {
 
 /**
  * Builds sorted ESLint-shaped results from messages grouped by file (the lists are sorted in place). One pass a file
- * counts its messages: a resident re-lint of an 820-migration history builds 820 results every edit.
+ * counts its messages (messageCounts): a resident re-lint of an 820-migration history builds 820 results every edit.
  */
 export function toResults(byFile: Map<string, LintMessage[]>, suppressedByFile: Map<string, LintMessage[]> = new Map()): LintResult[] {
   const results: LintResult[] = [];
@@ -83,22 +83,7 @@ export function toResults(byFile: Map<string, LintMessage[]>, suppressedByFile: 
     sortMessages(messages);
     const suppressedMessages = suppressedByFile.get(filePath) ?? [];
     sortMessages(suppressedMessages);
-    let errorCount = 0;
-    let fatalErrorCount = 0;
-    let warningCount = 0;
-    let fixableErrorCount = 0;
-    let fixableWarningCount = 0;
-    for (const m of messages) {
-      if (m.severity === 2) {
-        errorCount++;
-        if (m.fix) fixableErrorCount++;
-      } else {
-        if (m.severity === 1) warningCount++;
-        if (m.fix) fixableWarningCount++;
-      }
-      if (m.fatal) fatalErrorCount++;
-    }
-    results.push({ filePath, messages, suppressedMessages, errorCount, fatalErrorCount, warningCount, fixableErrorCount, fixableWarningCount, usedDeprecatedRules: [] });
+    results.push({ filePath, messages, suppressedMessages, ...messageCounts(messages), usedDeprecatedRules: [] });
   });
   return results.sort((a, b) => (a.filePath < b.filePath ? -1 : a.filePath > b.filePath ? 1 : 0));
 }
@@ -134,14 +119,22 @@ export function totals(results: LintResult[]): ResultTotals {
   return { errorCount, warningCount, fatalErrorCount };
 }
 
-/** The fixable counts of a file's messages (ESLint's fixableErrorCount / fixableWarningCount). */
-export function fixableCounts(messages: LintMessage[]): { fixableErrorCount: number; fixableWarningCount: number } {
+/** A file's counts of its messages, as ESLint gives them with its result, in one pass. */
+export function messageCounts(messages: LintMessage[]): Pick<LintResult, "errorCount" | "fatalErrorCount" | "warningCount" | "fixableErrorCount" | "fixableWarningCount"> {
+  let errorCount = 0;
+  let fatalErrorCount = 0;
+  let warningCount = 0;
   let fixableErrorCount = 0;
   let fixableWarningCount = 0;
   for (const m of messages) {
-    if (!m.fix) continue;
-    if (m.severity === 2) fixableErrorCount++;
-    else fixableWarningCount++;
+    if (m.severity === 2) {
+      errorCount++;
+      if (m.fix) fixableErrorCount++;
+    } else {
+      if (m.severity === 1) warningCount++;
+      if (m.fix) fixableWarningCount++;
+    }
+    if (m.fatal) fatalErrorCount++;
   }
-  return { fixableErrorCount, fixableWarningCount };
+  return { errorCount, fatalErrorCount, warningCount, fixableErrorCount, fixableWarningCount };
 }

@@ -5,7 +5,7 @@
  * its data directory copied (and kept for the next proof of the same prefix). A dialect without an in-process replay (MySQL) gets a static proof instead: the edit
  * may only add or remove session settings (SET), whatever else the statements say must stay as it was.
  */
-import { createHash } from "node:crypto";
+import { hashKey } from "../hash.js";
 import type { DialectId } from "../dialects/dialect.js";
 import { errorMessage } from "../errors.js";
 
@@ -46,7 +46,7 @@ async function replayBoth(before: HistoryFile[], after: HistoryFile[]): Promise<
   const { extensions } = await loadPgliteExtensions(names);
   let common = 0;
   while (common < before.length && common < after.length && before[common]!.name === after[common]!.name && before[common]!.text === after[common]!.text) common++;
-  const prefixKey = createHash("sha1").update(JSON.stringify([[...names].sort(), before.slice(0, common)])).digest("hex");
+  const prefixKey = hashKey([[...names].sort(), before.slice(0, common)]);
 
   const open = async (dataDir: Blob | null) => {
     const instance = await PGlite.create({ extensions, ...(dataDir ? { loadDataDir: dataDir } : {}) });

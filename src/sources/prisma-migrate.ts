@@ -54,21 +54,18 @@ function brokenLink(dir: string, entry: Dirent): string | null {
   }
 }
 
-/** The last folder `isNormal` found normal. */
-let normalFolder = "";
-/** Whether `path.join(dir, name)` is `dir + sep + name` for every plain name: `dir` is normalized, without a trailing separator. */
-function isNormal(dir: string): boolean {
-  if (dir === normalFolder) return true;
-  if (dir.endsWith(path.sep) || path.normalize(dir) !== dir) return false;
-  normalFolder = dir;
-  return true;
+/**
+ * `path.join(dir, name)` for a resolved folder (path.resolve: normalized, a separator at the end only at the
+ * filesystem's root) and a name its listing gave (never empty, "." or "..", no separator): the same path without
+ * normalizing it again (path.join was ~8 ms of a warm run's 820 migrations).
+ */
+export function childPath(dir: string, name: string): string {
+  return dir.endsWith(path.sep) ? dir + name : dir + path.sep + name;
 }
 
+/** One migration folder of `migrationsDir`, a resolved folder (see `childPath`). */
 function readMigration(migrationsDir: string, name: string): MigrationEntry {
-  // names a listing gave (never empty, "." or "..", no separator) joined without normalizing again: path.join was ~8 ms
-  // of a warm run's 820 migrations
-  const plain = isNormal(migrationsDir);
-  const dir = plain ? migrationsDir + path.sep + name : path.join(migrationsDir, name);
+  const dir = childPath(migrationsDir, name);
   const entries = readDirSafe(dir);
   // Prisma lists the folder as a migration too, and fails on it: reported, not skipped
   if (entries instanceof Error) return { name, dir, upPath: null, downPath: null, extraFiles: [], readError: `Cannot read the migration folder ${dir}: ${entries.message}. \`prisma migrate deploy\` fails on it too.` };
@@ -77,7 +74,7 @@ function readMigration(migrationsDir: string, name: string): MigrationEntry {
   const extraFiles: string[] = [];
   for (const entry of entries) {
     if (entryKind(dir, entry) !== "file") continue;
-    const file = plain ? dir + path.sep + entry.name : path.join(dir, entry.name);
+    const file = childPath(dir, entry.name);
     if (entry.name === "migration.sql") upPath = file;
     else if (entry.name === "down.sql") downPath = file;
     else extraFiles.push(file);
@@ -142,9 +139,12 @@ export function listMigrationNames(root: string): { names: string[]; broken: Map
   return { names, broken };
 }
 
-/** One migration folder as `list` gives it; `brokenLink` is why the folder's link cannot be followed, when it cannot. */
+/**
+ * One migration folder as `list` gives it, of `root`, a resolved folder; `brokenLink` is why the folder's link cannot
+ * be followed, when it cannot.
+ */
 export function migrationEntry(root: string, name: string, brokenLink?: string): MigrationEntry {
   if (!brokenLink) return readMigration(root, name);
-  const dir = path.join(root, name);
+  const dir = childPath(root, name);
   return { name, dir, upPath: null, downPath: null, extraFiles: [], readError: `The migration folder ${dir} ${brokenLink}: there is no migration to apply or lint. Fix or remove the link.` };
 }

@@ -9,7 +9,9 @@
  *   node bench/ab.mjs <repo A> <repo B> [warm|cold|precommit] [rounds]     (each repo built: npm run build)
  *   NODE_BIN=/path/to/node node bench/ab.mjs ...                            (another Node for the measured runs)
  *
- * - warm: `-f json --cache` with a cache file per build, filled first; nothing changed since.
+ * - warm: `-f json --cache` with a cache file per build, filled first; nothing changed since. A build that keeps
+ *   the last run (src/cache/last-run.ts) replays it: to compare the lint path of two such builds, pass an
+ *   argument that differs between runs, or profile with `--debug` (never replayed).
  * - cold: `-f json --no-cache`.
  * - precommit: a copy of the prisma folder (its files dated two hours back, so that the cache records them), the
  *   cache filled by each build, then a new migration (ADD COLUMN + CREATE INDEX, a new column name each round) linted

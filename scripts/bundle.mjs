@@ -100,6 +100,20 @@ const { metafile } = await build({
   logLevel: "warning",
   metafile: true,
 });
+// the last run of the same command, replayed while its inputs are as they were (src/cache/last-run.ts): the first thing
+// a run loads, so one file (~16 ms for its 9 modules as chunks, ~10 as one file on Node 20)
+const lastRun = await build({
+  entryPoints: { "last-run": path.join(root, "dist/src/cache/last-run.js") },
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  target: "node20",
+  outdir: cli,
+  legalComments: "inline",
+  logLevel: "warning",
+  metafile: true,
+});
+Object.assign(metafile.outputs, lastRun.metafile.outputs);
 // which sources each output holds: tests/cli/cli.test.ts checks that --help and --version load none of the heavy ones
 const outputs = Object.fromEntries(Object.entries(metafile.outputs).map(([file, out]) => [path.basename(file), Object.keys(out.inputs)]));
 writeFileSync(path.join(cli, "meta.json"), `${JSON.stringify({ outputs }, null, 1)}\n`);

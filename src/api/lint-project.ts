@@ -32,7 +32,8 @@ import { hasFile, isUnread, parsePending, pendingMigrations, readMigrationSource
 import { dialectFor } from "../dialects/index.js";
 import type { Dialect } from "../dialects/dialect.js";
 import { Catalog } from "../history/catalog.js";
-import { defaultCacheFile, LintCache, resolveCacheLocation, type FindingsStore } from "../cache/cache.js";
+import { LintCache, type FindingsStore } from "../cache/cache.js";
+import { defaultCacheFile, resolveCacheLocation } from "../cache/location.js";
 import { hashKey } from "../hash.js";
 import { cacheConfigKey, mergeAndStore, planFromCache, type CachePlan } from "../cache/plan.js";
 import { TOOL_VERSION } from "../version.js";

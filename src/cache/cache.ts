@@ -16,11 +16,14 @@
  */
 import { createHash } from "node:crypto";
 import { hashKey, sha1Hex } from "../hash.js";
-import { closeSync, existsSync, fstatSync, openSync, readFileSync, statSync, writeSync } from "node:fs";
+import { closeSync, fstatSync, ftruncateSync, openSync, readFileSync, statSync, writeSync } from "node:fs";
 import path from "node:path";
 import { MigrationLintError } from "../errors.js";
 import { headOf, writeFileAtomically } from "../write-file.js";
 import { unicodeEscape } from "../controls.js";
+import { statIsFolder } from "./location.js";
+
+export { DEFAULT_CACHE_FILE, defaultCacheFile, resolveCacheLocation } from "./location.js";
 import type { ResidentFiles } from "./resident-files.js";
 import type { CatalogSnapshot } from "../history/catalog.js";
 import type { Dialect } from "../dialects/dialect.js";
@@ -29,7 +32,6 @@ import type { RunnerInfo } from "../types.js";
 import type { LintMessage } from "../engine/results.js";
 import type { PackedSchemaData, PrismaSchemaData } from "../schema/parse-schema.js";
 
-export const DEFAULT_CACHE_FILE = ".migration-lint-cache";
 // 2: schema locations packed as [file, start, end] (SchemaSpan)
 // 3: every entry carries `check`, the hash of what it holds and what it is for (an entry that does not match it is a miss)
 // 4: the file is sealed (`seal`: the sha1 of its text without the seal), and keeps the migration files' metadata (`files`)
@@ -46,14 +48,6 @@ const MAX_JOURNAL_LINES = 32;
 const CACHE_HEADER = '{"format":';
 /** How a sealed file of this format starts: the seal follows, 40 hex digits, then `",`. */
 const SEALED_HEADER = `{"format":${FORMAT},"seal":"`;
-
-function statIsFolder(file: string): boolean {
-  try {
-    return statSync(file).isDirectory();
-  } catch {
-    return false;
-  }
-}
 
 export interface CachedFindings {
   kept: LintMessage[];
@@ -115,35 +109,6 @@ interface CacheData {
 }
 
 /**
- * Where the cache lives when no `--cache-location` is given, keyed on the project, not the working directory (a run
- * from another folder finds the same file): `node_modules/.cache/migration-lint/` in the nearest folder from the
- * project root up to the repository's root that has a node_modules (where ESLint, Babel and others keep theirs,
- * ignored by git and dropped with the dependencies), else the project root.
- */
-export function defaultCacheFile(projectRoot: string): string {
-  for (let dir = projectRoot; ; ) {
-    if (statIsFolder(path.join(dir, "node_modules"))) return path.join(dir, "node_modules", ".cache", "migration-lint", DEFAULT_CACHE_FILE);
-    const parent = path.dirname(dir);
-    if (parent === dir || existsSync(path.join(dir, ".git"))) break;
-    dir = parent;
-  }
-  return path.join(projectRoot, DEFAULT_CACHE_FILE);
-}
-
-/** `--cache-location`: a file, or a folder (ends with a separator or exists as one) that gets the default name. */
-export function resolveCacheLocation(cwd: string, location?: string): string {
-  if (!location) return path.join(cwd, DEFAULT_CACHE_FILE);
-  const resolved = path.resolve(cwd, location);
-  let isDir = /[\\/]$/.test(location);
-  try {
-    isDir ||= statSync(resolved).isDirectory();
-  } catch {
-    // does not exist yet: a file path
-  }
-  return isDir ? path.join(resolved, DEFAULT_CACHE_FILE) : resolved;
-}
-
-/**
  * What a project's lint asks of a cache: LintCache (`--cache`, a file) or LintHistory (src/cache/memory.ts: the
  * language server's history, kept in memory between runs).
  */
@@ -176,7 +141,7 @@ export class LintCache implements FindingsStore {
   /** Projects whose file records came from journal lines: their check is computed when the JSON is written again. */
   private readonly staleFileChecks = new Set<string>();
   /** Size of the file's sealed JSON, and of the journal lines after it (all valid: else the next save rewrites the file). */
-  private journal = { canAppend: false, jsonBytes: 0, bytes: 0, lines: 0, ino: 0 };
+  private journal = { canAppend: false, jsonBytes: 0, bytes: 0, lines: 0, ino: 0, lastRunBytes: 0 };
 
   private constructor(
     readonly file: string,
@@ -238,10 +203,15 @@ export class LintCache implements FindingsStore {
 
   /** Applies the journal lines after the JSON, up to the first that is not as `save` wrote it (torn, edited). */
   private replay(bytes: Buffer, start: number, ino: number): void {
-    const journal = { canAppend: true, jsonBytes: start, bytes: 0, lines: 0, ino };
+    const journal = { canAppend: true, jsonBytes: start, bytes: 0, lines: 0, ino, lastRunBytes: 0 };
     for (let at = start; at < bytes.length; ) {
       const end = bytes.indexOf(0x0a, at + 1);
       const line = bytes.subarray(at + 1, end < 0 ? bytes.length : end);
+      if (line[0] === 0x23) {
+        // `#`: the last run's block (src/cache/last-run.ts) ends the file; a journal line appended takes its place
+        journal.lastRunBytes = bytes.length - at;
+        break;
+      }
       const body = line.subarray(40);
       let applied = false;
       if (line.length > 40 && sealOf(body) === line.toString("latin1", 0, 40)) {
@@ -437,13 +407,16 @@ export class LintCache implements FindingsStore {
     try {
       // another run may have replaced the file, or appended to it, since this one read it: then it is written whole
       const stat = fstatSync(fd);
-      if (stat.ino !== journal.ino || stat.size !== journal.jsonBytes + journal.bytes) return false;
-      writeSync(fd, line, 0, line.length, stat.size);
+      const end = journal.jsonBytes + journal.bytes;
+      if (stat.ino !== journal.ino || stat.size !== end + journal.lastRunBytes) return false;
+      writeSync(fd, line, 0, line.length, end);
+      if (journal.lastRunBytes) ftruncateSync(fd, end + line.length);
     } finally {
       closeSync(fd);
     }
     journal.bytes += line.length;
     journal.lines++;
+    journal.lastRunBytes = 0;
     return true;
   }
 
@@ -464,7 +437,7 @@ export class LintCache implements FindingsStore {
     } catch {
       // gone already: the next save writes it whole again
     }
-    this.journal = { canAppend: ino !== 0, jsonBytes: sealed.length, bytes: 0, lines: 0, ino };
+    this.journal = { canAppend: ino !== 0, jsonBytes: sealed.length, bytes: 0, lines: 0, ino, lastRunBytes: 0 };
   }
 }
 

@@ -11,41 +11,14 @@
  * answer that read a file changed less than `settledMs` before discovery started is not kept, so the next run
  * discovers again.
  */
-import { statSync, type Stats } from "node:fs";
 import { RACY_MS } from "../model/load.js";
-import { observing, type Observation } from "../discover/observed.js";
-
-/** A path as discovery saw it: 0 absent, 1 a file, 2 a folder, 3 something else; then, for a read, size, mtime, ctime, inode. */
-type PathState = readonly number[];
+import { observing, sameState, stateOf, type PathState } from "../discover/observed.js";
 
 interface Kept {
   /** The paths looked at and their states, side by side (no entry arrays to make when a run revalidates them). */
   files: string[];
   states: PathState[];
   value: unknown;
-}
-
-function kindCode(stats: Stats | undefined): number {
-  return !stats ? 0 : stats.isFile() ? 1 : stats.isDirectory() ? 2 : 3;
-}
-
-function statOf(file: string): Stats | undefined {
-  try {
-    return statSync(file, { throwIfNoEntry: false });
-  } catch {
-    // ENOTDIR (a file where a folder was looked for), EACCES: as discovery sees it, nothing there
-    return undefined;
-  }
-}
-
-function stateOf(file: string, what: Observation): PathState {
-  const stats = statOf(file);
-  const kind = kindCode(stats);
-  return what === "kind" || !stats ? [kind] : [kind, stats.size, stats.mtimeMs, stats.ctimeMs, stats.ino];
-}
-
-function sameState(a: PathState, b: PathState): boolean {
-  return a.length === b.length && a.every((v, i) => v === b[i]);
 }
 
 export class ResidentDiscovery {

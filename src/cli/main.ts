@@ -25,51 +25,33 @@ export interface CliIO {
   colorDefault: boolean;
 }
 
-export const OPTIONS = {
-  schema: { type: "string" },
-  migrations: { type: "string" },
-  format: { type: "string", short: "f", multiple: true },
-  config: { type: "string", short: "c" },
-  cwd: { type: "string" },
-  "max-warnings": { type: "string" },
-  quiet: { type: "boolean" },
-  "output-file": { type: "string", short: "o" },
-  color: { type: "boolean" },
-  "no-color": { type: "boolean" },
-  "print-config": { type: "boolean" },
-  base: { type: "string" },
-  cache: { type: "boolean" },
-  "no-cache": { type: "boolean" },
-  replay: { type: "boolean" },
-  "database-url": { type: "string" },
-  "drift-only": { type: "boolean" },
-  seed: { type: "string" },
-  "lock-trace": { type: "boolean" },
-  "rule-time-budget": { type: "string" },
-  rulesdir: { type: "string", multiple: true },
-  "cache-location": { type: "string" },
-  staged: { type: "boolean" },
-  "report-unused-disable-directives": { type: "boolean" },
-  baseline: { type: "string" },
-  "no-baseline": { type: "boolean" },
-  "write-baseline": { type: "boolean" },
-  "list-rules": { type: "boolean" },
-  "no-error-on-unmatched-pattern": { type: "boolean" },
-  debug: { type: "boolean" },
-  rule: { type: "string", multiple: true },
-  stdin: { type: "boolean" },
-  "stdin-filename": { type: "string" },
-  "ignore-pattern": { type: "string", multiple: true },
-  fix: { type: "boolean" },
-  "fix-dry-run": { type: "boolean" },
-  "fix-type": { type: "string", multiple: true },
-  "apply-suggestion": { type: "string" },
-  help: { type: "boolean", short: "h" },
-  version: { type: "boolean", short: "v" },
-} as const;
+import { OPTIONS } from "./options.js";
+export { OPTIONS };
 
 /** `resident`: a daemon's run (src/daemon), with the history it keeps in memory in place of the cache file. */
 export async function main(argv: string[], rawIO: CliIO, resident?: { history: NonNullable<LintOptions["history"]> }): Promise<number> {
+  if (resident) return command(argv, rawIO, resident);
+  // what the run writes, in order, for src/cli/record-run.ts (consecutive writes to one stream joined)
+  const output: Array<[1 | 2, string]> = [];
+  const tap = (fd: 1 | 2, write: (text: string) => void) => (text: string) => {
+    const last = output.at(-1);
+    if (last?.[0] === fd) last[1] += text;
+    else output.push([fd, text]);
+    write(text);
+  };
+  const record: Recorded = {};
+  const code = await command(argv, { ...rawIO, stdout: tap(1, rawIO.stdout), stderr: tap(2, rawIO.stderr) }, undefined, record);
+  record.recording?.finish(code, output, record.cacheFiles ?? []);
+  return code;
+}
+
+/** What a run tells `main` for keeping it (src/cli/record-run.ts): its recording, once its options are known, and the cache files it used. */
+interface Recorded {
+  recording?: import("./record-run.js").RunRecording;
+  cacheFiles?: string[];
+}
+
+async function command(argv: string[], rawIO: CliIO, resident?: { history: NonNullable<LintOptions["history"]> }, record?: Recorded): Promise<number> {
   const started = performance.now();
   // everything shown goes through the one redaction (src/redact.ts): the password of --database-url, in any spelling, never appears
   const secrets = secretsOf(databaseUrlArgument(argv) ?? process.env.MIGRATION_LINT_DATABASE_URL);
@@ -122,6 +104,13 @@ export async function main(argv: string[], rawIO: CliIO, resident?: { history: N
     return 2;
   }
 
+  if (record) {
+    // from here on the run looks at paths: what it looks at is recorded from now
+    const { RunRecording } = await import("./record-run.js");
+    const { formatterNames } = await import("../formatters/index.js");
+    const { RACY_MS } = await import("../model/load.js");
+    record.recording = new RunRecording(argv, rawIO.colorDefault, values, positionals, formatterNames, RACY_MS);
+  }
   try {
     if (values["list-rules"]) {
       const { listRules } = await import("./list-rules.js");
@@ -222,6 +211,7 @@ export async function main(argv: string[], rawIO: CliIO, resident?: { history: N
     const found = canSupervise && configMayRunCode({ cwd, ...(lintOptions.configFile ? { configFile: lintOptions.configFile } : {}) }) ? undefined : await findConfig({ cwd, ...(lintOptions.configFile ? { configFile: lintOptions.configFile } : {}) });
     const untrusted = found === undefined || (found?.config.plugins?.length ?? 0) > 0 || (lintOptions.rulesDirs?.length ?? 0) > 0 || process.env.MIGRATION_LINT_SUPERVISE === "1";
     const supervised = untrusted && canSupervise;
+    if (untrusted) record?.recording?.refuse("user code");
     if (found === undefined && located) lintOptions.configFile = located;
     let underSupervision = supervised;
     const runSupervised = async (options: LintOptions) => (await import("./supervise.js")).runLintSupervised(options, budget ?? DEFAULT_RULE_TIME_BUDGET_MS, found);
@@ -235,9 +225,11 @@ export async function main(argv: string[], rawIO: CliIO, resident?: { history: N
         : api.runLint({ ...options, superviseCode: canSupervise, resolvedConfig: resolvedConfig! }).catch((err: unknown) => {
             if (!(err instanceof NeedsSupervision)) throw err;
             underSupervision = true;
+            record?.recording?.refuse("user code");
             return runSupervised(options);
           });
     const run = await lintOnce(lintOptions);
+    if (record) record.cacheFiles = run.projects.flatMap((p) => (p.cacheFile ? [p.cacheFile] : []));
 
     /** Says on stderr why the run is no lint result whatever its findings, and whether so (then it exits 2). */
     const notALintResult = (): boolean => {

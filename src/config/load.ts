@@ -100,6 +100,8 @@ export async function findConfig(options: { cwd: string; configFile?: string }):
     throw new MigrationLintError("config", `Cannot read configuration: ${reason}`, { ...(file ? { file } : {}), ...(line ? { line } : {}) });
   }
   if (!found) return null;
+  // what it read (a change while it read shows as a change less than RACY_MS old: src/cli/record-run.ts keeps no such run)
+  observe(found.filepath, "content");
   let config: unknown = found.config ?? {};
   if (config && typeof config === "object" && "default" in config && Object.keys(config).length === 1) config = (config as { default: unknown }).default;
   if (!config || typeof config !== "object" || Array.isArray(config)) {
@@ -152,8 +154,9 @@ export const isCodeConfig = (file: string): boolean => /\.[cm]?[jt]s$/.test(file
 export function configMayRunCode(options: { cwd: string; configFile?: string }): boolean {
   if (hasMetaConfig(process.cwd())) return true;
   const located = locateConfigFile(options);
-  if (!located) return fs.existsSync(globalConfigFolder());
+  if (!located) return globalConfigExists();
   if (isCodeConfig(located)) return true;
+  observe(located, "content");
   try {
     return fs.readFileSync(located, "utf8").includes("$import");
   } catch {
@@ -168,13 +171,25 @@ export function configMayRunCode(options: { cwd: string; configFile?: string }):
  * cosmiconfig passes over; a folder of a config file's name), yes: cosmiconfig then searches as before.
  */
 export function mayFindConfig(cwd: string): boolean {
-  return hasMetaConfig(process.cwd()) || searchPlaceInUse(cwd, true) !== null || fs.existsSync(globalConfigFolder());
+  return hasMetaConfig(process.cwd()) || searchPlaceInUse(cwd, true) !== null || globalConfigExists();
+}
+
+function globalConfigExists(): boolean {
+  const folder = globalConfigFolder();
+  observe(folder, "kind");
+  return fs.existsSync(folder);
 }
 
 function hasMetaConfig(dir: string): boolean {
+  observe(path.join(dir, ".config"), "kind");
   if (fs.existsSync(path.join(dir, ".config"))) {
-    for (const name of ["config", "config.json", "config.yaml", "config.yml", "config.js", "config.ts", "config.cjs", "config.mjs"]) if (fs.existsSync(path.join(dir, ".config", name))) return true;
+    for (const name of ["config", "config.json", "config.yaml", "config.yml", "config.js", "config.ts", "config.cjs", "config.mjs"]) {
+      observe(path.join(dir, ".config", name), "kind");
+      if (fs.existsSync(path.join(dir, ".config", name))) return true;
+    }
   }
+  observe(path.join(dir, "package.json"), "content");
+  observe(path.join(dir, "package.yaml"), "content");
   // the meta config is a top-level "cosmiconfig" key; a dependency on the cosmiconfig package is not one
   try {
     const pkg = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")) as unknown;

@@ -9,7 +9,7 @@
 import { sha1Hex } from "../hash.js";
 import { lstatSync } from "node:fs";
 import path from "node:path";
-import { defaultCacheFile } from "../cache/cache.js";
+import { defaultCacheFile } from "../cache/location.js";
 
 /** A Unix socket's path holds at most 107 bytes on Linux, 103 on macOS. */
 const SOCKET_PATH_LIMIT = 103;

@@ -16,6 +16,7 @@
 import { lstatSync, readFileSync, readdirSync, statSync, type Dirent } from "node:fs";
 import path from "node:path";
 import ignore, { type Ignore } from "ignore";
+import { observe } from "./observed.js";
 
 /** Never searched: installed packages, build output, git's own folder (dot-folders are skipped too). */
 const SKIPPED_FOLDERS = new Set(["node_modules", "dist", ".git"]);
@@ -40,6 +41,7 @@ export function findSchemaFiles(root: string): string[] {
 
 function searchFolder(dir: string, depth: number, ignoreFiles: IgnoreFile[], found: string[]): void {
   let entries: Dirent[];
+  observe(dir, "content");
   try {
     entries = readdirSync(dir, { withFileTypes: true });
   } catch {
@@ -84,6 +86,7 @@ function ignoreFilesAbove(root: string): IgnoreFile[] | null {
 }
 
 function hasGitFolder(dir: string): boolean {
+  observe(path.join(dir, ".git"), "kind");
   try {
     const stats = statSync(path.join(dir, ".git"));
     return stats.isDirectory() || stats.isFile();
@@ -93,6 +96,7 @@ function hasGitFolder(dir: string): boolean {
 }
 
 function isRegularFile(file: string): boolean {
+  observe(file, "kind");
   try {
     return lstatSync(file).isFile();
   } catch {
@@ -101,6 +105,7 @@ function isRegularFile(file: string): boolean {
 }
 
 function readIgnoreFile(dir: string): IgnoreFile | null {
+  observe(path.join(dir, ".gitignore"), "content");
   try {
     return { prefix: withSeparator(dir), rules: ignore().add(readFileSync(path.join(dir, ".gitignore"), "utf8")) };
   } catch {

@@ -3,6 +3,7 @@
  * whoever is recording them: a resident process keeps what discovery found, and revalidates it by these paths alone
  * (src/cache/resident-discovery.ts). Nothing records in a one-shot run; then each call is one empty-set check.
  */
+import { statSync, type Stats } from "node:fs";
 
 /** What of a path an answer depends on: whether it exists and is a file or folder, or also what it holds. */
 export type Observation = "kind" | "content";
@@ -37,3 +38,39 @@ export async function observing<T>(observer: Observer, work: () => Promise<T>): 
     observers.delete(observer);
   }
 }
+
+/**
+ * Tells `observer` of every path discovery looks at from now until the returned function is called: for a whole
+ * command line run (src/cli/record-run.ts), whose work is not one call.
+ */
+export function startObserving(observer: Observer): () => void {
+  observers.add(observer);
+  return () => void observers.delete(observer);
+}
+
+/** A path as discovery saw it: 0 absent, 1 a file, 2 a folder, 3 something else; then, for a read, size, mtime, ctime, inode. */
+export type PathState = readonly number[];
+
+function kindCode(stats: Stats | undefined): number {
+  return !stats ? 0 : stats.isFile() ? 1 : stats.isDirectory() ? 2 : 3;
+}
+
+function statOf(file: string): Stats | undefined {
+  try {
+    return statSync(file, { throwIfNoEntry: false });
+  } catch {
+    // ENOTDIR (a file where a folder was looked for), EACCES: as discovery sees it, nothing there
+    return undefined;
+  }
+}
+
+export function stateOf(file: string, what: Observation): PathState {
+  const stats = statOf(file);
+  const kind = kindCode(stats);
+  return what === "kind" || !stats ? [kind] : [kind, stats.size, stats.mtimeMs, stats.ctimeMs, stats.ino];
+}
+
+export function sameState(a: PathState, b: PathState): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+

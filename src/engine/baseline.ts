@@ -6,6 +6,7 @@
  * `migrate dev` demand a reset: the baseline is the way to accept those.
  */
 import { readFileSync } from "node:fs";
+import { observe } from "../discover/observed.js";
 import { MigrationLintError, errorMessage } from "../errors.js";
 import { fingerprint } from "./linter.js";
 import { compareCodeUnits } from "../compare.js";
@@ -36,6 +37,7 @@ const keyOf = (e: { migration?: string; ruleId: string | null; fingerprint: stri
 
 export function readBaseline(path: string): Baseline | null {
   let text: string;
+  observe(path, "content");
   try {
     text = readFileSync(path, "utf8");
   } catch (err) {

@@ -7,6 +7,7 @@
 import { own } from "../own.js";
 import { sha1Hex } from "../hash.js";
 import { readFileSync } from "node:fs";
+import { observe } from "../discover/observed.js";
 import { Catalog } from "../history/catalog.js";
 import type { PrismaSchemaModel } from "../schema/types.js";
 import type { MigrationEntry, Operation, ParseErrorKind, ParsedSqlFile, QualifiedName, RunnerInfo, SourceRange, Statement } from "../types.js";
@@ -420,6 +421,7 @@ export function schemaTextMayMap(text: string): (name: string, dbName: string) =
 
 /** A schema file as on disk (BOM removed), for RuleContext.project.schemaText; undefined when it cannot be read. */
 function readSchemaText(file: string): string | undefined {
+  observe(file, "content");
   try {
     const text = readFileSync(file, "utf8");
     return text.startsWith("\uFEFF") ? text.slice(1) : text;

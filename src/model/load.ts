@@ -5,6 +5,7 @@
 import { sha1Hex } from "../hash.js";
 import { isUtf8 } from "node:buffer";
 import { lstatSync, readFileSync, statSync, type Stats } from "node:fs";
+import { observe } from "../discover/observed.js";
 import path from "node:path";
 import type { MigrationEntry, ParsedSqlFile } from "../types.js";
 import type { LoadedMigration } from "../engine/linter.js";
@@ -202,6 +203,7 @@ export function readMigrationFiles(entry: MigrationEntry, unsaved?: ReadonlyMap<
   } else {
     try {
       const held = unsaved?.get(entry.upPath);
+      observe(entry.upPath, "content");
       // stat before reading: a write after the stat changes what the next run's stat sees
       const stat = held === undefined && known ? statSync(entry.upPath) : undefined;
       const recorded = stat && known!.get(entry.upPath);
@@ -240,6 +242,7 @@ function readExtraTexts(files: string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const file of files) {
     if (!EXTRA_TEXT.test(file)) continue;
+    observe(file, "content");
     try {
       const bytes = readFileSync(file);
       if (bytes.length <= EXTRA_TEXT_LIMIT) out[file] = decodeText(bytes);

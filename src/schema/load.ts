@@ -9,6 +9,7 @@
  * after the worker is done. Under a TypeScript test runner it parses inline.
  */
 import { readFileSync } from "node:fs";
+import { observe } from "../discover/observed.js";
 import { createRequire } from "node:module";
 import type * as WorkerThreads from "node:worker_threads";
 import { decodeSource } from "../model/load.js";
@@ -53,6 +54,7 @@ export function readSchemaFile(file: string, unsaved?: ReadonlyMap<string, strin
   let bytes: Buffer;
   try {
     const held = unsaved?.get(file);
+    if (held === undefined) observe(file, "content");
     bytes = held !== undefined ? Buffer.from(held) : readFileSync(file);
   } catch (err) {
     return { unreadable: { file, message: err instanceof Error ? err.message : String(err) } };

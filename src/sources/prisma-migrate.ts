@@ -2,6 +2,7 @@ import { readdirSync, statSync, type Dirent } from "node:fs";
 import path from "node:path";
 import type { MigrationEntry } from "../types.js";
 import type { MigrationSource } from "./types.js";
+import { observe } from "../discover/observed.js";
 
 export type { MigrationSource } from "./types.js";
 
@@ -19,6 +20,7 @@ export function compareByteOrder(a: string, b: string): number {
 // Synchronous on purpose: a history is hundreds of tiny folders, and one
 // promise round trip per folder cost ~100 ms on an 820-migration history.
 function readDirSafe(dir: string): Dirent[] | Error {
+  observe(dir, "content");
   try {
     return readdirSync(dir, { withFileTypes: true });
   } catch (err) {

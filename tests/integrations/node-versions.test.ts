@@ -58,6 +58,25 @@ describe.skipIf(nodes.length === 0)("the CLI on other Node.js majors (MIGRATION_
     }
   }, 60_000);
 
+  it.each(nodes)("%s replays the same command run again (src/cache/last-run.ts), before Node would start again", async (node) => {
+    const version = spawnSync(node, ["--version"], { encoding: "utf8" }).stdout.trim();
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), "ml-node-last-run-"));
+    try {
+      fs.cpSync(EXAMPLE, folder, { recursive: true });
+      await new Promise((resolve) => setTimeout(resolve, 3200)); // files changed less than 3 s before a run keep it from being kept
+      const env = { ...process.env, MIGRATION_LINT_DEBUG: "1", MIGRATION_LINT_NO_DAEMON: "1" };
+      const run = () => spawnSync(node, [CLI, "--cwd", folder, "-f", "json"], { encoding: "utf8", env });
+      const first = run();
+      const second = run();
+      expect(first.stdout, version).toBe(reference.stdout.replaceAll(EXAMPLE, folder));
+      expect(second.stdout, version).toBe(first.stdout);
+      expect(second.status, version).toBe(first.status);
+      expect(second.stderr, version).toMatch(/replayed the last run of this command/);
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it.each(nodes)("%s keeps usage errors at exit 2, with this Node's message", (node) => {
     const expected = lint(process.execPath, ["--no-such-flag"]);
     const r = lint(node, ["--no-such-flag"]);

@@ -1,0 +1,191 @@
+/**
+ * The last run kept at the end of the cache file (src/cache/last-run.ts, src/cli/record-run.ts), through the built
+ * command line as a user runs it. A run is replayed only while every input is as it was: each change a report can
+ * depend on makes the next run lint again and print what a run without the cache prints.
+ *
+ * Whether a run was replayed: with MIGRATION_LINT_DEBUG set, a replay says so on stderr, after the report.
+ */
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readLastRun } from "../../src/cache/last-run.js";
+import { RACY_MS } from "../../src/model/load.js";
+
+const ROOT = path.resolve(__dirname, "../..");
+const BIN = path.join(ROOT, "bin", "migration-lint.js");
+const EXAMPLE = path.join(ROOT, "fixtures", "example");
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, MIGRATION_LINT_NO_DAEMON: "1", ...extra };
+  for (const name of ["FORCE_COLOR", "NO_COLOR", "MIGRATION_LINT_DEBUG"]) if (!(name in extra)) delete env[name];
+  return env;
+}
+
+function cli(dir: string, args: string[] = [], extra: Record<string, string> = {}): Run {
+  const result = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: "utf8", env: env(extra) });
+  if (result.error) throw result.error;
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** A copy of the example project, in a folder of its own (its cache: `.migration-lint-cache` in it). */
+function copy(): string {
+  const parent = fs.mkdtempSync(path.join(os.tmpdir(), "ml-last-run-"));
+  made.push(parent);
+  const dir = path.join(parent, "project");
+  fs.cpSync(EXAMPLE, dir, { recursive: true });
+  return dir;
+}
+
+const cacheOf = (dir: string) => path.join(dir, ".migration-lint-cache");
+const REPLAYED = "migration-lint: debug: replayed the last run of this command (nothing it read has changed; --no-cache lints)\n";
+
+/** Runs the command; says whether it was replayed, and checks its output against a run without the cache. */
+function runChecked(dir: string, args: string[] = [], extra: Record<string, string> = {}): Run & { replayed: boolean } {
+  const run = cli(dir, args, { MIGRATION_LINT_DEBUG: "1", ...extra });
+  const replayed = run.stderr.endsWith(REPLAYED);
+  if (replayed) run.stderr = run.stderr.slice(0, -REPLAYED.length);
+  const fresh = cli(dir, [...args, "--no-cache"], { MIGRATION_LINT_DEBUG: "1", ...extra });
+  expect({ status: run.status, stdout: run.stdout, stderr: run.stderr }).toEqual(fresh);
+  return { ...run, replayed };
+}
+
+/** Projects whose files were copied long enough ago to be kept (RACY_MS): made before the tests, with one wait. */
+const settled: string[] = [];
+beforeAll(async () => {
+  for (let i = 0; i < 20; i++) settled.push(copy());
+  await new Promise((resolve) => setTimeout(resolve, RACY_MS + 200));
+}, RACY_MS + 10_000);
+
+describe("the last run, replayed", () => {
+  it("the same command with nothing changed prints the same report and exits with the same code, without linting", () => {
+    const dir = settled.pop()!;
+    const first = runChecked(dir);
+    expect(first.status).toBe(1);
+    expect(first.replayed).toBe(false);
+    const kept = readLastRun(cacheOf(dir));
+    expect(kept?.run.code).toBe(1);
+    expect(kept?.files()).toEqual(expect.arrayContaining([path.join(dir, "prisma", "schema.prisma"), path.join(dir, "prisma", "migrations", "20240105093000_init", "migration.sql")]));
+    const again = runChecked(dir);
+    expect(again.replayed).toBe(true);
+    expect(again).toMatchObject({ status: first.status, stdout: first.stdout, stderr: first.stderr });
+    // JSON to a pipe too, and a second format's run is its own (the file keeps the last command's run)
+    expect(runChecked(dir, ["-f", "json"]).replayed).toBe(false);
+    expect(runChecked(dir, ["-f", "json"]).replayed).toBe(true);
+    expect(runChecked(dir).replayed).toBe(false);
+  });
+
+  const changes: Array<[string, (dir: string) => void]> = [
+    ["a migration edited to the same size", (dir) => {
+      const file = path.join(dir, "prisma/migrations/20240601090000_drop_coupons/migration.sql");
+      fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("Coupon", "Cuopon"));
+    }],
+    ["a migration added", (dir) => {
+      fs.mkdirSync(path.join(dir, "prisma/migrations/20240701000000_drop_bio"));
+      fs.writeFileSync(path.join(dir, "prisma/migrations/20240701000000_drop_bio/migration.sql"), 'ALTER TABLE "Profile" DROP COLUMN "bio";\n');
+    }],
+    ["a file added beside a migration", (dir) => fs.writeFileSync(path.join(dir, "prisma/migrations/20240601090000_drop_coupons/README.md"), "Coupons are gone.\n")],
+    ["a migration folder removed", (dir) => fs.rmSync(path.join(dir, "prisma/migrations/20240620100000_index_orders_created"), { recursive: true })],
+    ["schema.prisma edited", (dir) => fs.appendFileSync(path.join(dir, "prisma/schema.prisma"), "\n// a comment\n")],
+    ["a config file added to the project", (dir) => fs.writeFileSync(path.join(dir, ".migration-lintrc.json"), JSON.stringify({ extends: "recommended", rules: { "destructive-change": "warn" } }))],
+    ["a config file added in the folder above", (dir) => fs.writeFileSync(path.join(dir, "..", ".migration-lintrc.json"), JSON.stringify({ extends: "recommended", rules: { "destructive-change": "off" } }))],
+    ["a baseline written", (dir) => expect(cli(dir, ["--write-baseline", "--no-cache"]).status).toBe(0)],
+    ["the project made a git repository", (dir) => fs.mkdirSync(path.join(dir, ".git"))],
+    ["the Prisma version installed", (dir) => {
+      fs.mkdirSync(path.join(dir, "node_modules/prisma"), { recursive: true });
+      fs.writeFileSync(path.join(dir, "node_modules/prisma/package.json"), JSON.stringify({ name: "prisma", version: "4.16.0" }));
+    }],
+    ["a file touched, its content the same", (dir) => {
+      const file = path.join(dir, "prisma/migrations/20240105093000_init/migration.sql");
+      fs.utimesSync(file, new Date(), new Date());
+    }],
+  ];
+  for (const [what, change] of changes) {
+    it(`lints again after ${what}, and reports what a run without the cache reports`, () => {
+      const dir = settled.pop()!;
+      runChecked(dir, ["-f", "json"]);
+      expect(runChecked(dir, ["-f", "json"]).replayed).toBe(true);
+      change(dir);
+      expect(runChecked(dir, ["-f", "json"]).replayed).toBe(false);
+    });
+  }
+
+  it("lints again in another environment, with other arguments, or from another directory", () => {
+    const dir = settled.pop()!;
+    runChecked(dir);
+    expect(runChecked(dir, [], { NO_COLOR: "1" }).replayed).toBe(false);
+    expect(runChecked(dir, [], { NO_COLOR: "1" }).replayed).toBe(true);
+    expect(runChecked(dir, [], { SOME_VARIABLE: "x" }).replayed).toBe(false);
+    expect(runChecked(dir, ["--quiet"]).replayed).toBe(false);
+    expect(runChecked(path.dirname(dir), ["--cwd", "project"]).replayed).toBe(false);
+    expect(runChecked(path.dirname(dir), ["--cwd", "project"]).replayed).toBe(true);
+    expect(runChecked(dir).replayed).toBe(false); // the file holds the last command's run only
+  });
+
+  it("a torn block is a miss, and the cache still works", () => {
+    const dir = settled.pop()!;
+    runChecked(dir);
+    const size = fs.statSync(cacheOf(dir)).size;
+    fs.truncateSync(cacheOf(dir), size - 3);
+    const torn = runChecked(dir);
+    expect(torn.replayed).toBe(false);
+    expect(runChecked(dir).replayed).toBe(true);
+  });
+
+  it("keeps the cache's journal working: a new migration appends in place of the block, then the block comes back", async () => {
+    const dir = settled.pop()!;
+    runChecked(dir, ["-f", "json"]);
+    fs.mkdirSync(path.join(dir, "prisma/migrations/20240701000000_drop_bio"));
+    fs.writeFileSync(path.join(dir, "prisma/migrations/20240701000000_drop_bio/migration.sql"), 'ALTER TABLE "Profile" DROP COLUMN "bio";\n');
+    expect(runChecked(dir, ["-f", "json"]).replayed).toBe(false);
+    expect(readLastRun(cacheOf(dir))).toBeNull(); // the journal line took the block's place; the new folder is too recent to keep
+    expect(cli(dir, ["-f", "json", "--debug"]).stderr).toMatch(/read 1, parsed 0 of 8 migrations/); // the journal read back
+    await new Promise((resolve) => setTimeout(resolve, RACY_MS + 200));
+    expect(runChecked(dir, ["-f", "json"]).replayed).toBe(false);
+    expect(runChecked(dir, ["-f", "json"]).replayed).toBe(true);
+    expect(cli(dir, ["-f", "json", "--debug"]).stderr).toMatch(/read 0, parsed 0 of 8 migrations/);
+  }, RACY_MS + 30_000);
+});
+
+describe("runs that are not kept", () => {
+  it("a JavaScript config (code can read anything)", () => {
+    const dir = settled.pop()!;
+    fs.writeFileSync(path.join(dir, "migration-lint.config.mjs"), 'export default { extends: "recommended" };\n');
+    runChecked(dir);
+    runChecked(dir);
+    expect(readLastRun(cacheOf(dir))).toBeNull();
+  });
+
+  it("options that write files, ask git or time the run", () => {
+    const dir = settled.pop()!;
+    for (const args of [["-o", "report.txt"], ["-f", "json:report.json"], ["--staged"], ["--max-warnings", "0", "--rulesdir", "rules"]]) {
+      runChecked(dir, args);
+      expect(runChecked(dir, args).replayed, args.join(" ")).toBe(false);
+    }
+    for (let i = 0; i < 2; i++) expect(cli(dir, ["--debug"]).stderr).toMatch(/read 0, parsed 0 of 7 migrations/);
+    expect(readLastRun(cacheOf(dir))).toBeNull();
+  });
+
+  it("files changed less than RACY_MS before the run", () => {
+    const dir = copy();
+    runChecked(dir);
+    expect(readLastRun(cacheOf(dir))).toBeNull();
+  });
+
+  it("--no-cache writes no file and replays nothing", () => {
+    const dir = settled.pop()!;
+    cli(dir, ["--no-cache"]);
+    expect(fs.existsSync(cacheOf(dir))).toBe(false);
+  });
+});

@@ -105,7 +105,7 @@ async function report(options) {
 /** Where the last run kept at the end of a cache file starts (its trailer says: src/cache/last-run.ts); the file's size when none is. */
 function lastRunStart(file) {
   const bytes = readFileSync(file);
-  const trailer = /\n#migration-lint last run at (\d{15})\n$/.exec(bytes.toString("latin1", Math.max(0, bytes.length - 64)));
+  const trailer = /\n#migration-lint last run [0-9a-f]+ at (\d{15})\n$/.exec(bytes.toString("latin1", Math.max(0, bytes.length - 96)));
   return trailer ? Number(trailer[1]) : bytes.length;
 }
 const scope = (r) => (r ? `${r.lintedCount} of ${r.migrationCount} / ${r.parsedCount} / ${r.readCount ?? "?"}` : "n/a");

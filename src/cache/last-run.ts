@@ -32,9 +32,15 @@ import { defaultCacheFile, resolveCacheLocation } from "./location.js";
 
 /** Bumped when what the key covers or the block's layout changes: an older block is then a miss. */
 const LAST_RUN_FORMAT = 1;
-const TRAILER_PREFIX = "\n#migration-lint last run at ";
-/** The trailer: its prefix, the block's offset in 15 digits, a line break. */
-export const TRAILER_BYTES = TRAILER_PREFIX.length + 16;
+const TRAILER_PREFIX = "\n#migration-lint last run ";
+/** A key's length (quickHash: 28 hex digits). */
+const KEY_CHARS = 28;
+/**
+ * The trailer: its prefix, the run's key (so that another command's run is passed over without reading its block),
+ * " at ", the block's offset in 15 digits, a line break.
+ */
+export const TRAILER_BYTES = TRAILER_PREFIX.length + KEY_CHARS + 4 + 16;
+const TRAILER = /^\n#migration-lint last run ([0-9a-f]{28}) at (\d{15})\n$/;
 
 export interface KeptRun {
   code: number;
@@ -153,16 +159,14 @@ export function lastRunBlock(header: Omit<LastRunHeader, "output" | "format" | "
   const full: LastRunHeader = { format: LAST_RUN_FORMAT, ...header, code: run.code, output: run.output.map(([fd], i) => [fd, outputs[i]!.length]) };
   // JSON in ASCII: nothing in it can be a line break, and its bytes are its characters
   const head = Buffer.from(`\n#${JSON.stringify(full).replace(/[^\x20-\x7e]/g, unicodeEscape)}\n`, "latin1");
-  return Buffer.concat([head, ...outputs, Buffer.from(`${TRAILER_PREFIX}${String(at).padStart(15, "0")}\n`, "latin1")]);
+  return Buffer.concat([head, ...outputs, Buffer.from(`${TRAILER_PREFIX}${header.key} at ${String(at).padStart(15, "0")}\n`, "latin1")]);
 }
 
-/** Where the block at the end of a file of `size` bytes starts, given the file's last TRAILER_BYTES; null when it ends otherwise. */
-export function blockStart(tail: Buffer, size: number): number | null {
-  if (tail.length !== TRAILER_BYTES || tail.toString("latin1", 0, TRAILER_PREFIX.length) !== TRAILER_PREFIX || tail[TRAILER_BYTES - 1] !== 0x0a) return null;
-  const digits = tail.toString("latin1", TRAILER_PREFIX.length, TRAILER_BYTES - 1);
-  if (!/^\d{15}$/.test(digits)) return null;
-  const at = Number(digits);
-  return at < size - TRAILER_BYTES ? at : null;
+/** The key and start of the block at the end of a file of `size` bytes, given the file's last TRAILER_BYTES; null when it ends otherwise. */
+export function trailerOf(tail: Buffer, size: number): { key: string; at: number } | null {
+  const match = tail.length === TRAILER_BYTES ? TRAILER.exec(tail.toString("latin1")) : null;
+  const at = match ? Number(match[2]) : Infinity;
+  return at < size - TRAILER_BYTES ? { key: match![1]!, at } : null;
 }
 
 /** Reads `length` bytes at `position` (all of them, or throws). */
@@ -177,8 +181,8 @@ function readAt(fd: number, length: number, position: number): Buffer {
   return buffer;
 }
 
-/** The run kept at the end of `file`, as it was written (whatever its key), or null: none, torn, or not this format. */
-export function readLastRun(file: string): { header: LastRunHeader; run: KeptRun; files(): string[] } | null {
+/** The run kept at the end of `file`, as it was written (only if its key is `keyOf()`'s, when given), or null: none, another, torn, or not this format. */
+export function readLastRun(file: string, keyOf?: () => string | null): { header: LastRunHeader; run: KeptRun; files(): string[] } | null {
   let fd: number;
   try {
     fd = openSync(file, "r");
@@ -188,14 +192,16 @@ export function readLastRun(file: string): { header: LastRunHeader; run: KeptRun
   try {
     const { size } = fstatSync(fd);
     if (size < TRAILER_BYTES + 2) return null;
-    const at = blockStart(readAt(fd, TRAILER_BYTES, size - TRAILER_BYTES), size);
-    if (at === null) return null;
+    const trailer = trailerOf(readAt(fd, TRAILER_BYTES, size - TRAILER_BYTES), size);
+    // the key is computed only when a run is kept (~1-2 ms: the environment hashed)
+    if (!trailer || (keyOf !== undefined && trailer.key !== keyOf())) return null;
+    const { at } = trailer;
     const block = readAt(fd, size - TRAILER_BYTES - at, at);
     if (block[0] !== 0x0a || block[1] !== 0x23) return null;
     const headEnd = block.indexOf(0x0a, 2);
     if (headEnd < 0) return null;
     const header = JSON.parse(block.toString("latin1", 2, headEnd)) as LastRunHeader;
-    if (header.format !== LAST_RUN_FORMAT || typeof header.key !== "string" || !Array.isArray(header.output) || !Number.isInteger(header.code)) return null;
+    if (header.format !== LAST_RUN_FORMAT || header.key !== trailer.key || !Array.isArray(header.output) || !Number.isInteger(header.code)) return null;
     const output: KeptRun["output"] = [];
     let offset = headEnd + 1;
     for (const [fd, length] of header.output) {
@@ -225,9 +231,8 @@ function pathsOf(header: LastRunHeader): string[] {
 export function replayLastRun(argv: readonly string[], colorDefault: boolean): KeptRun | null {
   try {
     const file = lastRunFile(argv);
-    const key = file && runKey(argv, colorDefault);
-    const kept = key ? readLastRun(file) : null;
-    return kept && kept.header.key === key && unchanged(kept.header) ? kept.run : null;
+    const kept = file ? readLastRun(file, () => runKey(argv, colorDefault)) : null;
+    return kept && unchanged(kept.header) ? kept.run : null;
   } catch {
     return null;
   }

@@ -14,7 +14,7 @@
  * - an exit code other than 0 or 1, and a cache file that is not the one the run used.
  */
 import { closeSync, fstatSync, ftruncateSync, openSync, readSync, writeSync } from "node:fs";
-import { blockStart, headerPaths, lastRunBlock, lastRunFile, runKey, TRAILER_BYTES, type KeptRun } from "../cache/last-run.js";
+import { headerPaths, trailerOf, lastRunBlock, lastRunFile, runKey, TRAILER_BYTES, type KeptRun } from "../cache/last-run.js";
 import { startObserving, stateOf, type Observation, type PathState } from "../discover/observed.js";
 
 /** The options a kept run may have (every other one keeps nothing; see above). */
@@ -25,11 +25,13 @@ const CACHE_HEADER = '{"format":';
 
 export class RunRecording {
   private readonly started = Date.now();
-  private readonly key: string | null;
-  private readonly file: string | null;
+  /** The day the run began (a baseline entry expires on a day: the key has it). */
+  private readonly today = new Date(this.started).toISOString().slice(0, 10);
   private readonly paths = new Map<string, { what: Observation; state: PathState }>();
   private refused: string | null = null;
-  private readonly stop: () => void;
+  /** Paths changed after this were changed less than racyMs before the run began. */
+  private readonly since: number;
+  private stop: () => void = () => {};
   private kept = false;
 
   /**
@@ -37,34 +39,38 @@ export class RunRecording {
    * `racyMs`: how long before the run a path it looked at must have last changed (src/model/load.ts RACY_MS).
    */
   constructor(
-    argv: readonly string[],
-    colorDefault: boolean,
+    private readonly argv: readonly string[],
+    private readonly colorDefault: boolean,
     values: Record<string, unknown>,
     positionals: readonly string[],
     builtinFormats: readonly string[],
-    private readonly racyMs: number,
+    racyMs: number,
   ) {
-    this.key = runKey(argv, colorDefault);
-    this.file = lastRunFile(argv);
+    this.since = this.started - racyMs;
     const option = Object.keys(values).find((name) => !KEPT_OPTIONS.has(name));
     if (option) this.refuse(`--${option}`);
     for (const format of (values.format as string[] | undefined) ?? []) if (!builtinFormats.includes(format)) this.refuse(`--format ${format}`);
     if (positionals[0] === "explain") this.refuse("explain");
-    if (!this.key || !this.file) this.refuse("no key or no cache file");
-    this.stop = this.refused
-      ? () => {}
-      : startObserving({
-          path: (file, what) => {
-            const seen = this.paths.get(file);
-            if (!seen || (what === "content" && seen.what === "kind")) this.paths.set(file, { what, state: stateOf(file, what) });
-          },
-          unsure: () => this.refuse("a listing that cannot be checked by paths"),
-        });
+    if (this.refused) return;
+    this.stop = startObserving({
+      path: (file, what, stats) => {
+        const seen = this.paths.get(file);
+        if (seen && (what === "kind" || seen.what === "content")) return;
+        const state = stateOf(file, what, stats);
+        // a second change within the timestamps' granularity, to the same size, would not show
+        if (state.length > 1 && Math.max(state[2]!, state[3]!) > this.since) this.refuse("a path changed just before the run");
+        else this.paths.set(file, { what, state });
+      },
+      unsure: () => this.refuse("a listing that cannot be checked by paths"),
+    });
   }
 
-  /** Keeps nothing of this run (the reason is for tests and debugging). */
+  /** Keeps nothing of this run (the reason is for tests and debugging), and stops recording it. */
   refuse(why: string): void {
     this.refused ??= why;
+    this.stop();
+    this.stop = () => {};
+    this.paths.clear();
   }
 
   /** Why this run was not kept, once `finish` has run; null when it was. */
@@ -80,12 +86,14 @@ export class RunRecording {
     this.stop();
     if (this.refused) return;
     if (code !== 0 && code !== 1) return this.refuse(`exit code ${code}`);
-    if (!cacheFiles.includes(this.file!)) return this.refuse("the run used another cache file");
-    const since = this.started - this.racyMs;
-    for (const { state } of this.paths.values()) if (state.length > 1 && Math.max(state[2]!, state[3]!) > since) return this.refuse("a path changed just before the run");
+    // what the replay computes first (src/cache/last-run.ts), computed here only for a run that may be kept
+    const key = runKey(this.argv, this.colorDefault, this.today);
+    const file = lastRunFile(this.argv);
+    if (!key || !file) return this.refuse("no key or no cache file");
+    if (!cacheFiles.includes(file)) return this.refuse("the run used another cache file");
     const seen = [...this.paths].map(([file, { what, state }]): [string, Observation, PathState] => [file, what, state]);
     try {
-      this.kept = appendBlock(this.file!, (at) => lastRunBlock({ key: this.key!, ...headerPaths(seen) }, { code, output }, at));
+      this.kept = appendBlock(file, (at) => lastRunBlock({ key, ...headerPaths(seen) }, { code, output }, at));
     } catch {
       this.refuse("the cache file could not be written");
     }
@@ -102,7 +110,7 @@ function appendBlock(file: string, block: (at: number) => Buffer): boolean {
     let at = size;
     if (size >= TRAILER_BYTES) {
       const tail = Buffer.alloc(TRAILER_BYTES);
-      if (readSync(fd, tail, 0, TRAILER_BYTES, size - TRAILER_BYTES) === TRAILER_BYTES) at = blockStart(tail, size) ?? size;
+      if (readSync(fd, tail, 0, TRAILER_BYTES, size - TRAILER_BYTES) === TRAILER_BYTES) at = trailerOf(tail, size)?.at ?? size;
     }
     const bytes = block(at);
     // written over the old block, then cut to length: a run that stops between the two leaves no trailer at the end (a miss)

@@ -10,15 +10,16 @@ export type Observation = "kind" | "content";
 
 export interface Observer {
   /** Called before the path is looked at: whatever changes after that call is seen by the next revalidation. */
-  path(file: string, what: Observation): void;
+  path(file: string, what: Observation, stats?: Stats): void;
   /** Discovery did something no path stands for (a recursive listing): its answer cannot be revalidated by paths. */
   unsure(): void;
 }
 
 const observers = new Set<Observer>();
 
-export function observe(file: string, what: Observation): void {
-  for (const observer of observers) observer.path(file, what);
+/** `stats`: the path's, stat'ed by the caller just now (saves the observer a second stat). */
+export function observe(file: string, what: Observation, stats?: Stats): void {
+  for (const observer of observers) observer.path(file, what, stats);
 }
 
 /** A recursive listing (a folder schema's .prisma files): no revalidation by paths covers it. */
@@ -64,8 +65,7 @@ function statOf(file: string): Stats | undefined {
   }
 }
 
-export function stateOf(file: string, what: Observation): PathState {
-  const stats = statOf(file);
+export function stateOf(file: string, what: Observation, stats = statOf(file)): PathState {
   const kind = kindCode(stats);
   return what === "kind" || !stats ? [kind] : [kind, stats.size, stats.mtimeMs, stats.ctimeMs, stats.ino];
 }

@@ -203,9 +203,9 @@ export function readMigrationFiles(entry: MigrationEntry, unsaved?: ReadonlyMap<
   } else {
     try {
       const held = unsaved?.get(entry.upPath);
-      observe(entry.upPath, "content");
       // stat before reading: a write after the stat changes what the next run's stat sees
       const stat = held === undefined && known ? statSync(entry.upPath) : undefined;
+      observe(entry.upPath, "content", stat);
       const recorded = stat && known!.get(entry.upPath);
       if (stat && unchangedSince(recorded, stat)) {
         [record, hash, vouched] = [recorded, recorded[4], true];
@@ -216,6 +216,7 @@ export function readMigrationFiles(entry: MigrationEntry, unsaved?: ReadonlyMap<
         if (stat) record = recordOf(stat, hash, now);
       }
     } catch (err) {
+      observe(entry.upPath, "content");
       error = `Cannot read ${entry.upPath}: ${errorMessage(err)}. \`prisma migrate deploy\` fails on it too.`;
     }
   }

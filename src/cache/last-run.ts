@@ -6,7 +6,8 @@
  * report (~450 ms on 2 cores); this stats the ~1,800 paths that run looked at (see bench/results/corpus.md).
  *
  * "Every input" (what src/cli/record-run.ts keeps, and when it keeps nothing):
- * - the command: its arguments, working directory and whole environment (kept as a hash), whether stdout and
+ * - the command: its arguments, working directory and the environment variables a run reads (`keyEnvironment`;
+ *   kept as a hash, and never while a database URL is set), whether stdout and
  *   stderr are terminals and stdout's width, the colour default, today's date (a baseline entry expires on a day),
  *   Node's version and flags, and the built code (dist/code-digest.json; none when running from the sources);
  * - every path the run looked at (src/discover/observed.ts): for a path whose kind mattered (a config file
@@ -28,6 +29,7 @@ import { fromShell } from "../cli/paths.js";
 import { stateOf, type Observation, type PathState } from "../discover/observed.js";
 import { quickHash } from "../quick-hash.js";
 import { builtCodeDigest } from "../version.js";
+import { runEnvironment } from "../daemon/protocol.js";
 import { defaultCacheFile, resolveCacheLocation } from "./location.js";
 
 /** Bumped when what the key covers or the block's layout changes: an older block is then a miss. */
@@ -80,10 +82,26 @@ export function runKey(argv: readonly string[], colorDefault: boolean, today = n
     return null;
   }
   if (!digest) return null;
-  const env = Object.entries(process.env).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const env = keyEnvironment(process.env);
+  if (!env) return null;
   const terminal = [isTerminal(1), isTerminal(2), isTerminal(1) ? process.stdout.columns ?? 0 : 0];
   const flags = process.execArgv.filter((flag) => !OWN_FLAGS.test(flag));
   return quickHash(JSON.stringify([LAST_RUN_FORMAT, digest, process.version, flags, cwd, argv, colorDefault, terminal, today, env]));
+}
+
+/**
+ * The environment variables a kept run's report can depend on, sorted: those a run reads (src/daemon/protocol.ts
+ * `runEnvironment`: ours, colour, where configs are found, time zone and locale) without git's and PATH (only
+ * `--base`, `--staged` and replay use them, and those runs are never kept), and NODE_OPTIONS (flags, and code it
+ * can load into any Node). Null while MIGRATION_LINT_DATABASE_URL or MIGRATION_LINT_ADMIN_URL is set: a password
+ * there is redacted from the report, and no hash of it is written to the cache file. The rest of the environment
+ * (tokens, other programs' settings) is left out of the key, so no hash of it is written either.
+ */
+export function keyEnvironment(env: NodeJS.ProcessEnv): Array<[string, string]> | null {
+  if (env.MIGRATION_LINT_DATABASE_URL !== undefined || env.MIGRATION_LINT_ADMIN_URL !== undefined) return null;
+  const kept = Object.entries(runEnvironment(env)).filter(([name]) => !name.startsWith("GIT_") && name !== "PATH");
+  if (env.NODE_OPTIONS !== undefined) kept.push(["NODE_OPTIONS", env.NODE_OPTIONS]);
+  return kept.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 /**

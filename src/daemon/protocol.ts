@@ -18,7 +18,7 @@ export type DaemonRequest = DaemonLintRequest | { kind: "stop" } | { kind: "ping
 export type DaemonAnswer = { served: true; code: number; output: Array<[1 | 2, string]> } | { served: false; why: string };
 
 /** Variables that change what a run does or prints: git's (a pre-commit hook's GIT_INDEX_FILE), ours, colour, where configs and git are found. */
-const RUN_VARIABLE = /^(GIT_|MIGRATION_LINT_)|^(NO_COLOR|FORCE_COLOR|HOME|XDG_CONFIG_HOME|PATH|TZ|LANG|LC_ALL)$/;
+const RUN_VARIABLE = /^(GIT_|MIGRATION_LINT_)|^(NO_COLOR|FORCE_COLOR|HOME|XDG_CONFIG_HOME|APPDATA|PATH|TZ|LANG|LC_ALL)$/;
 
 /** The variables of `env` a run reads. */
 export function runEnvironment(env: NodeJS.ProcessEnv): Record<string, string> {

@@ -10,7 +10,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readLastRun } from "../../src/cache/last-run.js";
+import { keyEnvironment, readLastRun } from "../../src/cache/last-run.js";
 import { RACY_MS } from "../../src/model/load.js";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -126,7 +126,11 @@ describe("the last run, replayed", () => {
     runChecked(dir);
     expect(runChecked(dir, [], { NO_COLOR: "1" }).replayed).toBe(false);
     expect(runChecked(dir, [], { NO_COLOR: "1" }).replayed).toBe(true);
-    expect(runChecked(dir, [], { SOME_VARIABLE: "x" }).replayed).toBe(false);
+    expect(runChecked(dir, [], { TZ: "Pacific/Chatham" }).replayed).toBe(false);
+    expect(runChecked(dir, [], { TZ: "Pacific/Chatham", SOME_TOKEN: "not read by any run" }).replayed).toBe(true);
+    // a password in MIGRATION_LINT_DATABASE_URL is redacted from reports: no run is kept or replayed while it is set
+    expect(runChecked(dir, [], { MIGRATION_LINT_DATABASE_URL: "postgres://u:secret@localhost/db" }).replayed).toBe(false);
+    expect(runChecked(dir, [], { MIGRATION_LINT_DATABASE_URL: "postgres://u:secret@localhost/db" }).replayed).toBe(false);
     expect(runChecked(dir, ["--quiet"]).replayed).toBe(false);
     expect(runChecked(path.dirname(dir), ["--cwd", "project"]).replayed).toBe(false);
     expect(runChecked(path.dirname(dir), ["--cwd", "project"]).replayed).toBe(true);
@@ -187,5 +191,33 @@ describe("runs that are not kept", () => {
     const dir = settled.pop()!;
     cli(dir, ["--no-cache"]);
     expect(fs.existsSync(cacheOf(dir))).toBe(false);
+  });
+});
+
+describe("the key's environment", () => {
+  it("has every variable the code reads (a new process.env read must be keyed, or be one only unkept runs use)", () => {
+    const read = new Set<string>();
+    const walk = (dir: string) => {
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const file = path.join(dir, entry.name);
+        if (entry.isDirectory()) walk(file);
+        else if (file.endsWith(".ts")) for (const [, name] of fs.readFileSync(file, "utf8").matchAll(/process\.env\.([A-Z_][A-Z0-9_]*)/g)) read.add(name!);
+      }
+    };
+    walk(path.join(ROOT, "src"));
+    // PATH: where replay finds mysqld and git is found; git and replay runs are never kept
+    const unkept = new Set(["PATH", "MIGRATION_LINT_DATABASE_URL", "MIGRATION_LINT_ADMIN_URL"]);
+    const keyed = new Set(keyEnvironment(Object.fromEntries([...read].filter((name) => !unkept.has(name)).map((name) => [name, "x"])))!.map(([name]) => name));
+    expect([...read].filter((name) => !unkept.has(name) && !keyed.has(name))).toEqual([]);
+    expect(read.has("XDG_CONFIG_HOME") && keyed.has("XDG_CONFIG_HOME")).toBe(true);
+  });
+
+  it("leaves out git's variables, PATH and everything else, and is none while a database URL is set", () => {
+    expect(keyEnvironment({ GIT_INDEX_FILE: "x", PATH: "/bin", GITHUB_TOKEN: "t", NO_COLOR: "1", NODE_OPTIONS: "--no-warnings", MIGRATION_LINT_SUPERVISE: "1" })).toEqual([
+      ["MIGRATION_LINT_SUPERVISE", "1"],
+      ["NODE_OPTIONS", "--no-warnings"],
+      ["NO_COLOR", "1"],
+    ]);
+    expect(keyEnvironment({ MIGRATION_LINT_DATABASE_URL: "postgres://u:p@h/db" })).toBeNull();
   });
 });

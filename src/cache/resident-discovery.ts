@@ -4,7 +4,8 @@
  * Each answer is kept with the state of every path discovery looked at to find it (src/discover/observed.ts): for a
  * path whose kind mattered, whether it is a file, a folder or absent; for a file it read, also its size, times and
  * inode. A run stats those paths (about a hundred on trigger.dev, no read, no parse) and discovers again when one
- * differs; an answer found by a recursive listing, or that threw, is not kept.
+ * differs (a folder listed, as a folder schema's are: its times, which change when an entry is added, removed or
+ * renamed); an answer that cannot be checked by paths (src/discover/observed.ts `unsure`), or that threw, is not kept.
  *
  * Times have a granularity (a few milliseconds on Linux, seconds elsewhere): a file changed twice within it, to the
  * same size, keeps its times. As git does with racily clean files (and the cache with migration files, RACY_MS), an

@@ -11,7 +11,7 @@ export type Observation = "kind" | "content";
 export interface Observer {
   /** Called before the path is looked at: whatever changes after that call is seen by the next revalidation. */
   path(file: string, what: Observation, stats?: Stats): void;
-  /** Discovery did something no path stands for (a recursive listing): its answer cannot be revalidated by paths. */
+  /** Discovery did something no path stands for (an lstat): its answer cannot be revalidated by paths. */
   unsure(): void;
 }
 
@@ -22,7 +22,11 @@ export function observe(file: string, what: Observation, stats?: Stats): void {
   for (const observer of observers) observer.path(file, what, stats);
 }
 
-/** A recursive listing (a folder schema's .prisma files): no revalidation by paths covers it. */
+/**
+ * An answer no revalidation by paths covers (whether a missing migrations folder is a symbolic link that leads
+ * nowhere: a path's state is its target's). Recursive listings tell each folder they read instead
+ * (src/discover/walk-prisma-files.ts).
+ */
 export function observeUnsure(): void {
   for (const observer of observers) observer.unsure();
 }

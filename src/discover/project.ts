@@ -10,6 +10,7 @@ import { parse as parseToml, TomlError } from "smol-toml";
 import { MigrationLintError, errorMessage } from "../errors.js";
 import { compareByteOrder } from "../sources/prisma-migrate.js";
 import { observe, observeUnsure } from "./observed.js";
+import { walkPrismaFiles, type PrismaFilesWalk } from "./walk-prisma-files.js";
 
 export interface PrismaProject {
   /** Directory discovery was run from (the project root). */
@@ -94,19 +95,21 @@ function rel(from: string, to: string): string {
 }
 
 /**
- * Every `*.prisma` file under `dir`, recursively, absolute and sorted.
- * Skips dot-folders and `node_modules`; symlinked folders are not followed
- * (no loops), symlinked files are. globby is loaded only for a folder schema.
+ * The files Prisma reads as the schema of a folder: packages/schema-files-loader/src/loadSchemaFiles.ts (prisma/prisma,
+ * 6.x and 7.x, `loadSchemaFiles`, which packages/internals/src/cli/getSchema.ts `readSchemaFromDirectory` calls)
+ * reads every file whose extension is `.prisma` in the folder and all its subfolders, and skips none: not a
+ * `migrations` folder, nor one holding migration_lock.toml. So a migrations folder inside the schema folder
+ * (`prisma/schema/migrations`) is read too, as Prisma reads it. Left out, as globby's `**\/*.prisma` left them out
+ * before (`dot: false`, `followSymbolicLinks: false`, `node_modules` ignored, `deep: 32`), where Prisma's loader
+ * differs: dot-folders and dot-files, `node_modules` (Prisma reads both), symbolic links to folders and to files
+ * (Prisma follows both, to their real paths), files more than 32 path segments down (Prisma has no limit), and
+ * folders that cannot be read, which are passed over (Prisma fails).
  */
-export async function listPrismaFiles(dir: string): Promise<string[]> {
-  observeUnsure();
-  const { globby } = await import("globby");
-  try {
-    const files = await globby("**/*.prisma", { cwd: dir, absolute: true, followSymbolicLinks: false, dot: false, ignore: ["**/node_modules/**"], suppressErrors: true, deep: 32 });
-    return files.map((f) => path.resolve(f)).sort(compareByteOrder);
-  } catch {
-    return [];
-  }
+const SCHEMA_FOLDER: PrismaFilesWalk<null> = { maxFolderDepth: 31, skippedFolders: new Set(["node_modules"]) };
+
+/** Every `*.prisma` file of the schema folder `dir` (above), absolute and sorted; each folder read is observed. */
+export function listPrismaFiles(dir: string): string[] {
+  return walkPrismaFiles(dir, null, SCHEMA_FOLDER).sort(compareByteOrder);
 }
 
 const DATASOURCE_RE = /^[ \t]*datasource[ \t]+[A-Za-z_][A-Za-z0-9_]*[ \t]*\{/m;
@@ -651,7 +654,7 @@ async function nearestPackageJson(from: string): Promise<string | null> {
   }
 }
 
-async function schemaFilesOf(found: FoundSchema): Promise<string[]> {
+function schemaFilesOf(found: FoundSchema): string[] {
   return found.kind === "file" ? [found.schemaPath] : listPrismaFiles(found.schemaPath);
 }
 
@@ -690,7 +693,7 @@ async function withModelsFolder(found: FoundSchema, root: string, notes: string[
   const text = await readText(found.schemaPath);
   if (text === null || MODEL_BLOCK_RE.test(text)) return found;
   const folder = path.dirname(found.schemaPath);
-  const others = (await listPrismaFiles(folder)).filter((file) => file !== found.schemaPath && !isWithinDir(path.join(folder, "migrations"), file));
+  const others = listPrismaFiles(folder).filter((file) => file !== found.schemaPath && !isWithinDir(path.join(folder, "migrations"), file));
   if (others.length === 0) return found;
   const where = [...new Set(others.map((file) => rel(root, path.dirname(file))))].join(", ");
   const named = rel(root, found.schemaPath);
@@ -819,7 +822,7 @@ export async function discoverProject(options: DiscoverOptions): Promise<PrismaP
     const folder = path.join(root, "prisma", "schema");
     if ((await kindOf(file1)) === "file") found = { schemaPath: file1, kind: "file", source: "default" };
     else if ((await kindOf(file2)) === "file") found = { schemaPath: file2, kind: "file", source: "default" };
-    else if ((await kindOf(folder)) === "dir" && (await listPrismaFiles(folder)).length > 0) {
+    else if ((await kindOf(folder)) === "dir" && listPrismaFiles(folder).length > 0) {
       found = { schemaPath: folder, kind: "dir", source: "default" };
     } else {
       looked.push("prisma/schema.prisma", "schema.prisma", "prisma/schema/ (folder of .prisma files)");
@@ -839,7 +842,7 @@ export async function discoverProject(options: DiscoverOptions): Promise<PrismaP
   }
 
   found = await withModelsFolder(found, root, notes);
-  const schemaFiles = await schemaFilesOf(found);
+  const schemaFiles = schemaFilesOf(found);
   if (schemaFiles.length === 0) {
     const where = found.source === "flag" ? `--schema ${options.schema ?? found.schemaPath}` : rel(root, found.schemaPath);
     throw new MigrationLintError(

@@ -209,7 +209,7 @@ async function resolvePath(resolver: Resolver, input: string, abs: string, kind:
     return { project, migration: null, explicit: true };
   }
   // A schema folder (prisma/schema/) named directly.
-  if ((await listPrismaFiles(abs)).length > 0) {
+  if (listPrismaFiles(abs).length > 0) {
     const owner = await resolver.projectForSchemaPath(abs);
     if (owner) return { project: owner, migration: null, explicit: true };
   }

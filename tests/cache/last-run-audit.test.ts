@@ -14,6 +14,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readLastRun } from "../../src/cache/last-run.js";
 import { RACY_MS } from "../../src/model/load.js";
+import { asFolderSchema } from "./folder-schema.js";
 
 const ROOT = path.resolve(__dirname, "../..");
 const BIN = path.join(ROOT, "bin", "migration-lint.js");
@@ -105,6 +106,10 @@ beforeAll(async () => {
   setups.configured = { cwd: configured, args: [], cache: path.join(configured, ".migration-lint-cache") };
   setups.paths = { cwd: configured, args: ["prisma/migrations/20240601090000_drop_coupons/migration.sql", "prisma/schema.prisma"], cache: path.join(configured, ".migration-lint-cache") };
 
+  // a multi-file schema whose folder holds the migrations: every folder of it listed
+  const folder = asFolderSchema(project(parent, "folder"));
+  setups.folder = { cwd: folder, args: ["-f", "json"], cache: path.join(folder, ".migration-lint-cache") };
+
   // a monorepo: two projects below a root with a .gitignore and a package.json, run from the root
   const monorepo = path.join(parent, "monorepo");
   fs.mkdirSync(path.join(monorepo, "packages"), { recursive: true });
@@ -120,7 +125,7 @@ beforeAll(async () => {
 }, RACY_MS + 30_000);
 
 describe.skipIf(!canTrace)("the kept run records every path the run looked at (strace)", () => {
-  for (const name of ["single", "configured", "paths", "monorepo"]) {
+  for (const name of ["single", "configured", "paths", "folder", "monorepo"]) {
     it(name, () => {
       const { cwd, args, cache } = setups[name]!;
       const run = traced(cwd, args);

@@ -12,6 +12,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { keyEnvironment, readLastRun } from "../../src/cache/last-run.js";
 import { RACY_MS } from "../../src/model/load.js";
+import { asFolderSchema } from "./folder-schema.js";
 
 const ROOT = path.resolve(__dirname, "../..");
 const BIN = path.join(ROOT, "bin", "migration-lint.js");
@@ -63,8 +64,10 @@ function runChecked(dir: string, args: string[] = [], extra: Record<string, stri
 
 /** Projects whose files were copied long enough ago to be kept (RACY_MS): made before the tests, with one wait. */
 const settled: string[] = [];
+const settledFolderSchemas: string[] = [];
 beforeAll(async () => {
   for (let i = 0; i < 20; i++) settled.push(copy());
+  for (let i = 0; i < 5; i++) settledFolderSchemas.push(asFolderSchema(copy()));
   await new Promise((resolve) => setTimeout(resolve, RACY_MS + 200));
 }, RACY_MS + 10_000);
 
@@ -160,6 +163,45 @@ describe("the last run, replayed", () => {
     expect(runChecked(dir, ["-f", "json"]).replayed).toBe(true);
     expect(cli(dir, ["-f", "json", "--debug"]).stderr).toMatch(/read 0, parsed 0 of 8 migrations/);
   }, RACY_MS + 30_000);
+});
+
+describe("the last run of a folder schema, replayed", () => {
+  it("the same command with nothing changed is replayed: the folders of the schema are recorded as listed", () => {
+    const dir = settledFolderSchemas.pop()!;
+    const first = runChecked(dir);
+    expect(first.status).toBe(1);
+    expect(first.replayed).toBe(false);
+    const schema = path.join(dir, "prisma", "schema");
+    expect(readLastRun(cacheOf(dir))?.files()).toEqual(expect.arrayContaining([schema, path.join(schema, "models"), path.join(schema, "schema.prisma"), path.join(schema, "models", "shop.prisma"), path.join(schema, "migrations", "20240105093000_init", "migration.sql")]));
+    const again = runChecked(dir);
+    expect(again.replayed).toBe(true);
+    expect(again).toMatchObject({ status: first.status, stdout: first.stdout, stderr: first.stderr });
+  });
+
+  const changes: Array<[string, (dir: string) => void]> = [
+    ["a .prisma file added in a subfolder", (dir) => fs.writeFileSync(path.join(dir, "prisma/schema/models/audit.prisma"), "model Audit {\n  id Int @id\n}\n")],
+    ["a subfolder with a .prisma file added", (dir) => {
+      fs.mkdirSync(path.join(dir, "prisma/schema/billing"));
+      fs.writeFileSync(path.join(dir, "prisma/schema/billing/invoice.prisma"), "model Invoice {\n  id Int @id\n}\n");
+    }],
+    ["a .prisma file edited to the same size", (dir) => {
+      const file = path.join(dir, "prisma/schema/models/shop.prisma");
+      fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("model User {", "model Uesr {"));
+    }],
+    ["a migration added in the schema folder", (dir) => {
+      fs.mkdirSync(path.join(dir, "prisma/schema/migrations/20240701000000_drop_bio"));
+      fs.writeFileSync(path.join(dir, "prisma/schema/migrations/20240701000000_drop_bio/migration.sql"), 'ALTER TABLE "Profile" DROP COLUMN "bio";\n');
+    }],
+  ];
+  for (const [what, change] of changes) {
+    it(`lints again after ${what}, and reports what a run without the cache reports`, () => {
+      const dir = settledFolderSchemas.pop()!;
+      runChecked(dir, ["-f", "json"]);
+      expect(runChecked(dir, ["-f", "json"]).replayed).toBe(true);
+      change(dir);
+      expect(runChecked(dir, ["-f", "json"]).replayed).toBe(false);
+    });
+  }
 });
 
 describe("runs that are not kept", () => {

@@ -62,6 +62,35 @@ function runChecked(dir: string, args: string[] = [], extra: Record<string, stri
   return { ...run, replayed };
 }
 
+/** The command run twice on a project as it was: the first lints (exit 1) and is kept with `kept` among its paths, the second is replayed. */
+function replaysUnchanged(dir: string, kept: string[]): void {
+  const first = runChecked(dir);
+  expect(first).toMatchObject({ status: 1, replayed: false });
+  const run = readLastRun(cacheOf(dir));
+  expect(run?.run.code).toBe(1);
+  expect(run?.files()).toEqual(expect.arrayContaining(kept));
+  expect(runChecked(dir)).toMatchObject({ replayed: true, status: first.status, stdout: first.stdout, stderr: first.stderr });
+}
+
+/** The migration 20240701000000_drop_bio, added to `migrations`. */
+function addMigration(migrations: string): void {
+  fs.mkdirSync(path.join(migrations, "20240701000000_drop_bio"));
+  fs.writeFileSync(path.join(migrations, "20240701000000_drop_bio", "migration.sql"), 'ALTER TABLE "Profile" DROP COLUMN "bio";\n');
+}
+
+/** For each change, a test: a project of `projects` is replayed, then changed, and the same command lints again. */
+function lintsAgainAfter(changes: Array<[string, (dir: string) => void]>, projects: string[]): void {
+  for (const [what, change] of changes) {
+    it(`lints again after ${what}, and reports what a run without the cache reports`, () => {
+      const dir = projects.pop()!;
+      runChecked(dir, ["-f", "json"]);
+      expect(runChecked(dir, ["-f", "json"]).replayed).toBe(true);
+      change(dir);
+      expect(runChecked(dir, ["-f", "json"]).replayed).toBe(false);
+    });
+  }
+}
+
 /** Projects whose files were copied long enough ago to be kept (RACY_MS): made before the tests, with one wait. */
 const settled: string[] = [];
 const settledFolderSchemas: string[] = [];
@@ -74,15 +103,7 @@ beforeAll(async () => {
 describe("the last run, replayed", () => {
   it("the same command with nothing changed prints the same report and exits with the same code, without linting", () => {
     const dir = settled.pop()!;
-    const first = runChecked(dir);
-    expect(first.status).toBe(1);
-    expect(first.replayed).toBe(false);
-    const kept = readLastRun(cacheOf(dir));
-    expect(kept?.run.code).toBe(1);
-    expect(kept?.files()).toEqual(expect.arrayContaining([path.join(dir, "prisma", "schema.prisma"), path.join(dir, "prisma", "migrations", "20240105093000_init", "migration.sql")]));
-    const again = runChecked(dir);
-    expect(again.replayed).toBe(true);
-    expect(again).toMatchObject({ status: first.status, stdout: first.stdout, stderr: first.stderr });
+    replaysUnchanged(dir, [path.join(dir, "prisma", "schema.prisma"), path.join(dir, "prisma", "migrations", "20240105093000_init", "migration.sql")]);
     // JSON to a pipe too, and a second format's run is its own (the file keeps the last command's run)
     expect(runChecked(dir, ["-f", "json"]).replayed).toBe(false);
     expect(runChecked(dir, ["-f", "json"]).replayed).toBe(true);
@@ -94,10 +115,7 @@ describe("the last run, replayed", () => {
       const file = path.join(dir, "prisma/migrations/20240601090000_drop_coupons/migration.sql");
       fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("Coupon", "Cuopon"));
     }],
-    ["a migration added", (dir) => {
-      fs.mkdirSync(path.join(dir, "prisma/migrations/20240701000000_drop_bio"));
-      fs.writeFileSync(path.join(dir, "prisma/migrations/20240701000000_drop_bio/migration.sql"), 'ALTER TABLE "Profile" DROP COLUMN "bio";\n');
-    }],
+    ["a migration added", (dir) => addMigration(path.join(dir, "prisma/migrations"))],
     ["a file added beside a migration", (dir) => fs.writeFileSync(path.join(dir, "prisma/migrations/20240601090000_drop_coupons/README.md"), "Coupons are gone.\n")],
     ["a migration folder removed", (dir) => fs.rmSync(path.join(dir, "prisma/migrations/20240620100000_index_orders_created"), { recursive: true })],
     ["schema.prisma edited", (dir) => fs.appendFileSync(path.join(dir, "prisma/schema.prisma"), "\n// a comment\n")],
@@ -114,15 +132,7 @@ describe("the last run, replayed", () => {
       fs.utimesSync(file, new Date(), new Date());
     }],
   ];
-  for (const [what, change] of changes) {
-    it(`lints again after ${what}, and reports what a run without the cache reports`, () => {
-      const dir = settled.pop()!;
-      runChecked(dir, ["-f", "json"]);
-      expect(runChecked(dir, ["-f", "json"]).replayed).toBe(true);
-      change(dir);
-      expect(runChecked(dir, ["-f", "json"]).replayed).toBe(false);
-    });
-  }
+  lintsAgainAfter(changes, settled);
 
   it("lints again in another environment, with other arguments, or from another directory", () => {
     const dir = settled.pop()!;
@@ -153,8 +163,7 @@ describe("the last run, replayed", () => {
   it("keeps the cache's journal working: a new migration appends in place of the block, then the block comes back", async () => {
     const dir = settled.pop()!;
     runChecked(dir, ["-f", "json"]);
-    fs.mkdirSync(path.join(dir, "prisma/migrations/20240701000000_drop_bio"));
-    fs.writeFileSync(path.join(dir, "prisma/migrations/20240701000000_drop_bio/migration.sql"), 'ALTER TABLE "Profile" DROP COLUMN "bio";\n');
+    addMigration(path.join(dir, "prisma/migrations"));
     expect(runChecked(dir, ["-f", "json"]).replayed).toBe(false);
     expect(readLastRun(cacheOf(dir))).toBeNull(); // the journal line took the block's place; the new folder is too recent to keep
     expect(cli(dir, ["-f", "json", "--debug"]).stderr).toMatch(/read 1, parsed 0 of 8 migrations/); // the journal read back
@@ -168,14 +177,8 @@ describe("the last run, replayed", () => {
 describe("the last run of a folder schema, replayed", () => {
   it("the same command with nothing changed is replayed: the folders of the schema are recorded as listed", () => {
     const dir = settledFolderSchemas.pop()!;
-    const first = runChecked(dir);
-    expect(first.status).toBe(1);
-    expect(first.replayed).toBe(false);
     const schema = path.join(dir, "prisma", "schema");
-    expect(readLastRun(cacheOf(dir))?.files()).toEqual(expect.arrayContaining([schema, path.join(schema, "models"), path.join(schema, "schema.prisma"), path.join(schema, "models", "shop.prisma"), path.join(schema, "migrations", "20240105093000_init", "migration.sql")]));
-    const again = runChecked(dir);
-    expect(again.replayed).toBe(true);
-    expect(again).toMatchObject({ status: first.status, stdout: first.stdout, stderr: first.stderr });
+    replaysUnchanged(dir, [schema, path.join(schema, "models"), path.join(schema, "schema.prisma"), path.join(schema, "models", "shop.prisma"), path.join(schema, "migrations", "20240105093000_init", "migration.sql")]);
   });
 
   const changes: Array<[string, (dir: string) => void]> = [
@@ -188,20 +191,9 @@ describe("the last run of a folder schema, replayed", () => {
       const file = path.join(dir, "prisma/schema/models/shop.prisma");
       fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("model User {", "model Uesr {"));
     }],
-    ["a migration added in the schema folder", (dir) => {
-      fs.mkdirSync(path.join(dir, "prisma/schema/migrations/20240701000000_drop_bio"));
-      fs.writeFileSync(path.join(dir, "prisma/schema/migrations/20240701000000_drop_bio/migration.sql"), 'ALTER TABLE "Profile" DROP COLUMN "bio";\n');
-    }],
+    ["a migration added in the schema folder", (dir) => addMigration(path.join(dir, "prisma/schema/migrations"))],
   ];
-  for (const [what, change] of changes) {
-    it(`lints again after ${what}, and reports what a run without the cache reports`, () => {
-      const dir = settledFolderSchemas.pop()!;
-      runChecked(dir, ["-f", "json"]);
-      expect(runChecked(dir, ["-f", "json"]).replayed).toBe(true);
-      change(dir);
-      expect(runChecked(dir, ["-f", "json"]).replayed).toBe(false);
-    });
-  }
+  lintsAgainAfter(changes, settledFolderSchemas);
 });
 
 describe("runs that are not kept", () => {

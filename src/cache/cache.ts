@@ -45,7 +45,7 @@ const FORMAT = 5;
  */
 const MAX_JOURNAL_LINES = 32;
 /** How every cache file starts (JSON.stringify keeps the key order of CacheData). */
-const CACHE_HEADER = '{"format":';
+export const CACHE_HEADER = '{"format":';
 /** How a sealed file of this format starts: the seal follows, 40 hex digits, then `",`. */
 const SEALED_HEADER = `{"format":${FORMAT},"seal":"`;
 

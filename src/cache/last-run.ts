@@ -15,9 +15,9 @@
  *   its size, modification and status-change times and inode (a folder's times change when an entry in it is
  *   added, removed or renamed). A run looks at these paths before it reads them, so a change after that shows.
  *
- * The block at the end of the file: a line break, `#`, the header (JSON, ASCII: the key, the paths, the hash of
- * their states, the exit code and the length of each output), a line break, the output's bytes, and a fixed-size
- * trailer that says where the block starts. The cache's journal (src/cache/cache.ts) ends at the block's `#`; a
+ * The block at the end of the file: a line break, `#`, the header (JSON, ASCII: the key, the paths and their
+ * states, the exit code and the length of each output), a line break, the output's bytes, and a fixed-size
+ * trailer with the key and where the block starts. The cache's journal (src/cache/cache.ts) ends at the block's `#`; a
  * journal line appended later takes the block's place, and a whole rewrite drops it.
  */
 import { closeSync, fstatSync, openSync, readSync, writeSync } from "node:fs";
@@ -144,22 +144,20 @@ export function lastRunFile(argv: readonly string[]): string | null {
 function unchanged(header: LastRunHeader): boolean {
   const { shared, paths, what, states } = header;
   if (!Array.isArray(shared) || !Array.isArray(paths) || !Array.isArray(states) || typeof what !== "string" || shared.length !== paths.length || what.length !== paths.length) return false;
-  let file = "";
   let at = 0;
-  for (let i = 0; i < paths.length; i++) {
-    file = file.slice(0, shared[i]) + paths[i];
+  for (const [i, file] of pathsOf(header).entries()) {
     const state = stateOf(file, what[i] === "c" ? "content" : "kind");
     for (let j = 0; j < state.length; j++) if (state[j] !== states[at++]) return false;
   }
   return at === states.length;
 }
 
-/** What a recording saw, as the header keeps it. */
-export function headerPaths(seen: Iterable<[file: string, what: Observation, state: PathState]>): Pick<LastRunHeader, "shared" | "paths" | "what" | "states"> {
+/** What a recording saw (path -> what of it mattered and its state), as the header keeps it. */
+export function headerPaths(seen: ReadonlyMap<string, { what: Observation; state: PathState }>): Pick<LastRunHeader, "shared" | "paths" | "what" | "states"> {
   const sorted = [...seen].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const kept: Pick<LastRunHeader, "shared" | "paths" | "what" | "states"> = { shared: [], paths: [], what: "", states: [] };
   let previous = "";
-  for (const [file, what, state] of sorted) {
+  for (const [file, { what, state }] of sorted) {
     let n = 0;
     while (n < file.length && n < previous.length && file.charCodeAt(n) === previous.charCodeAt(n)) n++;
     kept.shared.push(n);
@@ -188,7 +186,7 @@ export function trailerOf(tail: Buffer, size: number): { key: string; at: number
 }
 
 /** Reads `length` bytes at `position` (all of them, or throws). */
-function readAt(fd: number, length: number, position: number): Buffer {
+export function readAt(fd: number, length: number, position: number): Buffer {
   const buffer = Buffer.allocUnsafe(length);
   let done = 0;
   while (done < length) {

@@ -107,9 +107,7 @@ async function command(argv: string[], rawIO: CliIO, resident?: { history: NonNu
   if (record) {
     // from here on the run looks at paths: what it looks at is recorded from now
     const { RunRecording } = await import("./record-run.js");
-    const { formatterNames } = await import("../formatters/index.js");
-    const { RACY_MS } = await import("../model/load.js");
-    record.recording = new RunRecording(argv, rawIO.colorDefault, values, positionals, formatterNames, RACY_MS);
+    record.recording = new RunRecording(argv, rawIO.colorDefault, values, positionals);
   }
   try {
     if (values["list-rules"]) {

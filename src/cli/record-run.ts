@@ -13,15 +13,15 @@
  *   timestamps' granularity, to the same size, would not show (as git treats racily clean files);
  * - an exit code other than 0 or 1, and a cache file that is not the one the run used.
  */
-import { closeSync, fstatSync, ftruncateSync, openSync, readSync, writeSync } from "node:fs";
-import { headerPaths, trailerOf, lastRunBlock, lastRunFile, runKey, TRAILER_BYTES, type KeptRun } from "../cache/last-run.js";
+import { closeSync, fstatSync, ftruncateSync, openSync, writeSync } from "node:fs";
+import { CACHE_HEADER } from "../cache/cache.js";
+import { headerPaths, lastRunBlock, lastRunFile, readAt, runKey, trailerOf, TRAILER_BYTES, type KeptRun } from "../cache/last-run.js";
 import { startObserving, stateOf, type Observation, type PathState } from "../discover/observed.js";
+import { formatterNames } from "../formatters/index.js";
+import { RACY_MS } from "../model/load.js";
 
 /** The options a kept run may have (every other one keeps nothing; see above). */
 const KEPT_OPTIONS = new Set(["format", "quiet", "max-warnings", "color", "no-color", "config", "rule", "report-unused-disable-directives", "baseline", "no-baseline", "no-error-on-unmatched-pattern", "ignore-pattern", "schema", "migrations", "rule-time-budget", "cache", "cache-location", "cwd"]);
-
-/** How every cache file starts (src/cache/cache.ts CACHE_HEADER): the block is appended to nothing else. */
-const CACHE_HEADER = '{"format":';
 
 export class RunRecording {
   private readonly started = Date.now();
@@ -29,27 +29,22 @@ export class RunRecording {
   private readonly today = new Date(this.started).toISOString().slice(0, 10);
   private readonly paths = new Map<string, { what: Observation; state: PathState }>();
   private refused: string | null = null;
-  /** Paths changed after this were changed less than racyMs before the run began. */
+  /** Paths changed after this were changed less than RACY_MS (src/model/load.ts) before the run began. */
   private readonly since: number;
   private stop: () => void = () => {};
   private kept = false;
 
-  /**
-   * Starts recording the run of `argv` (from before it looks at any path), or refuses at once for its options.
-   * `racyMs`: how long before the run a path it looked at must have last changed (src/model/load.ts RACY_MS).
-   */
+  /** Starts recording the run of `argv` (from before it looks at any path), or refuses at once for its options. */
   constructor(
     private readonly argv: readonly string[],
     private readonly colorDefault: boolean,
     values: Record<string, unknown>,
     positionals: readonly string[],
-    builtinFormats: readonly string[],
-    racyMs: number,
   ) {
-    this.since = this.started - racyMs;
+    this.since = this.started - RACY_MS;
     const option = Object.keys(values).find((name) => !KEPT_OPTIONS.has(name));
     if (option) this.refuse(`--${option}`);
-    for (const format of (values.format as string[] | undefined) ?? []) if (!builtinFormats.includes(format)) this.refuse(`--format ${format}`);
+    for (const format of (values.format as string[] | undefined) ?? []) if (!formatterNames.includes(format)) this.refuse(`--format ${format}`);
     if (positionals[0] === "explain") this.refuse("explain");
     if (this.refused) return;
     this.stop = startObserving({
@@ -91,9 +86,8 @@ export class RunRecording {
     const file = lastRunFile(this.argv);
     if (!key || !file) return this.refuse("no key or no cache file");
     if (!cacheFiles.includes(file)) return this.refuse("the run used another cache file");
-    const seen = [...this.paths].map(([file, { what, state }]): [string, Observation, PathState] => [file, what, state]);
     try {
-      this.kept = appendBlock(file, (at) => lastRunBlock({ key, ...headerPaths(seen) }, { code, output }, at));
+      this.kept = appendBlock(file, (at) => lastRunBlock({ key, ...headerPaths(this.paths) }, { code, output }, at));
     } catch {
       this.refuse("the cache file could not be written");
     }
@@ -105,13 +99,8 @@ function appendBlock(file: string, block: (at: number) => Buffer): boolean {
   const fd = openSync(file, "r+");
   try {
     const { size } = fstatSync(fd);
-    const head = Buffer.alloc(CACHE_HEADER.length);
-    if (readSync(fd, head, 0, head.length, 0) !== head.length || head.toString("latin1") !== CACHE_HEADER) return false;
-    let at = size;
-    if (size >= TRAILER_BYTES) {
-      const tail = Buffer.alloc(TRAILER_BYTES);
-      if (readSync(fd, tail, 0, TRAILER_BYTES, size - TRAILER_BYTES) === TRAILER_BYTES) at = trailerOf(tail, size)?.at ?? size;
-    }
+    if (size < CACHE_HEADER.length || readAt(fd, CACHE_HEADER.length, 0).toString("latin1") !== CACHE_HEADER) return false;
+    const at = size >= TRAILER_BYTES ? trailerOf(readAt(fd, TRAILER_BYTES, size - TRAILER_BYTES), size)?.at ?? size : size;
     const bytes = block(at);
     // written over the old block, then cut to length: a run that stops between the two leaves no trailer at the end (a miss)
     for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done, at + done);

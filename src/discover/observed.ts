@@ -77,4 +77,3 @@ export function stateOf(file: string, what: Observation, stats = statOf(file)): 
 export function sameState(a: PathState, b: PathState): boolean {
   return a.length === b.length && a.every((v, i) => v === b[i]);
 }
-

@@ -9,7 +9,11 @@ import { statSync, type Stats } from "node:fs";
 export type Observation = "kind" | "content";
 
 export interface Observer {
-  /** Called before the path is looked at: whatever changes after that call is seen by the next revalidation. */
+  /**
+   * Called before the path is looked at: whatever changes after that call is seen by the next revalidation. Where a
+   * library reads the file first (the config file cosmiconfig loads), the call comes just after; a change in between
+   * is then less than RACY_MS old, and neither recorder keeps an answer that read such a path.
+   */
   path(file: string, what: Observation, stats?: Stats): void;
   /** Discovery did something no path stands for (an lstat): its answer cannot be revalidated by paths. */
   unsure(): void;

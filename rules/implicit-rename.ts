@@ -42,6 +42,38 @@ export default defineRule({
     // foreign keys as they were before the migration: Prisma drops them (DropForeignKey) before the column
     const referencesBefore = new Map<OperationOf<"drop-column">, QualifiedName | null>();
     const filled = (table: QualifiedName, column?: string) => dataCopies(file).some((c) => sameTable(c.to.table, table) && (column === undefined || c.to.column === column));
+    const pairUp = () => {
+      const tables = bestPairs(
+        created.flatMap((op) => (droppedTables.some((d) => sameTable(d.op.table, op.table)) ? [] : droppedTables.flatMap((d) => tableCandidate(context, d, op)))),
+      );
+      for (const { from, to, common, total, why } of tables) {
+        context.report({ node: to, messageId: "table", data: { from: from.op.table.name, fromTable: quoteName(from.op.table), to: to.table.name, toSql: quoteIdent(to.table.name), common, total, why, model: modelHint(context, to.table) } });
+      }
+      // a table renamed in this migration: a foreign key to its old name points at the same rows
+      const renamedTable = new Map(tables.map((t) => [t.from.op.table.name, t.to.table.name]));
+      for (const op of ops) if (op.kind === "rename-table") renamedTable.set(op.table.name, op.newName);
+      const sameTarget = (before: QualifiedName | null, after: QualifiedName | null) =>
+        before === null || after === null ? before === after : (renamedTable.get(before.name) ?? before.name) === after.name;
+
+      const readded = (d: Dropped) => added.some((a) => sameTable(a.table, d.op.table) && a.column.name === d.op.column);
+      const candidates = added.flatMap((to) =>
+        droppedColumns
+          .filter((d) => sameTable(d.op.table, to.table) && !readded(d) && isBinaryCoercible(d.type, to.column.type!) && sameTarget(d.references, foreignKeyAdded(ops, to)))
+          .flatMap((from) => {
+            const target = from.references && renamedTable.get(from.references.name);
+            // a foreign key column renamed along with the table it points at (executionId -> runId when Execution became JobRun)
+            const followsTable = target ? { score: 0.7, why: `"${from.op.column}" referenced "${from.references!.name}", renamed to "${target}" in this migration, and "${to.column.name}" references "${target}"` } : null;
+            const evidence = columnEvidence(context, from.op.column, to) ?? followsTable;
+            return evidence ? [{ from, to, ...evidence }] : [];
+          }),
+      );
+      for (const { from, to, why } of bestPairs(candidates)) {
+        const column = to.column;
+        const empty = column.notNull && !column.default ? "empty (and as NOT NULL without a default, the ADD fails on a non-empty table)" : column.default ? `with the default ${abbreviate(column.default.text)} in every row` : "NULL in every row";
+        const data = { from: from.op.column, to: column.name, fromSql: quoteIdent(from.op.column), toSql: quoteIdent(column.name), table: quoteName(to.table), type: from.type.text, why, empty, field: fieldHint(context, to.table, column.name) };
+        context.report({ node: to, messageId: "column", data, ...renameSuggestion(context, from, to) });
+      }
+    };
     return {
       Migration() {
         for (const op of ops) if (op.kind === "drop-column") referencesBefore.set(op, foreignKeyBefore(context, op.table, op.column));
@@ -67,36 +99,8 @@ export default defineRule({
         if (!op.asSelect && op.columns.length && !filled(op.table) && !recreates) created.push(op);
       },
       "Migration:exit"() {
-        const tables = bestPairs(
-          created.flatMap((op) => (droppedTables.some((d) => sameTable(d.op.table, op.table)) ? [] : droppedTables.flatMap((d) => tableCandidate(context, d, op)))),
-        );
-        for (const { from, to, common, total, why } of tables) {
-          context.report({ node: to, messageId: "table", data: { from: from.op.table.name, fromTable: quoteName(from.op.table), to: to.table.name, toSql: quoteIdent(to.table.name), common, total, why, model: modelHint(context, to.table) } });
-        }
-        // a table renamed in this migration: a foreign key to its old name points at the same rows
-        const renamedTable = new Map(tables.map((t) => [t.from.op.table.name, t.to.table.name]));
-        for (const op of ops) if (op.kind === "rename-table") renamedTable.set(op.table.name, op.newName);
-        const sameTarget = (before: QualifiedName | null, after: QualifiedName | null) =>
-          before === null || after === null ? before === after : (renamedTable.get(before.name) ?? before.name) === after.name;
-
-        const readded = (d: Dropped) => added.some((a) => sameTable(a.table, d.op.table) && a.column.name === d.op.column);
-        const candidates = added.flatMap((to) =>
-          droppedColumns
-            .filter((d) => sameTable(d.op.table, to.table) && !readded(d) && isBinaryCoercible(d.type, to.column.type!) && sameTarget(d.references, foreignKeyAdded(ops, to)))
-            .flatMap((from) => {
-              const target = from.references && renamedTable.get(from.references.name);
-              // a foreign key column renamed along with the table it points at (executionId -> runId when Execution became JobRun)
-              const followsTable = target ? { score: 0.7, why: `"${from.op.column}" referenced "${from.references!.name}", renamed to "${target}" in this migration, and "${to.column.name}" references "${target}"` } : null;
-              const evidence = columnEvidence(context, from.op.column, to) ?? followsTable;
-              return evidence ? [{ from, to, ...evidence }] : [];
-            }),
-        );
-        for (const { from, to, why } of bestPairs(candidates)) {
-          const column = to.column;
-          const empty = column.notNull && !column.default ? "empty (and as NOT NULL without a default, the ADD fails on a non-empty table)" : column.default ? `with the default ${abbreviate(column.default.text)} in every row` : "NULL in every row";
-          const data = { from: from.op.column, to: column.name, fromSql: quoteIdent(from.op.column), toSql: quoteIdent(column.name), table: quoteName(to.table), type: from.type.text, why, empty, field: fieldHint(context, to.table, column.name) };
-          context.report({ node: to, messageId: "column", data, ...renameSuggestion(context, from, to) });
-        }
+        // whether schema.prisma maps a field or model of the old name to the new one is evidence: decided once it is parsed
+        if ((created.length && droppedTables.length) || (added.length && droppedColumns.length)) context.whenSchema(() => pairUp());
       },
     };
   },

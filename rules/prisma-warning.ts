@@ -9,11 +9,13 @@ interface WarningKind {
   covered: boolean;
   /** Is `op` the statement the warning is about, or the safe replacement we recommend for it (a RENAME instead of DROP + ADD)? */
   matches(op: Operation, a: string, b: string, typeOf: (table: string, column: string) => string | undefined): boolean;
-  /**
-   * The warned change is made elsewhere: in place when the migration ends, or declared by schema.prisma, so the
-   * statement moved to a migration of its own (CREATE UNIQUE INDEX CONCURRENTLY, which refuses a transaction).
-   */
+  /** The warned change is made elsewhere: in place when the migration ends (read from the catalog, at the migration's end). */
   holds?(context: RuleContext, a: string, b: string): boolean;
+  /**
+   * schema.prisma declares the warned change, so the statement moved to a migration of its own (CREATE UNIQUE INDEX
+   * CONCURRENTLY, which refuses a transaction). Asked once the schema is parsed (RuleContext.whenSchema).
+   */
+  declared?(context: RuleContext, a: string, b: string): boolean;
   /** The table the warning is about, for the warnings about one table's columns or key. */
   table?(args: string[]): string;
 }
@@ -54,10 +56,13 @@ const KINDS: WarningKind[] = [
       const columns = cols.split(",").map((c) => c.trim());
       const index = context.catalog.getIndex({ schema: null, name: `${t}_${columns.join("_")}_key` });
       const constraints = [...(context.catalog.getTable({ schema: null, name: t })?.constraints.values() ?? [])];
+      return (!!index?.unique && sameColumns(index.columns, columns)) || constraints.some((c) => (c.kind === "unique" || c.kind === "primary-key") && sameColumns(c.columns, columns));
+    },
+    declared: (context, cols, t) => {
+      const columns = cols.split(",").map((c) => c.trim());
       const model = context.prismaModel({ schema: null, name: t });
       const columnOf = (field: string) => model?.fields.find((f) => f.name === field)?.columnName ?? field;
-      const declared = model?.indexes.some((i) => (i.kind === "unique" || i.kind === "id") && sameColumns(i.fields.map(columnOf), columns)) || (columns.length === 1 && model?.fields.some((f) => f.unique && f.columnName === columns[0]));
-      return (!!index?.unique && sameColumns(index.columns, columns)) || constraints.some((c) => (c.kind === "unique" || c.kind === "primary-key") && sameColumns(c.columns, columns)) || !!declared;
+      return !!model?.indexes.some((i) => (i.kind === "unique" || i.kind === "id") && sameColumns(i.fields.map(columnOf), columns)) || (columns.length === 1 && !!model?.fields.some((f) => f.unique && f.columnName === columns[0]));
     },
   },
   {
@@ -134,16 +139,23 @@ export default defineRule({
         }
       },
       "Migration:exit"() {
+        const stale: typeof warnings = [];
         for (const w of warnings) {
           const op = ops.find((o) => w.kind.matches(o, w.args[0]!, w.args[1] ?? "", typeOf));
           if (!op) {
             // a table the migration drops whole takes the warned change with it (a rebuild whose copy was edited out, a
             // DROP + CREATE written by hand): the warning understates the loss, which `unmentioned` and destructive-change report
-            if (!inOpaque(w.args) && !w.kind.holds?.(context, w.args[0]!, w.args[1] ?? "") && !droppedWhole(w)) context.report({ range: w.range, messageId: "stale", data: { warning: w.text } });
+            if (!inOpaque(w.args) && !w.kind.holds?.(context, w.args[0]!, w.args[1] ?? "") && !droppedWhole(w)) stale.push(w);
           } else if (!w.kind.covered && perStatement && !context.inTransactionBlock(op.statement) && op.kind !== "rebuild-table") {
             // (a rebuild's new key is built by its copy: a failure leaves the old table and its key in place)
             context.report({ node: op, messageId: "primaryKey", data: { warning: w.text, version: context.project.runner.prismaVersion ?? "" } });
           }
+        }
+        // all of them once schema.prisma is parsed (one may be declared there), in order: their fingerprints count them
+        if (stale.length) {
+          context.whenSchema(() => {
+            for (const w of stale) if (!w.kind.declared?.(context, w.args[0]!, w.args[1] ?? "")) context.report({ range: w.range, messageId: "stale", data: { warning: w.text } });
+          });
         }
       },
       "drop-table"(op) {

@@ -241,19 +241,24 @@ async function lintHistory(
       // SchemaPart), so parsing ahead while it parses (256 KB, as this did) only held syntax trees longer (+20-35 MB at
       // the peak of the 5,000-migration synthetic history, whose schema takes most of the run)
       prepare: (m) => timedAsync(timings, "parse", () => parsePending(m, texts[m.index]!, dialect)),
-      release: (m) => {
-        // a migration the cache answered for whose file nothing read: nothing to keep or release
+      settle: (m) => {
+        // a migration the cache answered for whose file nothing read: nothing to keep or count
         if (isUnread(m) || !m.file) return;
         // the language server's history keeps the catalog where an edit may start the next run (of the migrations
         // replayed: those before the plan's start come with their findings from the cache, not applied to the catalog)
         if (m.index >= (plan?.startIndex ?? 0) && cache?.keepsCatalogAfter?.(project.root, m.index, loaded.length)) cache.keepCatalog!(project.root, configKey, texts[m.index]!.chain, structuredClone(catalog.snapshot()));
         if (inScope(m) && m.file.parseErrors.length && m.file.statements.every((st) => st.nodeType === null)) unchecked++;
+      },
+      release: (m) => {
+        if (isUnread(m) || !m.file) return;
         dialect.releaseSyntaxTrees(m.file);
         // replay needs the statements and operations; without it, only what directives read is kept. The newest
-        // migration released (in scope, and at all) stays whole until the next: Project:exit hooks run on one of them.
+        // migration released (in scope, and at all) stays whole: Project:exit hooks run on one of them. A migration
+        // whose rule work waited for the schema is released after newer ones (lintProject's `release`).
         if (options.replay || options.driftOnly) return;
-        const held = inScope(m) ? [m, m] : [heldWhole[0], m];
-        for (const old of heldWhole) if (old?.file && !held.includes(old)) keepOnlyDirectiveData(old.file);
+        const newer = (a: LoadedMigration | undefined) => !a || m.index > a.index;
+        const held = [inScope(m) && newer(heldWhole[0]) ? m : heldWhole[0], newer(heldWhole[1]) ? m : heldWhole[1]];
+        for (const old of [...heldWhole, m]) if (old?.file && !held.includes(old)) keepOnlyDirectiveData(old.file);
         heldWhole = held;
       },
     },

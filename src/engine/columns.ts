@@ -1,5 +1,5 @@
 /** Every column definition of a migration (CREATE TABLE, ADD COLUMN, ALTER COLUMN TYPE), for the type-choice rules. */
-import { quoteIdent, quoteLiteral, quoteName, schemaPlace, type RuleContext, type RuleVisitors } from "./rule.js";
+import { fieldPlace, quoteIdent, quoteLiteral, quoteName, SchemaPart, type RuleContext, type RuleVisitors } from "./rule.js";
 import type { ColumnSpec, Operation, QualifiedName, SourceRange, Statement, TypeSpec } from "../types.js";
 import { typeSql } from "../model/ast.js";
 import { sameTable } from "../model/queries.js";
@@ -16,24 +16,19 @@ export interface ColumnSite {
   soleKey: boolean;
   /** The column's definition in the SQL. */
   range: SourceRange;
-  /** Data for messages: `table`, `column`, `type`, `field` (" (field User.createdAt, schema.prisma:12)" or ""), `fieldName`. */
-  data: Record<string, string>;
+  /**
+   * Data for messages: `table`, `column`, `type`, and from schema.prisma, completed when the report is built (SchemaPart):
+   * `field` (" (field User.createdAt, schema.prisma:12)" or "") and `fieldName` (the field's name, else the column's).
+   */
+  data: Record<string, string | SchemaPart>;
 }
 
 /** Visitors that call `check` for every column definition of the migration (shared by the type-choice rules). */
 export function columnVisitors(context: RuleContext<any>, check: (site: ColumnSite) => void): RuleVisitors { // eslint-disable-line @typescript-eslint/no-explicit-any
   const visit = (op: Operation, table: QualifiedName, column: string, type: TypeSpec | null, spec: ColumnSpec | null, soleKey: boolean) => {
     if (!type) return;
-    // the schema is looked up only when a message reads `field` or `fieldName`, that is when a rule reports:
-    // reading it for every column made every run wait for schema.prisma to be parsed
-    let prisma: { where: string; name: string } | undefined;
-    const lookup = () => {
-      if (prisma) return prisma;
-      const field = context.prismaField(table, column);
-      const model = context.prismaModel(table);
-      const where = field && model ? ` (field ${model.name}.${field.name}, ${schemaPlace(context, field.location)})` : "";
-      return (prisma = { where, name: field?.name ?? column });
-    };
+    // what names schema.prisma is completed when the report is built, so no rule waits for the schema's parse; the parts
+    // are made only when a report reads them (most columns are never reported)
     const data = {
       table: quoteName(table),
       /** The bare table name, for constraint names built from it (`User_email_length`). */
@@ -41,10 +36,10 @@ export function columnVisitors(context: RuleContext<any>, check: (site: ColumnSi
       column,
       type: type.text,
       get field() {
-        return lookup().where;
+        return fieldPlace(context, table, column, " (field {field}, {place})");
       },
       get fieldName() {
-        return lookup().name;
+        return fieldPlace(context, table, column, "{name}").or(new SchemaPart(() => column));
       },
     };
     check({ op, table, column, type, spec, soleKey, range: columnRange(context, op, column), data });

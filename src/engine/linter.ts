@@ -74,7 +74,13 @@ export interface LintProjectOptions {
   ruleTimeBudgetMs?: number;
   /** Parses a pending migration just before it is linted. */
   prepare?: (migration: LoadedMigration) => Promise<void>;
-  /** Called after a migration is linted (e.g. to drop its syntax trees). */
+  /** Called as soon as a migration is linted, with the catalog just after it (e.g. to keep a snapshot of the catalog). */
+  settle?: (migration: LoadedMigration) => void;
+  /**
+   * Called once nothing reads the migration's file any more (e.g. to drop its syntax trees): after `settle`, at once,
+   * or for a migration with rule work waiting for the schema (RuleContext.whenSchema), after that work, which may
+   * be after later migrations were released.
+   */
   release?: (migration: LoadedMigration) => void;
   /** Gets the time spent replaying the history into the catalog (`history`) and in rule visitors (`rules`). */
   timings?: PhaseTimings;
@@ -110,6 +116,11 @@ interface RunState {
   lookups: Pick<RuleContext, "prismaModel" | "prismaField">;
   /** Findings whose data holds a SchemaPart: message and help are completed once the schema is ready (completeSchemaParts). */
   schemaParts: PendingTexts[];
+  /** Rule work waiting for the schema (RuleContext.whenSchema), in the order it was asked for, and the migrations it holds whole. */
+  deferred: Array<() => void>;
+  held: LoadedMigration[];
+  /** True while the deferred work runs: a whenSchema asked then runs at once (waiting for the schema if it must). */
+  draining: boolean;
 }
 
 export const DEFAULT_RULE_TIME_BUDGET_MS = 10_000;
@@ -119,6 +130,9 @@ export const DEFAULT_RULE_TIME_BUDGET_MS = 10_000;
  * (trigger.dev has ~300 such findings; the 5,000-migration synthetic history, with a 1.4 MB schema, thousands).
  */
 const MAX_PENDING_TEXTS = 500;
+
+/** Migrations held whole for rule work waiting for the schema before the lint waits for it instead (a bound on what they keep alive). */
+const MAX_HELD_MIGRATIONS = 64;
 
 /**
  * Heartbeat for a supervisor on another thread (src/cli/supervise.ts): a rule
@@ -201,8 +215,27 @@ export async function lintProject(model: ProjectModel, allRules: ResolvedRule[],
   };
   const catalog = options.catalog ?? new Catalog();
   const startIndex = options.startIndex ?? 0;
-  const state: RunState = { spent: new Map(), budgetMs: options.ruleTimeBudgetMs ?? DEFAULT_RULE_TIME_BUDGET_MS, notTheRuleMs: 0, schemaParts: [], lookups: { prismaModel: () => undefined, prismaField: () => undefined } };
+  const state: RunState = {
+    spent: new Map(),
+    budgetMs: options.ruleTimeBudgetMs ?? DEFAULT_RULE_TIME_BUDGET_MS,
+    notTheRuleMs: 0,
+    schemaParts: [],
+    lookups: { prismaModel: () => undefined, prismaField: () => undefined },
+    deferred: [],
+    held: [],
+    draining: false,
+  };
   state.lookups = schemaLookups(model, state);
+  // the rule work that waited for the schema, then the migrations it held whole, in order
+  const runDeferred = () => {
+    setIdentifierQuote(model.dialect.identifiers.quote);
+    state.draining = true;
+    for (let i = 0; i < state.deferred.length; i++) state.deferred[i]!();
+    state.draining = false;
+    state.deferred = [];
+    for (const held of state.held) options.release?.(held);
+    state.held = [];
+  };
 
   for (const migration of model.migrations) {
     if (migration.index < startIndex && !options.cached?.has(migration.index)) continue;
@@ -236,6 +269,7 @@ export async function lintProject(model: ProjectModel, allRules: ResolvedRule[],
       timed(options.timings, "history", () => {
         for (const statement of file.statements) for (const op of statement.operations) catalog.apply(op, migration.index);
       });
+      options.settle?.(migration);
       options.release?.(migration);
       continue;
     }
@@ -255,6 +289,7 @@ export async function lintProject(model: ProjectModel, allRules: ResolvedRule[],
       });
     }
 
+    const deferredBefore = state.deferred.length;
     const run = instantiate(fromCache ? gitRules : rules, model, migration, file, catalog, push, state);
     const start = file.rangeOf(0, 0);
     run.call("Migration", run.context, start);
@@ -272,11 +307,17 @@ export async function lintProject(model: ProjectModel, allRules: ResolvedRule[],
     }
     run.setStatement(null);
     run.call("Migration:exit", run.context, start);
-    // the texts that name schema.prisma, as soon as it can be read without waiting, or (a long history whose schema
-    // parses for most of the run) once MAX_PENDING_TEXTS wait: what they keep alive goes with them
+    options.settle?.(migration);
+    // rule work that waits for the schema keeps the migration whole; it runs as soon as the schema can be read without
+    // waiting, or (a long history whose schema parses for most of the run) once MAX_HELD_MIGRATIONS wait
+    const held = state.deferred.length > deferredBefore;
+    if (held) state.held.push(migration);
+    if (state.held.length && (state.held.length >= MAX_HELD_MIGRATIONS || (model.schemaReady?.() ?? true))) runDeferred();
+    // the texts that name schema.prisma, likewise, once MAX_PENDING_TEXTS wait: what they keep alive goes with them
     if (state.schemaParts.length && (state.schemaParts.length >= MAX_PENDING_TEXTS || (model.schemaReady?.() ?? true))) completeSchemaParts(state, push);
-    options.release?.(migration);
+    if (!held) options.release?.(migration);
   }
+  runDeferred();
 
   // project-level checks run once, on the last migration in scope (or the newest one when none is)
   const last = newestWithFile(model.migrations, inScope) ?? newestWithFile(model.migrations, () => true);
@@ -448,9 +489,13 @@ function clampRange(file: ParsedSqlFile, range: SourceRange): SourceRange {
 function instantiate(rules: ResolvedRule[], model: ProjectModel, migration: LoadedMigration, file: ParsedSqlFile, catalog: Catalog, push: (file: string, message: LintMessage) => void, state: RunState) {
   const context: MigrationContext = { name: migration.entry.name, index: migration.index, entry: migration.entry, file };
   const occurrences = new Map<string, number>();
-  const instances: Array<{ rule: ResolvedRule; visitors: RuleVisitors; failed: boolean; label: Uint8Array; spent: { ms: number; over: boolean } }> = [];
-  const byKind = new Map<string, typeof instances>();
+  type Instance = { rule: ResolvedRule; visitors: RuleVisitors; failed: boolean; label: Uint8Array; spent: { ms: number; over: boolean } };
+  const instances: Instance[] = [];
+  const byKind = new Map<string, Instance[]>();
   let current: Statement | null = null;
+  // the instance whose create() or visitor is running, and where: whenSchema's work runs later as that visitor would
+  let running: Instance | null = null;
+  let runningAt: SourceRange = file.rangeOf(0, 0);
   let transactionBlock: Set<number> | undefined;
   const schema = () => notTheRule(state, () => model.schema);
   let transactions: number[] | undefined;
@@ -483,6 +528,12 @@ function instantiate(rules: ResolvedRule[], model: ProjectModel, migration: Load
     table: (table) => catalog.getTable(table),
     prismaModel: state.lookups.prismaModel,
     prismaField: state.lookups.prismaField,
+    whenSchema: (work) => {
+      const instance = running;
+      if (!instance || state.draining || (model.schemaReady?.() ?? true)) return work();
+      const at = runningAt;
+      state.deferred.push(() => invoke(instance, work, undefined, at, performance.now()));
+    },
     locks: (op) => tableLocks(op, catalog, model.dialect, model.postgresVersion),
     typeChange: (from, to, column) => model.dialect.typeChange?.(from, to, column),
     inTransactionBlock: (statement) => (transactionBlock ??= statementsInTransactionBlock(file.statements)).has(statement.index),
@@ -571,6 +622,7 @@ function instantiate(rules: ResolvedRule[], model: ProjectModel, migration: Load
       table: shared.table,
       prismaModel: shared.prismaModel,
       prismaField: shared.prismaField,
+      whenSchema: shared.whenSchema,
       locks: shared.locks,
       typeChange: shared.typeChange,
       inTransactionBlock: shared.inTransactionBlock,
@@ -579,6 +631,8 @@ function instantiate(rules: ResolvedRule[], model: ProjectModel, migration: Load
       report,
     };
     beat(instance.label);
+    running = instance;
+    runningAt = file.rangeOf(0, 0);
     try {
       const visitors = rule.rule.create(ruleContext) as unknown;
       if (visitors && typeof (visitors as PromiseLike<unknown>).then === "function") {
@@ -590,9 +644,54 @@ function instantiate(rules: ResolvedRule[], model: ProjectModel, migration: Load
       instance.failed = true;
       push(file.path, internalError(rule.id, migration, err, file.rangeOf(0, 0)));
     }
+    running = null;
     rest();
     instances.push(instance);
   }
+
+  /**
+   * Runs a visitor (or work it left for later) of one instance, isolated: a throw becomes an internal-error and skips
+   * the rule for the rest of the migration, and a rule over its time budget is switched off. Returns the clock at its
+   * end (one clock read a visitor: where one ends, the next starts).
+   */
+  const invoke = (instance: Instance, visitor: (a: unknown) => unknown, arg: unknown, at: SourceRange, started: number): number => {
+    const id = instance.rule.id;
+    if (instance.failed || instance.spent.over) return started;
+    const notTheRuleBefore = state.notTheRuleMs;
+    beat(instance.label);
+    running = instance;
+    runningAt = at;
+    try {
+      const returned = visitor(arg);
+      if (returned && typeof (returned as PromiseLike<unknown>).then === "function") {
+        // a visitor must finish before the next operation changes the catalog: async work cannot be awaited here
+        (returned as Promise<unknown>).then(undefined, () => undefined);
+        throw new TypeError("the visitor returned a promise; rule visitors must be synchronous");
+      }
+    } catch (err) {
+      // one crash per rule and migration is enough: skip the rule for the rest of it
+      instance.failed = true;
+      push(file.path, internalError(id, migration, err, at));
+    }
+    running = null;
+    rest();
+    // a rule that is far too slow (a runaway loop that ends, quadratic work on a big history) is switched off for the run
+    const ended = performance.now();
+    const spent = (instance.spent.ms += ended - started - (state.notTheRuleMs - notTheRuleBefore));
+    if (spent > state.budgetMs) {
+      instance.spent.over = true;
+      push(file.path, {
+        ruleId: "internal-error",
+        severity: 2,
+        fatal: true,
+        message: `Rule "${id}" used more than its time budget (${Math.round(spent)} ms, budget ${state.budgetMs} ms) and was switched off from ${migration.entry.name} on; everything else was linted.`,
+        ...lineColumns(at),
+        fingerprint: fingerprint([migration.entry.name, "internal-error", id, "budget"]),
+        migration: migration.entry.name,
+      });
+    }
+    return ended;
+  };
 
   return {
     context,
@@ -605,42 +704,8 @@ function instantiate(rules: ResolvedRule[], model: ProjectModel, migration: Load
       if (!visiting) byKind.set(name, (visiting = instances.filter((i) => (i.visitors as Record<string, unknown>)[name])));
       let started = performance.now();
       for (const instance of visiting) {
-        const id = instance.rule.id;
-        if (instance.failed || instance.spent.over) continue;
-        const visitor = (instance.visitors as Record<string, ((a: unknown) => void) | undefined>)[name];
-        if (!visitor) continue;
-        const notTheRuleBefore = state.notTheRuleMs;
-        beat(instance.label);
-        try {
-          const returned = visitor(arg) as unknown;
-          if (returned && typeof (returned as PromiseLike<unknown>).then === "function") {
-            // a visitor must finish before the next operation changes the catalog: async work cannot be awaited here
-            (returned as Promise<unknown>).then(undefined, () => undefined);
-            throw new TypeError("the visitor returned a promise; rule visitors must be synchronous");
-          }
-        } catch (err) {
-          // one crash per rule and migration is enough: skip the rule for the rest of it
-          instance.failed = true;
-          push(file.path, internalError(id, migration, err, at));
-        }
-        rest();
-        // a rule that is far too slow (a runaway loop that ends, quadratic work on a big history) is switched off for the run
-        // one clock read a visitor: where one ends, the next starts
-        const ended = performance.now();
-        const spent = (instance.spent.ms += ended - started - (state.notTheRuleMs - notTheRuleBefore));
-        started = ended;
-        if (spent > state.budgetMs) {
-          instance.spent.over = true;
-          push(file.path, {
-            ruleId: "internal-error",
-            severity: 2,
-            fatal: true,
-            message: `Rule "${id}" used more than its time budget (${Math.round(spent)} ms, budget ${state.budgetMs} ms) and was switched off from ${migration.entry.name} on; everything else was linted.`,
-            ...lineColumns(at),
-            fingerprint: fingerprint([migration.entry.name, "internal-error", id, "budget"]),
-            migration: migration.entry.name,
-          });
-        }
+        const visitor = (instance.visitors as Record<string, ((a: unknown) => unknown) | undefined>)[name];
+        if (visitor) started = invoke(instance, visitor, arg, at, started);
       }
     },
   };

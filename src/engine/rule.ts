@@ -151,6 +151,14 @@ export interface RuleContext<Options = Record<string, unknown>> {
   /** The Prisma model (and field) for a table (and column), to point the fix at schema.prisma. */
   prismaModel(table: QualifiedName): PrismaModel | undefined;
   prismaField(table: QualifiedName, column: string): PrismaField | undefined;
+  /**
+   * Runs `work` once schema.prisma is parsed, so that a verdict that needs the schema does not wait for its worker:
+   * at once when the schema is ready (or the project has none), else after the migrations that follow are linted.
+   * `work` runs as this visitor would (its reports belong to this migration, a throw is this rule's internal-error,
+   * its time is the rule's) and may read what it captured, the migration's file, the schema (`prismaModel`,
+   * `prismaField`, `project`) and `migration`, never `catalog`, `table()` or `existedBefore()`, which have moved on.
+   */
+  whenSchema(work: () => void): void;
   /** The table locks the operation takes, with the history's knowledge of the column's previous type. */
   locks(op: Operation): TableLock[];
   /** What a column type change does to existing values, from the dialect's type table; undefined where the dialect has none (Postgres: see its lock model). */

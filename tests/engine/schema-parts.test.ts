@@ -201,3 +201,115 @@ describe("a message waiting for its schema parts is the message interpolate make
     );
   });
 });
+
+/**
+ * No verdict waits for the schema either: work a rule leaves for when schema.prisma is parsed (RuleContext.whenSchema)
+ * runs at once when it is, else after the migrations that follow, with its migration's file still whole; the findings
+ * are those of a run whose schema was ready from the start.
+ */
+describe("rule work that needs the schema (whenSchema)", () => {
+  const RENAME_SCHEMA = 'datasource db {\n  provider = "postgresql"\n  url = env("DB")\n}\n\nmodel User {\n  id    Int     @id\n  email String? @map("mail")\n}\n';
+  const renames = [
+    { name: "1_init", sql: 'CREATE TABLE "User" ("id" INTEGER NOT NULL, "email" TEXT, CONSTRAINT "User_pkey" PRIMARY KEY ("id"));' },
+    // Prisma's DROP + ADD for a field renamed with @map: schema.prisma's field email now maps to "mail"
+    { name: "2_rename", sql: '/*\n  Warnings:\n\n  - You are about to drop the column `email` on the `User` table. All the data in the column will be lost.\n\n*/\n-- AlterTable\nALTER TABLE "User" DROP COLUMN "email",\nADD COLUMN     "mail" TEXT;\n' },
+    { name: "3_later", sql: 'ALTER TABLE "User" ADD COLUMN "age" INTEGER;' },
+  ];
+
+  const waiter = defineRule({
+    meta: { id: "waiter", type: "problem", docs: { description: "waits", preset: "all" }, defaultSeverity: "error", messages: { m: "{{what}} {{field}}" } },
+    create: (context) => ({
+      "add-column"(op) {
+        context.whenSchema(() => {
+          const field = context.prismaField(op.table, op.column.name);
+          // asked again while the deferred work runs: at once
+          let nested = false;
+          context.whenSchema(() => (nested = true));
+          context.report({ node: op, messageId: "m", data: { what: `${context.migration.name} ${context.migration.file.statements.length} statements nested ${nested}`, field: field?.name ?? "none" } });
+        });
+      },
+      "drop-column"(op) {
+        context.whenSchema(() => {
+          throw new Error(`late failure on ${op.column}`);
+        });
+      },
+    }),
+  });
+
+  async function lintRenames(ready: () => boolean | undefined, log: string[]) {
+    const dialect = await loadDialect("postgresql");
+    const config = await resolveConfig({ config: { rules: { waiter: "error", "implicit-rename": "error" } }, filepath: null, builtinRules, cwd: root, extraRules: { waiter } });
+    const migrations: LoadedMigration[] = [];
+    for (const [index, m] of renames.entries()) {
+      const dir = path.join(root, "migrations", m.name);
+      migrations.push({ entry: { name: m.name, dir, upPath: path.join(dir, "migration.sql"), downPath: null, extraFiles: [] }, index, file: await dialect.parseFile(path.join(dir, "migration.sql"), m.sql), error: null });
+    }
+    const schema = parsePrismaSchema([{ path: path.join(root, "schema.prisma"), text: RENAME_SCHEMA }]);
+    const logged = config.rules.map((r) => ({ ...r, rule: { ...r.rule, create: (context: Parameters<typeof r.rule.create>[0]) => {
+      log.push(`create ${r.id} ${context.migration.name}`);
+      return r.rule.create(context);
+    } } }));
+    const model = { root, migrations, schemaSource: RENAME_SCHEMA, runner: dialect.runner({ detected: null, prismaConfigText: null }), dialect, postgresVersion: 16, lockProvider: "postgresql",
+      ...(ready() === undefined ? {} : { schemaReady: () => ready()! }),
+      get schema() {
+        log.push("schema");
+        return schema;
+      } };
+    const out = await lintProject(model, logged as typeof config.rules, () => true, {
+      settle: (m) => log.push(`settle ${m.entry.name}`),
+      release: (m) => log.push(`release ${m.entry.name} ${m.file!.statements.length}`),
+    });
+    return [...out.values()].flat();
+  }
+
+  it("runs after the later migrations while the schema parses, and finds what a ready schema finds", async () => {
+    const eagerLog: string[] = [];
+    const eager = await lintRenames(() => undefined, eagerLog);
+    const log: string[] = [];
+    const late = await lintRenames(() => false, log);
+    expect(late).toEqual(eager);
+    // the schema was first read after the last migration's rules were made: nothing waited for it while linting
+    expect(log.indexOf("schema")).toBeGreaterThan(log.indexOf("create waiter 3_later"));
+    expect(eagerLog.indexOf("schema")).toBeLessThan(eagerLog.indexOf("create waiter 3_later"));
+    // each migration is settled when linted; one with work waiting is released after that work, its file whole
+    expect(log.filter((l) => /^(settle|release)/.test(l))).toEqual(["settle 1_init", "release 1_init 1", "settle 2_rename", "settle 3_later", "release 2_rename 1", "release 3_later 1"]);
+
+    const byRule = (id: string) => late.filter((m) => m.ruleId === id);
+    // implicit-rename's evidence is the schema's field, and its suggestions read the migration's statements
+    expect(byRule("implicit-rename")).toHaveLength(1);
+    expect(byRule("implicit-rename")[0]!.message).toContain("schema.prisma's field User.email now maps to \"mail\"");
+    // (the field has its @map already: only the RENAME is suggested, with the statements the migration had)
+    expect(byRule("implicit-rename")[0]!.suggestions?.map((s) => [s.messageId, s.fix.text])).toEqual([["renameColumn", '-- AlterTable\nALTER TABLE "User" RENAME COLUMN "email" TO "mail"']]);
+    // the work's findings belong to its migration and rule, with the schema read and the file whole (on 2_rename the
+    // rule crashed first, in the work its DROP COLUMN left: skipped for the rest of that migration, as at once)
+    expect(byRule("waiter").map((m) => [m.migration, m.line, m.message])).toEqual([["3_later", 1, "3_later 1 statements nested true none"]]);
+    // a throw in the work is the rule's bug, on its migration, at the visitor that asked
+    expect(byRule("internal-error").map((m) => [m.migration, m.line, m.message.split(":")[0]])).toEqual([["2_rename", 8, 'Rule "waiter" crashed on 2_rename']]);
+    expect(byRule("internal-error")[0]!.message).toContain("late failure on email");
+  });
+
+  it("waits once MAX_HELD_MIGRATIONS (64) migrations are held, rather than keeping a long history whole", async () => {
+    const dialect = await loadDialect("postgresql");
+    const config = await resolveConfig({ config: { rules: { waiter: "error" } }, filepath: null, builtinRules, cwd: root, extraRules: { waiter } });
+    const migrations: LoadedMigration[] = [];
+    const sql = ['CREATE TABLE "User" ("id" INTEGER NOT NULL);', ...Array.from({ length: 99 }, (_, i) => `ALTER TABLE "User" ADD COLUMN "c${i}" INTEGER;`)];
+    for (const [index, text] of sql.entries()) {
+      const dir = path.join(root, "migrations", String(index).padStart(3, "0"));
+      migrations.push({ entry: { name: path.basename(dir), dir, upPath: path.join(dir, "migration.sql"), downPath: null, extraFiles: [] }, index, file: await dialect.parseFile(path.join(dir, "migration.sql"), text), error: null });
+    }
+    const log: string[] = [];
+    const schema = parsePrismaSchema([{ path: path.join(root, "schema.prisma"), text: RENAME_SCHEMA }]);
+    const model = { root, migrations, schemaSource: RENAME_SCHEMA, runner: dialect.runner({ detected: null, prismaConfigText: null }), dialect, postgresVersion: 16, lockProvider: "postgresql",
+      schemaReady: () => false,
+      get schema() {
+        log.push("schema");
+        return schema;
+      } };
+    let mostHeld = 0;
+    let held = 0;
+    const out = await lintProject(model, config.rules, () => true, { settle: () => (mostHeld = Math.max(mostHeld, ++held)), release: () => held-- });
+    expect(mostHeld).toBe(64);
+    expect(held).toBe(0);
+    expect([...out.values()].flat().filter((m) => m.ruleId === "waiter")).toHaveLength(99);
+  });
+});

@@ -12,26 +12,18 @@
  *   npm run build && BENCH_RUNS=15 node bench/daemon.mjs      (writes bench/results/daemon.md)
  */
 import { spawn } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { benchAll, ensureSquawk, fmt, machineLine, markdownTable, median, medianRatio, root, snapshotBuild, SQUAWK_VERSION, triggerDevPrisma } from "./lib.mjs";
+import { benchAll, ensureSquawk, fmt, machineLine, markdownTable, median, medianRatio, root, snapshotBuild, SQUAWK_VERSION, triggerDevPrisma, triggerDevProject } from "./lib.mjs";
 
 const source = triggerDevPrisma();
 const runs = Number(process.env.BENCH_RUNS ?? 10);
 const squawk = ensureSquawk();
 const tmp = mkdtempSync(path.join(os.tmpdir(), "ml-bench-daemon-"));
 const { cli } = snapshotBuild(tmp);
-const project = path.join(tmp, "project");
-cpSync(source, path.join(project, "prisma"), { recursive: true });
-writeFileSync(path.join(project, "package.json"), `${JSON.stringify({ name: "bench-daemon", private: true }, null, 2)}\n`);
-const newDir = path.join(project, "prisma/migrations/99999999999999_bench_new");
-const newFile = path.join(newDir, "migration.sql");
+const { project, newDir, newFile, prepare } = triggerDevProject(tmp, source, "bench-daemon");
 const relative = path.relative(project, newDir);
-const prepare = (i) => {
-  mkdirSync(newDir, { recursive: true });
-  writeFileSync(newFile, `-- AlterTable\nALTER TABLE "TaskRun" ADD COLUMN     "benchNote${i + 2}" TEXT;\n\n-- CreateIndex\nCREATE INDEX "TaskRun_benchNote${i + 2}_idx" ON "TaskRun"("benchNote${i + 2}");\n`);
-};
 // no XDG_RUNTIME_DIR: the daemon's socket is in the copy's own folder, and nothing else finds it
 const env = { ...process.env };
 delete env.XDG_RUNTIME_DIR;

@@ -5,7 +5,7 @@
  * markdown tables.
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -57,6 +57,24 @@ export function ensureSquawk() {
   if (versionOf(native) === `squawk ${SQUAWK_VERSION}`) return { path: native, native: true };
   console.error(`WARNING: squawk's native binary for ${platform} is not in bench/.tools (@squawk-cli/${platform}); timing its npm wrapper instead, which adds a Node start-up to every squawk run, so every ratio below is flattered.`);
   return { path: wrapper, native: false };
+}
+
+/**
+ * A copy of trigger.dev's prisma folder (`source`, from triggerDevPrisma) as a project under `tmp/project` (with a package.json), and a new migration
+ * `99999999999999_bench_new` that `prepare(i)` (re)writes before run i: ADD COLUMN + CREATE INDEX on "TaskRun", a
+ * column of its own each run, as a pre-commit hook would see it.
+ */
+export function triggerDevProject(tmp, source, name) {
+  const project = path.join(tmp, "project");
+  cpSync(source, path.join(project, "prisma"), { recursive: true });
+  writeFileSync(path.join(project, "package.json"), `${JSON.stringify({ name, private: true }, null, 2)}\n`);
+  const newDir = path.join(project, "prisma/migrations/99999999999999_bench_new");
+  const newFile = path.join(newDir, "migration.sql");
+  const prepare = (i) => {
+    mkdirSync(newDir, { recursive: true });
+    writeFileSync(newFile, `-- AlterTable\nALTER TABLE "TaskRun" ADD COLUMN     "benchNote${i + 2}" TEXT;\n\n-- CreateIndex\nCREATE INDEX "TaskRun_benchNote${i + 2}_idx" ON "TaskRun"("benchNote${i + 2}");\n`);
+  };
+  return { project, newDir, newFile, prepare };
 }
 
 /**

@@ -82,11 +82,13 @@ async function run() {
     const { daemonCommand } = await import("../dist/cli/daemon.js");
     process.exitCode = await daemonCommand(process.argv.slice(3), (text) => process.stderr.write(text));
   } else {
-    // a daemon of this directory answers the run when it is up and serves it; else the run lints itself (dist/cli/daemon-client.js)
+    // a daemon of this directory answers the run when it is up and serves it; else the run lints itself (dist/cli/daemon-client.js),
+    // after starting one in the background for the next runs where it has --daemon
     const { viaDaemon } = await import("../dist/cli/daemon-client.js");
     const served = await viaDaemon(process.argv.slice(2), colorDefault);
     if (served) {
       for (const [fd, text] of served.output) (fd === 1 ? writer(process.stdout, writeReport) : writer(process.stderr, (t) => process.stderr.write(t)))(text);
+      if (process.env.MIGRATION_LINT_DEBUG) process.stderr.write("migration-lint: debug: answered by the daemon of this directory (MIGRATION_LINT_NO_DAEMON=1 lints here)\n");
       process.exitCode = served.code;
     } else await lint();
   }

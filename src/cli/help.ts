@@ -83,6 +83,9 @@ Options:
                            (schema, migrations, provider, Prisma version, runner) and exit
   --list-rules             List the rules and exit
   --debug                  Print the time of each phase on stderr
+  --daemon                 Ask this directory's daemon, and when none is up start one in
+                           the background for the runs after this one, which lints
+                           itself (a pre-commit hook's args; not where CI is set)
   -h, --help               Show this help
   -v, --version            Show the version
 

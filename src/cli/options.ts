@@ -30,6 +30,7 @@ export const OPTIONS = {
   "list-rules": { type: "boolean" },
   "no-error-on-unmatched-pattern": { type: "boolean" },
   debug: { type: "boolean" },
+  daemon: { type: "boolean" },
   rule: { type: "string", multiple: true },
   stdin: { type: "boolean" },
   "stdin-filename": { type: "string" },

@@ -21,7 +21,7 @@ import { formatterNames } from "../formatters/index.js";
 import { RACY_MS } from "../model/load.js";
 
 /** The options a kept run may have (every other one keeps nothing; see above). */
-const KEPT_OPTIONS = new Set(["format", "quiet", "max-warnings", "color", "no-color", "config", "rule", "report-unused-disable-directives", "baseline", "no-baseline", "no-error-on-unmatched-pattern", "ignore-pattern", "schema", "migrations", "rule-time-budget", "cache", "cache-location", "cwd"]);
+const KEPT_OPTIONS = new Set(["format", "quiet", "max-warnings", "color", "no-color", "config", "rule", "report-unused-disable-directives", "baseline", "no-baseline", "no-error-on-unmatched-pattern", "ignore-pattern", "schema", "migrations", "rule-time-budget", "cache", "cache-location", "cwd", "daemon"]);
 
 export class RunRecording {
   private readonly started = Date.now();

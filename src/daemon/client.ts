@@ -5,15 +5,20 @@
  * serve), and the run goes on as if there were no daemon. MIGRATION_LINT_NO_DAEMON=1 skips it. Loaded before
  * anything else of the linter: keep it small.
  */
+import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import net from "node:net";
+import { fileURLToPath } from "node:url";
 import { daemonLocation, isPrivateFolder, type DaemonLocation } from "./location.js";
 import { runEnvironment, type DaemonAnswer, type DaemonRequest } from "./protocol.js";
 
 /** How long a run waits for the daemon's answer before it lints itself (MIGRATION_LINT_DAEMON_TIMEOUT_MS). */
 const DEFAULT_TIMEOUT_MS = 5000;
 
-/** The daemon's answer to this run (its output in order and exit code), or null: lint here. */
+/**
+ * The daemon's answer to this run (its output in order and exit code), or null: lint here. With `--daemon` and no
+ * daemon answering, one is started in the background first (`startFor`), for the runs after this one.
+ */
 export async function viaDaemon(argv: string[], colorDefault: boolean): Promise<{ code: number; output: Array<[1 | 2, string]> } | null> {
   if (process.env.MIGRATION_LINT_NO_DAEMON === "1") return null;
   let cwd: string;
@@ -23,10 +28,41 @@ export async function viaDaemon(argv: string[], colorDefault: boolean): Promise<
     return null;
   }
   const location = daemonLocation(cwd);
-  if ("problem" in location || !existsSync(location.socket)) return null;
+  if ("problem" in location) return null;
+  const start = wantsDaemon(argv) && !inCi(process.env);
+  if (!existsSync(location.socket)) return start && startFor(argv), null;
   const timeout = Number(process.env.MIGRATION_LINT_DAEMON_TIMEOUT_MS) > 0 ? Number(process.env.MIGRATION_LINT_DAEMON_TIMEOUT_MS) : DEFAULT_TIMEOUT_MS;
   const answer = (await askDaemon(location, { kind: "lint", argv, cwd, env: runEnvironment(process.env), colorDefault }, timeout)) as DaemonAnswer | null;
+  // nobody answered on the socket (one left by a daemon that was killed): a new daemon takes it over
+  if (answer === null && start) startFor(argv);
   return answer?.served ? answer : null;
+}
+
+/** `--daemon` among the options (before a `--`). */
+export function wantsDaemon(argv: string[]): boolean {
+  const end = argv.indexOf("--");
+  return (end < 0 ? argv : argv.slice(0, end)).includes("--daemon");
+}
+
+/** A CI job runs on a fresh machine: a daemon would only be left behind there. */
+export function inCi(env: NodeJS.ProcessEnv): boolean {
+  return !!env.CI && env.CI !== "0" && env.CI.toLowerCase() !== "false";
+}
+
+/**
+ * Starts `migration-lint daemon` for this directory, detached, its history filled by a lint of `argv` (`--warm`),
+ * and returns at once: this run lints itself. It ends after 30 minutes without a request, as `daemon start`'s does.
+ * A daemon already starting (two runs at once) answers the second one's ping, which then ends.
+ */
+function startFor(argv: string[]): void {
+  try {
+    const bin = fileURLToPath(new URL("../../bin/migration-lint.js", import.meta.url));
+    const child = spawn(process.execPath, [bin, "daemon", "--warm", JSON.stringify(argv)], { detached: true, stdio: "ignore" });
+    child.on("error", () => undefined);
+    child.unref();
+  } catch {
+    // no daemon, then: this run and the next lint themselves
+  }
 }
 
 /** Sends one request and reads one answer; null when nobody answers (in time) or the folder is not private. */

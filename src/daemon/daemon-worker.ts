@@ -22,7 +22,7 @@ import { useRunEnvironment, type DaemonAnswer, type DaemonLintRequest } from "./
 import type { ResidentWorkerMessage } from "../cli/resident-worker.js";
 
 /** The options a served run may have: they change what is linted and how it is printed, and write nothing. */
-const SERVED = new Set(["format", "quiet", "max-warnings", "color", "no-color", "staged", "base", "config", "rule", "report-unused-disable-directives", "baseline", "no-baseline", "no-error-on-unmatched-pattern", "ignore-pattern", "schema", "migrations", "rule-time-budget", "cache", "no-cache", "cwd"]);
+const SERVED = new Set(["format", "quiet", "max-warnings", "color", "no-color", "staged", "base", "config", "rule", "report-unused-disable-directives", "baseline", "no-baseline", "no-error-on-unmatched-pattern", "ignore-pattern", "schema", "migrations", "rule-time-budget", "cache", "no-cache", "cwd", "daemon"]);
 
 const { heartbeat } = workerData as { heartbeat: SharedArrayBuffer };
 setHeartbeat(heartbeat);

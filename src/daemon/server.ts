@@ -15,6 +15,9 @@
  *   migration-lint daemon [--idle-timeout <seconds>]     run in the foreground (a process manager, `&`)
  *   migration-lint daemon start [--idle-timeout <s>]     start one in the background, return when it listens
  *   migration-lint daemon stop | status
+ *
+ * A run with `--daemon` starts one itself when none answers (src/daemon/client.ts), with `--warm <argv as JSON>`:
+ * the daemon lints that command line once it listens, so that the run after is answered from a filled history.
  */
 import { spawn } from "node:child_process";
 import { chmodSync, mkdirSync, readFileSync, rmdirSync, unlinkSync } from "node:fs";
@@ -23,16 +26,32 @@ import { fileURLToPath } from "node:url";
 import { LintFailure, ResidentWorker, Stuck } from "../cli/resident-worker.js";
 import { askDaemon } from "./client.js";
 import { daemonLocation, isPrivateFolder, type DaemonLocation } from "./location.js";
-import type { DaemonAnswer, DaemonLintRequest, DaemonRequest } from "./protocol.js";
+import { runEnvironment, type DaemonAnswer, type DaemonLintRequest, type DaemonRequest } from "./protocol.js";
 
 const DEFAULT_IDLE_SECONDS = 1800;
 const USAGE = "usage: migration-lint daemon [start | stop | status] [--idle-timeout <seconds>]\n";
+
+/** `--warm`'s value: a command line (a JSON array of strings), or null when it is not one. */
+function warmArgv(value: string): string[] | null {
+  try {
+    const argv = JSON.parse(value) as unknown;
+    return Array.isArray(argv) && argv.every((a) => typeof a === "string") ? argv : null;
+  } catch {
+    return null;
+  }
+}
 
 export async function daemonCommand(args: string[], stderr: (text: string) => void): Promise<number> {
   const action = args[0] && !args[0].startsWith("-") ? args[0] : "run";
   const rest = action === "run" ? args : args.slice(1);
   let idleSeconds = DEFAULT_IDLE_SECONDS;
+  let warm: string[] | null = null;
   for (let i = 0; i < rest.length; i++) {
+    if (action === "run" && rest[i] === "--warm") {
+      warm = warmArgv(rest[++i] ?? "");
+      if (!warm) return stderr(`migration-lint daemon: --warm takes a command line as a JSON array of strings\n${USAGE}`), 2;
+      continue;
+    }
     const value = rest[i] === "--idle-timeout" ? rest[++i] : rest[i]!.startsWith("--idle-timeout=") ? rest[i]!.slice("--idle-timeout=".length) : undefined;
     if (value === undefined || !(Number(value) > 0)) return stderr(`migration-lint daemon: ${value === undefined ? `unknown argument ${rest[i]}` : `--idle-timeout takes a positive number of seconds, got "${value}"`}\n${USAGE}`), 2;
     idleSeconds = Number(value);
@@ -47,7 +66,7 @@ export async function daemonCommand(args: string[], stderr: (text: string) => vo
   }
   if (action === "start") return startInBackground(location, idleSeconds, stderr);
   if (action !== "run") return stderr(`migration-lint daemon: unknown action "${action}"\n${USAGE}`), 2;
-  return serveForever(location, idleSeconds * 1000, stderr);
+  return serveForever(location, idleSeconds * 1000, stderr, warm);
 }
 
 /** Starts `migration-lint daemon` detached from this process and waits until it answers (at most 10 s). */
@@ -63,7 +82,7 @@ async function startInBackground(location: DaemonLocation, idleSeconds: number, 
   return stderr("migration-lint daemon: started, but it did not answer within 10 s\n"), 2;
 }
 
-async function serveForever(location: DaemonLocation, idleMs: number, stderr: (text: string) => void): Promise<number> {
+async function serveForever(location: DaemonLocation, idleMs: number, stderr: (text: string) => void, warm: string[] | null): Promise<number> {
   const { dir, socket } = location;
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   if (!isPrivateFolder(dir)) return stderr(`migration-lint daemon: ${dir} is not a folder only you can enter (mode 0700, yours); refusing to listen there\n`), 2;
@@ -161,6 +180,11 @@ async function serveForever(location: DaemonLocation, idleMs: number, stderr: (t
   chmodSync(socket, 0o600);
   rearm();
   stderr(`migration-lint daemon: listening for ${process.cwd()} on ${socket} (ends after ${idleMs / 1000} s idle)\n`);
+  // started by a run (--daemon): its command line fills the history, in the queue before any request
+  if (warm) {
+    const argv = warm;
+    queue = queue.then(async () => void (await lint({ kind: "lint", argv, cwd: process.cwd(), env: runEnvironment(process.env), colorDefault: false })));
+  }
   await new Promise<void>((resolve) => server.once("close", () => resolve()));
   return 0;
 }

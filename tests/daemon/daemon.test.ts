@@ -112,6 +112,36 @@ describe("migration-lint daemon", () => {
     await again.exited;
   });
 
+  it("--daemon starts one in the background when none answers: that run lints itself, a later one is answered by it", async () => {
+    const dir = project("auto");
+    const until = async (ok: () => boolean, ms: number) => {
+      for (let waited = 0; !ok(); waited += 100) {
+        if (waited > ms) throw new Error("timed out");
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    // each command line once: the same one again would be the last run replayed, before any daemon is asked
+    const alone = (format: string) => run(dir, ["--daemon", "-f", format], { MIGRATION_LINT_NO_DAEMON: "1" });
+    try {
+      // where CI is set (a fresh machine every job), none is started
+      expect(run(dir, ["--daemon", "-f", "compact"], { CI: "true" })).toEqual(alone("compact"));
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(fs.existsSync(privateFolder(dir))).toBe(false);
+
+      expect(run(dir, ["--daemon", "-f", "json"], { CI: "" })).toEqual(alone("json"));
+      await until(() => run(dir, ["daemon", "status"]).status === 0, 20_000);
+      expect(fs.statSync(privateFolder(dir)).mode & 0o777).toBe(0o700);
+      const served = run(dir, ["--daemon", "-f", "stylish"], { CI: "", MIGRATION_LINT_DEBUG: "1" });
+      const expected = alone("stylish");
+      expect([served.status, served.stdout]).toEqual([expected.status, expected.stdout]);
+      expect(served.stderr).toBe(`${expected.stderr}migration-lint: debug: answered by the daemon of this directory (MIGRATION_LINT_NO_DAEMON=1 lints here)\n`);
+    } finally {
+      run(dir, ["daemon", "stop"]);
+    }
+    // and it leaves nothing behind when stopped
+    await until(() => !fs.existsSync(privateFolder(dir)), 5000);
+  });
+
   it("ends by itself when idle, and leaves nothing behind", async () => {
     const dir = project("idle");
     const daemon = await startDaemon(dir, ["--idle-timeout", "1"]);

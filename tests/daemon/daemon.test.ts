@@ -142,6 +142,23 @@ describe("migration-lint daemon", () => {
     await until(() => !fs.existsSync(privateFolder(dir)), 5000);
   });
 
+  it("--daemon takes over the socket a killed daemon left behind", async () => {
+    const dir = project("auto-stale");
+    const killed = await startDaemon(dir);
+    killed.child.kill("SIGKILL");
+    await killed.exited;
+    expect(fs.readdirSync(privateFolder(dir)).some((f) => f.endsWith(".sock"))).toBe(true);
+    try {
+      expect(run(dir, ["--daemon", "-f", "json"], { CI: "" })).toEqual(run(dir, ["--daemon", "-f", "json"], { MIGRATION_LINT_NO_DAEMON: "1" }));
+      for (let waited = 0; run(dir, ["daemon", "status"]).status !== 0; waited += 100) {
+        if (waited > 20_000) throw new Error("no daemon took the socket over");
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    } finally {
+      run(dir, ["daemon", "stop"]);
+    }
+  });
+
   it("ends by itself when idle, and leaves nothing behind", async () => {
     const dir = project("idle");
     const daemon = await startDaemon(dir, ["--idle-timeout", "1"]);

@@ -29,7 +29,8 @@ export async function viaDaemon(argv: string[], colorDefault: boolean): Promise<
   }
   const location = daemonLocation(cwd);
   if ("problem" in location) return null;
-  const start = wantsDaemon(argv) && !inCi(process.env);
+  // (the daemon listens on a Unix socket: none is started on Windows, where that would be a named pipe)
+  const start = wantsDaemon(argv) && !inCi(process.env) && process.platform !== "win32";
   if (!existsSync(location.socket)) return start && startFor(argv), null;
   const timeout = Number(process.env.MIGRATION_LINT_DAEMON_TIMEOUT_MS) > 0 ? Number(process.env.MIGRATION_LINT_DAEMON_TIMEOUT_MS) : DEFAULT_TIMEOUT_MS;
   const answer = (await askDaemon(location, { kind: "lint", argv, cwd, env: runEnvironment(process.env), colorDefault }, timeout)) as DaemonAnswer | null;

@@ -5,7 +5,7 @@
  * serve), and the run goes on as if there were no daemon. MIGRATION_LINT_NO_DAEMON=1 skips it. Loaded before
  * anything else of the linter: keep it small.
  */
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import net from "node:net";
 import { fileURLToPath } from "node:url";
@@ -57,13 +57,18 @@ export function inCi(env: NodeJS.ProcessEnv): boolean {
  */
 function startFor(argv: string[]): void {
   try {
-    const bin = fileURLToPath(new URL("../../bin/migration-lint.js", import.meta.url));
-    const child = spawn(process.execPath, [bin, "daemon", "--warm", JSON.stringify(argv)], { detached: true, stdio: "ignore" });
-    child.on("error", () => undefined);
-    child.unref();
+    spawnDaemon(["--warm", JSON.stringify(argv)]).on("error", () => undefined);
   } catch {
     // no daemon, then: this run and the next lint themselves
   }
+}
+
+/** `migration-lint daemon <args>` for this directory, detached from this process (no stdio, not waited for). */
+export function spawnDaemon(args: string[], execArgv: readonly string[] = []): ChildProcess {
+  const bin = fileURLToPath(new URL("../../bin/migration-lint.js", import.meta.url));
+  const child = spawn(process.execPath, [...execArgv, bin, "daemon", ...args], { detached: true, stdio: "ignore" });
+  child.unref();
+  return child;
 }
 
 /** Sends one request and reads one answer; null when nobody answers (in time) or the folder is not private. */

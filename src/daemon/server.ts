@@ -19,12 +19,10 @@
  * A run with `--daemon` starts one itself when none answers (src/daemon/client.ts), with `--warm <argv as JSON>`:
  * the daemon lints that command line once it listens, so that the run after is answered from a filled history.
  */
-import { spawn } from "node:child_process";
 import { chmodSync, mkdirSync, readFileSync, rmdirSync, unlinkSync } from "node:fs";
 import net from "node:net";
-import { fileURLToPath } from "node:url";
 import { LintFailure, ResidentWorker, Stuck } from "../cli/resident-worker.js";
-import { askDaemon } from "./client.js";
+import { askDaemon, spawnDaemon } from "./client.js";
 import { daemonLocation, isPrivateFolder, type DaemonLocation } from "./location.js";
 import { runEnvironment, type DaemonAnswer, type DaemonLintRequest, type DaemonRequest } from "./protocol.js";
 
@@ -72,9 +70,7 @@ export async function daemonCommand(args: string[], stderr: (text: string) => vo
 /** Starts `migration-lint daemon` detached from this process and waits until it answers (at most 10 s). */
 async function startInBackground(location: DaemonLocation, idleSeconds: number, stderr: (text: string) => void): Promise<number> {
   if (await askDaemon(location, { kind: "ping" }, 2000)) return stderr(`migration-lint daemon: already running (${location.socket})\n`), 0;
-  const bin = fileURLToPath(new URL("../../bin/migration-lint.js", import.meta.url));
-  const child = spawn(process.execPath, [...process.execArgv, bin, "daemon", "--idle-timeout", String(idleSeconds)], { detached: true, stdio: "ignore" });
-  child.unref();
+  const child = spawnDaemon(["--idle-timeout", String(idleSeconds)], process.execArgv);
   for (let waited = 0; waited < 10_000; waited += 50) {
     await new Promise((resolve) => setTimeout(resolve, 50));
     if (await askDaemon(location, { kind: "ping" }, 1000)) return stderr(`migration-lint daemon: started for ${process.cwd()} (pid ${child.pid}, ${location.socket})\n`), 0;

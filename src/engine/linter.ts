@@ -312,9 +312,9 @@ export async function lintProject(model: ProjectModel, allRules: ResolvedRule[],
     // waiting, or (a long history whose schema parses for most of the run) once MAX_HELD_MIGRATIONS wait
     const held = state.deferred.length > deferredBefore;
     if (held) state.held.push(migration);
-    if (state.held.length && (state.held.length >= MAX_HELD_MIGRATIONS || (model.schemaReady?.() ?? true))) runDeferred();
+    if (state.held.length && (state.held.length >= MAX_HELD_MIGRATIONS || schemaReadyNow(model))) runDeferred();
     // the texts that name schema.prisma, likewise, once MAX_PENDING_TEXTS wait: what they keep alive goes with them
-    if (state.schemaParts.length && (state.schemaParts.length >= MAX_PENDING_TEXTS || (model.schemaReady?.() ?? true))) completeSchemaParts(state, push);
+    if (state.schemaParts.length && (state.schemaParts.length >= MAX_PENDING_TEXTS || schemaReadyNow(model))) completeSchemaParts(state, push);
     if (!held) options.release?.(migration);
   }
   runDeferred();
@@ -418,6 +418,11 @@ export function templatePieces(template: string, data: NonNullable<ReportDescrip
   return pieces;
 }
 
+/** Whether the schema can be read without waiting (for its worker's parse): also where it is parsed in this thread, or absent. */
+function schemaReadyNow(model: ProjectModel): boolean {
+  return model.schemaReady?.() ?? true;
+}
+
 /** RuleContext's prismaModel and prismaField for a run (the schema read, or waited for, outside the rules' time). */
 function schemaLookups(model: ProjectModel, state: RunState): Pick<RuleContext, "prismaModel" | "prismaField"> {
   const schema = () => notTheRule(state, () => model.schema);
@@ -495,7 +500,9 @@ function instantiate(rules: ResolvedRule[], model: ProjectModel, migration: Load
   let current: Statement | null = null;
   // the instance whose create() or visitor is running, and where: whenSchema's work runs later as that visitor would
   let running: Instance | null = null;
-  let runningAt: SourceRange = file.rangeOf(0, 0);
+  // a file's start, made once a migration (rangeOf makes a range: not once a rule, in every create())
+  const fileStart = file.rangeOf(0, 0);
+  let runningAt = fileStart;
   let transactionBlock: Set<number> | undefined;
   const schema = () => notTheRule(state, () => model.schema);
   let transactions: number[] | undefined;
@@ -530,7 +537,7 @@ function instantiate(rules: ResolvedRule[], model: ProjectModel, migration: Load
     prismaField: state.lookups.prismaField,
     whenSchema: (work) => {
       const instance = running;
-      if (!instance || state.draining || (model.schemaReady?.() ?? true)) return work();
+      if (!instance || state.draining || schemaReadyNow(model)) return work();
       const at = runningAt;
       state.deferred.push(() => invoke(instance, work, undefined, at, performance.now()));
     },
@@ -632,7 +639,7 @@ function instantiate(rules: ResolvedRule[], model: ProjectModel, migration: Load
     };
     beat(instance.label);
     running = instance;
-    runningAt = file.rangeOf(0, 0);
+    runningAt = fileStart;
     try {
       const visitors = rule.rule.create(ruleContext) as unknown;
       if (visitors && typeof (visitors as PromiseLike<unknown>).then === "function") {
@@ -642,7 +649,7 @@ function instantiate(rules: ResolvedRule[], model: ProjectModel, migration: Load
       instance.visitors = (visitors as RuleVisitors | undefined) ?? {};
     } catch (err) {
       instance.failed = true;
-      push(file.path, internalError(rule.id, migration, err, file.rangeOf(0, 0)));
+      push(file.path, internalError(rule.id, migration, err, fileStart));
     }
     running = null;
     rest();

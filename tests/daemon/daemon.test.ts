@@ -57,6 +57,14 @@ async function startDaemon(cwd: string, args: string[] = []): Promise<{ child: C
 
 const privateFolder = (dir: string) => path.join(dir, ".migration-lint-daemon");
 
+/** Waits until `ok()` holds (checked every 100 ms), at most `ms`. */
+async function until(ok: () => boolean, ms: number): Promise<void> {
+  for (let waited = 0; !ok(); waited += 100) {
+    if (waited > ms) throw new Error(`timed out after ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 describe("migration-lint daemon", () => {
   it("answers a run with the same stdout, stderr and exit code as a run without it", async () => {
     const dir = project("same");
@@ -114,12 +122,6 @@ describe("migration-lint daemon", () => {
 
   it("--daemon starts one in the background when none answers: that run lints itself, a later one is answered by it", async () => {
     const dir = project("auto");
-    const until = async (ok: () => boolean, ms: number) => {
-      for (let waited = 0; !ok(); waited += 100) {
-        if (waited > ms) throw new Error("timed out");
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    };
     // each command line once: the same one again would be the last run replayed, before any daemon is asked
     const alone = (format: string) => run(dir, ["--daemon", "-f", format], { MIGRATION_LINT_NO_DAEMON: "1" });
     try {
@@ -150,10 +152,7 @@ describe("migration-lint daemon", () => {
     expect(fs.readdirSync(privateFolder(dir)).some((f) => f.endsWith(".sock"))).toBe(true);
     try {
       expect(run(dir, ["--daemon", "-f", "json"], { CI: "" })).toEqual(run(dir, ["--daemon", "-f", "json"], { MIGRATION_LINT_NO_DAEMON: "1" }));
-      for (let waited = 0; run(dir, ["daemon", "status"]).status !== 0; waited += 100) {
-        if (waited > 20_000) throw new Error("no daemon took the socket over");
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      await until(() => run(dir, ["daemon", "status"]).status === 0, 20_000);
     } finally {
       run(dir, ["daemon", "stop"]);
     }

@@ -34,46 +34,74 @@ export interface PrismaSchemaFile {
 
 export function parsePrismaSchema(files: PrismaSchemaFile[]): PrismaSchemaModel {
   const errors: PrismaSchemaModel["errors"] = [];
-  const parsedFiles: ParsedFile[] = [];
-  for (const [index, file] of files.entries()) {
-    const source = new SourceText(file.text);
-    try {
-      parsedFiles.push({ path: file.path, origin: { path: file.path, index, source }, blocks: parseBlocks(source.text) });
-    } catch (error) {
-      errors.push(describeParseError(file.path, source, error));
-    }
-  }
-
-  // A field is a relation when its type is a model (or view) of any file.
-  const relationTargets = new Set<string>();
-  for (const file of parsedFiles) {
-    for (const block of file.blocks) {
-      if (block.type === "model" || block.type === "view") relationTargets.add(block.name);
-    }
-  }
-
-  let provider: string | null = null;
-  let datasourceFile: string | null = null;
-  let schemas: string[] = [];
   const models: PrismaModel[] = [];
   const enums: PrismaEnum[] = [];
-  for (const file of parsedFiles) {
-    const locate = (extent: Extent): SchemaLocation => new SchemaSpan(file.origin, extent.start, extent.end);
-    for (const block of file.blocks) {
-      if (block.type === "datasource") {
-        // Prisma allows one datasource; if a broken schema has more, the first wins.
-        if (datasourceFile !== null) continue;
-        datasourceFile = file.path;
-        ({ provider, schemas } = readDatasource(block));
-      } else if (block.type === "model") {
-        models.push(buildModel(block as Located<PrismaAst.Model>, relationTargets, locate));
-      } else if (block.type === "enum") {
-        enums.push(buildEnum(block as Located<PrismaAst.Enum>, locate));
+  // A field is a relation when its type is a model (or view) of any file, which is known once every file is read:
+  // each field's `@relation(...)` is read as its block is built, and `relation` is set at the end.
+  const relationTargets = new Set<string>();
+  const relations = new Map<PrismaField, PrismaRelation>();
+  let datasource: { file: string; provider: string | null; schemas: string[] } | null = null;
+
+  for (const [index, file] of files.entries()) {
+    const source = new SourceText(file.text);
+    const origin: SchemaOrigin = { path: file.path, index, source };
+    const locate = (extent: Extent): SchemaLocation => new SchemaSpan(origin, extent.start, extent.end);
+    // A file counts only when all of it parses. Its blocks are built chunk by chunk, so that prisma-ast's tree of a
+    // chunk is garbage before the next chunk is parsed (on a 1.4 MB schema, holding all of them peaked 100 MB higher).
+    const built: ParsedFile = { models: [], enums: [], targets: [], relations: [], datasource: null };
+    let buildError: unknown;
+    const onBlock = (block: PrismaAst.Block) => {
+      try {
+        buildBlock(block, built, locate);
+      } catch (error) {
+        throw (buildError = error);
       }
+    };
+    try {
+      parseBlocks(source.text, onBlock);
+    } catch (error) {
+      if (error === buildError) throw error; // a bug here, not a syntax error of the schema
+      errors.push(describeParseError(file.path, source, error));
+      continue;
     }
+    models.push(...built.models);
+    enums.push(...built.enums);
+    for (const name of built.targets) relationTargets.add(name);
+    for (const [field, relation] of built.relations) relations.set(field, relation);
+    if (datasource === null && built.datasource !== null) datasource = { file: file.path, ...built.datasource };
   }
 
+  for (const model of models) {
+    for (const field of model.fields) {
+      if (relationTargets.has(field.type)) field.relation = relations.get(field) ?? readRelation(undefined);
+    }
+  }
+  const { provider = null, schemas = [], file: datasourceFile = null } = datasource ?? {};
   return withTableLookup({ files: files.map((file) => file.path), provider, datasourceFile, schemas, models, enums, errors });
+}
+
+/** What one schema file's blocks build (parsePrismaSchema). */
+interface ParsedFile {
+  models: PrismaModel[];
+  enums: PrismaEnum[];
+  /** Names of models and views: a field of one of these types is a relation. */
+  targets: string[];
+  /** Each field's `@relation(...)`. */
+  relations: Array<[PrismaField, PrismaRelation]>;
+  /** The file's first datasource block. */
+  datasource: { provider: string | null; schemas: string[] } | null;
+}
+
+function buildBlock(block: PrismaAst.Block, built: ParsedFile, locate: Locate): void {
+  if (block.type === "model" || block.type === "view") built.targets.push(block.name);
+  if (block.type === "datasource") {
+    // Prisma allows one datasource; if a broken schema has more, the first wins.
+    built.datasource ??= readDatasource(block);
+  } else if (block.type === "model") {
+    built.models.push(buildModel(block as Located<PrismaAst.Model>, built.relations, locate));
+  } else if (block.type === "enum") {
+    built.enums.push(buildEnum(block as Located<PrismaAst.Enum>, locate));
+  }
 }
 
 /** The schema data as plain values, without the lookup function. */
@@ -167,12 +195,6 @@ function withTableLookup(data: PrismaSchemaData): PrismaSchemaModel {
 // ---------------------------------------------------------------------------
 // Building the model from the prisma-ast blocks
 
-interface ParsedFile {
-  path: string;
-  origin: SchemaOrigin;
-  blocks: PrismaAst.Block[];
-}
-
 type Locate = (extent: Extent) => SchemaLocation;
 
 function readDatasource(block: PrismaAst.Datasource): { provider: string | null; schemas: string[] } {
@@ -187,7 +209,7 @@ function readDatasource(block: PrismaAst.Datasource): { provider: string | null;
   return { provider, schemas };
 }
 
-function buildModel(block: Located<PrismaAst.Model>, relationTargets: Set<string>, locate: Locate): PrismaModel {
+function buildModel(block: Located<PrismaAst.Model>, relations: Array<[PrismaField, PrismaRelation]>, locate: Locate): PrismaModel {
   const fields: PrismaField[] = [];
   const indexes: PrismaBlockIndex[] = [];
   let tableName = block.name;
@@ -196,7 +218,7 @@ function buildModel(block: Located<PrismaAst.Model>, relationTargets: Set<string
   // line inside a model to nothing.
   for (const item of block.properties) {
     if (item?.type === "field") {
-      fields.push(buildField(item as LocatedField, relationTargets, locate));
+      fields.push(buildField(item as LocatedField, relations, locate));
     } else if (item?.type === "attribute") {
       const attribute = item as LocatedAttribute;
       const name = attributeName(attribute);
@@ -208,7 +230,8 @@ function buildModel(block: Located<PrismaAst.Model>, relationTargets: Set<string
   return { name: block.name, tableName, schema, fields, indexes, location: locate(block.extent) };
 }
 
-function buildField(field: LocatedField, relationTargets: Set<string>, locate: Locate): PrismaField {
+/** The field with `relation: null`; its `@relation(...)`, if any, is read into `relations` (see parsePrismaSchema). */
+function buildField(field: LocatedField, relations: Array<[PrismaField, PrismaRelation]>, locate: Locate): PrismaField {
   const attributes = (field.attributes ?? []) as LocatedAttribute[];
   let columnName = field.name;
   let nativeType: string | null = null;
@@ -245,24 +268,24 @@ function buildField(field: LocatedField, relationTargets: Set<string>, locate: L
     }
   }
 
-  const type = field.typeText;
-  const isRelation = relationTargets.has(type);
-  return {
+  const built: PrismaField = {
     name: field.name,
     columnName,
-    type,
+    type: field.typeText,
     optional: field.optional === true,
     list: field.array === true,
     nativeType,
     default: defaultText,
     id,
     unique,
-    relation: isRelation ? readRelation(relationAttribute) : null,
+    relation: null,
     attributes: attributes.map(
       (attribute): PrismaAttribute => ({ name: attributeName(attribute), args: attribute.argTexts }),
     ),
     location: locate(field.extent),
   };
+  if (relationAttribute) relations.push([built, readRelation(relationAttribute)]);
+  return built;
 }
 
 type PrismaRelation = NonNullable<PrismaField["relation"]>;
@@ -587,27 +610,29 @@ function endOf(node: CstNode & Partial<ChevrotainToken>): number {
  * of 1,100 models peaked near 300 MB; in chunks only one chunk's are alive.
  * A syntax error is thrown with its offset in the whole file.
  */
-function parseBlocks(text: string): PrismaAst.Block[] {
+/**
+ * Parses `text` chunk by chunk and hands each chunk's blocks to `onBlock`, in order, before the next chunk is
+ * parsed. A syntax error throws a PrismaSyntaxError; what `onBlock` throws passes through as it is.
+ */
+function parseBlocks(text: string, onBlock: (block: PrismaAst.Block) => void): void {
   const { getSchema, parser, visitor } = prismaAst();
   const prepared = prepareForPrismaAst(text);
   const options = { parser, visitor } as unknown as Parameters<typeof getSchema>[1];
-  const blocks: PrismaAst.Block[] = [];
-  try {
-    for (const [start, end] of blockChunks(prepared)) {
-      visitor.source = prepared.slice(start, end);
-      visitor.base = start;
-      try {
-        for (const block of getSchema(visitor.source, options).list) if (block != null) blocks.push(block);
-      } catch (error) {
-        const offset = errorOffset(error, end - start);
-        throw new PrismaSyntaxError(errorMessage(error), offset === null ? start : start + offset);
-      }
+  for (const [start, end] of blockChunks(prepared)) {
+    let list: Array<PrismaAst.Block | null | undefined>;
+    visitor.source = prepared.slice(start, end);
+    visitor.base = start;
+    try {
+      list = getSchema(visitor.source, options).list;
+    } catch (error) {
+      const offset = errorOffset(error, end - start);
+      throw new PrismaSyntaxError(errorMessage(error), offset === null ? start : start + offset);
+    } finally {
+      visitor.source = "";
+      visitor.base = 0;
     }
-  } finally {
-    visitor.source = "";
-    visitor.base = 0;
+    for (const block of list) if (block != null) onBlock(block);
   }
-  return blocks;
 }
 
 /** Chunks of a schema are at least this long (one parser call has a fixed cost), and end after a block. */

@@ -517,6 +517,21 @@ describe("parsePrismaSchema: large schemas are parsed in chunks of whole blocks"
     const schema = parsePrismaSchema([{ path: "/p/schema.prisma", text: broken }]);
     expect(schema.errors).toHaveLength(1);
     expect(schema.errors[0]!.line).toBe(big.split("\n").length + 2);
+    // the blocks of the chunks that parsed before it do not count either: a file counts whole or not at all
+    expect(schema.models).toEqual([]);
+  });
+
+  it("knows relations to models of a later chunk and a later file", () => {
+    const first = big + "model Owner {\n  id   Int  @id\n  pets Pet[]\n  boss Boss @relation(fields: [id], references: [id])\n}\n";
+    const schema = parsePrismaSchema([
+      { path: "/p/a.prisma", text: "model Pet {\n  id      Int   @id\n  ownerId Int\n  owner   Owner @relation(fields: [ownerId], references: [id])\n}\n" + first },
+      { path: "/p/b.prisma", text: "model Boss {\n  id Int @id\n}\n" },
+    ]);
+    expect(schema.errors).toEqual([]);
+    expect(field(schema, "Pet", "owner").relation).toMatchObject({ fields: ["ownerId"], references: ["id"] });
+    expect(field(schema, "Owner", "pets").relation).toEqual({ name: null, fields: [], references: [], onDelete: null, onUpdate: null });
+    expect(field(schema, "Owner", "boss").relation).toMatchObject({ fields: ["id"], references: ["id"] });
+    expect(field(schema, "Pet", "ownerId").relation).toBeNull();
   });
 });
 

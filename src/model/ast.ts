@@ -75,7 +75,25 @@ export function typeSpec(typeName: Body | undefined): TypeSpec | null {
     if (typeof value === "number") modifiers.push(value);
   }
   const arrayDims = Array.isArray(typeName.arrayBounds) ? typeName.arrayBounds.length : 0;
-  return withTypeText({ name, schema, modifiers, arrayDims });
+  return internedType(withTypeText({ name, schema, modifiers, arrayDims }));
+}
+
+/**
+ * One frozen object for every column of the same type: a history names a few dozen types in tens of thousands of
+ * columns, and each column kept its own (6 MB of a 5,000-migration history's 66 MB at the end of a lint).
+ */
+const TYPES = new Map<string, TypeSpec>();
+const MAX_TYPES = 4096;
+
+function internedType(type: TypeSpec): TypeSpec {
+  // `text` spells schema, name, modifiers and array dimensions; the schema again tells "a.b" from "a"."b"
+  const key = `${type.schema ?? ""}\0${type.text}`;
+  const known = TYPES.get(key);
+  if (known) return known;
+  if (TYPES.size >= MAX_TYPES) TYPES.clear(); // a long-lived process (the daemon, the editor) reads unbounded SQL
+  Object.freeze(type.modifiers);
+  TYPES.set(key, Object.freeze(type));
+  return type;
 }
 
 /** A type spec with its canonical `text` (`varchar(255)`, `audit.Role[]`) made from its parts. */

@@ -66,7 +66,7 @@ export interface LastRunHeader {
 }
 
 /** Node's own flags that bin/migration-lint.js sets (on its command line too, from Node 23 on, after this check): not the user's. */
-const OWN_FLAGS = /^--(liftoff-only|heap-growing-percent=\d+)$/;
+const OWN_FLAGS = /^--(liftoff-only|heap-growing-percent=\d+|max-semi-space-size=\d+)$/;
 
 /**
  * What a run's report depends on besides the paths it looked at, as one hash; null where no run can be kept (the

@@ -10,7 +10,10 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
+// @ts-expect-error: a plain .mjs generator of the benchmarks, without types
+import { writeSyntheticProjects } from "../../bench/synthetic.mjs";
 import { ROOT } from "./hosts.js";
 
 const nodes = (process.env.MIGRATION_LINT_TEST_NODES ?? "").split(":").filter(Boolean);
@@ -38,6 +41,26 @@ describe.skipIf(nodes.length === 0)("the CLI on other Node.js majors (MIGRATION_
     // 85-90 MB with --liftoff-only in effect on Node 20-25; 650 MB on Node 24 without it
     if (r.peakMb !== undefined) expect(r.peakMb, version).toBeLessThan(250);
   }, 60_000);
+
+  it.each(nodes)("%s caps the young generation at Node 20's 16 MB semi-spaces on a long history", (node) => {
+    // V8 12.5+ (Node 23+) sizes it from the machine's memory instead: 64 MB semi-spaces, and the lint of this
+    // 1,000-migration history grew the main thread's new space to 64 MB (128 MB on 5,000 migrations: a 401 MB peak)
+    const version = spawnSync(node, ["--version"], { encoding: "utf8" }).stdout.trim();
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), "ml-young-gen-"));
+    try {
+      const [project] = writeSyntheticProjects(folder, [1000]) as Array<{ projectDir: string }>;
+      // every thread (the main one and the schema worker) says how big its new space is as it ends
+      const hook = path.join(folder, "new-space.mjs");
+      fs.writeFileSync(hook, 'import v8 from "node:v8"; import fs from "node:fs";\nprocess.on("exit", () => fs.writeSync(2, `new-space-mb=${v8.getHeapSpaceStatistics().find((s) => s.space_name === "new_space").space_size / 1048576}\\n`));\n');
+      const r = spawnSync(node, ["--import", pathToFileURL(hook).href, CLI, "--cwd", project!.projectDir, "-f", "json", "--no-cache"], { encoding: "utf8", maxBuffer: 1 << 28, env: { ...process.env, MIGRATION_LINT_NO_DAEMON: "1" } });
+      expect(r.status, `${version}: ${r.stderr}`).toBe(1);
+      const sizes = [...r.stderr.matchAll(/new-space-mb=(\d+(?:\.\d+)?)/g)].map((m) => Number(m[1]));
+      expect(sizes.length, version).toBeGreaterThan(0);
+      for (const size of sizes) expect(size, version).toBeLessThanOrEqual(32);
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it.each(nodes)("%s keeps the compiled code of the CLI's modules (Node 22+'s compile cache), so the next run skips compiling them", (node) => {
     const version = spawnSync(node, ["--version"], { encoding: "utf8" }).stdout.trim();

@@ -34,17 +34,22 @@ const removeNew = () => rmSync(newDir, { recursive: true, force: true });
 
 const node = process.execPath;
 const parse = path.join(root, "bench", "floor-parse.mjs");
+// the flags bin/ gives Node on its command line from Node 23 on (V8 12.5+ reads them only there; older Nodes take
+// --liftoff-only set at run time too, as floor-parse.mjs does)
+const [v8Major, v8Minor] = process.versions.v8.split(".").map(Number);
+const startupOnly = v8Major > 12 || (v8Major === 12 && v8Minor >= 5);
+const parseRun = (...args) => ["--liftoff-only", ...(startupOnly ? ["--max-semi-space-size=16"] : []), parse, ...args];
 const options = { cwd: project, env: { ...process.env, MIGRATION_LINT_NO_DAEMON: "1" } };
 const squawkOptions = { cwd: project };
 const schema = path.join(project, "prisma", "schema.prisma");
 const [floor, parseAll, bothAll, cold, squawkAll, parseOne, coldOne, squawkOne] = benchAll(
   [
     { command: node, args: ["-e", "0"], ...options },
-    { command: node, args: [parse, ...files], prepare: removeNew, ...options },
-    { command: node, args: [parse, "--schema", schema, "--dist", dist, ...files], prepare: removeNew, ...options },
+    { command: node, args: parseRun(...files), prepare: removeNew, ...options },
+    { command: node, args: parseRun("--schema", schema, "--dist", dist, ...files), prepare: removeNew, ...options },
     { command: node, args: [cli, "-f", "json", "--no-cache"], prepare: removeNew, ...options },
     { command: squawk.path, args: ["--reporter", "gcc", ...files], prepare: removeNew, ...squawkOptions },
-    { command: node, args: [parse, newFile], prepare, ...options },
+    { command: node, args: parseRun(newFile), prepare, ...options },
     { command: node, args: [cli, "-f", "json", "--no-cache", path.relative(project, newDir)], prepare, ...options },
     { command: squawk.path, args: ["--reporter", "gcc", newFile], prepare, ...squawkOptions },
   ],

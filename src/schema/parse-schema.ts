@@ -37,7 +37,8 @@ export function parsePrismaSchema(files: PrismaSchemaFile[]): PrismaSchemaModel 
   const models: PrismaModel[] = [];
   const enums: PrismaEnum[] = [];
   // A field is a relation when its type is a model (or view) of any file, which is known once every file is read:
-  // each field's `@relation(...)` is read as its block is built, and `relation` is set at the end.
+  // each field's `@relation(...)` is read as its block is built, and `relation` is set at the end (the fields of a
+  // file that does not parse are never read from `relations`: their models are dropped with it).
   const relationTargets = new Set<string>();
   const relations = new Map<PrismaField, PrismaRelation>();
   let datasource: { file: string; provider: string | null; schemas: string[] } | null = null;
@@ -48,11 +49,11 @@ export function parsePrismaSchema(files: PrismaSchemaFile[]): PrismaSchemaModel 
     const locate = (extent: Extent): SchemaLocation => new SchemaSpan(origin, extent.start, extent.end);
     // A file counts only when all of it parses. Its blocks are built chunk by chunk, so that prisma-ast's tree of a
     // chunk is garbage before the next chunk is parsed (on a 1.4 MB schema, holding all of them peaked 100 MB higher).
-    const built: ParsedFile = { models: [], enums: [], targets: [], relations: [], datasource: null };
+    const built: ParsedFile = { models: [], enums: [], targets: [], datasource: null };
     let buildError: unknown;
     const onBlock = (block: PrismaAst.Block) => {
       try {
-        buildBlock(block, built, locate);
+        buildBlock(block, built, relations, locate);
       } catch (error) {
         throw (buildError = error);
       }
@@ -67,7 +68,6 @@ export function parsePrismaSchema(files: PrismaSchemaFile[]): PrismaSchemaModel 
     models.push(...built.models);
     enums.push(...built.enums);
     for (const name of built.targets) relationTargets.add(name);
-    for (const [field, relation] of built.relations) relations.set(field, relation);
     if (datasource === null && built.datasource !== null) datasource = { file: file.path, ...built.datasource };
   }
 
@@ -86,19 +86,17 @@ interface ParsedFile {
   enums: PrismaEnum[];
   /** Names of models and views: a field of one of these types is a relation. */
   targets: string[];
-  /** Each field's `@relation(...)`. */
-  relations: Array<[PrismaField, PrismaRelation]>;
   /** The file's first datasource block. */
   datasource: { provider: string | null; schemas: string[] } | null;
 }
 
-function buildBlock(block: PrismaAst.Block, built: ParsedFile, locate: Locate): void {
+function buildBlock(block: PrismaAst.Block, built: ParsedFile, relations: Map<PrismaField, PrismaRelation>, locate: Locate): void {
   if (block.type === "model" || block.type === "view") built.targets.push(block.name);
   if (block.type === "datasource") {
     // Prisma allows one datasource; if a broken schema has more, the first wins.
     built.datasource ??= readDatasource(block);
   } else if (block.type === "model") {
-    built.models.push(buildModel(block as Located<PrismaAst.Model>, built.relations, locate));
+    built.models.push(buildModel(block as Located<PrismaAst.Model>, relations, locate));
   } else if (block.type === "enum") {
     built.enums.push(buildEnum(block as Located<PrismaAst.Enum>, locate));
   }
@@ -209,7 +207,7 @@ function readDatasource(block: PrismaAst.Datasource): { provider: string | null;
   return { provider, schemas };
 }
 
-function buildModel(block: Located<PrismaAst.Model>, relations: Array<[PrismaField, PrismaRelation]>, locate: Locate): PrismaModel {
+function buildModel(block: Located<PrismaAst.Model>, relations: Map<PrismaField, PrismaRelation>, locate: Locate): PrismaModel {
   const fields: PrismaField[] = [];
   const indexes: PrismaBlockIndex[] = [];
   let tableName = block.name;
@@ -231,7 +229,7 @@ function buildModel(block: Located<PrismaAst.Model>, relations: Array<[PrismaFie
 }
 
 /** The field with `relation: null`; its `@relation(...)`, if any, is read into `relations` (see parsePrismaSchema). */
-function buildField(field: LocatedField, relations: Array<[PrismaField, PrismaRelation]>, locate: Locate): PrismaField {
+function buildField(field: LocatedField, relations: Map<PrismaField, PrismaRelation>, locate: Locate): PrismaField {
   const attributes = (field.attributes ?? []) as LocatedAttribute[];
   let columnName = field.name;
   let nativeType: string | null = null;
@@ -284,7 +282,7 @@ function buildField(field: LocatedField, relations: Array<[PrismaField, PrismaRe
     ),
     location: locate(field.extent),
   };
-  if (relationAttribute) relations.push([built, readRelation(relationAttribute)]);
+  if (relationAttribute) relations.set(built, readRelation(relationAttribute));
   return built;
 }
 
@@ -608,11 +606,9 @@ function endOf(node: CstNode & Partial<ChevrotainToken>): number {
  * CHUNK_CHARS each) rather than in one call: chevrotain holds the tokens and
  * the syntax tree of everything it parses at once, which for a 1.4 MB schema
  * of 1,100 models peaked near 300 MB; in chunks only one chunk's are alive.
- * A syntax error is thrown with its offset in the whole file.
- */
-/**
- * Parses `text` chunk by chunk and hands each chunk's blocks to `onBlock`, in order, before the next chunk is
- * parsed. A syntax error throws a PrismaSyntaxError; what `onBlock` throws passes through as it is.
+ * Each chunk's blocks go to `onBlock`, in order, before the next chunk is
+ * parsed. A syntax error is thrown as a PrismaSyntaxError with its offset in
+ * the whole file; what `onBlock` throws passes through as it is.
  */
 function parseBlocks(text: string, onBlock: (block: PrismaAst.Block) => void): void {
   const { getSchema, parser, visitor } = prismaAst();

@@ -57,6 +57,14 @@ async function startDaemon(cwd: string, args: string[] = []): Promise<{ child: C
 
 const privateFolder = (dir: string) => path.join(dir, ".migration-lint-daemon");
 
+/** A daemon of `dir` killed with SIGKILL, so that its socket is left behind (checked). */
+async function leaveStaleSocket(dir: string): Promise<void> {
+  const killed = await startDaemon(dir);
+  killed.child.kill("SIGKILL");
+  await killed.exited;
+  expect(fs.readdirSync(privateFolder(dir)).some((f) => f.endsWith(".sock"))).toBe(true);
+}
+
 /** Waits until `ok()` holds (checked every 100 ms), at most `ms`. */
 async function until(ok: () => boolean, ms: number): Promise<void> {
   for (let waited = 0; !ok(); waited += 100) {
@@ -106,10 +114,7 @@ describe("migration-lint daemon", () => {
 
   it("falls back to a normal run when the daemon was killed and its socket is left behind", async () => {
     const dir = project("killed");
-    const daemon = await startDaemon(dir);
-    daemon.child.kill("SIGKILL");
-    await daemon.exited;
-    expect(fs.readdirSync(privateFolder(dir)).some((f) => f.endsWith(".sock"))).toBe(true);
+    await leaveStaleSocket(dir);
     const alone = run(dir, ["-f", "json"], { MIGRATION_LINT_NO_DAEMON: "1" });
     expect(run(dir, ["-f", "json"])).toEqual(alone);
     // a new daemon takes the stale socket over
@@ -146,10 +151,7 @@ describe("migration-lint daemon", () => {
 
   it("--daemon takes over the socket a killed daemon left behind", async () => {
     const dir = project("auto-stale");
-    const killed = await startDaemon(dir);
-    killed.child.kill("SIGKILL");
-    await killed.exited;
-    expect(fs.readdirSync(privateFolder(dir)).some((f) => f.endsWith(".sock"))).toBe(true);
+    await leaveStaleSocket(dir);
     try {
       expect(run(dir, ["--daemon", "-f", "json"], { CI: "" })).toEqual(run(dir, ["--daemon", "-f", "json"], { MIGRATION_LINT_NO_DAEMON: "1" }));
       await until(() => run(dir, ["daemon", "status"]).status === 0, 20_000);

@@ -28,7 +28,8 @@ if (schemaFile) {
   const signal = new Int32Array(new SharedArrayBuffer(4));
   const { port1, port2 } = new MessageChannel();
   const files = [{ path: schemaFile, text: readFileSync(schemaFile, "utf8") }];
-  const worker = new Worker(new URL(`file://${dist}/cli/worker.js`), { workerData: { files, port: port2, signal }, transferList: [port2] });
+  const worker = new Worker(new URL(`file://${dist}/cli/worker.js`));
+  worker.postMessage({ files, port: port2, signal }, [port2]);
   worker.unref();
   schemaDone = () => {
     Atomics.wait(signal, 0, 0);

@@ -39,7 +39,7 @@ import { cacheConfigKey, mergeAndStore, planFromCache, type CachePlan } from "..
 import { TOOL_VERSION } from "../version.js";
 import { blockedBy, type StatementLocks, type TableLock } from "../dialects/postgres/locks.js";
 import { quoteName } from "../engine/rule.js";
-import { unpackCachedSchema, readSchemaFiles, startSchemaParse } from "../schema/load.js";
+import { SchemaWorker, unpackCachedSchema, readSchemaFiles } from "../schema/load.js";
 import type { PrismaSchemaModel } from "../schema/types.js";
 import { isCodeMigration, prismaMigrateSource } from "../sources/prisma-migrate.js";
 import type { MigrationEntry, RunnerInfo } from "../types.js";
@@ -53,9 +53,10 @@ export interface Sinks {
   sources: SourceTexts;
 }
 
-export async function lintTarget(target: LintTarget, config: ResolvedConfig, options: LintOptions, sinks: Sinks): Promise<ProjectReport> {
+/** Lints one project; a run of several passes them all one `schemaWorker` (see SchemaWorker). */
+export async function lintTarget(target: LintTarget, config: ResolvedConfig, options: LintOptions, sinks: Sinks, schemaWorker = new SchemaWorker(() => false)): Promise<ProjectReport> {
   const { project } = target;
-  const read = await readProject(target, config, options, sinks);
+  const read = await readProject(target, config, options, sinks, schemaWorker);
   const { notes, timings, texts, entries, cache } = read;
   const { git, inScope } = scopeOf(target, config, options, entries, notes);
   // without migration_lock.toml the datasource says which provider this is: that needs the schema now
@@ -125,7 +126,7 @@ function count<T>(list: T[], test: (item: T) => boolean): number {
 }
 
 /** Discovery: the migrations listed and read, the schema read (its parse started, or taken from the cache), the runner facts and the lock file's dialect. */
-async function readProject(target: LintTarget, config: ResolvedConfig, options: LintOptions, sinks: Sinks) {
+async function readProject(target: LintTarget, config: ResolvedConfig, options: LintOptions, sinks: Sinks, schemaWorker: SchemaWorker) {
   const { project } = target;
   const notes = [...project.notes];
   const timings: PhaseTimings = {};
@@ -141,7 +142,7 @@ async function readProject(target: LintTarget, config: ResolvedConfig, options: 
   const schemaHash = resident ? resident.schemaHash(schemaFiles.files) : hashKey(schemaFiles.files.map((f) => [f.path, f.text]));
   const packedSchema = cache?.schema(project.root, schemaHash);
   const cachedSchema = !packedSchema ? null : resident ? resident.unpackSchema(packedSchema, schemaFiles.files) : unpackCachedSchema(packedSchema, schemaFiles.files);
-  const schema = cachedSchema ?? startSchemaParse(schemaFiles.files);
+  const schema = cachedSchema ?? schemaWorker.parse(schemaFiles.files);
   const [listed, runnerFacts] = await Promise.all([
     !project.migrationsDirExists ? Promise.resolve([]) : resident ? resident.listMigrations(project.migrationsDir) : prismaMigrateSource.list(project.migrationsDir),
     resident ? resident.discovery.remember(`runner\0${JSON.stringify([project.root, project.prismaConfigFile, config.prismaVersion, config.runner])}`, () => runnerInput(project, config)) : runnerInput(project, config),

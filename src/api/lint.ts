@@ -14,6 +14,7 @@ import { resolveTargets, type LintTarget } from "../discover/targets.js";
 import { findProjectsBelow } from "../discover/monorepo.js";
 import { lintEachProject, projectConfigs, type SkippedProject } from "./projects.js";
 import { lintTarget } from "./lint-project.js";
+import { SchemaWorker } from "../schema/load.js";
 import { SourceTexts } from "./source-texts.js";
 import { bufferDiscoveryPath, bufferMigrationName, type EditorBuffer } from "../discover/buffer.js";
 import type { MessagesByFile } from "../engine/linter.js";
@@ -227,11 +228,15 @@ export async function runLint(options: LintOptions = {}): Promise<LintRun> {
     ...(discovery ? { discovery } : {}),
   });
   const configs: Array<{ root: string; config: ResolvedConfig }> = [];
+  // one schema worker for the run's projects, kept while a project is still to come
+  let toLint = targets.length;
+  const schemaWorker = new SchemaWorker(() => toLint > 0);
   const each = await lintEachProject(targets, cwd, async (target) => {
+    toLint--;
     const projectConfig = await configFor(target.project.root);
     if (projectConfig !== config) configs.push({ root: target.project.root, config: projectConfig });
-    return lintTarget(target, projectConfig, { ...options, ...(buffer ? { buffer } : {}) }, { messages, suppressed, sources });
-  });
+    return lintTarget(target, projectConfig, { ...options, ...(buffer ? { buffer } : {}) }, { messages, suppressed, sources }, schemaWorker);
+  }).finally(() => schemaWorker.close());
   const results = toResults(messages, suppressed);
   // each project's findings take the engine severities of the configuration it was linted with
   const within = (root: string, file: string) => file.startsWith(root + path.sep);

@@ -110,39 +110,95 @@ export function unpackCachedSchema(packed: PackedSchemaData, files: PrismaSchema
 
 /** Starts parsing the schema (in a worker when it is large and we run compiled); `get()` returns it, blocking if the worker is not done yet. */
 export function startSchemaParse(files: PrismaSchemaFile[]): SchemaHandle {
-  let result: PrismaSchemaModel | null = null;
-  const inline = () => (result ??= parsePrismaSchema(files));
-  const size = files.reduce((n, f) => n + f.text.length, 0);
-  const compiled = import.meta.url.endsWith(".js");
-  if (!compiled || size < WORKER_THRESHOLD_BYTES) return { get: inline, ready: () => true };
+  return new SchemaWorker(() => false).parse(files);
+}
 
-  // loaded here, not at the top: a small or cached schema (every warm run) needs no worker (~1.5 ms)
-  const { MessageChannel, receiveMessageOnPort, Worker } = createRequire(import.meta.url)("node:worker_threads") as typeof WorkerThreads;
-  // The worker sets `signal[0]` to 1 (answer posted on `port`) and notifies; the main thread waits on it with Atomics.
-  const signal = new Int32Array(new SharedArrayBuffer(4));
-  const { port1, port2 } = new MessageChannel();
-  let failed = false;
-  let worker: WorkerThreads.Worker | null = null;
-  try {
-    worker = new Worker(new URL("./worker.js", import.meta.url), { workerData: { files, port: port2, signal }, transferList: [port2] });
-    worker.once("error", () => (failed = true));
-    worker.once("exit", () => (failed = true));
-    // a pending worker must not keep the process alive (nor a run that never reads the schema)
-    worker.unref();
-  } catch {
-    failed = true;
+/** One schema worker thread and whether it has ended (an error, `terminate`, or its last schema answered). */
+interface WorkerState {
+  worker: WorkerThreads.Worker;
+  ended: boolean;
+}
+
+/**
+ * The schema worker of a lint run. The first schema large enough starts it. While `keep()` says another project
+ * is still to be linted (a monorepo's), it stays after handing its schema over, and parses that project's schema
+ * with prisma-ast already loaded and its code compiled: trigger.dev's second schema (32 KB, 3 migrations) kept
+ * the main thread waiting 160-220 ms for a fresh worker. Otherwise it ends once it has answered, or when its
+ * schema is taken (its memory is garbage then). `close()` ends it whatever is pending: the run calls it when done.
+ */
+export class SchemaWorker {
+  /** The worker the next schema goes to, if one is running that will take it. */
+  #current: WorkerState | null = null;
+  /** Every worker not yet ended (one given its last schema ends itself, or is ended by close()). */
+  readonly #live = new Set<WorkerState>();
+
+  constructor(private readonly keep: () => boolean) {}
+
+  parse(files: PrismaSchemaFile[]): SchemaHandle {
+    let result: PrismaSchemaModel | null = null;
+    const inline = () => (result ??= parsePrismaSchema(files));
+    const size = files.reduce((n, f) => n + f.text.length, 0);
+    const compiled = import.meta.url.endsWith(".js");
+    if (!compiled || size < WORKER_THRESHOLD_BYTES) return { get: inline, ready: () => true };
+
+    // loaded here, not at the top: a small or cached schema (every warm run) needs no worker (~1.5 ms)
+    const { MessageChannel, receiveMessageOnPort } = createRequire(import.meta.url)("node:worker_threads") as typeof WorkerThreads;
+    // The worker sets `signal[0]` to 1 (answer posted on `port`) and notifies; the main thread waits on it with Atomics.
+    const signal = new Int32Array(new SharedArrayBuffer(4));
+    const answered = () => Atomics.load(signal, 0) === 1;
+    const { port1, port2 } = new MessageChannel();
+    let state: WorkerState | null = null;
+    let last = false;
+    try {
+      state = this.#start();
+      // the last schema of the run: the worker ends itself once it has answered (its heap freed then, not at the run's end)
+      last = !this.keep();
+      state.worker.postMessage({ files, port: port2, signal, last }, [port2]);
+      if (last) this.#current = null;
+    } catch {
+      state = null;
+    }
+    return {
+      get: () => {
+        if (result) return result;
+        if (state && (answered() || (!state.ended && Atomics.wait(signal, 0, 0, WORKER_WAIT_MS) !== "timed-out"))) {
+          const message = receiveMessageOnPort(port1)?.message as { json?: string } | undefined;
+          if (message?.json) result = unpackSchema(JSON.parse(message.json), files);
+        }
+        port1.close();
+        if (last) void state?.worker.terminate();
+        else if (!this.keep()) this.close();
+        return inline();
+      },
+      ready: () => result !== null || !state || state.ended || answered(),
+    };
   }
-  return {
-    get() {
-      if (result) return result;
-      if (!failed && Atomics.wait(signal, 0, 0, WORKER_WAIT_MS) !== "timed-out") {
-        const message = receiveMessageOnPort(port1)?.message as { json?: string } | undefined;
-        if (message?.json) result = unpackSchema(JSON.parse(message.json), files);
-      }
-      port1.close();
-      void worker?.terminate();
-      return inline();
-    },
-    ready: () => result !== null || failed || Atomics.load(signal, 0) === 1,
-  };
+
+  close(): void {
+    for (const state of this.#live) {
+      // ended now, not when its exit event comes: a schema not yet handed over is parsed inline, not waited for
+      state.ended = true;
+      void state.worker.terminate();
+    }
+    this.#live.clear();
+    this.#current = null;
+  }
+
+  #start(): WorkerState {
+    if (this.#current && !this.#current.ended) return this.#current;
+    const { Worker } = createRequire(import.meta.url)("node:worker_threads") as typeof WorkerThreads;
+    const state: WorkerState = { worker: new Worker(new URL("./worker.js", import.meta.url)), ended: false };
+    const ended = () => {
+      state.ended = true;
+      this.#live.delete(state);
+      if (this.#current === state) this.#current = null;
+    };
+    state.worker.once("error", ended);
+    state.worker.once("exit", ended);
+    // a pending worker must not keep the process alive (nor a run that never reads the schema)
+    state.worker.unref();
+    this.#live.add(state);
+    this.#current = state;
+    return state;
+  }
 }

@@ -38,7 +38,7 @@ const parse = path.join(root, "bench", "floor-parse.mjs");
 // --liftoff-only set at run time too, as floor-parse.mjs does)
 const [v8Major, v8Minor] = process.versions.v8.split(".").map(Number);
 const startupOnly = v8Major > 12 || (v8Major === 12 && v8Minor >= 5);
-const parseRun = (...args) => ["--liftoff-only", ...(startupOnly ? ["--max-semi-space-size=16"] : []), parse, ...args];
+const parseRun = (...args) => ["--liftoff-only", ...(startupOnly ? ["--max-semi-space-size=2"] : []), parse, ...args];
 const options = { cwd: project, env: { ...process.env, MIGRATION_LINT_NO_DAEMON: "1" } };
 const squawkOptions = { cwd: project };
 const schema = path.join(project, "prisma", "schema.prisma");

@@ -42,10 +42,13 @@ describe.skipIf(nodes.length === 0)("the CLI on other Node.js majors (MIGRATION_
     if (r.peakMb !== undefined) expect(r.peakMb, version).toBeLessThan(250);
   }, 60_000);
 
-  it.each(nodes)("%s caps the young generation at Node 20's 16 MB semi-spaces on a long history", (node) => {
+  it.each(nodes)("%s caps the young generation on a long history: Node 20's 16 MB semi-spaces, 2 MB where Node starts again for its flags", (node) => {
     // V8 12.5+ (Node 23+) sizes it from the machine's memory instead: 64 MB semi-spaces, and the lint of this
-    // 1,000-migration history grew the main thread's new space to 64 MB (128 MB on 5,000 migrations: a 401 MB peak)
+    // 1,000-migration history grew the main thread's new space to 64 MB (128 MB on 5,000 migrations: a 401 MB peak).
+    // There bin/ starts Node again with --max-semi-space-size=2 (new space 4 MB); Node 22 keeps its own 16 MB.
     const version = spawnSync(node, ["--version"], { encoding: "utf8" }).stdout.trim();
+    const [v8Major, v8Minor] = spawnSync(node, ["-p", "process.versions.v8"], { encoding: "utf8" }).stdout.trim().split(".").map(Number);
+    const restarted = v8Major! > 12 || (v8Major === 12 && v8Minor! >= 5);
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), "ml-young-gen-"));
     try {
       const [project] = writeSyntheticProjects(folder, [1000]) as Array<{ projectDir: string }>;
@@ -56,7 +59,7 @@ describe.skipIf(nodes.length === 0)("the CLI on other Node.js majors (MIGRATION_
       expect(r.status, `${version}: ${r.stderr}`).toBe(1);
       const sizes = [...r.stderr.matchAll(/new-space-mb=(\d+(?:\.\d+)?)/g)].map((m) => Number(m[1]));
       expect(sizes.length, version).toBeGreaterThan(0);
-      for (const size of sizes) expect(size, version).toBeLessThanOrEqual(32);
+      for (const size of sizes) expect(size, version).toBeLessThanOrEqual(restarted ? 4 : 32);
     } finally {
       fs.rmSync(folder, { recursive: true, force: true });
     }

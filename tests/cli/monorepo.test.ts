@@ -111,6 +111,29 @@ describe("a monorepo's root", () => {
     expect(run.stderr).not.toMatch(/node_modules|dist\/db|generated\/db|internal error|\n\s+at /);
   });
 
+  it("projects with large schemas (parsed in the run's one schema worker, kept for the next project) get what each gets alone", () => {
+    const repo = temp("ml-monorepo-large-");
+    const projects = ["packages/a", "packages/b", "packages/c"];
+    // 200 more models: each schema.prisma is over the 16 KB from which the compiled CLI parses it in a worker
+    const padding = Array.from({ length: 200 }, (_, i) => `\nmodel Padding${i} {\n  id    Int    @id @default(autoincrement())\n  label String @map("label_${i}")\n}\n`).join("");
+    const files: Record<string, string> = { "package.json": `${JSON.stringify({ name: "large", private: true }, null, 2)}\n` };
+    for (const dir of projects) {
+      for (const [file, text] of Object.entries(postgresProject(dir))) files[file] = file.endsWith("schema.prisma") ? text + padding : text;
+    }
+    writeTree(repo, files);
+    expect(fs.statSync(path.join(repo, "packages/b/prisma/schema.prisma")).size).toBeGreaterThan(16 * 1024);
+    const sorted = (results: JsonResult[]) => results.map((r) => ({ filePath: r.filePath, messages: r.messages })).sort((x, y) => x.filePath.localeCompare(y.filePath));
+    const root = cli(repo, "-f", "json", "--no-cache");
+    expect(root.status, root.stderr).toBe(1);
+    const alone = projects.flatMap((dir) => {
+      const run = cli(path.join(repo, dir), "-f", "json", "--no-cache");
+      expect(run.status, run.stderr).toBe(1);
+      return JSON.parse(run.stdout) as JsonResult[];
+    });
+    expect(sorted(JSON.parse(root.stdout) as JsonResult[])).toEqual(sorted(alone));
+    expect(findingsOf(JSON.parse(root.stdout) as JsonResult[], `packages/c/${DROP}`)).toEqual([expect.objectContaining({ ruleId: "destructive-change", line: 8 })]);
+  });
+
   it("groups the stylish report by project path, relative to the root", () => {
     const repo = monorepo();
     const run = cli(repo);

@@ -39,7 +39,8 @@ async function run() {
   // Read only at start-up too, so it rides on the same restart; a size the user gave Node is kept. A lint takes 2 MB:
   // on Node 24.22 cold trigger.dev peaked at 130 MiB instead of 159, langfuse 125 instead of 143, at the same speed;
   // only very long histories pay (the synthetic 5,000: 232 MiB instead of 264, 4-17% more wall time). The language
-  // server and the daemon (long-lived, re-linting in milliseconds) and replay (Postgres in WASM) keep 16 MB.
+  // server and the daemon (long-lived, re-linting in milliseconds) keep 16 MB. A replay (Postgres in WASM) does not
+  // start Node again (it keeps the optimizing tier), so set at run time the size does nothing there: V8 keeps its own.
   const nodeOptions = (process.env.NODE_OPTIONS ?? "").split(/\s+/);
   const semiSpaceMb = replays || ["lsp", "daemon"].includes(process.argv[2]) ? 16 : 2;
   if (startupOnly && ![...process.execArgv, ...nodeOptions].some((a) => a.startsWith("--max-semi-space-size"))) flags.push(`--max-semi-space-size=${semiSpaceMb}`);

@@ -39,7 +39,7 @@ import { cacheConfigKey, mergeAndStore, planFromCache, type CachePlan } from "..
 import { TOOL_VERSION } from "../version.js";
 import { blockedBy, type StatementLocks, type TableLock } from "../dialects/postgres/locks.js";
 import { quoteName } from "../engine/rule.js";
-import { SchemaWorker, unpackCachedSchema, readSchemaFiles } from "../schema/load.js";
+import { unpackCachedSchema, readSchemaFiles, type SchemaWorker } from "../schema/load.js";
 import type { PrismaSchemaModel } from "../schema/types.js";
 import { isCodeMigration, prismaMigrateSource } from "../sources/prisma-migrate.js";
 import type { MigrationEntry, RunnerInfo } from "../types.js";
@@ -53,8 +53,8 @@ export interface Sinks {
   sources: SourceTexts;
 }
 
-/** Lints one project; a run of several passes them all one `schemaWorker` (see SchemaWorker). */
-export async function lintTarget(target: LintTarget, config: ResolvedConfig, options: LintOptions, sinks: Sinks, schemaWorker = new SchemaWorker(() => false)): Promise<ProjectReport> {
+/** Lints one project; the run's projects share one `schemaWorker` (see SchemaWorker). */
+export async function lintTarget(target: LintTarget, config: ResolvedConfig, options: LintOptions, sinks: Sinks, schemaWorker: SchemaWorker): Promise<ProjectReport> {
   const { project } = target;
   const read = await readProject(target, config, options, sinks, schemaWorker);
   const { notes, timings, texts, entries, cache } = read;
